@@ -1,0 +1,49 @@
+# Thin wrapper over CMake.  The two commands of the README:
+#   make run    build, create the demo database, write the annual report
+#   make test   build with ASan+UBSan and run every test, then the unit
+#               tests again under valgrind
+# Both install the Debian packages they need first (scripts/deps.sh).
+
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+VG_BUILD ?= build-valgrind
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+DEMO_DB ?= demo.db
+YEAR ?= 2025
+KIBAN = ./$(BUILD)/kiban
+
+.PHONY: all build run test bench install clean
+
+all: build
+
+build:
+	@sh scripts/deps.sh run
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIBAN_TESTS=OFF >/dev/null
+	@cmake --build $(BUILD) -j$(JOBS)
+
+run: build
+	@$(KIBAN) demo --db $(DEMO_DB) --force
+	@$(KIBAN) --db $(DEMO_DB) report annual --year $(YEAR) -o annual-report-$(YEAR).html
+	@echo
+	@$(KIBAN) --db $(DEMO_DB) eval show --year $(YEAR)
+	@echo
+	@echo "Open file://$(CURDIR)/annual-report-$(YEAR).html in a browser; print it to PDF on A4."
+	@echo "More: $(KIBAN) --db $(DEMO_DB) --help, and 'man ./docs/kiban.1'."
+
+test:
+	@sh scripts/deps.sh test
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKIBAN_SANITIZE=ON >/dev/null
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS)
+	cmake -S . -B $(VG_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKIBAN_VALGRIND=ON >/dev/null
+	cmake --build $(VG_BUILD) -j$(JOBS)
+	cd $(VG_BUILD) && ctest --output-on-failure -j$(JOBS) -L memcheck
+
+bench: build
+	./$(BUILD)/bench_report
+
+install: build
+	cmake --install $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(VG_BUILD)

@@ -1,0 +1,141 @@
+/*
+ * cmd_init.c - 'kiban init' (create a database) and 'kiban demo' (create
+ * the demonstration database).
+ */
+#include "cli.h"
+
+#include "kiban/demo.h"
+#include "kiban/eval.h"
+#include "kiban/kpi.h"
+#include "kiban/plan.h"
+
+static const char init_en[] =
+	"Usage: kiban init [--db PATH]\n"
+	"Create an empty kiban database (SQLite), or bring an existing one up to\n"
+	"the current schema.  Then import a plan with 'kiban plan import'.\n";
+static const char init_ja[] =
+	"使い方: kiban init [--db パス]\n"
+	"空の kiban データベース（SQLite）を作成します。既存のデータベースは最新の\n"
+	"スキーマに更新します。続けて 'kiban plan import' で計画を取り込みます。\n";
+
+int cmd_init(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	struct kb_store *s;
+	int c, r, existed;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if ((r = cli_common(cli, c, optarg))) {
+			if (r < 0)
+				return EXIT_USAGE;
+			continue;
+		}
+		if (c == 'h')
+			return cli_help(cli, init_en, init_ja);
+		return cli_bad_option(cli, "init", argv);
+	}
+	if (optind < argc)
+		return cli_usage_error(cli, "init", CLI_T(cli, "unexpected argument '%s'",
+							  "余分な引数 '%s' があります"), argv[optind]);
+	existed = !access(cli->db, F_OK);
+	if ((r = cli_open(cli, KB_STORE_CREATE, &s)))
+		return r;
+	if (!cli->quiet)
+		printf(existed ? CLI_T(cli, "database '%s' is up to date (schema version %d)\n",
+				       "データベース '%s' は最新です（スキーマ版 %d）\n")
+			       : CLI_T(cli, "created database '%s' (schema version %d)\n",
+				       "データベース '%s' を作成しました（スキーマ版 %d）\n"),
+		       cli->db, kb_store_schema_version(s));
+	kb_store_close(s);
+	return 0;
+}
+
+static const char demo_en[] =
+	"Usage: kiban demo [--db PATH] [--force]\n"
+	"Create a demonstration database: the 2nd Basic Plan with an illustrative\n"
+	"set of 30 KPIs and their figures since FY2016, a revised target, the FY2024\n"
+	"evaluation frozen as published and a correction made after it.  The figures\n"
+	"are invented for demonstration.\n\n"
+	"  --force   replace the database if the file exists\n";
+static const char demo_ja[] =
+	"使い方: kiban demo [--db パス] [--force]\n"
+	"デモ用データベースを作成します。第2期基本計画、例示用の KPI 30 件と2016年度\n"
+	"以降の値、目標の改定、公表済みとして確定した2024年度の評価、確定後の修正を\n"
+	"含みます。値はデモのための架空のものです。\n\n"
+	"  --force   ファイルがあれば置き換える\n";
+
+static int remove_db(struct cli *cli)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	struct kb_buf p = KB_BUF_INIT;
+	size_t i;
+	for (i = 0; i < KB_ARRAY_SIZE(suffix); i++) {
+		kb_buf_reset(&p);
+		kb_buf_addf(&p, "%s%s", cli->db, suffix[i]);
+		if (unlink(p.buf) && errno != ENOENT) {
+			fprintf(stderr, CLI_T(cli, "kiban demo: cannot remove '%s': %s\n",
+					      "kiban demo: '%s' を削除できません: %s\n"),
+				p.buf, strerror(errno));
+			kb_buf_release(&p);
+			return 1;
+		}
+	}
+	kb_buf_release(&p);
+	return 0;
+}
+
+int cmd_demo(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "force", no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_store *s;
+	struct kb_plan plan;
+	int c, r, force = 0;
+
+	while ((c = getopt_long(argc, argv, "hf", opts, NULL)) != -1) {
+		if ((r = cli_common(cli, c, optarg))) {
+			if (r < 0)
+				return EXIT_USAGE;
+			continue;
+		}
+		if (c == 'h')
+			return cli_help(cli, demo_en, demo_ja);
+		if (c == 'f') {
+			force = 1;
+			continue;
+		}
+		return cli_bad_option(cli, "demo", argv);
+	}
+	if (!access(cli->db, F_OK)) {
+		if (!force) {
+			fprintf(stderr, CLI_T(cli, "kiban demo: '%s' exists; give --force to replace it\n",
+					      "kiban demo: '%s' は既にあります。置き換えるには --force を付けてください\n"),
+				cli->db);
+			return EXIT_CONFLICT;
+		}
+		if (remove_db(cli))
+			return 1;
+	}
+	if ((r = cli_open(cli, KB_STORE_CREATE, &s)))
+		return r;
+	if ((r = kb_demo_load(s, &cli->err)) ||
+	    (r = kb_plan_load(s, NULL, &plan, &cli->err))) {
+		kb_store_close(s);
+		remove_db(cli); /* a half-built demo is of no use */
+		return cli_fail(cli, r);
+	}
+	if (!cli->quiet)
+		printf(CLI_T(cli,
+			     "created demo database '%s': %s, %zu visions, %zu goals, %zu measures, %zu actions;\n"
+			     "30 illustrative KPIs with figures FY2016-FY2025; FY2024 evaluation frozen.\n",
+			     "デモ用データベース '%s' を作成しました: %s（ビジョン %zu、ゴール %zu、施策 %zu、取組 %zu）、\n"
+			     "例示用 KPI 30 件（2016〜2025年度の値）、2024年度の評価は確定済み。\n"),
+		       cli->db, cli->lang == KB_LANG_EN ? "2nd Basic Plan" : plan.abbr,
+		       plan.nvisions, plan.ngoals, plan.nmeasures, plan.nactions);
+	kb_plan_release(&plan);
+	kb_store_close(s);
+	return 0;
+}

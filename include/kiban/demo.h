@@ -1,0 +1,25 @@
+/*
+ * demo.h - the demonstration database: the 2nd Basic Plan with an
+ * illustrative KPI set and a few years of history.
+ *
+ * The figures are invented (data/demo/README.md) and marked as such in every
+ * KPI's source.  The history is dated as it would have happened: the plan
+ * and KPIs imported in June 2022, a target revised in April 2024, figures
+ * up to FY2024 entered in June 2025, the FY2024 evaluation frozen on 30
+ * June 2025, one FY2024 figure corrected afterwards, FY2025 figures
+ * entered in June 2026.  Everything comes from files embedded in the
+ * library, so the demo needs nothing but the binary.
+ */
+#ifndef KIBAN_DEMO_H
+#define KIBAN_DEMO_H
+
+#include "kiban/error.h"
+#include "kiban/store.h"
+
+/* Loads the demo into an empty store.  KB_ESTATE if it holds a plan. */
+int kb_demo_load(struct kb_store *s, struct kb_err *err);
+
+/* The embedded 2nd Basic Plan file (data/plan2.csv). */
+const char *kb_demo_plan_csv(size_t *len);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * import.h - options and results shared by every import in libkiban.
+ *
+ * Every import reads the whole input, checks all of it, and writes in one
+ * transaction only if there was no error: all or nothing.  The caller says
+ * who is importing and when (so tests and reproducible runs can fix the
+ * clock), may ask for a dry run, and may watch progress.
+ */
+#ifndef KIBAN_IMPORT_H
+#define KIBAN_IMPORT_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct kb_import_opts {
+	const char *actor; /* the person or account entering the data */
+	time_t now;        /* timestamp recorded with the data */
+	int dry_run;       /* check everything, write nothing */
+	/* Called now and then with the bytes read so far and the total. */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
+};
+
+struct kb_import_stats {
+	size_t rows;      /* data rows read */
+	size_t added;     /* new records */
+	size_t changed;   /* records replaced (their old version kept) */
+	size_t unchanged; /* rows identical to what the database holds */
+};
+
+#endif

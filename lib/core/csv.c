@@ -1,0 +1,587 @@
+/*
+ * csv.c - RFC 4180 reader with encoding detection, and the CSV writer.
+ *
+ * The reader decodes the whole input to UTF-8 first (iconv for CP932) and
+ * then walks it once, keeping line and column (characters, 1-based) so that
+ * every error and every field carries its position in the file as the user
+ * sees it in an editor.  Line breaks are CRLF, LF or a lone CR; inside a
+ * quoted field a CRLF becomes LF.  Fields are unescaped into one buffer per
+ * record, NUL-separated.
+ */
+#include "core/compat.h"
+
+#include "core/utf8.h"
+#include "kiban/csv.h"
+
+int kb_encoding_parse(const char *s)
+{
+	if (!strcasecmp(s, "auto"))
+		return KB_ENC_AUTO;
+	if (!strcasecmp(s, "utf-8") || !strcasecmp(s, "utf8"))
+		return KB_ENC_UTF8;
+	if (!strcasecmp(s, "cp932") || !strcasecmp(s, "shift_jis") ||
+	    !strcasecmp(s, "shift-jis") || !strcasecmp(s, "sjis") ||
+	    !strcasecmp(s, "windows-31j"))
+		return KB_ENC_CP932;
+	return -1;
+}
+
+const char *kb_encoding_name(enum kb_encoding e)
+{
+	switch (e) {
+	case KB_ENC_UTF8: return "UTF-8";
+	case KB_ENC_CP932: return "CP932";
+	default: return "auto";
+	}
+}
+
+/* Line and column of byte offset off in UTF-8 text t. */
+static void position(const char *t, size_t off, unsigned *line, unsigned *col)
+{
+	size_t i;
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (t[i] == '\n' || (t[i] == '\r' && t[i + 1] != '\n')) {
+			(*line)++;
+			*col = 1;
+		} else if (t[i] != '\r' && ((unsigned char)t[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+/* Converts CP932 to UTF-8.  Returns 0, or -1 with *bad = input offset. */
+static int from_cp932(const char *in, size_t n, struct kb_buf *out,
+		      size_t *bad)
+{
+	iconv_t cd = iconv_open("UTF-8", "CP932");
+	char *ip = (char *)in;
+	size_t il = n;
+
+	if (cd == (iconv_t)-1) {
+		*bad = 0;
+		return -1;
+	}
+	while (il) {
+		char *op;
+		size_t ol, r;
+		kb_buf_grow(out, il * 3 / 2 + 16);
+		op = out->buf + out->len;
+		ol = out->alloc - out->len - 1;
+		r = iconv(cd, &ip, &il, &op, &ol);
+		kb_buf_setlen(out, (size_t)(op - out->buf));
+		if (r == (size_t)-1 && errno != E2BIG) {
+			*bad = (size_t)(ip - in);
+			iconv_close(cd);
+			return -1;
+		}
+	}
+	iconv_close(cd);
+	return 0;
+}
+
+static int bad_byte(struct kb_err *err, const char *name, const char *text,
+		    size_t off, unsigned char byte, const char *what,
+		    const char *hint)
+{
+	unsigned line, col;
+	position(text, off, &line, &col);
+	return kb_err_at(err, KB_EPARSE, name, line, col, NULL,
+			 KB_TR(err->lang, "invalid %s byte 0x%02X%s",
+			       "%s として不正なバイト 0x%02X があります%s"),
+			 what, byte, hint);
+}
+
+int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
+		    size_t len, enum kb_encoding enc, struct kb_err *err)
+{
+	const unsigned char *u = data;
+	struct kb_buf text = KB_BUF_INIT;
+	size_t bad = 0;
+	int bom = 0;
+
+	memset(c, 0, sizeof(*c));
+	if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) ||
+			 (u[0] == 0xfe && u[1] == 0xff)))
+		return kb_err_at(err, KB_EPARSE, name, 1, 1, NULL, "%s",
+			KB_TR(err->lang,
+			      "the file is UTF-16 (Excel 'Unicode text'); save it as 'CSV UTF-8' or 'CSV'",
+			      "ファイルが UTF-16（Excel の「Unicode テキスト」）です。「CSV UTF-8」または「CSV」形式で保存し直してください"));
+	if (len >= 3 && u[0] == 0xef && u[1] == 0xbb && u[2] == 0xbf) {
+		u += 3;
+		len -= 3;
+		bom = 1;
+	}
+	if (bom || enc == KB_ENC_UTF8 ||
+	    (enc == KB_ENC_AUTO && kb__utf8_valid((const char *)u, len, NULL))) {
+		if (!kb__utf8_valid((const char *)u, len, &bad)) {
+			char *t = kb_strndup((const char *)u, bad);
+			int r = bad_byte(err, name, t, bad, u[bad], "UTF-8",
+				KB_TR(err->lang,
+				      " (if the file is Shift_JIS, give the encoding cp932)",
+				      "（Shift_JIS のファイルなら文字コード cp932 を指定してください）"));
+			free(t);
+			return r;
+		}
+		kb_buf_add(&text, u, len);
+		c->enc = KB_ENC_UTF8;
+	} else {
+		if (from_cp932((const char *)u, len, &text, &bad)) {
+			int r;
+			if (enc == KB_ENC_AUTO) {
+				/* Neither: report the first byte that is not UTF-8. */
+				kb__utf8_valid((const char *)u, len, &bad);
+				kb_buf_reset(&text);
+				kb_buf_add(&text, u, bad);
+				r = bad_byte(err, name, text.buf, bad, u[bad],
+					     "UTF-8",
+					     KB_TR(err->lang,
+						   " (and the file is not valid CP932 either)",
+						   "（CP932 としても読めません）"));
+			} else {
+				r = bad_byte(err, name, text.buf, text.len,
+					     u[bad], "CP932", "");
+			}
+			kb_buf_release(&text);
+			return r;
+		}
+		c->enc = KB_ENC_CP932;
+	}
+	if (memchr(text.buf, '\0', text.len)) {
+		size_t off = (size_t)((char *)memchr(text.buf, '\0', text.len) -
+				      text.buf);
+		int r = bad_byte(err, name, text.buf, off, 0, "CSV",
+				 KB_TR(err->lang, " (NUL): is this a text file?",
+				       "（NUL）: テキストファイルですか"));
+		kb_buf_release(&text);
+		return r;
+	}
+	c->name = kb_strdup(name);
+	c->text = kb_buf_detach(&text, &c->len);
+	c->line = 1;
+	c->col = 1;
+	return 0;
+}
+
+int kb_csv_open(struct kb_csv *c, const char *path, enum kb_encoding enc,
+		struct kb_err *err)
+{
+	struct kb_buf raw = KB_BUF_INIT;
+	const char *name = strcmp(path, "-") ? path : "<stdin>";
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	if (kb_buf_read_file(&raw, path)) {
+		int e = errno;
+		kb_buf_release(&raw);
+		return kb_err_at(err, KB_EIO, name, 0, 0, NULL,
+				 KB_TR(err->lang, "cannot read the file: %s",
+				       "ファイルを読めません: %s"),
+				 strerror(e));
+	}
+	r = kb_csv_open_mem(c, name, raw.buf, raw.len, enc, err);
+	kb_buf_release(&raw);
+	return r;
+}
+
+void kb_csv_release(struct kb_csv *c)
+{
+	free(c->name);
+	free(c->text);
+	free(c->f);
+	kb_buf_release(&c->store);
+	memset(c, 0, sizeof(*c));
+}
+
+static int at_newline(const struct kb_csv *c)
+{
+	return c->pos < c->len &&
+	       (c->text[c->pos] == '\n' || c->text[c->pos] == '\r');
+}
+
+static void eat_newline(struct kb_csv *c)
+{
+	if (c->text[c->pos] == '\r' && c->pos + 1 < c->len &&
+	    c->text[c->pos + 1] == '\n')
+		c->pos++;
+	c->pos++;
+	c->line++;
+	c->col = 1;
+}
+
+static void advance(struct kb_csv *c)
+{
+	if (((unsigned char)c->text[c->pos] & 0xc0) != 0x80)
+		c->col++;
+	c->pos++;
+}
+
+static int syntax(struct kb_csv *c, struct kb_err *err, unsigned line,
+		  unsigned col, const char *msg)
+{
+	return kb_err_at(err, KB_EPARSE, c->name, line, col, NULL, "%s", msg);
+}
+
+int kb_csv_next(struct kb_csv *c, struct kb_err *err)
+{
+	size_t i, off;
+
+	while (at_newline(c))
+		eat_newline(c);
+	if (c->pos >= c->len)
+		return 0;
+	c->nf = 0;
+	c->rec_line = c->line;
+	kb_buf_reset(&c->store);
+	for (;;) {
+		struct kb_csv_field *f;
+		size_t start = c->store.len;
+
+		KB_ALLOC_GROW(c->f, c->nf + 1, c->af);
+		f = &c->f[c->nf++];
+		f->line = c->line;
+		f->col = c->col;
+		if (c->pos < c->len && c->text[c->pos] == '"') {
+			advance(c);
+			for (;;) {
+				char ch;
+				if (c->pos >= c->len)
+					return syntax(c, err, f->line, f->col,
+						KB_TR(err->lang,
+						      "unterminated quoted field: the closing '\"' is missing",
+						      "引用符で始まる項目が閉じられていません（閉じる '\"' がありません）"));
+				ch = c->text[c->pos];
+				if (ch == '"') {
+					if (c->pos + 1 < c->len &&
+					    c->text[c->pos + 1] == '"') {
+						kb_buf_addch(&c->store, '"');
+						advance(c);
+						advance(c);
+						continue;
+					}
+					advance(c);
+					break;
+				}
+				if (ch == '\n' || ch == '\r') {
+					kb_buf_addch(&c->store, '\n');
+					eat_newline(c);
+					continue;
+				}
+				kb_buf_addch(&c->store, ch);
+				advance(c);
+			}
+			if (c->pos < c->len && c->text[c->pos] != ',' &&
+			    !at_newline(c))
+				return syntax(c, err, c->line, c->col,
+					KB_TR(err->lang,
+					      "unexpected text after a closing quote: expected ',' or the end of the line",
+					      "閉じる引用符の後に余分な文字があります（',' か行末が必要です）"));
+		} else {
+			while (c->pos < c->len && c->text[c->pos] != ',' &&
+			       !at_newline(c)) {
+				if (c->text[c->pos] == '"')
+					return syntax(c, err, c->line, c->col,
+						KB_TR(err->lang,
+						      "a '\"' inside an unquoted field: quote the whole field and double the '\"'",
+						      "引用符で囲まれていない項目に '\"' があります。項目全体を '\"' で囲み、中の '\"' は二重にしてください"));
+				kb_buf_addch(&c->store, c->text[c->pos]);
+				advance(c);
+			}
+		}
+		f->len = c->store.len - start;
+		kb_buf_addch(&c->store, '\0');
+		if (c->pos < c->len && c->text[c->pos] == ',') {
+			advance(c);
+			continue;
+		}
+		if (at_newline(c))
+			eat_newline(c);
+		break;
+	}
+	for (i = 0, off = 0; i < c->nf; i++) {
+		c->f[i].s = c->store.buf + off;
+		off += c->f[i].len + 1;
+	}
+	return 1;
+}
+
+static char *trimmed(const char *s)
+{
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	while (*s == ' ' || *s == '\t')
+		s++, n--;
+	return kb_strndup(s, n);
+}
+
+int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols,
+		  size_t ncols, int *idx, struct kb_err *err)
+{
+	struct kb_buf expected = KB_BUF_INIT;
+	size_t i, j;
+	int r, bad = 0;
+
+	for (j = 0; j < ncols; j++) {
+		idx[j] = -1;
+		kb_buf_addf(&expected, "%s%s", j ? ", " : "", cols[j].name);
+	}
+	r = kb_csv_next(c, err);
+	if (r <= 0) {
+		if (r == 0)
+			r = kb_err_at(err, KB_EINVALID, c->name, 1, 1, NULL,
+				      KB_TR(err->lang,
+					    "the file is empty: expected a header row with the columns %s",
+					    "ファイルが空です。見出し行（%s）が必要です"),
+				      expected.buf);
+		kb_buf_release(&expected);
+		return r;
+	}
+	for (i = 0; i < c->nf; i++) {
+		char *name = trimmed(c->f[i].s);
+		for (j = 0; j < ncols; j++)
+			if (!strcasecmp(name, cols[j].name) ||
+			    (cols[j].name_ja && !strcmp(name, cols[j].name_ja)))
+				break;
+		if (j == ncols) {
+			if (*name || i + 1 < c->nf) {
+				kb_err_at(err, KB_EINVALID, c->name, c->f[i].line,
+					  c->f[i].col, NULL,
+					  KB_TR(err->lang,
+						"unknown column '%s' (expected: %s)",
+						"不明な列 '%s' があります（使える列: %s）"),
+					  name, expected.buf);
+				bad = 1;
+			}
+		} else if (idx[j] >= 0) {
+			kb_err_at(err, KB_EINVALID, c->name, c->f[i].line,
+				  c->f[i].col, NULL,
+				  KB_TR(err->lang,
+					"column '%s' appears twice (first as column %d)",
+					"列 '%s' が重複しています（最初は %d 列目）"),
+				  cols[j].name, idx[j] + 1);
+			bad = 1;
+		} else {
+			idx[j] = (int)i;
+		}
+		free(name);
+	}
+	for (j = 0; j < ncols; j++)
+		if (cols[j].required && idx[j] < 0) {
+			kb_err_at(err, KB_EINVALID, c->name, c->rec_line, 0,
+				  NULL,
+				  KB_TR(err->lang,
+					"missing column '%s' in the header row",
+					"見出し行に列 '%s' がありません"),
+				  cols[j].name);
+			bad = 1;
+		}
+	kb_buf_release(&expected);
+	c->header_nf = c->nf;
+	return bad ? KB_EINVALID : 0;
+}
+
+int kb_csv_check_width(const struct kb_csv *c, struct kb_err *err)
+{
+	if (!c->header_nf || c->nf <= c->header_nf)
+		return 0;
+	return kb_err_at(err, KB_EINVALID, c->name, c->rec_line,
+			 c->f[c->header_nf].col, NULL,
+			 KB_TR(err->lang,
+			       "this row has %zu fields but the header has %zu (a comma too many, or a field that needs quotes?)",
+			       "この行の項目数は %zu ですが、見出しは %zu 列です（余分なカンマか、引用符が必要な項目がありませんか）"),
+			 c->nf, c->header_nf);
+}
+
+const char *kb_csv_get(const struct kb_csv *c, int idx)
+{
+	if (idx < 0 || (size_t)idx >= c->nf)
+		return "";
+	return c->f[idx].s;
+}
+
+unsigned kb_csv_line(const struct kb_csv *c, int idx)
+{
+	if (idx < 0 || (size_t)idx >= c->nf)
+		return c->rec_line;
+	return c->f[idx].line;
+}
+
+unsigned kb_csv_col(const struct kb_csv *c, int idx)
+{
+	if (idx < 0 || (size_t)idx >= c->nf)
+		return 0;
+	return c->f[idx].col;
+}
+
+int kb_csv_bad(const struct kb_csv *c, struct kb_err *err, int idx,
+	       const char *field, const char *fmt, ...)
+{
+	struct kb_buf msg = KB_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	kb_buf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	kb_err_at(err, KB_EINVALID, c->name, kb_csv_line(c, idx),
+		  kb_csv_col(c, idx), field, "%s", msg.buf);
+	kb_buf_release(&msg);
+	return -1;
+}
+
+int kb_csv_text(const struct kb_csv *c, struct kb_err *err, int idx,
+		const char *field, int required, char **out)
+{
+	char *t = trimmed(kb_csv_get(c, idx));
+	if (required && !*t) {
+		free(t);
+		*out = NULL;
+		return kb_csv_bad(c, err, idx, field, "%s",
+				  KB_TR(err->lang, "a value is required here",
+					"値が必要です"));
+	}
+	*out = t;
+	return 0;
+}
+
+int kb_csv_num(const struct kb_csv *c, struct kb_err *err, int idx,
+	       const char *field, double *out)
+{
+	const char *v = kb_csv_get(c, idx);
+	char *t = trimmed(v);
+	int empty = !*t;
+	free(t);
+	if (empty)
+		return kb_csv_bad(c, err, idx, field, "%s",
+				  KB_TR(err->lang, "a number is required here",
+					"数値が必要です"));
+	if (kb_parse_number(v, out))
+		return kb_csv_bad(c, err, idx, field,
+				  KB_TR(err->lang, "'%s' is not a number",
+					"'%s' は数値ではありません"),
+				  v);
+	return 0;
+}
+
+int kb_csv_fy(const struct kb_csv *c, struct kb_err *err, int idx,
+	      const char *field, int *out)
+{
+	const char *v = kb_csv_get(c, idx);
+	if (kb_fy_parse(v, out))
+		return kb_csv_bad(c, err, idx, field,
+				  KB_TR(err->lang,
+					"'%s' is not a fiscal year (expected e.g. 2025, FY2025 or 令和7年度)",
+					"'%s' は年度ではありません（2025、FY2025、令和7年度 のように書いてください）"),
+				  v);
+	return 0;
+}
+
+void kb_csvw_init(struct kb_csvw *w, struct kb_buf *out, int bom)
+{
+	w->out = out;
+	w->nfield = 0;
+	if (bom)
+		kb_buf_adds(out, "\xef\xbb\xbf");
+}
+
+void kb_csvw_field(struct kb_csvw *w, const char *s)
+{
+	size_t n;
+	if (!s)
+		s = "";
+	n = strlen(s);
+	if (w->nfield++)
+		kb_buf_addch(w->out, ',');
+	if (strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '))) {
+		kb_buf_addch(w->out, '"');
+		for (; *s; s++) {
+			if (*s == '"')
+				kb_buf_addch(w->out, '"');
+			kb_buf_addch(w->out, *s);
+		}
+		kb_buf_addch(w->out, '"');
+	} else {
+		kb_buf_add(w->out, s, n);
+	}
+}
+
+void kb_csvw_fieldf(struct kb_csvw *w, const char *fmt, ...)
+{
+	struct kb_buf tmp = KB_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	kb_buf_vaddf(&tmp, fmt, ap);
+	va_end(ap);
+	kb_csvw_field(w, tmp.buf);
+	kb_buf_release(&tmp);
+}
+
+void kb_csvw_num(struct kb_csvw *w, double v)
+{
+	char tmp[40];
+	snprintf(tmp, sizeof(tmp), "%.15g", v);
+	if (strtod(tmp, NULL) != v)
+		snprintf(tmp, sizeof(tmp), "%.17g", v);
+	kb_csvw_field(w, tmp);
+}
+
+void kb_csvw_end(struct kb_csvw *w)
+{
+	kb_buf_adds(w->out, "\r\n");
+	w->nfield = 0;
+}
+
+int kb_parse_number(const char *in, double *out)
+{
+	char *s = kb__fold_fullwidth(in), *p, *q, *end;
+	const char *dot;
+	size_t n;
+	int ok = 1;
+
+	/* trim */
+	p = s;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	n = strlen(p);
+	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+		p[--n] = '\0';
+	/* thousands separators: only between groups of three digits */
+	dot = strchr(p, '.');
+	if (strchr(p, ',')) {
+		const char *digits_start = p + (*p == '-' || *p == '+');
+		const char *int_end = dot ? dot : p + n;
+		const char *c;
+		size_t run = 0;
+		int groups = 0;
+		for (c = digits_start; c < int_end; c++) {
+			if (*c == ',') {
+				if ((groups == 0 && (run == 0 || run > 3)) ||
+				    (groups > 0 && run != 3))
+					ok = 0;
+				groups++;
+				run = 0;
+			} else {
+				run++;
+			}
+		}
+		if (run != 3 || (dot && strchr(dot, ',')))
+			ok = 0;
+		for (q = p, c = p; *c; c++)
+			if (*c != ',')
+				*q++ = *c;
+		*q = '\0';
+	}
+	for (q = p; *q && ok; q++)
+		if (!isdigit((unsigned char)*q) && !strchr(".-+eE", *q))
+			ok = 0;
+	if (ok && *p) {
+		errno = 0;
+		*out = strtod(p, &end);
+		if (*end || errno == ERANGE || !isfinite(*out) || end == p)
+			ok = 0;
+	} else {
+		ok = 0;
+	}
+	free(s);
+	return ok ? 0 : -1;
+}

@@ -1,0 +1,38 @@
+/*
+ * utf8.h - the few UTF-8 operations kiban needs (internal).
+ *
+ * Decoding is strict (no overlong forms, no surrogates, nothing above
+ * U+10FFFF).  Display width follows the East Asian Width property closely
+ * enough for aligning Japanese in a terminal: wide and full-width
+ * characters count 2, combining marks 0, the rest 1.
+ */
+#ifndef KB_UTF8_H
+#define KB_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes one character at s (n bytes available); returns its length or
+ * 0 if the bytes are not valid UTF-8. */
+size_t kb__utf8_decode(const char *s, size_t n, uint32_t *cp);
+
+/* Returns 1 if s[0..n) is valid UTF-8; else 0 and *bad = offset. */
+int kb__utf8_valid(const char *s, size_t n, size_t *bad);
+
+/* Appends the UTF-8 encoding of cp to out (at most 4 bytes); returns it. */
+size_t kb__utf8_encode(uint32_t cp, char *out);
+
+/* Number of characters (code points) in s[0..n), which must be valid. */
+size_t kb__utf8_count(const char *s, size_t n);
+
+/* Terminal columns taken by s. */
+size_t kb__utf8_width(const char *s);
+
+/*
+ * Copies s with full-width ASCII (U+FF01..U+FF5E) folded to ASCII and the
+ * ideographic space to a space: what a number or code typed in Japanese
+ * input mode needs before parsing.  Caller frees.
+ */
+char *kb__fold_fullwidth(const char *s);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * sql.h - small helpers over the SQLite API shared by the modules that
+ * read and write the store (internal).
+ *
+ * kb__sql_fail() turns the database's last error into a diagnostic; the
+ * bind helpers bind NULL for a NULL string; kb__sql_text() returns a copy
+ * the caller frees (NULL for SQL NULL).
+ */
+#ifndef KB_SQL_H
+#define KB_SQL_H
+
+#include <sqlite3.h>
+
+#include "kiban/error.h"
+#include "kiban/store.h"
+
+int kb__sql_fail(struct kb_err *err, sqlite3 *db, const char *what);
+int kb__sql_exec(struct kb_store *s, const char *sql, struct kb_err *err);
+
+/* Prepares sql; on failure records the error and returns NULL. */
+sqlite3_stmt *kb__sql_prepare(struct kb_store *s, const char *sql,
+			      struct kb_err *err);
+
+void kb__sql_bind_text(sqlite3_stmt *st, int i, const char *s);
+char *kb__sql_text(sqlite3_stmt *st, int col);
+
+/* Steps a statement that returns no row; 0 or KB_EDB. */
+int kb__sql_done(struct kb_store *s, sqlite3_stmt *st, struct kb_err *err);
+
+/* ISO 8601 UTC timestamp of t: "2026-11-24T09:30:00Z". */
+void kb__iso_time(time_t t, char out[32]);
+
+#endif

@@ -1,0 +1,271 @@
+/*
+ * store.c - opening the SQLite database and migrating its schema.
+ *
+ * Migrations are the embedded files lib/store/schema/NNNN-*.sql, applied in
+ * name order; migration i (0-based) takes the schema from version i to
+ * i + 1, in one transaction together with the new PRAGMA user_version, so
+ * a failed migration leaves the file as it was.  PRAGMA application_id
+ * marks the file as kiban's ("KBAN").
+ */
+#include "core/compat.h"
+
+#include "core/resource.h"
+#include "kiban/buf.h"
+#include "kiban/store.h"
+#include "store/sql.h"
+
+#define KB_APP_ID 0x4b42414e
+#define SCHEMA_PREFIX "lib/store/schema/"
+
+struct kb_store {
+	sqlite3 *db;
+	char *path;
+	int version;
+};
+
+static const struct kb__resource *migration(int i)
+{
+	size_t k;
+	int n = 0;
+	for (k = 0; k < kb__nresources; k++)
+		if (!strncmp(kb__resources[k].name, SCHEMA_PREFIX,
+			     strlen(SCHEMA_PREFIX)) &&
+		    n++ == i)
+			return &kb__resources[k];
+	return NULL;
+}
+
+int kb_store_latest_version(void)
+{
+	int n = 0;
+	while (migration(n))
+		n++;
+	return n;
+}
+
+int kb__sql_fail(struct kb_err *err, sqlite3 *db, const char *what)
+{
+	int rc = sqlite3_extended_errcode(db);
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		return kb_err_set(err, KB_ESCHEMA,
+				  KB_TR(err->lang,
+					"'%s' is not a kiban database (not an SQLite file)",
+					"'%s' は kiban のデータベースではありません（SQLite のファイルではありません）"),
+				  sqlite3_db_filename(db, "main"));
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return kb_err_set(err, KB_EDB,
+				  KB_TR(err->lang,
+					"%s: the database is busy (another kiban is writing); try again",
+					"%s: データベースが使用中です（別の kiban が書き込み中）。もう一度実行してください"),
+				  what);
+	return kb_err_set(err, KB_EDB, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+int kb__sql_exec(struct kb_store *s, const char *sql, struct kb_err *err)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return kb__sql_fail(err, s->db,
+				    KB_TR(err->lang, "database", "データベース"));
+	return 0;
+}
+
+sqlite3_stmt *kb__sql_prepare(struct kb_store *s, const char *sql,
+			      struct kb_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		kb__sql_fail(err, s->db,
+			     KB_TR(err->lang, "database", "データベース"));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return st;
+}
+
+void kb__sql_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+char *kb__sql_text(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	return t ? kb_strdup((const char *)t) : NULL;
+}
+
+int kb__sql_done(struct kb_store *s, sqlite3_stmt *st, struct kb_err *err)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return kb__sql_fail(err, s->db,
+				    KB_TR(err->lang, "database", "データベース"));
+	return 0;
+}
+
+void kb__iso_time(time_t t, char out[32])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int pragma_int(struct kb_store *s, const char *sql, int *out,
+		      struct kb_err *err)
+{
+	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
+	int rc;
+	if (!st)
+		return KB_EDB;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return kb__sql_fail(err, s->db, "PRAGMA");
+	return 0;
+}
+
+static int migrate(struct kb_store *s, struct kb_err *err)
+{
+	int latest = kb_store_latest_version();
+	while (s->version < latest) {
+		const struct kb__resource *m = migration(s->version);
+		struct kb_buf sql = KB_BUF_INIT;
+		int r;
+
+		kb_buf_addf(&sql,
+			    "BEGIN IMMEDIATE;\n%s\nPRAGMA user_version = %d;\n"
+			    "PRAGMA application_id = %d;\nCOMMIT;",
+			    (const char *)m->data, s->version + 1, KB_APP_ID);
+		r = sqlite3_exec(s->db, sql.buf, NULL, NULL, NULL);
+		kb_buf_release(&sql);
+		if (r != SQLITE_OK) {
+			r = kb__sql_fail(err, s->db, m->name);
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+			return r;
+		}
+		s->version++;
+	}
+	return 0;
+}
+
+int kb_store_open(struct kb_store **out, const char *path, int flags,
+		  struct kb_err *err)
+{
+	struct kb_store *s;
+	int oflags, app_id = 0, ntables = 0, r;
+
+	*out = NULL;
+	if (!(flags & KB_STORE_CREATE) && access(path, F_OK))
+		return kb_err_set(err, KB_ENOTFOUND,
+				  KB_TR(err->lang,
+					"database '%s' does not exist; create it with 'kiban init --db %s' or 'kiban demo --db %s'",
+					"データベース '%s' がありません。'kiban init --db %s' または 'kiban demo --db %s' で作成してください"),
+				  path, path, path);
+	s = kb_calloc(1, sizeof(*s));
+	s->path = kb_strdup(path);
+	oflags = (flags & KB_STORE_READONLY)
+			 ? SQLITE_OPEN_READONLY
+			 : SQLITE_OPEN_READWRITE |
+				   (flags & KB_STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+		r = kb_err_set(err, KB_EIO,
+			       KB_TR(err->lang, "cannot open database '%s': %s",
+				     "データベース '%s' を開けません: %s"),
+			       path, s->db ? sqlite3_errmsg(s->db) : "");
+		kb_store_close(s);
+		return r;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 10000);
+	if ((r = kb__sql_exec(s, "PRAGMA foreign_keys = ON", err)) ||
+	    (r = pragma_int(s, "PRAGMA application_id", &app_id, err)) ||
+	    (r = pragma_int(s, "PRAGMA user_version", &s->version, err)) ||
+	    (r = pragma_int(s, "SELECT count(*) FROM sqlite_master", &ntables,
+			    err)))
+		goto fail;
+	if (ntables && app_id != KB_APP_ID) {
+		r = kb_err_set(err, KB_ESCHEMA,
+			       KB_TR(err->lang,
+				     "'%s' is an SQLite database but not a kiban database",
+				     "'%s' は SQLite のデータベースですが kiban のものではありません"),
+			       path);
+		goto fail;
+	}
+	if (s->version > kb_store_latest_version()) {
+		r = kb_err_set(err, KB_ESCHEMA,
+			       KB_TR(err->lang,
+				     "database '%s' has schema version %d, newer than this kiban understands (%d); use a newer kiban",
+				     "データベース '%s' のスキーマ版 %d はこの kiban（%d まで対応）より新しいものです。新しい kiban を使ってください"),
+			       path, s->version, kb_store_latest_version());
+		goto fail;
+	}
+	if (!(flags & KB_STORE_READONLY)) {
+		if ((r = kb__sql_exec(s, "PRAGMA journal_mode = WAL", err)) ||
+		    (r = kb__sql_exec(s, "PRAGMA synchronous = FULL", err)) ||
+		    (r = migrate(s, err)))
+			goto fail;
+	} else if (s->version < kb_store_latest_version()) {
+		r = kb_err_set(err, KB_ESCHEMA,
+			       KB_TR(err->lang,
+				     "database '%s' has an older schema (%d); open it once for writing to upgrade it",
+				     "データベース '%s' のスキーマ（%d）が古いため、一度書き込み可能で開いて更新してください"),
+			       path, s->version);
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	kb_store_close(s);
+	return r;
+}
+
+void kb_store_close(struct kb_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+const char *kb_store_path(const struct kb_store *s)
+{
+	return s->path;
+}
+
+int kb_store_schema_version(const struct kb_store *s)
+{
+	return s->version;
+}
+
+sqlite3 *kb_store_sqlite(struct kb_store *s)
+{
+	return s->db;
+}
+
+int kb_store_begin(struct kb_store *s, struct kb_err *err)
+{
+	return kb__sql_exec(s, "BEGIN IMMEDIATE", err);
+}
+
+int kb_store_commit(struct kb_store *s, struct kb_err *err)
+{
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int r = kb__sql_fail(err, s->db,
+				     KB_TR(err->lang, "commit", "確定"));
+		kb_store_rollback(s);
+		return r;
+	}
+	return 0;
+}
+
+void kb_store_rollback(struct kb_store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}

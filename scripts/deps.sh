@@ -1,0 +1,44 @@
+#!/bin/sh
+# deps.sh [run|test|bench] - install the Debian 12 packages kiban needs.
+#
+# Checks each package with dpkg-query and installs only what is missing,
+# with apt-get, when run as root.  Not root and something missing: names the
+# packages and the command that installs them, and fails.
+set -eu
+
+run_pkgs="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev"
+# tests: cmocka, valgrind, a real browser with Japanese fonts and PDF tools
+# to check the printed report, jq to read JSON output, groff for the man page
+test_pkgs="$run_pkgs libcmocka-dev valgrind chromium fonts-ipafont-gothic poppler-utils jq groff-base"
+bench_pkgs="$run_pkgs"
+
+case "${1:-run}" in
+run) want=$run_pkgs ;;
+test) want=$test_pkgs ;;
+bench) want=$bench_pkgs ;;
+*) echo "usage: $0 [run|test|bench]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "kiban needs these Debian packages, which are missing:$missing" >&2
+	echo "(this system has no apt-get: install them with its package manager)" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "kiban needs these Debian packages, which are missing:$missing" >&2
+	echo "install them as root:  sudo apt-get install$missing" >&2
+	exit 1
+fi
+echo "installing Debian packages:$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing

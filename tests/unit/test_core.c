@@ -1,0 +1,159 @@
+/*
+ * test_core.c - the string buffer, numbers for people, fiscal years, the
+ * error context.
+ */
+#include "helpers.h"
+
+static void buf_grows_and_stays_terminated(void **state)
+{
+	struct kb_buf b = KB_BUF_INIT;
+	int i;
+	(void)state;
+	assert_non_null(b.buf);
+	assert_string_equal(b.buf, "");
+	for (i = 0; i < 1000; i++)
+		kb_buf_addf(&b, "%d,", i);
+	assert_int_equal(b.len, strlen(b.buf));
+	assert_memory_equal(b.buf, "0,1,2,", 6);
+	assert_string_equal(b.buf + b.len - 4, "999,");
+	kb_buf_setlen(&b, 2);
+	assert_string_equal(b.buf, "0,");
+	kb_buf_release(&b);
+	assert_string_equal(b.buf, "");
+}
+
+static void buf_escapes_html(void **state)
+{
+	struct kb_buf b = KB_BUF_INIT;
+	(void)state;
+	kb_buf_add_html(&b, "<a href=\"x\">'R&D'</a> 厚");
+	assert_string_equal(b.buf, "&lt;a href=&quot;x&quot;&gt;&#39;R&amp;D&#39;&lt;/a&gt; 厚");
+	kb_buf_release(&b);
+}
+
+static void numbers_for_people(void **state)
+{
+	static const struct {
+		double v;
+		int dec;
+		const char *want;
+	} cases[] = {
+		{ 1234567.891, 2, "1,234,567.89" }, { 1200, 0, "1,200" },
+		{ 999, 0, "999" }, { -12345.5, 1, "-12,345.5" },
+		{ 12.5, -3, "12.5" }, { 12.0, -3, "12" }, { 0.125, -3, "0.125" },
+		{ -0.0001, 2, "0.00" }, { 1000000, -3, "1,000,000" },
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < KB_ARRAY_SIZE(cases); i++) {
+		struct kb_buf b = KB_BUF_INIT;
+		kb_buf_add_num(&b, cases[i].v, cases[i].dec);
+		assert_string_equal(b.buf, cases[i].want);
+		kb_buf_release(&b);
+	}
+}
+
+static void files_are_written_atomically(void **state)
+{
+	struct kb_buf b = KB_BUF_INIT, back = KB_BUF_INIT;
+	char *path = t_path("out.txt");
+	(void)state;
+	kb_buf_adds(&b, "一行目\n");
+	assert_int_equal(kb_buf_write_file(&b, path), 0);
+	assert_int_equal(kb_buf_read_file(&back, path), 0);
+	assert_string_equal(back.buf, "一行目\n");
+	assert_int_equal(kb_buf_write_file(&b, "/nonexistent-dir/x"), -1);
+	assert_int_equal(errno, ENOENT);
+	kb_buf_release(&b);
+	kb_buf_release(&back);
+	free(path);
+}
+
+static void fiscal_years_parse(void **state)
+{
+	static const struct {
+		const char *s;
+		int fy;
+	} ok[] = {
+		{ "2025", 2025 }, { "FY2025", 2025 }, { "fy2025", 2025 },
+		{ "2025年度", 2025 }, { "令和7年度", 2025 }, { "令和7", 2025 },
+		{ "R7", 2025 }, { "令和元年度", 2019 }, { "平成31年度", 2019 },
+		{ "H30", 2018 }, { "２０２５", 2025 }, { " 令和 7 年度 ", 2025 },
+		{ "令和７年度", 2025 },
+	};
+	static const char *const bad[] = { "", "abc", "2025-26", "令和0年度",
+					   "平成32年度", "1800", "FY", "R", "2025年度x" };
+	size_t i;
+	int fy;
+	(void)state;
+	for (i = 0; i < KB_ARRAY_SIZE(ok); i++) {
+		fy = 0;
+		assert_int_equal(kb_fy_parse(ok[i].s, &fy), 0);
+		assert_int_equal(fy, ok[i].fy);
+	}
+	for (i = 0; i < KB_ARRAY_SIZE(bad); i++)
+		assert_int_equal(kb_fy_parse(bad[i], &fy), -1);
+}
+
+static void fiscal_years_label(void **state)
+{
+	char b[64];
+	(void)state;
+	kb_fy_label(2025, KB_LANG_JA, b, sizeof(b));
+	assert_string_equal(b, "2025年度（令和7年度）");
+	kb_fy_label(2019, KB_LANG_JA, b, sizeof(b));
+	assert_string_equal(b, "2019年度（令和元年度）");
+	kb_fy_label(2018, KB_LANG_JA, b, sizeof(b));
+	assert_string_equal(b, "2018年度（平成30年度）");
+	kb_fy_label(2025, KB_LANG_EN, b, sizeof(b));
+	assert_string_equal(b, "FY2025 (Reiwa 7)");
+}
+
+static void fiscal_year_turns_on_1_april_in_japan(void **state)
+{
+	(void)state;
+	/* 2026-03-31 14:59:59 UTC is 23:59:59 JST: still FY2025 */
+	assert_int_equal(kb_fy_of_time(1774969199), 2025);
+	/* one second later it is 1 April in Japan: FY2026 */
+	assert_int_equal(kb_fy_of_time(1774969200), 2026);
+	assert_int_equal(kb_fy_last_complete(T_NOW), 2025);
+}
+
+static void errors_collect_with_positions(void **state)
+{
+	struct kb_err e;
+	struct kb_buf b = KB_BUF_INIT;
+	size_t i;
+	(void)state;
+	kb_err_init(&e, KB_LANG_EN);
+	assert_int_equal(kb_err_at(&e, KB_EINVALID, "a.csv", 17, 3, "value",
+				   "'%s' is not a number", "x1"), KB_EINVALID);
+	kb_err_set(&e, KB_EIO, "second");
+	assert_int_equal(e.code, KB_EINVALID);
+	kb_diag_format(&e.v[0], KB_LANG_EN, &b);
+	assert_string_equal(b.buf, "a.csv:17:3: field 'value': 'x1' is not a number");
+	kb_buf_reset(&b);
+	kb_diag_format(&e.v[0], KB_LANG_JA, &b);
+	assert_string_equal(b.buf, "a.csv:17:3: 項目 'value': 'x1' is not a number");
+	for (i = 0; i < KB_ERR_MAX + 10; i++)
+		kb_err_set(&e, KB_EINVALID, "many");
+	assert_int_equal(e.n, KB_ERR_MAX);
+	assert_int_equal(kb_err_count(&e), KB_ERR_MAX + 12);
+	kb_err_release(&e);
+	kb_buf_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf_grows_and_stays_terminated),
+		cmocka_unit_test(buf_escapes_html),
+		cmocka_unit_test(numbers_for_people),
+		cmocka_unit_test(files_are_written_atomically),
+		cmocka_unit_test(fiscal_years_parse),
+		cmocka_unit_test(fiscal_years_label),
+		cmocka_unit_test(fiscal_year_turns_on_1_april_in_japan),
+		cmocka_unit_test(errors_collect_with_positions),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
