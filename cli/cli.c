@@ -22,7 +22,7 @@ int cli_common(struct cli *cli, int c, const char *arg)
 	case OPT_USER:
 		cli->user = arg;
 		return 1;
-	case OPT_QUIET:
+	case 'q':
 		cli->quiet = 1;
 		return 1;
 	case OPT_LANG:

@@ -39,14 +39,14 @@ enum { EXIT_USAGE = 2, EXIT_INVALID = 3, EXIT_NOTFOUND = 4, EXIT_CONFLICT = 5 };
 /* Options every command accepts; the values are above 255 so that
  * commands can use letters for their own options. */
 enum {
-	OPT_DB = 256, OPT_LANG, OPT_USER, OPT_HELP, OPT_QUIET,
+	OPT_DB = 256, OPT_LANG, OPT_USER,
 	OPT_FIRST_OWN, /* commands number their long-only options from here */
 };
 #define CLI_COMMON_OPTIONS                                     \
 	{ "db", required_argument, NULL, OPT_DB },             \
 	{ "lang", required_argument, NULL, OPT_LANG },         \
 	{ "user", required_argument, NULL, OPT_USER },         \
-	{ "quiet", no_argument, NULL, OPT_QUIET },             \
+	{ "quiet", no_argument, NULL, 'q' },                   \
 	{ "help", no_argument, NULL, 'h' }
 
 /* Handles a common option (not --help, which each command answers):

@@ -146,7 +146,7 @@ static int eval_show(struct cli *cli, int argc, char **argv)
 	size_t i, j, behind = 0;
 
 	init_year(cli, &y);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		if (c == OPT_JSON) {
 			json = 1;
 			continue;
@@ -249,7 +249,7 @@ static int eval_freeze(struct cli *cli, int argc, char **argv)
 	char fy[64];
 
 	init_year(cli, &y);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		if (c == OPT_NOTE) {
 			note = optarg;
 			continue;
@@ -321,7 +321,7 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 	json_t *arr = NULL;
 
 	init_year(cli, &y);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		if (c == OPT_MINISTRY) {
 			ministry = optarg;
 			continue;
@@ -395,6 +395,9 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 	}
 	if (json)
 		r = cli_print_json(cli, arr);
+	else if (!total && only != KB_NONE)
+		printf("%s\n", CLI_T(cli, "It leads no action under a goal or measure that is behind.",
+				     "遅れているゴール・施策の下で取りまとめを担う取組はありません。"));
 	else if (!total)
 		printf("%s\n", CLI_T(cli, "\nNo action needs follow-up: no goal or measure is behind.",
 				     "\nフォローアップが必要な取組はありません（遅れているゴール・施策はありません）。"));
@@ -416,7 +419,7 @@ static int eval_list(struct cli *cli, int argc, char **argv)
 	size_t n, i;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1)
 		if ((r = cli_option(cli, c, "eval list", argv, list_en, list_ja)) >= 0)
 			return r;
 	if ((r = cli_open(cli, 0, &s)))
@@ -489,7 +492,7 @@ static int report_annual(struct cli *cli, int argc, char **argv)
 	size_t i, behind = 0;
 
 	init_year(cli, &y);
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
 		if (c == 'o') {
 			path = optarg;
 			continue;

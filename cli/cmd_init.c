@@ -24,7 +24,7 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 	struct kb_store *s;
 	int c, r, existed;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		if ((r = cli_common(cli, c, optarg))) {
 			if (r < 0)
 				return EXIT_USAGE;
@@ -95,7 +95,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 	struct kb_plan plan;
 	int c, r, force = 0;
 
-	while ((c = getopt_long(argc, argv, "hf", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hfq", opts, NULL)) != -1) {
 		if ((r = cli_common(cli, c, optarg))) {
 			if (r < 0)
 				return EXIT_USAGE;
@@ -129,7 +129,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 	}
 	if (!cli->quiet)
 		printf(CLI_T(cli,
-			     "created demo database '%s': %s, %zu visions, %zu goals, %zu measures, %zu actions;\n"
+			     "created demo database '%s': %s (visions %zu, goals %zu, measures %zu, actions %zu);\n"
 			     "30 illustrative KPIs with figures FY2016-FY2025; FY2024 evaluation frozen.\n",
 			     "デモ用データベース '%s' を作成しました: %s（ビジョン %zu、ゴール %zu、施策 %zu、取組 %zu）、\n"
 			     "例示用 KPI 30 件（2016〜2025年度の値）、2024年度の評価は確定済み。\n"),

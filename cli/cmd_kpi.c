@@ -28,11 +28,11 @@ static void print_stats(struct cli *cli, const char *file, const struct kb_impor
 	if (cli->quiet)
 		return;
 	if (dry)
-		printf(CLI_T(cli, "%s: %zu rows checked, no problem found (nothing written: --dry-run)\n",
+		printf(CLI_T(cli, "%s: rows %zu checked, no problem found (nothing written: --dry-run)\n",
 			     "%s: %zu 行を検査しました。問題はありません（--dry-run のため書き込んでいません）\n"),
 		       file, st->rows);
 	else
-		printf(CLI_T(cli, "%s: %zu rows: %zu added, %zu changed (old versions kept), %zu unchanged\n",
+		printf(CLI_T(cli, "%s: rows %zu: added %zu, changed %zu (old versions kept), unchanged %zu\n",
 			     "%s: %zu 行: 追加 %zu、変更 %zu（旧版は保存）、変更なし %zu\n"),
 		       file, st->rows, st->added, st->changed, st->unchanged);
 }
@@ -57,7 +57,7 @@ static int run_import(struct cli *cli, int argc, char **argv, const char *cmd,
 	struct kb_csv csv;
 	int c, r, dry = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		if (c == OPT_ENCODING)
 			enc = optarg;
 		else if (c == OPT_DRY_RUN)
@@ -139,7 +139,7 @@ static int kpi_list(struct cli *cli, int argc, char **argv)
 	int c, r, json = 0, csv = 0, bom = 0;
 	size_t i, j;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: json = 1; break;
 		case OPT_CSV: csv = 1; break;
@@ -260,7 +260,7 @@ static int kpi_show(struct cli *cli, int argc, char **argv)
 	int c, r, json = 0, fy = kb_fy_last_complete(cli->now), dec;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: json = 1; break;
 		case OPT_YEAR:
@@ -358,7 +358,7 @@ static int kpi_retarget(struct cli *cli, int argc, char **argv)
 	double v;
 	int c, r, fy = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_VALUE: value = optarg; break;
 		case OPT_REASON: reason = optarg; break;
@@ -452,7 +452,7 @@ static int values_list(struct cli *cli, int argc, char **argv)
 	int c, r, json = 0, csv = 0, bom = 0;
 	size_t i, j;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_KPI: kpi = optarg; break;
 		case OPT_JSON: json = 1; break;
@@ -544,7 +544,7 @@ static int values_set(struct cli *cli, int argc, char **argv)
 	double v = 0;
 	int c, r, fy, missing;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_COMMENT: comment = optarg; break;
 		case OPT_SOURCE: source = optarg; break;

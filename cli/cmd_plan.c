@@ -52,7 +52,7 @@ static int plan_import(struct cli *cli, int argc, char **argv)
 	struct kb_csv csv;
 	int c, r, dry = 0;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		if (c == OPT_ENCODING)
 			enc = optarg;
 		else if (c == OPT_DRY_RUN)
@@ -82,9 +82,9 @@ static int plan_import(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (!cli->quiet)
-		printf(dry ? CLI_T(cli, "%s: plan '%s' is valid: %zu visions, %zu goals, %zu measures, %zu actions, %zu priority areas, %zu platforms\n",
+		printf(dry ? CLI_T(cli, "%s: plan '%s' is valid: visions %zu, goals %zu, measures %zu, actions %zu, priority areas %zu, platforms %zu\n",
 				   "%s: 計画 '%s' に問題はありません: ビジョン %zu、ゴール %zu、施策 %zu、取組 %zu、重点分野 %zu、プラットフォーム %zu\n")
-			   : CLI_T(cli, "%s: imported plan '%s': %zu visions, %zu goals, %zu measures, %zu actions, %zu priority areas, %zu platforms\n",
+			   : CLI_T(cli, "%s: imported plan '%s': visions %zu, goals %zu, measures %zu, actions %zu, priority areas %zu, platforms %zu\n",
 				   "%s: 計画 '%s' を取り込みました: ビジョン %zu、ゴール %zu、施策 %zu、取組 %zu、重点分野 %zu、プラットフォーム %zu\n"),
 		       argv[optind], p.id, p.nvisions, p.ngoals, p.nmeasures, p.nactions,
 		       p.nareas, p.nplatforms);
@@ -147,7 +147,7 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 	int c, r, json = 0, csv = 0, bom = 0, full = 0;
 	size_t v, g, m, a, x;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON: json = 1; break;
 		case OPT_CSV: csv = 1; break;
@@ -230,7 +230,7 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 			}
 		}
 	}
-	printf(CLI_T(cli, "\n%zu visions, %zu goals, %zu measures, %zu actions, %zu priority areas, %zu platforms\n",
+	printf(CLI_T(cli, "\nvisions %zu, goals %zu, measures %zu, actions %zu, priority areas %zu, platforms %zu\n",
 		     "\nビジョン %zu、ゴール %zu、施策 %zu、取組 %zu、重点分野 %zu、プラットフォーム %zu\n"),
 	       p.nvisions, p.ngoals, p.nmeasures, p.nactions, p.nareas, p.nplatforms);
 	kb_buf_release(&b);
@@ -285,7 +285,7 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 	struct kb_csvw w;
 	json_t *arr = NULL;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_MINISTRY: ministry = optarg; break;
 		case OPT_LEAD: lead = 1; break;
@@ -384,7 +384,7 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 		cli_table_print(&t, stdout);
 		cli_table_release(&t);
 		if (!cli->quiet)
-			printf(CLI_T(cli, "%zu actions\n", "取組 %zu 件\n"), n);
+			printf(CLI_T(cli, "actions: %zu\n", "取組 %zu 件\n"), n);
 		r = 0;
 	}
 out:
@@ -417,7 +417,7 @@ static int plan_ministries(struct cli *cli, int argc, char **argv)
 	int c, r;
 	size_t m, a, k;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		if (c == OPT_PLAN)
 			plan_id = optarg;
 		else if ((r = cli_option(cli, c, "plan ministries", argv, ministries_en, ministries_ja)) >= 0)

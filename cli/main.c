@@ -37,7 +37,7 @@ static int usage(struct cli *cli, FILE *fp)
 		"  --db PATH      database file (default: $KIBAN_DB, else ./kiban.db)\n"
 		"  --lang ja|en   language of output and messages (default: $KIBAN_LANG, else ja)\n"
 		"  --user NAME    who is entering data (default: $KIBAN_USER, else the login name)\n"
-		"  --quiet        no progress bar or summaries\n"
+		"  -q, --quiet    no progress bar or summaries\n"
 		"  -h, --help     help for a command: 'kiban plan --help', 'kiban plan show --help'\n"
 		"  --version      print the version\n\n"
 		"Quick start: 'kiban demo --db demo.db', then\n"
@@ -47,7 +47,7 @@ static int usage(struct cli *cli, FILE *fp)
 		"  --db パス      データベースのファイル（既定: $KIBAN_DB、なければ ./kiban.db）\n"
 		"  --lang ja|en   出力とメッセージの言語（既定: $KIBAN_LANG、なければ日本語）\n"
 		"  --user 名前    データを入力する人（既定: $KIBAN_USER、なければログイン名）\n"
-		"  --quiet        進捗表示や要約を出さない\n"
+		"  -q, --quiet    進捗表示や要約を出さない\n"
 		"  -h, --help     コマンドごとのヘルプ: 'kiban plan --help', 'kiban plan show --help'\n"
 		"  --version      版を表示する\n\n"
 		"はじめに: 'kiban demo --db demo.db' の後、\n"
@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	kb_err_init(&cli.err, cli.lang);
 
 	/* Global options stop at the command name ("+"). */
-	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hqV", opts, NULL)) != -1) {
 		if ((r = cli_common(&cli, c, optarg)) < 0)
 			return EXIT_USAGE;
 		if (r)

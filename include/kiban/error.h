@@ -78,6 +78,10 @@ int kb_err_at(struct kb_err *e, int code, const char *file, unsigned line,
 void kb_err_prefix(struct kb_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Orders the diagnostics by file, line and column (stable): an import
+ * finds problems in passes, a user reads them top to bottom. */
+void kb_err_sort(struct kb_err *e);
+
 /* Number of diagnostics, including dropped ones. */
 size_t kb_err_count(const struct kb_err *e);
 

@@ -93,6 +93,43 @@ static int bad_byte(struct kb_err *err, const char *name, const char *text,
 			 what, byte, hint);
 }
 
+/*
+ * A file that is valid UTF-8 on a line with non-ASCII text and invalid on
+ * another has been pasted together from two encodings.  CP932 would accept
+ * it (UTF-8 kanji happen to be valid CP932 byte pairs) and turn the UTF-8
+ * lines into mojibake, so auto-detection refuses it.  Returns 1 and the
+ * offsets of the start of a UTF-8 line and of the first invalid byte.
+ */
+static int mixed_encodings(const unsigned char *u, size_t n, size_t *utf8_line,
+			   size_t *bad)
+{
+	size_t start = 0, i;
+	int found_utf8 = 0, found_bad = 0;
+	for (i = 0; i <= n; i++) {
+		if (i < n && u[i] != '\n')
+			continue;
+		{
+			const char *line = (const char *)u + start;
+			size_t len = i - start, off, k;
+			int ascii = 1;
+			for (k = 0; k < len && ascii; k++)
+				ascii = u[start + k] < 0x80;
+			if (!ascii) {
+				if (kb__utf8_valid(line, len, &off)) {
+					if (!found_utf8)
+						*utf8_line = start;
+					found_utf8 = 1;
+				} else if (!found_bad) {
+					*bad = start + off;
+					found_bad = 1;
+				}
+			}
+		}
+		start = i + 1;
+	}
+	return found_utf8 && found_bad;
+}
+
 int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 		    size_t len, enum kb_encoding enc, struct kb_err *err)
 {
@@ -127,6 +164,21 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 		kb_buf_add(&text, u, len);
 		c->enc = KB_ENC_UTF8;
 	} else {
+		size_t utf8_line;
+		if (enc == KB_ENC_AUTO && mixed_encodings(u, len, &utf8_line, &bad)) {
+			unsigned l1, c1, l2, c2;
+			char *t = kb_strndup((const char *)u, bad);
+			position(t, utf8_line, &l1, &c1);
+			position(t, bad, &l2, &c2);
+			free(t);
+			return kb_err_at(err, KB_EPARSE, name, l2, c2, NULL,
+					 KB_TR(err->lang,
+					       "the file mixes encodings: line %u is UTF-8 but this line is not (Shift_JIS?); "
+					       "save the whole file in one encoding, or give the encoding cp932 if it is Shift_JIS throughout",
+					       "ファイル内で文字コードが混在しています: %u 行目は UTF-8 ですが、この行は違います（Shift_JIS?）。"
+					       "全体を一つの文字コードで保存し直すか、全体が Shift_JIS なら文字コード cp932 を指定してください"),
+					 l1);
+		}
 		if (from_cp932((const char *)u, len, &text, &bad)) {
 			int r;
 			if (enc == KB_ENC_AUTO) {

@@ -113,6 +113,39 @@ void kb_err_prefix(struct kb_err *e, const char *fmt, ...)
 	e->v[0].msg = kb_buf_detach(&msg, NULL);
 }
 
+static int by_position(const void *a, const void *b)
+{
+	const struct kb_diag *x = a, *y = b;
+	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->col != y->col)
+		return x->col < y->col ? -1 : 1;
+	return x->code < y->code ? -1 : x->code > y->code; /* the code field holds the index below */
+}
+
+void kb_err_sort(struct kb_err *e)
+{
+	int *codes;
+	size_t i;
+
+	if (e->n < 2)
+		return;
+	codes = kb_calloc(e->n, sizeof(int));
+	/* qsort is not stable: order equal positions by their index, kept in
+	 * the code field for the duration of the sort */
+	for (i = 0; i < e->n; i++) {
+		codes[i] = e->v[i].code;
+		e->v[i].code = (int)i;
+	}
+	qsort(e->v, e->n, sizeof(*e->v), by_position);
+	for (i = 0; i < e->n; i++)
+		e->v[i].code = codes[e->v[i].code];
+	free(codes);
+}
+
 size_t kb_err_count(const struct kb_err *e)
 {
 	return e->n + e->dropped;

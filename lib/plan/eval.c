@@ -165,6 +165,9 @@ void kb_kpi_eval_explain(const struct kb_kpi *k, const struct kb_kpi_eval *e,
 	if (e->notes & KB_NOTE_FALLBACK_LINEAR)
 		kb_buf_adds(out, KB_TR(L, " (straight line: growth rates are undefined at zero or below)",
 				       "（0 以下の値を含むため直線で評価）"));
+	if (e->notes & KB_NOTE_STALE)
+		kb_buf_addf(out, KB_TR(L, " (latest figure: FY%d)", "（最新の値は%d年度）"),
+			    e->latest_fy);
 }
 
 enum kb_status kb_status_median(const unsigned count[KB_ST_COUNT])

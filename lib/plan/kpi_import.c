@@ -442,6 +442,7 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 	    (r = kb_store_commit(s, err)))
 		kb_store_rollback(s);
 out:
+	kb_err_sort(err);
 	for (i = 0; i < n; i++)
 		kdef_release(&d[i]);
 	free(d);
@@ -677,6 +678,7 @@ int kb_obs_import(struct kb_store *s, struct kb_csv *c,
 		stats->added = stats->changed = stats->unchanged = 0;
 	}
 out:
+	kb_err_sort(err);
 	for (i = 0; i < n; i++) {
 		free(rows[i].kpi);
 		free(rows[i].source);

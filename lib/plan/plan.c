@@ -166,10 +166,11 @@ json_t *kb_plan_to_json(const struct kb_plan *p)
 			acts = json_array();
 			for (k = 0; k < p->nactions; k++) {
 				const struct kb_action *a = &p->actions[k];
-				json_t *ja, *mins = json_array();
+				json_t *ja, *mins;
 				size_t x;
 				if (a->measure != j)
 					continue;
+				mins = json_array();
 				for (x = 0; x < a->nmin; x++)
 					json_array_append_new(mins, json_pack("{s:s, s:b}",
 						"code", p->ministries[a->min[x].ministry].code,

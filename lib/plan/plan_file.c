@@ -27,6 +27,12 @@ static const char *const kind_name[K_COUNT] = {
 	"platform",
 };
 
+/* For English messages: the kind with its article. */
+static const char *const a_kind[K_COUNT] = {
+	"a plan", "a ministry", "a vision", "a goal", "a measure", "an action",
+	"an area", "a platform",
+};
+
 enum col { C_KIND, C_ID, C_PARENT, C_NAME_JA, C_NAME_EN, C_ABBR,
 	   C_MINISTRIES, C_RELATED, C_FY_FROM, C_FY_TO, C_COUNT };
 
@@ -132,13 +138,13 @@ static void check_row(struct reader *r, struct row *w)
 		int req = !!(usage[w->kind].required & B(c));
 		if (req && !*w->v[c])
 			bad(r, w, c,
-			    KB_TR(L, "a %s needs a value here", "%s にはこの項目が必要です"),
-			    kind_name[w->kind]);
+			    KB_TR(L, "%s needs a value here", "%s にはこの項目が必要です"),
+			    L == KB_LANG_EN ? a_kind[w->kind] : kind_name[w->kind]);
 		else if (!used && *w->v[c])
 			bad(r, w, c,
-			    KB_TR(L, "not used for a %s; leave it empty",
+			    KB_TR(L, "not used for %s; leave it empty",
 				  "%s では使いません。空にしてください"),
-			    kind_name[w->kind]);
+			    L == KB_LANG_EN ? a_kind[w->kind] : kind_name[w->kind]);
 	}
 	if (*w->v[C_ID] && !id_ok(w->v[C_ID], w->kind == K_MINISTRY))
 		bad(r, w, C_ID,
@@ -222,17 +228,18 @@ static struct row *resolve(struct reader *r, struct row *w, int c,
 	k = kb__strmap_get(&r->ids, id);
 	if (k == KB_NONE) {
 		bad(r, w, c,
-		    KB_TR(L, "'%s' is not defined in this file (expected the id of a %s)",
+		    KB_TR(L, "'%s' is not defined in this file (expected the id of %s)",
 			  "'%s' はこのファイルで定義されていません（%s の ID が必要です）"),
-		    id, want_name);
+		    id, L == KB_LANG_EN ? a_kind[want] : want_name);
 		return NULL;
 	}
 	if (r->rows[k].kind != want) {
-		bad(r, w, c,
-		    KB_TR(L, "'%s' is a %s, but a %s belongs to a %s",
-			  "'%s' は %s です。%s の親は %s でなければなりません"),
-		    id, kind_name[r->rows[k].kind], kind_name[w->kind],
-		    want_name);
+		if (L == KB_LANG_EN)
+			bad(r, w, c, "'%s' is %s, but %s belongs to %s", id,
+			    a_kind[r->rows[k].kind], a_kind[w->kind], a_kind[want]);
+		else
+			bad(r, w, c, "'%s' は %s です。%s の親は %s でなければなりません",
+			    id, kind_name[r->rows[k].kind], kind_name[w->kind], want_name);
 		return NULL;
 	}
 	return &r->rows[k];
@@ -270,6 +277,7 @@ static void build_ministries(struct reader *r, struct row *w,
 				memmove(t, t + strlen("◎"),
 					strlen(t + strlen("◎")) + 1);
 			}
+			any_lead |= lead > 0; /* even on an unknown ministry: one problem, not two */
 			if (!*e && !lead && (end || *s != ' ')) {
 				/* empty between two separators (spaces may repeat) */
 				bad(r, w, C_MINISTRIES,
@@ -301,7 +309,6 @@ static void build_ministries(struct reader *r, struct row *w,
 						KB_ALLOC_GROW(a->min, a->nmin + 1, alloc);
 						a->min[a->nmin].ministry = m;
 						a->min[a->nmin++].lead = lead > 0;
-						any_lead |= lead > 0;
 					}
 				}
 			}
@@ -537,6 +544,7 @@ int kb_plan_read_csv(struct kb_plan *p, struct kb_csv *c, struct kb_err *err)
 	build(&r, p);
 	rc = r.bad ? KB_EINVALID : 0;
 out:
+	kb_err_sort(err);
 	for (i = 0; i < r.nrows; i++)
 		for (k = 0; k < C_COUNT; k++)
 			free(r.rows[i].v[k]);

@@ -283,10 +283,6 @@ static void followup(struct kb_buf *o, const struct kb_eval *ev, enum kb_lang L)
 			for (x = 0; x < p->actions[i].nmin; x++)
 				leads |= p->actions[i].min[x].ministry == m && p->actions[i].min[x].lead;
 		}
-		if (!leads) {
-			free(idx);
-			continue;
-		}
 		kb_buf_adds(o, "<div class=\"ministry\" data-ministry=\"");
 		esc(o, p->ministries[m].code);
 		kb_buf_addf(o, "\" data-followups=\"%zu\">\n<h3>", n);
@@ -296,7 +292,10 @@ static void followup(struct kb_buf *o, const struct kb_eval *ev, enum kb_lang L)
 		kb_buf_adds(o, L == KB_LANG_EN ? ")" : "）");
 		kb_buf_addf(o, T(": %zu actions to follow up", "：フォローアップ対象 %zu 件"), n);
 		kb_buf_adds(o, "</h3>\n");
-		if (!n)
+		if (!leads)
+			kb_buf_addf(o, "<p>%s</p>\n", T("It leads (◎) no action of the plan.",
+							"この計画で取りまとめ（◎）を担う取組はありません。"));
+		else if (!n)
 			kb_buf_addf(o, "<p>%s</p>\n", T("None of the actions it leads is under a goal or measure that is behind.",
 							"取りまとめを担う取組はいずれも遅れているゴール・施策の下にありません。"));
 		else

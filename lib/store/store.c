@@ -129,6 +129,26 @@ static int pragma_int(struct kb_store *s, const char *sql, int *out,
 	return 0;
 }
 
+/* The first read of the file: a file that is not SQLite is named as the
+ * user named it. */
+static int first_read(struct kb_store *s, const char *path, int *app_id,
+		      struct kb_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &st, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		*app_id = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_NOTADB)
+		return kb_err_set(err, KB_ESCHEMA,
+				  KB_TR(err->lang, "'%s' is not a kiban database (not an SQLite file)",
+					"'%s' は kiban のデータベースではありません（SQLite のファイルではありません）"),
+				  path);
+	return kb__sql_fail(err, s->db, path);
+}
+
 static int migrate(struct kb_store *s, struct kb_err *err)
 {
 	int latest = kb_store_latest_version();
@@ -182,8 +202,9 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
-	if ((r = kb__sql_exec(s, "PRAGMA foreign_keys = ON", err)) ||
-	    (r = pragma_int(s, "PRAGMA application_id", &app_id, err)) ||
+	if ((r = kb__sql_exec(s, "PRAGMA foreign_keys = ON", err)))
+		goto fail;
+	if ((r = first_read(s, path, &app_id, err)) ||
 	    (r = pragma_int(s, "PRAGMA user_version", &s->version, err)) ||
 	    (r = pragma_int(s, "SELECT count(*) FROM sqlite_master", &ntables,
 			    err)))

@@ -109,6 +109,7 @@ static void encoding_errors_have_positions(void **state)
 	static const char bad[] = "a,b\nxy\xff,z\n";
 	static const char utf16[] = "\xff\xfe" "a\x00";
 	static const char nul[] = "a,b\nc,\0\n";
+	static const char mixed[] = "a,b\nK1,\xe7\xa2\xba\xe5\xa0\xb1\nK2,\x8am\x95\xf1\n";
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	assert_int_equal(open_bytes(&c, bad, sizeof(bad) - 1, KB_ENC_AUTO, &err), KB_EPARSE);
@@ -116,6 +117,10 @@ static void encoding_errors_have_positions(void **state)
 	kb_err_clear(&err);
 	assert_int_equal(open_bytes(&c, bad, sizeof(bad) - 1, KB_ENC_CP932, &err), KB_EPARSE);
 	t_assert_error(&err, "t.csv:2:3: invalid CP932 byte 0xFF");
+	kb_err_clear(&err);
+	/* UTF-8 on line 2, Shift_JIS on line 3: refused, not read as mojibake */
+	assert_int_equal(open_bytes(&c, mixed, sizeof(mixed) - 1, KB_ENC_AUTO, &err), KB_EPARSE);
+	t_assert_error(&err, "t.csv:3:4: the file mixes encodings: line 2 is UTF-8 but this line is not");
 	kb_err_clear(&err);
 	assert_int_equal(open_bytes(&c, utf16, sizeof(utf16) - 1, KB_ENC_AUTO, &err), KB_EPARSE);
 	t_assert_error(&err, "UTF-16");

@@ -322,7 +322,7 @@ static void each_kind_of_mistake_is_reported_where_it_is(void **state)
 		{ 8, "action,A1,M9,取組,Action,,◎厚,,,",
 		  "plan.csv:8:11: field 'parent': 'M9' is not defined in this file (expected the id of a measure)" },
 		{ 8, "action,A1,G1,取組,Action,,◎厚,,,",
-		  "plan.csv:8:11: field 'parent': 'G1' is a goal, but a action belongs to a measure" },
+		  "plan.csv:8:11: field 'parent': 'G1' is a goal, but an action belongs to a measure" },
 		{ 6, "goal,G1,V1,ゴール,Goal,,◎厚,,,",
 		  "plan.csv:6:22: field 'ministries': not used for a goal; leave it empty" },
 		{ 6, "goal,G1,V1,ゴール,,,,,,", "plan.csv:6:16: field 'name_en': a goal needs a value here" },
