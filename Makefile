@@ -1,7 +1,8 @@
 # Thin wrapper over CMake.  The two commands of the README:
 #   make run    build, create the demo database, write the annual report
-#   make test   build with ASan+UBSan and run every test, then the unit
-#               tests again under valgrind
+#   make test   build with ASan+UBSan (unoptimised) and run every test,
+#               then build optimised and run the unit tests under valgrind
+#               (so both configurations must compile without a warning)
 # Both install the Debian packages they need first (scripts/deps.sh).
 
 BUILD ?= build
@@ -35,7 +36,7 @@ test:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKIBAN_SANITIZE=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j$(JOBS)
-	cmake -S . -B $(VG_BUILD) -DCMAKE_BUILD_TYPE=Debug -DKIBAN_VALGRIND=ON >/dev/null
+	cmake -S . -B $(VG_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIBAN_VALGRIND=ON >/dev/null
 	cmake --build $(VG_BUILD) -j$(JOBS)
 	cd $(VG_BUILD) && ctest --output-on-failure -j$(JOBS) -L memcheck
 

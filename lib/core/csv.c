@@ -164,7 +164,7 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 		kb_buf_add(&text, u, len);
 		c->enc = KB_ENC_UTF8;
 	} else {
-		size_t utf8_line;
+		size_t utf8_line = 0;
 		if (enc == KB_ENC_AUTO && mixed_encodings(u, len, &utf8_line, &bad)) {
 			unsigned l1, c1, l2, c2;
 			char *t = kb_strndup((const char *)u, bad);
