@@ -12,6 +12,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB ?= demo.db
 YEAR ?= 2025
 KIBAN = ./$(BUILD)/kiban
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all build run test bench install clean
 
@@ -28,8 +29,9 @@ run: build
 	@echo
 	@$(KIBAN) --db $(DEMO_DB) eval show --year $(YEAR)
 	@echo
-	@echo "Open file://$(CURDIR)/annual-report-$(YEAR).html in a browser; print it to PDF on A4."
-	@echo "More: $(KIBAN) --db $(DEMO_DB) --help, and 'man ./docs/kiban.1'."
+	@echo "報告書: file://$(CURDIR)/annual-report-$(YEAR).html をブラウザで開き、A4 で PDF に印刷できます。"
+	@echo "Report: open file://$(CURDIR)/annual-report-$(YEAR).html in a browser; print it to PDF on A4."
+	@echo "詳しくは / More: $(KIBAN) --db $(DEMO_DB) --help, man ./docs/kiban.1"
 
 test:
 	@sh scripts/deps.sh test

@@ -185,8 +185,13 @@ static int eval_show(struct cli *cli, int argc, char **argv)
 			struct kb_buf name = KB_BUF_INIT;
 			kb_buf_reset(&b);
 			counts_text(&b, &ev.goals[g], L);
-			kb_buf_addf(&name, "  %s%s", KB_NAME(&ev.plan.goals[g], L),
-				    ev.plan.goals[g].vision != i ? CLI_T(cli, " (re-posted)", "（再掲）") : "");
+			kb_buf_adds(&name, "  ");
+			if (ev.plan.goals[g].vision != i) { /* keep the mark when the name is cut */
+				cli_fit(&name, KB_NAME(&ev.plan.goals[g], L), 44);
+				kb_buf_adds(&name, CLI_T(cli, " (re-posted)", "（再掲）"));
+			} else {
+				kb_buf_adds(&name, KB_NAME(&ev.plan.goals[g], L));
+			}
 			cli_table_row(&t, ev.plan.goals[g].id, name.buf,
 				      kb_status_label(ev.goals[g].status, L), b.buf);
 			kb_buf_release(&name);
