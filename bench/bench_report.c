@@ -20,7 +20,7 @@
 #include "kiban/plan.h"
 #include "kiban/report.h"
 
-#define NKPI 200
+#define NKPI	  200
 #define TARGET_MS 50.0
 
 static double now_ms(void)
@@ -40,7 +40,8 @@ static void stats(const char *what, double *v, int n, double *median)
 {
 	qsort(v, (size_t)n, sizeof(double), cmp);
 	*median = v[n / 2];
-	printf("  %-34s median %8.3f ms   min %8.3f   max %8.3f\n", what, *median, v[0], v[n - 1]);
+	printf("  %-34s median %8.3f ms   min %8.3f   max %8.3f\n", what,
+	       *median, v[0], v[n - 1]);
 }
 
 static void die(struct kb_err *err, const char *what)
@@ -76,33 +77,41 @@ static void make_data(struct kb_store *s, struct kb_err *err)
 	    kb_plan_import(s, &p, "plan2.csv", "bench", o.now, err))
 		die(err, "plan");
 	kb_csv_release(&c);
-	kb_buf_adds(&kpis, "id,name_ja,name_en,unit_ja,unit_en,direction,attached_to,baseline_value,"
-			   "baseline_year,target_value,target_year,source\n");
+	kb_buf_adds(&kpis,
+		    "id,name_ja,name_en,unit_ja,unit_en,direction,attached_to,baseline_value,"
+		    "baseline_year,target_value,target_year,source\n");
 	kb_buf_adds(&vals, "kpi_id,fiscal_year,value,comment\n");
 	for (i = 0; i < NKPI; i++) {
 		int lower = i % 5 == 4;
-		double base = 50 + uniform() * 1000, target = lower ? base * 0.6 : base * (1.3 + uniform());
+		double base = 50 + uniform() * 1000,
+		       target = lower ? base * 0.6 : base * (1.3 + uniform());
 		double pace = uniform() * 1.6 - 0.3;
-		const char *parent = i % 3 ? p.measures[(size_t)i % p.nmeasures].id
-					   : p.goals[(size_t)i % p.ngoals].id;
-		kb_buf_addf(&kpis, "B%03d,ベンチマーク指標 %d,Benchmark indicator %d,件,cases,%s,%s,%.2f,2020,%.2f,2026,"
-				   "ベンチマーク用の生成データ\n",
-			    i, i, i, lower ? "lower" : "higher", parent, base, target);
+		const char *parent =
+			i % 3 ? p.measures[(size_t)i % p.nmeasures].id
+			      : p.goals[(size_t)i % p.ngoals].id;
+		kb_buf_addf(&kpis,
+			    "B%03d,ベンチマーク指標 %d,Benchmark indicator %d,件,cases,%s,%s,%.2f,2020,%.2f,2026,"
+			    "ベンチマーク用の生成データ\n",
+			    i, i, i, lower ? "lower" : "higher", parent, base,
+			    target);
 		for (y = 2016; y <= 2025; y++) {
-			double t = (y - 2020) / 6.0, v = base + (target - base) * t * pace;
+			double t = (y - 2020) / 6.0,
+			       v = base + (target - base) * t * pace;
 			if (y == 2020)
 				v = base;
 			if (uniform() < 0.05)
 				kb_buf_addf(&vals, "B%03d,%d,NA,集計中\n", i, y);
 			else
-				kb_buf_addf(&vals, "B%03d,%d,%.2f,\n", i, y, v * (0.98 + uniform() * 0.04));
+				kb_buf_addf(&vals, "B%03d,%d,%.2f,\n", i, y,
+					    v * (0.98 + uniform() * 0.04));
 		}
 	}
 	if (kb_csv_open_mem(&c, "kpis.csv", kpis.buf, kpis.len, KB_ENC_UTF8, err) ||
 	    kb_kpi_import(s, &c, &o, &st, err))
 		die(err, "KPIs");
 	kb_csv_release(&c);
-	if (kb_csv_open_mem(&c, "values.csv", vals.buf, vals.len, KB_ENC_UTF8, err) ||
+	if (kb_csv_open_mem(&c, "values.csv", vals.buf, vals.len, KB_ENC_UTF8,
+			    err) ||
 	    kb_obs_import(s, &c, &o, &st, err))
 		die(err, "values");
 	kb_csv_release(&c);
@@ -115,11 +124,13 @@ static void make_data(struct kb_store *s, struct kb_err *err)
 static long raw_read(struct kb_store *s)
 {
 	static const char *const sql[] = {
-		"SELECT * FROM plan", "SELECT * FROM ministry", "SELECT * FROM vision",
-		"SELECT * FROM goal", "SELECT * FROM vision_goal", "SELECT * FROM measure",
-		"SELECT * FROM action", "SELECT * FROM action_ministry",
-		"SELECT * FROM priority_area", "SELECT * FROM platform", "SELECT * FROM platform_link",
-		"SELECT * FROM kpi", "SELECT * FROM kpi_target", "SELECT * FROM observation",
+		"SELECT * FROM plan",	       "SELECT * FROM ministry",
+		"SELECT * FROM vision",	       "SELECT * FROM goal",
+		"SELECT * FROM vision_goal",   "SELECT * FROM measure",
+		"SELECT * FROM action",	       "SELECT * FROM action_ministry",
+		"SELECT * FROM priority_area", "SELECT * FROM platform",
+		"SELECT * FROM platform_link", "SELECT * FROM kpi",
+		"SELECT * FROM kpi_target",    "SELECT * FROM observation",
 	};
 	sqlite3 *db = kb_store_sqlite(s);
 	long cells = 0;
@@ -186,19 +197,23 @@ int main(int argc, char **argv)
 	}
 	{
 		sqlite3_stmt *st;
-		sqlite3_prepare_v2(kb_store_sqlite(s), "SELECT count(*) FROM observation", -1, &st, NULL);
+		sqlite3_prepare_v2(kb_store_sqlite(s),
+				   "SELECT count(*) FROM observation", -1, &st,
+				   NULL);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			nobs = (size_t)sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 	}
 	printf("kiban bench_report: the 2nd Basic Plan (59 actions), %d KPIs, FY2016-FY2025 "
-	       "(%zu figures), %d runs\n", NKPI, nobs, runs);
+	       "(%zu figures), %d runs\n",
+	       NKPI, nobs, runs);
 	stats("load + evaluate (from SQLite)", eval, runs, &m_eval);
 	stats("render the annual report", render, runs, &m_render);
 	stats("total", total, runs, &m_total);
 	stats("peer: raw SQLite read of the rows", peer, runs, &m_peer);
 	printf("  report: %zu bytes; peer read %ld cells\n", bytes, cells);
-	printf("  total / target (%.0f ms): %.3f  %s\n", TARGET_MS, m_total / TARGET_MS,
+	printf("  total / target (%.0f ms): %.3f  %s\n", TARGET_MS,
+	       m_total / TARGET_MS,
 	       m_total < TARGET_MS ? "(under target)" : "(ABOVE TARGET)");
 	printf("  total / peer: %.1fx\n", m_total / m_peer);
 	kb_store_close(s);

@@ -16,19 +16,15 @@ int cli_common(struct cli *cli, int c, const char *arg)
 {
 	int l;
 	switch (c) {
-	case OPT_DB:
-		cli->db = arg;
-		return 1;
-	case OPT_USER:
-		cli->user = arg;
-		return 1;
-	case 'q':
-		cli->quiet = 1;
-		return 1;
+	case OPT_DB: cli->db = arg; return 1;
+	case OPT_USER: cli->user = arg; return 1;
+	case 'q': cli->quiet = 1; return 1;
 	case OPT_LANG:
 		if ((l = kb_lang_parse(arg)) < 0) {
-			fprintf(stderr, CLI_T(cli, "%s: unknown language '%s' (expected ja or en)\n",
-					      "%s: 不明な言語 '%s' です（ja または en）\n"),
+			fprintf(stderr,
+				CLI_T(cli,
+				      "%s: unknown language '%s' (expected ja or en)\n",
+				      "%s: 不明な言語 '%s' です（ja または en）\n"),
 				cli->prog, arg);
 			return -1;
 		}
@@ -54,11 +50,14 @@ int cli_option(struct cli *cli, int c, const char *cmd, char **argv,
 int cli_bad_option(struct cli *cli, const char *cmd, char **argv)
 {
 	if (argv && optind > 0)
-		fprintf(stderr, CLI_T(cli, "%s %s: unknown option or missing argument: '%s'\n",
-				      "%s %s: 不明なオプションか、引数がありません: '%s'\n"),
+		fprintf(stderr,
+			CLI_T(cli,
+			      "%s %s: unknown option or missing argument: '%s'\n",
+			      "%s %s: 不明なオプションか、引数がありません: '%s'\n"),
 			cli->prog, cmd, argv[optind - 1]);
-	fprintf(stderr, CLI_T(cli, "Try '%s %s --help' for more information.\n",
-			      "詳しくは '%s %s --help' を参照してください。\n"),
+	fprintf(stderr,
+		CLI_T(cli, "Try '%s %s --help' for more information.\n",
+		      "詳しくは '%s %s --help' を参照してください。\n"),
 		cli->prog, cmd);
 	return EXIT_USAGE;
 }
@@ -100,15 +99,18 @@ int cli_fail(struct cli *cli, int code)
 			CLI_T(cli, "error: ", "エラー: "), line.buf);
 	}
 	if (cli->err.dropped)
-		fprintf(stderr, CLI_T(cli, "%s: ... and %zu more problems\n",
-				      "%s: ほか %zu 件の問題があります\n"),
+		fprintf(stderr,
+			CLI_T(cli, "%s: ... and %zu more problems\n",
+			      "%s: ほか %zu 件の問題があります\n"),
 			cli->prog, cli->err.dropped);
 	if (n > 1 && (code == KB_EINVALID || code == KB_EPARSE))
-		fprintf(stderr, CLI_T(cli, "%s: %zu problems found; nothing was written\n",
-				      "%s: 問題が %zu 件あります。何も書き込んでいません\n"),
+		fprintf(stderr,
+			CLI_T(cli, "%s: %zu problems found; nothing was written\n",
+			      "%s: 問題が %zu 件あります。何も書き込んでいません\n"),
 			cli->prog, n);
 	else if (n == 0 && code)
-		fprintf(stderr, "%s: %s%s\n", cli->prog, CLI_T(cli, "error: ", "エラー: "),
+		fprintf(stderr, "%s: %s%s\n", cli->prog,
+			CLI_T(cli, "error: ", "エラー: "),
 			kb_strerror(code, cli->lang));
 	kb_buf_release(&line);
 	kb_err_clear(&cli->err);
@@ -126,8 +128,10 @@ int cli_open_csv(struct cli *cli, struct kb_csv *c, const char *path,
 {
 	int enc = KB_ENC_AUTO, r;
 	if (encoding && (enc = kb_encoding_parse(encoding)) < 0) {
-		fprintf(stderr, CLI_T(cli, "%s: unknown encoding '%s' (expected auto, utf-8 or cp932)\n",
-				      "%s: 不明な文字コード '%s' です（auto, utf-8, cp932）\n"),
+		fprintf(stderr,
+			CLI_T(cli,
+			      "%s: unknown encoding '%s' (expected auto, utf-8 or cp932)\n",
+			      "%s: 不明な文字コード '%s' です（auto, utf-8, cp932）\n"),
 			cli->prog, encoding);
 		return EXIT_USAGE;
 	}
@@ -195,8 +199,10 @@ static void list_commands(struct cli *cli, const char *group,
 	       cli->prog, group);
 	for (i = 0; i < n; i++)
 		printf("  %-12s %s\n", cmds[i].name,
-		       cli->lang == KB_LANG_EN ? cmds[i].summary_en : cmds[i].summary_ja);
-	printf(CLI_T(cli, "\nRun '%s %s COMMAND --help' for the options of a command.\n",
+		       cli->lang == KB_LANG_EN ? cmds[i].summary_en
+					       : cmds[i].summary_ja);
+	printf(CLI_T(cli,
+		     "\nRun '%s %s COMMAND --help' for the options of a command.\n",
 		     "\n各コマンドのオプションは '%s %s コマンド --help' で表示します。\n"),
 	       cli->prog, group);
 }
@@ -228,10 +234,13 @@ int cli_dispatch(struct cli *cli, const char *group, const struct cli_cmd *cmds,
 			opterr = 0; /* and report bad ones in the user's language */
 			return cmds[i].fn(cli, argc, argv);
 		}
-	fprintf(stderr, CLI_T(cli, "%s %s: unknown command '%s'\n",
-			      "%s %s: 不明なコマンド '%s' です\n"),
+	fprintf(stderr,
+		CLI_T(cli, "%s %s: unknown command '%s'\n",
+		      "%s %s: 不明なコマンド '%s' です\n"),
 		cli->prog, group, name);
-	fprintf(stderr, CLI_T(cli, "Try '%s %s --help'.\n", "'%s %s --help' を参照してください。\n"),
+	fprintf(stderr,
+		CLI_T(cli, "Try '%s %s --help'.\n",
+		      "'%s %s --help' を参照してください。\n"),
 		cli->prog, group);
 	return EXIT_USAGE;
 }
@@ -239,8 +248,9 @@ int cli_dispatch(struct cli *cli, const char *group, const struct cli_cmd *cmds,
 int cli_write(struct cli *cli, const struct kb_buf *buf, const char *path)
 {
 	if (kb_buf_write_file(buf, path)) {
-		fprintf(stderr, CLI_T(cli, "%s: error: cannot write '%s': %s\n",
-				      "%s: エラー: '%s' に書き込めません: %s\n"),
+		fprintf(stderr,
+			CLI_T(cli, "%s: error: cannot write '%s': %s\n",
+			      "%s: エラー: '%s' に書き込めません: %s\n"),
 			cli->prog, path, strerror(errno));
 		return 1;
 	}
@@ -264,8 +274,10 @@ int cli_fy(struct cli *cli, const char *arg, int *fy)
 {
 	if (!kb_fy_parse(arg, fy))
 		return 0;
-	fprintf(stderr, CLI_T(cli, "%s: '%s' is not a fiscal year (expected e.g. 2025, FY2025 or 令和7年度)\n",
-			      "%s: '%s' は年度ではありません（2025、FY2025、令和7年度 のように指定してください）\n"),
+	fprintf(stderr,
+		CLI_T(cli,
+		      "%s: '%s' is not a fiscal year (expected e.g. 2025, FY2025 or 令和7年度)\n",
+		      "%s: '%s' は年度ではありません（2025、FY2025、令和7年度 のように指定してください）\n"),
 		cli->prog, arg);
 	return -1;
 }

@@ -23,11 +23,11 @@
 #include "kiban/store.h"
 
 struct cli {
-	const char *db;     /* --db, $KIBAN_DB, or kiban.db */
-	enum kb_lang lang;  /* --lang, $KIBAN_LANG, or Japanese */
-	const char *user;   /* --user, $KIBAN_USER, or the login name */
-	time_t now;         /* $SOURCE_DATE_EPOCH or the clock */
-	const char *prog;   /* "kiban" */
+	const char *db;	   /* --db, $KIBAN_DB, or kiban.db */
+	enum kb_lang lang; /* --lang, $KIBAN_LANG, or Japanese */
+	const char *user;  /* --user, $KIBAN_USER, or the login name */
+	time_t now;	   /* $SOURCE_DATE_EPOCH or the clock */
+	const char *prog;  /* "kiban" */
 	int quiet;
 	struct kb_err err;
 };
@@ -39,15 +39,19 @@ enum { EXIT_USAGE = 2, EXIT_INVALID = 3, EXIT_NOTFOUND = 4, EXIT_CONFLICT = 5 };
 /* Options every command accepts; the values are above 255 so that
  * commands can use letters for their own options. */
 enum {
-	OPT_DB = 256, OPT_LANG, OPT_USER,
+	OPT_DB = 256,
+	OPT_LANG,
+	OPT_USER,
 	OPT_FIRST_OWN, /* commands number their long-only options from here */
 };
 #define CLI_COMMON_OPTIONS                                     \
 	{ "db", required_argument, NULL, OPT_DB },             \
-	{ "lang", required_argument, NULL, OPT_LANG },         \
-	{ "user", required_argument, NULL, OPT_USER },         \
-	{ "quiet", no_argument, NULL, 'q' },                   \
-	{ "help", no_argument, NULL, 'h' }
+		{ "lang", required_argument, NULL, OPT_LANG }, \
+		{ "user", required_argument, NULL, OPT_USER }, \
+		{ "quiet", no_argument, NULL, 'q' },           \
+	{                                                      \
+		"help", no_argument, NULL, 'h'                 \
+	}
 
 /* Handles a common option (not --help, which each command answers):
  * returns 1 if c was one, 0 if not, -1 on a bad value (reported). */
@@ -110,8 +114,8 @@ int cli_fy(struct cli *cli, const char *arg, int *fy);
 /* Text tables aligned for Japanese (wide characters count twice). */
 struct cli_table {
 	size_t ncols, nrows, alloc;
-	char **cells;          /* row-major; row 0 is the header */
-	size_t *maxw;          /* column width limits (0 = none) */
+	char **cells; /* row-major; row 0 is the header */
+	size_t *maxw; /* column width limits (0 = none) */
 };
 
 void cli_table_init(struct cli_table *t, size_t ncols, ...);

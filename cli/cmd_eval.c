@@ -7,8 +7,17 @@
 #include "kiban/eval.h"
 #include "kiban/report.h"
 
-enum { OPT_JSON = OPT_FIRST_OWN, OPT_YEAR, OPT_RULE, OPT_LIVE, OPT_VERSION,
-       OPT_NOTE, OPT_SUPERSEDE, OPT_MINISTRY, OPT_FULL };
+enum {
+	OPT_JSON = OPT_FIRST_OWN,
+	OPT_YEAR,
+	OPT_RULE,
+	OPT_LIVE,
+	OPT_VERSION,
+	OPT_NOTE,
+	OPT_SUPERSEDE,
+	OPT_MINISTRY,
+	OPT_FULL
+};
 
 /* Options shared by the commands that evaluate a year. */
 struct yearopts {
@@ -20,15 +29,14 @@ static int year_option(struct cli *cli, int c, struct yearopts *y)
 {
 	int r;
 	switch (c) {
-	case OPT_YEAR:
-		return cli_fy(cli, optarg, &y->fy) ? EXIT_USAGE : -1;
-	case OPT_LIVE:
-		y->live = 1;
-		return -1;
+	case OPT_YEAR: return cli_fy(cli, optarg, &y->fy) ? EXIT_USAGE : -1;
+	case OPT_LIVE: y->live = 1; return -1;
 	case OPT_RULE:
 		if ((r = kb_rule_parse(optarg)) <= 0) {
-			fprintf(stderr, CLI_T(cli, "%s: unknown rule '%s' (expected cagr or linear)\n",
-					      "%s: 不明な評価方法 '%s' です（cagr または linear）\n"),
+			fprintf(stderr,
+				CLI_T(cli,
+				      "%s: unknown rule '%s' (expected cagr or linear)\n",
+				      "%s: 不明な評価方法 '%s' です（cagr または linear）\n"),
 				cli->prog, optarg);
 			return EXIT_USAGE;
 		}
@@ -39,8 +47,10 @@ static int year_option(struct cli *cli, int c, struct yearopts *y)
 		char *end;
 		long v = strtol(optarg, &end, 10);
 		if (*end || v < 1) {
-			fprintf(stderr, CLI_T(cli, "%s: '%s' is not a version number\n",
-					      "%s: '%s' は版番号ではありません\n"), cli->prog, optarg);
+			fprintf(stderr,
+				CLI_T(cli, "%s: '%s' is not a version number\n",
+				      "%s: '%s' は版番号ではありません\n"),
+				cli->prog, optarg);
 			return EXIT_USAGE;
 		}
 		y->version = (int)v;
@@ -50,23 +60,25 @@ static int year_option(struct cli *cli, int c, struct yearopts *y)
 	return 0;
 }
 
-#define YEAR_OPTIONS                                                \
-	{ "year", required_argument, NULL, OPT_YEAR },              \
-	{ "rule", required_argument, NULL, OPT_RULE },              \
-	{ "live", no_argument, NULL, OPT_LIVE },                    \
-	{ "version", required_argument, NULL, OPT_VERSION }
+#define YEAR_OPTIONS                                            \
+	{ "year", required_argument, NULL, OPT_YEAR },          \
+		{ "rule", required_argument, NULL, OPT_RULE },  \
+		{ "live", no_argument, NULL, OPT_LIVE },        \
+	{                                                       \
+		"version", required_argument, NULL, OPT_VERSION \
+	}
 
-#define YEAR_HELP_EN                                                                     \
-	"  --year FY         fiscal year (2025, FY2025, 令和7年度; default: the last one\n"  \
-	"                    that has ended)\n"                                              \
-	"  --live            evaluate the data as they stand, even if the year is frozen\n" \
-	"  --version N       a given version of a frozen evaluation (default: latest)\n"     \
-	"  --rule RULE       cagr (default) or linear: the straight line to the target\n"   \
+#define YEAR_HELP_EN                                                                            \
+	"  --year FY         fiscal year (2025, FY2025, 令和7年度; default: the last one\n" \
+	"                    that has ended)\n"                                                 \
+	"  --live            evaluate the data as they stand, even if the year is frozen\n"     \
+	"  --version N       a given version of a frozen evaluation (default: latest)\n"        \
+	"  --rule RULE       cagr (default) or linear: the straight line to the target\n"       \
 	"                    (implies --live)\n"
-#define YEAR_HELP_JA                                                                     \
+#define YEAR_HELP_JA                                                                                                        \
 	"  --year 年度       評価する年度（2025, FY2025, 令和7年度。既定: 直近に終わった年度）\n" \
-	"  --live            確定済みの年度でも現在のデータで評価する\n"                     \
-	"  --version N       確定評価の版を指定する（既定: 最新）\n"                         \
+	"  --live            確定済みの年度でも現在のデータで評価する\n"                                \
+	"  --version N       確定評価の版を指定する（既定: 最新）\n"                                       \
 	"  --rule 方法       cagr（既定）または linear（目標への直線）。--live を伴う\n"
 
 static int open_eval(struct cli *cli, const struct yearopts *y, struct kb_eval *ev)
@@ -76,11 +88,14 @@ static int open_eval(struct cli *cli, const struct yearopts *y, struct kb_eval *
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
 	if (y->version)
-		r = kb_eval_load(s, NULL, y->fy, y->version, cli->now, ev, &cli->err);
+		r = kb_eval_load(s, NULL, y->fy, y->version, cli->now, ev,
+				 &cli->err);
 	else if (y->live)
-		r = kb_eval_live(s, NULL, y->fy, y->rule, cli->now, ev, &cli->err);
+		r = kb_eval_live(s, NULL, y->fy, y->rule, cli->now, ev,
+				 &cli->err);
 	else
-		r = kb_eval_open(s, NULL, y->fy, y->rule, cli->now, ev, &cli->err);
+		r = kb_eval_open(s, NULL, y->fy, y->rule, cli->now, ev,
+				 &cli->err);
 	kb_store_close(s);
 	return r ? cli_fail(cli, r) : 0;
 }
@@ -92,13 +107,16 @@ static void init_year(struct cli *cli, struct yearopts *y)
 	y->rule = KB_RULE_CAGR;
 }
 
-static void counts_text(struct kb_buf *b, const struct kb_rollup *r, enum kb_lang L)
+static void counts_text(struct kb_buf *b, const struct kb_rollup *r,
+			enum kb_lang L)
 {
 	int s;
 	for (s = 0; s < KB_ST_COUNT; s++)
 		if (r->count[s])
-			kb_buf_addf(b, "%s%s %u", b->len ? KB_TR(L, ", ", "、") : "",
-				    kb_status_label((enum kb_status)s, L), r->count[s]);
+			kb_buf_addf(b, "%s%s %u",
+				    b->len ? KB_TR(L, ", ", "、") : "",
+				    kb_status_label((enum kb_status)s, L),
+				    r->count[s]);
 }
 
 static void state_line(struct cli *cli, const struct kb_eval *ev)
@@ -110,12 +128,15 @@ static void state_line(struct cli *cli, const struct kb_eval *ev)
 	if (ev->frozen)
 		printf(CLI_T(cli, "Final: version %d, frozen %s by %s%s%s\n",
 			     "確定版: 第 %d 版、%s 確定、確定者 %s%s%s\n"),
-		       ev->version, ev->frozen_at, ev->frozen_by ? ev->frozen_by : "-",
+		       ev->version, ev->frozen_at,
+		       ev->frozen_by ? ev->frozen_by : "-",
 		       ev->note && *ev->note ? CLI_T(cli, " — ", "。") : "",
 		       ev->note ? ev->note : "");
 	else
-		printf("%s\n", CLI_T(cli, "Draft: computed from the data as they stand (not frozen)",
-				     "暫定: 現在のデータによる集計（未確定）"));
+		printf("%s\n",
+		       CLI_T(cli,
+			     "Draft: computed from the data as they stand (not frozen)",
+			     "暫定: 現在のデータによる集計（未確定）"));
 }
 
 static const char show_en[] =
@@ -133,7 +154,8 @@ static const char show_ja[] =
 static int eval_show(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, YEAR_OPTIONS,
+		CLI_COMMON_OPTIONS,
+		YEAR_OPTIONS,
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -155,7 +177,8 @@ static int eval_show(struct cli *cli, int argc, char **argv)
 			return r;
 		if (r < 0)
 			continue;
-		if ((r = cli_option(cli, c, "eval show", argv, show_en, show_ja)) >= 0)
+		if ((r = cli_option(cli, c, "eval show", argv, show_en,
+				    show_ja)) >= 0)
 			return r;
 	}
 	L = cli->lang;
@@ -168,32 +191,40 @@ static int eval_show(struct cli *cli, int argc, char **argv)
 	}
 	state_line(cli, &ev);
 	counts_text(&b, &ev.overall, L);
-	printf(CLI_T(cli, "Rule: %s · %zu KPIs: %s\n\n", "評価方法: %s・KPI %zu 件: %s\n\n"),
-	       ev.rule == KB_RULE_LINEAR ? CLI_T(cli, "straight line", "直線")
-					 : CLI_T(cli, "ratio of growth rates (CAGR)", "年平均成長率（CAGR）の比"),
+	printf(CLI_T(cli, "Rule: %s · %zu KPIs: %s\n\n",
+		     "評価方法: %s・KPI %zu 件: %s\n\n"),
+	       ev.rule == KB_RULE_LINEAR
+		       ? CLI_T(cli, "straight line", "直線")
+		       : CLI_T(cli, "ratio of growth rates (CAGR)",
+			       "年平均成長率（CAGR）の比"),
 	       ev.kpis.n, b.buf);
-	cli_table_init(&t, 4, "ID", CLI_T(cli, "Vision / goal", "ビジョン・ゴール"),
-		       CLI_T(cli, "Status", "評価"), CLI_T(cli, "KPIs", "KPI の内訳"));
+	cli_table_init(
+		&t, 4, "ID", CLI_T(cli, "Vision / goal", "ビジョン・ゴール"),
+		CLI_T(cli, "Status", "評価"), CLI_T(cli, "KPIs", "KPI の内訳"));
 	cli_table_limit(&t, 1, 56);
 	for (i = 0; i < ev.plan.nvisions; i++) {
 		const struct kb_vision *v = &ev.plan.visions[i];
 		kb_buf_reset(&b);
 		counts_text(&b, &ev.visions[i], L);
-		cli_table_row(&t, v->id, KB_NAME(v, L), kb_status_label(ev.visions[i].status, L), b.buf);
+		cli_table_row(&t, v->id, KB_NAME(v, L),
+			      kb_status_label(ev.visions[i].status, L), b.buf);
 		for (j = 0; j < v->ngoals; j++) {
 			size_t g = v->goals[j];
 			struct kb_buf name = KB_BUF_INIT;
 			kb_buf_reset(&b);
 			counts_text(&b, &ev.goals[g], L);
 			kb_buf_adds(&name, "  ");
-			if (ev.plan.goals[g].vision != i) { /* keep the mark when the name is cut */
+			if (ev.plan.goals[g].vision !=
+			    i) { /* keep the mark when the name is cut */
 				cli_fit(&name, KB_NAME(&ev.plan.goals[g], L), 44);
-				kb_buf_adds(&name, CLI_T(cli, " (re-posted)", "（再掲）"));
+				kb_buf_adds(&name, CLI_T(cli, " (re-posted)",
+							 "（再掲）"));
 			} else {
 				kb_buf_adds(&name, KB_NAME(&ev.plan.goals[g], L));
 			}
 			cli_table_row(&t, ev.plan.goals[g].id, name.buf,
-				      kb_status_label(ev.goals[g].status, L), b.buf);
+				      kb_status_label(ev.goals[g].status, L),
+				      b.buf);
 			kb_buf_release(&name);
 		}
 	}
@@ -202,17 +233,23 @@ static int eval_show(struct cli *cli, int argc, char **argv)
 	kb_buf_reset(&b);
 	for (i = 0; i < ev.plan.ngoals; i++)
 		if (kb_status_behind(ev.goals[i].status)) {
-			kb_buf_addf(&b, "%s%s", behind ? ", " : "", ev.plan.goals[i].id);
+			kb_buf_addf(&b, "%s%s", behind ? ", " : "",
+				    ev.plan.goals[i].id);
 			behind++;
 		}
-	printf(CLI_T(cli, "\nGoals behind (%zu of %zu): %s\n", "\n遅れているゴール（%zu / %zu）: %s\n"),
-	       behind, ev.plan.ngoals, behind ? b.buf : CLI_T(cli, "none", "なし"));
+	printf(CLI_T(cli, "\nGoals behind (%zu of %zu): %s\n",
+		     "\n遅れているゴール（%zu / %zu）: %s\n"),
+	       behind, ev.plan.ngoals,
+	       behind ? b.buf : CLI_T(cli, "none", "なし"));
 	if (behind)
-		printf("%s\n", CLI_T(cli, "Follow-up by ministry: 'kiban eval followup'",
-				     "府省別のフォローアップ: 'kiban eval followup'"));
+		printf("%s\n",
+		       CLI_T(cli, "Follow-up by ministry: 'kiban eval followup'",
+			     "府省別のフォローアップ: 'kiban eval followup'"));
 	if (ev.frozen && ev.nchanges) {
-		printf(CLI_T(cli, "\nEdited since frozen (%zu; not part of this evaluation):\n",
-			     "\n確定後の変更（%zu 件。この評価には含まれません）:\n"), ev.nchanges);
+		printf(CLI_T(cli,
+			     "\nEdited since frozen (%zu; not part of this evaluation):\n",
+			     "\n確定後の変更（%zu 件。この評価には含まれません）:\n"),
+		       ev.nchanges);
 		for (i = 0; i < ev.nchanges; i++) {
 			kb_buf_reset(&b);
 			kb_eval_change_describe(&ev.changes[i], L, &b);
@@ -268,18 +305,21 @@ static int eval_freeze(struct cli *cli, int argc, char **argv)
 			return r;
 		if (r < 0)
 			continue;
-		if ((r = cli_option(cli, c, "eval freeze", argv, freeze_en, freeze_ja)) >= 0)
+		if ((r = cli_option(cli, c, "eval freeze", argv, freeze_en,
+				    freeze_ja)) >= 0)
 			return r;
 	}
 	if (!have_year)
-		return cli_usage_error(cli, "eval freeze", "%s",
-				       CLI_T(cli, "give the year to freeze with --year",
-					     "確定する年度を --year で指定してください"));
+		return cli_usage_error(
+			cli, "eval freeze", "%s",
+			CLI_T(cli, "give the year to freeze with --year",
+			      "確定する年度を --year で指定してください"));
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
 	r = kb_eval_live(s, NULL, y.fy, y.rule, cli->now, &ev, &cli->err);
 	if (!r)
-		r = kb_eval_freeze(s, &ev, cli->user, note, cli->now, supersede, &version, &cli->err);
+		r = kb_eval_freeze(s, &ev, cli->user, note, cli->now, supersede,
+				   &version, &cli->err);
 	kb_store_close(s);
 	if (r) {
 		kb_eval_release(&ev);
@@ -288,7 +328,8 @@ static int eval_freeze(struct cli *cli, int argc, char **argv)
 	kb_fy_label(y.fy, cli->lang, fy, sizeof(fy));
 	if (!cli->quiet)
 		printf(CLI_T(cli, "the evaluation of %s is frozen as version %d\n",
-			     "%sの評価を第 %d 版として確定しました\n"), fy, version);
+			     "%sの評価を第 %d 版として確定しました\n"),
+		       fy, version);
 	kb_eval_release(&ev);
 	return 0;
 }
@@ -311,7 +352,8 @@ static const char followup_ja[] =
 static int eval_followup(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, YEAR_OPTIONS,
+		CLI_COMMON_OPTIONS,
+		YEAR_OPTIONS,
 		{ "ministry", required_argument, NULL, OPT_MINISTRY },
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -339,7 +381,8 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 			return r;
 		if (r < 0)
 			continue;
-		if ((r = cli_option(cli, c, "eval followup", argv, followup_en, followup_ja)) >= 0)
+		if ((r = cli_option(cli, c, "eval followup", argv, followup_en,
+				    followup_ja)) >= 0)
 			return r;
 	}
 	L = cli->lang;
@@ -347,8 +390,10 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 		return r;
 	if (ministry && (only = kb_plan_ministry(&ev.plan, ministry)) == KB_NONE) {
 		kb_eval_release(&ev);
-		return cli_usage_error(cli, "eval followup", CLI_T(cli, "unknown ministry '%s'",
-								   "不明な府省 '%s' です"), ministry);
+		return cli_usage_error(cli, "eval followup",
+				       CLI_T(cli, "unknown ministry '%s'",
+					     "不明な府省 '%s' です"),
+				       ministry);
 	}
 	if (json)
 		arr = json_array();
@@ -363,34 +408,53 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 		if (json) {
 			json_t *acts = json_array();
 			for (i = 0; i < n; i++) {
-				const struct kb_action *a = &ev.plan.actions[idx[i]];
+				const struct kb_action *a =
+					&ev.plan.actions[idx[i]];
 				size_t g = ev.plan.measures[a->measure].goal;
-				json_array_append_new(acts, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
-					"id", a->id, "goal", ev.plan.goals[g].id,
-					"goal_status", kb_status_key(ev.goals[g].status),
-					"measure", ev.plan.measures[a->measure].id,
-					"measure_status", kb_status_key(ev.measures[a->measure].status),
-					"text", L == KB_LANG_EN ? a->text_en : a->text_ja));
+				json_array_append_new(
+					acts,
+					json_pack(
+						"{s:s, s:s, s:s, s:s, s:s, s:s}",
+						"id", a->id, "goal",
+						ev.plan.goals[g].id, "goal_status",
+						kb_status_key(ev.goals[g].status),
+						"measure",
+						ev.plan.measures[a->measure].id,
+						"measure_status",
+						kb_status_key(
+							ev.measures[a->measure].status),
+						"text",
+						L == KB_LANG_EN ? a->text_en
+								: a->text_ja));
 			}
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:o}", "ministry",
-				ev.plan.ministries[m].code, "abbr", ev.plan.ministries[m].abbr,
-				"actions", acts));
+			json_array_append_new(
+				arr, json_pack("{s:s, s:s, s:o}", "ministry",
+					       ev.plan.ministries[m].code,
+					       "abbr", ev.plan.ministries[m].abbr,
+					       "actions", acts));
 		} else if (n || only != KB_NONE) {
 			struct cli_table t;
 			printf(CLI_T(cli, "\n%s (%s): %zu actions to follow up\n",
 				     "\n%s（%s）: フォローアップ対象 %zu 件\n"),
 			       KB_NAME(&ev.plan.ministries[m], L),
-			       L == KB_LANG_EN ? ev.plan.ministries[m].abbr : ev.plan.ministries[m].code, n);
-			cli_table_init(&t, 4, CLI_T(cli, "Action", "取組"), CLI_T(cli, "Goal", "ゴール"),
-				       CLI_T(cli, "Status", "評価"), CLI_T(cli, "Text", "内容"));
+			       L == KB_LANG_EN ? ev.plan.ministries[m].abbr
+					       : ev.plan.ministries[m].code,
+			       n);
+			cli_table_init(&t, 4, CLI_T(cli, "Action", "取組"),
+				       CLI_T(cli, "Goal", "ゴール"),
+				       CLI_T(cli, "Status", "評価"),
+				       CLI_T(cli, "Text", "内容"));
 			if (!full)
 				cli_table_limit(&t, 3, 64);
 			for (i = 0; i < n; i++) {
-				const struct kb_action *a = &ev.plan.actions[idx[i]];
+				const struct kb_action *a =
+					&ev.plan.actions[idx[i]];
 				size_t g = ev.plan.measures[a->measure].goal;
-				cli_table_row(&t, a->id, ev.plan.goals[g].id,
-					      kb_status_label(ev.goals[g].status, L),
-					      L == KB_LANG_EN ? a->text_en : a->text_ja);
+				cli_table_row(
+					&t, a->id, ev.plan.goals[g].id,
+					kb_status_label(ev.goals[g].status, L),
+					L == KB_LANG_EN ? a->text_en
+							: a->text_ja);
 			}
 			if (n)
 				cli_table_print(&t, stdout);
@@ -401,11 +465,15 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 	if (json)
 		r = cli_print_json(cli, arr);
 	else if (!total && only != KB_NONE)
-		printf("%s\n", CLI_T(cli, "It leads no action under a goal or measure that is behind.",
-				     "遅れているゴール・施策の下で取りまとめを担う取組はありません。"));
+		printf("%s\n",
+		       CLI_T(cli,
+			     "It leads no action under a goal or measure that is behind.",
+			     "遅れているゴール・施策の下で取りまとめを担う取組はありません。"));
 	else if (!total)
-		printf("%s\n", CLI_T(cli, "\nNo action needs follow-up: no goal or measure is behind.",
-				     "\nフォローアップが必要な取組はありません（遅れているゴール・施策はありません）。"));
+		printf("%s\n",
+		       CLI_T(cli,
+			     "\nNo action needs follow-up: no goal or measure is behind.",
+			     "\nフォローアップが必要な取組はありません（遅れているゴール・施策はありません）。"));
 	kb_eval_release(&ev);
 	return r;
 }
@@ -417,7 +485,8 @@ static const char list_ja[] =
 
 static int eval_list(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+					      { NULL, 0, NULL, 0 } };
 	struct kb_eval_info *v;
 	struct kb_store *s;
 	struct cli_table t;
@@ -425,7 +494,8 @@ static int eval_list(struct cli *cli, int argc, char **argv)
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1)
-		if ((r = cli_option(cli, c, "eval list", argv, list_en, list_ja)) >= 0)
+		if ((r = cli_option(cli, c, "eval list", argv, list_en,
+				    list_ja)) >= 0)
 			return r;
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
@@ -433,19 +503,22 @@ static int eval_list(struct cli *cli, int argc, char **argv)
 	kb_store_close(s);
 	if (r)
 		return cli_fail(cli, r);
-	cli_table_init(&t, 6, CLI_T(cli, "FY", "年度"), CLI_T(cli, "Version", "版"),
-		       CLI_T(cli, "Rule", "方法"), CLI_T(cli, "Frozen at", "確定日時"),
+	cli_table_init(&t, 6, CLI_T(cli, "FY", "年度"),
+		       CLI_T(cli, "Version", "版"), CLI_T(cli, "Rule", "方法"),
+		       CLI_T(cli, "Frozen at", "確定日時"),
 		       CLI_T(cli, "By", "確定者"), CLI_T(cli, "Note", "備考"));
 	for (i = 0; i < n; i++) {
 		char fy[16], ver[16];
 		snprintf(fy, sizeof(fy), "%d", v[i].fy);
 		snprintf(ver, sizeof(ver), "%d", v[i].version);
-		cli_table_row(&t, fy, ver, v[i].rule, v[i].frozen_at, v[i].frozen_by, v[i].note);
+		cli_table_row(&t, fy, ver, v[i].rule, v[i].frozen_at,
+			      v[i].frozen_by, v[i].note);
 	}
 	if (n)
 		cli_table_print(&t, stdout);
 	else if (!cli->quiet)
-		printf("%s\n", CLI_T(cli, "no evaluation has been frozen yet", "確定済みの評価はまだありません"));
+		printf("%s\n", CLI_T(cli, "no evaluation has been frozen yet",
+				     "確定済みの評価はまだありません"));
 	cli_table_release(&t);
 	kb_eval_infos_free(v, n);
 	return 0;
@@ -454,12 +527,19 @@ static int eval_list(struct cli *cli, int argc, char **argv)
 int cmd_eval(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
-		{ "show", eval_show, "show the evaluation of a year (default)", "年度の評価を表示する（既定）" },
-		{ "freeze", eval_freeze, "freeze (publish) the evaluation of a year", "年度の評価を確定（公表）する" },
-		{ "followup", eval_followup, "actions each ministry must follow up", "府省別のフォローアップ対象" },
-		{ "list", eval_list, "list frozen evaluations", "確定済みの評価を一覧する" },
+		{ "show", eval_show, "show the evaluation of a year (default)",
+		  "年度の評価を表示する（既定）" },
+		{ "freeze", eval_freeze,
+		  "freeze (publish) the evaluation of a year",
+		  "年度の評価を確定（公表）する" },
+		{ "followup", eval_followup,
+		  "actions each ministry must follow up",
+		  "府省別のフォローアップ対象" },
+		{ "list", eval_list, "list frozen evaluations",
+		  "確定済みの評価を一覧する" },
 	};
-	return cli_dispatch(cli, "eval", cmds, KB_ARRAY_SIZE(cmds), "show", argc, argv);
+	return cli_dispatch(cli, "eval", cmds, KB_ARRAY_SIZE(cmds), "show",
+			    argc, argv);
 }
 
 /* ---- report ---- */
@@ -483,7 +563,8 @@ static const char annual_ja[] =
 static int report_annual(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS, YEAR_OPTIONS,
+		CLI_COMMON_OPTIONS,
+		YEAR_OPTIONS,
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -506,12 +587,15 @@ static int report_annual(struct cli *cli, int argc, char **argv)
 			return r;
 		if (r < 0)
 			continue;
-		if ((r = cli_option(cli, c, "report annual", argv, annual_en, annual_ja)) >= 0)
+		if ((r = cli_option(cli, c, "report annual", argv, annual_en,
+				    annual_ja)) >= 0)
 			return r;
 	}
 	if (optind < argc)
-		return cli_usage_error(cli, "report annual", CLI_T(cli, "unexpected argument '%s'",
-								   "余分な引数 '%s' があります"), argv[optind]);
+		return cli_usage_error(cli, "report annual",
+				       CLI_T(cli, "unexpected argument '%s'",
+					     "余分な引数 '%s' があります"),
+				       argv[optind]);
 	if ((r = open_eval(cli, &y, &ev)))
 		return r;
 	ro.lang = cli->lang;
@@ -523,9 +607,12 @@ static int report_annual(struct cli *cli, int argc, char **argv)
 		behind += kb_status_behind(ev.goals[i].status);
 	kb_fy_label(ev.fy, cli->lang, fy, sizeof(fy));
 	if (!r && strcmp(path, "-") && !cli->quiet)
-		printf(CLI_T(cli, "wrote %s: %s, %s, %zu KPIs, %zu of %zu goals behind\n",
+		printf(CLI_T(cli,
+			     "wrote %s: %s, %s, %zu KPIs, %zu of %zu goals behind\n",
 			     "%s を書き出しました: %s・%s・KPI %zu 件・遅れているゴール %zu / %zu\n"),
-		       path, fy, ev.frozen ? CLI_T(cli, "final", "確定版") : CLI_T(cli, "draft", "暫定版"),
+		       path, fy,
+		       ev.frozen ? CLI_T(cli, "final", "確定版")
+				 : CLI_T(cli, "draft", "暫定版"),
 		       ev.kpis.n, behind, ev.plan.ngoals);
 	kb_buf_release(&out);
 	kb_eval_release(&ev);
@@ -535,7 +622,9 @@ static int report_annual(struct cli *cli, int argc, char **argv)
 int cmd_report(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
-		{ "annual", report_annual, "the annual evaluation report (HTML)", "年次評価報告書（HTML）" },
+		{ "annual", report_annual, "the annual evaluation report (HTML)",
+		  "年次評価報告書（HTML）" },
 	};
-	return cli_dispatch(cli, "report", cmds, KB_ARRAY_SIZE(cmds), NULL, argc, argv);
+	return cli_dispatch(cli, "report", cmds, KB_ARRAY_SIZE(cmds), NULL,
+			    argc, argv);
 }

@@ -20,7 +20,8 @@ static const char init_ja[] =
 
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+					      { NULL, 0, NULL, 0 } };
 	struct kb_store *s;
 	int c, r, existed;
 
@@ -35,15 +36,19 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 		return cli_bad_option(cli, "init", argv);
 	}
 	if (optind < argc)
-		return cli_usage_error(cli, "init", CLI_T(cli, "unexpected argument '%s'",
-							  "余分な引数 '%s' があります"), argv[optind]);
+		return cli_usage_error(cli, "init",
+				       CLI_T(cli, "unexpected argument '%s'",
+					     "余分な引数 '%s' があります"),
+				       argv[optind]);
 	existed = !access(cli->db, F_OK);
 	if ((r = cli_open(cli, KB_STORE_CREATE, &s)))
 		return r;
 	if (!cli->quiet)
-		printf(existed ? CLI_T(cli, "database '%s' is up to date (schema version %d)\n",
+		printf(existed ? CLI_T(cli,
+				       "database '%s' is up to date (schema version %d)\n",
 				       "データベース '%s' は最新です（スキーマ版 %d）\n")
-			       : CLI_T(cli, "created database '%s' (schema version %d)\n",
+			       : CLI_T(cli,
+				       "created database '%s' (schema version %d)\n",
 				       "データベース '%s' を作成しました（スキーマ版 %d）\n"),
 		       cli->db, kb_store_schema_version(s));
 	kb_store_close(s);
@@ -73,8 +78,9 @@ static int remove_db(struct cli *cli)
 		kb_buf_reset(&p);
 		kb_buf_addf(&p, "%s%s", cli->db, suffix[i]);
 		if (unlink(p.buf) && errno != ENOENT) {
-			fprintf(stderr, CLI_T(cli, "kiban demo: cannot remove '%s': %s\n",
-					      "kiban demo: '%s' を削除できません: %s\n"),
+			fprintf(stderr,
+				CLI_T(cli, "kiban demo: cannot remove '%s': %s\n",
+				      "kiban demo: '%s' を削除できません: %s\n"),
 				p.buf, strerror(errno));
 			kb_buf_release(&p);
 			return 1;
@@ -111,8 +117,10 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 	}
 	if (!access(cli->db, F_OK)) {
 		if (!force) {
-			fprintf(stderr, CLI_T(cli, "kiban demo: '%s' exists; give --force to replace it\n",
-					      "kiban demo: '%s' は既にあります。置き換えるには --force を付けてください\n"),
+			fprintf(stderr,
+				CLI_T(cli,
+				      "kiban demo: '%s' exists; give --force to replace it\n",
+				      "kiban demo: '%s' は既にあります。置き換えるには --force を付けてください\n"),
 				cli->db);
 			return EXIT_CONFLICT;
 		}
@@ -133,7 +141,8 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 			     "30 illustrative KPIs with figures FY2016-FY2025; FY2024 evaluation frozen.\n",
 			     "デモ用データベース '%s' を作成しました: %s（ビジョン %zu、ゴール %zu、施策 %zu、取組 %zu）、\n"
 			     "例示用 KPI 30 件（2016〜2025年度の値）、2024年度の評価は確定済み。\n"),
-		       cli->db, cli->lang == KB_LANG_EN ? "2nd Basic Plan" : plan.abbr,
+		       cli->db,
+		       cli->lang == KB_LANG_EN ? "2nd Basic Plan" : plan.abbr,
 		       plan.nvisions, plan.ngoals, plan.nmeasures, plan.nactions);
 	kb_plan_release(&plan);
 	kb_store_close(s);

@@ -7,9 +7,20 @@
 #include "kiban/eval.h"
 #include "kiban/kpi.h"
 
-enum { OPT_JSON = OPT_FIRST_OWN, OPT_CSV, OPT_BOM, OPT_ENCODING, OPT_DRY_RUN,
-       OPT_VALUE, OPT_YEAR, OPT_REASON, OPT_KPI, OPT_COMMENT, OPT_SOURCE,
-       OPT_GOAL };
+enum {
+	OPT_JSON = OPT_FIRST_OWN,
+	OPT_CSV,
+	OPT_BOM,
+	OPT_ENCODING,
+	OPT_DRY_RUN,
+	OPT_VALUE,
+	OPT_YEAR,
+	OPT_REASON,
+	OPT_KPI,
+	OPT_COMMENT,
+	OPT_SOURCE,
+	OPT_GOAL
+};
 
 static int load_kpis(struct cli *cli, struct kb_kpiset *set)
 {
@@ -22,24 +33,26 @@ static int load_kpis(struct cli *cli, struct kb_kpiset *set)
 	return r ? cli_fail(cli, r) : 0;
 }
 
-static void print_stats(struct cli *cli, const char *file, const struct kb_import_stats *st,
-			int dry)
+static void print_stats(struct cli *cli, const char *file,
+			const struct kb_import_stats *st, int dry)
 {
 	if (cli->quiet)
 		return;
 	if (dry)
-		printf(CLI_T(cli, "%s: rows %zu checked, no problem found (nothing written: --dry-run)\n",
+		printf(CLI_T(cli,
+			     "%s: rows %zu checked, no problem found (nothing written: --dry-run)\n",
 			     "%s: %zu 行を検査しました。問題はありません（--dry-run のため書き込んでいません）\n"),
 		       file, st->rows);
 	else
-		printf(CLI_T(cli, "%s: rows %zu: added %zu, changed %zu (old versions kept), unchanged %zu\n",
+		printf(CLI_T(cli,
+			     "%s: rows %zu: added %zu, changed %zu (old versions kept), unchanged %zu\n",
 			     "%s: %zu 行: 追加 %zu、変更 %zu（旧版は保存）、変更なし %zu\n"),
 		       file, st->rows, st->added, st->changed, st->unchanged);
 }
 
 typedef int (*import_fn)(struct kb_store *, struct kb_csv *,
-			 const struct kb_import_opts *, struct kb_import_stats *,
-			 struct kb_err *);
+			 const struct kb_import_opts *,
+			 struct kb_import_stats *, struct kb_err *);
 
 static int run_import(struct cli *cli, int argc, char **argv, const char *cmd,
 		      import_fn fn, const char *en, const char *ja)
@@ -67,7 +80,8 @@ static int run_import(struct cli *cli, int argc, char **argv, const char *cmd,
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error(cli, cmd, "%s",
-				       CLI_T(cli, "expected one FILE", "ファイルを一つ指定してください"));
+				       CLI_T(cli, "expected one FILE",
+					     "ファイルを一つ指定してください"));
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
 	if ((r = cli_open_csv(cli, &csv, argv[optind], enc))) {
@@ -108,7 +122,8 @@ static const char kimport_ja[] =
 
 static int kpi_import(struct cli *cli, int argc, char **argv)
 {
-	return run_import(cli, argc, argv, "kpi import", kb_kpi_import, kimport_en, kimport_ja);
+	return run_import(cli, argc, argv, "kpi import", kb_kpi_import,
+			  kimport_en, kimport_ja);
 }
 
 static const char klist_en[] =
@@ -146,7 +161,8 @@ static int kpi_list(struct cli *cli, int argc, char **argv)
 		case OPT_BOM: bom = 1; break;
 		case OPT_GOAL: goal = optarg; break;
 		default:
-			if ((r = cli_option(cli, c, "kpi list", argv, klist_en, klist_ja)) >= 0)
+			if ((r = cli_option(cli, c, "kpi list", argv, klist_en,
+					    klist_ja)) >= 0)
 				return r;
 		}
 	}
@@ -168,9 +184,13 @@ static int kpi_list(struct cli *cli, int argc, char **argv)
 		}
 		for (i = 0; i < set.n; i++) {
 			const struct kb_kpi *x = &set.v[i];
-			size_t m = x->measure_id ? kb_plan_measure(&p, x->measure_id) : KB_NONE;
+			size_t m = x->measure_id
+					   ? kb_plan_measure(&p, x->measure_id)
+					   : KB_NONE;
 			const char *g = x->goal_id ? x->goal_id
-				       : m != KB_NONE ? p.goals[p.measures[m].goal].id : "";
+					: m != KB_NONE
+						? p.goals[p.measures[m].goal].id
+						: "";
 			if (!strcmp(g, goal))
 				set.v[k++] = set.v[i];
 			else
@@ -191,10 +211,14 @@ static int kpi_list(struct cli *cli, int argc, char **argv)
 		kb_buf_release(&out);
 	} else {
 		struct cli_table t;
-		struct kb_buf base = KB_BUF_INIT, tgt = KB_BUF_INIT, last = KB_BUF_INIT;
-		cli_table_init(&t, 7, "ID", CLI_T(cli, "KPI", "KPI"), CLI_T(cli, "For", "対象"),
-			       CLI_T(cli, "Unit", "単位"), CLI_T(cli, "Baseline", "基準"),
-			       CLI_T(cli, "Target", "目標"), CLI_T(cli, "Latest", "最新値"));
+		struct kb_buf base = KB_BUF_INIT, tgt = KB_BUF_INIT,
+			      last = KB_BUF_INIT;
+		cli_table_init(&t, 7, "ID", CLI_T(cli, "KPI", "KPI"),
+			       CLI_T(cli, "For", "対象"),
+			       CLI_T(cli, "Unit", "単位"),
+			       CLI_T(cli, "Baseline", "基準"),
+			       CLI_T(cli, "Target", "目標"),
+			       CLI_T(cli, "Latest", "最新値"));
 		cli_table_limit(&t, 1, 44);
 		for (i = 0; i < set.n; i++) {
 			const struct kb_kpi *x = &set.v[i];
@@ -207,24 +231,29 @@ static int kpi_list(struct cli *cli, int argc, char **argv)
 			kb_buf_addf(&base, " (%d)", x->base_fy);
 			if (tg) {
 				kb_buf_add_num(&tgt, tg->value, dec);
-				kb_buf_addf(&tgt, " (%d)%s", tg->fy, x->ntargets > 1 ? "*" : "");
+				kb_buf_addf(&tgt, " (%d)%s", tg->fy,
+					    x->ntargets > 1 ? "*" : "");
 			}
 			for (j = x->nobs; j-- > 0;)
 				if (!x->obs[j].missing) {
-					kb_buf_add_num(&last, x->obs[j].value, dec);
+					kb_buf_add_num(&last, x->obs[j].value,
+						       dec);
 					kb_buf_addf(&last, " (%d)", x->obs[j].fy);
 					break;
 				}
 			cli_table_row(&t, x->id, KB_NAME(x, cli->lang),
 				      x->goal_id ? x->goal_id : x->measure_id,
-				      cli->lang == KB_LANG_EN ? x->unit_en : x->unit_ja,
+				      cli->lang == KB_LANG_EN ? x->unit_en
+							      : x->unit_ja,
 				      base.buf, tgt.buf, last.buf);
 		}
 		cli_table_print(&t, stdout);
 		cli_table_release(&t);
 		if (!cli->quiet)
-			printf(CLI_T(cli, "%zu KPIs (* target revised; years are fiscal years)\n",
-				     "KPI %zu 件（* は目標改定あり。年は年度）\n"), set.n);
+			printf(CLI_T(cli,
+				     "%zu KPIs (* target revised; years are fiscal years)\n",
+				     "KPI %zu 件（* は目標改定あり。年は年度）\n"),
+			       set.n);
 		kb_buf_release(&base);
 		kb_buf_release(&tgt);
 		kb_buf_release(&last);
@@ -268,51 +297,65 @@ static int kpi_show(struct cli *cli, int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		default:
-			if ((r = cli_option(cli, c, "kpi show", argv, kshow_en, kshow_ja)) >= 0)
+			if ((r = cli_option(cli, c, "kpi show", argv, kshow_en,
+					    kshow_ja)) >= 0)
 				return r;
 		}
 	}
 	L = cli->lang;
 	if (optind + 1 != argc)
 		return cli_usage_error(cli, "kpi show", "%s",
-				       CLI_T(cli, "expected one KPI id", "KPI の ID を一つ指定してください"));
+				       CLI_T(cli, "expected one KPI id",
+					     "KPI の ID を一つ指定してください"));
 	if ((r = load_kpis(cli, &set)))
 		return r;
 	for (i = 0; i < set.n; i++)
 		if (!strcmp(set.v[i].id, argv[optind]))
 			k = &set.v[i];
 	if (!k) {
-		kb_err_set(&cli->err, KB_ENOTFOUND, CLI_T(cli, "no KPI '%s' (see 'kiban kpi list')",
-							   "KPI '%s' がありません（'kiban kpi list' を参照）"),
-			   argv[optind]);
+		kb_err_set(
+			&cli->err, KB_ENOTFOUND,
+			CLI_T(cli, "no KPI '%s' (see 'kiban kpi list')",
+			      "KPI '%s' がありません（'kiban kpi list' を参照）"),
+			argv[optind]);
 		kb_kpiset_release(&set);
 		return cli_fail(cli, KB_ENOTFOUND);
 	}
 	kb_kpi_evaluate(k, fy, KB_RULE_CAGR, &e);
 	if (json) {
 		json_t *j = kb_kpi_to_json(k);
-		json_object_set_new(j, "evaluation", json_pack("{s:i, s:s, s:s}", "fiscal_year", fy,
-			"status", kb_status_key(e.status), "rule", kb_rule_key(e.rule)));
+		json_object_set_new(j, "evaluation",
+				    json_pack("{s:i, s:s, s:s}", "fiscal_year", fy,
+					      "status", kb_status_key(e.status),
+					      "rule", kb_rule_key(e.rule)));
 		kb_kpiset_release(&set);
 		return cli_print_json(cli, j);
 	}
 	dec = k->decimals >= 0 ? k->decimals : -3;
 	printf("%s %s\n", k->id, KB_NAME(k, L));
-	printf(CLI_T(cli, "  for %s · unit %s · %s · %s\n", "  対象 %s・単位 %s・%s・頻度 %s\n"),
-	       k->goal_id ? k->goal_id : k->measure_id, L == KB_LANG_EN ? k->unit_en : k->unit_ja,
-	       k->direction == KB_LOWER ? CLI_T(cli, "lower is better", "低いほど良い")
-					: CLI_T(cli, "higher is better", "高いほど良い"),
+	printf(CLI_T(cli, "  for %s · unit %s · %s · %s\n",
+		     "  対象 %s・単位 %s・%s・頻度 %s\n"),
+	       k->goal_id ? k->goal_id : k->measure_id,
+	       L == KB_LANG_EN ? k->unit_en : k->unit_ja,
+	       k->direction == KB_LOWER
+		       ? CLI_T(cli, "lower is better", "低いほど良い")
+		       : CLI_T(cli, "higher is better", "高いほど良い"),
 	       k->periodicity);
 	kb_buf_add_num(&b, k->base_value, dec);
-	printf(CLI_T(cli, "  baseline %s (FY%d)\n", "  基準値 %s（%d年度）\n"), b.buf, k->base_fy);
+	printf(CLI_T(cli, "  baseline %s (FY%d)\n", "  基準値 %s（%d年度）\n"),
+	       b.buf, k->base_fy);
 	for (i = 0; i < k->ntargets; i++) {
 		kb_buf_reset(&b);
 		kb_buf_add_num(&b, k->targets[i].value, dec);
 		printf(CLI_T(cli, "  %s %s (FY%d), set %.10s by %s: %s\n",
 			     "  %s %s（%d年度）、%.10s 設定、設定者 %s: %s\n"),
-		       i + 1 == k->ntargets ? CLI_T(cli, "target", "目標値") : CLI_T(cli, "former target", "旧目標値"),
-		       b.buf, k->targets[i].fy, k->targets[i].set_at ? k->targets[i].set_at : "",
-		       k->targets[i].set_by ? k->targets[i].set_by : "-", k->targets[i].reason);
+		       i + 1 == k->ntargets
+			       ? CLI_T(cli, "target", "目標値")
+			       : CLI_T(cli, "former target", "旧目標値"),
+		       b.buf, k->targets[i].fy,
+		       k->targets[i].set_at ? k->targets[i].set_at : "",
+		       k->targets[i].set_by ? k->targets[i].set_by : "-",
+		       k->targets[i].reason);
 	}
 	printf(CLI_T(cli, "  source: %s\n", "  出典: %s\n"), k->source);
 	for (i = 0; i < k->nobs; i++) {
@@ -322,9 +365,11 @@ static int kpi_show(struct cli *cli, int argc, char **argv)
 			kb_buf_adds(&b, CLI_T(cli, "missing", "欠測"));
 		else
 			kb_buf_add_num(&b, o->value, dec);
-		printf(CLI_T(cli, "  FY%d  %12s  %s%s(%s, %.10s)\n", "  %d年度  %12s  %s%s（%s, %.10s）\n"),
+		printf(CLI_T(cli, "  FY%d  %12s  %s%s(%s, %.10s)\n",
+			     "  %d年度  %12s  %s%s（%s, %.10s）\n"),
 		       o->fy, b.buf, o->comment, *o->comment ? " " : "",
-		       o->entered_by ? o->entered_by : "-", o->entered_at ? o->entered_at : "");
+		       o->entered_by ? o->entered_by : "-",
+		       o->entered_at ? o->entered_at : "");
 	}
 	kb_buf_reset(&b);
 	kb_kpi_eval_explain(k, &e, L, &b);
@@ -367,20 +412,25 @@ static int kpi_retarget(struct cli *cli, int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		default:
-			if ((r = cli_option(cli, c, "kpi retarget", argv, retarget_en, retarget_ja)) >= 0)
+			if ((r = cli_option(cli, c, "kpi retarget", argv,
+					    retarget_en, retarget_ja)) >= 0)
 				return r;
 		}
 	}
 	if (optind + 1 != argc || !value || !fy || !reason)
-		return cli_usage_error(cli, "kpi retarget", "%s",
-				       CLI_T(cli, "expected ID, --value, --year and --reason",
-					     "ID と --value, --year, --reason が必要です"));
+		return cli_usage_error(
+			cli, "kpi retarget", "%s",
+			CLI_T(cli, "expected ID, --value, --year and --reason",
+			      "ID と --value, --year, --reason が必要です"));
 	if (kb_parse_number(value, &v))
-		return cli_usage_error(cli, "kpi retarget", CLI_T(cli, "'%s' is not a number",
-								  "'%s' は数値ではありません"), value);
+		return cli_usage_error(cli, "kpi retarget",
+				       CLI_T(cli, "'%s' is not a number",
+					     "'%s' は数値ではありません"),
+				       value);
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
-	r = kb_kpi_retarget(s, argv[optind], v, fy, reason, cli->user, cli->now, &cli->err);
+	r = kb_kpi_retarget(s, argv[optind], v, fy, reason, cli->user, cli->now,
+			    &cli->err);
 	kb_store_close(s);
 	if (r)
 		return cli_fail(cli, r);
@@ -394,12 +444,18 @@ static int kpi_retarget(struct cli *cli, int argc, char **argv)
 int cmd_kpi(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
-		{ "import", kpi_import, "import KPI definitions (CSV)", "KPI の定義を取り込む（CSV）" },
-		{ "list", kpi_list, "list KPIs (--json, --csv)", "KPI を一覧する（--json, --csv）" },
-		{ "show", kpi_show, "show one KPI with its history", "KPI を履歴とともに表示する" },
-		{ "retarget", kpi_retarget, "revise a KPI's target, keeping the old one", "KPI の目標を改定する（旧目標は保存）" },
+		{ "import", kpi_import, "import KPI definitions (CSV)",
+		  "KPI の定義を取り込む（CSV）" },
+		{ "list", kpi_list, "list KPIs (--json, --csv)",
+		  "KPI を一覧する（--json, --csv）" },
+		{ "show", kpi_show, "show one KPI with its history",
+		  "KPI を履歴とともに表示する" },
+		{ "retarget", kpi_retarget,
+		  "revise a KPI's target, keeping the old one",
+		  "KPI の目標を改定する（旧目標は保存）" },
 	};
-	return cli_dispatch(cli, "kpi", cmds, KB_ARRAY_SIZE(cmds), NULL, argc, argv);
+	return cli_dispatch(cli, "kpi", cmds, KB_ARRAY_SIZE(cmds), NULL, argc,
+			    argv);
 }
 
 /* ---- values ---- */
@@ -426,7 +482,8 @@ static const char vimport_ja[] =
 
 static int values_import(struct cli *cli, int argc, char **argv)
 {
-	return run_import(cli, argc, argv, "values import", kb_obs_import, vimport_en, vimport_ja);
+	return run_import(cli, argc, argv, "values import", kb_obs_import,
+			  vimport_en, vimport_ja);
 }
 
 static const char vlist_en[] =
@@ -459,7 +516,8 @@ static int values_list(struct cli *cli, int argc, char **argv)
 		case OPT_CSV: csv = 1; break;
 		case OPT_BOM: bom = 1; break;
 		default:
-			if ((r = cli_option(cli, c, "values list", argv, vlist_en, vlist_ja)) >= 0)
+			if ((r = cli_option(cli, c, "values list", argv,
+					    vlist_en, vlist_ja)) >= 0)
 				return r;
 		}
 	}
@@ -478,11 +536,18 @@ static int values_list(struct cli *cli, int argc, char **argv)
 				continue;
 			for (j = 0; j < k->nobs; j++) {
 				const struct kb_obs *o = &k->obs[j];
-				json_array_append_new(arr, json_pack("{s:s, s:i, s:o, s:b, s:s, s:s, s:s?, s:s?}",
-					"kpi", k->id, "fiscal_year", o->fy,
-					"value", o->missing ? json_null() : json_real(o->value),
-					"missing", o->missing, "source", o->source, "comment", o->comment,
-					"entered_by", o->entered_by, "entered_at", o->entered_at));
+				json_array_append_new(
+					arr,
+					json_pack(
+						"{s:s, s:i, s:o, s:b, s:s, s:s, s:s?, s:s?}",
+						"kpi", k->id, "fiscal_year",
+						o->fy, "value",
+						o->missing ? json_null()
+							   : json_real(o->value),
+						"missing", o->missing, "source",
+						o->source, "comment", o->comment,
+						"entered_by", o->entered_by,
+						"entered_at", o->entered_at));
 			}
 		}
 		r = cli_print_json(cli, arr);
@@ -491,8 +556,10 @@ static int values_list(struct cli *cli, int argc, char **argv)
 		struct kb_buf v = KB_BUF_INIT;
 		char fy[16];
 		size_t n = 0;
-		cli_table_init(&t, 6, "KPI", CLI_T(cli, "FY", "年度"), CLI_T(cli, "Figure", "値"),
-			       CLI_T(cli, "Comment", "備考"), CLI_T(cli, "Entered by", "入力者"),
+		cli_table_init(&t, 6, "KPI", CLI_T(cli, "FY", "年度"),
+			       CLI_T(cli, "Figure", "値"),
+			       CLI_T(cli, "Comment", "備考"),
+			       CLI_T(cli, "Entered by", "入力者"),
 			       CLI_T(cli, "Entered at", "入力日時"));
 		cli_table_limit(&t, 3, 40);
 		for (i = 0; i < set.n; i++) {
@@ -503,11 +570,16 @@ static int values_list(struct cli *cli, int argc, char **argv)
 				const struct kb_obs *o = &k->obs[j];
 				kb_buf_reset(&v);
 				if (o->missing)
-					kb_buf_adds(&v, CLI_T(cli, "missing", "欠測"));
+					kb_buf_adds(&v, CLI_T(cli, "missing",
+							      "欠測"));
 				else
-					kb_buf_add_num(&v, o->value, k->decimals >= 0 ? k->decimals : -3);
+					kb_buf_add_num(&v, o->value,
+						       k->decimals >= 0
+							       ? k->decimals
+							       : -3);
 				snprintf(fy, sizeof(fy), "%d", o->fy);
-				cli_table_row(&t, k->id, fy, v.buf, o->comment, o->entered_by, o->entered_at);
+				cli_table_row(&t, k->id, fy, v.buf, o->comment,
+					      o->entered_by, o->entered_at);
 				n++;
 			}
 		}
@@ -549,40 +621,52 @@ static int values_set(struct cli *cli, int argc, char **argv)
 		case OPT_COMMENT: comment = optarg; break;
 		case OPT_SOURCE: source = optarg; break;
 		default:
-			if ((r = cli_option(cli, c, "values set", argv, vset_en, vset_ja)) >= 0)
+			if ((r = cli_option(cli, c, "values set", argv, vset_en,
+					    vset_ja)) >= 0)
 				return r;
 		}
 	}
 	if (optind + 3 != argc)
 		return cli_usage_error(cli, "values set", "%s",
-				       CLI_T(cli, "expected KPI, FY and VALUE", "KPI・年度・値を指定してください"));
+				       CLI_T(cli, "expected KPI, FY and VALUE",
+					     "KPI・年度・値を指定してください"));
 	if (cli_fy(cli, argv[optind + 1], &fy))
 		return EXIT_USAGE;
-	missing = !strcasecmp(argv[optind + 2], "NA") || !strcmp(argv[optind + 2], "欠測");
+	missing = !strcasecmp(argv[optind + 2], "NA") ||
+		  !strcmp(argv[optind + 2], "欠測");
 	if (!missing && kb_parse_number(argv[optind + 2], &v))
-		return cli_usage_error(cli, "values set",
-				       CLI_T(cli, "'%s' is not a number (or NA for a missing figure)",
-					     "'%s' は数値ではありません（欠測は NA）"),
-				       argv[optind + 2]);
+		return cli_usage_error(
+			cli, "values set",
+			CLI_T(cli,
+			      "'%s' is not a number (or NA for a missing figure)",
+			      "'%s' は数値ではありません（欠測は NA）"),
+			argv[optind + 2]);
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
-	r = kb_obs_set(s, argv[optind], fy, missing, v, source, comment, cli->user, cli->now,
-		       &cli->err);
+	r = kb_obs_set(s, argv[optind], fy, missing, v, source, comment,
+		       cli->user, cli->now, &cli->err);
 	kb_store_close(s);
 	if (r)
 		return cli_fail(cli, r);
 	if (!cli->quiet)
-		printf(CLI_T(cli, "%s FY%d: %s recorded\n", "%s %d年度: %s を記録しました\n"),
-		       argv[optind], fy, missing ? CLI_T(cli, "missing", "欠測") : argv[optind + 2]);
+		printf(CLI_T(cli, "%s FY%d: %s recorded\n",
+			     "%s %d年度: %s を記録しました\n"),
+		       argv[optind], fy,
+		       missing ? CLI_T(cli, "missing", "欠測")
+			       : argv[optind + 2]);
 	return 0;
 }
 
 int cmd_values(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
-		{ "import", values_import, "import yearly figures (CSV)", "年度ごとの値を取り込む（CSV）" },
-		{ "list", values_list, "list figures (--json, --csv)", "値を一覧する（--json, --csv）" },
-		{ "set", values_set, "enter one figure (or NA)", "値を一つ入力する（欠測は NA）" },
+		{ "import", values_import, "import yearly figures (CSV)",
+		  "年度ごとの値を取り込む（CSV）" },
+		{ "list", values_list, "list figures (--json, --csv)",
+		  "値を一覧する（--json, --csv）" },
+		{ "set", values_set, "enter one figure (or NA)",
+		  "値を一つ入力する（欠測は NA）" },
 	};
-	return cli_dispatch(cli, "values", cmds, KB_ARRAY_SIZE(cmds), NULL, argc, argv);
+	return cli_dispatch(cli, "values", cmds, KB_ARRAY_SIZE(cmds), NULL,
+			    argc, argv);
 }

@@ -5,8 +5,18 @@
 
 #include "kiban/plan.h"
 
-enum { OPT_JSON = OPT_FIRST_OWN, OPT_CSV, OPT_BOM, OPT_FULL, OPT_ENCODING,
-       OPT_DRY_RUN, OPT_PLAN, OPT_MINISTRY, OPT_LEAD, OPT_GOAL };
+enum {
+	OPT_JSON = OPT_FIRST_OWN,
+	OPT_CSV,
+	OPT_BOM,
+	OPT_FULL,
+	OPT_ENCODING,
+	OPT_DRY_RUN,
+	OPT_PLAN,
+	OPT_MINISTRY,
+	OPT_LEAD,
+	OPT_GOAL
+};
 
 static int load_plan(struct cli *cli, const char *plan_id, struct kb_store **s,
 		     struct kb_plan *p)
@@ -57,12 +67,14 @@ static int plan_import(struct cli *cli, int argc, char **argv)
 			enc = optarg;
 		else if (c == OPT_DRY_RUN)
 			dry = 1;
-		else if ((r = cli_option(cli, c, "plan import", argv, import_en, import_ja)) >= 0)
+		else if ((r = cli_option(cli, c, "plan import", argv, import_en,
+					 import_ja)) >= 0)
 			return r;
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error(cli, "plan import", "%s",
-				       CLI_T(cli, "expected one FILE", "ファイルを一つ指定してください"));
+				       CLI_T(cli, "expected one FILE",
+					     "ファイルを一つ指定してください"));
 	if ((r = cli_open_csv(cli, &csv, argv[optind], enc)))
 		return r;
 	r = kb_plan_read_csv(&p, &csv, &cli->err);
@@ -74,7 +86,8 @@ static int plan_import(struct cli *cli, int argc, char **argv)
 			kb_plan_release(&p);
 			return r;
 		}
-		r = kb_plan_import(s, &p, argv[optind], cli->user, cli->now, &cli->err);
+		r = kb_plan_import(s, &p, argv[optind], cli->user, cli->now,
+				   &cli->err);
 		kb_store_close(s);
 		if (r) {
 			kb_plan_release(&p);
@@ -82,12 +95,14 @@ static int plan_import(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (!cli->quiet)
-		printf(dry ? CLI_T(cli, "%s: plan '%s' is valid: visions %zu, goals %zu, measures %zu, actions %zu, priority areas %zu, platforms %zu\n",
+		printf(dry ? CLI_T(cli,
+				   "%s: plan '%s' is valid: visions %zu, goals %zu, measures %zu, actions %zu, priority areas %zu, platforms %zu\n",
 				   "%s: 計画 '%s' に問題はありません: ビジョン %zu、ゴール %zu、施策 %zu、取組 %zu、重点分野 %zu、プラットフォーム %zu\n")
-			   : CLI_T(cli, "%s: imported plan '%s': visions %zu, goals %zu, measures %zu, actions %zu, priority areas %zu, platforms %zu\n",
+			   : CLI_T(cli,
+				   "%s: imported plan '%s': visions %zu, goals %zu, measures %zu, actions %zu, priority areas %zu, platforms %zu\n",
 				   "%s: 計画 '%s' を取り込みました: ビジョン %zu、ゴール %zu、施策 %zu、取組 %zu、重点分野 %zu、プラットフォーム %zu\n"),
-		       argv[optind], p.id, p.nvisions, p.ngoals, p.nmeasures, p.nactions,
-		       p.nareas, p.nplatforms);
+		       argv[optind], p.id, p.nvisions, p.ngoals, p.nmeasures,
+		       p.nactions, p.nareas, p.nplatforms);
 	kb_plan_release(&p);
 	return 0;
 }
@@ -155,13 +170,16 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 		case OPT_FULL: full = 1; break;
 		case OPT_PLAN: plan_id = optarg; break;
 		default:
-			if ((r = cli_option(cli, c, "plan show", argv, show_en, show_ja)) >= 0)
+			if ((r = cli_option(cli, c, "plan show", argv, show_en,
+					    show_ja)) >= 0)
 				return r;
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(cli, "plan show", CLI_T(cli, "unexpected argument '%s'",
-							       "余分な引数 '%s' があります"), argv[optind]);
+		return cli_usage_error(cli, "plan show",
+				       CLI_T(cli, "unexpected argument '%s'",
+					     "余分な引数 '%s' があります"),
+				       argv[optind]);
 	if ((r = load_plan(cli, plan_id, &s, &p)))
 		return r;
 	kb_store_close(s);
@@ -182,14 +200,18 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 	printf(CLI_T(cli, "FY%d–FY%d)\n", "%d〜%d年度)\n"), p.fy_from, p.fy_to);
 	for (v = 0; v < p.nvisions; v++) {
 		kb_buf_reset(&b);
-		kb_buf_addf(&b, "%s %s", p.visions[v].id, KB_NAME(&p.visions[v], L));
+		kb_buf_addf(&b, "%s %s", p.visions[v].id,
+			    KB_NAME(&p.visions[v], L));
 		line(cli, 0, b.buf, 1);
 		for (x = 0; x < p.visions[v].ngoals; x++) {
 			g = p.visions[v].goals[x];
 			kb_buf_reset(&b);
-			kb_buf_addf(&b, "%s %s", p.goals[g].id, KB_NAME(&p.goals[g], L));
+			kb_buf_addf(&b, "%s %s", p.goals[g].id,
+				    KB_NAME(&p.goals[g], L));
 			if (p.goals[g].vision != v) {
-				kb_buf_addf(&b, CLI_T(cli, " (re-posted from %s)", "（再掲: %s）"),
+				kb_buf_addf(&b,
+					    CLI_T(cli, " (re-posted from %s)",
+						  "（再掲: %s）"),
 					    p.visions[p.goals[g].vision].id);
 				line(cli, 2, b.buf, 1);
 				continue;
@@ -199,40 +221,58 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 				if (p.measures[m].goal != g)
 					continue;
 				kb_buf_reset(&b);
-				kb_buf_addf(&b, "%s %s", p.measures[m].id, KB_NAME(&p.measures[m], L));
+				kb_buf_addf(&b, "%s %s", p.measures[m].id,
+					    KB_NAME(&p.measures[m], L));
 				line(cli, 4, b.buf, full);
 				for (a = 0; a < p.nactions; a++) {
 					if (p.actions[a].measure != m)
 						continue;
 					kb_buf_reset(&b);
 					kb_buf_addf(&b, "%s ［", p.actions[a].id);
-					kb_action_ministries(&p, &p.actions[a], &b);
-					kb_buf_addf(&b, "］ %s", L == KB_LANG_EN ? p.actions[a].text_en
-									 : p.actions[a].text_ja);
+					kb_action_ministries(&p, &p.actions[a],
+							     &b);
+					kb_buf_addf(
+						&b, "］ %s",
+						L == KB_LANG_EN
+							? p.actions[a].text_en
+							: p.actions[a].text_ja);
 					line(cli, 6, b.buf, full);
 				}
 				for (a = 0; a < p.nareas; a++)
 					if (p.areas[a].measure == m) {
 						kb_buf_reset(&b);
-						kb_buf_addf(&b, "%s %s", p.areas[a].id, KB_NAME(&p.areas[a], L));
+						kb_buf_addf(&b, "%s %s",
+							    p.areas[a].id,
+							    KB_NAME(&p.areas[a],
+								    L));
 						line(cli, 6, b.buf, full);
 					}
 				for (a = 0; a < p.nplatforms; a++)
 					if (p.platforms[a].measure == m) {
 						size_t k;
 						kb_buf_reset(&b);
-						kb_buf_addf(&b, "%s %s →", p.platforms[a].id,
-							    KB_NAME(&p.platforms[a], L));
-						for (k = 0; k < p.platforms[a].nrelated; k++)
-							kb_buf_addf(&b, " %s", p.platforms[a].related[k]);
+						kb_buf_addf(
+							&b, "%s %s →",
+							p.platforms[a].id,
+							KB_NAME(&p.platforms[a],
+								L));
+						for (k = 0;
+						     k < p.platforms[a].nrelated;
+						     k++)
+							kb_buf_addf(
+								&b, " %s",
+								p.platforms[a]
+									.related[k]);
 						line(cli, 6, b.buf, full);
 					}
 			}
 		}
 	}
-	printf(CLI_T(cli, "\nvisions %zu, goals %zu, measures %zu, actions %zu, priority areas %zu, platforms %zu\n",
+	printf(CLI_T(cli,
+		     "\nvisions %zu, goals %zu, measures %zu, actions %zu, priority areas %zu, platforms %zu\n",
 		     "\nビジョン %zu、ゴール %zu、施策 %zu、取組 %zu、重点分野 %zu、プラットフォーム %zu\n"),
-	       p.nvisions, p.ngoals, p.nmeasures, p.nactions, p.nareas, p.nplatforms);
+	       p.nvisions, p.ngoals, p.nmeasures, p.nactions, p.nareas,
+	       p.nplatforms);
 	kb_buf_release(&b);
 	kb_plan_release(&p);
 	return 0;
@@ -296,16 +336,20 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 		case OPT_BOM: bom = 1; break;
 		case OPT_PLAN: plan_id = optarg; break;
 		default:
-			if ((r = cli_option(cli, c, "plan actions", argv, actions_en, actions_ja)) >= 0)
+			if ((r = cli_option(cli, c, "plan actions", argv,
+					    actions_en, actions_ja)) >= 0)
 				return r;
 		}
 	}
 	if (optind < argc)
-		return cli_usage_error(cli, "plan actions", CLI_T(cli, "unexpected argument '%s'",
-								  "余分な引数 '%s' があります"), argv[optind]);
+		return cli_usage_error(cli, "plan actions",
+				       CLI_T(cli, "unexpected argument '%s'",
+					     "余分な引数 '%s' があります"),
+				       argv[optind]);
 	if (lead && !ministry)
 		return cli_usage_error(cli, "plan actions", "%s",
-				       CLI_T(cli, "--lead needs --ministry", "--lead には --ministry が必要です"));
+				       CLI_T(cli, "--lead needs --ministry",
+					     "--lead には --ministry が必要です"));
 	if ((r = load_plan(cli, plan_id, &s, &p)))
 		return r;
 	kb_store_close(s);
@@ -313,17 +357,20 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 	if (ministry && (mi = kb_plan_ministry(&p, ministry)) == KB_NONE) {
 		kb_buf_reset(&b);
 		for (k = 0; k < p.nministries; k++)
-			kb_buf_addf(&b, "%s%s (%s)", k ? ", " : "", p.ministries[k].code,
-				    p.ministries[k].abbr);
-		r = cli_usage_error(cli, "plan actions",
-				    CLI_T(cli, "unknown ministry '%s' (expected one of %s)",
-					  "不明な府省 '%s' です（%s のいずれか）"),
-				    ministry, b.buf);
+			kb_buf_addf(&b, "%s%s (%s)", k ? ", " : "",
+				    p.ministries[k].code, p.ministries[k].abbr);
+		r = cli_usage_error(
+			cli, "plan actions",
+			CLI_T(cli, "unknown ministry '%s' (expected one of %s)",
+			      "不明な府省 '%s' です（%s のいずれか）"),
+			ministry, b.buf);
 		goto out;
 	}
 	if (goal && (gi = kb_plan_goal(&p, goal)) == KB_NONE) {
-		r = cli_usage_error(cli, "plan actions", CLI_T(cli, "unknown goal '%s'",
-							       "不明なゴール '%s' です"), goal);
+		r = cli_usage_error(cli, "plan actions",
+				    CLI_T(cli, "unknown goal '%s'",
+					  "不明なゴール '%s' です"),
+				    goal);
 		goto out;
 	}
 	if (json)
@@ -339,7 +386,8 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 		kb_csvw_end(&w);
 	} else {
 		cli_table_init(&t, 5, "ID", CLI_T(cli, "Ministries", "府省"),
-			       CLI_T(cli, "Goal", "ゴール"), CLI_T(cli, "Measure", "施策"),
+			       CLI_T(cli, "Goal", "ゴール"),
+			       CLI_T(cli, "Measure", "施策"),
 			       CLI_T(cli, "Action", "取組"));
 		if (!full)
 			cli_table_limit(&t, 4, 70);
@@ -349,7 +397,8 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 		const struct kb_measure *m = &p.measures[x->measure];
 		int hit = mi == KB_NONE;
 		for (k = 0; k < x->nmin && !hit; k++)
-			hit = x->min[k].ministry == mi && (!lead || x->min[k].lead);
+			hit = x->min[k].ministry == mi &&
+			      (!lead || x->min[k].lead);
 		if (!hit || (gi != KB_NONE && m->goal != gi))
 			continue;
 		n++;
@@ -358,11 +407,19 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 		if (json) {
 			json_t *mins = json_array();
 			for (k = 0; k < x->nmin; k++)
-				json_array_append_new(mins, json_pack("{s:s, s:b}", "code",
-					p.ministries[x->min[k].ministry].code, "lead", x->min[k].lead));
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}",
-				"id", x->id, "goal", p.goals[m->goal].id, "measure", m->id,
-				"ministries", mins, "text_ja", x->text_ja, "text_en", x->text_en));
+				json_array_append_new(
+					mins,
+					json_pack(
+						"{s:s, s:b}", "code",
+						p.ministries[x->min[k].ministry].code,
+						"lead", x->min[k].lead));
+			json_array_append_new(
+				arr,
+				json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}",
+					  "id", x->id, "goal",
+					  p.goals[m->goal].id, "measure", m->id,
+					  "ministries", mins, "text_ja",
+					  x->text_ja, "text_en", x->text_en));
 		} else if (csv) {
 			kb_csvw_field(&w, x->id);
 			kb_csvw_field(&w, p.goals[m->goal].id);
@@ -372,7 +429,8 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 			kb_csvw_field(&w, x->text_en);
 			kb_csvw_end(&w);
 		} else {
-			cli_table_row(&t, x->id, b.buf, p.goals[m->goal].id, m->id,
+			cli_table_row(&t, x->id, b.buf, p.goals[m->goal].id,
+				      m->id,
 				      L == KB_LANG_EN ? x->text_en : x->text_ja);
 		}
 	}
@@ -420,14 +478,17 @@ static int plan_ministries(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		if (c == OPT_PLAN)
 			plan_id = optarg;
-		else if ((r = cli_option(cli, c, "plan ministries", argv, ministries_en, ministries_ja)) >= 0)
+		else if ((r = cli_option(cli, c, "plan ministries", argv,
+					 ministries_en, ministries_ja)) >= 0)
 			return r;
 	}
 	if ((r = load_plan(cli, plan_id, &s, &p)))
 		return r;
 	kb_store_close(s);
-	cli_table_init(&t, 5, CLI_T(cli, "Code", "略称"), CLI_T(cli, "Abbr.", "英略称"),
-		       CLI_T(cli, "Ministry", "府省"), CLI_T(cli, "Actions", "関係する取組"),
+	cli_table_init(&t, 5, CLI_T(cli, "Code", "略称"),
+		       CLI_T(cli, "Abbr.", "英略称"),
+		       CLI_T(cli, "Ministry", "府省"),
+		       CLI_T(cli, "Actions", "関係する取組"),
 		       CLI_T(cli, "Leads (◎)", "取りまとめ（◎）"));
 	for (m = 0; m < p.nministries; m++) {
 		char all[16], lead[16];
@@ -452,10 +513,16 @@ static int plan_ministries(struct cli *cli, int argc, char **argv)
 int cmd_plan(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
-		{ "import", plan_import, "check and import a plan file", "計画ファイルを検査して取り込む" },
-		{ "show", plan_show, "print the plan as a tree (--json, --csv)", "計画を木の形で表示する（--json, --csv）" },
-		{ "actions", plan_actions, "list actions, by ministry and lead", "取組を府省・取りまとめ別に一覧する" },
-		{ "ministries", plan_ministries, "list the ministries and their actions", "府省と関係する取組の数を一覧する" },
+		{ "import", plan_import, "check and import a plan file",
+		  "計画ファイルを検査して取り込む" },
+		{ "show", plan_show, "print the plan as a tree (--json, --csv)",
+		  "計画を木の形で表示する（--json, --csv）" },
+		{ "actions", plan_actions, "list actions, by ministry and lead",
+		  "取組を府省・取りまとめ別に一覧する" },
+		{ "ministries", plan_ministries,
+		  "list the ministries and their actions",
+		  "府省と関係する取組の数を一覧する" },
 	};
-	return cli_dispatch(cli, "plan", cmds, KB_ARRAY_SIZE(cmds), NULL, argc, argv);
+	return cli_dispatch(cli, "plan", cmds, KB_ARRAY_SIZE(cmds), NULL, argc,
+			    argv);
 }

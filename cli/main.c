@@ -23,36 +23,39 @@ static const struct cli_cmd groups[] = {
 static int usage(struct cli *cli, FILE *fp)
 {
 	size_t i;
-	fprintf(fp, CLI_T(cli,
-		"Usage: kiban [--db PATH] [--lang ja|en] COMMAND [ARGS]...\n"
-		"kiban runs Japan's 2nd Basic Plan for medical devices: the plan, its KPIs\n"
-		"and the annual evaluation.\n\nCommands:\n",
-		"使い方: kiban [--db パス] [--lang ja|en] コマンド [引数]...\n"
-		"kiban は第2期医療機器基本計画（計画・KPI・年次評価）を運用するためのツールです。\n\nコマンド:\n"));
+	fprintf(fp,
+		CLI_T(cli,
+		      "Usage: kiban [--db PATH] [--lang ja|en] COMMAND [ARGS]...\n"
+		      "kiban runs Japan's 2nd Basic Plan for medical devices: the plan, its KPIs\n"
+		      "and the annual evaluation.\n\nCommands:\n",
+		      "使い方: kiban [--db パス] [--lang ja|en] コマンド [引数]...\n"
+		      "kiban は第2期医療機器基本計画（計画・KPI・年次評価）を運用するためのツールです。\n\nコマンド:\n"));
 	for (i = 0; i < KB_ARRAY_SIZE(groups); i++)
 		fprintf(fp, "  %-8s %s\n", groups[i].name,
-			cli->lang == KB_LANG_EN ? groups[i].summary_en : groups[i].summary_ja);
-	fprintf(fp, CLI_T(cli,
-		"\nOptions for every command:\n"
-		"  --db PATH      database file (default: $KIBAN_DB, else ./kiban.db)\n"
-		"  --lang ja|en   language of output and messages (default: $KIBAN_LANG, else ja)\n"
-		"  --user NAME    who is entering data (default: $KIBAN_USER, else the login name)\n"
-		"  -q, --quiet    no progress bar or summaries\n"
-		"  -h, --help     help for a command: 'kiban plan --help', 'kiban plan show --help'\n"
-		"  --version      print the version\n\n"
-		"Quick start: 'kiban demo --db demo.db', then\n"
-		"'kiban --db demo.db report annual --year 2025 -o report.html'.\n"
-		"Full manual: man kiban.\n",
-		"\nすべてのコマンドに共通のオプション:\n"
-		"  --db パス      データベースのファイル（既定: $KIBAN_DB、なければ ./kiban.db）\n"
-		"  --lang ja|en   出力とメッセージの言語（既定: $KIBAN_LANG、なければ日本語）\n"
-		"  --user 名前    データを入力する人（既定: $KIBAN_USER、なければログイン名）\n"
-		"  -q, --quiet    進捗表示や要約を出さない\n"
-		"  -h, --help     コマンドごとのヘルプ: 'kiban plan --help', 'kiban plan show --help'\n"
-		"  --version      版を表示する\n\n"
-		"はじめに: 'kiban demo --db demo.db' の後、\n"
-		"'kiban --db demo.db report annual --year 2025 -o report.html'。\n"
-		"詳しくは man kiban を参照してください。\n"));
+			cli->lang == KB_LANG_EN ? groups[i].summary_en
+						: groups[i].summary_ja);
+	fprintf(fp,
+		CLI_T(cli,
+		      "\nOptions for every command:\n"
+		      "  --db PATH      database file (default: $KIBAN_DB, else ./kiban.db)\n"
+		      "  --lang ja|en   language of output and messages (default: $KIBAN_LANG, else ja)\n"
+		      "  --user NAME    who is entering data (default: $KIBAN_USER, else the login name)\n"
+		      "  -q, --quiet    no progress bar or summaries\n"
+		      "  -h, --help     help for a command: 'kiban plan --help', 'kiban plan show --help'\n"
+		      "  --version      print the version\n\n"
+		      "Quick start: 'kiban demo --db demo.db', then\n"
+		      "'kiban --db demo.db report annual --year 2025 -o report.html'.\n"
+		      "Full manual: man kiban.\n",
+		      "\nすべてのコマンドに共通のオプション:\n"
+		      "  --db パス      データベースのファイル（既定: $KIBAN_DB、なければ ./kiban.db）\n"
+		      "  --lang ja|en   出力とメッセージの言語（既定: $KIBAN_LANG、なければ日本語）\n"
+		      "  --user 名前    データを入力する人（既定: $KIBAN_USER、なければログイン名）\n"
+		      "  -q, --quiet    進捗表示や要約を出さない\n"
+		      "  -h, --help     コマンドごとのヘルプ: 'kiban plan --help', 'kiban plan show --help'\n"
+		      "  --version      版を表示する\n\n"
+		      "はじめに: 'kiban demo --db demo.db' の後、\n"
+		      "'kiban --db demo.db report annual --year 2025 -o report.html'。\n"
+		      "詳しくは man kiban を参照してください。\n"));
 	return fp == stdout ? 0 : EXIT_USAGE;
 }
 
@@ -89,8 +92,10 @@ int main(int argc, char **argv)
 	memset(&cli, 0, sizeof(cli));
 	cli.prog = "kiban";
 	cli.db = (env = getenv("KIBAN_DB")) && *env ? env : "kiban.db";
-	cli.lang = (env = getenv("KIBAN_LANG")) && *env && (l = kb_lang_parse(env)) >= 0
-			   ? (enum kb_lang)l : KB_LANG_JA;
+	cli.lang = (env = getenv("KIBAN_LANG")) && *env &&
+				   (l = kb_lang_parse(env)) >= 0
+			   ? (enum kb_lang)l
+			   : KB_LANG_JA;
 	cli.user = (env = getenv("KIBAN_USER")) && *env ? env : login_name();
 	cli.now = clock_now();
 	kb_err_init(&cli.err, cli.lang);
@@ -128,8 +133,9 @@ int main(int argc, char **argv)
 		printf("kiban %s\n", KIBAN_VERSION);
 		return 0;
 	}
-	fprintf(stderr, CLI_T(&cli, "kiban: unknown command '%s'; see 'kiban --help'\n",
-			      "kiban: 不明なコマンド '%s' です。'kiban --help' を参照してください\n"),
+	fprintf(stderr,
+		CLI_T(&cli, "kiban: unknown command '%s'; see 'kiban --help'\n",
+		      "kiban: 不明なコマンド '%s' です。'kiban --help' を参照してください\n"),
 		argv[optind]);
 	return EXIT_USAGE;
 }

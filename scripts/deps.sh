@@ -9,8 +9,8 @@ set -eu
 run_pkgs="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev"
 # tests: cmocka, valgrind, a real browser with Japanese fonts and PDF tools
 # to check the printed report, jq to read JSON output, groff for the man page,
-# the sqlite3 shell to look into the database
-test_pkgs="$run_pkgs libcmocka-dev valgrind chromium fonts-ipafont-gothic poppler-utils jq groff-base sqlite3"
+# the sqlite3 shell to look into the database, clang-format for the house style
+test_pkgs="$run_pkgs libcmocka-dev valgrind chromium fonts-ipafont-gothic poppler-utils jq groff-base sqlite3 clang-format git"
 bench_pkgs="$run_pkgs"
 
 case "${1:-run}" in

@@ -26,7 +26,10 @@ struct kb_buf {
 };
 
 extern char kb_buf_empty[];
-#define KB_BUF_INIT { kb_buf_empty, 0, 0 }
+#define KB_BUF_INIT                \
+	{                          \
+		kb_buf_empty, 0, 0 \
+	}
 
 void kb_buf_init(struct kb_buf *b, size_t hint);
 void kb_buf_release(struct kb_buf *b);
@@ -35,7 +38,10 @@ char *kb_buf_detach(struct kb_buf *b, size_t *len);
 /* Ensures room for extra more bytes plus the terminating NUL. */
 void kb_buf_grow(struct kb_buf *b, size_t extra);
 void kb_buf_setlen(struct kb_buf *b, size_t len);
-static inline void kb_buf_reset(struct kb_buf *b) { kb_buf_setlen(b, 0); }
+static inline void kb_buf_reset(struct kb_buf *b)
+{
+	kb_buf_setlen(b, 0);
+}
 
 void kb_buf_add(struct kb_buf *b, const void *data, size_t len);
 void kb_buf_adds(struct kb_buf *b, const char *s);
@@ -69,15 +75,15 @@ void *kb_calloc(size_t n, size_t size);
 void *kb_realloc(void *p, size_t n);
 
 /* Grows an array to hold at least n elements (git's ALLOC_GROW). */
-#define KB_ALLOC_GROW(p, n, alloc)                                          \
-	do {                                                                \
-		if ((n) > (alloc)) {                                        \
-			size_t kb_new_ = (alloc) < 8 ? 8 : (alloc) * 2;     \
-			if (kb_new_ < (n))                                  \
-				kb_new_ = (n);                              \
-			(p) = kb_realloc((p), kb_new_ * sizeof(*(p)));      \
-			(alloc) = kb_new_;                                  \
-		}                                                           \
+#define KB_ALLOC_GROW(p, n, alloc)                                     \
+	do {                                                           \
+		if ((n) > (alloc)) {                                   \
+			size_t kb_new_ = (alloc) < 8 ? 8 : (alloc)*2;  \
+			if (kb_new_ < (n))                             \
+				kb_new_ = (n);                         \
+			(p) = kb_realloc((p), kb_new_ * sizeof(*(p))); \
+			(alloc) = kb_new_;                             \
+		}                                                      \
 	} while (0)
 
 #endif

@@ -27,7 +27,7 @@
 #include "kiban/error.h"
 
 enum kb_encoding {
-	KB_ENC_AUTO = 0,  /* BOM, else valid UTF-8, else CP932 */
+	KB_ENC_AUTO = 0, /* BOM, else valid UTF-8, else CP932 */
 	KB_ENC_UTF8,
 	KB_ENC_CP932,
 };
@@ -37,23 +37,23 @@ int kb_encoding_parse(const char *s);
 const char *kb_encoding_name(enum kb_encoding e);
 
 struct kb_csv_field {
-	char *s;        /* NUL-terminated UTF-8; quotes already removed */
+	char *s; /* NUL-terminated UTF-8; quotes already removed */
 	size_t len;
-	unsigned line;  /* where the field starts */
+	unsigned line; /* where the field starts */
 	unsigned col;
 };
 
 struct kb_csv {
-	char *name;            /* file name used in messages */
-	enum kb_encoding enc;  /* the encoding actually found */
-	char *text;            /* whole decoded file */
+	char *name;	      /* file name used in messages */
+	enum kb_encoding enc; /* the encoding actually found */
+	char *text;	      /* whole decoded file */
 	size_t len, pos;
-	unsigned line, col;    /* position of text[pos] */
+	unsigned line, col; /* position of text[pos] */
 	struct kb_csv_field *f;
 	size_t nf, af;
-	struct kb_buf store;   /* unescaped field contents of this record */
-	unsigned rec_line;     /* line where the current record starts */
-	size_t header_nf;      /* fields in the header row, once read */
+	struct kb_buf store; /* unescaped field contents of this record */
+	unsigned rec_line;   /* line where the current record starts */
+	size_t header_nf;    /* fields in the header row, once read */
 };
 
 /*
@@ -79,8 +79,8 @@ void kb_csv_release(struct kb_csv *c);
 
 /* A column a reader expects. */
 struct kb_csv_col {
-	const char *name;     /* English header, e.g. "fiscal_year" */
-	const char *name_ja;  /* Japanese alias, e.g. "年度"; may be NULL */
+	const char *name;    /* English header, e.g. "fiscal_year" */
+	const char *name_ja; /* Japanese alias, e.g. "年度"; may be NULL */
 	int required;
 };
 
@@ -90,8 +90,8 @@ struct kb_csv_col {
  * duplicate or missing column is reported.  Returns 0, KB_EINVALID, or
  * what kb_csv_next() returned; an empty file is KB_EINVALID.
  */
-int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols,
-		  size_t ncols, int *idx, struct kb_err *err);
+int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols, size_t ncols,
+		  int *idx, struct kb_err *err);
 
 /* Reports a record with more fields than the header; 0 or KB_EINVALID. */
 int kb_csv_check_width(const struct kb_csv *c, struct kb_err *err);
@@ -124,7 +124,7 @@ int kb_csv_fy(const struct kb_csv *c, struct kb_err *err, int idx,
 /* Writer. */
 struct kb_csvw {
 	struct kb_buf *out;
-	size_t nfield;  /* fields written on the current line */
+	size_t nfield; /* fields written on the current line */
 };
 
 void kb_csvw_init(struct kb_csvw *w, struct kb_buf *out, int bom);

@@ -21,15 +21,15 @@
 
 enum kb_code {
 	KB_OK = 0,
-	KB_EIO = -1,       /* a file cannot be read or written */
-	KB_EPARSE = -2,    /* input is malformed (CSV syntax, encoding, JSON) */
+	KB_EIO = -1,	   /* a file cannot be read or written */
+	KB_EPARSE = -2,	   /* input is malformed (CSV syntax, encoding, JSON) */
 	KB_EINVALID = -3,  /* input is well formed but violates a rule */
 	KB_ENOTFOUND = -4, /* a named object does not exist */
 	KB_EEXISTS = -5,   /* an object exists where it must not */
-	KB_EDB = -6,       /* the database failed */
+	KB_EDB = -6,	   /* the database failed */
 	KB_ESCHEMA = -7,   /* the file is not a kiban database, or too new */
-	KB_ESTATE = -8,    /* not allowed in the current state (e.g. frozen) */
-	KB_EUSAGE = -9,    /* the caller passed a bad argument or option */
+	KB_ESTATE = -8,	   /* not allowed in the current state (e.g. frozen) */
+	KB_EUSAGE = -9,	   /* the caller passed a bad argument or option */
 };
 
 /* A short description of a code in the given language; never NULL. */
@@ -37,19 +37,19 @@ const char *kb_strerror(int code, enum kb_lang lang);
 
 struct kb_diag {
 	int code;
-	char *file;     /* NULL when the problem has no file */
-	unsigned line;  /* 1-based; 0 when unknown */
-	unsigned col;   /* 1-based, in characters; 0 when unknown */
-	char *field;    /* column or field name; NULL when none */
+	char *file;    /* NULL when the problem has no file */
+	unsigned line; /* 1-based; 0 when unknown */
+	unsigned col;  /* 1-based, in characters; 0 when unknown */
+	char *field;   /* column or field name; NULL when none */
 	char *msg;
 };
 
 struct kb_err {
 	enum kb_lang lang;
-	int code;             /* code of the first diagnostic, 0 when none */
+	int code; /* code of the first diagnostic, 0 when none */
 	struct kb_diag *v;
 	size_t n, alloc;
-	size_t dropped;       /* diagnostics beyond KB_ERR_MAX, counted only */
+	size_t dropped; /* diagnostics beyond KB_ERR_MAX, counted only */
 };
 
 /* An import stops collecting (but keeps counting) after this many. */

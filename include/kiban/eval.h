@@ -59,32 +59,32 @@ enum kb_status {
 
 /* Thresholds of the ratio of actual to required progress. */
 #define KB_ON_TRACK_RATIO 0.95
-#define KB_ACCEL_RATIO 0.60
+#define KB_ACCEL_RATIO	  0.60
 
-const char *kb_status_key(enum kb_status s);   /* "on_track" */
+const char *kb_status_key(enum kb_status s); /* "on_track" */
 const char *kb_status_label(enum kb_status s, enum kb_lang lang);
-int kb_status_parse(const char *key);          /* -1 if unknown */
+int kb_status_parse(const char *key); /* -1 if unknown */
 int kb_status_behind(enum kb_status s);
 
 enum kb_eval_note {
 	KB_NOTE_FALLBACK_LINEAR = 1 << 0, /* zero or negative values: linear */
-	KB_NOTE_STALE = 1 << 1,           /* latest figure older than the year */
-	KB_NOTE_MISSING = 1 << 2,         /* the year's figure is missing */
-	KB_NOTE_PAST_TARGET_YEAR = 1 << 3,/* target year passed, not reached */
-	KB_NOTE_REACHED_EARLY = 1 << 4,   /* target reached before its year */
-	KB_NOTE_RETARGETED = 1 << 5,      /* the target has been revised */
+	KB_NOTE_STALE = 1 << 1,	  /* latest figure older than the year */
+	KB_NOTE_MISSING = 1 << 2, /* the year's figure is missing */
+	KB_NOTE_PAST_TARGET_YEAR = 1 << 3, /* target year passed, not reached */
+	KB_NOTE_REACHED_EARLY = 1 << 4,	   /* target reached before its year */
+	KB_NOTE_RETARGETED = 1 << 5,	   /* the target has been revised */
 };
 
 struct kb_kpi_eval {
 	enum kb_status status;
-	enum kb_rule rule;   /* the rule applied (CAGR or linear) */
-	unsigned notes;      /* enum kb_eval_note bits */
-	int latest_fy;       /* year of the figure used; 0 when none */
-	double latest;       /* that figure */
-	double ratio;        /* actual / required progress; NAN if none */
-	double actual_rate;  /* CAGR rule: yearly rates; NAN otherwise */
+	enum kb_rule rule;  /* the rule applied (CAGR or linear) */
+	unsigned notes;	    /* enum kb_eval_note bits */
+	int latest_fy;	    /* year of the figure used; 0 when none */
+	double latest;	    /* that figure */
+	double ratio;	    /* actual / required progress; NAN if none */
+	double actual_rate; /* CAGR rule: yearly rates; NAN otherwise */
 	double required_rate;
-	double expected;     /* where the KPI should be in the evaluated year */
+	double expected; /* where the KPI should be in the evaluated year */
 	double target;
 	int target_fy;
 };
@@ -113,17 +113,17 @@ enum kb_status kb_status_median(const unsigned count[KB_ST_COUNT]);
 enum kb_change_kind {
 	KB_CHG_KPI_ADDED,   /* a KPI defined after freezing */
 	KB_CHG_KPI_REMOVED, /* a KPI of the frozen evaluation no longer exists */
-	KB_CHG_TARGET,      /* the current target differs */
-	KB_CHG_VALUE,       /* a figure up to the year was added, changed, removed */
-	KB_CHG_STATUS,      /* the status would now be different */
+	KB_CHG_TARGET,	    /* the current target differs */
+	KB_CHG_VALUE,  /* a figure up to the year was added, changed, removed */
+	KB_CHG_STATUS, /* the status would now be different */
 };
 
 struct kb_eval_change {
 	enum kb_change_kind kind;
 	char *kpi_id;
-	int fy;                    /* KB_CHG_VALUE, KB_CHG_TARGET: year */
-	int old_fy;                /* KB_CHG_TARGET: old target year */
-	int had_old, has_new;      /* KB_CHG_VALUE: figure present before/now */
+	int fy;		      /* KB_CHG_VALUE, KB_CHG_TARGET: year */
+	int old_fy;	      /* KB_CHG_TARGET: old target year */
+	int had_old, has_new; /* KB_CHG_VALUE: figure present before/now */
 	int old_missing, new_missing;
 	double old_value, new_value;
 	enum kb_status old_status, new_status;
@@ -134,10 +134,10 @@ void kb_eval_change_describe(const struct kb_eval_change *c, enum kb_lang lang,
 
 struct kb_eval {
 	int fy;
-	enum kb_rule rule;        /* the default rule (KPIs may fix their own) */
+	enum kb_rule rule; /* the default rule (KPIs may fix their own) */
 	struct kb_plan plan;
 	struct kb_kpiset kpis;
-	struct kb_kpi_eval *ke;   /* one per KPI, same order */
+	struct kb_kpi_eval *ke; /* one per KPI, same order */
 	struct kb_rollup *visions, *goals, *measures; /* parallel to the plan */
 	struct kb_rollup overall;
 	char *computed_at;

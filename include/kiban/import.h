@@ -14,17 +14,17 @@
 
 struct kb_import_opts {
 	const char *actor; /* the person or account entering the data */
-	time_t now;        /* timestamp recorded with the data */
-	int dry_run;       /* check everything, write nothing */
+	time_t now;	   /* timestamp recorded with the data */
+	int dry_run;	   /* check everything, write nothing */
 	/* Called now and then with the bytes read so far and the total. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 };
 
 struct kb_import_stats {
-	size_t rows;      /* data rows read */
-	size_t added;     /* new records */
-	size_t changed;   /* records replaced (their old version kept) */
+	size_t rows;	  /* data rows read */
+	size_t added;	  /* new records */
+	size_t changed;	  /* records replaced (their old version kept) */
 	size_t unchanged; /* rows identical to what the database holds */
 };
 

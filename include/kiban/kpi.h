@@ -25,14 +25,14 @@
 #include "kiban/store.h"
 
 enum kb_direction {
-	KB_HIGHER = 1,  /* higher is better */
-	KB_LOWER = -1,  /* lower is better */
+	KB_HIGHER = 1, /* higher is better */
+	KB_LOWER = -1, /* lower is better */
 };
 
 enum kb_rule {
 	KB_RULE_DEFAULT = 0, /* the evaluation's rule */
-	KB_RULE_CAGR,        /* ratio of compound annual growth rates */
-	KB_RULE_LINEAR,      /* progress along the straight line */
+	KB_RULE_CAGR,	     /* ratio of compound annual growth rates */
+	KB_RULE_LINEAR,	     /* progress along the straight line */
 };
 
 /* "cagr" / "linear"; parse returns -1 for anything else ("" is DEFAULT). */
@@ -49,7 +49,7 @@ struct kb_target {
 
 struct kb_obs {
 	int fy;
-	int missing;  /* 1: the figure is not available (value unused) */
+	int missing; /* 1: the figure is not available (value unused) */
 	double value;
 	char *source, *comment;
 	char *entered_by, *entered_at;
@@ -58,18 +58,18 @@ struct kb_obs {
 struct kb_kpi {
 	char *id, *name_ja, *name_en;
 	char *unit_ja, *unit_en;
-	int direction;           /* KB_HIGHER or KB_LOWER */
-	char *goal_id;           /* exactly one of goal_id, measure_id */
+	int direction; /* KB_HIGHER or KB_LOWER */
+	char *goal_id; /* exactly one of goal_id, measure_id */
 	char *measure_id;
 	double base_value;
 	int base_fy;
 	struct kb_target *targets; /* oldest first; the last is current */
 	size_t ntargets;
 	char *source;
-	char *periodicity;       /* annual, biennial, triennial, irregular */
-	enum kb_rule rule;       /* KB_RULE_DEFAULT unless fixed for this KPI */
-	int decimals;            /* digits shown; -1 = as entered */
-	struct kb_obs *obs;      /* ascending fiscal year, one per year */
+	char *periodicity;  /* annual, biennial, triennial, irregular */
+	enum kb_rule rule;  /* KB_RULE_DEFAULT unless fixed for this KPI */
+	int decimals;	    /* digits shown; -1 = as entered */
+	struct kb_obs *obs; /* ascending fiscal year, one per year */
 	size_t nobs;
 };
 

@@ -51,7 +51,7 @@ struct kb_measure {
 
 struct kb_action_ministry {
 	size_t ministry; /* index into plan->ministries */
-	int lead;        /* 1 for ◎ */
+	int lead;	 /* 1 for ◎ */
 };
 
 struct kb_action {
@@ -94,7 +94,8 @@ struct kb_plan {
 	size_t nplatforms;
 };
 
-#define KB_NAME(obj, lang) ((lang) == KB_LANG_EN ? (obj)->name_en : (obj)->name_ja)
+#define KB_NAME(obj, lang) \
+	((lang) == KB_LANG_EN ? (obj)->name_en : (obj)->name_ja)
 
 void kb_plan_init(struct kb_plan *p);
 void kb_plan_release(struct kb_plan *p);
@@ -105,8 +106,8 @@ void kb_plan_release(struct kb_plan *p);
  * is left empty.
  */
 int kb_plan_read_csv(struct kb_plan *p, struct kb_csv *c, struct kb_err *err);
-int kb_plan_read_file(struct kb_plan *p, const char *path,
-		      enum kb_encoding enc, struct kb_err *err);
+int kb_plan_read_file(struct kb_plan *p, const char *path, enum kb_encoding enc,
+		      struct kb_err *err);
 
 /* Writes the plan in the plan-file format (round-trips with read). */
 void kb_plan_write_csv(const struct kb_plan *p, struct kb_buf *out, int bom);

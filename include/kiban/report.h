@@ -20,7 +20,7 @@
 
 struct kb_report_opts {
 	enum kb_lang lang;
-	time_t now;            /* shown as the date of writing */
+	time_t now;	       /* shown as the date of writing */
 	const char *generator; /* e.g. "kiban 0.1.0" */
 };
 

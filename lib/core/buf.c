@@ -243,8 +243,7 @@ int kb_buf_write_file(const struct kb_buf *b, const char *path)
 	size_t off = 0;
 
 	if (!strcmp(path, "-")) {
-		if (fwrite(b->buf, 1, b->len, stdout) != b->len ||
-		    fflush(stdout))
+		if (fwrite(b->buf, 1, b->len, stdout) != b->len || fflush(stdout))
 			return -1;
 		return 0;
 	}

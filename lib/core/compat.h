@@ -42,6 +42,6 @@
 #include "core/banned.h"
 
 #define KB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define KB_UNUSED(x) ((void)(x))
+#define KB_UNUSED(x)	 ((void)(x))
 
 #endif

@@ -52,8 +52,7 @@ static void position(const char *t, size_t off, unsigned *line, unsigned *col)
 }
 
 /* Converts CP932 to UTF-8.  Returns 0, or -1 with *bad = input offset. */
-static int from_cp932(const char *in, size_t n, struct kb_buf *out,
-		      size_t *bad)
+static int from_cp932(const char *in, size_t n, struct kb_buf *out, size_t *bad)
 {
 	iconv_t cd = iconv_open("UTF-8", "CP932");
 	char *ip = (char *)in;
@@ -139,9 +138,10 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 	int bom = 0;
 
 	memset(c, 0, sizeof(*c));
-	if (len >= 2 && ((u[0] == 0xff && u[1] == 0xfe) ||
-			 (u[0] == 0xfe && u[1] == 0xff)))
-		return kb_err_at(err, KB_EPARSE, name, 1, 1, NULL, "%s",
+	if (len >= 2 &&
+	    ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+		return kb_err_at(
+			err, KB_EPARSE, name, 1, 1, NULL, "%s",
 			KB_TR(err->lang,
 			      "the file is UTF-16 (Excel 'Unicode text'); save it as 'CSV UTF-8' or 'CSV'",
 			      "ファイルが UTF-16（Excel の「Unicode テキスト」）です。「CSV UTF-8」または「CSV」形式で保存し直してください"));
@@ -154,7 +154,8 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 	    (enc == KB_ENC_AUTO && kb__utf8_valid((const char *)u, len, NULL))) {
 		if (!kb__utf8_valid((const char *)u, len, &bad)) {
 			char *t = kb_strndup((const char *)u, bad);
-			int r = bad_byte(err, name, t, bad, u[bad], "UTF-8",
+			int r = bad_byte(
+				err, name, t, bad, u[bad], "UTF-8",
 				KB_TR(err->lang,
 				      " (if the file is Shift_JIS, give the encoding cp932)",
 				      "（Shift_JIS のファイルなら文字コード cp932 を指定してください）"));
@@ -165,19 +166,21 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 		c->enc = KB_ENC_UTF8;
 	} else {
 		size_t utf8_line = 0;
-		if (enc == KB_ENC_AUTO && mixed_encodings(u, len, &utf8_line, &bad)) {
+		if (enc == KB_ENC_AUTO &&
+		    mixed_encodings(u, len, &utf8_line, &bad)) {
 			unsigned l1, c1, l2, c2;
 			char *t = kb_strndup((const char *)u, bad);
 			position(t, utf8_line, &l1, &c1);
 			position(t, bad, &l2, &c2);
 			free(t);
-			return kb_err_at(err, KB_EPARSE, name, l2, c2, NULL,
-					 KB_TR(err->lang,
-					       "the file mixes encodings: line %u is UTF-8 but this line is not (Shift_JIS?); "
-					       "save the whole file in one encoding, or give the encoding cp932 if it is Shift_JIS throughout",
-					       "ファイル内で文字コードが混在しています: %u 行目は UTF-8 ですが、この行は違います（Shift_JIS?）。"
-					       "全体を一つの文字コードで保存し直すか、全体が Shift_JIS なら文字コード cp932 を指定してください"),
-					 l1);
+			return kb_err_at(
+				err, KB_EPARSE, name, l2, c2, NULL,
+				KB_TR(err->lang,
+				      "the file mixes encodings: line %u is UTF-8 but this line is not (Shift_JIS?); "
+				      "save the whole file in one encoding, or give the encoding cp932 if it is Shift_JIS throughout",
+				      "ファイル内で文字コードが混在しています: %u 行目は UTF-8 ですが、この行は違います（Shift_JIS?）。"
+				      "全体を一つの文字コードで保存し直すか、全体が Shift_JIS なら文字コード cp932 を指定してください"),
+				l1);
 		}
 		if (from_cp932((const char *)u, len, &text, &bad)) {
 			int r;
@@ -186,11 +189,11 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 				kb__utf8_valid((const char *)u, len, &bad);
 				kb_buf_reset(&text);
 				kb_buf_add(&text, u, bad);
-				r = bad_byte(err, name, text.buf, bad, u[bad],
-					     "UTF-8",
-					     KB_TR(err->lang,
-						   " (and the file is not valid CP932 either)",
-						   "（CP932 としても読めません）"));
+				r = bad_byte(
+					err, name, text.buf, bad, u[bad], "UTF-8",
+					KB_TR(err->lang,
+					      " (and the file is not valid CP932 either)",
+					      "（CP932 としても読めません）"));
 			} else {
 				r = bad_byte(err, name, text.buf, text.len,
 					     u[bad], "CP932", "");
@@ -299,7 +302,8 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 			for (;;) {
 				char ch;
 				if (c->pos >= c->len)
-					return syntax(c, err, f->line, f->col,
+					return syntax(
+						c, err, f->line, f->col,
 						KB_TR(err->lang,
 						      "unterminated quoted field: the closing '\"' is missing",
 						      "引用符で始まる項目が閉じられていません（閉じる '\"' がありません）"));
@@ -325,7 +329,8 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 			}
 			if (c->pos < c->len && c->text[c->pos] != ',' &&
 			    !at_newline(c))
-				return syntax(c, err, c->line, c->col,
+				return syntax(
+					c, err, c->line, c->col,
 					KB_TR(err->lang,
 					      "unexpected text after a closing quote: expected ',' or the end of the line",
 					      "閉じる引用符の後に余分な文字があります（',' か行末が必要です）"));
@@ -333,7 +338,8 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 			while (c->pos < c->len && c->text[c->pos] != ',' &&
 			       !at_newline(c)) {
 				if (c->text[c->pos] == '"')
-					return syntax(c, err, c->line, c->col,
+					return syntax(
+						c, err, c->line, c->col,
 						KB_TR(err->lang,
 						      "a '\"' inside an unquoted field: quote the whole field and double the '\"'",
 						      "引用符で囲まれていない項目に '\"' があります。項目全体を '\"' で囲み、中の '\"' は二重にしてください"));
@@ -368,8 +374,8 @@ static char *trimmed(const char *s)
 	return kb_strndup(s, n);
 }
 
-int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols,
-		  size_t ncols, int *idx, struct kb_err *err)
+int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols, size_t ncols,
+		  int *idx, struct kb_err *err)
 {
 	struct kb_buf expected = KB_BUF_INIT;
 	size_t i, j;
@@ -382,11 +388,12 @@ int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols,
 	r = kb_csv_next(c, err);
 	if (r <= 0) {
 		if (r == 0)
-			r = kb_err_at(err, KB_EINVALID, c->name, 1, 1, NULL,
-				      KB_TR(err->lang,
-					    "the file is empty: expected a header row with the columns %s",
-					    "ファイルが空です。見出し行（%s）が必要です"),
-				      expected.buf);
+			r = kb_err_at(
+				err, KB_EINVALID, c->name, 1, 1, NULL,
+				KB_TR(err->lang,
+				      "the file is empty: expected a header row with the columns %s",
+				      "ファイルが空です。見出し行（%s）が必要です"),
+				expected.buf);
 		kb_buf_release(&expected);
 		return r;
 	}
@@ -398,21 +405,23 @@ int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols,
 				break;
 		if (j == ncols) {
 			if (*name || i + 1 < c->nf) {
-				kb_err_at(err, KB_EINVALID, c->name, c->f[i].line,
-					  c->f[i].col, NULL,
-					  KB_TR(err->lang,
-						"unknown column '%s' (expected: %s)",
-						"不明な列 '%s' があります（使える列: %s）"),
-					  name, expected.buf);
+				kb_err_at(
+					err, KB_EINVALID, c->name, c->f[i].line,
+					c->f[i].col, NULL,
+					KB_TR(err->lang,
+					      "unknown column '%s' (expected: %s)",
+					      "不明な列 '%s' があります（使える列: %s）"),
+					name, expected.buf);
 				bad = 1;
 			}
 		} else if (idx[j] >= 0) {
-			kb_err_at(err, KB_EINVALID, c->name, c->f[i].line,
-				  c->f[i].col, NULL,
-				  KB_TR(err->lang,
-					"column '%s' appears twice (first as column %d)",
-					"列 '%s' が重複しています（最初は %d 列目）"),
-				  cols[j].name, idx[j] + 1);
+			kb_err_at(
+				err, KB_EINVALID, c->name, c->f[i].line,
+				c->f[i].col, NULL,
+				KB_TR(err->lang,
+				      "column '%s' appears twice (first as column %d)",
+				      "列 '%s' が重複しています（最初は %d 列目）"),
+				cols[j].name, idx[j] + 1);
 			bad = 1;
 		} else {
 			idx[j] = (int)i;
@@ -421,8 +430,7 @@ int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols,
 	}
 	for (j = 0; j < ncols; j++)
 		if (cols[j].required && idx[j] < 0) {
-			kb_err_at(err, KB_EINVALID, c->name, c->rec_line, 0,
-				  NULL,
+			kb_err_at(err, KB_EINVALID, c->name, c->rec_line, 0, NULL,
 				  KB_TR(err->lang,
 					"missing column '%s' in the header row",
 					"見出し行に列 '%s' がありません"),
@@ -438,12 +446,13 @@ int kb_csv_check_width(const struct kb_csv *c, struct kb_err *err)
 {
 	if (!c->header_nf || c->nf <= c->header_nf)
 		return 0;
-	return kb_err_at(err, KB_EINVALID, c->name, c->rec_line,
-			 c->f[c->header_nf].col, NULL,
-			 KB_TR(err->lang,
-			       "this row has %zu fields but the header has %zu (a comma too many, or a field that needs quotes?)",
-			       "この行の項目数は %zu ですが、見出しは %zu 列です（余分なカンマか、引用符が必要な項目がありませんか）"),
-			 c->nf, c->header_nf);
+	return kb_err_at(
+		err, KB_EINVALID, c->name, c->rec_line, c->f[c->header_nf].col,
+		NULL,
+		KB_TR(err->lang,
+		      "this row has %zu fields but the header has %zu (a comma too many, or a field that needs quotes?)",
+		      "この行の項目数は %zu ですが、見出しは %zu 列です（余分なカンマか、引用符が必要な項目がありませんか）"),
+		c->nf, c->header_nf);
 }
 
 const char *kb_csv_get(const struct kb_csv *c, int idx)
@@ -520,11 +529,12 @@ int kb_csv_fy(const struct kb_csv *c, struct kb_err *err, int idx,
 {
 	const char *v = kb_csv_get(c, idx);
 	if (kb_fy_parse(v, out))
-		return kb_csv_bad(c, err, idx, field,
-				  KB_TR(err->lang,
-					"'%s' is not a fiscal year (expected e.g. 2025, FY2025 or 令和7年度)",
-					"'%s' は年度ではありません（2025、FY2025、令和7年度 のように書いてください）"),
-				  v);
+		return kb_csv_bad(
+			c, err, idx, field,
+			KB_TR(err->lang,
+			      "'%s' is not a fiscal year (expected e.g. 2025, FY2025 or 令和7年度)",
+			      "'%s' は年度ではありません（2025、FY2025、令和7年度 のように書いてください）"),
+			v);
 	return 0;
 }
 

@@ -15,14 +15,22 @@ const char *kb_strerror(int code, enum kb_lang lang)
 	switch (code) {
 	case KB_OK: return KB_TR(lang, "success", "成功");
 	case KB_EIO: return KB_TR(lang, "input/output error", "入出力エラー");
-	case KB_EPARSE: return KB_TR(lang, "malformed input", "入力の形式が不正です");
-	case KB_EINVALID: return KB_TR(lang, "invalid input", "入力内容が不正です");
+	case KB_EPARSE:
+		return KB_TR(lang, "malformed input", "入力の形式が不正です");
+	case KB_EINVALID:
+		return KB_TR(lang, "invalid input", "入力内容が不正です");
 	case KB_ENOTFOUND: return KB_TR(lang, "not found", "見つかりません");
 	case KB_EEXISTS: return KB_TR(lang, "already exists", "既に存在します");
-	case KB_EDB: return KB_TR(lang, "database error", "データベースのエラー");
-	case KB_ESCHEMA: return KB_TR(lang, "unsupported database", "対応していないデータベースです");
-	case KB_ESTATE: return KB_TR(lang, "not allowed now", "現在の状態では実行できません");
-	case KB_EUSAGE: return KB_TR(lang, "invalid usage", "使い方が正しくありません");
+	case KB_EDB:
+		return KB_TR(lang, "database error", "データベースのエラー");
+	case KB_ESCHEMA:
+		return KB_TR(lang, "unsupported database",
+			     "対応していないデータベースです");
+	case KB_ESTATE:
+		return KB_TR(lang, "not allowed now",
+			     "現在の状態では実行できません");
+	case KB_EUSAGE:
+		return KB_TR(lang, "invalid usage", "使い方が正しくありません");
 	}
 	return KB_TR(lang, "unknown error", "不明なエラー");
 }
@@ -123,7 +131,10 @@ static int by_position(const void *a, const void *b)
 		return x->line < y->line ? -1 : 1;
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
-	return x->code < y->code ? -1 : x->code > y->code; /* the code field holds the index below */
+	return x->code < y->code
+		       ? -1
+		       : x->code >
+				 y->code; /* the code field holds the index below */
 }
 
 void kb_err_sort(struct kb_err *e)
@@ -151,8 +162,7 @@ size_t kb_err_count(const struct kb_err *e)
 	return e->n + e->dropped;
 }
 
-void kb_diag_format(const struct kb_diag *d, enum kb_lang lang,
-		    struct kb_buf *out)
+void kb_diag_format(const struct kb_diag *d, enum kb_lang lang, struct kb_buf *out)
 {
 	if (d->file) {
 		kb_buf_adds(out, d->file);

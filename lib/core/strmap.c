@@ -26,8 +26,7 @@ void kb__strmap_release(struct kb__strmap *m)
 	kb__strmap_init(m);
 }
 
-static struct kb__strmap_slot *find(const struct kb__strmap *m,
-				    const char *key)
+static struct kb__strmap_slot *find(const struct kb__strmap *m, const char *key)
 {
 	size_t i = (size_t)hash(key) & (m->cap - 1);
 	while (m->slots[i].key && strcmp(m->slots[i].key, key))

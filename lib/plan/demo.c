@@ -70,37 +70,43 @@ int kb_demo_load(struct kb_store *s, struct kb_err *err)
 		nplans = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (nplans)
-		return kb_err_set(err, KB_ESTATE,
-				  KB_TR(err->lang,
-					"database '%s' already holds a plan; the demo needs an empty database",
-					"データベース '%s' には既に計画があります。デモには空のデータベースが必要です"),
-				  kb_store_path(s));
+		return kb_err_set(
+			err, KB_ESTATE,
+			KB_TR(err->lang,
+			      "database '%s' already holds a plan; the demo needs an empty database",
+			      "データベース '%s' には既に計画があります。デモには空のデータベースが必要です"),
+			kb_store_path(s));
 	if ((r = open_res(&c, "data/plan2.csv", err)))
 		return r;
 	r = kb_plan_read_csv(&plan, &c, err);
 	kb_csv_release(&c);
 	if (r)
 		return r;
-	r = kb_plan_import(s, &plan, "data/plan2.csv", "内閣府 健康・医療戦略推進事務局（例示）",
+	r = kb_plan_import(s, &plan, "data/plan2.csv",
+			   "内閣府 健康・医療戦略推進事務局（例示）",
 			   jst(2022, 6, 1), err);
 	kb_plan_release(&plan);
 	if (r ||
 	    (r = import(s, "data/demo/kpis.csv", 1, office, jst(2022, 6, 1), err)) ||
-	    (r = kb_kpi_retarget(s, "K15", 24, 2026,
-				 "2023年度に目標を前倒しで達成する見込みとなったため上方修正（例示）",
-				 office, jst(2024, 4, 15), err)) ||
-	    (r = import(s, "data/demo/values.csv", 0, office, jst(2025, 6, 1), err)))
+	    (r = kb_kpi_retarget(
+		     s, "K15", 24, 2026,
+		     "2023年度に目標を前倒しで達成する見込みとなったため上方修正（例示）",
+		     office, jst(2024, 4, 15), err)) ||
+	    (r = import(s, "data/demo/values.csv", 0, office, jst(2025, 6, 1),
+			err)))
 		return r;
-	if ((r = kb_eval_live(s, NULL, 2024, KB_RULE_CAGR, jst(2025, 6, 30), &ev, err)))
+	if ((r = kb_eval_live(s, NULL, 2024, KB_RULE_CAGR, jst(2025, 6, 30),
+			      &ev, err)))
 		return r;
-	r = kb_eval_freeze(s, &ev, "検討会事務局（例示）",
-			   "検討会（例示）で了承", jst(2025, 6, 30), 0, NULL, err);
+	r = kb_eval_freeze(s, &ev, "検討会事務局（例示）", "検討会（例示）で了承",
+			   jst(2025, 6, 30), 0, NULL, err);
 	kb_eval_release(&ev);
 	if (r ||
 	    (r = kb_obs_set(s, "K05", 2024, 0, 1561, NULL,
 			    "速報値を確報値に修正（例示）", office,
 			    jst(2025, 9, 1), err)) ||
-	    (r = import(s, "data/demo/values-fy2025.csv", 0, office, jst(2026, 6, 1), err)))
+	    (r = import(s, "data/demo/values-fy2025.csv", 0, office,
+			jst(2026, 6, 1), err)))
 		return r;
 	return 0;
 }

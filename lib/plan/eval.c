@@ -19,8 +19,10 @@ static const struct {
 } status_names[KB_ST_COUNT] = {
 	[KB_ST_ACHIEVED] = { "achieved", "Achieved", "達成" },
 	[KB_ST_ON_TRACK] = { "on_track", "On track", "順調" },
-	[KB_ST_NEEDS_ACCEL] = { "needs_acceleration", "Needs acceleration", "加速が必要" },
-	[KB_ST_LIMITED] = { "limited_progress", "Limited progress", "進捗が限定的" },
+	[KB_ST_NEEDS_ACCEL] = { "needs_acceleration", "Needs acceleration",
+				"加速が必要" },
+	[KB_ST_LIMITED] = { "limited_progress", "Limited progress",
+			    "進捗が限定的" },
 	[KB_ST_DETERIORATING] = { "deteriorating", "Deteriorating", "悪化" },
 	[KB_ST_NO_DATA] = { "cannot_assess", "Cannot assess", "評価不能" },
 };
@@ -139,34 +141,45 @@ void kb_kpi_eval_explain(const struct kb_kpi *k, const struct kb_kpi_eval *e,
 	int dec = k->decimals >= 0 ? k->decimals : -3;
 
 	if (e->status == KB_ST_NO_DATA) {
-		kb_buf_addf(out, KB_TR(L, "no figure after the baseline year FY%d",
-				       "基準年度（%d年度）より後の値がありません"),
+		kb_buf_addf(out,
+			    KB_TR(L, "no figure after the baseline year FY%d",
+				  "基準年度（%d年度）より後の値がありません"),
 			    k->base_fy);
 		return;
 	}
 	if (e->status == KB_ST_ACHIEVED) {
-		kb_buf_addf(out, KB_TR(L, "FY%d figure ", "%d年度の値 "), e->latest_fy);
+		kb_buf_addf(out, KB_TR(L, "FY%d figure ", "%d年度の値 "),
+			    e->latest_fy);
 		kb_buf_add_num(out, e->latest, dec);
-		kb_buf_adds(out, KB_TR(L, " has reached the target ", " が目標値 "));
+		kb_buf_adds(out,
+			    KB_TR(L, " has reached the target ", " が目標値 "));
 		kb_buf_add_num(out, e->target, dec);
-		kb_buf_addf(out, KB_TR(L, " (FY%d)", "（%d年度）に到達"), e->target_fy);
+		kb_buf_addf(out, KB_TR(L, " (FY%d)", "（%d年度）に到達"),
+			    e->target_fy);
 		return;
 	}
 	if (e->rule == KB_RULE_CAGR)
-		kb_buf_addf(out,
-			    KB_TR(L, "growth %+.1f%%/year against %+.1f%%/year required: %.0f%% of the pace needed",
-				  "年平均成長率 %+.1f%%（必要 %+.1f%%）: 必要なペースの %.0f%%"),
-			    e->actual_rate * 100, e->required_rate * 100, e->ratio * 100);
+		kb_buf_addf(
+			out,
+			KB_TR(L, "growth %+.1f%%/year against %+.1f%%/year required: %.0f%% of the pace needed",
+			      "年平均成長率 %+.1f%%（必要 %+.1f%%）: 必要なペースの %.0f%%"),
+			e->actual_rate * 100, e->required_rate * 100,
+			e->ratio * 100);
 	else
-		kb_buf_addf(out,
-			    KB_TR(L, "%.0f%% of the progress due by FY%d on the straight line to the target",
-				  "目標への直線上で %2$d年度までに求められる進捗の %1$.0f%%"),
-			    e->ratio * 100, e->latest_fy);
+		kb_buf_addf(
+			out,
+			KB_TR(L, "%.0f%% of the progress due by FY%d on the straight line to the target",
+			      "目標への直線上で %2$d年度までに求められる進捗の %1$.0f%%"),
+			e->ratio * 100, e->latest_fy);
 	if (e->notes & KB_NOTE_FALLBACK_LINEAR)
-		kb_buf_adds(out, KB_TR(L, " (straight line: growth rates are undefined at zero or below)",
-				       "（0 以下の値を含むため直線で評価）"));
+		kb_buf_adds(
+			out,
+			KB_TR(L, " (straight line: growth rates are undefined at zero or below)",
+			      "（0 以下の値を含むため直線で評価）"));
 	if (e->notes & KB_NOTE_STALE)
-		kb_buf_addf(out, KB_TR(L, " (latest figure: FY%d)", "（最新の値は%d年度）"),
+		kb_buf_addf(out,
+			    KB_TR(L, " (latest figure: FY%d)",
+				  "（最新の値は%d年度）"),
 			    e->latest_fy);
 }
 
@@ -301,21 +314,29 @@ void kb_eval_change_describe(const struct kb_eval_change *c, enum kb_lang L,
 {
 	switch (c->kind) {
 	case KB_CHG_KPI_ADDED:
-		kb_buf_addf(out, KB_TR(L, "KPI %s was added after freezing",
-				       "KPI %s は確定後に追加されました"), c->kpi_id);
+		kb_buf_addf(out,
+			    KB_TR(L, "KPI %s was added after freezing",
+				  "KPI %s は確定後に追加されました"),
+			    c->kpi_id);
 		break;
 	case KB_CHG_KPI_REMOVED:
-		kb_buf_addf(out, KB_TR(L, "KPI %s no longer exists",
-				       "KPI %s は現在ありません"), c->kpi_id);
+		kb_buf_addf(out,
+			    KB_TR(L, "KPI %s no longer exists",
+				  "KPI %s は現在ありません"),
+			    c->kpi_id);
 		break;
 	case KB_CHG_TARGET:
-		kb_buf_addf(out, KB_TR(L, "KPI %s: target changed from %g (FY%d) to %g (FY%d)",
-				       "KPI %s: 目標値が %g（%d年度）から %g（%d年度）に変更"),
-			    c->kpi_id, c->old_value, c->old_fy, c->new_value, c->fy);
+		kb_buf_addf(
+			out,
+			KB_TR(L, "KPI %s: target changed from %g (FY%d) to %g (FY%d)",
+			      "KPI %s: 目標値が %g（%d年度）から %g（%d年度）に変更"),
+			c->kpi_id, c->old_value, c->old_fy, c->new_value, c->fy);
 		break;
 	case KB_CHG_VALUE:
-		kb_buf_addf(out, KB_TR(L, "KPI %s: FY%d figure ", "KPI %s: %d年度の値 "),
-			    c->kpi_id, c->fy);
+		kb_buf_addf(
+			out,
+			KB_TR(L, "KPI %s: FY%d figure ", "KPI %s: %d年度の値 "),
+			c->kpi_id, c->fy);
 		if (!c->had_old)
 			kb_buf_adds(out, KB_TR(L, "(none)", "（なし）"));
 		else if (c->old_missing)
@@ -331,10 +352,12 @@ void kb_eval_change_describe(const struct kb_eval_change *c, enum kb_lang L,
 			kb_buf_addf(out, "%g", c->new_value);
 		break;
 	case KB_CHG_STATUS:
-		kb_buf_addf(out, KB_TR(L, "KPI %s: status would now be %s (frozen: %s)",
-				       "KPI %s: 現在のデータでは「%s」（確定時は「%s」）"),
-			    c->kpi_id, kb_status_label(c->new_status, L),
-			    kb_status_label(c->old_status, L));
+		kb_buf_addf(
+			out,
+			KB_TR(L, "KPI %s: status would now be %s (frozen: %s)",
+			      "KPI %s: 現在のデータでは「%s」（確定時は「%s」）"),
+			c->kpi_id, kb_status_label(c->new_status, L),
+			kb_status_label(c->old_status, L));
 		break;
 	}
 }

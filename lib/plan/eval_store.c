@@ -15,7 +15,7 @@
 #include "kiban/eval.h"
 #include "store/sql.h"
 
-#define SNAPSHOT_FORMAT "kiban-evaluation"
+#define SNAPSHOT_FORMAT	 "kiban-evaluation"
 #define SNAPSHOT_VERSION 1
 
 static json_t *num(double v)
@@ -49,8 +49,8 @@ static void rollup_from_json(json_t *o, struct kb_rollup *r)
 	int s, k = st ? kb_status_parse(st) : -1;
 	r->status = k >= 0 ? (enum kb_status)k : KB_ST_NO_DATA;
 	for (s = 0; s < KB_ST_COUNT; s++)
-		r->count[s] = (unsigned)json_integer_value(
-			json_object_get(counts, kb_status_key((enum kb_status)s)));
+		r->count[s] = (unsigned)json_integer_value(json_object_get(
+			counts, kb_status_key((enum kb_status)s)));
 }
 
 json_t *kb_eval_to_json(const struct kb_eval *ev)
@@ -58,52 +58,66 @@ json_t *kb_eval_to_json(const struct kb_eval *ev)
 	json_t *root, *arr;
 	size_t i;
 
-	root = json_pack("{s:s, s:i, s:i, s:s, s:s?}", "format", SNAPSHOT_FORMAT,
-			 "format_version", SNAPSHOT_VERSION, "fiscal_year", ev->fy,
-			 "rule", kb_rule_key(ev->rule ? ev->rule : KB_RULE_CAGR),
+	root = json_pack("{s:s, s:i, s:i, s:s, s:s?}", "format",
+			 SNAPSHOT_FORMAT, "format_version", SNAPSHOT_VERSION,
+			 "fiscal_year", ev->fy, "rule",
+			 kb_rule_key(ev->rule ? ev->rule : KB_RULE_CAGR),
 			 "computed_at", ev->computed_at);
 	if (ev->frozen) {
-		json_object_set_new(root, "frozen", json_pack("{s:i, s:s?, s:s?, s:s?}",
-			"version", ev->version, "frozen_at", ev->frozen_at,
-			"frozen_by", ev->frozen_by, "note", ev->note));
+		json_object_set_new(
+			root, "frozen",
+			json_pack("{s:i, s:s?, s:s?, s:s?}", "version",
+				  ev->version, "frozen_at", ev->frozen_at,
+				  "frozen_by", ev->frozen_by, "note", ev->note));
 		arr = json_array();
 		for (i = 0; i < ev->nchanges; i++) {
 			struct kb_buf ja = KB_BUF_INIT, en = KB_BUF_INIT;
 			kb_eval_change_describe(&ev->changes[i], KB_LANG_JA, &ja);
 			kb_eval_change_describe(&ev->changes[i], KB_LANG_EN, &en);
-			json_array_append_new(arr, json_pack("{s:s, s:s, s:s}", "kpi",
-				ev->changes[i].kpi_id, "text_ja", ja.buf, "text_en", en.buf));
+			json_array_append_new(
+				arr, json_pack("{s:s, s:s, s:s}", "kpi",
+					       ev->changes[i].kpi_id, "text_ja",
+					       ja.buf, "text_en", en.buf));
 			kb_buf_release(&ja);
 			kb_buf_release(&en);
 		}
 		json_object_set_new(root, "changes_since_frozen", arr);
 	}
-	json_object_set_new(root, "overall", rollup_json("overall", &ev->overall));
+	json_object_set_new(root, "overall",
+			    rollup_json("overall", &ev->overall));
 	arr = json_array();
 	for (i = 0; i < ev->plan.nvisions; i++)
-		json_array_append_new(arr, rollup_json(ev->plan.visions[i].id, &ev->visions[i]));
+		json_array_append_new(arr, rollup_json(ev->plan.visions[i].id,
+						       &ev->visions[i]));
 	json_object_set_new(root, "visions", arr);
 	arr = json_array();
 	for (i = 0; i < ev->plan.ngoals; i++)
-		json_array_append_new(arr, rollup_json(ev->plan.goals[i].id, &ev->goals[i]));
+		json_array_append_new(
+			arr, rollup_json(ev->plan.goals[i].id, &ev->goals[i]));
 	json_object_set_new(root, "goals", arr);
 	arr = json_array();
 	for (i = 0; i < ev->plan.nmeasures; i++)
 		if (ev->measures[i].status != KB_ST_NO_DATA ||
 		    ev->measures[i].count[KB_ST_NO_DATA])
-			json_array_append_new(arr, rollup_json(ev->plan.measures[i].id,
-							       &ev->measures[i]));
+			json_array_append_new(
+				arr, rollup_json(ev->plan.measures[i].id,
+						 &ev->measures[i]));
 	json_object_set_new(root, "measures", arr);
 	arr = json_array();
 	for (i = 0; i < ev->kpis.n; i++) {
 		const struct kb_kpi_eval *e = &ev->ke[i];
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:i}",
-			"kpi", ev->kpis.v[i].id, "status", kb_status_key(e->status),
-			"rule", kb_rule_key(e->rule), "notes", (int)e->notes,
-			"latest_fy", e->latest_fy, "latest", num(e->latest),
-			"ratio", num(e->ratio), "actual_rate", num(e->actual_rate),
-			"required_rate", num(e->required_rate), "expected", num(e->expected),
-			"target", num(e->target), "target_fy", e->target_fy));
+		json_array_append_new(
+			arr,
+			json_pack("{s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:i}",
+				  "kpi", ev->kpis.v[i].id, "status",
+				  kb_status_key(e->status), "rule",
+				  kb_rule_key(e->rule), "notes", (int)e->notes,
+				  "latest_fy", e->latest_fy, "latest",
+				  num(e->latest), "ratio", num(e->ratio),
+				  "actual_rate", num(e->actual_rate),
+				  "required_rate", num(e->required_rate),
+				  "expected", num(e->expected), "target",
+				  num(e->target), "target_fy", e->target_fy));
 	}
 	json_object_set_new(root, "results", arr);
 	json_object_set_new(root, "plan", kb_plan_to_json(&ev->plan));
@@ -122,26 +136,35 @@ static int from_snapshot(struct kb_eval *ev, json_t *root, struct kb_err *err)
 	int r;
 
 	if (!json_is_object(root) ||
-	    strcmp(json_string_value(json_object_get(root, "format")) ?
-		   json_string_value(json_object_get(root, "format")) : "", SNAPSHOT_FORMAT))
+	    strcmp(json_string_value(json_object_get(root, "format"))
+			   ? json_string_value(json_object_get(root, "format"))
+			   : "",
+		   SNAPSHOT_FORMAT))
 		return kb_err_set(err, KB_EPARSE, "%s",
-				  KB_TR(err->lang, "a stored evaluation is damaged",
+				  KB_TR(err->lang,
+					"a stored evaluation is damaged",
 					"保存された評価が壊れています"));
-	if (json_integer_value(json_object_get(root, "format_version")) > SNAPSHOT_VERSION)
-		return kb_err_set(err, KB_ESCHEMA, "%s",
-				  KB_TR(err->lang, "a stored evaluation was written by a newer kiban",
-					"保存された評価は新しい kiban で書かれています"));
+	if (json_integer_value(json_object_get(root, "format_version")) >
+	    SNAPSHOT_VERSION)
+		return kb_err_set(
+			err, KB_ESCHEMA, "%s",
+			KB_TR(err->lang,
+			      "a stored evaluation was written by a newer kiban",
+			      "保存された評価は新しい kiban で書かれています"));
 	ev->fy = (int)json_integer_value(json_object_get(root, "fiscal_year"));
 	ev->rule = (enum kb_rule)kb_rule_parse(
-		json_string_value(json_object_get(root, "rule")) ?
-		json_string_value(json_object_get(root, "rule")) : "");
-	ev->computed_at = kb_strdup(json_string_value(json_object_get(root, "computed_at")));
+		json_string_value(json_object_get(root, "rule"))
+			? json_string_value(json_object_get(root, "rule"))
+			: "");
+	ev->computed_at = kb_strdup(
+		json_string_value(json_object_get(root, "computed_at")));
 	if ((r = kb_plan_from_json(&ev->plan, json_object_get(root, "plan"), err)))
 		return r;
 	arr = json_object_get(root, "kpis");
 	ev->kpis.v = kb_calloc(json_array_size(arr), sizeof(struct kb_kpi));
 	ev->kpis.alloc = json_array_size(arr);
-	json_array_foreach(arr, i, x) {
+	json_array_foreach(arr, i, x)
+	{
 		if ((r = kb_kpi_from_json(&ev->kpis.v[ev->kpis.n], x, err)))
 			return r;
 		ev->kpis.n++;
@@ -149,33 +172,40 @@ static int from_snapshot(struct kb_eval *ev, json_t *root, struct kb_err *err)
 	/* Start from a computation (fills every array), then put the stored
 	 * results in place. */
 	kb_eval_compute(ev);
-	json_array_foreach(json_object_get(root, "results"), i, x) {
+	json_array_foreach(json_object_get(root, "results"), i, x)
+	{
 		struct kb_kpi_eval *e;
 		const char *st = json_string_value(json_object_get(x, "status"));
 		const char *rule = json_string_value(json_object_get(x, "rule"));
 		if (i >= ev->kpis.n)
 			break;
 		e = &ev->ke[i];
-		e->status = st && kb_status_parse(st) >= 0 ? (enum kb_status)kb_status_parse(st) : KB_ST_NO_DATA;
+		e->status = st && kb_status_parse(st) >= 0
+				    ? (enum kb_status)kb_status_parse(st)
+				    : KB_ST_NO_DATA;
 		e->rule = rule ? (enum kb_rule)kb_rule_parse(rule) : KB_RULE_CAGR;
-		e->notes = (unsigned)json_integer_value(json_object_get(x, "notes"));
-		e->latest_fy = (int)json_integer_value(json_object_get(x, "latest_fy"));
+		e->notes =
+			(unsigned)json_integer_value(json_object_get(x, "notes"));
+		e->latest_fy =
+			(int)json_integer_value(json_object_get(x, "latest_fy"));
 		e->latest = jnum(x, "latest");
 		e->ratio = jnum(x, "ratio");
 		e->actual_rate = jnum(x, "actual_rate");
 		e->required_rate = jnum(x, "required_rate");
 		e->expected = jnum(x, "expected");
 		e->target = jnum(x, "target");
-		e->target_fy = (int)json_integer_value(json_object_get(x, "target_fy"));
+		e->target_fy =
+			(int)json_integer_value(json_object_get(x, "target_fy"));
 	}
 	rollup_from_json(json_object_get(root, "overall"), &ev->overall);
-	json_array_foreach(json_object_get(root, "visions"), i, x)
-		if (i < ev->plan.nvisions)
-			rollup_from_json(x, &ev->visions[i]);
-	json_array_foreach(json_object_get(root, "goals"), i, x)
-		if (i < ev->plan.ngoals)
-			rollup_from_json(x, &ev->goals[i]);
-	json_array_foreach(json_object_get(root, "measures"), i, x) {
+	json_array_foreach(json_object_get(root, "visions"), i,
+			   x) if (i < ev->plan.nvisions)
+		rollup_from_json(x, &ev->visions[i]);
+	json_array_foreach(json_object_get(root, "goals"), i,
+			   x) if (i < ev->plan.ngoals)
+		rollup_from_json(x, &ev->goals[i]);
+	json_array_foreach(json_object_get(root, "measures"), i, x)
+	{
 		const char *id = json_string_value(json_object_get(x, "id"));
 		size_t m = id ? kb_plan_measure(&ev->plan, id) : KB_NONE;
 		if (m != KB_NONE)
@@ -216,12 +246,16 @@ int kb_eval_freeze(struct kb_store *s, const struct kb_eval *ev,
 
 	if (ev->frozen)
 		return kb_err_set(err, KB_ESTATE, "%s",
-				  KB_TR(err->lang, "this evaluation is already frozen",
+				  KB_TR(err->lang,
+					"this evaluation is already frozen",
 					"この評価は既に確定済みです"));
 	if ((r = kb_store_begin(s, err)))
 		return r;
-	st = kb__sql_prepare(s, "SELECT coalesce(max(version), 0), max(frozen_at) FROM evaluation "
-				"WHERE plan_id = ?1 AND fy = ?2", err);
+	st = kb__sql_prepare(
+		s,
+		"SELECT coalesce(max(version), 0), max(frozen_at) FROM evaluation "
+		"WHERE plan_id = ?1 AND fy = ?2",
+		err);
 	if (!st) {
 		kb_store_rollback(s);
 		return KB_EDB;
@@ -231,11 +265,12 @@ int kb_eval_freeze(struct kb_store *s, const struct kb_eval *ev,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		latest = sqlite3_column_int(st, 0);
 	if (latest && !supersede) {
-		r = kb_err_set(err, KB_EEXISTS,
-			       KB_TR(err->lang,
-				     "the evaluation of FY%d was already frozen on %s (version %d); to publish a revision, freeze again with --supersede",
-				     "%d年度の評価は %s に確定済みです（第 %d 版）。改訂版を確定するには --supersede を付けてください"),
-			       ev->fy, (const char *)sqlite3_column_text(st, 1), latest);
+		r = kb_err_set(
+			err, KB_EEXISTS,
+			KB_TR(err->lang,
+			      "the evaluation of FY%d was already frozen on %s (version %d); to publish a revision, freeze again with --supersede",
+			      "%d年度の評価は %s に確定済みです（第 %d 版）。改訂版を確定するには --supersede を付けてください"),
+			ev->fy, (const char *)sqlite3_column_text(st, 1), latest);
 		sqlite3_finalize(st);
 		kb_store_rollback(s);
 		return r;
@@ -245,8 +280,11 @@ int kb_eval_freeze(struct kb_store *s, const struct kb_eval *ev,
 	snapshot = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
 	json_decref(j);
 	kb__iso_time(now, when);
-	st = kb__sql_prepare(s, "INSERT INTO evaluation (plan_id, fy, version, rule, frozen_at, "
-				"frozen_by, note, snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", err);
+	st = kb__sql_prepare(
+		s,
+		"INSERT INTO evaluation (plan_id, fy, version, rule, frozen_at, "
+		"frozen_by, note, snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		err);
 	if (!st) {
 		free(snapshot);
 		kb_store_rollback(s);
@@ -272,7 +310,8 @@ int kb_eval_freeze(struct kb_store *s, const struct kb_eval *ev,
 	return 0;
 }
 
-static void add_change(struct kb_eval *ev, size_t *alloc, const struct kb_eval_change *c)
+static void add_change(struct kb_eval *ev, size_t *alloc,
+		       const struct kb_eval_change *c)
 {
 	KB_ALLOC_GROW(ev->changes, ev->nchanges + 1, *alloc);
 	ev->changes[ev->nchanges] = *c;
@@ -313,7 +352,8 @@ static void diff_live(struct kb_eval *ev, const struct kb_eval *live)
 		}
 		for (j = 0; j <= (size_t)(ev->fy - 1989); j++) {
 			int y = 1989 + (int)j;
-			const struct kb_obs *a = kb_kpi_obs(f, y), *b = kb_kpi_obs(l, y);
+			const struct kb_obs *a = kb_kpi_obs(f, y),
+					    *b = kb_kpi_obs(l, y);
 			if (!a && !b)
 				continue;
 			if (a && b && a->missing == b->missing &&
@@ -365,10 +405,12 @@ int kb_eval_load(struct kb_store *s, const char *plan_id, int fy, int version,
 	int r;
 
 	kb_eval_init(ev);
-	st = kb__sql_prepare(s,
+	st = kb__sql_prepare(
+		s,
 		"SELECT version, frozen_at, frozen_by, note, snapshot, plan_id FROM evaluation "
 		"WHERE (?1 IS NULL OR plan_id = ?1) AND fy = ?2 AND (?3 = 0 OR version = ?3) "
-		"ORDER BY version DESC LIMIT 1", err);
+		"ORDER BY version DESC LIMIT 1",
+		err);
 	if (!st)
 		return KB_EDB;
 	kb__sql_bind_text(st, 1, plan_id);
@@ -377,22 +419,28 @@ int kb_eval_load(struct kb_store *s, const char *plan_id, int fy, int version,
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		if (version)
-			return kb_err_set(err, KB_ENOTFOUND,
-					  KB_TR(err->lang, "no frozen evaluation of FY%d, version %d",
-						"%d年度の確定評価（第 %d 版）はありません"),
-					  fy, version);
-		return kb_err_set(err, KB_ENOTFOUND,
-				  KB_TR(err->lang, "the evaluation of FY%d has not been frozen",
-					"%d年度の評価はまだ確定されていません"),
-				  fy);
+			return kb_err_set(
+				err, KB_ENOTFOUND,
+				KB_TR(err->lang,
+				      "no frozen evaluation of FY%d, version %d",
+				      "%d年度の確定評価（第 %d 版）はありません"),
+				fy, version);
+		return kb_err_set(
+			err, KB_ENOTFOUND,
+			KB_TR(err->lang,
+			      "the evaluation of FY%d has not been frozen",
+			      "%d年度の評価はまだ確定されていません"),
+			fy);
 	}
 	root = json_loads((const char *)sqlite3_column_text(st, 4), 0, &jerr);
 	if (!root) {
 		sqlite3_finalize(st);
-		return kb_err_set(err, KB_EPARSE,
-				  KB_TR(err->lang, "the stored evaluation of FY%d is damaged: %s",
-					"保存された %d年度の評価が壊れています: %s"),
-				  fy, jerr.text);
+		return kb_err_set(
+			err, KB_EPARSE,
+			KB_TR(err->lang,
+			      "the stored evaluation of FY%d is damaged: %s",
+			      "保存された %d年度の評価が壊れています: %s"),
+			fy, jerr.text);
 	}
 	r = from_snapshot(ev, root, err);
 	json_decref(root);
@@ -431,9 +479,11 @@ int kb_eval_open(struct kb_store *s, const char *plan_id, int fy,
 int kb_eval_list(struct kb_store *s, struct kb_eval_info **out, size_t *n,
 		 struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(s,
+	sqlite3_stmt *st = kb__sql_prepare(
+		s,
 		"SELECT fy, version, rule, frozen_at, frozen_by, note FROM evaluation "
-		"ORDER BY fy DESC, version DESC", err);
+		"ORDER BY fy DESC, version DESC",
+		err);
 	size_t alloc = 0;
 	*out = NULL;
 	*n = 0;

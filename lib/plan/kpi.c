@@ -115,34 +115,42 @@ json_t *kb_kpi_to_json(const struct kb_kpi *k)
 	json_t *o, *arr;
 	size_t i;
 
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:{s:f, s:i}, s:s, s:s, s:o, s:o}",
-		      "id", k->id, "name_ja", k->name_ja, "name_en", k->name_en,
-		      "unit_ja", k->unit_ja, "unit_en", k->unit_en,
-		      "direction", k->direction == KB_LOWER ? "lower" : "higher",
-		      "goal", str_or_null(k->goal_id),
-		      "measure", str_or_null(k->measure_id),
-		      "baseline", "value", k->base_value, "fy", k->base_fy,
-		      "source", k->source ? k->source : "",
-		      "periodicity", k->periodicity ? k->periodicity : "annual",
-		      "rule", k->rule ? json_string(kb_rule_key(k->rule)) : json_null(),
-		      "decimals", k->decimals >= 0 ? json_integer(k->decimals) : json_null());
+	o = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:{s:f, s:i}, s:s, s:s, s:o, s:o}",
+		"id", k->id, "name_ja", k->name_ja, "name_en", k->name_en,
+		"unit_ja", k->unit_ja, "unit_en", k->unit_en, "direction",
+		k->direction == KB_LOWER ? "lower" : "higher", "goal",
+		str_or_null(k->goal_id), "measure", str_or_null(k->measure_id),
+		"baseline", "value", k->base_value, "fy", k->base_fy, "source",
+		k->source ? k->source : "", "periodicity",
+		k->periodicity ? k->periodicity : "annual", "rule",
+		k->rule ? json_string(kb_rule_key(k->rule)) : json_null(),
+		"decimals",
+		k->decimals >= 0 ? json_integer(k->decimals) : json_null());
 	arr = json_array();
 	for (i = 0; i < k->ntargets; i++) {
 		const struct kb_target *t = &k->targets[i];
-		json_array_append_new(arr, json_pack("{s:f, s:i, s:o, s:o, s:o}",
-			"value", t->value, "fy", t->fy, "set_at", str_or_null(t->set_at),
-			"set_by", str_or_null(t->set_by), "reason", str_or_null(t->reason)));
+		json_array_append_new(
+			arr, json_pack("{s:f, s:i, s:o, s:o, s:o}", "value",
+				       t->value, "fy", t->fy, "set_at",
+				       str_or_null(t->set_at), "set_by",
+				       str_or_null(t->set_by), "reason",
+				       str_or_null(t->reason)));
 	}
 	json_object_set_new(o, "targets", arr);
 	arr = json_array();
 	for (i = 0; i < k->nobs; i++) {
 		const struct kb_obs *b = &k->obs[i];
-		json_array_append_new(arr, json_pack("{s:i, s:o, s:b, s:s, s:s, s:o, s:o}",
-			"fy", b->fy, "value", b->missing ? json_null() : json_real(b->value),
-			"missing", b->missing, "source", b->source ? b->source : "",
-			"comment", b->comment ? b->comment : "",
-			"entered_by", str_or_null(b->entered_by),
-			"entered_at", str_or_null(b->entered_at)));
+		json_array_append_new(
+			arr,
+			json_pack("{s:i, s:o, s:b, s:s, s:s, s:o, s:o}", "fy",
+				  b->fy, "value",
+				  b->missing ? json_null() : json_real(b->value),
+				  "missing", b->missing, "source",
+				  b->source ? b->source : "", "comment",
+				  b->comment ? b->comment : "", "entered_by",
+				  str_or_null(b->entered_by), "entered_at",
+				  str_or_null(b->entered_at)));
 	}
 	json_object_set_new(o, "values", arr);
 	return o;
@@ -162,9 +170,10 @@ int kb_kpi_from_json(struct kb_kpi *k, json_t *o, struct kb_err *err)
 
 	memset(k, 0, sizeof(*k));
 	if (!json_is_object(o) || !json_is_string(json_object_get(o, "id")))
-		return kb_err_set(err, KB_EPARSE, "%s",
-				  KB_TR(err->lang, "a stored KPI is not a KPI object",
-					"保存された KPI の形式が正しくありません"));
+		return kb_err_set(
+			err, KB_EPARSE, "%s",
+			KB_TR(err->lang, "a stored KPI is not a KPI object",
+			      "保存された KPI の形式が正しくありません"));
 	k->id = jstr(o, "id");
 	k->name_ja = jstr(o, "name_ja");
 	k->name_en = jstr(o, "name_en");
@@ -185,7 +194,8 @@ int kb_kpi_from_json(struct kb_kpi *k, json_t *o, struct kb_err *err)
 	k->decimals = json_is_integer(x) ? (int)json_integer_value(x) : -1;
 	arr = json_object_get(o, "targets");
 	k->targets = kb_calloc(json_array_size(arr), sizeof(*k->targets));
-	json_array_foreach(arr, i, x) {
+	json_array_foreach(arr, i, x)
+	{
 		struct kb_target *t = &k->targets[k->ntargets++];
 		t->value = json_number_value(json_object_get(x, "value"));
 		t->fy = (int)json_integer_value(json_object_get(x, "fy"));
@@ -195,7 +205,8 @@ int kb_kpi_from_json(struct kb_kpi *k, json_t *o, struct kb_err *err)
 	}
 	arr = json_object_get(o, "values");
 	k->obs = kb_calloc(json_array_size(arr), sizeof(*k->obs));
-	json_array_foreach(arr, i, x) {
+	json_array_foreach(arr, i, x)
+	{
 		struct kb_obs *b = &k->obs[k->nobs++];
 		b->fy = (int)json_integer_value(json_object_get(x, "fy"));
 		b->missing = json_is_true(json_object_get(x, "missing"));
@@ -211,10 +222,13 @@ int kb_kpi_from_json(struct kb_kpi *k, json_t *o, struct kb_err *err)
 void kb_kpi_write_csv(const struct kb_kpiset *set, struct kb_buf *out, int bom)
 {
 	static const char *const head[] = {
-		"id", "name_ja", "name_en", "unit_ja", "unit_en", "direction",
-		"attached_to", "baseline_value", "baseline_year", "target_value",
-		"target_year", "target_reason", "source", "periodicity", "rule",
-		"decimals" };
+		"id",		"name_ja",	  "name_en",
+		"unit_ja",	"unit_en",	  "direction",
+		"attached_to",	"baseline_value", "baseline_year",
+		"target_value", "target_year",	  "target_reason",
+		"source",	"periodicity",	  "rule",
+		"decimals"
+	};
 	struct kb_csvw w;
 	size_t i;
 

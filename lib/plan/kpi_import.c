@@ -17,9 +17,25 @@
 
 /* ---- KPI definitions ---- */
 
-enum { K_ID, K_NAME_JA, K_NAME_EN, K_UNIT_JA, K_UNIT_EN, K_DIR, K_PARENT,
-       K_BASE_V, K_BASE_Y, K_TGT_V, K_TGT_Y, K_TGT_WHY, K_SOURCE, K_PERIOD,
-       K_RULE, K_DEC, K_NCOLS };
+enum {
+	K_ID,
+	K_NAME_JA,
+	K_NAME_EN,
+	K_UNIT_JA,
+	K_UNIT_EN,
+	K_DIR,
+	K_PARENT,
+	K_BASE_V,
+	K_BASE_Y,
+	K_TGT_V,
+	K_TGT_Y,
+	K_TGT_WHY,
+	K_SOURCE,
+	K_PERIOD,
+	K_RULE,
+	K_DEC,
+	K_NCOLS
+};
 
 static const struct kb_csv_col kcols[K_NCOLS] = {
 	{ "id", "KPI ID", 1 },
@@ -41,12 +57,14 @@ static const struct kb_csv_col kcols[K_NCOLS] = {
 };
 
 static const char *const periodicities[][2] = {
-	{ "annual", "毎年" }, { "biennial", "隔年" },
-	{ "triennial", "3年ごと" }, { "irregular", "不定期" },
+	{ "annual", "毎年" },
+	{ "biennial", "隔年" },
+	{ "triennial", "3年ごと" },
+	{ "irregular", "不定期" },
 };
 
 struct kdef {
-	struct kb_kpi k;      /* the row as read; one target */
+	struct kb_kpi k; /* the row as read; one target */
 	char *target_reason;
 	unsigned line;
 };
@@ -64,9 +82,11 @@ static int id_ok(const char *s)
 
 static int direction_parse(const char *s)
 {
-	if (!strcasecmp(s, "higher") || !strcmp(s, "高いほど良い") || !strcmp(s, "高"))
+	if (!strcasecmp(s, "higher") || !strcmp(s, "高いほど良い") ||
+	    !strcmp(s, "高"))
 		return KB_HIGHER;
-	if (!strcasecmp(s, "lower") || !strcmp(s, "低いほど良い") || !strcmp(s, "低"))
+	if (!strcasecmp(s, "lower") || !strcmp(s, "低いほど良い") ||
+	    !strcmp(s, "低"))
 		return KB_LOWER;
 	return 0;
 }
@@ -75,15 +95,17 @@ static int direction_parse(const char *s)
 static int load_targets_of_kpis(struct kb_store *s, struct kb__strmap *m,
 				char ***keys, size_t *nkeys, struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(s,
-		"SELECT id, 0 FROM goal UNION ALL SELECT id, 1 FROM measure", err);
+	sqlite3_stmt *st = kb__sql_prepare(
+		s, "SELECT id, 0 FROM goal UNION ALL SELECT id, 1 FROM measure",
+		err);
 	size_t alloc = 0;
 	if (!st)
 		return KB_EDB;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		KB_ALLOC_GROW(*keys, *nkeys + 1, alloc);
 		(*keys)[*nkeys] = kb__sql_text(st, 0);
-		kb__strmap_put(m, (*keys)[*nkeys], (size_t)sqlite3_column_int(st, 1));
+		kb__strmap_put(m, (*keys)[*nkeys],
+			       (size_t)sqlite3_column_int(st, 1));
 		(*nkeys)++;
 	}
 	sqlite3_finalize(st);
@@ -107,10 +129,11 @@ static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 	k->ntargets = 1;
 	bad |= kb_csv_text(c, err, idx[K_ID], "id", 1, &k->id);
 	if (k->id && !id_ok(k->id))
-		bad |= kb_csv_bad(c, err, idx[K_ID], "id",
-				  KB_TR(L, "invalid KPI id '%s' (letters, digits, '_', '.', '-'; at most 40)",
-					"KPI の ID '%s' が不正です（英数字と _ . - のみ、40 文字まで）"),
-				  k->id);
+		bad |= kb_csv_bad(
+			c, err, idx[K_ID], "id",
+			KB_TR(L, "invalid KPI id '%s' (letters, digits, '_', '.', '-'; at most 40)",
+			      "KPI の ID '%s' が不正です（英数字と _ . - のみ、40 文字まで）"),
+			k->id);
 	bad |= kb_csv_text(c, err, idx[K_NAME_JA], "name_ja", 1, &k->name_ja);
 	bad |= kb_csv_text(c, err, idx[K_NAME_EN], "name_en", 1, &k->name_en);
 	bad |= kb_csv_text(c, err, idx[K_UNIT_JA], "unit_ja", 1, &k->unit_ja);
@@ -121,19 +144,21 @@ static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 	}
 	if (!kb_csv_text(c, err, idx[K_DIR], "direction", 1, &dir) &&
 	    !(k->direction = direction_parse(dir)))
-		bad |= kb_csv_bad(c, err, idx[K_DIR], "direction",
-				  KB_TR(L, "'%s' is not a direction (expected higher or lower)",
-					"'%s' は方向ではありません（higher（高いほど良い）か lower（低いほど良い））"),
-				  dir);
+		bad |= kb_csv_bad(
+			c, err, idx[K_DIR], "direction",
+			KB_TR(L, "'%s' is not a direction (expected higher or lower)",
+			      "'%s' は方向ではありません（higher（高いほど良い）か lower（低いほど良い））"),
+			dir);
 	else if (!dir)
 		bad = -1;
 	if (!kb_csv_text(c, err, idx[K_PARENT], "attached_to", 1, &parent)) {
 		size_t kind = kb__strmap_get(parents, parent);
 		if (kind == KB_NONE)
-			bad |= kb_csv_bad(c, err, idx[K_PARENT], "attached_to",
-					  KB_TR(L, "'%s' is not a goal or measure of the plan (expected e.g. G01 or M01)",
-						"'%s' は計画のゴールでも施策でもありません（G01 や M01 のような ID が必要です）"),
-					  parent);
+			bad |= kb_csv_bad(
+				c, err, idx[K_PARENT], "attached_to",
+				KB_TR(L, "'%s' is not a goal or measure of the plan (expected e.g. G01 or M01)",
+				      "'%s' は計画のゴールでも施策でもありません（G01 や M01 のような ID が必要です）"),
+				parent);
 		else if (kind == 0)
 			k->goal_id = kb_strdup(parent);
 		else
@@ -141,25 +166,29 @@ static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 	} else {
 		bad = -1;
 	}
-	bad |= kb_csv_num(c, err, idx[K_BASE_V], "baseline_value", &k->base_value);
+	bad |= kb_csv_num(c, err, idx[K_BASE_V], "baseline_value",
+			  &k->base_value);
 	bad |= kb_csv_fy(c, err, idx[K_BASE_Y], "baseline_year", &k->base_fy);
 	r = kb_csv_num(c, err, idx[K_TGT_V], "target_value", &t->value);
 	r |= kb_csv_fy(c, err, idx[K_TGT_Y], "target_year", &t->fy);
 	bad |= r;
 	if (!bad && t->fy <= k->base_fy)
-		bad |= kb_csv_bad(c, err, idx[K_TGT_Y], "target_year",
-				  KB_TR(L, "the target year %d must come after the baseline year %d",
-					"目標年度 %d は基準年度 %d より後でなければなりません"),
-				  t->fy, k->base_fy);
+		bad |= kb_csv_bad(
+			c, err, idx[K_TGT_Y], "target_year",
+			KB_TR(L, "the target year %d must come after the baseline year %d",
+			      "目標年度 %d は基準年度 %d より後でなければなりません"),
+			t->fy, k->base_fy);
 	if (!bad && (t->value - k->base_value) * k->direction <= 0)
-		bad |= kb_csv_bad(c, err, idx[K_TGT_V], "target_value",
-				  k->direction == KB_HIGHER
-					  ? KB_TR(L, "the target %g is not above the baseline %g, but higher is better",
-						  "目標値 %g が基準値 %g を上回っていません（高いほど良い指標です）")
-					  : KB_TR(L, "the target %g is not below the baseline %g, but lower is better",
-						  "目標値 %g が基準値 %g を下回っていません（低いほど良い指標です）"),
-				  t->value, k->base_value);
-	kb_csv_text(c, err, idx[K_TGT_WHY], "target_reason", 0, &d->target_reason);
+		bad |= kb_csv_bad(
+			c, err, idx[K_TGT_V], "target_value",
+			k->direction == KB_HIGHER
+				? KB_TR(L, "the target %g is not above the baseline %g, but higher is better",
+					"目標値 %g が基準値 %g を上回っていません（高いほど良い指標です）")
+				: KB_TR(L, "the target %g is not below the baseline %g, but lower is better",
+					"目標値 %g が基準値 %g を下回っていません（低いほど良い指標です）"),
+			t->value, k->base_value);
+	kb_csv_text(c, err, idx[K_TGT_WHY], "target_reason", 0,
+		    &d->target_reason);
 	kb_csv_text(c, err, idx[K_SOURCE], "source", 0, &k->source);
 	kb_csv_text(c, err, idx[K_PERIOD], "periodicity", 0, &per);
 	if (!*per) {
@@ -170,17 +199,19 @@ static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 			    !strcmp(per, periodicities[i][1]))
 				k->periodicity = kb_strdup(periodicities[i][0]);
 		if (!k->periodicity)
-			bad |= kb_csv_bad(c, err, idx[K_PERIOD], "periodicity",
-					  KB_TR(L, "'%s' is not a periodicity (expected annual, biennial, triennial or irregular)",
-						"'%s' は頻度ではありません（annual（毎年）, biennial（隔年）, triennial（3年ごと）, irregular（不定期））"),
-					  per);
+			bad |= kb_csv_bad(
+				c, err, idx[K_PERIOD], "periodicity",
+				KB_TR(L, "'%s' is not a periodicity (expected annual, biennial, triennial or irregular)",
+				      "'%s' は頻度ではありません（annual（毎年）, biennial（隔年）, triennial（3年ごと）, irregular（不定期））"),
+				per);
 	}
 	kb_csv_text(c, err, idx[K_RULE], "rule", 0, &rule);
 	if ((r = kb_rule_parse(rule)) < 0)
-		bad |= kb_csv_bad(c, err, idx[K_RULE], "rule",
-				  KB_TR(L, "'%s' is not a rule (expected cagr, linear, or empty for the default)",
-					"'%s' は評価方法ではありません（cagr, linear, または空欄で既定）"),
-				  rule);
+		bad |= kb_csv_bad(
+			c, err, idx[K_RULE], "rule",
+			KB_TR(L, "'%s' is not a rule (expected cagr, linear, or empty for the default)",
+			      "'%s' は評価方法ではありません（cagr, linear, または空欄で既定）"),
+			rule);
 	else
 		k->rule = (enum kb_rule)r;
 	kb_csv_text(c, err, idx[K_DEC], "decimals", 0, &dec);
@@ -188,10 +219,11 @@ static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 		char *end;
 		long v = strtol(dec, &end, 10);
 		if (*end || v < 0 || v > 6)
-			bad |= kb_csv_bad(c, err, idx[K_DEC], "decimals",
-					  KB_TR(L, "'%s' is not a number of decimals (0 to 6)",
-						"'%s' は小数桁数ではありません（0〜6）"),
-					  dec);
+			bad |= kb_csv_bad(
+				c, err, idx[K_DEC], "decimals",
+				KB_TR(L, "'%s' is not a number of decimals (0 to 6)",
+				      "'%s' は小数桁数ではありません（0〜6）"),
+				dec);
 		else
 			k->decimals = (int)v;
 	}
@@ -220,23 +252,27 @@ struct existing {
 
 static void fingerprint(const struct kb_kpi *k, struct kb_buf *out)
 {
-	kb_buf_addf(out, "%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%s\x1f%.17g\x1f%d\x1f%s\x1f%s\x1f%s\x1f%d",
-		    k->name_ja, k->name_en, k->unit_ja, k->unit_en, k->direction,
-		    k->goal_id ? k->goal_id : "", k->measure_id ? k->measure_id : "",
-		    k->base_value, k->base_fy, k->source, k->periodicity,
-		    kb_rule_key(k->rule), k->decimals);
+	kb_buf_addf(
+		out,
+		"%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%s\x1f%.17g\x1f%d\x1f%s\x1f%s\x1f%s\x1f%d",
+		k->name_ja, k->name_en, k->unit_ja, k->unit_en, k->direction,
+		k->goal_id ? k->goal_id : "",
+		k->measure_id ? k->measure_id : "", k->base_value, k->base_fy,
+		k->source, k->periodicity, kb_rule_key(k->rule), k->decimals);
 }
 
 static int load_existing(struct kb_store *s, struct kb__strmap *ids,
 			 struct existing **ex, char ***keys, size_t *n,
 			 int *maxseq, struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(s,
+	sqlite3_stmt *st = kb__sql_prepare(
+		s,
 		"SELECT k.id, k.name_ja, k.name_en, k.unit_ja, k.unit_en, k.direction, "
 		"k.goal_id, k.measure_id, k.baseline_value, k.baseline_fy, k.source, "
 		"k.periodicity, coalesce(k.rule, ''), coalesce(k.decimals, -1), "
 		"t.value, t.fy, t.seq, k.seq FROM kpi k JOIN kpi_target t ON t.kpi_id = k.id "
-		"AND t.seq = (SELECT max(seq) FROM kpi_target WHERE kpi_id = k.id)", err);
+		"AND t.seq = (SELECT max(seq) FROM kpi_target WHERE kpi_id = k.id)",
+		err);
 	size_t alloc = 0;
 	if (!st)
 		return KB_EDB;
@@ -256,7 +292,8 @@ static int load_existing(struct kb_store *s, struct kb__strmap *ids,
 		k.base_fy = sqlite3_column_int(st, 9);
 		k.source = (char *)sqlite3_column_text(st, 10);
 		k.periodicity = (char *)sqlite3_column_text(st, 11);
-		k.rule = (enum kb_rule)kb_rule_parse((const char *)sqlite3_column_text(st, 12));
+		k.rule = (enum kb_rule)kb_rule_parse(
+			(const char *)sqlite3_column_text(st, 12));
 		k.decimals = sqlite3_column_int(st, 13);
 		fingerprint(&k, &fp);
 		KB_ALLOC_GROW(*ex, *n + 1, alloc);
@@ -286,7 +323,8 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 		      int maxseq, const struct kb_import_opts *o,
 		      struct kb_import_stats *stats, struct kb_err *err)
 {
-	sqlite3_stmt *ins = kb__sql_prepare(s,
+	sqlite3_stmt *ins = kb__sql_prepare(
+		s,
 		"INSERT INTO kpi (id, seq, name_ja, name_en, unit_ja, unit_en, direction, goal_id, "
 		"measure_id, baseline_value, baseline_fy, source, periodicity, rule, decimals, "
 		"created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
@@ -296,10 +334,13 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 		"measure_id = excluded.measure_id, baseline_value = excluded.baseline_value, "
 		"baseline_fy = excluded.baseline_fy, source = excluded.source, "
 		"periodicity = excluded.periodicity, rule = excluded.rule, decimals = excluded.decimals, "
-		"updated_at = excluded.updated_at", err);
-	sqlite3_stmt *tgt = kb__sql_prepare(s,
+		"updated_at = excluded.updated_at",
+		err);
+	sqlite3_stmt *tgt = kb__sql_prepare(
+		s,
 		"INSERT INTO kpi_target (kpi_id, seq, value, fy, set_at, set_by, reason) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		err);
 	char when[32];
 	size_t i;
 	int r = 0;
@@ -314,7 +355,8 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 
 		fingerprint(k, &fp);
 		defchg = e == KB_NONE || strcmp(fp.buf, ex[e].fingerprint);
-		tgtchg = e == KB_NONE || t->value != ex[e].tvalue || t->fy != ex[e].tfy;
+		tgtchg = e == KB_NONE || t->value != ex[e].tvalue ||
+			 t->fy != ex[e].tfy;
 		kb_buf_release(&fp);
 		if (!defchg && !tgtchg) {
 			stats->unchanged++;
@@ -350,8 +392,11 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 		sqlite3_bind_int(tgt, 4, t->fy);
 		kb__sql_bind_text(tgt, 5, when);
 		kb__sql_bind_text(tgt, 6, o->actor);
-		kb__sql_bind_text(tgt, 7, *d[i].target_reason ? d[i].target_reason
-				  : KB_TR(err->lang, "initial target", "当初目標"));
+		kb__sql_bind_text(tgt, 7,
+				  *d[i].target_reason
+					  ? d[i].target_reason
+					  : KB_TR(err->lang, "initial target",
+						  "当初目標"));
 		r = kb__sql_done(s, tgt, err);
 	}
 	if (!ins || !tgt)
@@ -380,10 +425,11 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 	    (r = load_existing(s, &exids, &ex, &exkeys, &nex, &maxseq, err)))
 		goto out;
 	if (!npkeys) {
-		r = kb_err_set(err, KB_ESTATE, "%s",
-			       KB_TR(err->lang,
-				     "the database holds no plan yet: import the plan first ('kiban plan import')",
-				     "データベースに計画がまだありません。先に計画を取り込んでください（kiban plan import）"));
+		r = kb_err_set(
+			err, KB_ESTATE, "%s",
+			KB_TR(err->lang,
+			      "the database holds no plan yet: import the plan first ('kiban plan import')",
+			      "データベースに計画がまだありません。先に計画を取り込んでください（kiban plan import）"));
 		goto out;
 	}
 	if ((r = kb_csv_header(c, kcols, K_NCOLS, idx, err)))
@@ -400,10 +446,13 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 			rowbad = 1;
 		if (row->k.id && *row->k.id &&
 		    kb__strmap_put(&infile, row->k.id, n - 1) != n - 1) {
-			kb_csv_bad(c, err, idx[K_ID], "id",
-				   KB_TR(err->lang, "KPI '%s' appears twice (first at line %u)",
-					 "KPI '%s' が重複しています（最初は %u 行目）"),
-				   row->k.id, d[kb__strmap_get(&infile, row->k.id)].line);
+			kb_csv_bad(
+				c, err, idx[K_ID], "id",
+				KB_TR(err->lang,
+				      "KPI '%s' appears twice (first at line %u)",
+				      "KPI '%s' が重複しています（最初は %u 行目）"),
+				row->k.id,
+				d[kb__strmap_get(&infile, row->k.id)].line);
 			rowbad = 1;
 		}
 		bad |= rowbad;
@@ -413,13 +462,16 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 		if (i != KB_NONE && !*row->target_reason &&
 		    (row->k.targets[0].value != ex[i].tvalue ||
 		     row->k.targets[0].fy != ex[i].tfy)) {
-			kb_csv_bad(c, err, idx[K_TGT_WHY] >= 0 ? idx[K_TGT_WHY] : idx[K_TGT_V],
-				   "target_reason",
-				   KB_TR(err->lang,
-					 "the target of KPI '%s' changes from %g (FY%d) to %g (FY%d): give the reason in column 'target_reason'",
-					 "KPI '%s' の目標が %g（%d年度）から %g（%d年度）に変わります。理由を列 'target_reason' に書いてください"),
-				   row->k.id, ex[i].tvalue, ex[i].tfy,
-				   row->k.targets[0].value, row->k.targets[0].fy);
+			kb_csv_bad(
+				c, err,
+				idx[K_TGT_WHY] >= 0 ? idx[K_TGT_WHY]
+						    : idx[K_TGT_V],
+				"target_reason",
+				KB_TR(err->lang,
+				      "the target of KPI '%s' changes from %g (FY%d) to %g (FY%d): give the reason in column 'target_reason'",
+				      "KPI '%s' の目標が %g（%d年度）から %g（%d年度）に変わります。理由を列 'target_reason' に書いてください"),
+				row->k.id, ex[i].tvalue, ex[i].tfy,
+				row->k.targets[0].value, row->k.targets[0].fy);
 			bad = 1;
 		}
 		if (!(stats->rows % 256))
@@ -469,16 +521,15 @@ out:
 enum { O_KPI, O_FY, O_VALUE, O_SOURCE, O_COMMENT, O_NCOLS };
 
 static const struct kb_csv_col ocols[O_NCOLS] = {
-	{ "kpi_id", "KPI ID", 1 },
-	{ "fiscal_year", "年度", 1 },
-	{ "value", "値", 1 },
-	{ "source", "出典", 0 },
+	{ "kpi_id", "KPI ID", 1 }, { "fiscal_year", "年度", 1 },
+	{ "value", "値", 1 },	   { "source", "出典", 0 },
 	{ "comment", "備考", 0 },
 };
 
 static int is_missing_marker(const char *s)
 {
-	static const char *const m[] = { "NA", "N/A", "missing", "欠測", "未公表", "不明" };
+	static const char *const m[] = { "NA",	 "N/A",	   "missing",
+					 "欠測", "未公表", "不明" };
 	size_t i;
 	for (i = 0; i < KB_ARRAY_SIZE(m); i++)
 		if (!strcasecmp(s, m[i]))
@@ -526,11 +577,13 @@ static int upsert_obs(struct kb_store *s, sqlite3_stmt *get, sqlite3_stmt *put,
 	sqlite3_bind_int(get, 2, w->fy);
 	rc = sqlite3_step(get);
 	if (rc == SQLITE_ROW) {
-		int was_missing = !strcmp((const char *)sqlite3_column_text(get, 0), "missing");
+		int was_missing = !strcmp(
+			(const char *)sqlite3_column_text(get, 0), "missing");
 		if (was_missing == w->missing &&
 		    (w->missing || sqlite3_column_double(get, 1) == w->value) &&
 		    !strcmp((const char *)sqlite3_column_text(get, 2), w->source) &&
-		    !strcmp((const char *)sqlite3_column_text(get, 3), w->comment)) {
+		    !strcmp((const char *)sqlite3_column_text(get, 3),
+			    w->comment)) {
 			stats->unchanged++;
 			sqlite3_reset(get);
 			return 0;
@@ -565,8 +618,8 @@ static const char sql_put_obs[] =
 	"comment = excluded.comment, entered_by = excluded.entered_by, entered_at = excluded.entered_at";
 
 static int write_obs(struct kb_store *s, const struct orow *rows, size_t n,
-		     const struct kb_import_opts *o, struct kb_import_stats *stats,
-		     struct kb_err *err)
+		     const struct kb_import_opts *o,
+		     struct kb_import_stats *stats, struct kb_err *err)
 {
 	sqlite3_stmt *get = kb__sql_prepare(s, sql_get_obs, err);
 	sqlite3_stmt *put = get ? kb__sql_prepare(s, sql_put_obs, err) : NULL;
@@ -614,16 +667,18 @@ int kb_obs_import(struct kb_store *s, struct kb_csv *c,
 		rowbad |= kb_csv_check_width(c, err) ? -1 : 0;
 		rowbad |= kb_csv_text(c, err, idx[O_KPI], "kpi_id", 1, &w->kpi);
 		if (w->kpi && kb__strmap_get(&kpis, w->kpi) == KB_NONE)
-			rowbad |= kb_csv_bad(c, err, idx[O_KPI], "kpi_id",
-					     KB_TR(L, "unknown KPI '%s' (import the KPI definitions first)",
-						   "KPI '%s' が定義されていません（先に KPI の定義を取り込んでください）"),
-					     w->kpi);
+			rowbad |= kb_csv_bad(
+				c, err, idx[O_KPI], "kpi_id",
+				KB_TR(L, "unknown KPI '%s' (import the KPI definitions first)",
+				      "KPI '%s' が定義されていません（先に KPI の定義を取り込んでください）"),
+				w->kpi);
 		if (!kb_csv_fy(c, err, idx[O_FY], "fiscal_year", &w->fy)) {
 			if (!fy_in_past(w->fy, o->now))
-				rowbad |= kb_csv_bad(c, err, idx[O_FY], "fiscal_year",
-						     KB_TR(L, "fiscal year %d has not begun yet",
-							   "%d年度はまだ始まっていません"),
-						     w->fy);
+				rowbad |= kb_csv_bad(
+					c, err, idx[O_FY], "fiscal_year",
+					KB_TR(L, "fiscal year %d has not begun yet",
+					      "%d年度はまだ始まっていません"),
+					w->fy);
 		} else {
 			rowbad = -1;
 		}
@@ -633,11 +688,13 @@ int kb_obs_import(struct kb_store *s, struct kb_csv *c,
 			if (is_missing_marker(t))
 				w->missing = 1;
 			else if (!*t)
-				rowbad |= kb_csv_bad(c, err, idx[O_VALUE], "value", "%s",
-						     KB_TR(L, "the value is empty: write the number, or NA (欠測) if the figure is missing",
-							   "値が空です。数値を書くか、数値が得られない場合は NA（欠測）と書いてください"));
+				rowbad |= kb_csv_bad(
+					c, err, idx[O_VALUE], "value", "%s",
+					KB_TR(L, "the value is empty: write the number, or NA (欠測) if the figure is missing",
+					      "値が空です。数値を書くか、数値が得られない場合は NA（欠測）と書いてください"));
 			else
-				rowbad |= kb_csv_num(c, err, idx[O_VALUE], "value", &w->value);
+				rowbad |= kb_csv_num(c, err, idx[O_VALUE],
+						     "value", &w->value);
 			free(t);
 		}
 		kb_csv_text(c, err, idx[O_SOURCE], "source", 0, &w->source);
@@ -646,12 +703,15 @@ int kb_obs_import(struct kb_store *s, struct kb_csv *c,
 			kb_buf_reset(&key);
 			kb_buf_addf(&key, "%s\x1f%d", w->kpi, w->fy);
 			seenkeys[n - 1] = kb_strdup(key.buf);
-			if (kb__strmap_put(&seen, seenkeys[n - 1], n - 1) != n - 1) {
-				rowbad |= kb_csv_bad(c, err, idx[O_FY], "fiscal_year",
-						     KB_TR(L, "KPI '%s' has a second value for fiscal year %d (first at line %u)",
-							   "KPI '%s' の %d年度の値が二つあります（最初は %u 行目）"),
-						     w->kpi, w->fy,
-						     rows[kb__strmap_get(&seen, seenkeys[n - 1])].line);
+			if (kb__strmap_put(&seen, seenkeys[n - 1], n - 1) !=
+			    n - 1) {
+				rowbad |= kb_csv_bad(
+					c, err, idx[O_FY], "fiscal_year",
+					KB_TR(L, "KPI '%s' has a second value for fiscal year %d (first at line %u)",
+					      "KPI '%s' の %d年度の値が二つあります（最初は %u 行目）"),
+					w->kpi, w->fy,
+					rows[kb__strmap_get(&seen, seenkeys[n - 1])]
+						.line);
 			}
 		}
 		if (rowbad)
@@ -702,9 +762,11 @@ static int kpi_row(struct kb_store *s, const char *id, int *base_fy,
 		   double *base_value, int *direction, int *tseq,
 		   struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(s,
+	sqlite3_stmt *st = kb__sql_prepare(
+		s,
 		"SELECT baseline_fy, baseline_value, direction, "
-		"(SELECT max(seq) FROM kpi_target WHERE kpi_id = kpi.id) FROM kpi WHERE id = ?1", err);
+		"(SELECT max(seq) FROM kpi_target WHERE kpi_id = kpi.id) FROM kpi WHERE id = ?1",
+		err);
 	int rc;
 	if (!st)
 		return KB_EDB;
@@ -718,10 +780,11 @@ static int kpi_row(struct kb_store *s, const char *id, int *base_fy,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return kb_err_set(err, KB_ENOTFOUND,
-				  KB_TR(err->lang, "no KPI '%s' (see 'kiban kpi list')",
-					"KPI '%s' がありません（'kiban kpi list' を参照）"),
-				  id);
+		return kb_err_set(
+			err, KB_ENOTFOUND,
+			KB_TR(err->lang, "no KPI '%s' (see 'kiban kpi list')",
+			      "KPI '%s' がありません（'kiban kpi list' を参照）"),
+			id);
 	return 0;
 }
 
@@ -740,12 +803,14 @@ int kb_obs_set(struct kb_store *s, const char *kpi_id, int fy, int missing,
 		return r;
 	if (!fy_in_past(fy, now))
 		return kb_err_set(err, KB_EINVALID,
-				  KB_TR(err->lang, "fiscal year %d has not begun yet",
+				  KB_TR(err->lang,
+					"fiscal year %d has not begun yet",
 					"%d年度はまだ始まっていません"),
 				  fy);
 	if (!missing && !isfinite(value))
 		return kb_err_set(err, KB_EINVALID, "%s",
-				  KB_TR(err->lang, "the value is not a finite number",
+				  KB_TR(err->lang,
+					"the value is not a finite number",
 					"値が有限の数値ではありません"));
 	memset(&w, 0, sizeof(w));
 	memset(&stats, 0, sizeof(stats));
@@ -760,7 +825,8 @@ int kb_obs_set(struct kb_store *s, const char *kpi_id, int fy, int missing,
 		return r;
 	get = kb__sql_prepare(s, sql_get_obs, err);
 	put = get ? kb__sql_prepare(s, sql_put_obs, err) : NULL;
-	r = get && put ? upsert_obs(s, get, put, &w, actor, when, &stats, err) : KB_EDB;
+	r = get && put ? upsert_obs(s, get, put, &w, actor, when, &stats, err)
+		       : KB_EDB;
 	sqlite3_finalize(get);
 	sqlite3_finalize(put);
 	if (r || (r = kb_store_commit(s, err)))
@@ -781,27 +847,35 @@ int kb_kpi_retarget(struct kb_store *s, const char *kpi_id, double value,
 		return r;
 	if (!reason || !*reason)
 		return kb_err_set(err, KB_EINVALID, "%s",
-				  KB_TR(err->lang, "a revised target needs a reason",
+				  KB_TR(err->lang,
+					"a revised target needs a reason",
 					"目標の変更には理由が必要です"));
 	if (fy <= bfy)
-		return kb_err_set(err, KB_EINVALID,
-				  KB_TR(err->lang, "the target year %d must come after the baseline year %d",
-					"目標年度 %d は基準年度 %d より後でなければなりません"),
-				  fy, bfy);
+		return kb_err_set(
+			err, KB_EINVALID,
+			KB_TR(err->lang,
+			      "the target year %d must come after the baseline year %d",
+			      "目標年度 %d は基準年度 %d より後でなければなりません"),
+			fy, bfy);
 	if ((value - bv) * dir <= 0)
-		return kb_err_set(err, KB_EINVALID,
-				  dir == KB_HIGHER
-					  ? KB_TR(err->lang, "the target %g is not above the baseline %g, but higher is better",
-						  "目標値 %g が基準値 %g を上回っていません（高いほど良い指標です）")
-					  : KB_TR(err->lang, "the target %g is not below the baseline %g, but lower is better",
-						  "目標値 %g が基準値 %g を下回っていません（低いほど良い指標です）"),
-				  value, bv);
+		return kb_err_set(
+			err, KB_EINVALID,
+			dir == KB_HIGHER
+				? KB_TR(err->lang,
+					"the target %g is not above the baseline %g, but higher is better",
+					"目標値 %g が基準値 %g を上回っていません（高いほど良い指標です）")
+				: KB_TR(err->lang,
+					"the target %g is not below the baseline %g, but lower is better",
+					"目標値 %g が基準値 %g を下回っていません（低いほど良い指標です）"),
+			value, bv);
 	kb__iso_time(now, when);
 	if ((r = kb_store_begin(s, err)))
 		return r;
-	st = kb__sql_prepare(s,
+	st = kb__sql_prepare(
+		s,
 		"INSERT INTO kpi_target (kpi_id, seq, value, fy, set_at, set_by, reason) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", err);
+		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+		err);
 	if (!st) {
 		kb_store_rollback(s);
 		return KB_EDB;

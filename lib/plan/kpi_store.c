@@ -19,10 +19,12 @@ int kb_kpi_load(struct kb_store *s, struct kb_kpiset *out, struct kb_err *err)
 
 	memset(out, 0, sizeof(*out));
 	kb__strmap_init(&ids);
-	st = kb__sql_prepare(s,
+	st = kb__sql_prepare(
+		s,
 		"SELECT id, name_ja, name_en, unit_ja, unit_en, direction, goal_id, measure_id, "
 		"baseline_value, baseline_fy, source, periodicity, coalesce(rule, ''), "
-		"coalesce(decimals, -1) FROM kpi ORDER BY seq, id", err);
+		"coalesce(decimals, -1) FROM kpi ORDER BY seq, id",
+		err);
 	if (!st)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -42,7 +44,8 @@ int kb_kpi_load(struct kb_store *s, struct kb_kpiset *out, struct kb_err *err)
 		k->base_fy = sqlite3_column_int(st, 9);
 		k->source = kb__sql_text(st, 10);
 		k->periodicity = kb__sql_text(st, 11);
-		k->rule = (enum kb_rule)kb_rule_parse((const char *)sqlite3_column_text(st, 12));
+		k->rule = (enum kb_rule)kb_rule_parse(
+			(const char *)sqlite3_column_text(st, 12));
 		k->decimals = sqlite3_column_int(st, 13);
 		out->n++;
 	}
@@ -53,18 +56,22 @@ int kb_kpi_load(struct kb_store *s, struct kb_kpiset *out, struct kb_err *err)
 	for (size_t i = 0; i < out->n; i++)
 		kb__strmap_put(&ids, out->v[i].id, i);
 
-	st = kb__sql_prepare(s,
-		"SELECT kpi_id, value, fy, set_at, set_by, reason FROM kpi_target ORDER BY kpi_id, seq", err);
+	st = kb__sql_prepare(
+		s,
+		"SELECT kpi_id, value, fy, set_at, set_by, reason FROM kpi_target ORDER BY kpi_id, seq",
+		err);
 	if (!st)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t i = kb__strmap_get(&ids, (const char *)sqlite3_column_text(st, 0));
+		size_t i = kb__strmap_get(
+			&ids, (const char *)sqlite3_column_text(st, 0));
 		struct kb_kpi *k;
 		struct kb_target *t;
 		if (i == KB_NONE)
 			continue;
 		k = &out->v[i];
-		k->targets = kb_realloc(k->targets, (k->ntargets + 1) * sizeof(*t));
+		k->targets =
+			kb_realloc(k->targets, (k->ntargets + 1) * sizeof(*t));
 		t = &k->targets[k->ntargets++];
 		t->value = sqlite3_column_double(st, 1);
 		t->fy = sqlite3_column_int(st, 2);
@@ -76,13 +83,16 @@ int kb_kpi_load(struct kb_store *s, struct kb_kpiset *out, struct kb_err *err)
 	if (rc != SQLITE_DONE)
 		goto dbfail;
 
-	st = kb__sql_prepare(s,
+	st = kb__sql_prepare(
+		s,
 		"SELECT kpi_id, fy, state, value, source, comment, entered_by, entered_at "
-		"FROM observation ORDER BY kpi_id, fy", err);
+		"FROM observation ORDER BY kpi_id, fy",
+		err);
 	if (!st)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t i = kb__strmap_get(&ids, (const char *)sqlite3_column_text(st, 0));
+		size_t i = kb__strmap_get(
+			&ids, (const char *)sqlite3_column_text(st, 0));
 		struct kb_kpi *k;
 		struct kb_obs *b;
 		if (i == KB_NONE)
@@ -91,7 +101,8 @@ int kb_kpi_load(struct kb_store *s, struct kb_kpiset *out, struct kb_err *err)
 		k->obs = kb_realloc(k->obs, (k->nobs + 1) * sizeof(*b));
 		b = &k->obs[k->nobs++];
 		b->fy = sqlite3_column_int(st, 1);
-		b->missing = !strcmp((const char *)sqlite3_column_text(st, 2), "missing");
+		b->missing = !strcmp((const char *)sqlite3_column_text(st, 2),
+				     "missing");
 		b->value = b->missing ? 0 : sqlite3_column_double(st, 3);
 		b->source = kb__sql_text(st, 4);
 		b->comment = kb__sql_text(st, 5);

@@ -115,8 +115,8 @@ void kb_action_ministries(const struct kb_plan *p, const struct kb_action *a,
 
 static json_t *named(const char *id, const char *ja, const char *en)
 {
-	return json_pack("{s:s, s:s, s:s}", "id", id, "name_ja", ja,
-			 "name_en", en);
+	return json_pack("{s:s, s:s, s:s}", "id", id, "name_ja", ja, "name_en",
+			 en);
 }
 
 json_t *kb_plan_to_json(const struct kb_plan *p)
@@ -126,22 +126,26 @@ json_t *kb_plan_to_json(const struct kb_plan *p)
 
 	root = json_pack("{s:s, s:s, s:s, s:s, s:i, s:i}", "id", p->id,
 			 "name_ja", p->name_ja, "name_en", p->name_en, "abbr",
-			 p->abbr ? p->abbr : "", "fy_from", p->fy_from,
-			 "fy_to", p->fy_to);
+			 p->abbr ? p->abbr : "", "fy_from", p->fy_from, "fy_to",
+			 p->fy_to);
 	arr = json_array();
 	for (i = 0; i < p->nministries; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s}",
-			"code", p->ministries[i].code, "name_ja",
-			p->ministries[i].name_ja, "name_en",
-			p->ministries[i].name_en, "abbr", p->ministries[i].abbr));
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:s, s:s}", "code",
+				       p->ministries[i].code, "name_ja",
+				       p->ministries[i].name_ja, "name_en",
+				       p->ministries[i].name_en, "abbr",
+				       p->ministries[i].abbr));
 	json_object_set_new(root, "ministries", arr);
 
 	arr = json_array();
 	for (i = 0; i < p->nvisions; i++) {
 		const struct kb_vision *v = &p->visions[i];
-		json_t *jv = named(v->id, v->name_ja, v->name_en), *ids = json_array();
+		json_t *jv = named(v->id, v->name_ja, v->name_en),
+		       *ids = json_array();
 		for (j = 0; j < v->ngoals; j++)
-			json_array_append_new(ids, json_string(p->goals[v->goals[j]].id));
+			json_array_append_new(
+				ids, json_string(p->goals[v->goals[j]].id));
 		json_object_set_new(jv, "goals", ids);
 		json_array_append_new(arr, jv);
 	}
@@ -155,7 +159,9 @@ json_t *kb_plan_to_json(const struct kb_plan *p)
 		for (j = 0; j < p->nvisions; j++)
 			for (k = 0; k < p->visions[j].ngoals; k++)
 				if (p->visions[j].goals[k] == i)
-					json_array_append_new(vis, json_string(p->visions[j].id));
+					json_array_append_new(
+						vis,
+						json_string(p->visions[j].id));
 		json_object_set_new(jg, "visions", vis);
 		for (j = 0; j < p->nmeasures; j++) {
 			const struct kb_measure *m = &p->measures[j];
@@ -172,20 +178,28 @@ json_t *kb_plan_to_json(const struct kb_plan *p)
 					continue;
 				mins = json_array();
 				for (x = 0; x < a->nmin; x++)
-					json_array_append_new(mins, json_pack("{s:s, s:b}",
-						"code", p->ministries[a->min[x].ministry].code,
-						"lead", a->min[x].lead));
-				ja = json_pack("{s:s, s:s, s:s, s:o}", "id", a->id,
-					       "text_ja", a->text_ja, "text_en",
-					       a->text_en, "ministries", mins);
+					json_array_append_new(
+						mins,
+						json_pack(
+							"{s:s, s:b}", "code",
+							p->ministries[a->min[x].ministry]
+								.code,
+							"lead", a->min[x].lead));
+				ja = json_pack("{s:s, s:s, s:s, s:o}", "id",
+					       a->id, "text_ja", a->text_ja,
+					       "text_en", a->text_en,
+					       "ministries", mins);
 				json_array_append_new(acts, ja);
 			}
 			json_object_set_new(jm, "actions", acts);
 			areas = json_array();
 			for (k = 0; k < p->nareas; k++)
 				if (p->areas[k].measure == j)
-					json_array_append_new(areas, named(p->areas[k].id,
-						p->areas[k].name_ja, p->areas[k].name_en));
+					json_array_append_new(
+						areas,
+						named(p->areas[k].id,
+						      p->areas[k].name_ja,
+						      p->areas[k].name_en));
 			if (json_array_size(areas))
 				json_object_set_new(jm, "priority_areas", areas);
 			else
@@ -200,7 +214,8 @@ json_t *kb_plan_to_json(const struct kb_plan *p)
 				jf = named(f->id, f->name_ja, f->name_en);
 				rel = json_array();
 				for (x = 0; x < f->nrelated; x++)
-					json_array_append_new(rel, json_string(f->related[x]));
+					json_array_append_new(
+						rel, json_string(f->related[x]));
 				json_object_set_new(jf, "related", rel);
 				json_array_append_new(pfs, jf);
 			}
@@ -231,9 +246,10 @@ int kb_plan_from_json(struct kb_plan *p, json_t *root, struct kb_err *err)
 
 	kb_plan_init(p);
 	if (!json_is_object(root) || !json_is_string(json_object_get(root, "id")))
-		return kb_err_set(err, KB_EPARSE, "%s",
-				  KB_TR(err->lang, "the stored plan is not a plan object",
-					"保存された計画の形式が正しくありません"));
+		return kb_err_set(
+			err, KB_EPARSE, "%s",
+			KB_TR(err->lang, "the stored plan is not a plan object",
+			      "保存された計画の形式が正しくありません"));
 	p->id = jstr(root, "id");
 	p->name_ja = jstr(root, "name_ja");
 	p->name_en = jstr(root, "name_en");
@@ -243,7 +259,8 @@ int kb_plan_from_json(struct kb_plan *p, json_t *root, struct kb_err *err)
 
 	arr = json_object_get(root, "ministries");
 	p->ministries = kb_calloc(json_array_size(arr), sizeof(*p->ministries));
-	json_array_foreach(arr, i, x) {
+	json_array_foreach(arr, i, x)
+	{
 		struct kb_ministry *m = &p->ministries[p->nministries++];
 		m->code = jstr(x, "code");
 		m->name_ja = jstr(x, "name_ja");
@@ -252,7 +269,8 @@ int kb_plan_from_json(struct kb_plan *p, json_t *root, struct kb_err *err)
 	}
 	arr = json_object_get(root, "visions");
 	p->visions = kb_calloc(json_array_size(arr), sizeof(*p->visions));
-	json_array_foreach(arr, i, x) {
+	json_array_foreach(arr, i, x)
+	{
 		struct kb_vision *v = &p->visions[p->nvisions++];
 		v->id = jstr(x, "id");
 		v->name_ja = jstr(x, "name_ja");
@@ -266,12 +284,17 @@ int kb_plan_from_json(struct kb_plan *p, json_t *root, struct kb_err *err)
 	/* count nested items first so the arrays never move */
 	{
 		size_t nm = 0, na = 0, nar = 0, npf = 0;
-		json_array_foreach(arr, i, jg) {
-			json_array_foreach(json_object_get(jg, "measures"), j, jm) {
+		json_array_foreach(arr, i, jg)
+		{
+			json_array_foreach(json_object_get(jg, "measures"), j, jm)
+			{
 				nm++;
-				na += json_array_size(json_object_get(jm, "actions"));
-				nar += json_array_size(json_object_get(jm, "priority_areas"));
-				npf += json_array_size(json_object_get(jm, "platforms"));
+				na += json_array_size(
+					json_object_get(jm, "actions"));
+				nar += json_array_size(
+					json_object_get(jm, "priority_areas"));
+				npf += json_array_size(
+					json_object_get(jm, "platforms"));
 			}
 		}
 		p->measures = kb_calloc(nm, sizeof(*p->measures));
@@ -279,64 +302,87 @@ int kb_plan_from_json(struct kb_plan *p, json_t *root, struct kb_err *err)
 		p->areas = kb_calloc(nar, sizeof(*p->areas));
 		p->platforms = kb_calloc(npf, sizeof(*p->platforms));
 	}
-	json_array_foreach(arr, i, jg) {
+	json_array_foreach(arr, i, jg)
+	{
 		struct kb_goal *g = &p->goals[p->ngoals++];
 		g->id = jstr(jg, "id");
 		g->name_ja = jstr(jg, "name_ja");
 		g->name_en = jstr(jg, "name_en");
 		g->vision = KB_NONE;
-		json_array_foreach(json_object_get(jg, "measures"), j, jm) {
+		json_array_foreach(json_object_get(jg, "measures"), j, jm)
+		{
 			struct kb_measure *m = &p->measures[p->nmeasures];
 			m->id = jstr(jm, "id");
 			m->name_ja = jstr(jm, "name_ja");
 			m->name_en = jstr(jm, "name_en");
 			m->goal = i;
-			json_array_foreach(json_object_get(jm, "actions"), k, ja) {
+			json_array_foreach(json_object_get(jm, "actions"), k, ja)
+			{
 				struct kb_action *a = &p->actions[p->nactions++];
-				json_t *mins = json_object_get(ja, "ministries"), *jmin;
+				json_t *mins = json_object_get(ja, "ministries"),
+				       *jmin;
 				size_t q;
 				a->id = jstr(ja, "id");
 				a->text_ja = jstr(ja, "text_ja");
 				a->text_en = jstr(ja, "text_en");
 				a->measure = p->nmeasures;
-				a->min = kb_calloc(json_array_size(mins), sizeof(*a->min));
-				json_array_foreach(mins, q, jmin) {
-					const char *code = json_string_value(json_object_get(jmin, "code"));
-					size_t mi = code ? kb_plan_ministry(p, code) : KB_NONE;
+				a->min = kb_calloc(json_array_size(mins),
+						   sizeof(*a->min));
+				json_array_foreach(mins, q, jmin)
+				{
+					const char *code = json_string_value(
+						json_object_get(jmin, "code"));
+					size_t mi =
+						code ? kb_plan_ministry(p, code)
+						     : KB_NONE;
 					if (mi == KB_NONE)
 						continue;
 					a->min[a->nmin].ministry = mi;
-					a->min[a->nmin++].lead = json_is_true(json_object_get(jmin, "lead"));
+					a->min[a->nmin++].lead = json_is_true(
+						json_object_get(jmin, "lead"));
 				}
 			}
-			json_array_foreach(json_object_get(jm, "priority_areas"), k, ja) {
+			json_array_foreach(json_object_get(jm, "priority_areas"),
+					   k, ja)
+			{
 				struct kb_area *ar = &p->areas[p->nareas++];
 				ar->id = jstr(ja, "id");
 				ar->name_ja = jstr(ja, "name_ja");
 				ar->name_en = jstr(ja, "name_en");
 				ar->measure = p->nmeasures;
 			}
-			json_array_foreach(json_object_get(jm, "platforms"), k, ja) {
-				struct kb_platform *f = &p->platforms[p->nplatforms++];
+			json_array_foreach(json_object_get(jm, "platforms"), k, ja)
+			{
+				struct kb_platform *f =
+					&p->platforms[p->nplatforms++];
 				json_t *rel = json_object_get(ja, "related");
 				size_t q;
 				f->id = jstr(ja, "id");
 				f->name_ja = jstr(ja, "name_ja");
 				f->name_en = jstr(ja, "name_en");
 				f->measure = p->nmeasures;
-				f->related = kb_calloc(json_array_size(rel), sizeof(char *));
+				f->related = kb_calloc(json_array_size(rel),
+						       sizeof(char *));
 				json_array_foreach(rel, q, x)
-					f->related[f->nrelated++] = kb_strdup(json_string_value(x) ? json_string_value(x) : "");
+					f->related[f->nrelated++] =
+					kb_strdup(json_string_value(x)
+							  ? json_string_value(x)
+							  : "");
 			}
 			p->nmeasures++;
 		}
 	}
 	/* visions list goals by id */
-	json_array_foreach(json_object_get(root, "visions"), i, x) {
+	json_array_foreach(json_object_get(root, "visions"), i, x)
+	{
 		struct kb_vision *v = &p->visions[i];
 		json_t *id;
-		json_array_foreach(json_object_get(x, "goals"), j, id) {
-			size_t gi = json_string_value(id) ? kb_plan_goal(p, json_string_value(id)) : KB_NONE;
+		json_array_foreach(json_object_get(x, "goals"), j, id)
+		{
+			size_t gi =
+				json_string_value(id)
+					? kb_plan_goal(p, json_string_value(id))
+					: KB_NONE;
 			if (gi == KB_NONE)
 				continue;
 			v->goals[v->ngoals++] = gi;
@@ -349,20 +395,27 @@ int kb_plan_from_json(struct kb_plan *p, json_t *root, struct kb_err *err)
 
 void kb_plan_write_csv(const struct kb_plan *p, struct kb_buf *out, int bom)
 {
-	static const char *const head[] = { "kind", "id", "parent", "name_ja",
-		"name_en", "abbr", "ministries", "related", "fy_from", "fy_to" };
+	static const char *const head[] = { "kind",	  "id",	     "parent",
+					    "name_ja",	  "name_en", "abbr",
+					    "ministries", "related", "fy_from",
+					    "fy_to" };
 	struct kb_csvw w;
 	struct kb_buf tmp = KB_BUF_INIT;
 	size_t i, j, k;
 
-#define ROW(kind, id, parent, ja, en, abbr, mins, rel, from, to)            \
-	do {                                                                \
-		kb_csvw_field(&w, kind); kb_csvw_field(&w, id);             \
-		kb_csvw_field(&w, parent); kb_csvw_field(&w, ja);           \
-		kb_csvw_field(&w, en); kb_csvw_field(&w, abbr);             \
-		kb_csvw_field(&w, mins); kb_csvw_field(&w, rel);            \
-		kb_csvw_field(&w, from); kb_csvw_field(&w, to);             \
-		kb_csvw_end(&w);                                            \
+#define ROW(kind, id, parent, ja, en, abbr, mins, rel, from, to) \
+	do {                                                     \
+		kb_csvw_field(&w, kind);                         \
+		kb_csvw_field(&w, id);                           \
+		kb_csvw_field(&w, parent);                       \
+		kb_csvw_field(&w, ja);                           \
+		kb_csvw_field(&w, en);                           \
+		kb_csvw_field(&w, abbr);                         \
+		kb_csvw_field(&w, mins);                         \
+		kb_csvw_field(&w, rel);                          \
+		kb_csvw_field(&w, from);                         \
+		kb_csvw_field(&w, to);                           \
+		kb_csvw_end(&w);                                 \
 	} while (0)
 
 	kb_csvw_init(&w, out, bom);
@@ -373,11 +426,13 @@ void kb_plan_write_csv(const struct kb_plan *p, struct kb_buf *out, int bom)
 		char from[16], to[16];
 		snprintf(from, sizeof(from), "%d", p->fy_from);
 		snprintf(to, sizeof(to), "%d", p->fy_to);
-		ROW("plan", p->id, "", p->name_ja, p->name_en, p->abbr, "", "", from, to);
+		ROW("plan", p->id, "", p->name_ja, p->name_en, p->abbr, "", "",
+		    from, to);
 	}
 	for (i = 0; i < p->nministries; i++)
-		ROW("ministry", p->ministries[i].code, "", p->ministries[i].name_ja,
-		    p->ministries[i].name_en, p->ministries[i].abbr, "", "", "", "");
+		ROW("ministry", p->ministries[i].code, "",
+		    p->ministries[i].name_ja, p->ministries[i].name_en,
+		    p->ministries[i].abbr, "", "", "", "");
 	for (i = 0; i < p->nvisions; i++)
 		ROW("vision", p->visions[i].id, p->id, p->visions[i].name_ja,
 		    p->visions[i].name_en, "", "", "", "", "");
@@ -386,15 +441,16 @@ void kb_plan_write_csv(const struct kb_plan *p, struct kb_buf *out, int bom)
 		for (j = 0; j < p->nvisions; j++)
 			for (k = 0; k < p->visions[j].ngoals; k++)
 				if (p->visions[j].goals[k] == i)
-					kb_buf_addf(&tmp, "%s%s", tmp.len ? " " : "",
+					kb_buf_addf(&tmp, "%s%s",
+						    tmp.len ? " " : "",
 						    p->visions[j].id);
 		ROW("goal", p->goals[i].id, tmp.buf, p->goals[i].name_ja,
 		    p->goals[i].name_en, "", "", "", "", "");
 	}
 	for (i = 0; i < p->nmeasures; i++) {
 		const struct kb_measure *m = &p->measures[i];
-		ROW("measure", m->id, p->goals[m->goal].id, m->name_ja, m->name_en,
-		    "", "", "", "", "");
+		ROW("measure", m->id, p->goals[m->goal].id, m->name_ja,
+		    m->name_en, "", "", "", "", "");
 		for (j = 0; j < p->nactions; j++) {
 			const struct kb_action *a = &p->actions[j];
 			if (a->measure != i)
@@ -406,17 +462,19 @@ void kb_plan_write_csv(const struct kb_plan *p, struct kb_buf *out, int bom)
 		}
 		for (j = 0; j < p->nareas; j++)
 			if (p->areas[j].measure == i)
-				ROW("area", p->areas[j].id, m->id, p->areas[j].name_ja,
-				    p->areas[j].name_en, "", "", "", "", "");
+				ROW("area", p->areas[j].id, m->id,
+				    p->areas[j].name_ja, p->areas[j].name_en,
+				    "", "", "", "", "");
 		for (j = 0; j < p->nplatforms; j++) {
 			const struct kb_platform *f = &p->platforms[j];
 			if (f->measure != i)
 				continue;
 			kb_buf_reset(&tmp);
 			for (k = 0; k < f->nrelated; k++)
-				kb_buf_addf(&tmp, "%s%s", k ? " " : "", f->related[k]);
-			ROW("platform", f->id, m->id, f->name_ja, f->name_en, "", "",
-			    tmp.buf, "", "");
+				kb_buf_addf(&tmp, "%s%s", k ? " " : "",
+					    f->related[k]);
+			ROW("platform", f->id, m->id, f->name_ja, f->name_en,
+			    "", "", tmp.buf, "", "");
 		}
 	}
 #undef ROW

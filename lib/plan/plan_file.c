@@ -9,9 +9,9 @@
  * when there were none.
  *
  * Ministries are written as in the plan, "◎厚、経": separated by 、, a
- * comma or white space, ◎ before or after the code (the plan writes both 厚◎ and ◎厚; the
- * file stores the normalised ◎厚).  English abbreviations (MHLW) are
- * accepted for the code.
+ * comma or white space, ◎ before or after the code (the plan writes both 厚◎
+ * and ◎厚; the file stores the normalised ◎厚).  English abbreviations (MHLW)
+ * are accepted for the code.
  */
 #include "core/compat.h"
 
@@ -19,32 +19,52 @@
 #include "kiban/buf.h"
 #include "kiban/plan.h"
 
-enum kind { K_PLAN, K_MINISTRY, K_VISION, K_GOAL, K_MEASURE, K_ACTION,
-	    K_AREA, K_PLATFORM, K_COUNT };
+enum kind {
+	K_PLAN,
+	K_MINISTRY,
+	K_VISION,
+	K_GOAL,
+	K_MEASURE,
+	K_ACTION,
+	K_AREA,
+	K_PLATFORM,
+	K_COUNT
+};
 
 static const char *const kind_name[K_COUNT] = {
-	"plan", "ministry", "vision", "goal", "measure", "action", "area",
-	"platform",
+	"plan",	   "ministry", "vision", "goal",
+	"measure", "action",   "area",	 "platform",
 };
 
 /* For English messages: the kind with its article. */
 static const char *const a_kind[K_COUNT] = {
-	"a plan", "a ministry", "a vision", "a goal", "a measure", "an action",
-	"an area", "a platform",
+	"a plan",    "a ministry", "a vision", "a goal",
+	"a measure", "an action",  "an area",  "a platform",
 };
 
-enum col { C_KIND, C_ID, C_PARENT, C_NAME_JA, C_NAME_EN, C_ABBR,
-	   C_MINISTRIES, C_RELATED, C_FY_FROM, C_FY_TO, C_COUNT };
+enum col {
+	C_KIND,
+	C_ID,
+	C_PARENT,
+	C_NAME_JA,
+	C_NAME_EN,
+	C_ABBR,
+	C_MINISTRIES,
+	C_RELATED,
+	C_FY_FROM,
+	C_FY_TO,
+	C_COUNT
+};
 
 static const struct kb_csv_col cols[C_COUNT] = {
-	{ "kind", "種別", 1 },        { "id", "ID", 1 },
-	{ "parent", "親", 1 },        { "name_ja", "名称", 1 },
-	{ "name_en", "英語名", 1 },    { "abbr", "略称", 0 },
+	{ "kind", "種別", 1 },	      { "id", "ID", 1 },
+	{ "parent", "親", 1 },	      { "name_ja", "名称", 1 },
+	{ "name_en", "英語名", 1 },   { "abbr", "略称", 0 },
 	{ "ministries", "府省", 0 },  { "related", "関連", 0 },
 	{ "fy_from", "開始年度", 0 }, { "fy_to", "終了年度", 0 },
 };
 
-#define B(c) (1u << (c))
+#define B(c)  (1u << (c))
 #define NAMES (B(C_ID) | B(C_NAME_JA) | B(C_NAME_EN))
 
 /* Which fields each kind uses, and which of those it requires. */
@@ -60,8 +80,7 @@ static const struct {
 	[K_ACTION] = { NAMES | B(C_PARENT) | B(C_MINISTRIES),
 		       NAMES | B(C_PARENT) | B(C_MINISTRIES) },
 	[K_AREA] = { NAMES | B(C_PARENT), NAMES | B(C_PARENT) },
-	[K_PLATFORM] = { NAMES | B(C_PARENT) | B(C_RELATED),
-			 NAMES | B(C_PARENT) },
+	[K_PLATFORM] = { NAMES | B(C_PARENT) | B(C_RELATED), NAMES | B(C_PARENT) },
 };
 
 struct row {
@@ -82,11 +101,10 @@ struct reader {
 	int bad;
 };
 
-static void bad(struct reader *r, const struct row *w, int c,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void bad(struct reader *r, const struct row *w, int c, const char *fmt,
+		...) __attribute__((format(printf, 4, 5)));
 
-static void bad(struct reader *r, const struct row *w, int c,
-		const char *fmt, ...)
+static void bad(struct reader *r, const struct row *w, int c, const char *fmt, ...)
 {
 	struct kb_buf msg = KB_BUF_INIT;
 	va_list ap;
@@ -138,13 +156,16 @@ static void check_row(struct reader *r, struct row *w)
 		int req = !!(usage[w->kind].required & B(c));
 		if (req && !*w->v[c])
 			bad(r, w, c,
-			    KB_TR(L, "%s needs a value here", "%s にはこの項目が必要です"),
-			    L == KB_LANG_EN ? a_kind[w->kind] : kind_name[w->kind]);
+			    KB_TR(L, "%s needs a value here",
+				  "%s にはこの項目が必要です"),
+			    L == KB_LANG_EN ? a_kind[w->kind]
+					    : kind_name[w->kind]);
 		else if (!used && *w->v[c])
 			bad(r, w, c,
 			    KB_TR(L, "not used for %s; leave it empty",
 				  "%s では使いません。空にしてください"),
-			    L == KB_LANG_EN ? a_kind[w->kind] : kind_name[w->kind]);
+			    L == KB_LANG_EN ? a_kind[w->kind]
+					    : kind_name[w->kind]);
 	}
 	if (*w->v[C_ID] && !id_ok(w->v[C_ID], w->kind == K_MINISTRY))
 		bad(r, w, C_ID,
@@ -236,17 +257,20 @@ static struct row *resolve(struct reader *r, struct row *w, int c,
 	if (r->rows[k].kind != want) {
 		if (L == KB_LANG_EN)
 			bad(r, w, c, "'%s' is %s, but %s belongs to %s", id,
-			    a_kind[r->rows[k].kind], a_kind[w->kind], a_kind[want]);
+			    a_kind[r->rows[k].kind], a_kind[w->kind],
+			    a_kind[want]);
 		else
-			bad(r, w, c, "'%s' は %s です。%s の親は %s でなければなりません",
-			    id, kind_name[r->rows[k].kind], kind_name[w->kind], want_name);
+			bad(r, w, c,
+			    "'%s' は %s です。%s の親は %s でなければなりません",
+			    id, kind_name[r->rows[k].kind], kind_name[w->kind],
+			    want_name);
 		return NULL;
 	}
 	return &r->rows[k];
 }
 
-static void build_ministries(struct reader *r, struct row *w,
-			     struct kb_plan *p, struct kb_action *a)
+static void build_ministries(struct reader *r, struct row *w, struct kb_plan *p,
+			     struct kb_action *a)
 {
 	enum kb_lang L = r->err->lang;
 	const char *s = w->v[C_MINISTRIES];
@@ -256,7 +280,8 @@ static void build_ministries(struct reader *r, struct row *w,
 
 	for (;; s++) {
 		int end = !*s, sep = end || *s == ',' || *s == ' ' ||
-				     *s == '\t' || !strncmp(s, "、", strlen("、")) ||
+				     *s == '\t' ||
+				     !strncmp(s, "、", strlen("、")) ||
 				     !strncmp(s, "，", strlen("，"));
 		if (!sep) {
 			kb_buf_addch(&cur, *s);
@@ -277,7 +302,9 @@ static void build_ministries(struct reader *r, struct row *w,
 				memmove(t, t + strlen("◎"),
 					strlen(t + strlen("◎")) + 1);
 			}
-			any_lead |= lead > 0; /* even on an unknown ministry: one problem, not two */
+			any_lead |=
+				lead >
+				0; /* even on an unknown ministry: one problem, not two */
 			if (!*e && !lead && (end || *s != ' ')) {
 				/* empty between two separators (spaces may repeat) */
 				bad(r, w, C_MINISTRIES,
@@ -289,7 +316,8 @@ static void build_ministries(struct reader *r, struct row *w,
 				if (m == KB_NONE) {
 					struct kb_buf known = KB_BUF_INIT;
 					for (i = 0; i < p->nministries; i++)
-						kb_buf_addf(&known, "%s%s", i ? ", " : "",
+						kb_buf_addf(&known, "%s%s",
+							    i ? ", " : "",
 							    p->ministries[i].code);
 					bad(r, w, C_MINISTRIES,
 					    KB_TR(L, "unknown ministry '%s' (expected one of %s)",
@@ -306,7 +334,8 @@ static void build_ministries(struct reader *r, struct row *w,
 							  "府省 '%s' が二度書かれています"),
 						    p->ministries[m].code);
 					} else {
-						KB_ALLOC_GROW(a->min, a->nmin + 1, alloc);
+						KB_ALLOC_GROW(a->min,
+							      a->nmin + 1, alloc);
 						a->min[a->nmin].ministry = m;
 						a->min[a->nmin++].lead = lead > 0;
 					}
@@ -355,7 +384,8 @@ static void build(struct reader *r, struct kb_plan *p)
 			struct kb_ministry *m = &p->ministries[p->nministries];
 			size_t k;
 			for (k = 0; k < p->nministries; k++)
-				if (!strcasecmp(p->ministries[k].abbr, w->v[C_ABBR]))
+				if (!strcasecmp(p->ministries[k].abbr,
+						w->v[C_ABBR]))
 					bad(r, w, C_ABBR,
 					    KB_TR(L, "abbreviation '%s' is already used by ministry '%s'",
 						  "略称 '%s' は府省 '%s' が使用済みです"),
@@ -396,7 +426,8 @@ static void build(struct reader *r, struct kb_plan *p)
 			m->id = kb_strdup(id);
 			m->name_ja = kb_strdup(w->v[C_NAME_JA]);
 			m->name_en = kb_strdup(w->v[C_NAME_EN]);
-			par = resolve(r, w, C_PARENT, w->v[C_PARENT], K_GOAL, "goal");
+			par = resolve(r, w, C_PARENT, w->v[C_PARENT], K_GOAL,
+				      "goal");
 			m->goal = par ? par->index : KB_NONE;
 			break;
 		}
@@ -405,7 +436,8 @@ static void build(struct reader *r, struct kb_plan *p)
 			a->id = kb_strdup(id);
 			a->text_ja = kb_strdup(w->v[C_NAME_JA]);
 			a->text_en = kb_strdup(w->v[C_NAME_EN]);
-			par = resolve(r, w, C_PARENT, w->v[C_PARENT], K_MEASURE, "measure");
+			par = resolve(r, w, C_PARENT, w->v[C_PARENT], K_MEASURE,
+				      "measure");
 			a->measure = par ? par->index : KB_NONE;
 			build_ministries(r, w, p, a);
 			break;
@@ -415,7 +447,8 @@ static void build(struct reader *r, struct kb_plan *p)
 			a->id = kb_strdup(id);
 			a->name_ja = kb_strdup(w->v[C_NAME_JA]);
 			a->name_en = kb_strdup(w->v[C_NAME_EN]);
-			par = resolve(r, w, C_PARENT, w->v[C_PARENT], K_MEASURE, "measure");
+			par = resolve(r, w, C_PARENT, w->v[C_PARENT], K_MEASURE,
+				      "measure");
 			a->measure = par ? par->index : KB_NONE;
 			break;
 		}
@@ -424,13 +457,15 @@ static void build(struct reader *r, struct kb_plan *p)
 			f->id = kb_strdup(id);
 			f->name_ja = kb_strdup(w->v[C_NAME_JA]);
 			f->name_en = kb_strdup(w->v[C_NAME_EN]);
-			par = resolve(r, w, C_PARENT, w->v[C_PARENT], K_MEASURE, "measure");
+			par = resolve(r, w, C_PARENT, w->v[C_PARENT], K_MEASURE,
+				      "measure");
 			f->measure = par ? par->index : KB_NONE;
 			f->nrelated = split_ids(w->v[C_RELATED], &f->related);
 			for (j = 0; j < f->nrelated; j++) {
 				size_t k = kb__strmap_get(&r->ids, f->related[j]);
-				if (k == KB_NONE || (r->rows[k].kind != K_GOAL &&
-						     r->rows[k].kind != K_MEASURE))
+				if (k == KB_NONE ||
+				    (r->rows[k].kind != K_GOAL &&
+				     r->rows[k].kind != K_MEASURE))
 					bad(r, w, C_RELATED,
 					    KB_TR(L, "'%s' is not a goal or measure of this plan",
 						  "'%s' はこの計画のゴールでも施策でもありません"),
@@ -438,8 +473,7 @@ static void build(struct reader *r, struct kb_plan *p)
 			}
 			break;
 		}
-		default:
-			break;
+		default: break;
 		}
 	}
 	/* Goals into their visions, in the order of the goal rows. */
@@ -451,7 +485,8 @@ static void build(struct reader *r, struct kb_plan *p)
 			continue;
 		nv = split_ids(w->v[C_PARENT], &vs);
 		for (j = 0; j < nv; j++) {
-			struct row *par = resolve(r, w, C_PARENT, vs[j], K_VISION, "vision");
+			struct row *par = resolve(r, w, C_PARENT, vs[j],
+						  K_VISION, "vision");
 			struct kb_vision *v;
 			size_t k;
 			if (!par)
@@ -462,7 +497,8 @@ static void build(struct reader *r, struct kb_plan *p)
 					break;
 			if (k < v->ngoals) {
 				bad(r, w, C_PARENT,
-				    KB_TR(L, "vision '%s' is listed twice", "ビジョン '%s' が二度書かれています"),
+				    KB_TR(L, "vision '%s' is listed twice",
+					  "ビジョン '%s' が二度書かれています"),
 				    vs[j]);
 				continue;
 			}
@@ -478,7 +514,8 @@ static void build(struct reader *r, struct kb_plan *p)
 		if (p->visions[i].ngoals)
 			continue;
 		kb_err_at(r->err, KB_EINVALID, r->file, 0, 0, NULL,
-			  KB_TR(L, "vision '%s' has no goals", "ビジョン '%s' にゴールがありません"),
+			  KB_TR(L, "vision '%s' has no goals",
+				"ビジョン '%s' にゴールがありません"),
 			  p->visions[i].id);
 		r->bad = 1;
 	}
@@ -531,7 +568,8 @@ int kb_plan_read_csv(struct kb_plan *p, struct kb_csv *c, struct kb_err *err)
 		for (i = 0, k = 0; i < r.nrows; i++)
 			if (r.rows[i].kind == K_PLAN && k++)
 				bad(&r, &r.rows[i], C_KIND, "%s",
-				    KB_TR(err->lang, "a second 'plan' row: a file holds one plan",
+				    KB_TR(err->lang,
+					  "a second 'plan' row: a file holds one plan",
 					  "'plan' の行が二つあります。1 ファイルに 1 計画です"));
 		r.bad = 1;
 	}
@@ -555,8 +593,8 @@ out:
 	return rc;
 }
 
-int kb_plan_read_file(struct kb_plan *p, const char *path,
-		      enum kb_encoding enc, struct kb_err *err)
+int kb_plan_read_file(struct kb_plan *p, const char *path, enum kb_encoding enc,
+		      struct kb_err *err)
 {
 	struct kb_csv c;
 	int rc;

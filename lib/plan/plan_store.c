@@ -62,11 +62,12 @@ static int check_conflicts(struct kb_store *s, const struct kb_plan *p,
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		if (kb__strmap_get(&ids, id) != KB_NONE) {
-			kb_err_set(err, KB_EEXISTS,
-				   KB_TR(err->lang,
-					 "id '%s' already belongs to plan '%s' in the database; ids must be unique across plans",
-					 "ID '%s' はデータベースの計画 '%s' で使用済みです。ID は計画をまたいで一意にしてください"),
-				   id, (const char *)sqlite3_column_text(st, 1));
+			kb_err_set(
+				err, KB_EEXISTS,
+				KB_TR(err->lang,
+				      "id '%s' already belongs to plan '%s' in the database; ids must be unique across plans",
+				      "ID '%s' はデータベースの計画 '%s' で使用済みです。ID は計画をまたいで一意にしてください"),
+				id, (const char *)sqlite3_column_text(st, 1));
 			bad = 1;
 		}
 	}
@@ -78,11 +79,12 @@ static int check_conflicts(struct kb_store *s, const struct kb_plan *p,
 		const char *target = (const char *)sqlite3_column_text(st, 1);
 		if (kb_plan_goal(p, target) == KB_NONE &&
 		    kb_plan_measure(p, target) == KB_NONE) {
-			kb_err_set(err, KB_EINVALID,
-				   KB_TR(err->lang,
-					 "KPI '%s' is attached to '%s', which the new plan no longer has; attach the KPI elsewhere first",
-					 "KPI '%s' が紐づく '%s' が新しい計画にありません。先に KPI の紐づけ先を変更してください"),
-				   (const char *)sqlite3_column_text(st, 0), target);
+			kb_err_set(
+				err, KB_EINVALID,
+				KB_TR(err->lang,
+				      "KPI '%s' is attached to '%s', which the new plan no longer has; attach the KPI elsewhere first",
+				      "KPI '%s' が紐づく '%s' が新しい計画にありません。先に KPI の紐づけ先を変更してください"),
+				(const char *)sqlite3_column_text(st, 0), target);
 			bad = 1;
 		}
 	}
@@ -105,7 +107,8 @@ static int insert(struct kb_store *s, sqlite3_stmt *st, struct kb_err *err,
 		if (*fmt == 's')
 			kb__sql_bind_text(st, i, va_arg(ap, const char *));
 		else
-			sqlite3_bind_int64(st, i, (sqlite3_int64)va_arg(ap, long));
+			sqlite3_bind_int64(st, i,
+					   (sqlite3_int64)va_arg(ap, long));
 	}
 	va_end(ap);
 	return kb__sql_done(s, st, err);
@@ -136,7 +139,22 @@ static int write_plan(struct kb_store *s, const struct kb_plan *p,
 		"INSERT INTO platform (id, measure_id, seq, name_ja, name_en) VALUES (?1, ?2, ?3, ?4, ?5)",
 		"INSERT INTO platform_link (platform_id, target_id, seq) VALUES (?1, ?2, ?3)",
 	};
-	enum { DEL_V, DEL_G, PLAN, MIN, VIS, GOAL, VG, MEAS, ACT, AMIN, AREA, PF, PFL, NSQL };
+	enum {
+		DEL_V,
+		DEL_G,
+		PLAN,
+		MIN,
+		VIS,
+		GOAL,
+		VG,
+		MEAS,
+		ACT,
+		AMIN,
+		AREA,
+		PF,
+		PFL,
+		NSQL
+	};
 	sqlite3_stmt *st[NSQL] = { 0 };
 	char when[32];
 	size_t i, j;
@@ -155,15 +173,15 @@ static int write_plan(struct kb_store *s, const struct kb_plan *p,
 			(long)p->fy_to, source, when, actor)))
 		goto out;
 	for (i = 0; i < p->nministries && !r; i++)
-		r = insert(s, st[MIN], err, "sisss", p->ministries[i].code, (long)i,
-			   p->ministries[i].name_ja, p->ministries[i].name_en,
-			   p->ministries[i].abbr);
+		r = insert(s, st[MIN], err, "sisss", p->ministries[i].code,
+			   (long)i, p->ministries[i].name_ja,
+			   p->ministries[i].name_en, p->ministries[i].abbr);
 	for (i = 0; i < p->nvisions && !r; i++)
-		r = insert(s, st[VIS], err, "ssiss", p->visions[i].id, p->id, (long)i,
-			   p->visions[i].name_ja, p->visions[i].name_en);
+		r = insert(s, st[VIS], err, "ssiss", p->visions[i].id, p->id,
+			   (long)i, p->visions[i].name_ja, p->visions[i].name_en);
 	for (i = 0; i < p->ngoals && !r; i++)
-		r = insert(s, st[GOAL], err, "ssiss", p->goals[i].id, p->id, (long)i,
-			   p->goals[i].name_ja, p->goals[i].name_en);
+		r = insert(s, st[GOAL], err, "ssiss", p->goals[i].id, p->id,
+			   (long)i, p->goals[i].name_ja, p->goals[i].name_en);
 	for (i = 0; i < p->nvisions && !r; i++)
 		for (j = 0; j < p->visions[i].ngoals && !r; j++)
 			r = insert(s, st[VG], err, "ssi", p->visions[i].id,
@@ -174,12 +192,13 @@ static int write_plan(struct kb_store *s, const struct kb_plan *p,
 			   p->measures[i].name_ja, p->measures[i].name_en);
 	for (i = 0; i < p->nactions && !r; i++) {
 		const struct kb_action *a = &p->actions[i];
-		r = insert(s, st[ACT], err, "ssiss", a->id, p->measures[a->measure].id,
-			   (long)i, a->text_ja, a->text_en);
+		r = insert(s, st[ACT], err, "ssiss", a->id,
+			   p->measures[a->measure].id, (long)i, a->text_ja,
+			   a->text_en);
 		for (j = 0; j < a->nmin && !r; j++)
 			r = insert(s, st[AMIN], err, "ssii", a->id,
-				   p->ministries[a->min[j].ministry].code, (long)j,
-				   (long)a->min[j].lead);
+				   p->ministries[a->min[j].ministry].code,
+				   (long)j, (long)a->min[j].lead);
 	}
 	for (i = 0; i < p->nareas && !r; i++)
 		r = insert(s, st[AREA], err, "ssiss", p->areas[i].id,
@@ -187,10 +206,12 @@ static int write_plan(struct kb_store *s, const struct kb_plan *p,
 			   p->areas[i].name_ja, p->areas[i].name_en);
 	for (i = 0; i < p->nplatforms && !r; i++) {
 		const struct kb_platform *f = &p->platforms[i];
-		r = insert(s, st[PF], err, "ssiss", f->id, p->measures[f->measure].id,
-			   (long)i, f->name_ja, f->name_en);
+		r = insert(s, st[PF], err, "ssiss", f->id,
+			   p->measures[f->measure].id, (long)i, f->name_ja,
+			   f->name_en);
 		for (j = 0; j < f->nrelated && !r; j++)
-			r = insert(s, st[PFL], err, "ssi", f->id, f->related[j], (long)j);
+			r = insert(s, st[PFL], err, "ssi", f->id, f->related[j],
+				   (long)j);
 	}
 out:
 	for (i = 0; i < NSQL; i++)
@@ -218,7 +239,8 @@ int kb_plan_import(struct kb_store *s, const struct kb_plan *p,
 
 static int load_named(struct kb_store *s, const char *sql, const char *plan_id,
 		      struct kb_err *err,
-		      void (*row)(struct kb_plan *, sqlite3_stmt *, struct kb__strmap *),
+		      void (*row)(struct kb_plan *, sqlite3_stmt *,
+				  struct kb__strmap *),
 		      struct kb_plan *p, struct kb__strmap *ids)
 {
 	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
@@ -236,7 +258,8 @@ static int load_named(struct kb_store *s, const char *sql, const char *plan_id,
 
 #define GROW(arr, n) ((arr) = kb_realloc((arr), ((n) + 1) * sizeof(*(arr))))
 
-static void row_ministry(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_ministry(struct kb_plan *p, sqlite3_stmt *st,
+			 struct kb__strmap *ids)
 {
 	struct kb_ministry *m;
 	KB_UNUSED(ids);
@@ -272,7 +295,8 @@ static void row_goal(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids
 	KB_UNUSED(ids);
 }
 
-static void row_vision_goal(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_vision_goal(struct kb_plan *p, sqlite3_stmt *st,
+			    struct kb__strmap *ids)
 {
 	const char *vid = (const char *)sqlite3_column_text(st, 0);
 	size_t gi = kb_plan_goal(p, (const char *)sqlite3_column_text(st, 1)), vi;
@@ -288,7 +312,8 @@ static void row_vision_goal(struct kb_plan *p, sqlite3_stmt *st, struct kb__strm
 		p->goals[gi].vision = vi;
 }
 
-static void row_measure(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_measure(struct kb_plan *p, sqlite3_stmt *st,
+			struct kb__strmap *ids)
 {
 	struct kb_measure *m;
 	GROW(p->measures, p->nmeasures);
@@ -307,12 +332,14 @@ static void row_action(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *i
 	a = &p->actions[p->nactions++];
 	memset(a, 0, sizeof(*a));
 	a->id = kb__sql_text(st, 0);
-	a->measure = kb__strmap_get(ids, (const char *)sqlite3_column_text(st, 1));
+	a->measure =
+		kb__strmap_get(ids, (const char *)sqlite3_column_text(st, 1));
 	a->text_ja = kb__sql_text(st, 2);
 	a->text_en = kb__sql_text(st, 3);
 }
 
-static void row_action_ministry(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_action_ministry(struct kb_plan *p, sqlite3_stmt *st,
+				struct kb__strmap *ids)
 {
 	const char *aid = (const char *)sqlite3_column_text(st, 0);
 	struct kb_action *a = NULL;
@@ -327,7 +354,8 @@ static void row_action_ministry(struct kb_plan *p, sqlite3_stmt *st, struct kb__
 	if (!a)
 		return;
 	GROW(a->min, a->nmin);
-	a->min[a->nmin].ministry = kb_plan_ministry(p, (const char *)sqlite3_column_text(st, 1));
+	a->min[a->nmin].ministry =
+		kb_plan_ministry(p, (const char *)sqlite3_column_text(st, 1));
 	a->min[a->nmin++].lead = sqlite3_column_int(st, 2);
 }
 
@@ -337,24 +365,28 @@ static void row_area(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids
 	GROW(p->areas, p->nareas);
 	a = &p->areas[p->nareas++];
 	a->id = kb__sql_text(st, 0);
-	a->measure = kb__strmap_get(ids, (const char *)sqlite3_column_text(st, 1));
+	a->measure =
+		kb__strmap_get(ids, (const char *)sqlite3_column_text(st, 1));
 	a->name_ja = kb__sql_text(st, 2);
 	a->name_en = kb__sql_text(st, 3);
 }
 
-static void row_platform(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_platform(struct kb_plan *p, sqlite3_stmt *st,
+			 struct kb__strmap *ids)
 {
 	struct kb_platform *f;
 	GROW(p->platforms, p->nplatforms);
 	f = &p->platforms[p->nplatforms++];
 	memset(f, 0, sizeof(*f));
 	f->id = kb__sql_text(st, 0);
-	f->measure = kb__strmap_get(ids, (const char *)sqlite3_column_text(st, 1));
+	f->measure =
+		kb__strmap_get(ids, (const char *)sqlite3_column_text(st, 1));
 	f->name_ja = kb__sql_text(st, 2);
 	f->name_en = kb__sql_text(st, 3);
 }
 
-static void row_platform_link(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_platform_link(struct kb_plan *p, sqlite3_stmt *st,
+			      struct kb__strmap *ids)
 {
 	const char *pid = (const char *)sqlite3_column_text(st, 0);
 	size_t i;
@@ -376,27 +408,38 @@ int kb_plan_load(struct kb_store *s, const char *plan_id, struct kb_plan *p,
 		"WHERE ?1 IS NULL OR id = ?1 ORDER BY fy_from DESC, id LIMIT 1";
 	static const struct {
 		const char *sql;
-		void (*row)(struct kb_plan *, sqlite3_stmt *, struct kb__strmap *);
+		void (*row)(struct kb_plan *, sqlite3_stmt *,
+			    struct kb__strmap *);
 	} parts[] = {
-		{ "SELECT code, name_ja, name_en, abbr FROM ministry ORDER BY seq, code", row_ministry },
-		{ "SELECT id, name_ja, name_en FROM vision WHERE plan_id = ?1 ORDER BY seq", row_vision },
-		{ "SELECT id, name_ja, name_en FROM goal WHERE plan_id = ?1 ORDER BY seq", row_goal },
+		{ "SELECT code, name_ja, name_en, abbr FROM ministry ORDER BY seq, code",
+		  row_ministry },
+		{ "SELECT id, name_ja, name_en FROM vision WHERE plan_id = ?1 ORDER BY seq",
+		  row_vision },
+		{ "SELECT id, name_ja, name_en FROM goal WHERE plan_id = ?1 ORDER BY seq",
+		  row_goal },
 		{ "SELECT vg.vision_id, vg.goal_id FROM vision_goal vg JOIN vision v ON v.id = vg.vision_id "
-		  "WHERE v.plan_id = ?1 ORDER BY v.seq, vg.seq", row_vision_goal },
+		  "WHERE v.plan_id = ?1 ORDER BY v.seq, vg.seq",
+		  row_vision_goal },
 		{ "SELECT m.id, m.goal_id, m.name_ja, m.name_en FROM measure m JOIN goal g ON g.id = m.goal_id "
-		  "WHERE g.plan_id = ?1 ORDER BY m.seq", row_measure },
+		  "WHERE g.plan_id = ?1 ORDER BY m.seq",
+		  row_measure },
 		{ "SELECT a.id, a.measure_id, a.text_ja, a.text_en FROM action a JOIN measure m ON m.id = a.measure_id "
-		  "JOIN goal g ON g.id = m.goal_id WHERE g.plan_id = ?1 ORDER BY a.seq", row_action },
+		  "JOIN goal g ON g.id = m.goal_id WHERE g.plan_id = ?1 ORDER BY a.seq",
+		  row_action },
 		{ "SELECT am.action_id, am.ministry, am.lead FROM action_ministry am JOIN action a ON a.id = am.action_id "
 		  "JOIN measure m ON m.id = a.measure_id JOIN goal g ON g.id = m.goal_id "
-		  "WHERE g.plan_id = ?1 ORDER BY a.seq, am.seq", row_action_ministry },
+		  "WHERE g.plan_id = ?1 ORDER BY a.seq, am.seq",
+		  row_action_ministry },
 		{ "SELECT x.id, x.measure_id, x.name_ja, x.name_en FROM priority_area x JOIN measure m ON m.id = x.measure_id "
-		  "JOIN goal g ON g.id = m.goal_id WHERE g.plan_id = ?1 ORDER BY x.seq", row_area },
+		  "JOIN goal g ON g.id = m.goal_id WHERE g.plan_id = ?1 ORDER BY x.seq",
+		  row_area },
 		{ "SELECT x.id, x.measure_id, x.name_ja, x.name_en FROM platform x JOIN measure m ON m.id = x.measure_id "
-		  "JOIN goal g ON g.id = m.goal_id WHERE g.plan_id = ?1 ORDER BY x.seq", row_platform },
+		  "JOIN goal g ON g.id = m.goal_id WHERE g.plan_id = ?1 ORDER BY x.seq",
+		  row_platform },
 		{ "SELECT l.platform_id, l.target_id FROM platform_link l JOIN platform x ON x.id = l.platform_id "
 		  "JOIN measure m ON m.id = x.measure_id JOIN goal g ON g.id = m.goal_id "
-		  "WHERE g.plan_id = ?1 ORDER BY x.seq, l.seq", row_platform_link },
+		  "WHERE g.plan_id = ?1 ORDER BY x.seq, l.seq",
+		  row_platform_link },
 	};
 	struct kb__strmap measures;
 	sqlite3_stmt *st;
@@ -410,15 +453,17 @@ int kb_plan_load(struct kb_store *s, const char *plan_id, struct kb_plan *p,
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		if (plan_id)
-			return kb_err_set(err, KB_ENOTFOUND,
-					  KB_TR(err->lang, "no plan '%s' in database '%s'",
-						"データベース '%2$s' に計画 '%1$s' がありません"),
-					  plan_id, kb_store_path(s));
-		return kb_err_set(err, KB_ENOTFOUND,
-				  KB_TR(err->lang,
-					"database '%s' holds no plan yet; import one with 'kiban plan import FILE'",
-					"データベース '%s' に計画がまだありません。'kiban plan import FILE' で取り込んでください"),
-				  kb_store_path(s));
+			return kb_err_set(
+				err, KB_ENOTFOUND,
+				KB_TR(err->lang, "no plan '%s' in database '%s'",
+				      "データベース '%2$s' に計画 '%1$s' がありません"),
+				plan_id, kb_store_path(s));
+		return kb_err_set(
+			err, KB_ENOTFOUND,
+			KB_TR(err->lang,
+			      "database '%s' holds no plan yet; import one with 'kiban plan import FILE'",
+			      "データベース '%s' に計画がまだありません。'kiban plan import FILE' で取り込んでください"),
+			kb_store_path(s));
 	}
 	p->id = kb__sql_text(st, 0);
 	p->name_ja = kb__sql_text(st, 1);
@@ -430,7 +475,8 @@ int kb_plan_load(struct kb_store *s, const char *plan_id, struct kb_plan *p,
 
 	kb__strmap_init(&measures);
 	for (i = 0; i < KB_ARRAY_SIZE(parts) && !r; i++)
-		r = load_named(s, parts[i].sql, p->id, err, parts[i].row, p, &measures);
+		r = load_named(s, parts[i].sql, p->id, err, parts[i].row, p,
+			       &measures);
 	kb__strmap_release(&measures);
 	if (r)
 		kb_plan_release(p);

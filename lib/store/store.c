@@ -14,7 +14,7 @@
 #include "kiban/store.h"
 #include "store/sql.h"
 
-#define KB_APP_ID 0x4b42414e
+#define KB_APP_ID     0x4b42414e
 #define SCHEMA_PREFIX "lib/store/schema/"
 
 struct kb_store {
@@ -47,17 +47,19 @@ int kb__sql_fail(struct kb_err *err, sqlite3 *db, const char *what)
 {
 	int rc = sqlite3_extended_errcode(db);
 	if ((rc & 0xff) == SQLITE_NOTADB)
-		return kb_err_set(err, KB_ESCHEMA,
-				  KB_TR(err->lang,
-					"'%s' is not a kiban database (not an SQLite file)",
-					"'%s' は kiban のデータベースではありません（SQLite のファイルではありません）"),
-				  sqlite3_db_filename(db, "main"));
+		return kb_err_set(
+			err, KB_ESCHEMA,
+			KB_TR(err->lang,
+			      "'%s' is not a kiban database (not an SQLite file)",
+			      "'%s' は kiban のデータベースではありません（SQLite のファイルではありません）"),
+			sqlite3_db_filename(db, "main"));
 	if ((rc & 0xff) == SQLITE_BUSY)
-		return kb_err_set(err, KB_EDB,
-				  KB_TR(err->lang,
-					"%s: the database is busy (another kiban is writing); try again",
-					"%s: データベースが使用中です（別の kiban が書き込み中）。もう一度実行してください"),
-				  what);
+		return kb_err_set(
+			err, KB_EDB,
+			KB_TR(err->lang,
+			      "%s: the database is busy (another kiban is writing); try again",
+			      "%s: データベースが使用中です（別の kiban が書き込み中）。もう一度実行してください"),
+			what);
 	return kb_err_set(err, KB_EDB, "%s: %s", what, sqlite3_errmsg(db));
 }
 
@@ -135,17 +137,20 @@ static int first_read(struct kb_store *s, const char *path, int *app_id,
 		      struct kb_err *err)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA application_id", -1, &st,
+				    NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		*app_id = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
 		return 0;
 	if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_NOTADB)
-		return kb_err_set(err, KB_ESCHEMA,
-				  KB_TR(err->lang, "'%s' is not a kiban database (not an SQLite file)",
-					"'%s' は kiban のデータベースではありません（SQLite のファイルではありません）"),
-				  path);
+		return kb_err_set(
+			err, KB_ESCHEMA,
+			KB_TR(err->lang,
+			      "'%s' is not a kiban database (not an SQLite file)",
+			      "'%s' は kiban のデータベースではありません（SQLite のファイルではありません）"),
+			path);
 	return kb__sql_fail(err, s->db, path);
 }
 
@@ -181,17 +186,19 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 
 	*out = NULL;
 	if (!(flags & KB_STORE_CREATE) && access(path, F_OK))
-		return kb_err_set(err, KB_ENOTFOUND,
-				  KB_TR(err->lang,
-					"database '%s' does not exist; create it with 'kiban init --db %s' or 'kiban demo --db %s'",
-					"データベース '%s' がありません。'kiban init --db %s' または 'kiban demo --db %s' で作成してください"),
-				  path, path, path);
+		return kb_err_set(
+			err, KB_ENOTFOUND,
+			KB_TR(err->lang,
+			      "database '%s' does not exist; create it with 'kiban init --db %s' or 'kiban demo --db %s'",
+			      "データベース '%s' がありません。'kiban init --db %s' または 'kiban demo --db %s' で作成してください"),
+			path, path, path);
 	s = kb_calloc(1, sizeof(*s));
 	s->path = kb_strdup(path);
 	oflags = (flags & KB_STORE_READONLY)
 			 ? SQLITE_OPEN_READONLY
 			 : SQLITE_OPEN_READWRITE |
-				   (flags & KB_STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+				   (flags & KB_STORE_CREATE ? SQLITE_OPEN_CREATE
+							    : 0);
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
 		r = kb_err_set(err, KB_EIO,
 			       KB_TR(err->lang, "cannot open database '%s': %s",
@@ -210,19 +217,21 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 			    err)))
 		goto fail;
 	if (ntables && app_id != KB_APP_ID) {
-		r = kb_err_set(err, KB_ESCHEMA,
-			       KB_TR(err->lang,
-				     "'%s' is an SQLite database but not a kiban database",
-				     "'%s' は SQLite のデータベースですが kiban のものではありません"),
-			       path);
+		r = kb_err_set(
+			err, KB_ESCHEMA,
+			KB_TR(err->lang,
+			      "'%s' is an SQLite database but not a kiban database",
+			      "'%s' は SQLite のデータベースですが kiban のものではありません"),
+			path);
 		goto fail;
 	}
 	if (s->version > kb_store_latest_version()) {
-		r = kb_err_set(err, KB_ESCHEMA,
-			       KB_TR(err->lang,
-				     "database '%s' has schema version %d, newer than this kiban understands (%d); use a newer kiban",
-				     "データベース '%s' のスキーマ版 %d はこの kiban（%d まで対応）より新しいものです。新しい kiban を使ってください"),
-			       path, s->version, kb_store_latest_version());
+		r = kb_err_set(
+			err, KB_ESCHEMA,
+			KB_TR(err->lang,
+			      "database '%s' has schema version %d, newer than this kiban understands (%d); use a newer kiban",
+			      "データベース '%s' のスキーマ版 %d はこの kiban（%d まで対応）より新しいものです。新しい kiban を使ってください"),
+			path, s->version, kb_store_latest_version());
 		goto fail;
 	}
 	if (!(flags & KB_STORE_READONLY)) {
@@ -231,11 +240,12 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 		    (r = migrate(s, err)))
 			goto fail;
 	} else if (s->version < kb_store_latest_version()) {
-		r = kb_err_set(err, KB_ESCHEMA,
-			       KB_TR(err->lang,
-				     "database '%s' has an older schema (%d); open it once for writing to upgrade it",
-				     "データベース '%s' のスキーマ（%d）が古いため、一度書き込み可能で開いて更新してください"),
-			       path, s->version);
+		r = kb_err_set(
+			err, KB_ESCHEMA,
+			KB_TR(err->lang,
+			      "database '%s' has an older schema (%d); open it once for writing to upgrade it",
+			      "データベース '%s' のスキーマ（%d）が古いため、一度書き込み可能で開いて更新してください"),
+			path, s->version);
 		goto fail;
 	}
 	*out = s;

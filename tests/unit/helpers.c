@@ -79,19 +79,21 @@ void t_csv(struct kb_csv *c, const char *name, const char *text)
 {
 	struct kb_err err;
 	kb_err_init(&err, KB_LANG_EN);
-	T_OK(kb_csv_open_mem(c, name, text, strlen(text), KB_ENC_AUTO, &err), &err);
+	T_OK(kb_csv_open_mem(c, name, text, strlen(text), KB_ENC_AUTO, &err),
+	     &err);
 	kb_err_release(&err);
 }
 
-static int import(struct kb_store *s, const char *name, const char *csv, int kpis,
-		  struct kb_err *err)
+static int import(struct kb_store *s, const char *name, const char *csv,
+		  int kpis, struct kb_err *err)
 {
 	struct kb_import_opts o = { "test", T_NOW, 0, NULL, NULL };
 	struct kb_import_stats st;
 	struct kb_csv c;
 	int r;
 	t_csv(&c, name, csv);
-	r = kpis ? kb_kpi_import(s, &c, &o, &st, err) : kb_obs_import(s, &c, &o, &st, err);
+	r = kpis ? kb_kpi_import(s, &c, &o, &st, err)
+		 : kb_obs_import(s, &c, &o, &st, err);
 	kb_csv_release(&c);
 	return r;
 }
@@ -110,7 +112,9 @@ long t_sql_int(struct kb_store *s, const char *sql)
 {
 	sqlite3_stmt *st;
 	long v = -1;
-	assert_int_equal(sqlite3_prepare_v2(kb_store_sqlite(s), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(kb_store_sqlite(s), sql, -1, &st, NULL),
+		SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		v = (long)sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -133,7 +137,8 @@ void t_assert_error(const struct kb_err *err, const char *text)
 	char *all = t_errors(err);
 	size_t i;
 	if (!strstr(all, text)) {
-		print_error("expected an error containing\n  %s\ngot %zu:\n", text, err->n);
+		print_error("expected an error containing\n  %s\ngot %zu:\n",
+			    text, err->n);
 		for (i = 0; i < err->n; i++) {
 			struct kb_buf b = KB_BUF_INIT;
 			kb_diag_format(&err->v[i], err->lang, &b);

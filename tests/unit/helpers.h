@@ -45,16 +45,16 @@ long t_sql_int(struct kb_store *s, const char *sql);
 char *t_errors(const struct kb_err *err);
 
 /* Fails the test, printing the diagnostics, if err holds any. */
-#define T_OK(expr, err)                                                    \
-	do {                                                               \
-		int t_r_ = (expr);                                         \
-		if (t_r_) {                                                \
-			char *t_m_ = t_errors(err);                        \
-			print_error("%s failed (%d):\n", #expr, t_r_);   \
-			print_error("%.900s\n", t_m_);                   \
-			free(t_m_);                                        \
-			fail();                                            \
-		}                                                          \
+#define T_OK(expr, err)                                                \
+	do {                                                           \
+		int t_r_ = (expr);                                     \
+		if (t_r_) {                                            \
+			char *t_m_ = t_errors(err);                    \
+			print_error("%s failed (%d):\n", #expr, t_r_); \
+			print_error("%.900s\n", t_m_);                 \
+			free(t_m_);                                    \
+			fail();                                        \
+		}                                                      \
 	} while (0)
 
 /* Asserts that the diagnostics contain text (printing them if not). */

@@ -27,7 +27,9 @@ static void buf_escapes_html(void **state)
 	struct kb_buf b = KB_BUF_INIT;
 	(void)state;
 	kb_buf_add_html(&b, "<a href=\"x\">'R&D'</a> 厚");
-	assert_string_equal(b.buf, "&lt;a href=&quot;x&quot;&gt;&#39;R&amp;D&#39;&lt;/a&gt; 厚");
+	assert_string_equal(
+		b.buf,
+		"&lt;a href=&quot;x&quot;&gt;&#39;R&amp;D&#39;&lt;/a&gt; 厚");
 	kb_buf_release(&b);
 }
 
@@ -38,10 +40,15 @@ static void numbers_for_people(void **state)
 		int dec;
 		const char *want;
 	} cases[] = {
-		{ 1234567.891, 2, "1,234,567.89" }, { 1200, 0, "1,200" },
-		{ 999, 0, "999" }, { -12345.5, 1, "-12,345.5" },
-		{ 12.5, -3, "12.5" }, { 12.0, -3, "12" }, { 0.125, -3, "0.125" },
-		{ -0.0001, 2, "0.00" }, { 1000000, -3, "1,000,000" },
+		{ 1234567.891, 2, "1,234,567.89" },
+		{ 1200, 0, "1,200" },
+		{ 999, 0, "999" },
+		{ -12345.5, 1, "-12,345.5" },
+		{ 12.5, -3, "12.5" },
+		{ 12.0, -3, "12" },
+		{ 0.125, -3, "0.125" },
+		{ -0.0001, 2, "0.00" },
+		{ 1000000, -3, "1,000,000" },
 	};
 	size_t i;
 	(void)state;
@@ -75,14 +82,18 @@ static void fiscal_years_parse(void **state)
 		const char *s;
 		int fy;
 	} ok[] = {
-		{ "2025", 2025 }, { "FY2025", 2025 }, { "fy2025", 2025 },
-		{ "2025年度", 2025 }, { "令和7年度", 2025 }, { "令和7", 2025 },
-		{ "R7", 2025 }, { "令和元年度", 2019 }, { "平成31年度", 2019 },
-		{ "H30", 2018 }, { "２０２５", 2025 }, { " 令和 7 年度 ", 2025 },
+		{ "2025", 2025 },	{ "FY2025", 2025 },
+		{ "fy2025", 2025 },	{ "2025年度", 2025 },
+		{ "令和7年度", 2025 },	{ "令和7", 2025 },
+		{ "R7", 2025 },		{ "令和元年度", 2019 },
+		{ "平成31年度", 2019 }, { "H30", 2018 },
+		{ "２０２５", 2025 },	{ " 令和 7 年度 ", 2025 },
 		{ "令和７年度", 2025 },
 	};
-	static const char *const bad[] = { "", "abc", "2025-26", "令和0年度",
-					   "平成32年度", "1800", "FY", "R", "2025年度x" };
+	static const char *const bad[] = {
+		"",	"abc", "2025-26", "令和0年度", "平成32年度",
+		"1800", "FY",  "R",	  "2025年度x"
+	};
 	size_t i;
 	int fy;
 	(void)state;
@@ -127,14 +138,17 @@ static void errors_collect_with_positions(void **state)
 	(void)state;
 	kb_err_init(&e, KB_LANG_EN);
 	assert_int_equal(kb_err_at(&e, KB_EINVALID, "a.csv", 17, 3, "value",
-				   "'%s' is not a number", "x1"), KB_EINVALID);
+				   "'%s' is not a number", "x1"),
+			 KB_EINVALID);
 	kb_err_set(&e, KB_EIO, "second");
 	assert_int_equal(e.code, KB_EINVALID);
 	kb_diag_format(&e.v[0], KB_LANG_EN, &b);
-	assert_string_equal(b.buf, "a.csv:17:3: field 'value': 'x1' is not a number");
+	assert_string_equal(b.buf,
+			    "a.csv:17:3: field 'value': 'x1' is not a number");
 	kb_buf_reset(&b);
 	kb_diag_format(&e.v[0], KB_LANG_JA, &b);
-	assert_string_equal(b.buf, "a.csv:17:3: 項目 'value': 'x1' is not a number");
+	assert_string_equal(b.buf,
+			    "a.csv:17:3: 項目 'value': 'x1' is not a number");
 	for (i = 0; i < KB_ERR_MAX + 10; i++)
 		kb_err_set(&e, KB_EINVALID, "many");
 	assert_int_equal(e.n, KB_ERR_MAX);

@@ -4,8 +4,8 @@
  */
 #include "helpers.h"
 
-static int open_bytes(struct kb_csv *c, const char *bytes, size_t n, enum kb_encoding enc,
-		      struct kb_err *err)
+static int open_bytes(struct kb_csv *c, const char *bytes, size_t n,
+		      enum kb_encoding enc, struct kb_err *err)
 {
 	return kb_csv_open_mem(c, "t.csv", bytes, n, enc, err);
 }
@@ -61,7 +61,7 @@ static void utf8_bom_and_positions(void **state)
 	assert_int_equal(c.enc, KB_ENC_UTF8);
 	assert_int_equal(kb_csv_next(&c, &err), 1);
 	assert_string_equal(c.f[0].s, "名称"); /* BOM gone */
-	assert_int_equal(c.f[1].col, 4);      /* columns count characters */
+	assert_int_equal(c.f[1].col, 4);       /* columns count characters */
 	assert_int_equal(kb_csv_next(&c, &err), 1);
 	assert_string_equal(c.f[0].s, "厚生\n労働省");
 	assert_int_equal(c.f[0].line, 2);
@@ -77,8 +77,9 @@ static void cp932_as_excel_writes_it(void **state)
 	struct kb_err err;
 	struct kb_csv c;
 	/* 名称,値 / 厚生労働省,"1,234" / ～①髙 (CP932-only characters) */
-	static const char sjis[] = "\x96\xbc\x8f\xcc,\x92l\x0d\x0a\x8c\xfa\x90\xb6\x98J\x93\xad\x8f\xc8,\"1,234\"\x0d\x0a"
-				   "\x81`\x87@\xee\xe0\x0d\x0a";
+	static const char sjis[] =
+		"\x96\xbc\x8f\xcc,\x92l\x0d\x0a\x8c\xfa\x90\xb6\x98J\x93\xad\x8f\xc8,\"1,234\"\x0d\x0a"
+		"\x81`\x87@\xee\xe0\x0d\x0a";
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	T_OK(open_bytes(&c, sjis, sizeof(sjis) - 1, KB_ENC_AUTO, &err), &err);
@@ -94,7 +95,8 @@ static void cp932_as_excel_writes_it(void **state)
 	assert_string_equal(c.f[0].s, "～①髙");
 	kb_csv_release(&c);
 	/* the same bytes forced as UTF-8: an error at the first bad byte */
-	assert_int_equal(open_bytes(&c, sjis, sizeof(sjis) - 1, KB_ENC_UTF8, &err), KB_EPARSE);
+	assert_int_equal(open_bytes(&c, sjis, sizeof(sjis) - 1, KB_ENC_UTF8, &err),
+			 KB_EPARSE);
 	t_assert_error(&err, "t.csv:1:1: invalid UTF-8 byte 0x96");
 	t_assert_error(&err, "cp932");
 	kb_err_release(&err);
@@ -107,25 +109,38 @@ static void encoding_errors_have_positions(void **state)
 	/* valid UTF-8 on line 1, a byte that is neither UTF-8 nor CP932 (0xff)
 	 * at line 2 column 3 */
 	static const char bad[] = "a,b\nxy\xff,z\n";
-	static const char utf16[] = "\xff\xfe" "a\x00";
+	static const char utf16[] = "\xff\xfe"
+				    "a\x00";
 	static const char nul[] = "a,b\nc,\0\n";
-	static const char mixed[] = "a,b\nK1,\xe7\xa2\xba\xe5\xa0\xb1\nK2,\x8am\x95\xf1\n";
+	static const char mixed[] =
+		"a,b\nK1,\xe7\xa2\xba\xe5\xa0\xb1\nK2,\x8am\x95\xf1\n";
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
-	assert_int_equal(open_bytes(&c, bad, sizeof(bad) - 1, KB_ENC_AUTO, &err), KB_EPARSE);
-	t_assert_error(&err, "t.csv:2:3: invalid UTF-8 byte 0xFF (and the file is not valid CP932 either)");
+	assert_int_equal(open_bytes(&c, bad, sizeof(bad) - 1, KB_ENC_AUTO, &err),
+			 KB_EPARSE);
+	t_assert_error(
+		&err,
+		"t.csv:2:3: invalid UTF-8 byte 0xFF (and the file is not valid CP932 either)");
 	kb_err_clear(&err);
-	assert_int_equal(open_bytes(&c, bad, sizeof(bad) - 1, KB_ENC_CP932, &err), KB_EPARSE);
+	assert_int_equal(open_bytes(&c, bad, sizeof(bad) - 1, KB_ENC_CP932, &err),
+			 KB_EPARSE);
 	t_assert_error(&err, "t.csv:2:3: invalid CP932 byte 0xFF");
 	kb_err_clear(&err);
 	/* UTF-8 on line 2, Shift_JIS on line 3: refused, not read as mojibake */
-	assert_int_equal(open_bytes(&c, mixed, sizeof(mixed) - 1, KB_ENC_AUTO, &err), KB_EPARSE);
-	t_assert_error(&err, "t.csv:3:4: the file mixes encodings: line 2 is UTF-8 but this line is not");
+	assert_int_equal(
+		open_bytes(&c, mixed, sizeof(mixed) - 1, KB_ENC_AUTO, &err),
+		KB_EPARSE);
+	t_assert_error(
+		&err,
+		"t.csv:3:4: the file mixes encodings: line 2 is UTF-8 but this line is not");
 	kb_err_clear(&err);
-	assert_int_equal(open_bytes(&c, utf16, sizeof(utf16) - 1, KB_ENC_AUTO, &err), KB_EPARSE);
+	assert_int_equal(
+		open_bytes(&c, utf16, sizeof(utf16) - 1, KB_ENC_AUTO, &err),
+		KB_EPARSE);
 	t_assert_error(&err, "UTF-16");
 	kb_err_clear(&err);
-	assert_int_equal(open_bytes(&c, nul, sizeof(nul) - 1, KB_ENC_AUTO, &err), KB_EPARSE);
+	assert_int_equal(open_bytes(&c, nul, sizeof(nul) - 1, KB_ENC_AUTO, &err),
+			 KB_EPARSE);
 	t_assert_error(&err, "t.csv:2:3: invalid CSV byte 0x00");
 	kb_err_release(&err);
 }
@@ -136,9 +151,11 @@ static void syntax_errors_have_positions(void **state)
 		const char *text, *want;
 	} cases[] = {
 		{ "a,b\n1,\"open\n", "t.csv:2:3: unterminated quoted field" },
-		{ "a,b\n1,\"x\"y\n", "t.csv:2:6: unexpected text after a closing quote" },
+		{ "a,b\n1,\"x\"y\n",
+		  "t.csv:2:6: unexpected text after a closing quote" },
 		{ "a,b\n1,x\"y\n", "t.csv:2:4: a '\"' inside an unquoted field" },
-		{ "名前,b\n値,\"x\" \n", "t.csv:2:6: unexpected text after a closing quote" },
+		{ "名前,b\n値,\"x\" \n",
+		  "t.csv:2:6: unexpected text after a closing quote" },
 	};
 	size_t i;
 	(void)state;
@@ -147,7 +164,9 @@ static void syntax_errors_have_positions(void **state)
 		struct kb_csv c;
 		int r;
 		kb_err_init(&err, KB_LANG_EN);
-		T_OK(open_bytes(&c, cases[i].text, strlen(cases[i].text), KB_ENC_AUTO, &err), &err);
+		T_OK(open_bytes(&c, cases[i].text, strlen(cases[i].text),
+				KB_ENC_AUTO, &err),
+		     &err);
 		while ((r = kb_csv_next(&c, &err)) == 1)
 			;
 		assert_int_equal(r, KB_EPARSE);
@@ -160,8 +179,10 @@ static void syntax_errors_have_positions(void **state)
 static void header_maps_columns_and_reports_all(void **state)
 {
 	static const struct kb_csv_col cols[] = {
-		{ "kpi_id", "KPI ID", 1 }, { "fiscal_year", "年度", 1 },
-		{ "value", "値", 1 }, { "comment", "備考", 0 },
+		{ "kpi_id", "KPI ID", 1 },
+		{ "fiscal_year", "年度", 1 },
+		{ "value", "値", 1 },
+		{ "comment", "備考", 0 },
 	};
 	struct kb_err err;
 	struct kb_csv c;
@@ -181,8 +202,12 @@ static void header_maps_columns_and_reports_all(void **state)
 
 	t_csv(&c, "h.csv", "kpi_id,vaule,kpi_id\n");
 	assert_int_equal(kb_csv_header(&c, cols, 4, idx, &err), KB_EINVALID);
-	t_assert_error(&err, "h.csv:1:8: unknown column 'vaule' (expected: kpi_id, fiscal_year, value, comment)");
-	t_assert_error(&err, "h.csv:1:14: column 'kpi_id' appears twice (first as column 1)");
+	t_assert_error(
+		&err,
+		"h.csv:1:8: unknown column 'vaule' (expected: kpi_id, fiscal_year, value, comment)");
+	t_assert_error(
+		&err,
+		"h.csv:1:14: column 'kpi_id' appears twice (first as column 1)");
 	t_assert_error(&err, "h.csv:1: missing column 'fiscal_year'");
 	t_assert_error(&err, "h.csv:1: missing column 'value'");
 	assert_int_equal(err.n, 4);
@@ -199,7 +224,8 @@ static void header_maps_columns_and_reports_all(void **state)
 	T_OK(kb_csv_header(&c, cols, 4, idx, &err), &err);
 	assert_int_equal(kb_csv_next(&c, &err), 1);
 	assert_int_equal(kb_csv_check_width(&c, &err), KB_EINVALID);
-	t_assert_error(&err, "w.csv:2:11: this row has 4 fields but the header has 3");
+	t_assert_error(&err,
+		       "w.csv:2:11: this row has 4 fields but the header has 3");
 	kb_csv_release(&c);
 	kb_err_release(&err);
 }
@@ -219,9 +245,12 @@ static void field_checks(void **state)
 	assert_int_equal(kb_csv_fy(&c, &err, 1, "fiscal_year", &fy), 0);
 	assert_int_equal(fy, 2024);
 	assert_int_equal(kb_csv_num(&c, &err, 2, "value", &v), -1);
-	t_assert_error(&err, "f.csv:1:11: field 'value': a number is required here");
+	t_assert_error(&err,
+		       "f.csv:1:11: field 'value': a number is required here");
 	assert_int_equal(kb_csv_fy(&c, &err, 3, "fiscal_year", &fy), -1);
-	t_assert_error(&err, "f.csv:1:12: field 'fiscal_year': '2025年' is not a fiscal year");
+	t_assert_error(
+		&err,
+		"f.csv:1:12: field 'fiscal_year': '2025年' is not a fiscal year");
 	kb_csv_release(&c);
 	kb_err_release(&err);
 }
@@ -232,11 +261,16 @@ static void numbers_as_people_type_them(void **state)
 		const char *s;
 		double v;
 	} ok[] = {
-		{ "12", 12 }, { " 12.5 ", 12.5 }, { "1,234", 1234 }, { "1,234,567.5", 1234567.5 },
-		{ "-3.5e2", -350 }, { "１２３", 123 }, { "－５", -5 }, { "0", 0 }, { "+7", 7 },
+		{ "12", 12 },	    { " 12.5 ", 12.5 },
+		{ "1,234", 1234 },  { "1,234,567.5", 1234567.5 },
+		{ "-3.5e2", -350 }, { "１２３", 123 },
+		{ "－５", -5 },	    { "0", 0 },
+		{ "+7", 7 },
 	};
-	static const char *const bad[] = { "", " ", "abc", "1,23", "12,34,567", "1,2345",
-					   "inf", "nan", "0x10", "1.2.3", "12%", ",123", "1e999" };
+	static const char *const bad[] = { "",		" ",	  "abc", "1,23",
+					   "12,34,567", "1,2345", "inf", "nan",
+					   "0x10",	"1.2.3",  "12%", ",123",
+					   "1e999" };
 	size_t i;
 	double v;
 	(void)state;
@@ -251,8 +285,10 @@ static void numbers_as_people_type_them(void **state)
 
 static void writer_quotes_and_round_trips(void **state)
 {
-	static const char *const fields[] = { "plain", "a,b", "say \"hi\"", "two\nlines",
-					      " lead", "", "厚生労働省" };
+	static const char *const fields[] = { "plain",	    "a,b",
+					      "say \"hi\"", "two\nlines",
+					      " lead",	    "",
+					      "厚生労働省" };
 	struct kb_buf out = KB_BUF_INIT;
 	struct kb_csvw w;
 	struct kb_err err;
@@ -266,10 +302,13 @@ static void writer_quotes_and_round_trips(void **state)
 	kb_csvw_num(&w, 0.1 + 0.2);
 	kb_csvw_num(&w, 1200);
 	kb_csvw_end(&w);
-	assert_memory_equal(out.buf, "\xef\xbb\xbfplain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" lead\",,厚生労働省,",
-			    strlen("\xef\xbb\xbfplain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" lead\",,厚生労働省,"));
+	assert_memory_equal(
+		out.buf,
+		"\xef\xbb\xbfplain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" lead\",,厚生労働省,",
+		strlen("\xef\xbb\xbfplain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\" lead\",,厚生労働省,"));
 	assert_string_equal(out.buf + out.len - 2, "\r\n");
-	T_OK(kb_csv_open_mem(&c, "w.csv", out.buf, out.len, KB_ENC_AUTO, &err), &err);
+	T_OK(kb_csv_open_mem(&c, "w.csv", out.buf, out.len, KB_ENC_AUTO, &err),
+	     &err);
 	assert_int_equal(kb_csv_next(&c, &err), 1);
 	assert_int_equal(c.nf, KB_ARRAY_SIZE(fields) + 2);
 	for (i = 0; i < KB_ARRAY_SIZE(fields); i++)
@@ -287,7 +326,8 @@ static void missing_file_is_an_io_error(void **state)
 	struct kb_csv c;
 	(void)state;
 	kb_err_init(&err, KB_LANG_JA);
-	assert_int_equal(kb_csv_open(&c, "/nonexistent/x.csv", KB_ENC_AUTO, &err), KB_EIO);
+	assert_int_equal(kb_csv_open(&c, "/nonexistent/x.csv", KB_ENC_AUTO, &err),
+			 KB_EIO);
 	t_assert_error(&err, "/nonexistent/x.csv: ファイルを読めません");
 	kb_err_release(&err);
 }

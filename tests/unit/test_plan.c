@@ -12,27 +12,79 @@
 #include "kiban/demo.h"
 
 static const char *const want_ministries[59] = {
-	"◎厚", "◎文", "◎厚", "文、◎経", "◎厚、◎文", "◎厚、◎経", "◎文", "◎厚、◎経",
-	"◎厚、◎経", "◎経", "内、◎経", "◎経", "◎経", "◎経", "◎経", "◎経",
-	"文、◎厚、◎経", "◎厚", "文、◎厚", "◎厚", "◎厚、◎経", "◎厚", "◎厚", "◎経",
-	"◎厚", "◎厚、◎経", "内、文、◎厚、◎経", "文、◎厚、経", "◎内、文、厚、経",
-	"◎内、文、厚、経", "◎文", "◎厚、◎経", "厚、◎経", "◎内官、総、厚、経", "◎厚、経",
-	"◎厚、経", "◎厚", "◎厚", "◎厚、◎経", "◎内官、厚、経", "◎厚、◎経", "◎厚、◎経",
-	"◎厚、◎経", "◎経", "◎経", "◎厚", "◎厚、経", "◎厚", "◎厚", "◎厚", "◎厚", "◎厚",
-	"◎厚、◎経", "厚、◎経", "◎厚、◎経", "◎厚、◎経", "◎厚、◎経", "◎厚、◎経", "◎厚",
+	"◎厚",
+	"◎文",
+	"◎厚",
+	"文、◎経",
+	"◎厚、◎文",
+	"◎厚、◎経",
+	"◎文",
+	"◎厚、◎経",
+	"◎厚、◎経",
+	"◎経",
+	"内、◎経",
+	"◎経",
+	"◎経",
+	"◎経",
+	"◎経",
+	"◎経",
+	"文、◎厚、◎経",
+	"◎厚",
+	"文、◎厚",
+	"◎厚",
+	"◎厚、◎経",
+	"◎厚",
+	"◎厚",
+	"◎経",
+	"◎厚",
+	"◎厚、◎経",
+	"内、文、◎厚、◎経",
+	"文、◎厚、経",
+	"◎内、文、厚、経",
+	"◎内、文、厚、経",
+	"◎文",
+	"◎厚、◎経",
+	"厚、◎経",
+	"◎内官、総、厚、経",
+	"◎厚、経",
+	"◎厚、経",
+	"◎厚",
+	"◎厚",
+	"◎厚、◎経",
+	"◎内官、厚、経",
+	"◎厚、◎経",
+	"◎厚、◎経",
+	"◎厚、◎経",
+	"◎経",
+	"◎経",
+	"◎厚",
+	"◎厚、経",
+	"◎厚",
+	"◎厚",
+	"◎厚",
+	"◎厚",
+	"◎厚",
+	"◎厚、◎経",
+	"厚、◎経",
+	"◎厚、◎経",
+	"◎厚、◎経",
+	"◎厚、◎経",
+	"◎厚、◎経",
+	"◎厚",
 };
 
 /* measure (1-based) of each action */
 static const int want_measure[59] = {
-	1, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 13, 13, 14, 14, 14, 14,
-	15, 15, 16, 17, 17, 18, 19, 20, 21, 23, 23, 24, 25, 26, 27, 28, 28, 29, 30, 30,
-	31, 32, 33, 33, 34, 34, 35, 36, 37, 38, 39, 40, 40, 41, 41, 41, 42, 43,
+	1,  1,	2,  3,	3,  4,	5,  6,	7,  8,	9,  10, 11, 12, 13,
+	13, 13, 14, 14, 14, 14, 15, 15, 16, 17, 17, 18, 19, 20, 21,
+	23, 23, 24, 25, 26, 27, 28, 28, 29, 30, 30, 31, 32, 33, 33,
+	34, 34, 35, 36, 37, 38, 39, 40, 40, 41, 41, 41, 42, 43,
 };
 
 /* goal (1-based) of each measure */
 static const int want_goal[43] = {
-	1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 4, 5, 5, 5, 6, 6, 6, 6,
-	7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 8, 9, 9, 10, 10, 10, 11, 11, 11,
+	1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3,	 4,  5,	 5,  5,	 6,  6,
+	6, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 8, 9, 9, 10, 10, 10, 11, 11, 11,
 };
 
 static void shipped(struct kb_plan *p)
@@ -71,18 +123,23 @@ static void shipped_plan_has_the_plans_shape(void **state)
 	assert_int_equal(p.visions[2].ngoals, 3);
 	assert_int_equal(p.visions[2].goals[0], p.visions[0].goals[6]);
 	assert_int_equal(p.visions[2].goals[1], p.visions[1].goals[1]);
-	assert_string_equal(p.goals[p.visions[2].goals[0]].name_ja, "国際展開に積極的に取り組む日本企業の増加");
-	assert_string_equal(p.goals[p.visions[2].goals[2]].name_ja, "自然災害やパンデミック等の有事における安定供給の確保");
+	assert_string_equal(p.goals[p.visions[2].goals[0]].name_ja,
+			    "国際展開に積極的に取り組む日本企業の増加");
+	assert_string_equal(
+		p.goals[p.visions[2].goals[2]].name_ja,
+		"自然災害やパンデミック等の有事における安定供給の確保");
 	assert_int_equal(p.goals[p.visions[2].goals[0]].vision, 0);
 	for (i = 0; i < p.nmeasures; i++)
 		assert_int_equal(p.measures[i].goal, (size_t)want_goal[i] - 1);
 	for (i = 0; i < p.nactions; i++) {
 		int lead = 0;
-		assert_int_equal(p.actions[i].measure, (size_t)want_measure[i] - 1);
+		assert_int_equal(p.actions[i].measure,
+				 (size_t)want_measure[i] - 1);
 		kb_buf_reset(&b);
 		kb_action_ministries(&p, &p.actions[i], &b);
 		if (strcmp(b.buf, want_ministries[i]))
-			fail_msg("action %s: ministries %s, want %s", p.actions[i].id, b.buf, want_ministries[i]);
+			fail_msg("action %s: ministries %s, want %s",
+				 p.actions[i].id, b.buf, want_ministries[i]);
 		for (j = 0; j < p.actions[i].nmin; j++)
 			lead |= p.actions[i].min[j].lead;
 		assert_true(lead);
@@ -124,10 +181,12 @@ static char *seed_text(void)
 	struct kb_buf raw = KB_BUF_INIT, out = KB_BUF_INIT, path = KB_BUF_INIT;
 	const char *shared = getenv("KIBAN_SHARED");
 	size_t i;
-	kb_buf_addf(&path, "%s/seeds/000_39bd54d51a1a6858.txt", shared ? shared : "../shared");
+	kb_buf_addf(&path, "%s/seeds/000_39bd54d51a1a6858.txt",
+		    shared ? shared : "../shared");
 	if (kb_buf_read_file(&raw, path.buf)) {
-		print_message("the seed %s is not here (../shared is absent): skipping the comparison with it\n",
-			      path.buf);
+		print_message(
+			"the seed %s is not here (../shared is absent): skipping the comparison with it\n",
+			path.buf);
 		kb_buf_release(&path);
 		kb_buf_release(&raw);
 		return NULL;
@@ -161,10 +220,12 @@ static void normalise(const char *in, size_t n, struct kb_buf *out)
 		if (next)
 			*next = '\0';
 		while ((t = strstr(item, lead))) {
-			memmove(t, t + strlen(lead), strlen(t + strlen(lead)) + 1);
+			memmove(t, t + strlen(lead),
+				strlen(t + strlen(lead)) + 1);
 			l = 1;
 		}
-		kb_buf_addf(out, "%s%s%s", out->len ? sep : "", l ? lead : "", item);
+		kb_buf_addf(out, "%s%s%s", out->len ? sep : "", l ? lead : "",
+			    item);
 		item = next ? next + strlen(sep) : NULL;
 	} while (item);
 	free(s);
@@ -190,7 +251,8 @@ static void shipped_plan_matches_the_seed(void **state)
 			char *close = strstr(p, "】"), *name;
 			size_t g;
 			assert_non_null(close);
-			name = kb_strndup(p + strlen("【"), (size_t)(close - p) - strlen("【"));
+			name = kb_strndup(p + strlen("【"),
+					  (size_t)(close - p) - strlen("【"));
 			for (g = 0; g < plan.ngoals; g++) {
 				char *s = strip(plan.goals[g].name_ja);
 				int same = !strcmp(s, name);
@@ -199,17 +261,20 @@ static void shipped_plan_matches_the_seed(void **state)
 					break;
 			}
 			if (g == plan.ngoals)
-				fail_msg("goal heading %s is not a goal of the shipped plan", name);
+				fail_msg("goal heading %s is not a goal of the shipped plan",
+					 name);
 			free(name);
 			ng++;
 		} else if (!strncmp(p, "＜", strlen("＜"))) {
 			char *close = strstr(p, "＞"), *name, *s;
 			assert_non_null(close);
 			assert_true(nm < plan.nmeasures);
-			name = kb_strndup(p + strlen("＜"), (size_t)(close - p) - strlen("＜"));
+			name = kb_strndup(p + strlen("＜"),
+					  (size_t)(close - p) - strlen("＜"));
 			s = strip(plan.measures[nm].name_ja);
 			if (strcmp(s, name))
-				fail_msg("measure %zu: seed %s, shipped %s", nm + 1, name, s);
+				fail_msg("measure %zu: seed %s, shipped %s",
+					 nm + 1, name, s);
 			free(s);
 			free(name);
 			nm++;
@@ -218,24 +283,31 @@ static void shipped_plan_matches_the_seed(void **state)
 			struct kb_buf got = KB_BUF_INIT, want = KB_BUF_INIT;
 			assert_non_null(close);
 			assert_true(na < plan.nactions);
-			normalise(p + strlen("［"), (size_t)(close - p) - strlen("［"), &want);
+			normalise(p + strlen("［"),
+				  (size_t)(close - p) - strlen("［"), &want);
 			kb_action_ministries(&plan, &plan.actions[na], &got);
 			if (strcmp(got.buf, want.buf))
-				fail_msg("action %zu: seed %s, shipped %s", na + 1, want.buf, got.buf);
+				fail_msg("action %zu: seed %s, shipped %s",
+					 na + 1, want.buf, got.buf);
 			/* the action's text starts where the seed's bullet does */
-			for (start = p; start > seed && strncmp(start, bullet, strlen(bullet)); start--)
+			for (start = p; start > seed &&
+					strncmp(start, bullet, strlen(bullet));
+			     start--)
 				;
 			start += strlen(bullet);
 			text = strip(plan.actions[na].text_ja);
 			if (strncmp(text, start, 30))
-				fail_msg("action %zu text: seed %.30s, shipped %.30s", na + 1, start, text);
+				fail_msg("action %zu text: seed %.30s, shipped %.30s",
+					 na + 1, start, text);
 			free(text);
 			kb_buf_release(&got);
 			kb_buf_release(&want);
 			na++;
 		}
 	}
-	assert_int_equal(ng, 13); /* 7 + 3 + 3 headings: 11 goals, two re-posted under vision 3 */
+	assert_int_equal(
+		ng,
+		13); /* 7 + 3 + 3 headings: 11 goals, two re-posted under vision 3 */
 	assert_int_equal(nm, 43);
 	assert_int_equal(na, 59);
 	for (i = 0; i < plan.nmeasures; i++)
@@ -298,7 +370,8 @@ static void ministries_are_normalised(void **state)
 	kb_action_ministries(&p, &p.actions[0], &b);
 	assert_string_equal(b.buf, "◎厚、経");
 	kb_buf_reset(&b);
-	kb_action_ministries(&p, &p.actions[1], &b); /* 経◎ and an English abbreviation */
+	kb_action_ministries(&p, &p.actions[1],
+			     &b); /* 経◎ and an English abbreviation */
 	assert_string_equal(b.buf, "◎経、厚");
 	kb_buf_release(&b);
 	kb_plan_release(&p);
@@ -325,16 +398,24 @@ static void each_kind_of_mistake_is_reported_where_it_is(void **state)
 		  "plan.csv:8:11: field 'parent': 'G1' is a goal, but an action belongs to a measure" },
 		{ 6, "goal,G1,V1,ゴール,Goal,,◎厚,,,",
 		  "plan.csv:6:22: field 'ministries': not used for a goal; leave it empty" },
-		{ 6, "goal,G1,V1,ゴール,,,,,,", "plan.csv:6:16: field 'name_en': a goal needs a value here" },
-		{ 6, "goal,G1,V1 V1,ゴール,Goal,,,,,", "field 'parent': vision 'V1' is listed twice" },
-		{ 5, "vision,V1,q,ビジョン,Vision,,,,,", "a vision belongs to the plan 'p', not 'q'" },
+		{ 6, "goal,G1,V1,ゴール,,,,,,",
+		  "plan.csv:6:16: field 'name_en': a goal needs a value here" },
+		{ 6, "goal,G1,V1 V1,ゴール,Goal,,,,,",
+		  "field 'parent': vision 'V1' is listed twice" },
+		{ 5, "vision,V1,q,ビジョン,Vision,,,,,",
+		  "a vision belongs to the plan 'p', not 'q'" },
 		{ 2, NULL, "the file has no 'plan' row" },
-		{ 2, "plan,p,,計画,Plan,,,,2026,2022", "plan.csv:2:25: field 'fy_to': the plan ends (2022) before it starts (2026)" },
-		{ 10, "task,T1,M1,x,y,,,,,", "plan.csv:10:1: field 'kind': unknown kind 'task'" },
+		{ 2, "plan,p,,計画,Plan,,,,2026,2022",
+		  "plan.csv:2:25: field 'fy_to': the plan ends (2022) before it starts (2026)" },
+		{ 10, "task,T1,M1,x,y,,,,,",
+		  "plan.csv:10:1: field 'kind': unknown kind 'task'" },
 		{ 10, "vision,V2,p,空,Empty,,,,,", "vision 'V2' has no goals" },
-		{ 10, "platform,PF1,M1,基盤,Platform,,,G9,,", "field 'related': 'G9' is not a goal or measure of this plan" },
-		{ 10, "measure,M 2,G1,施策,Measure,,,,,", "field 'id': invalid id 'M 2'" },
-		{ 3, "ministry,厚,,厚生労働省,MHLW,METI,,,,", "field 'abbr': abbreviation 'METI' is already used by ministry '厚'" },
+		{ 10, "platform,PF1,M1,基盤,Platform,,,G9,,",
+		  "field 'related': 'G9' is not a goal or measure of this plan" },
+		{ 10, "measure,M 2,G1,施策,Measure,,,,,",
+		  "field 'id': invalid id 'M 2'" },
+		{ 3, "ministry,厚,,厚生労働省,MHLW,METI,,,,",
+		  "field 'abbr': abbreviation 'METI' is already used by ministry '厚'" },
 	};
 	size_t i;
 	(void)state;
@@ -408,7 +489,8 @@ static void round_trips_through_csv_json_and_store(void **state)
 	free(b);
 
 	T_OK(kb_plan_import(s, &p, "plan2.csv", "t", T_NOW, &err), &err);
-	T_OK(kb_plan_import(s, &p, "plan2.csv", "t", T_NOW, &err), &err); /* again: replaces */
+	T_OK(kb_plan_import(s, &p, "plan2.csv", "t", T_NOW, &err),
+	     &err); /* again: replaces */
 	T_OK(kb_plan_load(s, NULL, &l, &err), &err);
 	b = json_of(&l);
 	assert_string_equal(a, b);
@@ -435,8 +517,10 @@ static void reimport_that_drops_a_kpis_goal_is_refused(void **state)
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	T_OK(t_import_kpis(s,
-		"id,name_ja,name_en,unit_ja,direction,attached_to,baseline_value,baseline_year,target_value,target_year\n"
-		"K1,指標,Indicator,件,higher,M43,10,2021,20,2026\n", &err), &err);
+			   "id,name_ja,name_en,unit_ja,direction,attached_to,baseline_value,baseline_year,target_value,target_year\n"
+			   "K1,指標,Indicator,件,higher,M43,10,2021,20,2026\n",
+			   &err),
+	     &err);
 	shipped(&p);
 	/* a plan without measure M43 (drop the last measure and its action) */
 	free(p.measures[42].id);
@@ -448,8 +532,11 @@ static void reimport_that_drops_a_kpis_goal_is_refused(void **state)
 	free(p.actions[58].text_en);
 	free(p.actions[58].min);
 	p.nactions--;
-	assert_int_equal(kb_plan_import(s, &p, "x.csv", "t", T_NOW, &err), KB_EINVALID);
-	t_assert_error(&err, "KPI 'K1' is attached to 'M43', which the new plan no longer has");
+	assert_int_equal(kb_plan_import(s, &p, "x.csv", "t", T_NOW, &err),
+			 KB_EINVALID);
+	t_assert_error(
+		&err,
+		"KPI 'K1' is attached to 'M43', which the new plan no longer has");
 	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM measure"), 43);
 	kb_plan_release(&p);
 	kb_store_close(s);

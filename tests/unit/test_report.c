@@ -45,7 +45,8 @@ static size_t count(const char *html, const char *s)
 	return n;
 }
 
-static void assert_status(const char *html, const char *attr, const char *id, const char *want)
+static void assert_status(const char *html, const char *attr, const char *id,
+			  const char *want)
 {
 	char *got = status_of(html, attr, id);
 	if (!got)
@@ -55,7 +56,8 @@ static void assert_status(const char *html, const char *attr, const char *id, co
 	free(got);
 }
 
-#define KHEAD "id,name_ja,name_en,unit_ja,direction,attached_to,baseline_value,baseline_year,target_value,target_year\n"
+#define KHEAD \
+	"id,name_ja,name_en,unit_ja,direction,attached_to,baseline_value,baseline_year,target_value,target_year\n"
 
 static void report_shows_each_goal_with_its_status(void **state)
 {
@@ -66,20 +68,27 @@ static void report_shows_each_goal_with_its_status(void **state)
 	size_t i;
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
-	T_OK(t_import_kpis(s, KHEAD
-		"A,達成指標,Reached,件,higher,G01,10,2021,20,2026\n"
-		"B,悪化指標,Worse,件,higher,M07,10,2021,20,2026\n"
-		"C,低いほど良い,Lower,日,lower,G11,60,2021,30,2026\n"
-		"D,データなし,No data,件,higher,G05,1,2021,2,2026\n", &err), &err);
-	T_OK(t_import_values(s, "kpi_id,fiscal_year,value,comment\n"
-		"A,2025,21,\nB,2025,9,<script>alert(1)</script>\nC,2025,45,\nD,2024,NA,未公表\n", &err), &err);
+	T_OK(t_import_kpis(s,
+			   KHEAD
+			   "A,達成指標,Reached,件,higher,G01,10,2021,20,2026\n"
+			   "B,悪化指標,Worse,件,higher,M07,10,2021,20,2026\n"
+			   "C,低いほど良い,Lower,日,lower,G11,60,2021,30,2026\n"
+			   "D,データなし,No data,件,higher,G05,1,2021,2,2026\n",
+			   &err),
+	     &err);
+	T_OK(t_import_values(
+		     s,
+		     "kpi_id,fiscal_year,value,comment\n"
+		     "A,2025,21,\nB,2025,9,<script>alert(1)</script>\nC,2025,45,\nD,2024,NA,未公表\n",
+		     &err),
+	     &err);
 	T_OK(kb_eval_live(s, NULL, 2025, KB_RULE_CAGR, T_NOW, &ev, &err), &err);
 	html = render(&ev, KB_LANG_JA);
 
 	/* statuses checked by hand: A reached its target; B fell below its
 	 * baseline; C went from 60 to 45 in 4 of 5 years against 30 (linear
-	 * would be 0.625, by growth rates (0.75^(1/4)-1)/(0.5^(1/5)-1) = 0.536);
-	 * D has no figure after its baseline */
+	 * would be 0.625, by growth rates (0.75^(1/4)-1)/(0.5^(1/5)-1) =
+	 * 0.536); D has no figure after its baseline */
 	assert_status(html, "data-kpi", "A", "achieved");
 	assert_status(html, "data-kpi", "B", "deteriorating");
 	assert_status(html, "data-kpi", "C", "limited_progress");
@@ -88,7 +97,8 @@ static void report_shows_each_goal_with_its_status(void **state)
 	assert_status(html, "data-goal", "G02", "deteriorating");
 	assert_status(html, "data-goal", "G11", "limited_progress");
 	assert_status(html, "data-goal", "G05", "cannot_assess");
-	assert_status(html, "data-goal", "G03", "cannot_assess"); /* no KPI at all */
+	assert_status(html, "data-goal", "G03",
+		      "cannot_assess"); /* no KPI at all */
 	assert_status(html, "data-vision", "V1", "deteriorating");
 	assert_status(html, "data-vision", "V3", "limited_progress");
 	/* every goal and vision in the summary, re-posted goals under V3 too */
@@ -104,7 +114,8 @@ static void report_shows_each_goal_with_its_status(void **state)
 	assert_int_equal(count(html, "data-kpi="), 4);
 	/* follow-up: 経 leads A09–A14 under G02 and A55–A58 under G11 (limited
 	 * progress); 厚 leads A09 and A55–A59 */
-	assert_non_null(strstr(html, "data-ministry=\"経\" data-followups=\"10\""));
+	assert_non_null(
+		strstr(html, "data-ministry=\"経\" data-followups=\"10\""));
 	assert_non_null(strstr(html, "data-ministry=\"厚\" data-followups=\"6\""));
 	assert_non_null(strstr(html, "data-ministry=\"文\" data-followups=\"0\""));
 	assert_non_null(strstr(html, "<li data-action=\"A58\">"));
@@ -124,7 +135,8 @@ static void report_shows_each_goal_with_its_status(void **state)
 	html = render(&ev, KB_LANG_EN);
 	assert_non_null(strstr(html, "<html lang=\"en\">"));
 	assert_non_null(strstr(html, "FY2025 (Reiwa 7)"));
-	assert_non_null(strstr(html, ev.plan.goals[1].name_en)); /* G02: no character to escape */
+	assert_non_null(strstr(
+		html, ev.plan.goals[1].name_en)); /* G02: no character to escape */
 	assert_non_null(strstr(html, "Deteriorating"));
 	assert_status(html, "data-goal", "G02", "deteriorating");
 	free(html);
@@ -170,7 +182,8 @@ static void frozen_report_says_so_and_lists_later_edits(void **state)
 	char *html;
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
-	T_OK(kb_demo_load(s, &err), &err); /* FY2024 frozen, K05 corrected after */
+	T_OK(kb_demo_load(s, &err),
+	     &err); /* FY2024 frozen, K05 corrected after */
 	T_OK(kb_eval_open(s, NULL, 2024, KB_RULE_CAGR, T_NOW, &ev, &err), &err);
 	assert_true(ev.frozen);
 	html = render(&ev, KB_LANG_JA);

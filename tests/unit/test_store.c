@@ -30,7 +30,10 @@ static void created_database_is_current_with_wal_and_foreign_keys(void **state)
 	assert_int_equal(kb_store_schema_version(s), kb_store_latest_version());
 	assert_true(kb_store_latest_version() >= 1);
 	assert_int_equal(t_sql_int(s, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(t_sql_int(s, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+	assert_int_equal(
+		t_sql_int(s,
+			  "SELECT journal_mode = 'wal' FROM pragma_journal_mode"),
+		1);
 	assert_int_equal(t_sql_int(s, "PRAGMA synchronous"), 2); /* FULL */
 	assert_int_equal(t_sql_int(s, "PRAGMA application_id"), 0x4b42414e);
 	/* reopening changes nothing */
@@ -48,7 +51,9 @@ static void foreign_files_are_refused_untouched(void **state)
 	struct kb_err err;
 	struct kb_store *s;
 	struct kb_buf before = KB_BUF_INIT, after = KB_BUF_INIT;
-	char *text = t_file("notes.txt", "this is not a database, just some text that is long enough\n");
+	char *text = t_file(
+		"notes.txt",
+		"this is not a database, just some text that is long enough\n");
 	char *other = t_path("other.db");
 	char *newer = t_path("newer.db");
 	sqlite3 *db;
@@ -63,7 +68,10 @@ static void foreign_files_are_refused_untouched(void **state)
 	kb_err_clear(&err);
 
 	assert_int_equal(sqlite3_open(other, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db, "CREATE TABLE t(x); INSERT INTO t VALUES (1)",
+			     NULL, NULL, NULL),
+		SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(kb_store_open(&s, other, 0, &err), KB_ESCHEMA);
 	t_assert_error(&err, "is an SQLite database but not a kiban database");
@@ -73,7 +81,9 @@ static void foreign_files_are_refused_untouched(void **state)
 	T_OK(kb_store_open(&s, newer, KB_STORE_CREATE, &err), &err);
 	kb_store_close(s);
 	assert_int_equal(sqlite3_open(newer, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL),
+		SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(kb_store_open(&s, newer, 0, &err), KB_ESCHEMA);
 	t_assert_error(&err, "schema version 999, newer than this kiban");
@@ -93,8 +103,12 @@ static void rollback_leaves_nothing(void **state)
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	T_OK(kb_store_begin(s, &err), &err);
-	assert_int_equal(sqlite3_exec(kb_store_sqlite(s),
-		"INSERT INTO ministry VALUES ('厚', 0, '厚生労働省', 'MHLW', 'MHLW')", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(
+		sqlite3_exec(
+			kb_store_sqlite(s),
+			"INSERT INTO ministry VALUES ('厚', 0, '厚生労働省', 'MHLW', 'MHLW')",
+			NULL, NULL, NULL),
+		SQLITE_OK);
 	kb_store_rollback(s);
 	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM ministry"), 0);
 	kb_store_close(s);
@@ -109,21 +123,44 @@ static void replaced_figures_are_kept_and_frozen_rows_cannot_change(void **state
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	T_OK(t_import_kpis(s,
-		"id,name_ja,name_en,unit_ja,direction,attached_to,baseline_value,baseline_year,target_value,target_year\n"
-		"K1,指標,Indicator,件,higher,G01,10,2021,20,2026\n", &err), &err);
-	T_OK(kb_obs_set(s, "K1", 2023, 0, 12, NULL, NULL, "a", T_NOW, &err), &err);
-	T_OK(kb_obs_set(s, "K1", 2023, 0, 13, NULL, "corrected", "b", T_NOW, &err), &err);
-	assert_int_equal(t_sql_int(s, "SELECT value FROM observation WHERE kpi_id = 'K1' AND fy = 2023"), 13);
-	assert_int_equal(t_sql_int(s, "SELECT value FROM observation_history WHERE kpi_id = 'K1' AND fy = 2023"), 12);
-	assert_int_equal(sqlite3_exec(db, "DELETE FROM observation", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM observation_history"), 2);
+			   "id,name_ja,name_en,unit_ja,direction,attached_to,baseline_value,baseline_year,target_value,target_year\n"
+			   "K1,指標,Indicator,件,higher,G01,10,2021,20,2026\n",
+			   &err),
+	     &err);
+	T_OK(kb_obs_set(s, "K1", 2023, 0, 12, NULL, NULL, "a", T_NOW, &err),
+	     &err);
+	T_OK(kb_obs_set(s, "K1", 2023, 0, 13, NULL, "corrected", "b", T_NOW, &err),
+	     &err);
+	assert_int_equal(
+		t_sql_int(s,
+			  "SELECT value FROM observation WHERE kpi_id = 'K1' AND fy = 2023"),
+		13);
+	assert_int_equal(
+		t_sql_int(s,
+			  "SELECT value FROM observation_history WHERE kpi_id = 'K1' AND fy = 2023"),
+		12);
+	assert_int_equal(
+		sqlite3_exec(db, "DELETE FROM observation", NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_equal(
+		t_sql_int(s, "SELECT count(*) FROM observation_history"), 2);
 
-	assert_int_equal(sqlite3_exec(db,
-		"INSERT INTO evaluation (plan_id, fy, version, rule, frozen_at, snapshot) "
-		"VALUES ('plan2', 2024, 1, 'cagr', '2025-06-30T00:00:00Z', '{}')", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db, "UPDATE evaluation SET note = 'x'", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM evaluation", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM evaluation WHERE note = ''"), 1);
+	assert_int_equal(
+		sqlite3_exec(
+			db,
+			"INSERT INTO evaluation (plan_id, fy, version, rule, frozen_at, snapshot) "
+			"VALUES ('plan2', 2024, 1, 'cagr', '2025-06-30T00:00:00Z', '{}')",
+			NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE evaluation SET note = 'x'",
+					  NULL, NULL, NULL),
+			     SQLITE_OK);
+	assert_int_not_equal(
+		sqlite3_exec(db, "DELETE FROM evaluation", NULL, NULL, NULL),
+		SQLITE_OK);
+	assert_int_equal(
+		t_sql_int(s, "SELECT count(*) FROM evaluation WHERE note = ''"),
+		1);
 	kb_store_close(s);
 	kb_err_release(&err);
 }
@@ -132,10 +169,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(missing_database_says_how_to_create_it),
-		cmocka_unit_test(created_database_is_current_with_wal_and_foreign_keys),
+		cmocka_unit_test(
+			created_database_is_current_with_wal_and_foreign_keys),
 		cmocka_unit_test(foreign_files_are_refused_untouched),
 		cmocka_unit_test(rollback_leaves_nothing),
-		cmocka_unit_test(replaced_figures_are_kept_and_frozen_rows_cannot_change),
+		cmocka_unit_test(
+			replaced_figures_are_kept_and_frozen_rows_cannot_change),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
