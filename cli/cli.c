@@ -34,6 +34,16 @@ int cli_common(struct cli *cli, int c, const char *arg)
 	return 0;
 }
 
+int cli_format_option(struct cli_format *f, int c)
+{
+	switch (c) {
+	case OPT_JSON: f->json = 1; return 1;
+	case OPT_CSV: f->csv = 1; return 1;
+	case OPT_BOM: f->bom = 1; return 1;
+	}
+	return 0;
+}
+
 int cli_option(struct cli *cli, int c, const char *cmd, char **argv,
 	       const char *help_en, const char *help_ja)
 {

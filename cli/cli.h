@@ -42,16 +42,34 @@ enum {
 	OPT_DB = 256,
 	OPT_LANG,
 	OPT_USER,
+	OPT_JSON,
+	OPT_CSV,
+	OPT_BOM,       /* the output formats of list commands */
 	OPT_FIRST_OWN, /* commands number their long-only options from here */
 };
+/* clang-format off */
 #define CLI_COMMON_OPTIONS                                     \
 	{ "db", required_argument, NULL, OPT_DB },             \
-		{ "lang", required_argument, NULL, OPT_LANG }, \
-		{ "user", required_argument, NULL, OPT_USER }, \
-		{ "quiet", no_argument, NULL, 'q' },           \
-	{                                                      \
-		"help", no_argument, NULL, 'h'                 \
-	}
+	{ "lang", required_argument, NULL, OPT_LANG },         \
+	{ "user", required_argument, NULL, OPT_USER },         \
+	{ "quiet", no_argument, NULL, 'q' },                   \
+	{ "help", no_argument, NULL, 'h' }
+/* clang-format on */
+
+/* --json, --csv and --bom, for the commands that list things. */
+/* clang-format off */
+#define CLI_FORMAT_OPTIONS                          \
+	{ "json", no_argument, NULL, OPT_JSON },    \
+	{ "csv", no_argument, NULL, OPT_CSV },      \
+	{ "bom", no_argument, NULL, OPT_BOM }
+/* clang-format on */
+
+struct cli_format {
+	int json, csv, bom;
+};
+
+/* Records c if it is a format option; returns 1 then, else 0. */
+int cli_format_option(struct cli_format *f, int c);
 
 /* Handles a common option (not --help, which each command answers):
  * returns 1 if c was one, 0 if not, -1 on a bad value (reported). */

@@ -8,8 +8,7 @@
 #include "kiban/report.h"
 
 enum {
-	OPT_JSON = OPT_FIRST_OWN,
-	OPT_YEAR,
+	OPT_YEAR = OPT_FIRST_OWN,
 	OPT_RULE,
 	OPT_LIVE,
 	OPT_VERSION,
@@ -60,13 +59,13 @@ static int year_option(struct cli *cli, int c, struct yearopts *y)
 	return 0;
 }
 
-#define YEAR_OPTIONS                                            \
-	{ "year", required_argument, NULL, OPT_YEAR },          \
-		{ "rule", required_argument, NULL, OPT_RULE },  \
-		{ "live", no_argument, NULL, OPT_LIVE },        \
-	{                                                       \
-		"version", required_argument, NULL, OPT_VERSION \
-	}
+/* clang-format off */
+#define YEAR_OPTIONS                                             \
+	{ "year", required_argument, NULL, OPT_YEAR },           \
+	{ "rule", required_argument, NULL, OPT_RULE },           \
+	{ "live", no_argument, NULL, OPT_LIVE },                 \
+	{ "version", required_argument, NULL, OPT_VERSION }
+/* clang-format on */
 
 #define YEAR_HELP_EN                                                                            \
 	"  --year FY         fiscal year (2025, FY2025, 令和7年度; default: the last one\n" \
@@ -164,15 +163,14 @@ static int eval_show(struct cli *cli, int argc, char **argv)
 	struct cli_table t;
 	struct kb_buf b = KB_BUF_INIT;
 	enum kb_lang L;
-	int c, r, json = 0;
+	struct cli_format f = { 0 };
+	int c, r;
 	size_t i, j, behind = 0;
 
 	init_year(cli, &y);
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_JSON) {
-			json = 1;
+		if (cli_format_option(&f, c))
 			continue;
-		}
 		if ((r = year_option(cli, c, &y)) > 0)
 			return r;
 		if (r < 0)
@@ -184,7 +182,7 @@ static int eval_show(struct cli *cli, int argc, char **argv)
 	L = cli->lang;
 	if ((r = open_eval(cli, &y, &ev)))
 		return r;
-	if (json) {
+	if (f.json) {
 		r = cli_print_json(cli, kb_eval_to_json(&ev));
 		kb_eval_release(&ev);
 		return r;
@@ -363,18 +361,21 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 	struct kb_eval ev;
 	const char *ministry = NULL;
 	enum kb_lang L;
-	int c, r, json = 0, full = 0;
+	struct cli_format f = { 0 };
+	int c, r, full = 0;
 	size_t m, i, only = KB_NONE, total = 0;
 	json_t *arr = NULL;
 
 	init_year(cli, &y);
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
 		if (c == OPT_MINISTRY) {
 			ministry = optarg;
 			continue;
 		}
-		if (c == OPT_JSON || c == OPT_FULL) {
-			*(c == OPT_JSON ? &json : &full) = 1;
+		if (c == OPT_FULL) {
+			full = 1;
 			continue;
 		}
 		if ((r = year_option(cli, c, &y)) > 0)
@@ -395,7 +396,7 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 					     "不明な府省 '%s' です"),
 				       ministry);
 	}
-	if (json)
+	if (f.json)
 		arr = json_array();
 	else
 		state_line(cli, &ev);
@@ -405,7 +406,7 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 			continue;
 		n = kb_eval_followups(&ev, m, &idx);
 		total += n;
-		if (json) {
+		if (f.json) {
 			json_t *acts = json_array();
 			for (i = 0; i < n; i++) {
 				const struct kb_action *a =
@@ -462,7 +463,7 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 		}
 		free(idx);
 	}
-	if (json)
+	if (f.json)
 		r = cli_print_json(cli, arr);
 	else if (!total && only != KB_NONE)
 		printf("%s\n",

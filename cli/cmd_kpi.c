@@ -8,10 +8,7 @@
 #include "kiban/kpi.h"
 
 enum {
-	OPT_JSON = OPT_FIRST_OWN,
-	OPT_CSV,
-	OPT_BOM,
-	OPT_ENCODING,
+	OPT_ENCODING = OPT_FIRST_OWN,
 	OPT_DRY_RUN,
 	OPT_VALUE,
 	OPT_YEAR,
@@ -143,22 +140,20 @@ static int kpi_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "bom", no_argument, NULL, OPT_BOM },
+		CLI_FORMAT_OPTIONS,
 		{ "goal", required_argument, NULL, OPT_GOAL },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kb_kpiset set;
 	const char *goal = NULL;
-	int c, r, json = 0, csv = 0, bom = 0;
+	struct cli_format f = { 0 };
+	int c, r;
 	size_t i, j;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
 		switch (c) {
-		case OPT_JSON: json = 1; break;
-		case OPT_CSV: csv = 1; break;
-		case OPT_BOM: bom = 1; break;
 		case OPT_GOAL: goal = optarg; break;
 		default:
 			if ((r = cli_option(cli, c, "kpi list", argv, klist_en,
@@ -199,14 +194,14 @@ static int kpi_list(struct cli *cli, int argc, char **argv)
 		set.n = k;
 		kb_plan_release(&p);
 	}
-	if (json) {
+	if (f.json) {
 		json_t *arr = json_array();
 		for (i = 0; i < set.n; i++)
 			json_array_append_new(arr, kb_kpi_to_json(&set.v[i]));
 		r = cli_print_json(cli, arr);
-	} else if (csv) {
+	} else if (f.csv) {
 		struct kb_buf out = KB_BUF_INIT;
-		kb_kpi_write_csv(&set, &out, bom);
+		kb_kpi_write_csv(&set, &out, f.bom);
 		r = cli_write(cli, &out, "-");
 		kb_buf_release(&out);
 	} else {
@@ -286,12 +281,14 @@ static int kpi_show(struct cli *cli, int argc, char **argv)
 	struct kb_kpi_eval e;
 	struct kb_buf b = KB_BUF_INIT;
 	const struct kb_kpi *k = NULL;
-	int c, r, json = 0, fy = kb_fy_last_complete(cli->now), dec;
+	struct cli_format f = { 0 };
+	int c, r, fy = kb_fy_last_complete(cli->now), dec;
 	size_t i;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
 		switch (c) {
-		case OPT_JSON: json = 1; break;
 		case OPT_YEAR:
 			if (cli_fy(cli, optarg, &fy))
 				return EXIT_USAGE;
@@ -322,7 +319,7 @@ static int kpi_show(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, KB_ENOTFOUND);
 	}
 	kb_kpi_evaluate(k, fy, KB_RULE_CAGR, &e);
-	if (json) {
+	if (f.json) {
 		json_t *j = kb_kpi_to_json(k);
 		json_object_set_new(j, "evaluation",
 				    json_pack("{s:i, s:s, s:s}", "fiscal_year", fy,
@@ -499,22 +496,20 @@ static int values_list(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
 		{ "kpi", required_argument, NULL, OPT_KPI },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "bom", no_argument, NULL, OPT_BOM },
+		CLI_FORMAT_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct kb_kpiset set;
 	const char *kpi = NULL;
-	int c, r, json = 0, csv = 0, bom = 0;
+	struct cli_format f = { 0 };
+	int c, r;
 	size_t i, j;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
 		switch (c) {
 		case OPT_KPI: kpi = optarg; break;
-		case OPT_JSON: json = 1; break;
-		case OPT_CSV: csv = 1; break;
-		case OPT_BOM: bom = 1; break;
 		default:
 			if ((r = cli_option(cli, c, "values list", argv,
 					    vlist_en, vlist_ja)) >= 0)
@@ -523,12 +518,12 @@ static int values_list(struct cli *cli, int argc, char **argv)
 	}
 	if ((r = load_kpis(cli, &set)))
 		return r;
-	if (csv) {
+	if (f.csv) {
 		struct kb_buf out = KB_BUF_INIT;
-		kb_obs_write_csv(&set, kpi, &out, bom);
+		kb_obs_write_csv(&set, kpi, &out, f.bom);
 		r = cli_write(cli, &out, "-");
 		kb_buf_release(&out);
-	} else if (json) {
+	} else if (f.json) {
 		json_t *arr = json_array();
 		for (i = 0; i < set.n; i++) {
 			const struct kb_kpi *k = &set.v[i];

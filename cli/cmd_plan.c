@@ -6,10 +6,7 @@
 #include "kiban/plan.h"
 
 enum {
-	OPT_JSON = OPT_FIRST_OWN,
-	OPT_CSV,
-	OPT_BOM,
-	OPT_FULL,
+	OPT_FULL = OPT_FIRST_OWN,
 	OPT_ENCODING,
 	OPT_DRY_RUN,
 	OPT_PLAN,
@@ -147,9 +144,7 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "bom", no_argument, NULL, OPT_BOM },
+		CLI_FORMAT_OPTIONS,
 		{ "full", no_argument, NULL, OPT_FULL },
 		{ "plan", required_argument, NULL, OPT_PLAN },
 		{ NULL, 0, NULL, 0 },
@@ -159,14 +154,14 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 	struct kb_store *s;
 	struct kb_plan p;
 	struct kb_buf b = KB_BUF_INIT;
-	int c, r, json = 0, csv = 0, bom = 0, full = 0;
+	struct cli_format f = { 0 };
+	int c, r, full = 0;
 	size_t v, g, m, a, x;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
 		switch (c) {
-		case OPT_JSON: json = 1; break;
-		case OPT_CSV: csv = 1; break;
-		case OPT_BOM: bom = 1; break;
 		case OPT_FULL: full = 1; break;
 		case OPT_PLAN: plan_id = optarg; break;
 		default:
@@ -184,13 +179,13 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 		return r;
 	kb_store_close(s);
 	L = cli->lang;
-	if (json) {
+	if (f.json) {
 		r = cli_print_json(cli, kb_plan_to_json(&p));
 		kb_plan_release(&p);
 		return r;
 	}
-	if (csv) {
-		kb_plan_write_csv(&p, &b, bom);
+	if (f.csv) {
+		kb_plan_write_csv(&p, &b, f.bom);
 		r = cli_write(cli, &b, "-");
 		kb_buf_release(&b);
 		kb_plan_release(&p);
@@ -308,16 +303,15 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 		{ "lead", no_argument, NULL, OPT_LEAD },
 		{ "goal", required_argument, NULL, OPT_GOAL },
 		{ "full", no_argument, NULL, OPT_FULL },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "bom", no_argument, NULL, OPT_BOM },
+		CLI_FORMAT_OPTIONS,
 		{ "plan", required_argument, NULL, OPT_PLAN },
 		{ NULL, 0, NULL, 0 },
 	};
 	enum kb_lang L;
 	const char *ministry = NULL, *goal = NULL, *plan_id = NULL;
 	size_t mi = KB_NONE, gi = KB_NONE, a, k, n = 0;
-	int c, r, lead = 0, json = 0, csv = 0, bom = 0, full = 0;
+	struct cli_format f = { 0 };
+	int c, r, lead = 0, full = 0;
 	struct kb_store *s;
 	struct kb_plan p;
 	struct cli_table t;
@@ -326,14 +320,13 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 	json_t *arr = NULL;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
 		switch (c) {
 		case OPT_MINISTRY: ministry = optarg; break;
 		case OPT_LEAD: lead = 1; break;
 		case OPT_GOAL: goal = optarg; break;
 		case OPT_FULL: full = 1; break;
-		case OPT_JSON: json = 1; break;
-		case OPT_CSV: csv = 1; break;
-		case OPT_BOM: bom = 1; break;
 		case OPT_PLAN: plan_id = optarg; break;
 		default:
 			if ((r = cli_option(cli, c, "plan actions", argv,
@@ -373,10 +366,10 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 				    goal);
 		goto out;
 	}
-	if (json)
+	if (f.json)
 		arr = json_array();
-	else if (csv) {
-		kb_csvw_init(&w, &out, bom);
+	else if (f.csv) {
+		kb_csvw_init(&w, &out, f.bom);
 		kb_csvw_field(&w, "id");
 		kb_csvw_field(&w, "goal");
 		kb_csvw_field(&w, "measure");
@@ -404,7 +397,7 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 		n++;
 		kb_buf_reset(&b);
 		kb_action_ministries(&p, x, &b);
-		if (json) {
+		if (f.json) {
 			json_t *mins = json_array();
 			for (k = 0; k < x->nmin; k++)
 				json_array_append_new(
@@ -420,7 +413,7 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 					  p.goals[m->goal].id, "measure", m->id,
 					  "ministries", mins, "text_ja",
 					  x->text_ja, "text_en", x->text_en));
-		} else if (csv) {
+		} else if (f.csv) {
 			kb_csvw_field(&w, x->id);
 			kb_csvw_field(&w, p.goals[m->goal].id);
 			kb_csvw_field(&w, m->id);
@@ -434,9 +427,9 @@ static int plan_actions(struct cli *cli, int argc, char **argv)
 				      L == KB_LANG_EN ? x->text_en : x->text_ja);
 		}
 	}
-	if (json) {
+	if (f.json) {
 		r = cli_print_json(cli, arr);
-	} else if (csv) {
+	} else if (f.csv) {
 		r = cli_write(cli, &out, "-");
 	} else {
 		cli_table_print(&t, stdout);

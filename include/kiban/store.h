@@ -44,4 +44,15 @@ int kb_store_begin(struct kb_store *s, struct kb_err *err);
 int kb_store_commit(struct kb_store *s, struct kb_err *err);
 void kb_store_rollback(struct kb_store *s);
 
+/*
+ * Ends the transaction of kb_store_begin(): commits when rc is 0, rolls
+ * back otherwise.  Returns rc, or the error of a failed commit.  The
+ * pattern of every write:
+ *     if ((r = kb_store_begin(s, err)))
+ *             return r;
+ *     r = write_things(s, ..., err);
+ *     return kb_store_end(s, r, err);
+ */
+int kb_store_end(struct kb_store *s, int rc, struct kb_err *err);
+
 #endif

@@ -235,31 +235,23 @@ int kb_eval_live(struct kb_store *s, const char *plan_id, int fy,
 	return 0;
 }
 
-int kb_eval_freeze(struct kb_store *s, const struct kb_eval *ev,
-		   const char *actor, const char *note, time_t now,
-		   int supersede, int *version, struct kb_err *err)
+/* The writes of kb_eval_freeze(), inside its transaction. */
+static int freeze(struct kb_store *s, const struct kb_eval *ev,
+		  const char *actor, const char *note, time_t now,
+		  int supersede, int *version, struct kb_err *err)
 {
 	sqlite3_stmt *st;
 	json_t *j;
 	char *snapshot, when[32];
 	int r, latest = 0;
 
-	if (ev->frozen)
-		return kb_err_set(err, KB_ESTATE, "%s",
-				  KB_TR(err->lang,
-					"this evaluation is already frozen",
-					"この評価は既に確定済みです"));
-	if ((r = kb_store_begin(s, err)))
-		return r;
 	st = kb__sql_prepare(
 		s,
 		"SELECT coalesce(max(version), 0), max(frozen_at) FROM evaluation "
 		"WHERE plan_id = ?1 AND fy = ?2",
 		err);
-	if (!st) {
-		kb_store_rollback(s);
+	if (!st)
 		return KB_EDB;
-	}
 	kb__sql_bind_text(st, 1, ev->plan.id);
 	sqlite3_bind_int(st, 2, ev->fy);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -272,24 +264,20 @@ int kb_eval_freeze(struct kb_store *s, const struct kb_eval *ev,
 			      "%d年度の評価は %s に確定済みです（第 %d 版）。改訂版を確定するには --supersede を付けてください"),
 			ev->fy, (const char *)sqlite3_column_text(st, 1), latest);
 		sqlite3_finalize(st);
-		kb_store_rollback(s);
 		return r;
 	}
 	sqlite3_finalize(st);
-	j = kb_eval_to_json(ev);
-	snapshot = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
-	json_decref(j);
-	kb__iso_time(now, when);
 	st = kb__sql_prepare(
 		s,
 		"INSERT INTO evaluation (plan_id, fy, version, rule, frozen_at, "
 		"frozen_by, note, snapshot) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 		err);
-	if (!st) {
-		free(snapshot);
-		kb_store_rollback(s);
+	if (!st)
 		return KB_EDB;
-	}
+	j = kb_eval_to_json(ev);
+	snapshot = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
+	json_decref(j);
+	kb__iso_time(now, when);
 	kb__sql_bind_text(st, 1, ev->plan.id);
 	sqlite3_bind_int(st, 2, ev->fy);
 	sqlite3_bind_int(st, 3, latest + 1);
@@ -301,13 +289,25 @@ int kb_eval_freeze(struct kb_store *s, const struct kb_eval *ev,
 	r = kb__sql_done(s, st, err);
 	sqlite3_finalize(st);
 	free(snapshot);
-	if (r || (r = kb_store_commit(s, err))) {
-		kb_store_rollback(s);
-		return r;
-	}
-	if (version)
+	if (!r && version)
 		*version = latest + 1;
-	return 0;
+	return r;
+}
+
+int kb_eval_freeze(struct kb_store *s, const struct kb_eval *ev,
+		   const char *actor, const char *note, time_t now,
+		   int supersede, int *version, struct kb_err *err)
+{
+	int r;
+	if (ev->frozen)
+		return kb_err_set(err, KB_ESTATE, "%s",
+				  KB_TR(err->lang,
+					"this evaluation is already frozen",
+					"この評価は既に確定済みです"));
+	if ((r = kb_store_begin(s, err)))
+		return r;
+	r = freeze(s, ev, actor, note, now, supersede, version, err);
+	return kb_store_end(s, r, err);
 }
 
 static void add_change(struct kb_eval *ev, size_t *alloc,

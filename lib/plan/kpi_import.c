@@ -112,6 +112,56 @@ static int load_targets_of_kpis(struct kb_store *s, struct kb__strmap *m,
 	return 0;
 }
 
+static const char sql_add_target[] =
+	"INSERT INTO kpi_target (kpi_id, seq, value, fy, set_at, set_by, reason) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+/*
+ * What is wrong with a target, or NULL: its year must follow the baseline
+ * year, its value must improve on the baseline in the KPI's direction.
+ * The message is appended to msg; the result names the field at fault.
+ */
+static const char *target_problem(enum kb_lang L, int dir, double base,
+				  int base_fy, double value, int fy,
+				  struct kb_buf *msg)
+{
+	if (fy <= base_fy) {
+		kb_buf_addf(
+			msg,
+			KB_TR(L, "the target year %d must come after the baseline year %d",
+			      "目標年度 %d は基準年度 %d より後でなければなりません"),
+			fy, base_fy);
+		return "target_year";
+	}
+	if ((value - base) * dir <= 0) {
+		kb_buf_addf(
+			msg,
+			dir == KB_HIGHER
+				? KB_TR(L, "the target %g is not above the baseline %g, but higher is better",
+					"目標値 %g が基準値 %g を上回っていません（高いほど良い指標です）")
+				: KB_TR(L, "the target %g is not below the baseline %g, but lower is better",
+					"目標値 %g が基準値 %g を下回っていません（低いほど良い指標です）"),
+			value, base);
+		return "target_value";
+	}
+	return NULL;
+}
+
+/* Adds target number seq of a KPI with the prepared sql_add_target. */
+static int add_target(struct kb_store *s, sqlite3_stmt *st, const char *kpi,
+		      int seq, double value, int fy, const char *when,
+		      const char *actor, const char *reason, struct kb_err *err)
+{
+	kb__sql_bind_text(st, 1, kpi);
+	sqlite3_bind_int(st, 2, seq);
+	sqlite3_bind_double(st, 3, value);
+	sqlite3_bind_int(st, 4, fy);
+	kb__sql_bind_text(st, 5, when);
+	kb__sql_bind_text(st, 6, actor);
+	kb__sql_bind_text(st, 7, reason);
+	return kb__sql_done(s, st, err);
+}
+
 static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 			struct kdef *d, const struct kb__strmap *parents)
 {
@@ -172,21 +222,18 @@ static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 	r = kb_csv_num(c, err, idx[K_TGT_V], "target_value", &t->value);
 	r |= kb_csv_fy(c, err, idx[K_TGT_Y], "target_year", &t->fy);
 	bad |= r;
-	if (!bad && t->fy <= k->base_fy)
-		bad |= kb_csv_bad(
-			c, err, idx[K_TGT_Y], "target_year",
-			KB_TR(L, "the target year %d must come after the baseline year %d",
-			      "目標年度 %d は基準年度 %d より後でなければなりません"),
-			t->fy, k->base_fy);
-	if (!bad && (t->value - k->base_value) * k->direction <= 0)
-		bad |= kb_csv_bad(
-			c, err, idx[K_TGT_V], "target_value",
-			k->direction == KB_HIGHER
-				? KB_TR(L, "the target %g is not above the baseline %g, but higher is better",
-					"目標値 %g が基準値 %g を上回っていません（高いほど良い指標です）")
-				: KB_TR(L, "the target %g is not below the baseline %g, but lower is better",
-					"目標値 %g が基準値 %g を下回っていません（低いほど良い指標です）"),
-			t->value, k->base_value);
+	if (!bad) {
+		struct kb_buf msg = KB_BUF_INIT;
+		const char *field =
+			target_problem(L, k->direction, k->base_value,
+				       k->base_fy, t->value, t->fy, &msg);
+		if (field)
+			bad |= kb_csv_bad(
+				c, err,
+				idx[strcmp(field, "target_year") ? K_TGT_V : K_TGT_Y],
+				field, "%s", msg.buf);
+		kb_buf_release(&msg);
+	}
 	kb_csv_text(c, err, idx[K_TGT_WHY], "target_reason", 0,
 		    &d->target_reason);
 	kb_csv_text(c, err, idx[K_SOURCE], "source", 0, &k->source);
@@ -336,11 +383,7 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 		"periodicity = excluded.periodicity, rule = excluded.rule, decimals = excluded.decimals, "
 		"updated_at = excluded.updated_at",
 		err);
-	sqlite3_stmt *tgt = kb__sql_prepare(
-		s,
-		"INSERT INTO kpi_target (kpi_id, seq, value, fy, set_at, set_by, reason) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-		err);
+	sqlite3_stmt *tgt = kb__sql_prepare(s, sql_add_target, err);
 	char when[32];
 	size_t i;
 	int r = 0;
@@ -386,18 +429,13 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 			break;
 		if (!tgtchg)
 			continue;
-		kb__sql_bind_text(tgt, 1, k->id);
-		sqlite3_bind_int(tgt, 2, e == KB_NONE ? 0 : ex[e].tseq + 1);
-		sqlite3_bind_double(tgt, 3, t->value);
-		sqlite3_bind_int(tgt, 4, t->fy);
-		kb__sql_bind_text(tgt, 5, when);
-		kb__sql_bind_text(tgt, 6, o->actor);
-		kb__sql_bind_text(tgt, 7,
-				  *d[i].target_reason
-					  ? d[i].target_reason
-					  : KB_TR(err->lang, "initial target",
-						  "当初目標"));
-		r = kb__sql_done(s, tgt, err);
+		r = add_target(s, tgt, k->id, e == KB_NONE ? 0 : ex[e].tseq + 1,
+			       t->value, t->fy, when, o->actor,
+			       *d[i].target_reason
+				       ? d[i].target_reason
+				       : KB_TR(err->lang, "initial target",
+					       "当初目標"),
+			       err);
 	}
 	if (!ins || !tgt)
 		r = KB_EDB;
@@ -488,11 +526,10 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 		r = 0;
 		goto out;
 	}
-	if ((r = kb_store_begin(s, err)))
-		goto out;
-	if ((r = write_kpis(s, d, n, &exids, ex, maxseq, o, stats, err)) ||
-	    (r = kb_store_commit(s, err)))
-		kb_store_rollback(s);
+	if (!(r = kb_store_begin(s, err)))
+		r = kb_store_end(
+			s, write_kpis(s, d, n, &exids, ex, maxseq, o, stats, err),
+			err);
 out:
 	kb_err_sort(err);
 	for (i = 0; i < n; i++)
@@ -730,13 +767,10 @@ int kb_obs_import(struct kb_store *s, struct kb_csv *c,
 		r = 0;
 		goto out;
 	}
-	if ((r = kb_store_begin(s, err)))
-		goto out;
-	if ((r = write_obs(s, rows, n, o, stats, err)) ||
-	    (r = kb_store_commit(s, err))) {
-		kb_store_rollback(s);
+	if (!(r = kb_store_begin(s, err)))
+		r = kb_store_end(s, write_obs(s, rows, n, o, stats, err), err);
+	if (r)
 		stats->added = stats->changed = stats->unchanged = 0;
-	}
 out:
 	kb_err_sort(err);
 	for (i = 0; i < n; i++) {
@@ -829,15 +863,14 @@ int kb_obs_set(struct kb_store *s, const char *kpi_id, int fy, int missing,
 		       : KB_EDB;
 	sqlite3_finalize(get);
 	sqlite3_finalize(put);
-	if (r || (r = kb_store_commit(s, err)))
-		kb_store_rollback(s);
-	return r;
+	return kb_store_end(s, r, err);
 }
 
 int kb_kpi_retarget(struct kb_store *s, const char *kpi_id, double value,
 		    int fy, const char *reason, const char *actor, time_t now,
 		    struct kb_err *err)
 {
+	struct kb_buf msg = KB_BUF_INIT;
 	sqlite3_stmt *st;
 	double bv;
 	int bfy, dir, tseq, r;
@@ -850,46 +883,18 @@ int kb_kpi_retarget(struct kb_store *s, const char *kpi_id, double value,
 				  KB_TR(err->lang,
 					"a revised target needs a reason",
 					"目標の変更には理由が必要です"));
-	if (fy <= bfy)
-		return kb_err_set(
-			err, KB_EINVALID,
-			KB_TR(err->lang,
-			      "the target year %d must come after the baseline year %d",
-			      "目標年度 %d は基準年度 %d より後でなければなりません"),
-			fy, bfy);
-	if ((value - bv) * dir <= 0)
-		return kb_err_set(
-			err, KB_EINVALID,
-			dir == KB_HIGHER
-				? KB_TR(err->lang,
-					"the target %g is not above the baseline %g, but higher is better",
-					"目標値 %g が基準値 %g を上回っていません（高いほど良い指標です）")
-				: KB_TR(err->lang,
-					"the target %g is not below the baseline %g, but lower is better",
-					"目標値 %g が基準値 %g を下回っていません（低いほど良い指標です）"),
-			value, bv);
+	if (target_problem(err->lang, dir, bv, bfy, value, fy, &msg)) {
+		r = kb_err_set(err, KB_EINVALID, "%s", msg.buf);
+		kb_buf_release(&msg);
+		return r;
+	}
 	kb__iso_time(now, when);
 	if ((r = kb_store_begin(s, err)))
 		return r;
-	st = kb__sql_prepare(
-		s,
-		"INSERT INTO kpi_target (kpi_id, seq, value, fy, set_at, set_by, reason) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-		err);
-	if (!st) {
-		kb_store_rollback(s);
-		return KB_EDB;
-	}
-	kb__sql_bind_text(st, 1, kpi_id);
-	sqlite3_bind_int(st, 2, tseq + 1);
-	sqlite3_bind_double(st, 3, value);
-	sqlite3_bind_int(st, 4, fy);
-	kb__sql_bind_text(st, 5, when);
-	kb__sql_bind_text(st, 6, actor);
-	kb__sql_bind_text(st, 7, reason);
-	r = kb__sql_done(s, st, err);
+	st = kb__sql_prepare(s, sql_add_target, err);
+	r = st ? add_target(s, st, kpi_id, tseq + 1, value, fy, when, actor,
+			    reason, err)
+	       : KB_EDB;
 	sqlite3_finalize(st);
-	if (r || (r = kb_store_commit(s, err)))
-		kb_store_rollback(s);
-	return r;
+	return kb_store_end(s, r, err);
 }

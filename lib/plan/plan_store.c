@@ -226,13 +226,9 @@ int kb_plan_import(struct kb_store *s, const struct kb_plan *p,
 	int r;
 	if ((r = kb_store_begin(s, err)))
 		return r;
-	if ((r = check_conflicts(s, p, err)) ||
-	    (r = write_plan(s, p, source, actor, now, err)) ||
-	    (r = kb_store_commit(s, err))) {
-		kb_store_rollback(s);
-		return r;
-	}
-	return 0;
+	if (!(r = check_conflicts(s, p, err)))
+		r = write_plan(s, p, source, actor, now, err);
+	return kb_store_end(s, r, err);
 }
 
 /* Loading. */

@@ -295,6 +295,15 @@ int kb_store_commit(struct kb_store *s, struct kb_err *err)
 	return 0;
 }
 
+int kb_store_end(struct kb_store *s, int rc, struct kb_err *err)
+{
+	if (rc) {
+		kb_store_rollback(s);
+		return rc;
+	}
+	return kb_store_commit(s, err);
+}
+
 void kb_store_rollback(struct kb_store *s)
 {
 	if (!sqlite3_get_autocommit(s->db))
