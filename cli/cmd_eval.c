@@ -120,15 +120,15 @@ static void counts_text(struct kb_buf *b, const struct kb_rollup *r,
 
 static void state_line(struct cli *cli, const struct kb_eval *ev)
 {
-	char fy[64];
+	char fy[64], when[64];
 	kb_fy_label(ev->fy, cli->lang, fy, sizeof(fy));
+	kb_time_label(ev->frozen_at, cli->lang, 0, when, sizeof(when));
 	printf(CLI_T(cli, "Evaluation of %s — %s\n", "%sの評価 — %s\n"), fy,
 	       KB_NAME(&ev->plan, cli->lang));
 	if (ev->frozen)
 		printf(CLI_T(cli, "Final: version %d, frozen %s by %s%s%s\n",
 			     "確定版: 第 %d 版、%s 確定、確定者 %s%s%s\n"),
-		       ev->version, ev->frozen_at,
-		       ev->frozen_by ? ev->frozen_by : "-",
+		       ev->version, when, ev->frozen_by ? ev->frozen_by : "-",
 		       ev->note && *ev->note ? CLI_T(cli, " — ", "。") : "",
 		       ev->note ? ev->note : "");
 	else

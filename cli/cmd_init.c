@@ -99,6 +99,7 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 	};
 	struct kb_store *s;
 	struct kb_plan plan;
+	struct kb_kpiset kpis;
 	int c, r, force = 0;
 
 	while ((c = getopt_long(argc, argv, "hfq", opts, NULL)) != -1) {
@@ -135,15 +136,22 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 		remove_db(cli); /* a half-built demo is of no use */
 		return cli_fail(cli, r);
 	}
+	if ((r = kb_kpi_load(s, &kpis, &cli->err))) {
+		kb_plan_release(&plan);
+		kb_store_close(s);
+		return cli_fail(cli, r);
+	}
 	if (!cli->quiet)
 		printf(CLI_T(cli,
 			     "created demo database '%s': %s (visions %zu, goals %zu, measures %zu, actions %zu);\n"
-			     "30 illustrative KPIs with figures FY2016-FY2025; FY2024 evaluation frozen.\n",
+			     "%zu illustrative KPIs with figures FY2016-FY2025; FY2024 evaluation frozen.\n",
 			     "デモ用データベース '%s' を作成しました: %s（ビジョン %zu、ゴール %zu、施策 %zu、取組 %zu）、\n"
-			     "例示用 KPI 30 件（2016〜2025年度の値）、2024年度の評価は確定済み。\n"),
+			     "例示用 KPI %zu 件（2016〜2025年度の値）、2024年度の評価は確定済み。\n"),
 		       cli->db,
 		       cli->lang == KB_LANG_EN ? "2nd Basic Plan" : plan.abbr,
-		       plan.nvisions, plan.ngoals, plan.nmeasures, plan.nactions);
+		       plan.nvisions, plan.ngoals, plan.nmeasures,
+		       plan.nactions, kpis.n);
+	kb_kpiset_release(&kpis);
 	kb_plan_release(&plan);
 	kb_store_close(s);
 	return 0;

@@ -151,6 +151,10 @@ struct kb_eval {
 void kb_eval_init(struct kb_eval *ev);
 void kb_eval_release(struct kb_eval *ev);
 
+/* Drops the KPIs that belong to another plan than ev->plan (a database
+ * may hold several plans). */
+void kb_eval_keep_plan_kpis(struct kb_eval *ev);
+
 /* Computes ke[] and the roll-ups from ev->plan, ev->kpis, ev->fy and
  * ev->rule.  Pure. */
 void kb_eval_compute(struct kb_eval *ev);

@@ -13,6 +13,7 @@
 #ifndef KIBAN_LANG_H
 #define KIBAN_LANG_H
 
+#include <stddef.h>
 #include <time.h>
 
 enum kb_lang {
@@ -38,6 +39,19 @@ int kb_fy_last_complete(time_t t);
  * sets *fy, or -1 if s is not a fiscal year between 1989 and 2200.
  */
 int kb_fy_parse(const char *s, int *fy);
+
+/* Writes time t as a date in Japan, with the time unless date_only:
+ * "2025年6月30日 18:00" / "30 June 2025, 18:00 JST". */
+void kb_date_label(time_t t, enum kb_lang lang, int date_only, char *out,
+		   size_t n);
+
+/*
+ * Writes a stored ISO 8601 UTC time ("2025-06-30T09:00:00Z") as people in
+ * Japan read it: "2025年6月30日 18:00" or "30 June 2025, 18:00 JST"; with
+ * date_only, the date alone.  Text that is not such a time is copied.
+ */
+void kb_time_label(const char *iso, enum kb_lang lang, int date_only, char *out,
+		   size_t n);
 
 /*
  * Writes the label of fiscal year fy into out (size n): "2025年度（令和7年度）"

@@ -100,6 +100,47 @@ int kb_fy_parse(const char *in, int *fy)
 	return 0;
 }
 
+void kb_date_label(time_t t, enum kb_lang lang, int date_only, char *out, size_t n)
+{
+	static const char *const months[] = {
+		"January",   "February", "March",    "April",
+		"May",	     "June",	 "July",     "August",
+		"September", "October",	 "November", "December"
+	};
+	struct tm tm;
+	time_t jst = t + 9 * 3600;
+
+	gmtime_r(&jst, &tm);
+	if (lang == KB_LANG_EN && date_only)
+		snprintf(out, n, "%d %s %d", tm.tm_mday, months[tm.tm_mon],
+			 tm.tm_year + 1900);
+	else if (lang == KB_LANG_EN)
+		snprintf(out, n, "%d %s %d, %02d:%02d JST", tm.tm_mday,
+			 months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
+			 tm.tm_min);
+	else if (date_only)
+		snprintf(out, n, "%d年%d月%d日", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday);
+	else
+		snprintf(out, n, "%d年%d月%d日 %02d:%02d", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
+
+void kb_time_label(const char *iso, enum kb_lang lang, int date_only, char *out,
+		   size_t n)
+{
+	struct tm tm;
+	char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	if (!end || *end) {
+		snprintf(out, n, "%s", iso ? iso : "");
+		return;
+	}
+	kb_date_label(timegm(&tm), lang, date_only, out, n);
+}
+
 void kb_fy_label(int fy, enum kb_lang lang, char *out, size_t n)
 {
 	int reiwa = fy - 2018, heisei = fy - 1988;

@@ -13,7 +13,7 @@
 #include "kiban/plan.h"
 #include "store/sql.h"
 
-/* 00:00 JST on the given date */
+/* 10:00 in Japan (01:00 UTC) on the given date */
 static time_t jst(int y, int m, int d)
 {
 	struct tm tm;
@@ -21,7 +21,7 @@ static time_t jst(int y, int m, int d)
 	tm.tm_year = y - 1900;
 	tm.tm_mon = m - 1;
 	tm.tm_mday = d;
-	tm.tm_hour = 9; /* well inside the day in both UTC and JST */
+	tm.tm_hour = 1;
 	return timegm(&tm);
 }
 

@@ -233,6 +233,18 @@ static size_t kpi_goal(const struct kb_eval *ev, const struct kb_kpi *k)
 	return m == KB_NONE ? KB_NONE : ev->plan.measures[m].goal;
 }
 
+void kb_eval_keep_plan_kpis(struct kb_eval *ev)
+{
+	size_t i, n = 0;
+	for (i = 0; i < ev->kpis.n; i++) {
+		if (kpi_goal(ev, &ev->kpis.v[i]) == KB_NONE)
+			kb_kpi_release(&ev->kpis.v[i]);
+		else
+			ev->kpis.v[n++] = ev->kpis.v[i];
+	}
+	ev->kpis.n = n;
+}
+
 void kb_eval_compute(struct kb_eval *ev)
 {
 	const struct kb_plan *p = &ev->plan;

@@ -229,6 +229,7 @@ int kb_eval_live(struct kb_store *s, const char *plan_id, int fy,
 		kb_eval_release(ev);
 		return r;
 	}
+	kb_eval_keep_plan_kpis(ev);
 	kb__iso_time(now, when);
 	ev->computed_at = kb_strdup(when);
 	kb_eval_compute(ev);
@@ -257,12 +258,15 @@ static int freeze(struct kb_store *s, const struct kb_eval *ev,
 	if (sqlite3_step(st) == SQLITE_ROW)
 		latest = sqlite3_column_int(st, 0);
 	if (latest && !supersede) {
+		char frozen[64];
+		kb_time_label((const char *)sqlite3_column_text(st, 1),
+			      err->lang, 0, frozen, sizeof(frozen));
 		r = kb_err_set(
 			err, KB_EEXISTS,
 			KB_TR(err->lang,
 			      "the evaluation of FY%d was already frozen on %s (version %d); to publish a revision, freeze again with --supersede",
 			      "%d年度の評価は %s に確定済みです（第 %d 版）。改訂版を確定するには --supersede を付けてください"),
-			ev->fy, (const char *)sqlite3_column_text(st, 1), latest);
+			ev->fy, frozen, latest);
 		sqlite3_finalize(st);
 		return r;
 	}
@@ -304,6 +308,13 @@ int kb_eval_freeze(struct kb_store *s, const struct kb_eval *ev,
 				  KB_TR(err->lang,
 					"this evaluation is already frozen",
 					"この評価は既に確定済みです"));
+	if (ev->fy > kb_fy_last_complete(now))
+		return kb_err_set(
+			err, KB_EINVALID,
+			KB_TR(err->lang,
+			      "FY%d has not ended (it ends on 31 March %d): an evaluation is frozen once its year is over",
+			      "%d年度はまだ終わっていません（%d年3月31日まで）。評価の確定は年度の終了後に行います"),
+			ev->fy, ev->fy + 1);
 	if ((r = kb_store_begin(s, err)))
 		return r;
 	r = freeze(s, ev, actor, note, now, supersede, version, err);

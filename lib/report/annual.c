@@ -66,22 +66,15 @@ static int kdec(const struct kb_kpi *k)
 	return k->decimals >= 0 ? k->decimals : -3;
 }
 
-static void date_jst(struct kb_buf *o, time_t t, enum kb_lang L)
+/* A stored ISO time, or the time t when iso is NULL, as a date in Japan. */
+static void date(struct kb_buf *o, const char *iso, time_t t, enum kb_lang L)
 {
-	struct tm tm;
-	time_t jst = t + 9 * 3600;
-	static const char *const months[] = {
-		"January",   "February", "March",    "April",
-		"May",	     "June",	 "July",     "August",
-		"September", "October",	 "November", "December"
-	};
-	gmtime_r(&jst, &tm);
-	if (L == KB_LANG_EN)
-		kb_buf_addf(o, "%d %s %d", tm.tm_mday, months[tm.tm_mon],
-			    tm.tm_year + 1900);
+	char tmp[64];
+	if (iso)
+		kb_time_label(iso, L, 1, tmp, sizeof(tmp));
 	else
-		kb_buf_addf(o, "%d年%d月%d日", tm.tm_year + 1900, tm.tm_mon + 1,
-			    tm.tm_mday);
+		kb_date_label(t, L, 1, tmp, sizeof(tmp));
+	kb_buf_adds(o, tmp);
 }
 
 static const char *rule_name(enum kb_rule r, enum kb_lang L)
@@ -142,7 +135,7 @@ static void cover(struct kb_buf *o, const struct kb_eval *ev,
 			    ev->version);
 		kb_buf_adds(o, "</strong> — ");
 		kb_buf_adds(o, T("frozen on ", "確定日 "));
-		esc(o, ev->frozen_at);
+		date(o, ev->frozen_at, 0, L);
 		if (ev->frozen_by && *ev->frozen_by) {
 			kb_buf_adds(o, T(" by ", "、確定者 "));
 			esc(o, ev->frozen_by);
@@ -175,7 +168,7 @@ static void cover(struct kb_buf *o, const struct kb_eval *ev,
 	}
 	kb_buf_adds(o, "<p class=\"muted\">");
 	kb_buf_adds(o, T("Written ", "作成日 "));
-	date_jst(o, opt->now, L);
+	date(o, NULL, opt->now, L);
 	kb_buf_adds(o, T(" · Evaluation rule: ", "・評価方法: "));
 	kb_buf_adds(o, rule_name(ev->rule, L));
 	kb_buf_addf(o, T(" · %zu KPIs", "・KPI %zu 件"), ev->kpis.n);
@@ -431,9 +424,7 @@ static void notes(struct kb_buf *o, const struct kb_kpi *k,
 			kb_buf_adds(o, " (");
 			fy_short(o, new->fy, L);
 			kb_buf_adds(o, T(") on ", ")、改定日 "));
-			if (new->set_at) /* the date part of an ISO 8601 time */
-				kb_buf_add(o, new->set_at,
-					   strnlen(new->set_at, 10));
+			date(o, new->set_at ? new->set_at : "", 0, L);
 			kb_buf_adds(o, T(". Reason: ", "。理由: "));
 			esc(o, new->reason);
 			kb_buf_adds(o, "</li>");

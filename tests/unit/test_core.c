@@ -130,6 +130,23 @@ static void fiscal_year_turns_on_1_april_in_japan(void **state)
 	assert_int_equal(kb_fy_last_complete(T_NOW), 2025);
 }
 
+static void stored_times_read_in_japan_time(void **state)
+{
+	char b[64];
+	(void)state;
+	kb_time_label("2025-06-30T01:00:00Z", KB_LANG_JA, 0, b, sizeof(b));
+	assert_string_equal(b, "2025年6月30日 10:00");
+	/* 16:00 UTC is already the next day in Japan */
+	kb_time_label("2025-06-30T16:00:00Z", KB_LANG_JA, 1, b, sizeof(b));
+	assert_string_equal(b, "2025年7月1日");
+	kb_time_label("2025-06-30T16:00:00Z", KB_LANG_EN, 0, b, sizeof(b));
+	assert_string_equal(b, "1 July 2025, 01:00 JST");
+	kb_time_label("yesterday", KB_LANG_EN, 0, b, sizeof(b));
+	assert_string_equal(b, "yesterday");
+	kb_date_label(T_NOW, KB_LANG_EN, 1, b, sizeof(b));
+	assert_string_equal(b, "24 November 2026");
+}
+
 static void errors_collect_with_positions(void **state)
 {
 	struct kb_err e;
@@ -167,6 +184,7 @@ int main(void)
 		cmocka_unit_test(fiscal_years_parse),
 		cmocka_unit_test(fiscal_years_label),
 		cmocka_unit_test(fiscal_year_turns_on_1_april_in_japan),
+		cmocka_unit_test(stored_times_read_in_japan_time),
 		cmocka_unit_test(errors_collect_with_positions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
