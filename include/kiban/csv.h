@@ -34,7 +34,6 @@ enum kb_encoding {
 
 /* Parses "auto", "utf-8"/"utf8", "cp932"/"shift_jis"/"sjis"; -1 if unknown. */
 int kb_encoding_parse(const char *s);
-const char *kb_encoding_name(enum kb_encoding e);
 
 struct kb_csv_field {
 	char *s; /* NUL-terminated UTF-8; quotes already removed */

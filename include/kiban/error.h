@@ -71,13 +71,6 @@ int kb_err_at(struct kb_err *e, int code, const char *file, unsigned line,
 	      unsigned col, const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
-/*
- * Adds a context line in front of the first diagnostic's message, e.g.
- * "cannot import 'x.csv'": prefix ": " message.
- */
-void kb_err_prefix(struct kb_err *e, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* Orders the diagnostics by file, line and column (stable): an import
  * finds problems in passes, a user reads them top to bottom. */
 void kb_err_sort(struct kb_err *e);

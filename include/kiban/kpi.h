@@ -125,7 +125,4 @@ void kb_kpi_write_csv(const struct kb_kpiset *set, struct kb_buf *out, int bom);
 void kb_obs_write_csv(const struct kb_kpiset *set, const char *kpi_id,
 		      struct kb_buf *out, int bom);
 
-/* Deep copy of src into dst. */
-void kb_kpi_copy(struct kb_kpi *dst, const struct kb_kpi *src);
-
 #endif

@@ -26,15 +26,6 @@ int kb_encoding_parse(const char *s)
 	return -1;
 }
 
-const char *kb_encoding_name(enum kb_encoding e)
-{
-	switch (e) {
-	case KB_ENC_UTF8: return "UTF-8";
-	case KB_ENC_CP932: return "CP932";
-	default: return "auto";
-	}
-}
-
 /* Line and column of byte offset off in UTF-8 text t. */
 static void position(const char *t, size_t off, unsigned *line, unsigned *col)
 {

@@ -105,56 +105,26 @@ int kb_err_at(struct kb_err *e, int code, const char *file, unsigned line,
 	return code;
 }
 
-void kb_err_prefix(struct kb_err *e, const char *fmt, ...)
+static int before(const struct kb_diag *x, const struct kb_diag *y)
 {
-	struct kb_buf msg = KB_BUF_INIT;
-	va_list ap;
-
-	if (!e->n)
-		return;
-	va_start(ap, fmt);
-	kb_buf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	kb_buf_adds(&msg, ": ");
-	kb_buf_adds(&msg, e->v[0].msg);
-	free(e->v[0].msg);
-	e->v[0].msg = kb_buf_detach(&msg, NULL);
-}
-
-static int by_position(const void *a, const void *b)
-{
-	const struct kb_diag *x = a, *y = b;
 	int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
 	if (c)
-		return c;
+		return c < 0;
 	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	if (x->col != y->col)
-		return x->col < y->col ? -1 : 1;
-	return x->code < y->code
-		       ? -1
-		       : x->code >
-				 y->code; /* the code field holds the index below */
+		return x->line < y->line;
+	return x->col < y->col;
 }
 
 void kb_err_sort(struct kb_err *e)
 {
-	int *codes;
-	size_t i;
-
-	if (e->n < 2)
-		return;
-	codes = kb_calloc(e->n, sizeof(int));
-	/* qsort is not stable: order equal positions by their index, kept in
-	 * the code field for the duration of the sort */
-	for (i = 0; i < e->n; i++) {
-		codes[i] = e->v[i].code;
-		e->v[i].code = (int)i;
+	size_t i, j;
+	/* insertion sort: stable, and there are at most KB_ERR_MAX */
+	for (i = 1; i < e->n; i++) {
+		struct kb_diag d = e->v[i];
+		for (j = i; j > 0 && before(&d, &e->v[j - 1]); j--)
+			e->v[j] = e->v[j - 1];
+		e->v[j] = d;
 	}
-	qsort(e->v, e->n, sizeof(*e->v), by_position);
-	for (i = 0; i < e->n; i++)
-		e->v[i].code = codes[e->v[i].code];
-	free(codes);
 }
 
 size_t kb_err_count(const struct kb_err *e)

@@ -19,12 +19,6 @@ size_t kb__utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* Returns 1 if s[0..n) is valid UTF-8; else 0 and *bad = offset. */
 int kb__utf8_valid(const char *s, size_t n, size_t *bad);
 
-/* Appends the UTF-8 encoding of cp to out (at most 4 bytes); returns it. */
-size_t kb__utf8_encode(uint32_t cp, char *out);
-
-/* Number of characters (code points) in s[0..n), which must be valid. */
-size_t kb__utf8_count(const char *s, size_t n);
-
 /* Terminal columns taken by s. */
 size_t kb__utf8_width(const char *s);
 

@@ -75,36 +75,6 @@ const struct kb_obs *kb_kpi_obs(const struct kb_kpi *k, int fy)
 	return NULL;
 }
 
-void kb_kpi_copy(struct kb_kpi *d, const struct kb_kpi *s)
-{
-	size_t i;
-	*d = *s;
-	d->id = kb_strdup(s->id);
-	d->name_ja = kb_strdup(s->name_ja);
-	d->name_en = kb_strdup(s->name_en);
-	d->unit_ja = kb_strdup(s->unit_ja);
-	d->unit_en = kb_strdup(s->unit_en);
-	d->goal_id = kb_strdup(s->goal_id);
-	d->measure_id = kb_strdup(s->measure_id);
-	d->source = kb_strdup(s->source);
-	d->periodicity = kb_strdup(s->periodicity);
-	d->targets = kb_calloc(s->ntargets, sizeof(*d->targets));
-	for (i = 0; i < s->ntargets; i++) {
-		d->targets[i] = s->targets[i];
-		d->targets[i].set_at = kb_strdup(s->targets[i].set_at);
-		d->targets[i].set_by = kb_strdup(s->targets[i].set_by);
-		d->targets[i].reason = kb_strdup(s->targets[i].reason);
-	}
-	d->obs = kb_calloc(s->nobs, sizeof(*d->obs));
-	for (i = 0; i < s->nobs; i++) {
-		d->obs[i] = s->obs[i];
-		d->obs[i].source = kb_strdup(s->obs[i].source);
-		d->obs[i].comment = kb_strdup(s->obs[i].comment);
-		d->obs[i].entered_by = kb_strdup(s->obs[i].entered_by);
-		d->obs[i].entered_at = kb_strdup(s->obs[i].entered_at);
-	}
-}
-
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
