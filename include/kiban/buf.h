@@ -55,9 +55,9 @@ void kb_buf_vaddf(struct kb_buf *b, const char *fmt, va_list ap)
 void kb_buf_add_html(struct kb_buf *b, const char *s);
 
 /*
- * Appends a number for people: thousands separators, at most `decimals`
- * digits after the point (trailing zeros dropped when decimals < 0, in
- * which case up to -decimals digits are kept).
+ * Appends a number for people: thousands separators, `decimals` digits
+ * after the point (0 to 6); when decimals < 0, up to -decimals digits with
+ * trailing zeros dropped.
  */
 void kb_buf_add_num(struct kb_buf *b, double v, int decimals);
 

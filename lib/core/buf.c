@@ -177,7 +177,7 @@ void kb_buf_add_html(struct kb_buf *b, const char *s)
 
 void kb_buf_add_num(struct kb_buf *b, double v, int decimals)
 {
-	char tmp[64], *dot, *p;
+	char tmp[DBL_MAX_10_EXP + 32], *dot, *p; /* any finite double, %.6f */
 	int keep = decimals < 0 ? -decimals : decimals;
 	size_t intlen, i;
 
