@@ -10,6 +10,7 @@
  */
 #include "core/compat.h"
 
+#include "core/ident.h"
 #include "core/strmap.h"
 #include "kiban/buf.h"
 #include "kiban/kpi.h"
@@ -68,17 +69,6 @@ struct kdef {
 	char *target_reason;
 	unsigned line;
 };
-
-static int id_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (!n || n > 40)
-		return 0;
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
-			return 0;
-	return 1;
-}
 
 static int direction_parse(const char *s)
 {
@@ -178,7 +168,7 @@ static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 	k->targets = t = kb_calloc(1, sizeof(*t));
 	k->ntargets = 1;
 	bad |= kb_csv_text(c, err, idx[K_ID], "id", 1, &k->id);
-	if (k->id && !id_ok(k->id))
+	if (k->id && !kb__id_ok(k->id))
 		bad |= kb_csv_bad(
 			c, err, idx[K_ID], "id",
 			KB_TR(L, "invalid KPI id '%s' (letters, digits, '_', '.', '-'; at most 40)",
@@ -192,16 +182,17 @@ static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 		free(k->unit_en);
 		k->unit_en = kb_strdup(k->unit_ja);
 	}
-	if (!kb_csv_text(c, err, idx[K_DIR], "direction", 1, &dir) &&
-	    !(k->direction = direction_parse(dir)))
+	if (kb_csv_text(c, err, idx[K_DIR], "direction", 1, &dir))
+		bad = -1;
+	else if (!(k->direction = direction_parse(dir)))
 		bad |= kb_csv_bad(
 			c, err, idx[K_DIR], "direction",
 			KB_TR(L, "'%s' is not a direction (expected higher or lower)",
 			      "'%s' は方向ではありません（higher（高いほど良い）か lower（低いほど良い））"),
 			dir);
-	else if (!dir)
+	if (kb_csv_text(c, err, idx[K_PARENT], "attached_to", 1, &parent)) {
 		bad = -1;
-	if (!kb_csv_text(c, err, idx[K_PARENT], "attached_to", 1, &parent)) {
+	} else {
 		size_t kind = kb__strmap_get(parents, parent);
 		if (kind == KB_NONE)
 			bad |= kb_csv_bad(
@@ -213,8 +204,6 @@ static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 			k->goal_id = kb_strdup(parent);
 		else
 			k->measure_id = kb_strdup(parent);
-	} else {
-		bad = -1;
 	}
 	bad |= kb_csv_num(c, err, idx[K_BASE_V], "baseline_value",
 			  &k->base_value);

@@ -15,6 +15,7 @@
  */
 #include "core/compat.h"
 
+#include "core/ident.h"
 #include "core/strmap.h"
 #include "kiban/buf.h"
 #include "kiban/plan.h"
@@ -119,18 +120,14 @@ static void bad(struct reader *r, const struct row *w, int c, const char *fmt, .
 	r->bad = 1;
 }
 
-static int id_ok(const char *s, int ministry)
+/* A ministry's code is the plan's own abbreviation (厚): anything that is
+ * not a separator of the ministries column or the lead mark. */
+static int ministry_code_ok(const char *s)
 {
 	size_t n = strlen(s);
-	if (!n || n > 40)
-		return 0;
-	if (ministry) /* multibyte separators by strstr: strpbrk is byte-wise */
-		return !strpbrk(s, " \t,") && !strstr(s, "、") &&
-		       !strstr(s, "，") && !strstr(s, "◎");
-	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_.-", *s))
-			return 0;
-	return 1;
+	/* multibyte separators by strstr: strpbrk is byte-wise */
+	return n && n <= KB_ID_MAX && !strpbrk(s, " \t,") && !strstr(s, "、") &&
+	       !strstr(s, "，") && !strstr(s, "◎");
 }
 
 static void check_row(struct reader *r, struct row *w)
@@ -167,7 +164,8 @@ static void check_row(struct reader *r, struct row *w)
 			    L == KB_LANG_EN ? a_kind[w->kind]
 					    : kind_name[w->kind]);
 	}
-	if (*w->v[C_ID] && !id_ok(w->v[C_ID], w->kind == K_MINISTRY))
+	if (*w->v[C_ID] && !(w->kind == K_MINISTRY ? ministry_code_ok(w->v[C_ID])
+						   : kb__id_ok(w->v[C_ID])))
 		bad(r, w, C_ID,
 		    w->kind == K_MINISTRY
 			    ? KB_TR(L, "invalid ministry code '%s' (no spaces, commas or ◎)",
@@ -360,7 +358,7 @@ static void build_ministries(struct reader *r, struct row *w, struct kb_plan *p,
 static void build(struct reader *r, struct kb_plan *p)
 {
 	enum kb_lang L = r->err->lang;
-	size_t i, j, alloc_goals;
+	size_t i, j;
 
 	p->ministries = kb_calloc(r->count[K_MINISTRY], sizeof(*p->ministries));
 	p->visions = kb_calloc(r->count[K_VISION], sizeof(*p->visions));
@@ -406,6 +404,8 @@ static void build(struct reader *r, struct kb_plan *p)
 			v->id = kb_strdup(id);
 			v->name_ja = kb_strdup(w->v[C_NAME_JA]);
 			v->name_en = kb_strdup(w->v[C_NAME_EN]);
+			/* room for every goal: each is listed at most once */
+			v->goals = kb_calloc(r->count[K_GOAL], sizeof(size_t));
 			if (p->id && strcmp(w->v[C_PARENT], p->id))
 				bad(r, w, C_PARENT,
 				    KB_TR(L, "a vision belongs to the plan '%s', not '%s'",
@@ -502,8 +502,6 @@ static void build(struct reader *r, struct kb_plan *p)
 				    vs[j]);
 				continue;
 			}
-			alloc_goals = v->ngoals;
-			KB_ALLOC_GROW(v->goals, v->ngoals + 1, alloc_goals);
 			v->goals[v->ngoals++] = w->index;
 			if (p->goals[w->index].vision == KB_NONE)
 				p->goals[w->index].vision = par->index;
