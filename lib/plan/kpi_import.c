@@ -279,71 +279,40 @@ static void kdef_release(struct kdef *d)
 	free(d->target_reason);
 }
 
-/* What the store holds for one KPI, for comparison. */
-struct existing {
-	char *fingerprint; /* all definition fields, joined */
-	double tvalue;
-	int tfy, tseq;
-};
-
-static void fingerprint(const struct kb_kpi *k, struct kb_buf *out)
+static int same_text(const char *a, const char *b)
 {
-	kb_buf_addf(
-		out,
-		"%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%s\x1f%.17g\x1f%d\x1f%s\x1f%s\x1f%s\x1f%d",
-		k->name_ja, k->name_en, k->unit_ja, k->unit_en, k->direction,
-		k->goal_id ? k->goal_id : "",
-		k->measure_id ? k->measure_id : "", k->base_value, k->base_fy,
-		k->source, k->periodicity, kb_rule_key(k->rule), k->decimals);
+	return a && b ? !strcmp(a, b) : a == b;
 }
 
-static int load_existing(struct kb_store *s, struct kb__strmap *ids,
-			 struct existing **ex, char ***keys, size_t *n,
-			 int *maxseq, struct kb_err *err)
+/* Would writing k over was change the definition (targets aside)? */
+static int same_definition(const struct kb_kpi *k, const struct kb_kpi *was)
+{
+	return same_text(k->name_ja, was->name_ja) &&
+	       same_text(k->name_en, was->name_en) &&
+	       same_text(k->unit_ja, was->unit_ja) &&
+	       same_text(k->unit_en, was->unit_en) &&
+	       k->direction == was->direction &&
+	       same_text(k->goal_id, was->goal_id) &&
+	       same_text(k->measure_id, was->measure_id) &&
+	       k->base_value == was->base_value && k->base_fy == was->base_fy &&
+	       same_text(k->source, was->source) &&
+	       same_text(k->periodicity, was->periodicity) &&
+	       k->rule == was->rule && k->decimals == was->decimals;
+}
+
+static int same_target(const struct kb_target *t, const struct kb_target *was)
+{
+	return t->value == was->value && t->fy == was->fy;
+}
+
+/* The order number the next new KPI gets. */
+static int next_seq(struct kb_store *s, int *seq, struct kb_err *err)
 {
 	sqlite3_stmt *st = kb__sql_prepare(
-		s,
-		"SELECT k.id, k.name_ja, k.name_en, k.unit_ja, k.unit_en, k.direction, "
-		"k.goal_id, k.measure_id, k.baseline_value, k.baseline_fy, k.source, "
-		"k.periodicity, coalesce(k.rule, ''), coalesce(k.decimals, -1), "
-		"t.value, t.fy, t.seq, k.seq FROM kpi k JOIN kpi_target t ON t.kpi_id = k.id "
-		"AND t.seq = (SELECT max(seq) FROM kpi_target WHERE kpi_id = k.id)",
-		err);
-	size_t alloc = 0;
+		s, "SELECT coalesce(max(seq), -1) + 1 FROM kpi", err);
 	if (!st)
 		return KB_EDB;
-	*maxseq = -1;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct kb_kpi k;
-		struct kb_buf fp = KB_BUF_INIT;
-		memset(&k, 0, sizeof(k));
-		k.name_ja = (char *)sqlite3_column_text(st, 1);
-		k.name_en = (char *)sqlite3_column_text(st, 2);
-		k.unit_ja = (char *)sqlite3_column_text(st, 3);
-		k.unit_en = (char *)sqlite3_column_text(st, 4);
-		k.direction = sqlite3_column_int(st, 5);
-		k.goal_id = (char *)sqlite3_column_text(st, 6);
-		k.measure_id = (char *)sqlite3_column_text(st, 7);
-		k.base_value = sqlite3_column_double(st, 8);
-		k.base_fy = sqlite3_column_int(st, 9);
-		k.source = (char *)sqlite3_column_text(st, 10);
-		k.periodicity = (char *)sqlite3_column_text(st, 11);
-		k.rule = (enum kb_rule)kb_rule_parse(
-			(const char *)sqlite3_column_text(st, 12));
-		k.decimals = sqlite3_column_int(st, 13);
-		fingerprint(&k, &fp);
-		KB_ALLOC_GROW(*ex, *n + 1, alloc);
-		*keys = kb_realloc(*keys, (*n + 1) * sizeof(char *));
-		(*keys)[*n] = kb__sql_text(st, 0);
-		(*ex)[*n].fingerprint = kb_buf_detach(&fp, NULL);
-		(*ex)[*n].tvalue = sqlite3_column_double(st, 14);
-		(*ex)[*n].tfy = sqlite3_column_int(st, 15);
-		(*ex)[*n].tseq = sqlite3_column_int(st, 16);
-		if (sqlite3_column_int(st, 17) > *maxseq)
-			*maxseq = sqlite3_column_int(st, 17);
-		kb__strmap_put(ids, (*keys)[*n], *n);
-		(*n)++;
-	}
+	*seq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
 	sqlite3_finalize(st);
 	return 0;
 }
@@ -355,8 +324,8 @@ static void progress(const struct kb_import_opts *o, const struct kb_csv *c)
 }
 
 static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
-		      const struct kb__strmap *exids, const struct existing *ex,
-		      int maxseq, const struct kb_import_opts *o,
+		      const struct kb__strmap *oldids,
+		      const struct kb_kpiset *old, const struct kb_import_opts *o,
 		      struct kb_import_stats *stats, struct kb_err *err)
 {
 	sqlite3_stmt *ins = kb__sql_prepare(
@@ -375,31 +344,28 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 	sqlite3_stmt *tgt = kb__sql_prepare(s, sql_add_target, err);
 	char when[32];
 	size_t i;
-	int r = 0;
+	int r, seq;
 
+	if ((r = next_seq(s, &seq, err)))
+		goto out;
 	kb__iso_time(o->now, when);
 	for (i = 0; i < n && !r && ins && tgt; i++) {
 		const struct kb_kpi *k = &d[i].k;
 		const struct kb_target *t = &k->targets[0];
-		size_t e = kb__strmap_get(exids, k->id);
-		struct kb_buf fp = KB_BUF_INIT;
-		int defchg, tgtchg;
+		size_t e = kb__strmap_get(oldids, k->id);
+		const struct kb_kpi *was = e == KB_NONE ? NULL : &old->v[e];
+		int newtarget = !was || !same_target(t, kb_kpi_target(was));
 
-		fingerprint(k, &fp);
-		defchg = e == KB_NONE || strcmp(fp.buf, ex[e].fingerprint);
-		tgtchg = e == KB_NONE || t->value != ex[e].tvalue ||
-			 t->fy != ex[e].tfy;
-		kb_buf_release(&fp);
-		if (!defchg && !tgtchg) {
+		if (was && !newtarget && same_definition(k, was)) {
 			stats->unchanged++;
 			continue;
 		}
-		if (e == KB_NONE)
-			stats->added++;
-		else
+		if (was)
 			stats->changed++;
+		else
+			stats->added++;
 		kb__sql_bind_text(ins, 1, k->id);
-		sqlite3_bind_int(ins, 2, ++maxseq);
+		sqlite3_bind_int(ins, 2, seq++); /* kept by an update */
 		kb__sql_bind_text(ins, 3, k->name_ja);
 		kb__sql_bind_text(ins, 4, k->name_en);
 		kb__sql_bind_text(ins, 5, k->unit_ja);
@@ -416,9 +382,10 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 		kb__sql_bind_text(ins, 16, when);
 		if ((r = kb__sql_done(s, ins, err)))
 			break;
-		if (!tgtchg)
+		if (!newtarget)
 			continue;
-		r = add_target(s, tgt, k->id, e == KB_NONE ? 0 : ex[e].tseq + 1,
+		/* targets are numbered 0, 1, ... in the order they were set */
+		r = add_target(s, tgt, k->id, was ? (int)was->ntargets : 0,
 			       t->value, t->fy, when, o->actor,
 			       *d[i].target_reason
 				       ? d[i].target_reason
@@ -428,6 +395,7 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 	}
 	if (!ins || !tgt)
 		r = KB_EDB;
+out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(tgt);
 	return r;
@@ -437,20 +405,22 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 		  const struct kb_import_opts *o, struct kb_import_stats *stats,
 		  struct kb_err *err)
 {
-	struct kb__strmap parents, exids, infile;
-	char **pkeys = NULL, **exkeys = NULL;
-	size_t npkeys = 0, nex = 0, n = 0, alloc = 0, i;
-	struct existing *ex = NULL;
+	struct kb__strmap parents, oldids, infile;
+	struct kb_kpiset old = { 0 };
+	char **pkeys = NULL;
+	size_t npkeys = 0, n = 0, alloc = 0, i;
 	struct kdef *d = NULL;
-	int idx[K_NCOLS], r, bad = 0, maxseq;
+	int idx[K_NCOLS], r, bad = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	kb__strmap_init(&parents);
-	kb__strmap_init(&exids);
+	kb__strmap_init(&oldids);
 	kb__strmap_init(&infile);
 	if ((r = load_targets_of_kpis(s, &parents, &pkeys, &npkeys, err)) ||
-	    (r = load_existing(s, &exids, &ex, &exkeys, &nex, &maxseq, err)))
+	    (r = kb_kpi_load(s, &old, err)))
 		goto out;
+	for (i = 0; i < old.n; i++)
+		kb__strmap_put(&oldids, old.v[i].id, i);
 	if (!npkeys) {
 		r = kb_err_set(
 			err, KB_ESTATE, "%s",
@@ -485,10 +455,9 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 		bad |= rowbad;
 		if (rowbad)
 			continue; /* the target check below needs a whole row */
-		i = kb__strmap_get(&exids, row->k.id);
+		i = kb__strmap_get(&oldids, row->k.id);
 		if (i != KB_NONE && !*row->target_reason &&
-		    (row->k.targets[0].value != ex[i].tvalue ||
-		     row->k.targets[0].fy != ex[i].tfy)) {
+		    !same_target(&row->k.targets[0], kb_kpi_target(&old.v[i]))) {
 			kb_csv_bad(
 				c, err,
 				idx[K_TGT_WHY] >= 0 ? idx[K_TGT_WHY]
@@ -497,7 +466,8 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 				KB_TR(err->lang,
 				      "the target of KPI '%s' changes from %g (FY%d) to %g (FY%d): give the reason in column 'target_reason'",
 				      "KPI '%s' の目標が %g（%d年度）から %g（%d年度）に変わります。理由を列 'target_reason' に書いてください"),
-				row->k.id, ex[i].tvalue, ex[i].tfy,
+				row->k.id, kb_kpi_target(&old.v[i])->value,
+				kb_kpi_target(&old.v[i])->fy,
 				row->k.targets[0].value, row->k.targets[0].fy);
 			bad = 1;
 		}
@@ -517,7 +487,7 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 	}
 	if (!(r = kb_store_begin(s, err)))
 		r = kb_store_end(
-			s, write_kpis(s, d, n, &exids, ex, maxseq, o, stats, err),
+			s, write_kpis(s, d, n, &oldids, &old, o, stats, err),
 			err);
 out:
 	kb_err_sort(err);
@@ -527,14 +497,9 @@ out:
 	for (i = 0; i < npkeys; i++)
 		free(pkeys[i]);
 	free(pkeys);
-	for (i = 0; i < nex; i++) {
-		free(exkeys[i]);
-		free(ex[i].fingerprint);
-	}
-	free(exkeys);
-	free(ex);
+	kb_kpiset_release(&old);
 	kb__strmap_release(&parents);
-	kb__strmap_release(&exids);
+	kb__strmap_release(&oldids);
 	kb__strmap_release(&infile);
 	if (r && stats->added + stats->changed) {
 		stats->added = stats->changed = 0; /* nothing was written */
