@@ -302,7 +302,7 @@ static int same_definition(const struct kb_kpi *k, const struct kb_kpi *was)
 
 static int same_target(const struct kb_target *t, const struct kb_target *was)
 {
-	return t->value == was->value && t->fy == was->fy;
+	return was && t->value == was->value && t->fy == was->fy;
 }
 
 /* The order number the next new KPI gets. */
@@ -432,6 +432,7 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 	if ((r = kb_csv_header(c, kcols, K_NCOLS, idx, err)))
 		goto out;
 	while ((r = kb_csv_next(c, err)) == 1) {
+		const struct kb_target *ot;
 		struct kdef *row;
 		int rowbad = 0;
 		KB_ALLOC_GROW(d, n + 1, alloc);
@@ -456,8 +457,9 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 		if (rowbad)
 			continue; /* the target check below needs a whole row */
 		i = kb__strmap_get(&oldids, row->k.id);
-		if (i != KB_NONE && !*row->target_reason &&
-		    !same_target(&row->k.targets[0], kb_kpi_target(&old.v[i]))) {
+		ot = i == KB_NONE ? NULL : kb_kpi_target(&old.v[i]);
+		if (ot && !*row->target_reason &&
+		    !same_target(&row->k.targets[0], ot)) {
 			kb_csv_bad(
 				c, err,
 				idx[K_TGT_WHY] >= 0 ? idx[K_TGT_WHY]
@@ -466,8 +468,7 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 				KB_TR(err->lang,
 				      "the target of KPI '%s' changes from %g (FY%d) to %g (FY%d): give the reason in column 'target_reason'",
 				      "KPI '%s' の目標が %g（%d年度）から %g（%d年度）に変わります。理由を列 'target_reason' に書いてください"),
-				row->k.id, kb_kpi_target(&old.v[i])->value,
-				kb_kpi_target(&old.v[i])->fy,
+				row->k.id, ot->value, ot->fy,
 				row->k.targets[0].value, row->k.targets[0].fy);
 			bad = 1;
 		}
