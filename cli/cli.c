@@ -150,11 +150,6 @@ int cli_open_csv(struct cli *cli, struct kb_csv *c, const char *path,
 }
 
 /* Progress bar: on a terminal only, redrawn at most ten times a second. */
-static struct {
-	int active;
-	double last;
-} bar;
-
 static double seconds(void)
 {
 	struct timespec ts;
@@ -168,10 +163,11 @@ static void progress(void *ctx, size_t done, size_t total)
 	double now = seconds();
 	int width = 30, fill, i;
 
-	if (!total || (bar.active && now - bar.last < 0.1 && done < total))
+	if (!total ||
+	    (cli->bar_shown && now - cli->bar_last < 0.1 && done < total))
 		return;
-	bar.active = 1;
-	bar.last = now;
+	cli->bar_shown = 1;
+	cli->bar_last = now;
 	fill = (int)((double)done / total * width);
 	fputs(CLI_T(cli, "\rreading [", "\r読み込み中 ["), stderr);
 	for (i = 0; i < width; i++)
@@ -194,10 +190,9 @@ void cli_import_opts(struct cli *cli, struct kb_import_opts *o, int dry_run)
 
 void cli_progress_done(struct cli *cli)
 {
-	KB_UNUSED(cli);
-	if (bar.active)
-		fputs("\r\033[K", stderr);
-	bar.active = 0;
+	if (cli->bar_shown)
+		fputs("\r\033[K", stderr); /* clear the bar's line */
+	cli->bar_shown = 0;
 }
 
 static void list_commands(struct cli *cli, const char *group,

@@ -30,6 +30,8 @@ struct cli {
 	const char *prog;  /* "kiban" */
 	int quiet;
 	struct kb_err err;
+	int bar_shown;	 /* the progress bar is on the screen */
+	double bar_last; /* when it was last drawn (monotonic seconds) */
 };
 
 enum { EXIT_USAGE = 2, EXIT_INVALID = 3, EXIT_NOTFOUND = 4, EXIT_CONFLICT = 5 };

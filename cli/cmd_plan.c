@@ -125,7 +125,7 @@ static const char show_ja[] =
 	"  --bom         --csv と共に: BOM を付ける（Excel 向け）\n"
 	"  --plan ID     対象の計画（既定: 最新）\n";
 
-static void line(struct cli *cli, int indent, const char *text, int full)
+static void line(int indent, const char *text, int full)
 {
 	struct kb_buf b = KB_BUF_INIT;
 	int i;
@@ -137,7 +137,6 @@ static void line(struct cli *cli, int indent, const char *text, int full)
 		cli_fit(&b, text, 100 - (size_t)indent);
 	puts(b.buf);
 	kb_buf_release(&b);
-	KB_UNUSED(cli);
 }
 
 static int plan_show(struct cli *cli, int argc, char **argv)
@@ -197,7 +196,7 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 		kb_buf_reset(&b);
 		kb_buf_addf(&b, "%s %s", p.visions[v].id,
 			    KB_NAME(&p.visions[v], L));
-		line(cli, 0, b.buf, 1);
+		line(0, b.buf, 1);
 		for (x = 0; x < p.visions[v].ngoals; x++) {
 			g = p.visions[v].goals[x];
 			kb_buf_reset(&b);
@@ -208,17 +207,17 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 					    CLI_T(cli, " (re-posted from %s)",
 						  "（再掲: %s）"),
 					    p.visions[p.goals[g].vision].id);
-				line(cli, 2, b.buf, 1);
+				line(2, b.buf, 1);
 				continue;
 			}
-			line(cli, 2, b.buf, 1);
+			line(2, b.buf, 1);
 			for (m = 0; m < p.nmeasures; m++) {
 				if (p.measures[m].goal != g)
 					continue;
 				kb_buf_reset(&b);
 				kb_buf_addf(&b, "%s %s", p.measures[m].id,
 					    KB_NAME(&p.measures[m], L));
-				line(cli, 4, b.buf, full);
+				line(4, b.buf, full);
 				for (a = 0; a < p.nactions; a++) {
 					if (p.actions[a].measure != m)
 						continue;
@@ -231,7 +230,7 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 						L == KB_LANG_EN
 							? p.actions[a].text_en
 							: p.actions[a].text_ja);
-					line(cli, 6, b.buf, full);
+					line(6, b.buf, full);
 				}
 				for (a = 0; a < p.nareas; a++)
 					if (p.areas[a].measure == m) {
@@ -240,7 +239,7 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 							    p.areas[a].id,
 							    KB_NAME(&p.areas[a],
 								    L));
-						line(cli, 6, b.buf, full);
+						line(6, b.buf, full);
 					}
 				for (a = 0; a < p.nplatforms; a++)
 					if (p.platforms[a].measure == m) {
@@ -258,7 +257,7 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 								&b, " %s",
 								p.platforms[a]
 									.related[k]);
-						line(cli, 6, b.buf, full);
+						line(6, b.buf, full);
 					}
 			}
 		}

@@ -12,10 +12,9 @@
 
 char kb_buf_empty[1];
 
-static void oom(size_t n)
+static void oom(void)
 {
 	/* The library does not print; abort() leaves a core for the cause. */
-	KB_UNUSED(n);
 	abort();
 }
 
@@ -23,7 +22,7 @@ void *kb_malloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom(n);
+		oom();
 	return p;
 }
 
@@ -31,7 +30,7 @@ void *kb_calloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		oom(n * size);
+		oom();
 	return p;
 }
 
@@ -39,7 +38,7 @@ void *kb_realloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		oom(n);
+		oom();
 	return q;
 }
 
@@ -86,7 +85,7 @@ void kb_buf_grow(struct kb_buf *b, size_t extra)
 {
 	size_t need;
 	if (extra > SIZE_MAX - b->len - 1)
-		oom(SIZE_MAX);
+		oom();
 	need = b->len + extra + 1;
 	if (need <= b->alloc)
 		return;

@@ -235,9 +235,8 @@ int kb_plan_import(struct kb_store *s, const struct kb_plan *p,
 
 static int load_named(struct kb_store *s, const char *sql, const char *plan_id,
 		      struct kb_err *err,
-		      void (*row)(struct kb_plan *, sqlite3_stmt *,
-				  struct kb__strmap *),
-		      struct kb_plan *p, struct kb__strmap *ids)
+		      void (*row)(struct kb_plan *, sqlite3_stmt *),
+		      struct kb_plan *p)
 {
 	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
 	int rc;
@@ -245,7 +244,7 @@ static int load_named(struct kb_store *s, const char *sql, const char *plan_id,
 		return KB_EDB;
 	kb__sql_bind_text(st, 1, plan_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		row(p, st, ids);
+		row(p, st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return kb__sql_fail(err, kb_store_sqlite(s), "plan");
@@ -254,11 +253,9 @@ static int load_named(struct kb_store *s, const char *sql, const char *plan_id,
 
 #define GROW(arr, n) ((arr) = kb_realloc((arr), ((n) + 1) * sizeof(*(arr))))
 
-static void row_ministry(struct kb_plan *p, sqlite3_stmt *st,
-			 struct kb__strmap *ids)
+static void row_ministry(struct kb_plan *p, sqlite3_stmt *st)
 {
 	struct kb_ministry *m;
-	KB_UNUSED(ids);
 	GROW(p->ministries, p->nministries);
 	m = &p->ministries[p->nministries++];
 	m->code = kb__sql_text(st, 0);
@@ -267,10 +264,9 @@ static void row_ministry(struct kb_plan *p, sqlite3_stmt *st,
 	m->abbr = kb__sql_text(st, 3);
 }
 
-static void row_vision(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_vision(struct kb_plan *p, sqlite3_stmt *st)
 {
 	struct kb_vision *v;
-	KB_UNUSED(ids);
 	GROW(p->visions, p->nvisions);
 	v = &p->visions[p->nvisions++];
 	memset(v, 0, sizeof(*v));
@@ -279,7 +275,7 @@ static void row_vision(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *i
 	v->name_en = kb__sql_text(st, 2);
 }
 
-static void row_goal(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_goal(struct kb_plan *p, sqlite3_stmt *st)
 {
 	struct kb_goal *g;
 	GROW(p->goals, p->ngoals);
@@ -288,15 +284,12 @@ static void row_goal(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids
 	g->name_ja = kb__sql_text(st, 1);
 	g->name_en = kb__sql_text(st, 2);
 	g->vision = KB_NONE;
-	KB_UNUSED(ids);
 }
 
-static void row_vision_goal(struct kb_plan *p, sqlite3_stmt *st,
-			    struct kb__strmap *ids)
+static void row_vision_goal(struct kb_plan *p, sqlite3_stmt *st)
 {
 	const char *vid = (const char *)sqlite3_column_text(st, 0);
 	size_t gi = kb_plan_goal(p, (const char *)sqlite3_column_text(st, 1)), vi;
-	KB_UNUSED(ids);
 	for (vi = 0; vi < p->nvisions; vi++)
 		if (!strcmp(p->visions[vi].id, vid))
 			break;
@@ -308,8 +301,7 @@ static void row_vision_goal(struct kb_plan *p, sqlite3_stmt *st,
 		p->goals[gi].vision = vi;
 }
 
-static void row_measure(struct kb_plan *p, sqlite3_stmt *st,
-			struct kb__strmap *ids)
+static void row_measure(struct kb_plan *p, sqlite3_stmt *st)
 {
 	struct kb_measure *m;
 	GROW(p->measures, p->nmeasures);
@@ -318,29 +310,26 @@ static void row_measure(struct kb_plan *p, sqlite3_stmt *st,
 	m->goal = kb_plan_goal(p, (const char *)sqlite3_column_text(st, 1));
 	m->name_ja = kb__sql_text(st, 2);
 	m->name_en = kb__sql_text(st, 3);
-	kb__strmap_put(ids, m->id, p->nmeasures++);
+	p->nmeasures++;
 }
 
-static void row_action(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_action(struct kb_plan *p, sqlite3_stmt *st)
 {
 	struct kb_action *a;
 	GROW(p->actions, p->nactions);
 	a = &p->actions[p->nactions++];
 	memset(a, 0, sizeof(*a));
 	a->id = kb__sql_text(st, 0);
-	a->measure =
-		kb__strmap_get(ids, (const char *)sqlite3_column_text(st, 1));
+	a->measure = kb_plan_measure(p, (const char *)sqlite3_column_text(st, 1));
 	a->text_ja = kb__sql_text(st, 2);
 	a->text_en = kb__sql_text(st, 3);
 }
 
-static void row_action_ministry(struct kb_plan *p, sqlite3_stmt *st,
-				struct kb__strmap *ids)
+static void row_action_ministry(struct kb_plan *p, sqlite3_stmt *st)
 {
 	const char *aid = (const char *)sqlite3_column_text(st, 0);
 	struct kb_action *a = NULL;
 	size_t i;
-	KB_UNUSED(ids);
 	/* rows come ordered by action seq: the action is usually the last */
 	for (i = p->nactions; i-- > 0;)
 		if (!strcmp(p->actions[i].id, aid)) {
@@ -355,38 +344,33 @@ static void row_action_ministry(struct kb_plan *p, sqlite3_stmt *st,
 	a->min[a->nmin++].lead = sqlite3_column_int(st, 2);
 }
 
-static void row_area(struct kb_plan *p, sqlite3_stmt *st, struct kb__strmap *ids)
+static void row_area(struct kb_plan *p, sqlite3_stmt *st)
 {
 	struct kb_area *a;
 	GROW(p->areas, p->nareas);
 	a = &p->areas[p->nareas++];
 	a->id = kb__sql_text(st, 0);
-	a->measure =
-		kb__strmap_get(ids, (const char *)sqlite3_column_text(st, 1));
+	a->measure = kb_plan_measure(p, (const char *)sqlite3_column_text(st, 1));
 	a->name_ja = kb__sql_text(st, 2);
 	a->name_en = kb__sql_text(st, 3);
 }
 
-static void row_platform(struct kb_plan *p, sqlite3_stmt *st,
-			 struct kb__strmap *ids)
+static void row_platform(struct kb_plan *p, sqlite3_stmt *st)
 {
 	struct kb_platform *f;
 	GROW(p->platforms, p->nplatforms);
 	f = &p->platforms[p->nplatforms++];
 	memset(f, 0, sizeof(*f));
 	f->id = kb__sql_text(st, 0);
-	f->measure =
-		kb__strmap_get(ids, (const char *)sqlite3_column_text(st, 1));
+	f->measure = kb_plan_measure(p, (const char *)sqlite3_column_text(st, 1));
 	f->name_ja = kb__sql_text(st, 2);
 	f->name_en = kb__sql_text(st, 3);
 }
 
-static void row_platform_link(struct kb_plan *p, sqlite3_stmt *st,
-			      struct kb__strmap *ids)
+static void row_platform_link(struct kb_plan *p, sqlite3_stmt *st)
 {
 	const char *pid = (const char *)sqlite3_column_text(st, 0);
 	size_t i;
-	KB_UNUSED(ids);
 	for (i = 0; i < p->nplatforms; i++)
 		if (!strcmp(p->platforms[i].id, pid)) {
 			struct kb_platform *f = &p->platforms[i];
@@ -404,8 +388,7 @@ int kb_plan_load(struct kb_store *s, const char *plan_id, struct kb_plan *p,
 		"WHERE ?1 IS NULL OR id = ?1 ORDER BY fy_from DESC, id LIMIT 1";
 	static const struct {
 		const char *sql;
-		void (*row)(struct kb_plan *, sqlite3_stmt *,
-			    struct kb__strmap *);
+		void (*row)(struct kb_plan *, sqlite3_stmt *);
 	} parts[] = {
 		{ "SELECT code, name_ja, name_en, abbr FROM ministry ORDER BY seq, code",
 		  row_ministry },
@@ -437,7 +420,6 @@ int kb_plan_load(struct kb_store *s, const char *plan_id, struct kb_plan *p,
 		  "WHERE g.plan_id = ?1 ORDER BY x.seq, l.seq",
 		  row_platform_link },
 	};
-	struct kb__strmap measures;
 	sqlite3_stmt *st;
 	size_t i;
 	int r = 0;
@@ -469,11 +451,8 @@ int kb_plan_load(struct kb_store *s, const char *plan_id, struct kb_plan *p,
 	p->fy_to = sqlite3_column_int(st, 5);
 	sqlite3_finalize(st);
 
-	kb__strmap_init(&measures);
 	for (i = 0; i < KB_ARRAY_SIZE(parts) && !r; i++)
-		r = load_named(s, parts[i].sql, p->id, err, parts[i].row, p,
-			       &measures);
-	kb__strmap_release(&measures);
+		r = load_named(s, parts[i].sql, p->id, err, parts[i].row, p);
 	if (r)
 		kb_plan_release(p);
 	return r;
