@@ -416,6 +416,14 @@ static void each_kind_of_mistake_is_reported_where_it_is(void **state)
 		  "field 'id': invalid id 'M 2'" },
 		{ 3, "ministry,厚,,厚生労働省,MHLW,METI,,,,",
 		  "field 'abbr': abbreviation 'METI' is already used by ministry '厚'" },
+		{ 10, "plan,q,,計画2,Plan 2,,,,2027,2031",
+		  "plan.csv:10:1: field 'kind': a second 'plan' row: a file holds one plan" },
+		{ 2, "plan,p,,計画,Plan,,,,令和四年度,2026",
+		  "plan.csv:2:20: field 'fy_from': '令和四年度' is not a fiscal year" },
+		{ 8, "action,A1,M1,取組,Action,,◎厚、、経,,,",
+		  "plan.csv:8:25: field 'ministries': an empty entry in the list of ministries '◎厚、、経'" },
+		{ 3, "ministry,厚 生,,厚生労働省,MHLW,MHLW,,,,",
+		  "plan.csv:3:10: field 'id': invalid ministry code '厚 生'" },
 	};
 	size_t i;
 	(void)state;
