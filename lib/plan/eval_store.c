@@ -333,7 +333,7 @@ static void add_change(struct kb_eval *ev, size_t *alloc,
 static void diff_live(struct kb_eval *ev, const struct kb_eval *live)
 {
 	struct kb__strmap ids;
-	size_t i, j, alloc = 0;
+	size_t i, j, x, alloc = 0;
 
 	kb__strmap_init(&ids);
 	for (i = 0; i < live->kpis.n; i++)
@@ -361,11 +361,19 @@ static void diff_live(struct kb_eval *ev, const struct kb_eval *live)
 			c.fy = lt->fy;
 			add_change(ev, &alloc, &c);
 		}
-		for (j = 0; j <= (size_t)(ev->fy - 1989); j++) {
-			int y = 1989 + (int)j;
-			const struct kb_obs *a = kb_kpi_obs(f, y),
-					    *b = kb_kpi_obs(l, y);
-			if (!a && !b)
+		/* both lists are in ascending years: walk them together */
+		for (j = 0, x = 0; j < f->nobs || x < l->nobs;) {
+			const struct kb_obs *a = j < f->nobs ? &f->obs[j] : NULL,
+					    *b = x < l->nobs ? &l->obs[x] : NULL;
+			if (a && b && a->fy != b->fy) {
+				if (a->fy < b->fy)
+					b = NULL;
+				else
+					a = NULL;
+			}
+			j += !!a;
+			x += !!b;
+			if ((a ? a->fy : b->fy) > ev->fy)
 				continue;
 			if (a && b && a->missing == b->missing &&
 			    (a->missing || a->value == b->value))
@@ -373,7 +381,7 @@ static void diff_live(struct kb_eval *ev, const struct kb_eval *live)
 			memset(&c, 0, sizeof(c));
 			c.kind = KB_CHG_VALUE;
 			c.kpi_id = f->id;
-			c.fy = y;
+			c.fy = a ? a->fy : b->fy;
 			c.had_old = !!a;
 			c.has_new = !!b;
 			c.old_missing = a && a->missing;

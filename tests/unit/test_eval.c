@@ -280,7 +280,7 @@ static void frozen_evaluation_does_not_change(void **state)
 	size_t ninfo, i;
 	char *before, *after;
 	int version = 0, saw_value = 0, saw_target = 0, saw_status = 0,
-	    saw_added = 0;
+	    saw_added = 0, saw_new_year = 0;
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	T_OK(kb_eval_live(s, NULL, 2024, KB_RULE_CAGR, T_NOW, &ev, &err), &err);
@@ -298,6 +298,11 @@ static void frozen_evaluation_does_not_change(void **state)
 
 	/* edits after freezing: a figure, a target, a new KPI */
 	T_OK(kb_obs_set(s, "V1", 2024, 0, 520, NULL, "確報", "clerk", T_NOW, &err),
+	     &err);
+	T_OK(kb_obs_set(s, "X1", 2023, 0, 150, NULL, "遡って追加", "clerk",
+			T_NOW, &err),
+	     &err);
+	T_OK(kb_obs_set(s, "X1", 2025, 0, 190, NULL, NULL, "clerk", T_NOW, &err),
 	     &err);
 	T_OK(kb_kpi_retarget(s, "X1", 300, 2026, "上方修正", "clerk", T_NOW, &err),
 	     &err);
@@ -328,8 +333,16 @@ static void frozen_evaluation_does_not_change(void **state)
 			saw_status = 1;
 		if (c->kind == KB_CHG_KPI_ADDED && !strcmp(c->kpi_id, "N1"))
 			saw_added = 1;
+		if (c->kind == KB_CHG_VALUE && !strcmp(c->kpi_id, "X1")) {
+			/* added for 2023; 2025 is after the year, not listed */
+			assert_int_equal(c->fy, 2023);
+			assert_false(c->had_old);
+			assert_true(c->has_new && c->new_value == 150);
+			saw_new_year = 1;
+		}
 	}
-	assert_true(saw_value && saw_target && saw_status && saw_added);
+	assert_true(saw_value && saw_target && saw_status && saw_added &&
+		    saw_new_year);
 	free(after);
 
 	/* a revision is a new version; the first stays */
