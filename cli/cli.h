@@ -155,5 +155,6 @@ int cmd_kpi(struct cli *cli, int argc, char **argv);
 int cmd_values(struct cli *cli, int argc, char **argv);
 int cmd_eval(struct cli *cli, int argc, char **argv);
 int cmd_report(struct cli *cli, int argc, char **argv);
+int cmd_supply(struct cli *cli, int argc, char **argv);
 
 #endif

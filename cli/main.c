@@ -18,6 +18,9 @@ static const struct cli_cmd groups[] = {
 	  "進捗の評価、評価の確定、府省別フォローアップ" },
 	{ "report", cmd_report, "write the annual evaluation report",
 	  "年次評価報告書を作成する" },
+	{ "supply", cmd_supply,
+	  "essential devices, supply chains, reports, alerts, incidents",
+	  "必要不可欠な機器、サプライチェーン、報告、警報、事案" },
 };
 
 static int usage(struct cli *cli, FILE *fp)
@@ -26,10 +29,10 @@ static int usage(struct cli *cli, FILE *fp)
 	fprintf(fp,
 		CLI_T(cli,
 		      "Usage: kiban [--db PATH] [--lang ja|en] COMMAND [ARGS]...\n"
-		      "kiban runs Japan's 2nd Basic Plan for medical devices: the plan, its KPIs\n"
-		      "and the annual evaluation.\n\nCommands:\n",
+		      "kiban runs Japan's 2nd Basic Plan for medical devices: the plan, its KPIs,\n"
+		      "the annual evaluation and the stable supply of essential devices.\n\nCommands:\n",
 		      "使い方: kiban [--db パス] [--lang ja|en] コマンド [引数]...\n"
-		      "kiban は第2期医療機器基本計画（計画・KPI・年次評価）を運用するためのツールです。\n\nコマンド:\n"));
+		      "kiban は第2期医療機器基本計画（計画・KPI・年次評価・必要不可欠な医療機器の安定供給）を\n運用するためのツールです。\n\nコマンド:\n"));
 	for (i = 0; i < KB_ARRAY_SIZE(groups); i++)
 		fprintf(fp, "  %-8s %s\n", groups[i].name,
 			cli->lang == KB_LANG_EN ? groups[i].summary_en

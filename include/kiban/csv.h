@@ -12,6 +12,12 @@
  * expects (each with an English name and an optional Japanese alias),
  * reporting unknown, duplicate and missing columns all at once.
  *
+ * JSON: a file whose first character is '[' or '{' is read as JSON, an
+ * array of objects (or an object with one member that is such an array):
+ * the keys are the columns, each object a record, and every field reports
+ * the line and column where its object starts.  So each import takes CSV
+ * or JSON with the same column names.
+ *
  * Writer: UTF-8, CRLF line ends (RFC 4180), fields quoted only when they
  * need it, optional byte-order mark so that Excel reads UTF-8.
  *
@@ -53,6 +59,10 @@ struct kb_csv {
 	struct kb_buf store; /* unescaped field contents of this record */
 	unsigned rec_line;   /* line where the current record starts */
 	size_t header_nf;    /* fields in the header row, once read */
+	/* JSON input: the records were rendered as CSV; jpos[2*i], jpos[2*i+1]
+	 * are the line and column of record i (0 = the keys) in the JSON. */
+	unsigned *jpos;
+	size_t njpos, jrec;
 };
 
 /*

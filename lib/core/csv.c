@@ -10,6 +10,7 @@
  */
 #include "core/compat.h"
 
+#include "core/csv_json.h"
 #include "core/utf8.h"
 #include "kiban/csv.h"
 
@@ -207,6 +208,15 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 	c->text = kb_buf_detach(&text, &c->len);
 	c->line = 1;
 	c->col = 1;
+	{
+		size_t i = strspn(c->text, " \t\r\n");
+		if (i < c->len && (c->text[i] == '[' || c->text[i] == '{')) {
+			int r = kb__csv_from_json(c, err);
+			if (r)
+				kb_csv_release(c);
+			return r;
+		}
+	}
 	return 0;
 }
 
@@ -236,6 +246,7 @@ void kb_csv_release(struct kb_csv *c)
 	free(c->name);
 	free(c->text);
 	free(c->f);
+	free(c->jpos);
 	kb_buf_release(&c->store);
 	memset(c, 0, sizeof(*c));
 }
@@ -351,6 +362,14 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 	for (i = 0, off = 0; i < c->nf; i++) {
 		c->f[i].s = c->store.buf + off;
 		off += c->f[i].len + 1;
+	}
+	if (c->jpos && c->jrec < c->njpos) {
+		c->rec_line = c->jpos[2 * c->jrec];
+		for (i = 0; i < c->nf; i++) {
+			c->f[i].line = c->jpos[2 * c->jrec];
+			c->f[i].col = c->jpos[2 * c->jrec + 1];
+		}
+		c->jrec++;
 	}
 	return 1;
 }

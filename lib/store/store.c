@@ -10,6 +10,7 @@
 #include "core/compat.h"
 
 #include "core/resource.h"
+#include "kiban/csv.h"
 #include "kiban/buf.h"
 #include "kiban/store.h"
 #include "store/sql.h"
@@ -154,6 +155,65 @@ static int first_read(struct kb_store *s, const char *path, int *app_id,
 	return kb__sql_fail(err, s->db, path);
 }
 
+/*
+ * Loads an embedded CSV resource into table: the header names the
+ * columns.  A migration asks for it with a line "-- kiban:load TABLE FILE",
+ * so that facts such as the prefectures live in one data file.
+ */
+static int load_table(struct kb_store *s, const char *table, const char *file,
+		      struct kb_err *err)
+{
+	const struct kb__resource *res = kb__resource_find(file);
+	struct kb_buf sql = KB_BUF_INIT;
+	sqlite3_stmt *st = NULL;
+	struct kb_csv c;
+	size_t i;
+	int r;
+
+	if (!res)
+		return kb_err_set(err, KB_ESCHEMA, "missing resource '%s'", file);
+	if ((r = kb_csv_open_mem(&c, file, res->data, res->len, KB_ENC_UTF8, err)))
+		return r;
+	if (kb_csv_next(&c, err) != 1) {
+		kb_csv_release(&c);
+		return kb_err_set(err, KB_ESCHEMA, "empty resource '%s'", file);
+	}
+	kb_buf_addf(&sql, "INSERT INTO %s (", table);
+	for (i = 0; i < c.nf; i++)
+		kb_buf_addf(&sql, "%s%s", i ? ", " : "", c.f[i].s);
+	kb_buf_adds(&sql, ") VALUES (");
+	for (i = 0; i < c.nf; i++)
+		kb_buf_addf(&sql, "%s?", i ? ", " : "");
+	kb_buf_adds(&sql, ")");
+	if (!(st = kb__sql_prepare(s, sql.buf, err)))
+		r = KB_EDB;
+	while (!r && (r = kb_csv_next(&c, err)) == 1) {
+		for (i = 0; i < c.nf; i++)
+			kb__sql_bind_text(st, (int)i + 1, c.f[i].s);
+		r = kb__sql_done(s, st, err);
+	}
+	sqlite3_finalize(st);
+	kb_csv_release(&c);
+	kb_buf_release(&sql);
+	return r;
+}
+
+static int load_tables(struct kb_store *s, const char *text, struct kb_err *err)
+{
+	static const char tag[] = "-- kiban:load ";
+	const char *p = text;
+	int r = 0;
+
+	while (!r && (p = strstr(p, tag))) {
+		char table[64], file[256];
+		if (sscanf(p + sizeof(tag) - 1, "%63s %255s", table, file) != 2)
+			return kb_err_set(err, KB_ESCHEMA, "bad load line");
+		r = load_table(s, table, file, err);
+		p += sizeof(tag) - 1;
+	}
+	return r;
+}
+
 static int migrate(struct kb_store *s, struct kb_err *err)
 {
 	int latest = kb_store_latest_version();
@@ -162,14 +222,21 @@ static int migrate(struct kb_store *s, struct kb_err *err)
 		struct kb_buf sql = KB_BUF_INIT;
 		int r;
 
+		if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL))
+			return kb__sql_fail(err, s->db, m->name);
 		kb_buf_addf(&sql,
-			    "BEGIN IMMEDIATE;\n%s\nPRAGMA user_version = %d;\n"
-			    "PRAGMA application_id = %d;\nCOMMIT;",
+			    "%s\nPRAGMA user_version = %d;\n"
+			    "PRAGMA application_id = %d;\n",
 			    (const char *)m->data, s->version + 1, KB_APP_ID);
 		r = sqlite3_exec(s->db, sql.buf, NULL, NULL, NULL);
 		kb_buf_release(&sql);
-		if (r != SQLITE_OK) {
+		if (r != SQLITE_OK)
 			r = kb__sql_fail(err, s->db, m->name);
+		else
+			r = load_tables(s, (const char *)m->data, err);
+		if (!r && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL))
+			r = kb__sql_fail(err, s->db, m->name);
+		if (r) {
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 			return r;
 		}

@@ -1,0 +1,2564 @@
+/*
+ * cmd_supply.c - 'kiban supply': the registry of essential devices and
+ * organisations, the supply-chain map and its risks, weekly reports,
+ * monitoring, alerts, the council's incidents and the figures for the
+ * plan's KPIs; and the generator of national data.
+ */
+#include "cli.h"
+
+#include "kiban/kpi.h"
+#include "kiban/supply.h"
+
+enum {
+	OPT_ENCODING = OPT_FIRST_OWN,
+	OPT_DRY_RUN,
+	OPT_ESSENTIAL,
+	OPT_REASON,
+	OPT_CRITERIA,
+	OPT_WITHDRAW,
+	OPT_UNDER,
+	OPT_OVER,
+	OPT_ALERT,
+	OPT_CRITICAL,
+	OPT_JUMP,
+	OPT_DROP,
+	OPT_KIND,
+	OPT_PREF,
+	OPT_SITE,
+	OPT_SUPPLIER,
+	OPT_COUNTRY,
+	OPT_REGION,
+	OPT_WEEK,
+	OPT_FROM,
+	OPT_DEVICE,
+	OPT_FACILITY,
+	OPT_LIMIT,
+	OPT_SEVERITY,
+	OPT_ORG,
+	OPT_LATE,
+	OPT_SEED,
+	OPT_HOSPITALS,
+	OPT_DEVICES,
+	OPT_SUPPLIERS,
+	OPT_WEEKS,
+	OPT_LAST_WEEK,
+	OPT_NO_DISRUPTIONS,
+	OPT_TITLE,
+	OPT_CAUSE,
+	OPT_REPORTED_BY,
+	OPT_NOTE,
+	OPT_STATE,
+	OPT_YEAR,
+	OPT_RECORD,
+};
+
+/* Opens the store and loads the registry; on failure, the exit status. */
+static int open_registry(struct cli *cli, int flags, struct kb_store **s,
+			 struct kb_supply *sup)
+{
+	int r;
+	if ((r = cli_open(cli, flags, s)))
+		return r;
+	if ((r = kb_supply_load(*s, sup, &cli->err))) {
+		kb_store_close(*s);
+		*s = NULL;
+		return cli_fail(cli, r);
+	}
+	return 0;
+}
+
+static const char *name_of(struct cli *cli, const char *ja, const char *en)
+{
+	return cli->lang == KB_LANG_JA ? ja : en;
+}
+
+static int week_arg(struct cli *cli, const char *cmd, const char *s, int *w)
+{
+	if (kb_week_parse(s, w))
+		return cli_usage_error(
+			cli, cmd,
+			CLI_T(cli,
+			      "'%s' is not a week (expected a date such as 2026-11-16, or 2026-W47)",
+			      "'%s' は週ではありません（2026-11-16 のような日付か 2026-W47）"),
+			s);
+	return 0;
+}
+
+static int device_arg(struct cli *cli, const struct kb_supply *sup,
+		      const char *code, size_t *d)
+{
+	if ((*d = kb_supply_device(sup, code)) != KB_NONE)
+		return 0;
+	kb_err_set(
+		&cli->err, KB_ENOTFOUND,
+		CLI_T(cli,
+		      "no device with code '%s' ('kiban supply devices' lists them)",
+		      "コード '%s' の機器はありません（'kiban supply devices' で一覧できます）"),
+		code);
+	return cli_fail(cli, KB_ENOTFOUND);
+}
+
+static int pref_arg(struct cli *cli, const struct kb_supply *sup, const char *s,
+		    int *p)
+{
+	if ((*p = kb_supply_pref(sup, s)))
+		return 0;
+	kb_err_set(
+		&cli->err, KB_ENOTFOUND,
+		CLI_T(cli,
+		      "'%s' is not a prefecture (expected a code 01-47 or a name such as 東京都 or Tokyo)",
+		      "'%s' は都道府県ではありません（01〜47 のコードか 東京都・Tokyo のような名前）"),
+		s);
+	return cli_fail(cli, KB_ENOTFOUND);
+}
+
+/* ---- import and load ---- */
+
+typedef int (*import_fn)(struct kb_store *, struct kb_csv *,
+			 const struct kb_import_opts *,
+			 struct kb_import_stats *, struct kb_err *);
+
+static const struct {
+	const char *kind, *file;
+	import_fn fn;
+} kinds[] = {
+	{ "devices", "devices.csv", kb_device_import },
+	{ "orgs", "orgs.csv", kb_org_import },
+	{ "sites", "sites.csv", kb_site_import },
+	{ "components", "components.csv", kb_component_import },
+	{ "chain", "chain.csv", kb_chain_import },
+	{ "production", "production.csv", kb_production_import },
+	{ "stock", "stock.csv", kb_stock_import },
+};
+
+static void print_stats(struct cli *cli, const char *file,
+			const struct kb_import_stats *st, int dry)
+{
+	if (cli->quiet)
+		return;
+	if (dry)
+		printf(CLI_T(cli,
+			     "%s: rows %zu checked, no problem found (nothing written: --dry-run)\n",
+			     "%s: %zu 行を検査しました。問題はありません（--dry-run のため書き込んでいません）\n"),
+		       file, st->rows);
+	else
+		printf(CLI_T(cli,
+			     "%s: rows %zu: added %zu, changed %zu (old versions kept), unchanged %zu\n",
+			     "%s: %zu 行: 追加 %zu、変更 %zu（旧版は保存）、変更なし %zu\n"),
+		       file, st->rows, st->added, st->changed, st->unchanged);
+}
+
+static int import_one(struct cli *cli, struct kb_store *s, import_fn fn,
+		      const char *path, const char *enc, int dry)
+{
+	struct kb_import_opts o;
+	struct kb_import_stats st;
+	struct kb_csv csv;
+	int r;
+	if ((r = cli_open_csv(cli, &csv, path, enc)))
+		return r;
+	cli_import_opts(cli, &o, dry);
+	r = fn(s, &csv, &o, &st, &cli->err);
+	cli_progress_done(cli);
+	kb_csv_release(&csv);
+	if (r)
+		return cli_fail(cli, r);
+	print_stats(cli, path, &st, dry);
+	return 0;
+}
+
+static const char import_en[] =
+	"Usage: kiban supply import [OPTION]... KIND FILE\n"
+	"Import a CSV or JSON file of one kind: devices, orgs, sites, components, chain\n"
+	"(the supply-chain map, replacing the stored one), production (manufacturers'\n"
+	"weekly reports) or stock (hospitals' weekly reports).  Formats:\n"
+	"docs/supply-format.md.  All or nothing: a file with any problem changes\n"
+	"nothing, and every problem is listed with file:line:column and field.\n"
+	"A report id imported again replaces that report; the old lines are kept.\n\n"
+	"  --encoding ENC   auto (default), utf-8 or cp932 (Shift_JIS from Excel)\n"
+	"  --dry-run        check only\n";
+static const char import_ja[] =
+	"使い方: kiban supply import [オプション]... 種類 ファイル\n"
+	"CSV または JSON のファイルを種類ごとに取り込みます: devices（機器）, orgs（組織）,\n"
+	"sites（拠点）, components（部品・材料）, chain（サプライチェーン。保存済みの\n"
+	"ものを置き換えます）, production（製造販売業者等の週次報告）, stock（病院の\n"
+	"週次在庫報告）。形式は docs/supply-format.md。全件取り込むか何もしないかの\n"
+	"どちらかで、問題はすべて ファイル:行:列 と項目名付きで表示します。\n"
+	"同じ報告 ID を再度取り込むと報告を置き換え、旧版は保存されます。\n\n"
+	"  --encoding 文字コード  auto（既定）, utf-8, cp932（Excel の Shift_JIS）\n"
+	"  --dry-run              検査のみ行う\n";
+
+static int supply_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "encoding", required_argument, NULL, OPT_ENCODING },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *enc = NULL;
+	struct kb_store *s;
+	int c, r, dry = 0;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (c == OPT_ENCODING)
+			enc = optarg;
+		else if (c == OPT_DRY_RUN)
+			dry = 1;
+		else if ((r = cli_option(cli, c, "supply import", argv,
+					 import_en, import_ja)) >= 0)
+			return r;
+	}
+	if (optind + 2 != argc)
+		return cli_usage_error(cli, "supply import", "%s",
+				       CLI_T(cli, "expected KIND and FILE",
+					     "種類とファイルを指定してください"));
+	for (i = 0; i < KB_ARRAY_SIZE(kinds); i++)
+		if (!strcmp(argv[optind], kinds[i].kind))
+			break;
+	if (i == KB_ARRAY_SIZE(kinds))
+		return cli_usage_error(
+			cli, "supply import",
+			CLI_T(cli,
+			      "unknown kind '%s' (expected devices, orgs, sites, components, chain, production or stock)",
+			      "不明な種類 '%s'（devices, orgs, sites, components, chain, production, stock のいずれか）"),
+			argv[optind]);
+	if ((r = cli_open(cli, 0, &s)))
+		return r;
+	r = import_one(cli, s, kinds[i].fn, argv[optind + 1], enc, dry);
+	kb_store_close(s);
+	return r;
+}
+
+static const char load_en[] =
+	"Usage: kiban supply load [OPTION]... DIR\n"
+	"Import the files of a directory written by 'kiban supply generate' (or laid\n"
+	"out the same way), in order: devices.csv, orgs.csv, sites.csv,\n"
+	"components.csv, chain.csv, production.csv, stock.csv.  Missing files are\n"
+	"skipped; the first file with a problem stops the load (each file is all or\n"
+	"nothing).\n";
+static const char load_ja[] =
+	"使い方: kiban supply load [オプション]... ディレクトリ\n"
+	"'kiban supply generate' が書いたディレクトリ（または同じ構成のもの）の\n"
+	"ファイルを順に取り込みます: devices.csv, orgs.csv, sites.csv, components.csv,\n"
+	"chain.csv, production.csv, stock.csv。ないファイルは飛ばし、問題のある\n"
+	"ファイルがあればそこで止めます（各ファイルは全件か無かのどちらか）。\n";
+
+static int supply_load(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_store *s;
+	int c, r = 0;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1)
+		if ((r = cli_option(cli, c, "supply load", argv, load_en,
+				    load_ja)) >= 0)
+			return r;
+	if (optind + 1 != argc)
+		return cli_usage_error(
+			cli, "supply load", "%s",
+			CLI_T(cli, "expected one DIR",
+			      "ディレクトリを一つ指定してください"));
+	if ((r = cli_open(cli, 0, &s)))
+		return r;
+	for (i = 0, r = 0; !r && i < KB_ARRAY_SIZE(kinds); i++) {
+		struct kb_buf path = KB_BUF_INIT;
+		kb_buf_addf(&path, "%s/%s", argv[optind], kinds[i].file);
+		if (!access(path.buf, R_OK))
+			r = import_one(cli, s, kinds[i].fn, path.buf, NULL, 0);
+		kb_buf_release(&path);
+	}
+	kb_store_close(s);
+	return r;
+}
+
+/* ---- generate ---- */
+
+struct gen_ctx {
+	FILE *stock, *prod;
+	struct cli *cli;
+	size_t done, total;
+};
+
+static int gen_week(void *ctx, int week, const struct kb_buf *stock,
+		    const struct kb_buf *prod)
+{
+	struct gen_ctx *g = ctx;
+	/* the header goes once, at the top of each file */
+	size_t skip_s = strcspn(stock->buf, "\n") + 1;
+	size_t skip_p = strcspn(prod->buf, "\n") + 1;
+	(void)week;
+	if (fwrite(stock->buf + (g->done ? skip_s : 0), 1,
+		   stock->len - (g->done ? skip_s : 0), g->stock) == 0 ||
+	    fwrite(prod->buf + (g->done ? skip_p : 0), 1,
+		   prod->len - (g->done ? skip_p : 0), g->prod) == 0)
+		return KB_EIO;
+	g->done++;
+	if (!g->cli->quiet && isatty(STDERR_FILENO)) {
+		fprintf(stderr, "\r%s %zu/%zu", CLI_T(g->cli, "weeks", "週"),
+			g->done, g->total);
+		if (g->done == g->total)
+			fputc('\n', stderr);
+	}
+	return 0;
+}
+
+static const char gen_en[] =
+	"Usage: kiban supply generate [OPTION]... -o DIR\n"
+	"Write a deterministic data set (docs/supply-data.md) into DIR: devices.csv,\n"
+	"orgs.csv, sites.csv, components.csv, chain.csv, production.csv, stock.csv and\n"
+	"truth.csv (the injected disruptions and the week each shortage began).\n"
+	"No database is needed; load the result with 'kiban supply load DIR'.\n\n"
+	"  -o, --output DIR     directory to write (created if missing)\n"
+	"  --seed N             random seed (default 1)\n"
+	"  --hospitals N        hospitals (default 8200, Japan's number)\n"
+	"  --devices N          essential device types, at most 50 (default 50)\n"
+	"  --suppliers N        component and material suppliers (default 500)\n"
+	"  --weeks N            weeks of reports (default 104)\n"
+	"  --last-week W        the last week reported (default: last week)\n"
+	"  --no-disruptions     inject none\n";
+static const char gen_ja[] =
+	"使い方: kiban supply generate [オプション]... -o ディレクトリ\n"
+	"決定的な生成データ（docs/supply-data.md）をディレクトリに書きます: devices.csv,\n"
+	"orgs.csv, sites.csv, components.csv, chain.csv, production.csv, stock.csv と\n"
+	"truth.csv（注入した供給途絶と、欠品が始まった週）。データベースは不要です。\n"
+	"'kiban supply load ディレクトリ' で取り込めます。\n\n"
+	"  -o, --output ディレクトリ  書き出し先（なければ作成）\n"
+	"  --seed N             乱数の種（既定 1）\n"
+	"  --hospitals N        病院数（既定 8200、全国の数）\n"
+	"  --devices N          必要不可欠な機器の種類、50 まで（既定 50）\n"
+	"  --suppliers N        部品・材料の供給者数（既定 500）\n"
+	"  --weeks N            報告の週数（既定 104）\n"
+	"  --last-week W        最後の報告週（既定: 先週）\n"
+	"  --no-disruptions     供給途絶を注入しない\n";
+
+static int size_arg(struct cli *cli, const char *cmd, const char *s, size_t lo,
+		    size_t hi, size_t *out)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (*s == '-' || *end || v < lo || v > hi)
+		return cli_usage_error(
+			cli, cmd,
+			CLI_T(cli, "'%s' is not a number from %zu to %zu",
+			      "'%s' は %zu〜%zu の数ではありません"),
+			s, lo, hi);
+	*out = (size_t)v;
+	return 0;
+}
+
+static int write_file(struct cli *cli, const char *dir, const char *name,
+		      const struct kb_buf *b)
+{
+	struct kb_buf path = KB_BUF_INIT;
+	int r;
+	kb_buf_addf(&path, "%s/%s", dir, name);
+	r = cli_write(cli, b, path.buf);
+	kb_buf_release(&path);
+	return r;
+}
+
+static int supply_generate(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "output", required_argument, NULL, 'o' },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "hospitals", required_argument, NULL, OPT_HOSPITALS },
+		{ "devices", required_argument, NULL, OPT_DEVICES },
+		{ "suppliers", required_argument, NULL, OPT_SUPPLIERS },
+		{ "weeks", required_argument, NULL, OPT_WEEKS },
+		{ "last-week", required_argument, NULL, OPT_LAST_WEEK },
+		{ "no-disruptions", no_argument, NULL, OPT_NO_DISRUPTIONS },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_gen_opts o = { 1, 8200, 50, 500, 104, -1, 1 };
+	struct kb_gen_out out;
+	struct gen_ctx g = { NULL, NULL, cli, 0, 0 };
+	const char *dir = NULL, *cmd = "supply generate";
+	struct kb_buf path = KB_BUF_INIT;
+	size_t v;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': dir = optarg; break;
+		case OPT_SEED:
+			if ((r = size_arg(cli, cmd, optarg, 0, (size_t)-1, &v)))
+				return r;
+			o.seed = v;
+			break;
+		case OPT_HOSPITALS:
+			if ((r = size_arg(cli, cmd, optarg, 1, 100000,
+					  &o.hospitals)))
+				return r;
+			break;
+		case OPT_DEVICES:
+			if ((r = size_arg(cli, cmd, optarg, 1, 50, &o.devices)))
+				return r;
+			break;
+		case OPT_SUPPLIERS:
+			if ((r = size_arg(cli, cmd, optarg, 10, 10000,
+					  &o.suppliers)))
+				return r;
+			break;
+		case OPT_WEEKS:
+			if ((r = size_arg(cli, cmd, optarg, 1, 520, &o.weeks)))
+				return r;
+			break;
+		case OPT_LAST_WEEK:
+			if ((r = week_arg(cli, cmd, optarg, &o.last_week)))
+				return r;
+			break;
+		case OPT_NO_DISRUPTIONS: o.disruptions = 0; break;
+		default:
+			if ((r = cli_option(cli, c, cmd, argv, gen_en, gen_ja)) >=
+			    0)
+				return r;
+		}
+	}
+	if (!dir || optind != argc)
+		return cli_usage_error(
+			cli, cmd, "%s",
+			CLI_T(cli, "expected -o DIR and no other argument",
+			      "-o ディレクトリ を指定してください（他の引数は不要です）"));
+	if (o.last_week < 0)
+		o.last_week = kb_week_of_time(cli->now) - 7;
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		kb_err_set(&cli->err, KB_EIO,
+			   CLI_T(cli, "cannot create directory '%s': %s",
+				 "ディレクトリ '%s' を作れません: %s"),
+			   dir, strerror(errno));
+		return cli_fail(cli, KB_EIO);
+	}
+	kb_buf_addf(&path, "%s/stock.csv", dir);
+	g.stock = fopen(path.buf, "wb");
+	kb_buf_reset(&path);
+	kb_buf_addf(&path, "%s/production.csv", dir);
+	g.prod = fopen(path.buf, "wb");
+	kb_buf_release(&path);
+	g.total = o.weeks;
+	if (!g.stock || !g.prod) {
+		if (g.stock)
+			fclose(g.stock);
+		if (g.prod)
+			fclose(g.prod);
+		kb_err_set(&cli->err, KB_EIO,
+			   CLI_T(cli, "cannot write in '%s': %s",
+				 "'%s' に書き込めません: %s"),
+			   dir, strerror(errno));
+		return cli_fail(cli, KB_EIO);
+	}
+	r = kb_supply_generate(&o, &out, gen_week, &g, &cli->err);
+	if (fclose(g.stock) | fclose(g.prod) && !r)
+		r = kb_err_set(&cli->err, KB_EIO, "%s: %s", dir, strerror(errno));
+	if (r)
+		return cli_fail(cli, r);
+	r = write_file(cli, dir, "devices.csv", &out.devices);
+	r = r ? r : write_file(cli, dir, "orgs.csv", &out.orgs);
+	r = r ? r : write_file(cli, dir, "sites.csv", &out.sites);
+	r = r ? r : write_file(cli, dir, "components.csv", &out.components);
+	r = r ? r : write_file(cli, dir, "chain.csv", &out.chain);
+	r = r ? r : write_file(cli, dir, "truth.csv", &out.truth);
+	kb_gen_out_release(&out);
+	if (!r && !cli->quiet)
+		printf(CLI_T(cli,
+			     "%s: %zu hospitals, %zu device types, %zu weeks (seed %llu)\n",
+			     "%s: 病院 %zu、機器 %zu 種類、%zu 週（乱数の種 %llu）\n"),
+		       dir, o.hospitals, o.devices, o.weeks, o.seed);
+	return r;
+}
+
+/* ---- devices, designation, thresholds ---- */
+
+static const char devices_en[] =
+	"Usage: kiban supply devices [OPTION]...\n"
+	"List the device types: code, name, class, use, essential, score and the\n"
+	"thresholds of monitoring.\n\n"
+	"  --essential    only the devices designated as essential\n"
+	"  --json         for scripts\n"
+	"  --csv          in the import format; --bom for Excel\n";
+static const char devices_ja[] =
+	"使い方: kiban supply devices [オプション]...\n"
+	"機器の種類を一覧します: コード、名称、クラス、使用区分、必要不可欠か、点数、\n"
+	"監視の閾値。\n\n"
+	"  --essential    必要不可欠として指定された機器のみ\n"
+	"  --json         スクリプト向け\n"
+	"  --csv          取り込み形式で出力。Excel 向けは --bom\n";
+
+static json_t *device_json(const struct kb_device *d)
+{
+	return json_pack(
+		"{s:s, s:s, s:s, s:i, s:s, s:b, s:s, s:s, s:b, s:s, s:i, s:s, "
+		"s:{s:f, s:f, s:f, s:f, s:f, s:f}}",
+		"code", d->code, "name_ja", d->name_ja, "name_en", d->name_en,
+		"class", d->klass, "category", d->category, "reusable",
+		d->reusable, "unit_ja", d->unit_ja, "unit_en", d->unit_en,
+		"essential", d->essential, "criteria", d->criteria, "score",
+		d->score, "reasons", d->reasons, "thresholds", "under_days",
+		d->under_days, "over_days", d->over_days, "alert_days",
+		d->alert_days, "critical_days", d->critical_days, "jump_ratio",
+		d->jump_ratio, "drop_ratio", d->drop_ratio);
+}
+
+static const char *const roman[] = { "", "I", "II", "III", "IV" };
+
+static int supply_devices(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "essential", no_argument, NULL, OPT_ESSENTIAL },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	struct kb_store *s;
+	struct kb_supply sup;
+	int c, r, only = 0;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		if (c == OPT_ESSENTIAL)
+			only = 1;
+		else if ((r = cli_option(cli, c, "supply devices", argv,
+					 devices_en, devices_ja)) >= 0)
+			return r;
+	}
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	if (f.json) {
+		json_t *a = json_array();
+		for (i = 0; i < sup.ndevices; i++)
+			if (!only || sup.devices[i].essential)
+				json_array_append_new(
+					a, device_json(&sup.devices[i]));
+		r = cli_print_json(cli, a);
+	} else if (f.csv) {
+		struct kb_buf out = KB_BUF_INIT;
+		struct kb_csvw w;
+		kb_csvw_init(&w, &out, f.bom);
+		kb_buf_adds(&out,
+			    "code,name_ja,name_en,class,category,use,"
+			    "unit_ja,unit_en,essential,criteria,reasons,"
+			    "designation_reason,under_days,over_days,"
+			    "alert_days,critical_days,jump_ratio,drop_ratio\r\n");
+		for (i = 0; i < sup.ndevices; i++) {
+			const struct kb_device *d = &sup.devices[i];
+			if (only && !d->essential)
+				continue;
+			kb_csvw_field(&w, d->code);
+			kb_csvw_field(&w, d->name_ja);
+			kb_csvw_field(&w, d->name_en);
+			kb_csvw_field(&w, roman[d->klass]);
+			kb_csvw_field(&w, d->category);
+			kb_csvw_field(&w,
+				      d->reusable ? "reusable" : "disposable");
+			kb_csvw_field(&w, d->unit_ja);
+			kb_csvw_field(&w, d->unit_en);
+			kb_csvw_field(&w, d->essential ? "yes" : "no");
+			kb_csvw_field(&w, d->criteria);
+			kb_csvw_field(&w, d->reasons);
+			kb_csvw_field(&w, "");
+			kb_csvw_num(&w, d->under_days);
+			kb_csvw_num(&w, d->over_days);
+			kb_csvw_num(&w, d->alert_days);
+			kb_csvw_num(&w, d->critical_days);
+			kb_csvw_num(&w, d->jump_ratio);
+			kb_csvw_num(&w, d->drop_ratio);
+			kb_csvw_end(&w);
+		}
+		r = cli_write(cli, &out, "-");
+		kb_buf_release(&out);
+	} else {
+		struct cli_table t;
+		cli_table_init(&t, 6, CLI_T(cli, "Code", "コード"),
+			       CLI_T(cli, "Device", "機器"),
+			       CLI_T(cli, "Class", "クラス"),
+			       CLI_T(cli, "Use", "使用区分"),
+			       CLI_T(cli, "Essential", "必要不可欠"),
+			       CLI_T(cli, "Score", "点数"));
+		cli_table_limit(&t, 1, 36);
+		for (i = 0; i < sup.ndevices; i++) {
+			const struct kb_device *d = &sup.devices[i];
+			char score[16];
+			if (only && !d->essential)
+				continue;
+			snprintf(score, sizeof(score), "%d", d->score);
+			cli_table_row(
+				&t, d->code, name_of(cli, d->name_ja, d->name_en),
+				roman[d->klass],
+				d->reusable
+					? CLI_T(cli, "reusable", "再使用")
+					: CLI_T(cli, "disposable", "単回使用"),
+				d->essential ? CLI_T(cli, "yes", "○") : "",
+				score);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+static const char device_en[] =
+	"Usage: kiban supply device [OPTION]... CODE\n"
+	"Show a device type: its criteria and score, thresholds, designation history\n"
+	"and the risks of its supply chain.\n\n"
+	"  --json         for scripts\n";
+static const char device_ja[] =
+	"使い方: kiban supply device [オプション]... コード\n"
+	"機器の種類を表示します: 該当基準と点数、閾値、指定の履歴、サプライチェーンの\n"
+	"リスク。\n\n"
+	"  --json         スクリプト向け\n";
+
+static json_t *risk_json(const struct kb_chain *ch, const struct kb_supply *sup,
+			 const struct kb_chain_risk *k)
+{
+	(void)sup;
+	return json_pack(
+		"{s:i, s:i, s:f, s:i, s:s?, s:f, s:s?, s:f, s:f}", "sources",
+		(int)k->nsources, "suppliers", (int)k->nsuppliers, "hhi",
+		k->hhi, "single_source_inputs", (int)k->single_source,
+		"most_concentrated_input",
+		k->worst_input != KB_NONE ? ch->item[k->worst_input] : NULL,
+		"most_concentrated_hhi", k->worst_hhi, "top_country",
+		k->top_country, "top_country_loss", k->top_country_loss,
+		"import_dependence", k->import_dependence);
+}
+
+static int supply_device(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_chain ch;
+	struct kb_chain_risk k;
+	struct kb_designation *hist = NULL;
+	size_t nhist = 0, d, i, item;
+	int c, r, json = 0;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (c == OPT_JSON)
+			json = 1;
+		else if ((r = cli_option(cli, c, "supply device", argv,
+					 device_en, device_ja)) >= 0)
+			return r;
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "supply device", "%s",
+				       CLI_T(cli, "expected one CODE",
+					     "コードを一つ指定してください"));
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	memset(&ch, 0, sizeof(ch));
+	memset(&k, 0, sizeof(k));
+	if ((r = device_arg(cli, &sup, argv[optind], &d)))
+		goto out;
+	if ((r = kb_chain_load(s, &sup, &ch, &cli->err)) ||
+	    (r = kb_device_history(s, argv[optind], &hist, &nhist, &cli->err))) {
+		r = cli_fail(cli, r);
+		goto out;
+	}
+	item = kb_chain_item(&ch, argv[optind]);
+	if (item != KB_NONE)
+		kb_chain_risk(&ch, &sup, item, &k);
+	if (json) {
+		json_t *j = device_json(&sup.devices[d]), *a = json_array();
+		for (i = 0; i < nhist; i++)
+			json_array_append_new(
+				a, json_pack("{s:b, s:s, s:s, s:s}",
+					     "essential", hist[i].essential,
+					     "at", hist[i].at, "by", hist[i].by,
+					     "reason", hist[i].reason));
+		json_object_set_new(j, "designations", a);
+		json_object_set_new(j, "chain",
+				    item != KB_NONE ? risk_json(&ch, &sup, &k)
+						    : json_null());
+		r = cli_print_json(cli, j);
+	} else {
+		const struct kb_device *x = &sup.devices[d];
+		const char *p = x->criteria;
+		printf("%s  %s\n", x->code, name_of(cli, x->name_ja, x->name_en));
+		printf(CLI_T(cli, "  class %s, %s, %s; unit: %s\n",
+			     "  クラス %s、%s、%s。単位: %s\n"),
+		       roman[x->klass], x->category,
+		       x->reusable ? CLI_T(cli, "reusable", "再使用")
+				   : CLI_T(cli, "disposable", "単回使用"),
+		       name_of(cli, x->unit_ja, x->unit_en));
+		printf(CLI_T(cli, "  essential: %s (score %d)\n",
+			     "  必要不可欠: %s（点数 %d）\n"),
+		       x->essential ? CLI_T(cli, "yes", "はい")
+				    : CLI_T(cli, "no", "いいえ"),
+		       x->score);
+		while (*p) {
+			size_t n = strcspn(p, ";");
+			for (i = 0; i < kb_ncriteria; i++)
+				if (strlen(kb_criteria[i].key) == n &&
+				    !strncmp(p, kb_criteria[i].key, n))
+					printf("    - %s (+%d)\n",
+					       name_of(cli, kb_criteria[i].name_ja,
+						       kb_criteria[i].name_en),
+					       kb_criteria[i].weight);
+			p += n + (p[n] == ';');
+		}
+		if (*x->reasons)
+			printf(CLI_T(cli, "  reasons: %s\n", "  理由: %s\n"),
+			       x->reasons);
+		printf(CLI_T(cli,
+			     "  thresholds: under %g days, over %g days, alert under %g days, critical under %g days, demand jump x%g, supply drop under %g%%\n",
+			     "  閾値: 不足 %g 日未満、過剰 %g 日超、警報 %g 日未満、重大 %g 日未満、需要急増 %g 倍、供給減少 %g%% 未満\n"),
+		       x->under_days, x->over_days, x->alert_days,
+		       x->critical_days, x->jump_ratio, x->drop_ratio * 100);
+		printf("%s\n",
+		       CLI_T(cli, "  designation history:", "  指定の履歴:"));
+		for (i = 0; i < nhist; i++) {
+			char when[64];
+			kb_time_label(hist[i].at, cli->lang, 0, when,
+				      sizeof(when));
+			printf("    %s  %s  %s: %s\n", when, hist[i].by,
+			       hist[i].essential
+				       ? CLI_T(cli, "designated", "指定")
+				       : CLI_T(cli, "withdrawn", "取消"),
+			       hist[i].reason);
+		}
+		if (item != KB_NONE)
+			printf(CLI_T(cli,
+				     "  supply chain: %zu sources from %zu suppliers (HHI %.0f); %zu inputs with a single supplier; most exposed to %s (%.0f%% of supply); import dependence %.0f%%\n",
+				     "  サプライチェーン: 製造拠点 %zu（供給者 %zu、HHI %.0f）。供給者が一社だけの部材 %zu。最も依存する国 %s（供給の %.0f%%）。輸入依存 %.0f%%\n"),
+			       k.nsources, k.nsuppliers, k.hhi, k.single_source,
+			       k.top_country ? k.top_country : "-",
+			       k.top_country_loss * 100,
+			       k.import_dependence * 100);
+		else
+			printf("%s\n", CLI_T(cli, "  supply chain: not mapped",
+					     "  サプライチェーン: 未登録"));
+	}
+out:
+	free(k.top_country);
+	kb_designations_free(hist, nhist);
+	kb_chain_release(&ch);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+static const char designate_en[] =
+	"Usage: kiban supply designate [OPTION]... CODE\n"
+	"Designate a device type as medically essential (or withdraw it with\n"
+	"--withdraw).  The change is kept in the device's designation history with\n"
+	"who, when and why.\n\n"
+	"  --reason TEXT      why (required)\n"
+	"  --criteria LIST    the criteria, separated by ';': life_sustaining,\n"
+	"                     no_substitute, emergency, infection, high_volume,\n"
+	"                     few_suppliers\n"
+	"  --withdraw         withdraw the designation\n";
+static const char designate_ja[] =
+	"使い方: kiban supply designate [オプション]... コード\n"
+	"機器の種類を医療上必要不可欠として指定します（--withdraw で取消）。変更は\n"
+	"誰が・いつ・なぜとともに指定の履歴に残ります。\n\n"
+	"  --reason 理由      理由（必須）\n"
+	"  --criteria 基準    該当基準を ';' 区切りで: life_sustaining（生命維持）,\n"
+	"                     no_substitute（代替品なし）, emergency（救急）, infection\n"
+	"                     （感染症）, high_volume（使用量）, few_suppliers（供給元）\n"
+	"  --withdraw         指定を取り消す\n";
+
+static int supply_designate(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "criteria", required_argument, NULL, OPT_CRITERIA },
+		{ "withdraw", no_argument, NULL, OPT_WITHDRAW },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *reason = NULL, *criteria = NULL;
+	struct kb_store *s;
+	int c, r, withdraw = 0;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_REASON: reason = optarg; break;
+		case OPT_CRITERIA: criteria = optarg; break;
+		case OPT_WITHDRAW: withdraw = 1; break;
+		default:
+			if ((r = cli_option(cli, c, "supply designate", argv,
+					    designate_en, designate_ja)) >= 0)
+				return r;
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "supply designate", "%s",
+				       CLI_T(cli, "expected one CODE",
+					     "コードを一つ指定してください"));
+	if ((r = cli_open(cli, 0, &s)))
+		return r;
+	r = kb_device_designate(s, argv[optind], !withdraw, criteria, reason,
+				cli->user, cli->now, &cli->err);
+	kb_store_close(s);
+	if (r)
+		return cli_fail(cli, r);
+	if (!cli->quiet)
+		printf(withdraw ? CLI_T(cli, "%s: designation withdrawn\n",
+					"%s: 指定を取り消しました\n")
+				: CLI_T(cli, "%s: designated as essential\n",
+					"%s: 必要不可欠として指定しました\n"),
+		       argv[optind]);
+	return 0;
+}
+
+static const char thresholds_en[] =
+	"Usage: kiban supply thresholds [OPTION]... CODE\n"
+	"Set the monitoring thresholds of a device type; those not given stay.\n\n"
+	"  --under DAYS     days of supply under which the stock is 'under'\n"
+	"  --over DAYS      days of supply over which it is 'over'\n"
+	"  --alert DAYS     alert (warning) under this many days of supply\n"
+	"  --critical DAYS  critical alert under this many days\n"
+	"  --jump RATIO     alert when demand reaches RATIO times its trend\n"
+	"  --drop RATIO     alert when national supply falls under RATIO of its trend\n";
+static const char thresholds_ja[] =
+	"使い方: kiban supply thresholds [オプション]... コード\n"
+	"機器の種類ごとの監視の閾値を設定します。指定しないものは変わりません。\n\n"
+	"  --under 日数     在庫日数がこれ未満で「不足」\n"
+	"  --over 日数      在庫日数がこれを超えると「過剰」\n"
+	"  --alert 日数     在庫日数がこれ未満で警報（警告）\n"
+	"  --critical 日数  在庫日数がこれ未満で重大な警報\n"
+	"  --jump 倍率      需要が傾向のこの倍率に達すると警報\n"
+	"  --drop 比        全国の供給が傾向のこの比を下回ると警報\n";
+
+static int supply_thresholds(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "under", required_argument, NULL, OPT_UNDER },
+		{ "over", required_argument, NULL, OPT_OVER },
+		{ "alert", required_argument, NULL, OPT_ALERT },
+		{ "critical", required_argument, NULL, OPT_CRITICAL },
+		{ "jump", required_argument, NULL, OPT_JUMP },
+		{ "drop", required_argument, NULL, OPT_DROP },
+		{ NULL, 0, NULL, 0 },
+	};
+	double th[6] = { -1, -1, -1, -1, -1, -1 };
+	struct kb_store *s;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (c >= OPT_UNDER && c <= OPT_DROP) {
+			double v;
+			if (kb_parse_number(optarg, &v) || v < 0)
+				return cli_usage_error(
+					cli, "supply thresholds",
+					CLI_T(cli,
+					      "'%s' is not a number of zero or more",
+					      "'%s' は 0 以上の数ではありません"),
+					optarg);
+			th[c - OPT_UNDER] = v;
+		} else if ((r = cli_option(cli, c, "supply thresholds", argv,
+					   thresholds_en, thresholds_ja)) >= 0) {
+			return r;
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "supply thresholds", "%s",
+				       CLI_T(cli, "expected one CODE",
+					     "コードを一つ指定してください"));
+	if ((r = cli_open(cli, 0, &s)))
+		return r;
+	r = kb_device_thresholds(s, argv[optind], th, cli->user, cli->now,
+				 &cli->err);
+	kb_store_close(s);
+	return r ? cli_fail(cli, r) : 0;
+}
+
+/* ---- organisations and prefectures ---- */
+
+static const char orgs_en[] =
+	"Usage: kiban supply orgs [OPTION]...\n"
+	"List the organisations: hospitals, marketing-authorisation holders,\n"
+	"manufacturers, distributors and suppliers.\n\n"
+	"  --kind KIND     hospital, mah, manufacturer, distributor or supplier\n"
+	"  --pref P        in prefecture P (code or name)\n"
+	"  --json, --csv   for scripts, for Excel (--bom)\n";
+static const char orgs_ja[] =
+	"使い方: kiban supply orgs [オプション]...\n"
+	"組織を一覧します: 病院、製造販売業者、製造業者、販売業者、部材供給者。\n\n"
+	"  --kind 種別     hospital, mah, manufacturer, distributor, supplier\n"
+	"  --pref 都道府県 その都道府県のもの（コードか名前）\n"
+	"  --json, --csv   スクリプト向け、Excel 向け（--bom）\n";
+
+static int supply_orgs(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "kind", required_argument, NULL, OPT_KIND },
+		{ "pref", required_argument, NULL, OPT_PREF },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	const char *kind = NULL, *pref = NULL;
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_buf out = KB_BUF_INIT;
+	struct kb_csvw w;
+	struct cli_table t;
+	json_t *a = json_array();
+	int c, r, p = 0;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		if (c == OPT_KIND)
+			kind = optarg;
+		else if (c == OPT_PREF)
+			pref = optarg;
+		else if ((r = cli_option(cli, c, "supply orgs", argv, orgs_en,
+					 orgs_ja)) >= 0) {
+			json_decref(a);
+			return r;
+		}
+	}
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup))) {
+		json_decref(a);
+		return r;
+	}
+	if (pref && (r = pref_arg(cli, &sup, pref, &p)))
+		goto out;
+	kb_csvw_init(&w, &out, f.bom);
+	if (f.csv)
+		kb_buf_adds(&out, "id,kind,name_ja,name_en,prefecture,beds,"
+				  "icu_beds,country\r\n");
+	cli_table_init(&t, 6, "ID", CLI_T(cli, "Kind", "種別"),
+		       CLI_T(cli, "Name", "名称"),
+		       CLI_T(cli, "Prefecture", "都道府県"),
+		       CLI_T(cli, "Beds", "病床"), CLI_T(cli, "Country", "国"));
+	for (i = 0; i < sup.norgs; i++) {
+		const struct kb_org *o = &sup.orgs[i];
+		char beds[16];
+		const char *pn =
+			o->pref ? name_of(cli, sup.prefs[o->pref - 1].name_ja,
+					  sup.prefs[o->pref - 1].name_en)
+				: "";
+		if ((kind && strcmp(kind, kb_org_kind_key(o->kind))) ||
+		    (p && o->pref != p))
+			continue;
+		snprintf(beds, sizeof(beds), "%d", o->beds);
+		if (f.json) {
+			json_array_append_new(
+				a,
+				json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s}",
+					  "id", o->id, "kind",
+					  kb_org_kind_key(o->kind), "name_ja",
+					  o->name_ja, "name_en", o->name_en,
+					  "prefecture", o->pref, "beds",
+					  o->beds, "icu_beds", o->icu_beds,
+					  "country", o->country));
+		} else if (f.csv) {
+			kb_csvw_field(&w, o->id);
+			kb_csvw_field(&w, kb_org_kind_key(o->kind));
+			kb_csvw_field(&w, o->name_ja);
+			kb_csvw_field(&w, o->name_en);
+			if (o->pref)
+				kb_csvw_fieldf(&w, "%02d", o->pref);
+			else
+				kb_csvw_field(&w, "");
+			kb_csvw_fieldf(&w, "%d", o->beds);
+			kb_csvw_fieldf(&w, "%d", o->icu_beds);
+			kb_csvw_field(&w, o->country);
+			kb_csvw_end(&w);
+		} else {
+			cli_table_row(&t, o->id,
+				      kb_org_kind_name(o->kind, cli->lang),
+				      name_of(cli, o->name_ja, o->name_en), pn,
+				      o->kind == KB_ORG_HOSPITAL ? beds : "",
+				      o->country);
+		}
+	}
+	if (f.json) {
+		r = cli_print_json(cli, a);
+		a = NULL;
+	} else if (f.csv) {
+		r = cli_write(cli, &out, "-");
+	} else {
+		cli_table_print(&t, stdout);
+	}
+	cli_table_release(&t);
+out:
+	json_decref(a);
+	kb_buf_release(&out);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+static const char prefs_en[] =
+	"Usage: kiban supply prefectures [OPTION]...\n"
+	"List the 47 prefectures (JIS X 0401 codes, 2020 census population) with the\n"
+	"hospitals and beds registered in each.\n\n"
+	"  --json, --csv   for scripts, for Excel (--bom)\n";
+static const char prefs_ja[] =
+	"使い方: kiban supply prefectures [オプション]...\n"
+	"47 都道府県（JIS X 0401 のコード、令和2年国勢調査の人口）と、それぞれに\n"
+	"登録された病院数・病床数を一覧します。\n\n"
+	"  --json, --csv   スクリプト向け、Excel 向け（--bom）\n";
+
+static int supply_prefectures(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	struct kb_store *s;
+	struct kb_supply sup;
+	long hosp[KB_NPREF + 1] = { 0 }, beds[KB_NPREF + 1] = { 0 };
+	int c, r, p;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		if ((r = cli_option(cli, c, "supply prefectures", argv,
+				    prefs_en, prefs_ja)) >= 0)
+			return r;
+	}
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	for (i = 0; i < sup.norgs; i++)
+		if (sup.orgs[i].kind == KB_ORG_HOSPITAL) {
+			hosp[sup.orgs[i].pref]++;
+			beds[sup.orgs[i].pref] += sup.orgs[i].beds;
+		}
+	if (f.json) {
+		json_t *a = json_array();
+		for (p = 1; p <= KB_NPREF; p++) {
+			const struct kb_pref *x = &sup.prefs[p - 1];
+			json_array_append_new(
+				a, json_pack("{s:i, s:s, s:s, s:I, s:I, s:I}",
+					     "code", p, "name_ja", x->name_ja,
+					     "name_en", x->name_en, "population",
+					     (json_int_t)x->population,
+					     "hospitals", (json_int_t)hosp[p],
+					     "beds", (json_int_t)beds[p]));
+		}
+		r = cli_print_json(cli, a);
+	} else if (f.csv) {
+		struct kb_buf out = KB_BUF_INIT;
+		struct kb_csvw w;
+		kb_csvw_init(&w, &out, f.bom);
+		kb_buf_adds(&out, "code,name_ja,name_en,population_2020,"
+				  "hospitals,beds\r\n");
+		for (p = 1; p <= KB_NPREF; p++) {
+			const struct kb_pref *x = &sup.prefs[p - 1];
+			kb_csvw_fieldf(&w, "%02d", p);
+			kb_csvw_field(&w, x->name_ja);
+			kb_csvw_field(&w, x->name_en);
+			kb_csvw_fieldf(&w, "%ld", x->population);
+			kb_csvw_fieldf(&w, "%ld", hosp[p]);
+			kb_csvw_fieldf(&w, "%ld", beds[p]);
+			kb_csvw_end(&w);
+		}
+		r = cli_write(cli, &out, "-");
+		kb_buf_release(&out);
+	} else {
+		struct cli_table t;
+		cli_table_init(&t, 5, CLI_T(cli, "Code", "コード"),
+			       CLI_T(cli, "Prefecture", "都道府県"),
+			       CLI_T(cli, "Population", "人口"),
+			       CLI_T(cli, "Hospitals", "病院"),
+			       CLI_T(cli, "Beds", "病床"));
+		for (p = 1; p <= KB_NPREF; p++) {
+			const struct kb_pref *x = &sup.prefs[p - 1];
+			char a[8], b[24], h[24], bd[24];
+			snprintf(a, sizeof(a), "%02d", p);
+			snprintf(b, sizeof(b), "%ld", x->population);
+			snprintf(h, sizeof(h), "%ld", hosp[p]);
+			snprintf(bd, sizeof(bd), "%ld", beds[p]);
+			cli_table_row(&t, a, name_of(cli, x->name_ja, x->name_en),
+				      b, h, bd);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+/* ---- the chain: tree, risk, impact ---- */
+
+static void print_tree(struct cli *cli, const struct kb_chain *ch,
+		       const struct kb_supply *sup, size_t i, int depth)
+{
+	size_t j, c = kb_supply_component(sup, ch->item[i]);
+	const char *name =
+		c != KB_NONE ? name_of(cli, sup->components[c].name_ja,
+				       sup->components[c].name_en)
+		: ch->device[i] != KB_NONE
+			? name_of(cli, sup->devices[ch->device[i]].name_ja,
+				  sup->devices[ch->device[i]].name_en)
+			: "";
+	printf("%*s%s %s\n", depth * 2, "", ch->item[i], name);
+	for (j = ch->src_off[i]; j < ch->src_off[i + 1]; j++) {
+		const struct kb_site *x = &sup->sites[ch->src_site[j]];
+		printf("%*s@ %s %s (%s, %s) %.0f%%\n", depth * 2 + 2, "", x->id,
+		       sup->orgs[x->org].id, x->country, x->region,
+		       ch->src_share[j] * 100);
+	}
+	if (depth < 8)
+		for (j = ch->in_off[i]; j < ch->in_off[i + 1]; j++)
+			print_tree(cli, ch, sup, ch->in[j], depth + 1);
+}
+
+static const char chain_en[] =
+	"Usage: kiban supply chain [OPTION]... CODE\n"
+	"Show the supply chain of a device: its sources (@ site, organisation,\n"
+	"country, region, share) and, indented, its inputs with theirs, every tier.\n";
+static const char chain_ja[] =
+	"使い方: kiban supply chain [オプション]... コード\n"
+	"機器のサプライチェーンを表示します: 製造拠点（@ 拠点、組織、国、地域、\n"
+	"シェア）と、字下げしてその部材とそれぞれの製造拠点を全階層。\n";
+
+static int supply_chain(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_chain ch;
+	size_t i;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1)
+		if ((r = cli_option(cli, c, "supply chain", argv, chain_en,
+				    chain_ja)) >= 0)
+			return r;
+	if (optind + 1 != argc)
+		return cli_usage_error(cli, "supply chain", "%s",
+				       CLI_T(cli, "expected one CODE",
+					     "コードを一つ指定してください"));
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	if ((r = kb_chain_load(s, &sup, &ch, &cli->err))) {
+		r = cli_fail(cli, r);
+	} else if ((i = kb_chain_item(&ch, argv[optind])) == KB_NONE) {
+		kb_err_set(&cli->err, KB_ENOTFOUND,
+			   CLI_T(cli, "'%s' has no supply chain mapped",
+				 "'%s' のサプライチェーンは登録されていません"),
+			   argv[optind]);
+		r = cli_fail(cli, KB_ENOTFOUND);
+	} else {
+		print_tree(cli, &ch, &sup, i, 0);
+	}
+	kb_chain_release(&ch);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+static const char risk_en[] =
+	"Usage: kiban supply risk [OPTION]...\n"
+	"For each essential device with a mapped chain: its sources and suppliers,\n"
+	"the Herfindahl-Hirschman index of its suppliers (10000 = one supplier),\n"
+	"inputs at any tier that have a single supplier, the country whose stop\n"
+	"would cost it most, and its import dependence; most exposed first.\n\n"
+	"  --json, --csv   for scripts, for Excel (--bom)\n";
+static const char risk_ja[] =
+	"使い方: kiban supply risk [オプション]...\n"
+	"サプライチェーンが登録された必要不可欠な機器ごとに、製造拠点と供給者、\n"
+	"供給者のハーフィンダール・ハーシュマン指数（10000 = 一社）、供給者が一社\n"
+	"だけの部材（全階層）、止まると最も影響の大きい国、輸入依存度を、影響の\n"
+	"大きい順に表示します。\n\n"
+	"  --json, --csv   スクリプト向け、Excel 向け（--bom）\n";
+
+struct risk_row {
+	size_t dev;
+	struct kb_chain_risk k;
+};
+
+static int by_exposure(const void *a, const void *b)
+{
+	const struct risk_row *x = a, *y = b;
+	if (x->k.top_country_loss != y->k.top_country_loss)
+		return x->k.top_country_loss > y->k.top_country_loss ? -1 : 1;
+	return x->dev < y->dev ? -1 : x->dev > y->dev;
+}
+
+static int supply_risk(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_chain ch;
+	struct risk_row *rows;
+	size_t n = 0, i;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		if ((r = cli_option(cli, c, "supply risk", argv, risk_en,
+				    risk_ja)) >= 0)
+			return r;
+	}
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	if ((r = kb_chain_load(s, &sup, &ch, &cli->err))) {
+		kb_supply_release(&sup);
+		kb_store_close(s);
+		return cli_fail(cli, r);
+	}
+	rows = kb_calloc(ch.nitem + 1, sizeof(*rows));
+	for (i = 0; i < ch.nitem; i++) {
+		if (ch.device[i] == KB_NONE ||
+		    !sup.devices[ch.device[i]].essential)
+			continue;
+		rows[n].dev = ch.device[i];
+		kb_chain_risk(&ch, &sup, i, &rows[n].k);
+		n++;
+	}
+	qsort(rows, n, sizeof(*rows), by_exposure);
+	if (f.json) {
+		json_t *a = json_array();
+		for (i = 0; i < n; i++) {
+			json_t *j = risk_json(&ch, &sup, &rows[i].k);
+			json_object_set_new(
+				j, "device",
+				json_string(sup.devices[rows[i].dev].code));
+			json_array_append_new(a, j);
+		}
+		r = cli_print_json(cli, a);
+	} else if (f.csv) {
+		struct kb_buf out = KB_BUF_INIT;
+		struct kb_csvw w;
+		kb_csvw_init(&w, &out, f.bom);
+		kb_buf_adds(&out,
+			    "device,name_ja,name_en,sources,suppliers,hhi,"
+			    "single_source_inputs,most_concentrated_input,"
+			    "top_country,top_country_loss,import_dependence\r\n");
+		for (i = 0; i < n; i++) {
+			const struct kb_device *d = &sup.devices[rows[i].dev];
+			const struct kb_chain_risk *k = &rows[i].k;
+			kb_csvw_field(&w, d->code);
+			kb_csvw_field(&w, d->name_ja);
+			kb_csvw_field(&w, d->name_en);
+			kb_csvw_fieldf(&w, "%zu", k->nsources);
+			kb_csvw_fieldf(&w, "%zu", k->nsuppliers);
+			kb_csvw_fieldf(&w, "%.0f", k->hhi);
+			kb_csvw_fieldf(&w, "%zu", k->single_source);
+			kb_csvw_field(&w, k->worst_input != KB_NONE
+						  ? ch.item[k->worst_input]
+						  : "");
+			kb_csvw_field(&w, k->top_country ? k->top_country : "");
+			kb_csvw_fieldf(&w, "%.4f", k->top_country_loss);
+			kb_csvw_fieldf(&w, "%.4f", k->import_dependence);
+			kb_csvw_end(&w);
+		}
+		r = cli_write(cli, &out, "-");
+		kb_buf_release(&out);
+	} else {
+		struct cli_table t;
+		cli_table_init(&t, 7, CLI_T(cli, "Code", "コード"),
+			       CLI_T(cli, "Device", "機器"), "HHI",
+			       CLI_T(cli, "1-supplier inputs", "一社依存部材"),
+			       CLI_T(cli, "Top country", "最大依存国"),
+			       CLI_T(cli, "Loss if it stops", "停止時の減少"),
+			       CLI_T(cli, "Import dep.", "輸入依存"));
+		cli_table_limit(&t, 1, 28);
+		for (i = 0; i < n; i++) {
+			const struct kb_device *d = &sup.devices[rows[i].dev];
+			const struct kb_chain_risk *k = &rows[i].k;
+			char h[16], ss[16], loss[16], imp[16];
+			snprintf(h, sizeof(h), "%.0f", k->hhi);
+			snprintf(ss, sizeof(ss), "%zu", k->single_source);
+			snprintf(loss, sizeof(loss), "%.0f%%",
+				 k->top_country_loss * 100);
+			snprintf(imp, sizeof(imp), "%.0f%%",
+				 k->import_dependence * 100);
+			cli_table_row(&t, d->code,
+				      name_of(cli, d->name_ja, d->name_en), h,
+				      ss, k->top_country ? k->top_country : "-",
+				      loss, imp);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	for (i = 0; i < n; i++)
+		free(rows[i].k.top_country);
+	free(rows);
+	kb_chain_release(&ch);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+static const char impact_en[] =
+	"Usage: kiban supply impact [OPTION]... (--site ID | --supplier ID | --country CC | --region R)\n"
+	"If this site, supplier, country or region stops, which devices lose what\n"
+	"share of their supply (through every tier of the chain); largest loss first.\n\n"
+	"  --json, --csv   for scripts, for Excel (--bom)\n";
+static const char impact_ja[] =
+	"使い方: kiban supply impact [オプション]... (--site ID | --supplier ID | --country 国 | --region 地域)\n"
+	"この拠点・供給者・国・地域が止まると、どの機器の供給がどれだけ失われるか\n"
+	"（サプライチェーンの全階層を通して）を、影響の大きい順に表示します。\n\n"
+	"  --json, --csv   スクリプト向け、Excel 向け（--bom）\n";
+
+struct loss {
+	size_t dev;
+	double loss;
+};
+
+static int by_loss(const void *a, const void *b)
+{
+	const struct loss *x = a, *y = b;
+	if (x->loss != y->loss)
+		return x->loss > y->loss ? -1 : 1;
+	return x->dev < y->dev ? -1 : x->dev > y->dev;
+}
+
+static int supply_impact(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "site", required_argument, NULL, OPT_SITE },
+		{ "supplier", required_argument, NULL, OPT_SUPPLIER },
+		{ "country", required_argument, NULL, OPT_COUNTRY },
+		{ "region", required_argument, NULL, OPT_REGION },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_chain ch;
+	struct loss *ls;
+	unsigned char *down;
+	double *avail;
+	const char *id = NULL;
+	enum kb_stop what = KB_STOP_SITE;
+	size_t n = 0, i, nd;
+	int c, r, given = 0;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		if (c >= OPT_SITE && c <= OPT_REGION) {
+			what = (enum kb_stop)(c - OPT_SITE);
+			id = optarg;
+			given++;
+		} else if ((r = cli_option(cli, c, "supply impact", argv,
+					   impact_en, impact_ja)) >= 0) {
+			return r;
+		}
+	}
+	if (given != 1 || optind != argc)
+		return cli_usage_error(
+			cli, "supply impact", "%s",
+			CLI_T(cli,
+			      "expected one of --site, --supplier, --country, --region",
+			      "--site, --supplier, --country, --region のいずれか一つを指定してください"));
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	if ((r = kb_chain_load(s, &sup, &ch, &cli->err))) {
+		kb_supply_release(&sup);
+		kb_store_close(s);
+		return cli_fail(cli, r);
+	}
+	down = kb_calloc(sup.nsites + 1, 1);
+	avail = kb_calloc(ch.nitem + 1, sizeof(double));
+	ls = kb_calloc(ch.nitem + 1, sizeof(*ls));
+	nd = kb_chain_stop(&sup, what, id, down);
+	if (!nd) {
+		kb_err_set(&cli->err, KB_ENOTFOUND,
+			   CLI_T(cli, "no site matches '%s'",
+				 "'%s' に当たる拠点はありません"),
+			   id);
+		r = cli_fail(cli, KB_ENOTFOUND);
+		goto out;
+	}
+	kb_chain_avail(&ch, down, avail);
+	for (i = 0; i < ch.nitem; i++)
+		if (ch.device[i] != KB_NONE && avail[i] < 1 - 1e-9) {
+			ls[n].dev = ch.device[i];
+			ls[n++].loss = 1 - avail[i];
+		}
+	qsort(ls, n, sizeof(*ls), by_loss);
+	if (f.json) {
+		json_t *a = json_array();
+		for (i = 0; i < n; i++) {
+			const struct kb_device *d = &sup.devices[ls[i].dev];
+			json_array_append_new(
+				a, json_pack("{s:s, s:s, s:s, s:b, s:f}", "device",
+					     d->code, "name_ja", d->name_ja,
+					     "name_en", d->name_en, "essential",
+					     d->essential, "loss", ls[i].loss));
+		}
+		r = cli_print_json(cli, a);
+	} else if (f.csv) {
+		struct kb_buf out = KB_BUF_INIT;
+		struct kb_csvw w;
+		kb_csvw_init(&w, &out, f.bom);
+		kb_buf_adds(&out, "device,name_ja,name_en,essential,loss\r\n");
+		for (i = 0; i < n; i++) {
+			const struct kb_device *d = &sup.devices[ls[i].dev];
+			kb_csvw_field(&w, d->code);
+			kb_csvw_field(&w, d->name_ja);
+			kb_csvw_field(&w, d->name_en);
+			kb_csvw_field(&w, d->essential ? "yes" : "no");
+			kb_csvw_fieldf(&w, "%.4f", ls[i].loss);
+			kb_csvw_end(&w);
+		}
+		r = cli_write(cli, &out, "-");
+		kb_buf_release(&out);
+	} else {
+		struct cli_table t;
+		if (!cli->quiet)
+			printf(CLI_T(cli,
+				     "%zu sites stop; %zu device types lose supply\n",
+				     "停止する拠点 %zu、供給が減る機器 %zu 種類\n"),
+			       nd, n);
+		cli_table_init(&t, 3, CLI_T(cli, "Code", "コード"),
+			       CLI_T(cli, "Device", "機器"),
+			       CLI_T(cli, "Supply lost", "失われる供給"));
+		for (i = 0; i < n; i++) {
+			const struct kb_device *d = &sup.devices[ls[i].dev];
+			char l[16];
+			snprintf(l, sizeof(l), "%.0f%%", ls[i].loss * 100);
+			cli_table_row(&t, d->code,
+				      name_of(cli, d->name_ja, d->name_en), l);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+out:
+	free(down);
+	free(avail);
+	free(ls);
+	kb_chain_release(&ch);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+/* ---- status and alerts ---- */
+
+static const char status_en[] =
+	"Usage: kiban supply status [OPTION]...\n"
+	"Days of supply and stock status of the essential devices for one week (the\n"
+	"latest by default): nationally with supply against demand, in a prefecture,\n"
+	"for one device in every prefecture, or at one facility.  Consumption is\n"
+	"adjusted for the days a facility was stocked out and smoothed over recent\n"
+	"weeks.  Status: stocked out, under, adequate, over, unknown (thresholds per\n"
+	"device: 'kiban supply thresholds').\n\n"
+	"  --week W        the week (a date such as 2026-11-16, or 2026-W47)\n"
+	"  --pref P        every device in prefecture P\n"
+	"  --device CODE   that device in every prefecture\n"
+	"  --facility ID   every device at that hospital\n"
+	"  --json, --csv   for scripts, for Excel (--bom)\n";
+static const char status_ja[] =
+	"使い方: kiban supply status [オプション]...\n"
+	"ある週（既定は最新）の必要不可欠な機器の在庫日数と在庫状況を表示します:\n"
+	"全国（供給と需要の比較つき）、都道府県ごと、一つの機器の全都道府県、\n"
+	"一つの医療機関。使用量は欠品日数で補正し、直近数週で平滑化します。\n"
+	"状況: 欠品、不足、適正、過剰、不明（閾値は機器ごと: 'kiban supply thresholds'）。\n\n"
+	"  --week W        週（2026-11-16 のような日付か 2026-W47）\n"
+	"  --pref P        都道府県 P の全機器\n"
+	"  --device コード  その機器の全都道府県\n"
+	"  --facility ID   その病院の全機器\n"
+	"  --json, --csv   スクリプト向け、Excel 向け（--bom）\n";
+
+static void fmt_num(char *out, size_t n, double v, int dec)
+{
+	if (v < 0)
+		snprintf(out, n, "-");
+	else
+		snprintf(out, n, "%.*f", dec, v);
+}
+
+static int supply_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "week", required_argument, NULL, OPT_WEEK },
+		{ "pref", required_argument, NULL, OPT_PREF },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "facility", required_argument, NULL, OPT_FACILITY },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	struct kb_status_query q = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+	const char *pref = NULL, *dev = NULL, *fac = NULL;
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_status st;
+	char wk[16];
+	int c, r;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		switch (c) {
+		case OPT_WEEK:
+			if ((r = week_arg(cli, "supply status", optarg, &q.week)))
+				return r;
+			break;
+		case OPT_PREF: pref = optarg; break;
+		case OPT_DEVICE: dev = optarg; break;
+		case OPT_FACILITY: fac = optarg; break;
+		default:
+			if ((r = cli_option(cli, c, "supply status", argv,
+					    status_en, status_ja)) >= 0)
+				return r;
+		}
+	}
+	if (!!pref + !!dev + !!fac > 1)
+		return cli_usage_error(
+			cli, "supply status", "%s",
+			CLI_T(cli,
+			      "give at most one of --pref, --device, --facility",
+			      "--pref, --device, --facility は一つまでです"));
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	memset(&st, 0, sizeof(st));
+	if (pref) {
+		q.scope = KB_SCOPE_PREF;
+		if ((r = pref_arg(cli, &sup, pref, &q.pref)))
+			goto out;
+	} else if (dev) {
+		q.scope = KB_SCOPE_BY_PREF;
+		if ((r = device_arg(cli, &sup, dev, &q.device)))
+			goto out;
+	} else if (fac) {
+		q.scope = KB_SCOPE_FACILITY;
+		if ((q.facility = kb_supply_org(&sup, fac)) == KB_NONE ||
+		    sup.orgs[q.facility].kind != KB_ORG_HOSPITAL) {
+			kb_err_set(&cli->err, KB_ENOTFOUND,
+				   CLI_T(cli, "no hospital with id '%s'",
+					 "ID '%s' の病院はありません"),
+				   fac);
+			r = cli_fail(cli, KB_ENOTFOUND);
+			goto out;
+		}
+	}
+	if ((r = kb_supply_status(s, &sup, &q, &st, &cli->err))) {
+		r = cli_fail(cli, r);
+		goto out;
+	}
+	kb_week_format(st.week, wk);
+	if (f.json) {
+		json_t *a = json_array();
+		for (i = 0; i < st.n; i++) {
+			const struct kb_status_row *x = &st.v[i];
+			json_t *j = json_pack(
+				"{s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:s, s:i, s:i}",
+				"week", wk, "device",
+				sup.devices[x->device].code, "prefecture",
+				x->pref, "facilities", x->figs.facilities,
+				"stock", x->figs.stock, "consumption",
+				x->figs.consumption, "expected_daily_use",
+				x->calc.daily, "days_of_supply", x->calc.dos,
+				"status", kb_stock_status_key(x->calc.status),
+				"stockout_facilities",
+				x->figs.stockout_facilities, "stockout_days",
+				x->figs.stockout_days);
+			if (x->facility >= 0)
+				json_object_set_new(
+					j, "facility",
+					json_string(sup.orgs[x->facility].id));
+			if (x->supply >= 0) {
+				json_object_set_new(j, "supply",
+						    json_real(x->supply));
+				json_object_set_new(j, "shipments",
+						    json_real(x->shipments));
+				json_object_set_new(j, "manufacturer_inventory",
+						    json_real(x->inventory));
+			}
+			json_array_append_new(a, j);
+		}
+		r = cli_print_json(cli, a);
+	} else if (f.csv) {
+		struct kb_buf out = KB_BUF_INIT;
+		struct kb_csvw w;
+		kb_csvw_init(&w, &out, f.bom);
+		kb_buf_adds(&out,
+			    "week,device,prefecture,facilities,stock,"
+			    "consumption,expected_daily_use,days_of_supply,"
+			    "status,stockout_facilities,stockout_days,supply,"
+			    "shipments\r\n");
+		for (i = 0; i < st.n; i++) {
+			const struct kb_status_row *x = &st.v[i];
+			kb_csvw_field(&w, wk);
+			kb_csvw_field(&w, sup.devices[x->device].code);
+			kb_csvw_fieldf(&w, "%02d", x->pref);
+			kb_csvw_fieldf(&w, "%d", x->figs.facilities);
+			kb_csvw_num(&w, x->figs.stock);
+			kb_csvw_num(&w, x->figs.consumption);
+			kb_csvw_fieldf(&w, "%.2f", x->calc.daily);
+			kb_csvw_fieldf(&w, "%.1f", x->calc.dos);
+			kb_csvw_field(&w, kb_stock_status_key(x->calc.status));
+			kb_csvw_fieldf(&w, "%d", x->figs.stockout_facilities);
+			kb_csvw_fieldf(&w, "%d", x->figs.stockout_days);
+			if (x->supply >= 0) {
+				kb_csvw_num(&w, x->supply);
+				kb_csvw_num(&w, x->shipments);
+			} else {
+				kb_csvw_field(&w, "");
+				kb_csvw_field(&w, "");
+			}
+			kb_csvw_end(&w);
+		}
+		r = cli_write(cli, &out, "-");
+		kb_buf_release(&out);
+	} else {
+		struct cli_table t;
+		int nation = q.scope == KB_SCOPE_NATION;
+		if (!cli->quiet)
+			printf(CLI_T(cli, "Week of %s\n", "%s の週\n"), wk);
+		cli_table_init(&t, nation ? 8 : 7,
+			       q.scope == KB_SCOPE_BY_PREF
+				       ? CLI_T(cli, "Prefecture", "都道府県")
+				       : CLI_T(cli, "Device", "機器"),
+			       CLI_T(cli, "Reporting", "報告数"),
+			       CLI_T(cli, "Stock", "在庫"),
+			       CLI_T(cli, "Use/day", "使用/日"),
+			       CLI_T(cli, "Days", "在庫日数"),
+			       CLI_T(cli, "Status", "状況"),
+			       CLI_T(cli, "Out", "欠品施設"),
+			       CLI_T(cli, "Supply/demand", "供給/需要"));
+		cli_table_limit(&t, 0, 30);
+		for (i = 0; i < st.n; i++) {
+			const struct kb_status_row *x = &st.v[i];
+			char a[16], b[24], d2[24], e[24], g[16], h[16];
+			const struct kb_device *d = &sup.devices[x->device];
+			snprintf(a, sizeof(a), "%d", x->figs.facilities);
+			fmt_num(b, sizeof(b), x->figs.stock, 0);
+			fmt_num(d2, sizeof(d2), x->calc.daily, 1);
+			fmt_num(e, sizeof(e), x->calc.dos, 1);
+			snprintf(g, sizeof(g), "%d", x->figs.stockout_facilities);
+			if (x->supply >= 0 && x->calc.daily > 0)
+				snprintf(h, sizeof(h), "%.2f",
+					 x->shipments / (x->calc.daily * 7));
+			else
+				snprintf(h, sizeof(h), "-");
+			cli_table_row(
+				&t,
+				q.scope == KB_SCOPE_BY_PREF
+					? name_of(cli,
+						  sup.prefs[x->pref - 1].name_ja,
+						  sup.prefs[x->pref - 1].name_en)
+					: name_of(cli, d->name_ja, d->name_en),
+				a, b, d2, e,
+				kb_stock_status_name(x->calc.status, cli->lang),
+				g, h);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+out:
+	kb_status_release(&st);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+static const char alerts_en[] =
+	"Usage: kiban supply alerts [OPTION]...\n"
+	"Early warnings of one week (the latest by default) or of a range of weeks,\n"
+	"most severe first, each with its reason and the figures behind it.  Rules:\n"
+	"low_stock (days of supply under the device's alert threshold), demand_jump\n"
+	"(demand well above its trend), supply_drop (national production and imports\n"
+	"well below their trend), silent (hospitals that stopped reporting).\n\n"
+	"  --week W          the week, or the last week of the range\n"
+	"  --from W          the first week of the range\n"
+	"  --severity S      at least info, warning or critical\n"
+	"  --device CODE     only this device\n"
+	"  --pref P          only this prefecture (0 or 'national' for the nation)\n"
+	"  --limit N         at most N alerts\n"
+	"  --json, --csv     for scripts, for Excel (--bom)\n";
+static const char alerts_ja[] =
+	"使い方: kiban supply alerts [オプション]...\n"
+	"ある週（既定は最新）またはある期間の早期警報を、重大なものから順に、理由と\n"
+	"根拠の数値とともに表示します。規則: low_stock（在庫日数が機器の警報閾値\n"
+	"未満）、demand_jump（需要が傾向を大きく上回る）、supply_drop（全国の生産・\n"
+	"輸入が傾向を大きく下回る）、silent（報告が途絶えた病院）。\n\n"
+	"  --week W          週、または期間の最後の週\n"
+	"  --from W          期間の最初の週\n"
+	"  --severity S      info（情報）, warning（警告）, critical（重大）以上\n"
+	"  --device コード    この機器のみ\n"
+	"  --pref P          この都道府県のみ（0 または national で全国）\n"
+	"  --limit N         最大 N 件\n"
+	"  --json, --csv     スクリプト向け、Excel 向け（--bom）\n";
+
+static int supply_alerts(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "week", required_argument, NULL, OPT_WEEK },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "severity", required_argument, NULL, OPT_SEVERITY },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "pref", required_argument, NULL, OPT_PREF },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	const char *dev = NULL, *pref = NULL;
+	int week = -1, from = -1, min_sev = KB_SEV_INFO, p = -1, c, r;
+	size_t limit = (size_t)-1, shown = 0, i, d = KB_NONE;
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_alerts al;
+	struct kb_buf reason = KB_BUF_INIT, out = KB_BUF_INIT;
+	struct kb_csvw w;
+	json_t *arr = NULL;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		switch (c) {
+		case OPT_WEEK:
+			if ((r = week_arg(cli, "supply alerts", optarg, &week)))
+				return r;
+			break;
+		case OPT_FROM:
+			if ((r = week_arg(cli, "supply alerts", optarg, &from)))
+				return r;
+			break;
+		case OPT_SEVERITY:
+			for (min_sev = KB_SEV_INFO; min_sev <= KB_SEV_CRITICAL;
+			     min_sev++)
+				if (!strcmp(optarg, kb_severity_key(min_sev)))
+					break;
+			if (min_sev > KB_SEV_CRITICAL)
+				return cli_usage_error(
+					cli, "supply alerts",
+					CLI_T(cli,
+					      "'%s' is not a severity (expected info, warning or critical)",
+					      "'%s' は重大度ではありません（info, warning, critical）"),
+					optarg);
+			break;
+		case OPT_DEVICE: dev = optarg; break;
+		case OPT_PREF: pref = optarg; break;
+		case OPT_LIMIT:
+			if ((r = size_arg(cli, "supply alerts", optarg, 1,
+					  (size_t)-1, &limit)))
+				return r;
+			break;
+		default:
+			if ((r = cli_option(cli, c, "supply alerts", argv,
+					    alerts_en, alerts_ja)) >= 0)
+				return r;
+		}
+	}
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	memset(&al, 0, sizeof(al));
+	if (dev && (r = device_arg(cli, &sup, dev, &d)))
+		goto out;
+	if (pref) {
+		if (!strcmp(pref, "0") || !strcasecmp(pref, "national") ||
+		    !strcmp(pref, "全国"))
+			p = 0;
+		else if ((r = pref_arg(cli, &sup, pref, &p)))
+			goto out;
+	}
+	if ((r = kb_supply_alerts(s, &sup, from, week, &al, &cli->err))) {
+		r = cli_fail(cli, r);
+		goto out;
+	}
+	arr = json_array();
+	kb_csvw_init(&w, &out, f.bom);
+	if (f.csv)
+		kb_buf_adds(&out, "key,severity,rule,device,prefecture,week,"
+				  "value,threshold,reason\r\n");
+	for (i = 0; i < al.n && shown < limit; i++) {
+		const struct kb_alert *a = &al.v[i];
+		char wk[16];
+		if ((int)a->severity < min_sev ||
+		    (d != KB_NONE && a->device != d) || (p >= 0 && a->pref != p))
+			continue;
+		shown++;
+		kb_buf_reset(&reason);
+		kb_alert_reason(a, &sup, cli->lang, &reason);
+		kb_week_format(a->week, wk);
+		if (f.json) {
+			json_array_append_new(
+				arr,
+				json_pack("{s:s, s:s, s:s, s:s?, s:i, s:s, s:f, s:f, s:s}",
+					  "key", a->key, "severity",
+					  kb_severity_key(a->severity), "rule",
+					  kb_alert_rule_key(a->rule), "device",
+					  a->device != KB_NONE
+						  ? sup.devices[a->device].code
+						  : NULL,
+					  "prefecture", a->pref, "week", wk,
+					  "value", a->value, "threshold",
+					  a->threshold, "reason", reason.buf));
+		} else if (f.csv) {
+			kb_csvw_field(&w, a->key);
+			kb_csvw_field(&w, kb_severity_key(a->severity));
+			kb_csvw_field(&w, kb_alert_rule_key(a->rule));
+			kb_csvw_field(&w, a->device != KB_NONE
+						  ? sup.devices[a->device].code
+						  : "");
+			kb_csvw_fieldf(&w, "%02d", a->pref);
+			kb_csvw_field(&w, wk);
+			kb_csvw_fieldf(&w, "%.4g", a->value);
+			kb_csvw_fieldf(&w, "%.4g", a->threshold);
+			kb_csvw_field(&w, reason.buf);
+			kb_csvw_end(&w);
+		} else {
+			const struct kb_device *dv =
+				a->device != KB_NONE ? &sup.devices[a->device]
+						     : NULL;
+			printf("[%s] %s %s%s%s\n    %s\n    %s\n",
+			       kb_severity_name(a->severity, cli->lang), wk,
+			       dv ? dv->code : "", dv ? " " : "",
+			       dv ? name_of(cli, dv->name_ja, dv->name_en)
+				  : CLI_T(cli, "reporting", "報告"),
+			       reason.buf, a->key);
+		}
+	}
+	if (f.json) {
+		r = cli_print_json(cli, arr);
+		arr = NULL;
+	} else if (f.csv) {
+		r = cli_write(cli, &out, "-");
+	} else if (!cli->quiet) {
+		printf(CLI_T(cli, "%zu alerts\n", "警報 %zu 件\n"), shown);
+	}
+out:
+	json_decref(arr);
+	kb_buf_release(&reason);
+	kb_buf_release(&out);
+	kb_alerts_release(&al);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+static const char recompute_en[] =
+	"Usage: kiban supply recompute [OPTION]...\n"
+	"Rewrite every weekly aggregate from the report lines, in one transaction.\n"
+	"Imports keep them current already; this is for after a restore or an\n"
+	"upgrade, and to check.\n";
+static const char recompute_ja[] =
+	"使い方: kiban supply recompute [オプション]...\n"
+	"報告の明細から週次の集計をすべて作り直します（一つのトランザクション）。\n"
+	"取り込みのたびに集計は更新されるので、復元や更新の後、確認のためのものです。\n";
+
+static int supply_recompute(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_store *s;
+	size_t rows;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1)
+		if ((r = cli_option(cli, c, "supply recompute", argv,
+				    recompute_en, recompute_ja)) >= 0)
+			return r;
+	if ((r = cli_open(cli, 0, &s)))
+		return r;
+	r = kb_supply_recompute(s, &rows, &cli->err);
+	kb_store_close(s);
+	if (r)
+		return cli_fail(cli, r);
+	if (!cli->quiet)
+		printf(CLI_T(cli, "aggregates rewritten from %zu report lines\n",
+			     "報告の明細 %zu 行から集計を作り直しました\n"),
+		       rows);
+	return 0;
+}
+
+static const char reports_en[] =
+	"Usage: kiban supply reports [OPTION]...\n"
+	"List the reports received: id, kind, organisation, week, version (2 or more:\n"
+	"corrected), lines, when and by whom, and whether it came late (after the\n"
+	"Wednesday following its week).\n\n"
+	"  --org ID        of this organisation\n"
+	"  --week W        of this week\n"
+	"  --late          only late ones\n"
+	"  --json, --csv   for scripts, for Excel (--bom)\n";
+static const char reports_ja[] =
+	"使い方: kiban supply reports [オプション]...\n"
+	"受け付けた報告を一覧します: ID、種類、組織、週、版（2 以上は訂正あり）、行数、\n"
+	"受付日時と提出者、遅延（その週の翌週水曜日より後）の有無。\n\n"
+	"  --org ID        この組織のもの\n"
+	"  --week W        この週のもの\n"
+	"  --late          遅れて届いたもののみ\n"
+	"  --json, --csv   スクリプト向け、Excel 向け（--bom）\n";
+
+static int supply_reports(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "org", required_argument, NULL, OPT_ORG },
+		{ "week", required_argument, NULL, OPT_WEEK },
+		{ "late", no_argument, NULL, OPT_LATE },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	const char *org = NULL;
+	int week = -1, late = 0, c, r;
+	struct kb_store *s;
+	sqlite3_stmt *st;
+	struct kb_buf out = KB_BUF_INIT;
+	struct kb_csvw w;
+	struct cli_table t;
+	json_t *arr = json_array();
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		switch (c) {
+		case OPT_ORG: org = optarg; break;
+		case OPT_WEEK:
+			if ((r = week_arg(cli, "supply reports", optarg, &week))) {
+				json_decref(arr);
+				return r;
+			}
+			break;
+		case OPT_LATE: late = 1; break;
+		default:
+			if ((r = cli_option(cli, c, "supply reports", argv,
+					    reports_en, reports_ja)) >= 0) {
+				json_decref(arr);
+				return r;
+			}
+		}
+	}
+	if ((r = cli_open(cli, KB_STORE_READONLY, &s))) {
+		json_decref(arr);
+		return r;
+	}
+	if (sqlite3_prepare_v2(
+		    kb_store_sqlite(s),
+		    "SELECT r.id, r.kind, o.id, r.week, r.version, r.lines, "
+		    "r.submitted_at, coalesce(r.submitted_by, ''), r.late FROM "
+		    "report r JOIN org o ON o.n = r.org WHERE (?1 IS NULL OR o.id "
+		    "= ?1) AND (?2 < 0 OR r.week = ?2) AND (?3 = 0 OR r.late) "
+		    "ORDER BY r.week, o.id, r.id",
+		    -1, &st, NULL) != SQLITE_OK) {
+		kb_err_set(&cli->err, KB_EDB, "%s",
+			   sqlite3_errmsg(kb_store_sqlite(s)));
+		kb_store_close(s);
+		json_decref(arr);
+		return cli_fail(cli, KB_EDB);
+	}
+	if (org)
+		sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, week);
+	sqlite3_bind_int(st, 3, late);
+	kb_csvw_init(&w, &out, f.bom);
+	if (f.csv)
+		kb_buf_adds(&out, "report_id,kind,org,week,version,lines,"
+				  "submitted_at,submitted_by,late\r\n");
+	cli_table_init(&t, 8, CLI_T(cli, "Report", "報告"),
+		       CLI_T(cli, "Kind", "種類"), CLI_T(cli, "Org", "組織"),
+		       CLI_T(cli, "Week", "週"), CLI_T(cli, "Version", "版"),
+		       CLI_T(cli, "Lines", "行"), CLI_T(cli, "Received", "受付"),
+		       CLI_T(cli, "Late", "遅延"));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *kind = (const char *)sqlite3_column_text(st, 1);
+		const char *oid = (const char *)sqlite3_column_text(st, 2);
+		const char *at = (const char *)sqlite3_column_text(st, 6);
+		const char *by = (const char *)sqlite3_column_text(st, 7);
+		int ver = sqlite3_column_int(st, 4),
+		    lines = sqlite3_column_int(st, 5);
+		int lt = sqlite3_column_int(st, 8);
+		char wk[16], v[16], l[16], when[64];
+		kb_week_format(sqlite3_column_int(st, 3), wk);
+		if (f.json) {
+			json_array_append_new(
+				arr,
+				json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:b}",
+					  "report_id", id, "kind", kind, "org",
+					  oid, "week", wk, "version", ver,
+					  "lines", lines, "submitted_at", at,
+					  "submitted_by", by, "late", lt));
+		} else if (f.csv) {
+			kb_csvw_field(&w, id);
+			kb_csvw_field(&w, kind);
+			kb_csvw_field(&w, oid);
+			kb_csvw_field(&w, wk);
+			kb_csvw_fieldf(&w, "%d", ver);
+			kb_csvw_fieldf(&w, "%d", lines);
+			kb_csvw_field(&w, at);
+			kb_csvw_field(&w, by);
+			kb_csvw_field(&w, lt ? "yes" : "no");
+			kb_csvw_end(&w);
+		} else {
+			snprintf(v, sizeof(v), "%d", ver);
+			snprintf(l, sizeof(l), "%d", lines);
+			kb_time_label(at, cli->lang, 0, when, sizeof(when));
+			cli_table_row(&t, id, kind, oid, wk, v, l, when,
+				      lt ? CLI_T(cli, "late", "遅延") : "");
+		}
+	}
+	sqlite3_finalize(st);
+	if (f.json) {
+		r = cli_print_json(cli, arr);
+		arr = NULL;
+	} else if (f.csv) {
+		r = cli_write(cli, &out, "-");
+	} else {
+		cli_table_print(&t, stdout);
+	}
+	cli_table_release(&t);
+	json_decref(arr);
+	kb_buf_release(&out);
+	kb_store_close(s);
+	return r;
+}
+
+/* ---- incidents ---- */
+
+static int incident_id(struct cli *cli, const char *cmd, const char *s, long *id)
+{
+	char *end;
+	*id = strtol(s, &end, 10);
+	if (*end || *id <= 0)
+		return cli_usage_error(cli, cmd,
+				       CLI_T(cli, "'%s' is not an incident number",
+					     "'%s' は事案番号ではありません"),
+				       s);
+	return 0;
+}
+
+static void print_incident(struct cli *cli, const struct kb_incident *x,
+			   const struct kb_supply *sup, int full)
+{
+	size_t d = kb_supply_device(sup, x->device), i;
+	char when[64];
+	kb_time_label(x->opened_at, cli->lang, 0, when, sizeof(when));
+	printf("#%ld [%s] %s  %s %s\n", x->id,
+	       kb_incident_state_name(x->state, cli->lang), x->title, x->device,
+	       d != KB_NONE ? name_of(cli, sup->devices[d].name_ja,
+				      sup->devices[d].name_en)
+			    : "");
+	if (!full)
+		return;
+	printf(CLI_T(cli, "  cause: %s; reported by %s; opened %s by %s\n",
+		     "  原因: %s。報告者 %s。%s に %s が登録\n"),
+	       kb_incident_cause_name(x->cause, cli->lang), x->reported_by,
+	       when, x->opened_by ? x->opened_by : "-");
+	printf("%s", CLI_T(cli, "  regions: ", "  地域: "));
+	if (!x->nprefs)
+		printf("%s", CLI_T(cli, "the whole country", "全国"));
+	for (i = 0; i < x->nprefs; i++)
+		printf("%s%s", i ? ", " : "",
+		       name_of(cli, sup->prefs[x->prefs[i] - 1].name_ja,
+			       sup->prefs[x->prefs[i] - 1].name_en));
+	printf("\n%s\n", CLI_T(cli, "  timeline:", "  経過:"));
+	for (i = 0; i < x->nevents; i++) {
+		const struct kb_incident_event *e = &x->events[i];
+		int st = kb_incident_state_parse(e->state);
+		kb_time_label(e->at, cli->lang, 0, when, sizeof(when));
+		printf("    %s  %-8s %s  [%s] %s\n", when, e->kind, e->by,
+		       st >= 0 ? kb_incident_state_name(
+					 (enum kb_incident_state)st, cli->lang)
+			       : e->state,
+		       e->text);
+	}
+}
+
+static const char incident_en[] =
+	"Usage: kiban supply incident COMMAND [OPTION]... [ARG]...\n"
+	"The supply council's incident log.\n\n"
+	"  open --device CODE --title T --cause C --reported-by WHO [--pref P]...\n"
+	"       [--note TEXT] [--alert KEY]...\n"
+	"       causes: manufacturing, raw_material, logistics, demand_surge,\n"
+	"       regulatory, quality_recall; no --pref: the whole country\n"
+	"  list [--state S] [--json | --csv]\n"
+	"  show N [--json]\n"
+	"  state N STATE [--note TEXT]    reported, assessing, mitigating, resolved\n"
+	"  action N TEXT                  an action taken\n"
+	"  note N TEXT                    a note\n"
+	"  link N ALERT_KEY               link an alert ('kiban supply alerts')\n";
+static const char incident_ja[] =
+	"使い方: kiban supply incident コマンド [オプション]... [引数]...\n"
+	"供給不安に関する協議の場の事案記録です。\n\n"
+	"  open --device コード --title 件名 --cause 原因 --reported-by 報告者\n"
+	"       [--pref 都道府県]... [--note 内容] [--alert キー]...\n"
+	"       原因: manufacturing（製造）, raw_material（原材料）, logistics（物流）,\n"
+	"       demand_surge（需要急増）, regulatory（規制）, quality_recall（品質・回収）。\n"
+	"       --pref なしは全国\n"
+	"  list [--state 状態] [--json | --csv]\n"
+	"  show N [--json]\n"
+	"  state N 状態 [--note 内容]     reported（報告受付）, assessing（評価中）,\n"
+	"                                 mitigating（対応中）, resolved（解決）\n"
+	"  action N 内容                  講じた措置を記録\n"
+	"  note N 内容                    メモを記録\n"
+	"  link N 警報キー                警報を関連付ける（'kiban supply alerts'）\n";
+
+/* The reason of an alert by its key, from the alerts of its week. */
+static char *alert_reason(struct cli *cli, struct kb_store *s,
+			  const struct kb_supply *sup, const char *key)
+{
+	const char *w = strrchr(key, ':');
+	struct kb_alerts al;
+	struct kb_err quiet;
+	char *out = NULL;
+	int week;
+	size_t i;
+	if (!w || kb_week_parse(w + 1, &week))
+		return NULL;
+	kb_err_init(&quiet, cli->lang);
+	if (!kb_supply_alerts(s, sup, week, week, &al, &quiet)) {
+		for (i = 0; i < al.n; i++)
+			if (!strcmp(al.v[i].key, key)) {
+				struct kb_buf b = KB_BUF_INIT;
+				kb_alert_reason(&al.v[i], sup, cli->lang, &b);
+				out = kb_buf_detach(&b, NULL);
+				break;
+			}
+		kb_alerts_release(&al);
+	}
+	kb_err_release(&quiet);
+	return out;
+}
+
+static int incident_link_one(struct cli *cli, struct kb_store *s,
+			     const struct kb_supply *sup, long id,
+			     const char *key)
+{
+	char *reason = alert_reason(cli, s, sup, key);
+	int r;
+	if (!reason) {
+		kb_err_set(
+			&cli->err, KB_ENOTFOUND,
+			CLI_T(cli,
+			      "no alert with key '%s' ('kiban supply alerts' shows the keys)",
+			      "キー '%s' の警報はありません（'kiban supply alerts' でキーを確認できます）"),
+			key);
+		return KB_ENOTFOUND;
+	}
+	r = kb_incident_link(s, id, key, reason, cli->user, cli->now, &cli->err);
+	free(reason);
+	return r;
+}
+
+static int supply_incident(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "cause", required_argument, NULL, OPT_CAUSE },
+		{ "reported-by", required_argument, NULL, OPT_REPORTED_BY },
+		{ "pref", required_argument, NULL, OPT_PREF },
+		{ "note", required_argument, NULL, OPT_NOTE },
+		{ "alert", required_argument, NULL, OPT_ALERT },
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_incident_new in;
+	struct cli_format f = { 0 };
+	const char *prefs[KB_NPREF], *alerts[16], *state = NULL, *sub;
+	size_t nprefs = 0, nalerts = 0, i;
+	int pcodes[KB_NPREF], c, r;
+	struct kb_store *s = NULL;
+	struct kb_supply sup;
+	struct kb_incidents v;
+	long id = 0;
+
+	memset(&in, 0, sizeof(in));
+	memset(&v, 0, sizeof(v));
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2 &&
+		    (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+			return cli_help(cli, incident_en, incident_ja);
+		return cli_usage_error(
+			cli, "supply incident", "%s",
+			CLI_T(cli,
+			      "expected a command: open, list, show, state, action, note, link",
+			      "コマンドを指定してください: open, list, show, state, action, note, link"));
+	}
+	sub = argv[1];
+	argc--;
+	argv++;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		switch (c) {
+		case OPT_DEVICE: in.device = optarg; break;
+		case OPT_TITLE: in.title = optarg; break;
+		case OPT_CAUSE: in.cause = optarg; break;
+		case OPT_REPORTED_BY: in.reported_by = optarg; break;
+		case OPT_NOTE: in.note = optarg; break;
+		case OPT_STATE: state = optarg; break;
+		case OPT_PREF:
+			if (nprefs < KB_NPREF)
+				prefs[nprefs++] = optarg;
+			break;
+		case OPT_ALERT:
+			if (nalerts < KB_ARRAY_SIZE(alerts))
+				alerts[nalerts++] = optarg;
+			break;
+		default:
+			if ((r = cli_option(cli, c, "supply incident", argv,
+					    incident_en, incident_ja)) >= 0)
+				return r;
+		}
+	}
+	if ((r = open_registry(cli,
+			       strcmp(sub, "list") && strcmp(sub, "show")
+				       ? 0
+				       : KB_STORE_READONLY,
+			       &s, &sup)))
+		return r;
+	if (!strcmp(sub, "open")) {
+		if (optind != argc || !in.device) {
+			r = cli_usage_error(
+				cli, "supply incident open", "%s",
+				CLI_T(cli,
+				      "expected --device, --title, --cause and --reported-by",
+				      "--device, --title, --cause, --reported-by を指定してください"));
+			goto out;
+		}
+		for (i = 0; i < nprefs; i++)
+			if ((r = pref_arg(cli, &sup, prefs[i], &pcodes[i])))
+				goto out;
+		in.prefs = pcodes;
+		in.nprefs = nprefs;
+		r = kb_incident_open(s, &in, cli->user, cli->now, &id, &cli->err);
+		for (i = 0; !r && i < nalerts; i++)
+			r = incident_link_one(cli, s, &sup, id, alerts[i]);
+		if (r)
+			r = cli_fail(cli, r);
+		else if (!cli->quiet)
+			printf(CLI_T(cli, "incident #%ld opened\n",
+				     "事案 #%ld を登録しました\n"),
+			       id);
+	} else if (!strcmp(sub, "list") || !strcmp(sub, "show")) {
+		int show = !strcmp(sub, "show");
+		int want = state ? kb_incident_state_parse(state) : -1;
+		if (show && (optind + 1 != argc ||
+			     (r = incident_id(cli, "supply incident show",
+					      argv[optind], &id))))
+			goto usage;
+		if (state && want < 0) {
+			r = cli_usage_error(cli, "supply incident list",
+					    CLI_T(cli, "'%s' is not a state",
+						  "'%s' は状態ではありません"),
+					    state);
+			goto out;
+		}
+		if ((r = kb_incident_load(s, id, &v, &cli->err))) {
+			r = cli_fail(cli, r);
+			goto out;
+		}
+		if (f.json) {
+			json_t *a = json_array();
+			for (i = 0; i < v.n; i++)
+				if (want < 0 || (int)v.v[i].state == want)
+					json_array_append_new(
+						a, kb_incident_to_json(&v.v[i]));
+			if (show) {
+				json_t *one = json_incref(json_array_get(a, 0));
+				json_decref(a);
+				a = one;
+			}
+			r = cli_print_json(cli, a);
+		} else if (f.csv) {
+			struct kb_buf out = KB_BUF_INIT;
+			struct kb_csvw w;
+			kb_csvw_init(&w, &out, f.bom);
+			kb_buf_adds(&out,
+				    "id,device,title,cause,state,reported_by,"
+				    "opened_at,resolved_at,prefectures\r\n");
+			for (i = 0; i < v.n; i++) {
+				const struct kb_incident *x = &v.v[i];
+				struct kb_buf pl = KB_BUF_INIT;
+				size_t k;
+				if (want >= 0 && (int)x->state != want)
+					continue;
+				for (k = 0; k < x->nprefs; k++)
+					kb_buf_addf(&pl, "%s%02d", k ? ";" : "",
+						    x->prefs[k]);
+				kb_csvw_fieldf(&w, "%ld", x->id);
+				kb_csvw_field(&w, x->device);
+				kb_csvw_field(&w, x->title);
+				kb_csvw_field(&w, x->cause);
+				kb_csvw_field(&w,
+					      kb_incident_state_key(x->state));
+				kb_csvw_field(&w, x->reported_by);
+				kb_csvw_field(&w, x->opened_at);
+				kb_csvw_field(&w, x->resolved_at ? x->resolved_at
+								 : "");
+				kb_csvw_field(&w, pl.len ? pl.buf : "");
+				kb_csvw_end(&w);
+				kb_buf_release(&pl);
+			}
+			r = cli_write(cli, &out, "-");
+			kb_buf_release(&out);
+		} else {
+			for (i = 0; i < v.n; i++)
+				if (want < 0 || (int)v.v[i].state == want)
+					print_incident(cli, &v.v[i], &sup, show);
+		}
+	} else if (!strcmp(sub, "state")) {
+		int to;
+		if (optind + 2 != argc ||
+		    (r = incident_id(cli, "supply incident state", argv[optind],
+				     &id)))
+			goto usage;
+		if ((to = kb_incident_state_parse(argv[optind + 1])) < 0) {
+			r = cli_usage_error(
+				cli, "supply incident state",
+				CLI_T(cli,
+				      "'%s' is not a state (expected reported, assessing, mitigating or resolved)",
+				      "'%s' は状態ではありません（reported, assessing, mitigating, resolved）"),
+				argv[optind + 1]);
+			goto out;
+		}
+		r = kb_incident_set_state(s, id, (enum kb_incident_state)to,
+					  in.note, cli->user, cli->now,
+					  &cli->err);
+		if (r)
+			r = cli_fail(cli, r);
+	} else if (!strcmp(sub, "action") || !strcmp(sub, "note")) {
+		if (optind + 2 != argc ||
+		    (r = incident_id(cli, "supply incident", argv[optind], &id)))
+			goto usage;
+		r = kb_incident_log(s, id, sub, argv[optind + 1], cli->user,
+				    cli->now, &cli->err);
+		if (r)
+			r = cli_fail(cli, r);
+	} else if (!strcmp(sub, "link")) {
+		if (optind + 2 != argc ||
+		    (r = incident_id(cli, "supply incident link", argv[optind],
+				     &id)))
+			goto usage;
+		if ((r = incident_link_one(cli, s, &sup, id, argv[optind + 1])))
+			r = cli_fail(cli, r);
+	} else {
+		r = cli_usage_error(
+			cli, "supply incident",
+			CLI_T(cli,
+			      "unknown command '%s' (expected open, list, show, state, action, note or link)",
+			      "不明なコマンド '%s'（open, list, show, state, action, note, link）"),
+			sub);
+	}
+	goto out;
+usage:
+	if (!r)
+		r = cli_usage_error(
+			cli, "supply incident", "%s",
+			CLI_T(cli, "wrong arguments; see --help",
+			      "引数が違います。--help を参照してください"));
+out:
+	kb_incidents_release(&v);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+/* ---- KPI figures ---- */
+
+static const char kpi_en[] =
+	"Usage: kiban supply kpi [OPTION]...\n"
+	"The figures that supply monitoring and the council's log give the plan's\n"
+	"KPIs for a fiscal year: stock-out facility-days of essential devices,\n"
+	"incidents opened and resolved, resolved within 30 days, mean days to\n"
+	"resolve.  With --record, store them as KPI values.\n\n"
+	"  --year FY            fiscal year (default: the last complete one)\n"
+	"  --record KPI=FIGURE  record FIGURE (stockout_days, resolved_within_30_pct\n"
+	"                       or mean_days_to_resolve) as the value of KPI\n"
+	"  --json               for scripts\n";
+static const char kpi_ja[] =
+	"使い方: kiban supply kpi [オプション]...\n"
+	"供給モニタリングと協議の場の記録から、ある年度の計画の KPI 向けの数値を\n"
+	"出します: 必要不可欠な機器の欠品延べ施設日数、事案の登録数と解決数、30 日\n"
+	"以内の解決数、解決までの平均日数。--record で KPI の値として記録します。\n\n"
+	"  --year 年度          年度（既定: 直近の終了した年度）\n"
+	"  --record KPI=数値名  数値名（stockout_days, resolved_within_30_pct,\n"
+	"                       mean_days_to_resolve）を KPI の値として記録\n"
+	"  --json               スクリプト向け\n";
+
+static int supply_kpi(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *records[8];
+	size_t nrec = 0, i;
+	int fy = kb_fy_last_complete(cli->now), c, r, json = 0;
+	struct kb_supply_kpis k;
+	struct kb_store *s;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON: json = 1; break;
+		case OPT_YEAR:
+			if (cli_fy(cli, optarg, &fy))
+				return EXIT_USAGE;
+			break;
+		case OPT_RECORD:
+			if (nrec < KB_ARRAY_SIZE(records))
+				records[nrec++] = optarg;
+			break;
+		default:
+			if ((r = cli_option(cli, c, "supply kpi", argv, kpi_en,
+					    kpi_ja)) >= 0)
+				return r;
+		}
+	}
+	if ((r = cli_open(cli, nrec ? 0 : KB_STORE_READONLY, &s)))
+		return r;
+	if ((r = kb_supply_kpis(s, fy, &k, &cli->err))) {
+		kb_store_close(s);
+		return cli_fail(cli, r);
+	}
+	for (i = 0; !r && i < nrec; i++) {
+		char kpi[64];
+		const char *eq = strchr(records[i], '=');
+		double v = -1;
+		if (!eq || (size_t)(eq - records[i]) >= sizeof(kpi)) {
+			kb_store_close(s);
+			return cli_usage_error(
+				cli, "supply kpi",
+				CLI_T(cli, "'%s' is not KPI=FIGURE",
+				      "'%s' は KPI=数値名 ではありません"),
+				records[i]);
+		}
+		snprintf(kpi, sizeof(kpi), "%.*s", (int)(eq - records[i]),
+			 records[i]);
+		if (!strcmp(eq + 1, "stockout_days"))
+			v = k.stockout_facility_days;
+		else if (!strcmp(eq + 1, "resolved_within_30_pct") &&
+			 k.incidents_opened)
+			v = 100.0 * k.resolved_within_30 / k.incidents_opened;
+		else if (!strcmp(eq + 1, "mean_days_to_resolve"))
+			v = k.mean_days_to_resolve;
+		else if (strcmp(eq + 1, "resolved_within_30_pct")) {
+			kb_store_close(s);
+			return cli_usage_error(cli, "supply kpi",
+					       CLI_T(cli, "unknown figure '%s'",
+						     "不明な数値名 '%s'"),
+					       eq + 1);
+		}
+		r = kb_obs_set(s, kpi, fy, v < 0, v < 0 ? 0 : v,
+			       "kiban supply kpi",
+			       v < 0 ? CLI_T(cli, "no incident in the year",
+					     "年度内に事案なし")
+				     : "",
+			       cli->user, cli->now, &cli->err);
+	}
+	kb_store_close(s);
+	if (r)
+		return cli_fail(cli, r);
+	if (json)
+		return cli_print_json(
+			cli,
+			json_pack("{s:i, s:f, s:i, s:i, s:i, s:o}",
+				  "fiscal_year", fy, "stockout_facility_days",
+				  k.stockout_facility_days, "incidents_opened",
+				  (int)k.incidents_opened, "incidents_resolved",
+				  (int)k.incidents_resolved,
+				  "resolved_within_30_days",
+				  (int)k.resolved_within_30,
+				  "mean_days_to_resolve",
+				  k.mean_days_to_resolve < 0
+					  ? json_null()
+					  : json_real(k.mean_days_to_resolve)));
+	{
+		char label[32];
+		kb_fy_label(fy, cli->lang, label, sizeof(label));
+		printf("%s\n", label);
+	}
+	printf(CLI_T(cli, "  stock-out facility-days of essential devices: %.0f\n",
+		     "  必要不可欠な機器の欠品延べ施設日数: %.0f\n"),
+	       k.stockout_facility_days);
+	printf(CLI_T(cli,
+		     "  incidents opened %zu, resolved %zu, resolved within 30 days %zu\n",
+		     "  事案 登録 %zu、解決 %zu、30 日以内に解決 %zu\n"),
+	       k.incidents_opened, k.incidents_resolved, k.resolved_within_30);
+	if (k.mean_days_to_resolve >= 0)
+		printf(CLI_T(cli, "  mean days to resolve: %.1f\n",
+			     "  解決までの平均日数: %.1f\n"),
+		       k.mean_days_to_resolve);
+	return 0;
+}
+
+static const struct cli_cmd cmds[] = {
+	{ "import", supply_import,
+	  "import devices, organisations, sites, components, the chain or reports",
+	  "機器・組織・拠点・部品・サプライチェーン・報告を取り込む" },
+	{ "load", supply_load, "import a directory of generated files",
+	  "生成データのディレクトリを取り込む" },
+	{ "generate", supply_generate, "write a generated national data set",
+	  "全国規模の生成データを書き出す" },
+	{ "devices", supply_devices, "list the device types",
+	  "機器の種類を一覧する" },
+	{ "device", supply_device, "show a device: criteria, history, chain risk",
+	  "機器を表示する（基準、履歴、供給リスク）" },
+	{ "designate", supply_designate,
+	  "designate an essential device, or withdraw it",
+	  "必要不可欠な機器を指定・取消する" },
+	{ "thresholds", supply_thresholds,
+	  "set a device's monitoring thresholds", "機器の監視閾値を設定する" },
+	{ "orgs", supply_orgs, "list hospitals, manufacturers, suppliers",
+	  "病院・製造販売業者・供給者を一覧する" },
+	{ "prefectures", supply_prefectures, "list the 47 prefectures",
+	  "47 都道府県を一覧する" },
+	{ "chain", supply_chain, "show a device's supply chain",
+	  "機器のサプライチェーンを表示する" },
+	{ "risk", supply_risk, "single sources, concentration, country dependence",
+	  "単一供給源、集中度、国への依存" },
+	{ "impact", supply_impact,
+	  "what a stopped site, supplier, country or region costs",
+	  "拠点・供給者・国・地域の停止の影響" },
+	{ "reports", supply_reports, "list the reports received",
+	  "受け付けた報告を一覧する" },
+	{ "status", supply_status, "days of supply and stock status",
+	  "在庫日数と在庫状況" },
+	{ "alerts", supply_alerts, "early warnings with their reasons",
+	  "早期警報とその理由" },
+	{ "recompute", supply_recompute, "rewrite the weekly aggregates",
+	  "週次集計を作り直す" },
+	{ "incident", supply_incident, "the supply council's incident log",
+	  "供給不安に関する協議の場の事案記録" },
+	{ "kpi", supply_kpi, "figures for the plan's KPIs",
+	  "計画の KPI 向けの数値" },
+};
+
+int cmd_supply(struct cli *cli, int argc, char **argv)
+{
+	return cli_dispatch(cli, "supply", cmds, KB_ARRAY_SIZE(cmds), NULL,
+			    argc, argv);
+}

@@ -1,0 +1,470 @@
+/*
+ * supply.h - supply security in normal times: essential devices, the
+ * organisations and places of supply, the supply-chain map, weekly
+ * reports, monitoring, early warning and the supply council's incidents.
+ *
+ * The registry (prefectures, devices, organisations, sites, components) is
+ * loaded whole into a struct kb_supply: Japan has some 8,200 hospitals and
+ * tens of essential device types, which fit in memory many times over.
+ * Reports are the facts: hospitals report stock on hand, consumption and
+ * the days they were stocked out; manufacturers and distributors report
+ * production, imports, shipments and inventory; each per week.  Weekly
+ * aggregates per device and prefecture are derived in the same
+ * transaction as the reports.
+ *
+ * Every import has the signature of kb_kpi_import() (see import.h), reads
+ * CSV or JSON through struct kb_csv, and is all or nothing.  File formats:
+ * docs/supply-format.md.
+ *
+ * Ownership: a struct kb_supply, kb_chain, kb_alerts, kb_status or
+ * kb_incident owns everything in it; the matching _release() frees it and
+ * accepts a zeroed struct.  On failure an out-parameter is left zeroed.
+ */
+#ifndef KIBAN_SUPPLY_H
+#define KIBAN_SUPPLY_H
+
+#include <jansson.h>
+
+#include "kiban/csv.h"
+#include "kiban/error.h"
+#include "kiban/import.h"
+#include "kiban/store.h"
+
+#define KB_NPREF 47
+
+/* Weeks: the day number (days since 1970-01-01) of the week's Monday. */
+/* Parses "2026-11-16" (any day of the week) or "2026-W47"; 0 or -1. */
+int kb_week_parse(const char *s, int *week);
+/* "2026-11-16" */
+void kb_week_format(int week, char out[16]);
+/* The week containing t. */
+int kb_week_of_time(time_t t);
+
+/* ---- the registry ---- */
+
+struct kb_pref {
+	int code; /* JIS X 0401 */
+	char *name_ja, *name_en;
+	long population; /* 2020 census */
+};
+
+/* What makes a device essential, with its weight in the score. */
+struct kb_criterion {
+	const char *key, *name_ja, *name_en;
+	int weight;
+};
+extern const struct kb_criterion kb_criteria[];
+extern const size_t kb_ncriteria;
+
+struct kb_device {
+	long n;
+	char *code; /* JMDN-style: 8 digits */
+	char *name_ja, *name_en;
+	int klass; /* 1 to 4 (I to IV) */
+	char *category;
+	int reusable;
+	char *unit_ja, *unit_en;
+	int essential;
+	char *criteria; /* keys separated by ';' */
+	int score;	/* sum of the criteria's weights */
+	char *reasons;
+	/* thresholds, in days of supply and ratios */
+	double under_days, over_days, alert_days, critical_days;
+	double jump_ratio, drop_ratio;
+};
+
+enum kb_org_kind {
+	KB_ORG_HOSPITAL,
+	KB_ORG_MAH, /* marketing-authorisation holder */
+	KB_ORG_MANUFACTURER,
+	KB_ORG_DISTRIBUTOR,
+	KB_ORG_SUPPLIER,
+};
+const char *kb_org_kind_key(enum kb_org_kind k);
+const char *kb_org_kind_name(enum kb_org_kind k, enum kb_lang lang);
+
+struct kb_org {
+	long n;
+	char *id;
+	enum kb_org_kind kind;
+	char *name_ja, *name_en;
+	int pref; /* 0 when none */
+	int beds, icu_beds;
+	char *country; /* ISO 3166-1 alpha-2 */
+};
+
+struct kb_site {
+	long n;
+	char *id;
+	size_t org; /* index into orgs */
+	char *name_ja, *name_en;
+	char *country, *region;
+};
+
+struct kb_component {
+	char *id;
+	int material; /* 0 component, 1 material */
+	char *name_ja, *name_en;
+};
+
+struct kb_supply {
+	struct kb_pref prefs[KB_NPREF]; /* prefs[code - 1] */
+	struct kb_device *devices;
+	size_t ndevices;
+	struct kb_org *orgs;
+	size_t norgs;
+	struct kb_site *sites;
+	size_t nsites;
+	struct kb_component *components;
+	size_t ncomponents;
+	void *maps; /* id lookups (internal) */
+};
+
+int kb_supply_load(struct kb_store *s, struct kb_supply *out, struct kb_err *err);
+void kb_supply_release(struct kb_supply *sup);
+
+/* Lookups; KB_NONE when absent.  A device matches its code, an
+ * organisation or site its id, a prefecture its code ("13", "13" as a
+ * number) or its name in either language ("東京都", "東京", "Tokyo"). */
+size_t kb_supply_device(const struct kb_supply *sup, const char *code);
+size_t kb_supply_org(const struct kb_supply *sup, const char *id);
+size_t kb_supply_site(const struct kb_supply *sup, const char *id);
+size_t kb_supply_component(const struct kb_supply *sup, const char *id);
+int kb_supply_pref(const struct kb_supply *sup, const char *s);
+/* The device or organisation with store number n (rowid); KB_NONE. */
+size_t kb_supply_device_n(const struct kb_supply *sup, long n);
+size_t kb_supply_org_n(const struct kb_supply *sup, long n);
+
+/* Registry imports (CSV or JSON; docs/supply-format.md). */
+int kb_device_import(struct kb_store *s, struct kb_csv *c,
+		     const struct kb_import_opts *o, struct kb_import_stats *st,
+		     struct kb_err *err);
+int kb_org_import(struct kb_store *s, struct kb_csv *c,
+		  const struct kb_import_opts *o, struct kb_import_stats *st,
+		  struct kb_err *err);
+int kb_site_import(struct kb_store *s, struct kb_csv *c,
+		   const struct kb_import_opts *o, struct kb_import_stats *st,
+		   struct kb_err *err);
+int kb_component_import(struct kb_store *s, struct kb_csv *c,
+			const struct kb_import_opts *o,
+			struct kb_import_stats *st, struct kb_err *err);
+
+/* Designates a device as essential (essential=1) or withdraws it, with a
+ * reason; criteria (keys separated by ';') may be NULL to keep them. */
+int kb_device_designate(struct kb_store *s, const char *code, int essential,
+			const char *criteria, const char *reason,
+			const char *actor, time_t now, struct kb_err *err);
+
+/* Sets a device's thresholds; a negative value keeps the current one. */
+int kb_device_thresholds(struct kb_store *s, const char *code, const double th[6],
+			 const char *actor, time_t now, struct kb_err *err);
+
+struct kb_designation {
+	int essential;
+	char *at, *by, *reason;
+};
+/* The designation history of a device, oldest first. */
+int kb_device_history(struct kb_store *s, const char *code,
+		      struct kb_designation **out, size_t *n, struct kb_err *err);
+void kb_designations_free(struct kb_designation *v, size_t n);
+
+/* ---- the supply-chain map ---- */
+
+/*
+ * Items are devices and components.  An item needs all of its inputs and
+ * is made at its sources, each with a share of its supply (summing to 1).
+ * If a set of sites stops, the supply of an item that is still available
+ * is (sum of the shares of its sources that run) times the least available
+ * of its inputs: output is limited by its scarcest input (Leontief).
+ */
+struct kb_chain {
+	size_t nitem;
+	char **item;	  /* device codes and component ids */
+	size_t *device;	  /* index into the registry's devices, or KB_NONE */
+	size_t *in_off;	  /* inputs of item i: in[in_off[i] .. in_off[i+1]) */
+	size_t *in;	  /* item indices */
+	size_t *src_off;  /* sources of item i: src_off[i] .. src_off[i+1] */
+	size_t *src_site; /* site indices into the registry */
+	double *src_share;
+	size_t *order; /* topological: every input before the items using it */
+};
+
+/* Imports the map (replacing the stored one).  A cycle, an unknown item or
+ * site, shares that do not sum to 1, an input that has no source: errors. */
+int kb_chain_import(struct kb_store *s, struct kb_csv *c,
+		    const struct kb_import_opts *o, struct kb_import_stats *st,
+		    struct kb_err *err);
+int kb_chain_load(struct kb_store *s, const struct kb_supply *sup,
+		  struct kb_chain *out, struct kb_err *err);
+void kb_chain_release(struct kb_chain *ch);
+size_t kb_chain_item(const struct kb_chain *ch, const char *id);
+
+/* avail[i] for every item when the sites with down[site] != 0 stop. */
+void kb_chain_avail(const struct kb_chain *ch, const unsigned char *down,
+		    double *avail);
+
+/* What stops: a site, every site of a supplier, of a country or of a
+ * region.  Fills down (nsites) and returns the number of sites stopped. */
+enum kb_stop {
+	KB_STOP_SITE,
+	KB_STOP_SUPPLIER,
+	KB_STOP_COUNTRY,
+	KB_STOP_REGION
+};
+size_t kb_chain_stop(const struct kb_supply *sup, enum kb_stop what,
+		     const char *id, unsigned char *down);
+
+/* Risk figures of one item. */
+struct kb_chain_risk {
+	size_t item;
+	size_t nsources;
+	size_t nsuppliers; /* distinct organisations among the sources */
+	double hhi; /* Herfindahl-Hirschman index over suppliers, 0-10000 */
+	size_t single_source; /* inputs (any tier) with one supplier */
+	size_t worst_input;   /* the input with the highest HHI, or KB_NONE */
+	double worst_hhi;
+	char *top_country;	  /* the country whose stop costs most */
+	double top_country_loss;  /* share of supply lost if it stops */
+	double import_dependence; /* share lost if every site abroad stops */
+};
+/* Risk of item i (ch and sup as loaded); r->top_country is owned by r. */
+void kb_chain_risk(const struct kb_chain *ch, const struct kb_supply *sup,
+		   size_t i, struct kb_chain_risk *r);
+
+/* ---- reports ---- */
+
+/* Hospitals' stock reports and manufacturers' production reports.  A
+ * report id seen before replaces that report (same organisation and week
+ * required) and keeps the old lines; a report arriving after the Wednesday
+ * following its week is recorded as late. */
+int kb_stock_import(struct kb_store *s, struct kb_csv *c,
+		    const struct kb_import_opts *o, struct kb_import_stats *st,
+		    struct kb_err *err);
+int kb_production_import(struct kb_store *s, struct kb_csv *c,
+			 const struct kb_import_opts *o,
+			 struct kb_import_stats *st, struct kb_err *err);
+
+/* Rewrites every weekly aggregate from the report lines; *rows = lines read. */
+int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err);
+
+/* The last week with any stock report, or -1. */
+int kb_supply_latest_week(struct kb_store *s, struct kb_err *err);
+
+/* ---- monitoring ---- */
+
+enum kb_stock_status {
+	KB_STATUS_UNKNOWN,
+	KB_STATUS_OUT, /* stocked out */
+	KB_STATUS_UNDER,
+	KB_STATUS_ADEQUATE,
+	KB_STATUS_OVER,
+};
+const char *kb_stock_status_key(enum kb_stock_status st);
+const char *kb_stock_status_name(enum kb_stock_status st, enum kb_lang lang);
+
+/* One week of hospital figures for a device in a scope (a facility, a
+ * prefecture, or the nation). */
+struct kb_week_figs {
+	int week;
+	int facilities, demand_facilities, stockout_facilities;
+	int stockout_days;
+	int low_facilities; /* ended the week with less than its demand */
+	double stock, consumption, demand;
+};
+
+/* What monitoring derives for each week of such a series. */
+struct kb_week_calc {
+	double rate;  /* demand per facility per week */
+	double trend; /* smoothed rate (EWMA), up to and including this week */
+	double baseline; /* smoothed rate up to the week before */
+	double daily;	 /* expected consumption per day, for all facilities */
+	double dos;	 /* days of supply: stock / daily; -1 unknown */
+	enum kb_stock_status status;
+};
+
+#define KB_EWMA_ALPHA	0.3
+#define KB_WARMUP_WEEKS 4
+
+/* Derives calc[i] from figs[0..n) (consecutive weeks, oldest first). */
+void kb_monitor_series(const struct kb_week_figs *figs, size_t n,
+		       const struct kb_device *d, struct kb_week_calc *calc);
+
+/* Status of a device per scope at one week. */
+struct kb_status_row {
+	size_t device;
+	int pref;      /* 0 national */
+	long facility; /* org index, or -1 */
+	struct kb_week_figs figs;
+	struct kb_week_calc calc;
+	double supply;	  /* national only: production + imports, or -1 */
+	double shipments; /* national only, or -1 */
+	double inventory; /* national only: manufacturers' inventory, or -1 */
+};
+struct kb_status {
+	int week;
+	struct kb_status_row *v;
+	size_t n, alloc;
+};
+
+enum kb_status_scope {
+	KB_SCOPE_NATION,   /* each device, nationally */
+	KB_SCOPE_PREF,	   /* each device in prefecture `pref` */
+	KB_SCOPE_BY_PREF,  /* device `device` in each prefecture */
+	KB_SCOPE_FACILITY, /* each device at facility `facility` */
+};
+struct kb_status_query {
+	enum kb_status_scope scope;
+	int week; /* -1: the latest */
+	int pref;
+	size_t device, facility;
+};
+int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
+		     const struct kb_status_query *q, struct kb_status *out,
+		     struct kb_err *err);
+void kb_status_release(struct kb_status *st);
+
+/* ---- early warning ---- */
+
+enum kb_alert_rule {
+	KB_ALERT_LOW_STOCK,   /* days of supply under the device's threshold */
+	KB_ALERT_DEMAND_JUMP, /* demand well above its smoothed trend */
+	KB_ALERT_SUPPLY_DROP, /* production + imports well below trend */
+	KB_ALERT_SILENT,      /* facilities that stopped reporting */
+	KB_ALERT_LOW_FACILITIES, /* many facilities with under a week left */
+};
+enum kb_severity { KB_SEV_INFO = 1, KB_SEV_WARNING, KB_SEV_CRITICAL };
+const char *kb_alert_rule_key(enum kb_alert_rule r);
+const char *kb_severity_key(enum kb_severity s);
+const char *kb_severity_name(enum kb_severity s, enum kb_lang lang);
+
+struct kb_alert {
+	enum kb_alert_rule rule;
+	enum kb_severity severity;
+	size_t device; /* KB_NONE for silent facilities */
+	int pref;      /* 0 national */
+	int week;
+	double value, threshold; /* the figure and the limit it crossed */
+	double a, b;		 /* rule-specific: see kb_alert_reason() */
+	char key[80]; /* rule:device:scope:week, stable across runs */
+};
+struct kb_alerts {
+	struct kb_alert *v;
+	size_t n, alloc;
+};
+
+/* Alerts of the weeks from..to (day numbers of Mondays; to = -1: the
+ * latest week, from = -1: the same as to), most severe first. */
+int kb_supply_alerts(struct kb_store *s, const struct kb_supply *sup, int from,
+		     int to, struct kb_alerts *out, struct kb_err *err);
+void kb_alerts_release(struct kb_alerts *a);
+/* The reason, with the figures a person can check. */
+void kb_alert_reason(const struct kb_alert *a, const struct kb_supply *sup,
+		     enum kb_lang lang, struct kb_buf *out);
+
+/* ---- the supply council's incidents ---- */
+
+enum kb_incident_state {
+	KB_INC_REPORTED,
+	KB_INC_ASSESSING,
+	KB_INC_MITIGATING,
+	KB_INC_RESOLVED,
+};
+extern const char *const kb_incident_causes[];
+extern const size_t kb_nincident_causes;
+const char *kb_incident_state_key(enum kb_incident_state s);
+const char *kb_incident_state_name(enum kb_incident_state s, enum kb_lang lang);
+const char *kb_incident_cause_name(const char *cause, enum kb_lang lang);
+int kb_incident_state_parse(const char *s);
+
+struct kb_incident_event {
+	char *at, *by, *kind, *state, *text;
+};
+struct kb_incident {
+	long id;
+	char *device; /* code */
+	char *title, *cause, *reported_by;
+	enum kb_incident_state state;
+	char *opened_at, *opened_by, *resolved_at;
+	int *prefs; /* empty: national */
+	size_t nprefs;
+	char **alerts; /* linked alert keys */
+	size_t nalerts;
+	struct kb_incident_event *events;
+	size_t nevents;
+};
+struct kb_incidents {
+	struct kb_incident *v;
+	size_t n, alloc;
+};
+
+struct kb_incident_new {
+	const char *device, *title, *cause, *reported_by, *note;
+	const int *prefs;
+	size_t nprefs;
+};
+/* Opens an incident; *id is its number. */
+int kb_incident_open(struct kb_store *s, const struct kb_incident_new *in,
+		     const char *actor, time_t now, long *id, struct kb_err *err);
+/* Moves it to a later state (or reopens a resolved one to assessing). */
+int kb_incident_set_state(struct kb_store *s, long id,
+			  enum kb_incident_state to, const char *note,
+			  const char *actor, time_t now, struct kb_err *err);
+/* Records an action taken (kind "action") or a note ("note"). */
+int kb_incident_log(struct kb_store *s, long id, const char *kind,
+		    const char *text, const char *actor, time_t now,
+		    struct kb_err *err);
+/* Links an alert by its key, keeping its reason as it read then. */
+int kb_incident_link(struct kb_store *s, long id, const char *alert_key,
+		     const char *reason, const char *actor, time_t now,
+		     struct kb_err *err);
+/* Every incident (id 0) or one, with regions, alerts and timeline. */
+int kb_incident_load(struct kb_store *s, long id, struct kb_incidents *out,
+		     struct kb_err *err);
+void kb_incidents_release(struct kb_incidents *v);
+json_t *kb_incident_to_json(const struct kb_incident *inc);
+
+/* ---- figures for the plan's KPIs (goal G11, measure M42) ---- */
+struct kb_supply_kpis {
+	int fy;
+	double stockout_facility_days; /* essential devices, hospitals */
+	size_t incidents_opened, incidents_resolved;
+	size_t resolved_within_30;   /* of those opened in the year */
+	double mean_days_to_resolve; /* -1 when none resolved */
+};
+int kb_supply_kpis(struct kb_store *s, int fy, struct kb_supply_kpis *out,
+		   struct kb_err *err);
+
+/* ---- generated national data (docs/supply-data.md) ---- */
+
+struct kb_gen_opts {
+	unsigned long long seed;
+	size_t hospitals; /* 8,200 for Japan */
+	size_t devices;	  /* at most 50 */
+	size_t suppliers; /* about 500 */
+	size_t weeks;	  /* of reports, ending with last_week */
+	int last_week;	  /* Monday of the last week reported */
+	int disruptions;  /* inject disruptions and write their ground truth */
+};
+
+/* The registry, the chain and the ground truth, as CSV in import format. */
+struct kb_gen_out {
+	struct kb_buf devices, orgs, sites, components, chain, truth;
+};
+void kb_gen_out_release(struct kb_gen_out *out);
+
+/* Called once per week, oldest first, with that week's stock reports
+ * and production reports as CSV (header included); non-zero stops. */
+typedef int (*kb_gen_week_fn)(void *ctx, int week, const struct kb_buf *stock,
+			      const struct kb_buf *production);
+
+/*
+ * Generates a deterministic national data set from o->seed: hospitals in
+ * proportion to the 2020 census, essential devices, a three-tier supply
+ * chain across some 15 countries, and weekly reports simulated from
+ * demand with seasonality, hospitals' ordering and manufacturers'
+ * capacity through the chain, with injected disruptions.
+ */
+int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
+		       kb_gen_week_fn week_fn, void *ctx, struct kb_err *err);
+
+#endif

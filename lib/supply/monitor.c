@@ -1,0 +1,624 @@
+/*
+ * monitor.c - days of supply, stock status and the early-warning rules.
+ *
+ * Method.  For a device in a scope (a facility, a prefecture, the nation)
+ * each week gives the facilities that reported, their stock on hand, their
+ * consumption and the days they were stocked out.  Consumption seen during
+ * a stock-out understates demand, so each facility's consumption is scaled
+ * by 7 / (days it had stock); a facility out of stock all week tells
+ * nothing about demand and is left out of the rate.  The rate (demand per
+ * reporting facility per week) is smoothed by an exponentially weighted
+ * moving average (alpha 0.3, about the last six weeks); expected daily
+ * consumption is the smoothed rate times the facilities reporting, over 7;
+ * days of supply is stock over that.  Working per reporting facility keeps
+ * a facility that stops reporting from looking like a loss of stock.
+ *
+ * Rules, each with the figures that fired it:
+ *   low_stock    days of supply under the device's alert_days (critical
+ *                under critical_days, or no stock at all);
+ *   demand_jump  this week's rate at least jump_ratio times the smoothed
+ *                rate of the weeks before (after 4 weeks of history);
+ *   supply_drop  national production + imports under drop_ratio times
+ *                their smoothed level (critical under half of that);
+ *   low_facilities  at least 10% of the scope's hospitals (and two) ended
+ *                the week with less stock than that week's demand (critical
+ *                at 25%): an aggregate can look well stocked while stock
+ *                sits in a few places;
+ *   silent       hospitals that reported in the 8 weeks before but not in
+ *                the last 2.
+ * Everything is computed from the weekly aggregates (or, for a facility,
+ * its own lines) when asked, so it is as fresh as the reports.
+ */
+#include "core/compat.h"
+
+#include "kiban/supply.h"
+#include "store/sql.h"
+#include "supply/supply_int.h"
+
+#define HISTORY_WEEKS  26 /* weeks read before the first one asked for */
+#define MIN_JUMP_UNITS 20.0
+#define MIN_FACILITIES 5 /* for a share of facilities to mean something */
+
+static const char *const status_names[][3] = {
+	{ "unknown", "不明", "unknown" }, { "out", "欠品", "stocked out" },
+	{ "under", "不足", "under" },	  { "adequate", "適正", "adequate" },
+	{ "over", "過剰", "over" },
+};
+
+const char *kb_stock_status_key(enum kb_stock_status st)
+{
+	return status_names[st][0];
+}
+
+const char *kb_stock_status_name(enum kb_stock_status st, enum kb_lang lang)
+{
+	return status_names[st][lang == KB_LANG_JA ? 1 : 2];
+}
+
+static const char *const rule_keys[] = { "low_stock", "demand_jump",
+					 "supply_drop", "silent",
+					 "low_facilities" };
+
+const char *kb_alert_rule_key(enum kb_alert_rule r)
+{
+	return rule_keys[r];
+}
+
+static const char *const sev_names[][3] = {
+	{ "", "", "" },
+	{ "info", "情報", "info" },
+	{ "warning", "警告", "warning" },
+	{ "critical", "重大", "critical" },
+};
+
+const char *kb_severity_key(enum kb_severity s)
+{
+	return sev_names[s][0];
+}
+
+const char *kb_severity_name(enum kb_severity s, enum kb_lang lang)
+{
+	return sev_names[s][lang == KB_LANG_JA ? 1 : 2];
+}
+
+void kb_monitor_series(const struct kb_week_figs *figs, size_t n,
+		       const struct kb_device *d, struct kb_week_calc *calc)
+{
+	double trend = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct kb_week_figs *f = &figs[i];
+		struct kb_week_calc *c = &calc[i];
+		c->baseline = trend;
+		c->rate = f->demand_facilities > 0
+				  ? f->demand / f->demand_facilities
+				  : -1;
+		if (c->rate >= 0)
+			trend = trend < 0 ? c->rate
+					  : KB_EWMA_ALPHA * c->rate +
+						    (1 - KB_EWMA_ALPHA) * trend;
+		c->trend = trend;
+		c->daily = trend >= 0 && f->facilities > 0
+				   ? trend * f->facilities / 7
+				   : -1;
+		if (!f->facilities || c->daily < 0)
+			c->dos = -1;
+		else if (c->daily > 0)
+			c->dos = f->stock / c->daily;
+		else
+			c->dos = f->stock > 0 ? 9999 : 0;
+		if (!f->facilities)
+			c->status = KB_STATUS_UNKNOWN;
+		else if (f->stock <= 0)
+			c->status = KB_STATUS_OUT;
+		else if (c->dos < 0)
+			c->status = KB_STATUS_UNKNOWN;
+		else if (c->dos < d->under_days)
+			c->status = KB_STATUS_UNDER;
+		else if (c->dos > d->over_days)
+			c->status = KB_STATUS_OVER;
+		else
+			c->status = KB_STATUS_ADEQUATE;
+	}
+}
+
+/* ---- reading the aggregates ---- */
+
+struct grid {
+	int first;		/* week of column 0 */
+	size_t nweeks;		/* columns */
+	size_t ndev;		/* rows: registry devices */
+	struct kb_week_figs *f; /* [dev][pref 0..47][week] */
+	double *supply;		/* [dev][week]: production + imports; -1 none */
+	double *shipments, *inventory;
+};
+
+static struct kb_week_figs *cell(struct grid *g, size_t dev, int pref, size_t w)
+{
+	return &g->f[(dev * (KB_NPREF + 1) + (size_t)pref) * g->nweeks + w];
+}
+
+static void grid_release(struct grid *g)
+{
+	free(g->f);
+	free(g->supply);
+	free(g->shipments);
+	free(g->inventory);
+	memset(g, 0, sizeof(*g));
+}
+
+static int grid_load(struct kb_store *s, const struct kb_supply *sup, int first,
+		     int last, struct grid *g, struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	size_t i, total;
+
+	memset(g, 0, sizeof(*g));
+	g->first = first;
+	g->nweeks = (size_t)(last - first) / 7 + 1;
+	g->ndev = sup->ndevices;
+	total = g->ndev * (KB_NPREF + 1) * g->nweeks;
+	g->f = kb_calloc(total + 1, sizeof(*g->f));
+	g->supply = kb_malloc((g->ndev * g->nweeks + 1) * sizeof(double));
+	g->shipments = kb_malloc((g->ndev * g->nweeks + 1) * sizeof(double));
+	g->inventory = kb_malloc((g->ndev * g->nweeks + 1) * sizeof(double));
+	for (i = 0; i < g->ndev * g->nweeks; i++)
+		g->supply[i] = g->shipments[i] = g->inventory[i] = -1;
+	for (i = 0; i < total; i++)
+		g->f[i].week = first + (int)(i % g->nweeks) * 7;
+	st = kb__sql_prepare(
+		s,
+		"SELECT week, device, prefecture, facilities, demand_facilities, "
+		"stockout_facilities, stockout_days, stock, consumption, demand, "
+		"low_facilities FROM stock_agg WHERE week BETWEEN ?1 AND ?2",
+		err);
+	if (!st)
+		return KB_EDB;
+	sqlite3_bind_int(st, 1, first);
+	sqlite3_bind_int(st, 2, last);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int w = sqlite3_column_int(st, 0);
+		size_t d = kb_supply_device_n(sup,
+					      (long)sqlite3_column_int64(st, 1));
+		int p = sqlite3_column_int(st, 2);
+		struct kb_week_figs *f;
+		if (d == KB_NONE || p < 0 || p > KB_NPREF || (w - first) % 7)
+			continue;
+		f = cell(g, d, p, (size_t)(w - first) / 7);
+		f->facilities = sqlite3_column_int(st, 3);
+		f->demand_facilities = sqlite3_column_int(st, 4);
+		f->stockout_facilities = sqlite3_column_int(st, 5);
+		f->stockout_days = sqlite3_column_int(st, 6);
+		f->stock = sqlite3_column_double(st, 7);
+		f->consumption = sqlite3_column_double(st, 8);
+		f->demand = sqlite3_column_double(st, 9);
+		f->low_facilities = sqlite3_column_int(st, 10);
+	}
+	sqlite3_finalize(st);
+	st = kb__sql_prepare(s,
+			     "SELECT week, device, production + imports, "
+			     "shipments, inventory FROM production_agg "
+			     "WHERE week BETWEEN ?1 AND ?2",
+			     err);
+	if (!st)
+		return KB_EDB;
+	sqlite3_bind_int(st, 1, first);
+	sqlite3_bind_int(st, 2, last);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int w = sqlite3_column_int(st, 0);
+		size_t d = kb_supply_device_n(sup,
+					      (long)sqlite3_column_int64(st, 1));
+		size_t at;
+		if (d == KB_NONE || (w - first) % 7)
+			continue;
+		at = d * g->nweeks + (size_t)(w - first) / 7;
+		g->supply[at] = sqlite3_column_double(st, 2);
+		g->shipments[at] = sqlite3_column_double(st, 3);
+		g->inventory[at] = sqlite3_column_double(st, 4);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int resolve_week(struct kb_store *s, int week, struct kb_err *err)
+{
+	if (week >= 0)
+		return week;
+	week = kb_supply_latest_week(s, err);
+	if (week == KB_EDB)
+		return KB_EDB;
+	if (week < 0)
+		return kb_err_set(
+			err, KB_ENOTFOUND, "%s",
+			KB_TR(err->lang,
+			      "no stock report has been imported yet ('kiban supply import stock FILE')",
+			      "在庫報告がまだ取り込まれていません（'kiban supply import stock ファイル'）"));
+	return week;
+}
+
+/* ---- status ---- */
+
+void kb_status_release(struct kb_status *st)
+{
+	free(st->v);
+	memset(st, 0, sizeof(*st));
+}
+
+static void add_row(struct kb_status *out, size_t dev, int pref, long fac,
+		    const struct kb_week_figs *f, const struct kb_week_calc *c)
+{
+	struct kb_status_row *x;
+	KB_ALLOC_GROW(out->v, out->n + 1, out->alloc);
+	x = &out->v[out->n++];
+	memset(x, 0, sizeof(*x));
+	x->device = dev;
+	x->pref = pref;
+	x->facility = fac;
+	x->figs = *f;
+	x->calc = *c;
+	x->supply = x->shipments = x->inventory = -1;
+}
+
+/* One facility's own series: its lines of the weeks first..last. */
+static int facility_status(struct kb_store *s, const struct kb_supply *sup,
+			   size_t fac, int first, int week,
+			   struct kb_status *out, struct kb_err *err)
+{
+	size_t nweeks = (size_t)(week - first) / 7 + 1, d;
+	struct kb_week_figs *f =
+		kb_calloc(sup->ndevices * nweeks + 1, sizeof(*f));
+	struct kb_week_calc *c = kb_calloc(nweeks + 1, sizeof(*c));
+	sqlite3_stmt *st = kb__sql_prepare(
+		s,
+		"SELECT week, device, stock, consumption, stockout_days FROM "
+		"stock_line WHERE week BETWEEN ?1 AND ?2 AND facility = ?3",
+		err);
+	size_t i;
+
+	if (!st) {
+		free(f);
+		free(c);
+		return KB_EDB;
+	}
+	for (i = 0; i < sup->ndevices * nweeks; i++)
+		f[i].week = first + (int)(i % nweeks) * 7;
+	sqlite3_bind_int(st, 1, first);
+	sqlite3_bind_int(st, 2, week);
+	sqlite3_bind_int64(st, 3, sup->orgs[fac].n);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		int w = sqlite3_column_int(st, 0);
+		size_t dv = kb_supply_device_n(
+			sup, (long)sqlite3_column_int64(st, 1));
+		int out_days = sqlite3_column_int(st, 4);
+		struct kb_week_figs *x;
+		if (dv == KB_NONE || (w - first) % 7)
+			continue;
+		x = &f[dv * nweeks + (size_t)(w - first) / 7];
+		x->facilities = 1;
+		x->stock = sqlite3_column_double(st, 2);
+		x->consumption = sqlite3_column_double(st, 3);
+		x->stockout_days = out_days;
+		x->stockout_facilities = out_days > 0;
+		if (out_days < 7) {
+			x->demand_facilities = 1;
+			x->demand = x->consumption * 7 / (7 - out_days);
+		}
+		x->low_facilities = out_days == 7 || x->stock < x->demand;
+	}
+	sqlite3_finalize(st);
+	for (d = 0; d < sup->ndevices; d++) {
+		kb_monitor_series(&f[d * nweeks], nweeks, &sup->devices[d], c);
+		if (f[d * nweeks + nweeks - 1].facilities ||
+		    c[nweeks - 1].trend >= 0)
+			add_row(out, d, sup->orgs[fac].pref, (long)fac,
+				&f[d * nweeks + nweeks - 1], &c[nweeks - 1]);
+	}
+	free(f);
+	free(c);
+	return 0;
+}
+
+int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
+		     const struct kb_status_query *q, struct kb_status *out,
+		     struct kb_err *err)
+{
+	struct grid g;
+	struct kb_week_calc *c;
+	int week, first, r;
+	size_t d, last;
+
+	memset(out, 0, sizeof(*out));
+	if ((week = resolve_week(s, q->week, err)) < 0)
+		return week;
+	week = kb_week_of_time((time_t)week * 86400);
+	out->week = week;
+	first = week - HISTORY_WEEKS * 7;
+	if (q->scope == KB_SCOPE_FACILITY)
+		return facility_status(s, sup, q->facility, first, week, out,
+				       err);
+	if ((r = grid_load(s, sup, first, week, &g, err))) {
+		grid_release(&g);
+		return r;
+	}
+	c = kb_calloc(g.nweeks + 1, sizeof(*c));
+	last = g.nweeks - 1;
+	for (d = 0; d < sup->ndevices; d++) {
+		int p;
+		if (q->scope == KB_SCOPE_BY_PREF && d != q->device)
+			continue;
+		for (p = 0; p <= KB_NPREF; p++) {
+			const struct kb_week_figs *f = cell(&g, d, p, 0);
+			if (q->scope == KB_SCOPE_NATION && p)
+				break;
+			if (q->scope == KB_SCOPE_PREF && p != q->pref)
+				continue;
+			if (q->scope == KB_SCOPE_BY_PREF && !p)
+				continue;
+			kb_monitor_series(f, g.nweeks, &sup->devices[d], c);
+			add_row(out, d, p, -1, &f[last], &c[last]);
+			if (!p) {
+				struct kb_status_row *x = &out->v[out->n - 1];
+				x->supply = g.supply[d * g.nweeks + last];
+				x->shipments = g.shipments[d * g.nweeks + last];
+				x->inventory = g.inventory[d * g.nweeks + last];
+			}
+		}
+	}
+	free(c);
+	grid_release(&g);
+	return 0;
+}
+
+/* ---- alerts ---- */
+
+void kb_alerts_release(struct kb_alerts *a)
+{
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+static void add_alert(struct kb_alerts *out, const struct kb_supply *sup,
+		      enum kb_alert_rule rule, enum kb_severity sev, size_t dev,
+		      int pref, int week, double value, double threshold,
+		      double a, double b)
+{
+	struct kb_alert *x;
+	char w[16];
+	KB_ALLOC_GROW(out->v, out->n + 1, out->alloc);
+	x = &out->v[out->n++];
+	x->rule = rule;
+	x->severity = sev;
+	x->device = dev;
+	x->pref = pref;
+	x->week = week;
+	x->value = value;
+	x->threshold = threshold;
+	x->a = a;
+	x->b = b;
+	kb_week_format(week, w);
+	snprintf(x->key, sizeof(x->key), "%s:%s:%02d:%s", rule_keys[rule],
+		 dev == KB_NONE ? "-" : sup->devices[dev].code, pref, w);
+}
+
+static int by_severity(const void *pa, const void *pb)
+{
+	const struct kb_alert *a = pa, *b = pb;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if (a->week != b->week)
+		return a->week > b->week ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+static void series_alerts(struct kb_alerts *out, const struct kb_supply *sup,
+			  size_t d, int pref, const struct kb_week_figs *f,
+			  const struct kb_week_calc *c, size_t from, size_t n)
+{
+	const struct kb_device *dv = &sup->devices[d];
+	size_t w;
+	for (w = from; w < n; w++) {
+		if (!f[w].facilities)
+			continue;
+		if (c[w].dos >= 0 && c[w].dos < dv->alert_days) {
+			int crit = c[w].dos < dv->critical_days;
+			add_alert(out, sup, KB_ALERT_LOW_STOCK,
+				  crit ? KB_SEV_CRITICAL : KB_SEV_WARNING, d,
+				  pref, f[w].week, c[w].dos,
+				  crit ? dv->critical_days : dv->alert_days,
+				  f[w].stock, c[w].daily);
+		}
+		if (f[w].facilities >= MIN_FACILITIES &&
+		    f[w].low_facilities >= 2 &&
+		    10 * f[w].low_facilities >= f[w].facilities)
+			add_alert(out, sup, KB_ALERT_LOW_FACILITIES,
+				  4 * f[w].low_facilities >= f[w].facilities
+					  ? KB_SEV_CRITICAL
+					  : KB_SEV_WARNING,
+				  d, pref, f[w].week, f[w].low_facilities,
+				  0.1 * f[w].facilities, f[w].facilities,
+				  f[w].stockout_facilities);
+		if (w >= KB_WARMUP_WEEKS && c[w].baseline > 0 &&
+		    c[w].rate >= dv->jump_ratio * c[w].baseline &&
+		    c[w].baseline * f[w].demand_facilities >= MIN_JUMP_UNITS)
+			add_alert(out, sup, KB_ALERT_DEMAND_JUMP,
+				  c[w].rate >= 2 * dv->jump_ratio * c[w].baseline
+					  ? KB_SEV_CRITICAL
+					  : KB_SEV_WARNING,
+				  d, pref, f[w].week, c[w].rate / c[w].baseline,
+				  dv->jump_ratio, f[w].demand,
+				  c[w].baseline * f[w].demand_facilities);
+	}
+}
+
+static void supply_alerts(struct kb_alerts *out, const struct kb_supply *sup,
+			  size_t d, const struct grid *g, size_t from)
+{
+	const struct kb_device *dv = &sup->devices[d];
+	const double *v = &g->supply[d * g->nweeks];
+	double trend = -1;
+	size_t w, seen = 0;
+	for (w = 0; w < g->nweeks; w++) {
+		if (v[w] < 0)
+			continue;
+		if (w >= from && seen >= KB_WARMUP_WEEKS && trend > 0 &&
+		    v[w] < dv->drop_ratio * trend)
+			add_alert(out, sup, KB_ALERT_SUPPLY_DROP,
+				  v[w] < dv->drop_ratio * trend / 2
+					  ? KB_SEV_CRITICAL
+					  : KB_SEV_WARNING,
+				  d, 0, g->first + (int)w * 7, v[w] / trend,
+				  dv->drop_ratio, v[w], trend);
+		trend = trend < 0 ? v[w]
+				  : KB_EWMA_ALPHA * v[w] +
+					    (1 - KB_EWMA_ALPHA) * trend;
+		seen++;
+	}
+}
+
+/* Hospitals with a stock report in weeks w-8..w-2 but none in w-1..w. */
+static int silent_alerts(struct kb_store *s, const struct kb_supply *sup,
+			 int week, struct kb_alerts *out, struct kb_err *err)
+{
+	sqlite3_stmt *st = kb__sql_prepare(
+		s,
+		"SELECT org, max(week) FROM report WHERE kind = 'stock' AND "
+		"week BETWEEN ?1 AND ?2 GROUP BY org",
+		err);
+	int silent[KB_NPREF + 1] = { 0 }, active[KB_NPREF + 1] = { 0 };
+	int since[KB_NPREF + 1] = { 0 }, p;
+	if (!st)
+		return KB_EDB;
+	sqlite3_bind_int(st, 1, week - 8 * 7);
+	sqlite3_bind_int(st, 2, week);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		size_t o =
+			kb_supply_org_n(sup, (long)sqlite3_column_int64(st, 0));
+		int last = sqlite3_column_int(st, 1);
+		int pr;
+		if (o == KB_NONE)
+			continue;
+		pr = sup->orgs[o].pref;
+		active[pr]++;
+		if (last <= week - 2 * 7) {
+			silent[pr]++;
+			if (!since[pr] || last < since[pr])
+				since[pr] = last;
+		}
+	}
+	sqlite3_finalize(st);
+	for (p = 1; p <= KB_NPREF; p++)
+		if (silent[p])
+			add_alert(out, sup, KB_ALERT_SILENT,
+				  10 * silent[p] >= active[p] ? KB_SEV_WARNING
+							      : KB_SEV_INFO,
+				  KB_NONE, p, week, silent[p], 2, active[p],
+				  since[p]);
+	return 0;
+}
+
+int kb_supply_alerts(struct kb_store *s, const struct kb_supply *sup, int from,
+		     int to, struct kb_alerts *out, struct kb_err *err)
+{
+	struct grid g;
+	struct kb_week_calc *c;
+	size_t d, start;
+	int first, r, w;
+
+	memset(out, 0, sizeof(*out));
+	if ((to = resolve_week(s, to, err)) < 0)
+		return to;
+	to = kb_week_of_time((time_t)to * 86400);
+	from = from < 0 ? to : kb_week_of_time((time_t)from * 86400);
+	if (from > to)
+		return kb_err_set(err, KB_EUSAGE, "%s",
+				  KB_TR(err->lang,
+					"the first week comes after the last",
+					"開始週が終了週より後です"));
+	first = from - HISTORY_WEEKS * 7;
+	if ((r = grid_load(s, sup, first, to, &g, err))) {
+		grid_release(&g);
+		return r;
+	}
+	start = (size_t)(from - first) / 7;
+	c = kb_calloc(g.nweeks + 1, sizeof(*c));
+	for (d = 0; d < sup->ndevices; d++) {
+		int p;
+		for (p = 0; p <= KB_NPREF; p++) {
+			const struct kb_week_figs *f = cell(&g, d, p, 0);
+			kb_monitor_series(f, g.nweeks, &sup->devices[d], c);
+			series_alerts(out, sup, d, p, f, c, start, g.nweeks);
+		}
+		supply_alerts(out, sup, d, &g, start);
+	}
+	free(c);
+	grid_release(&g);
+	for (w = from; !r && w <= to; w += 7)
+		r = silent_alerts(s, sup, w, out, err);
+	if (r) {
+		kb_alerts_release(out);
+		return r;
+	}
+	qsort(out->v, out->n, sizeof(*out->v), by_severity);
+	return 0;
+}
+
+static const char *pref_name(const struct kb_supply *sup, int p, enum kb_lang L)
+{
+	if (!p)
+		return KB_TR(L, "nationally", "全国");
+	return L == KB_LANG_JA ? sup->prefs[p - 1].name_ja
+			       : sup->prefs[p - 1].name_en;
+}
+
+void kb_alert_reason(const struct kb_alert *a, const struct kb_supply *sup,
+		     enum kb_lang L, struct kb_buf *out)
+{
+	const struct kb_device *d =
+		a->device != KB_NONE ? &sup->devices[a->device] : NULL;
+	const char *unit = d ? (L == KB_LANG_JA ? d->unit_ja : d->unit_en) : "";
+	char w[16];
+
+	switch (a->rule) {
+	case KB_ALERT_LOW_STOCK:
+		kb_buf_addf(
+			out,
+			KB_TR(L, "%s: %.1f days of supply, under %g (stock %.0f %s; expected use %.1f %s a day, smoothed over recent weeks)",
+			      "%s: 在庫日数 %.1f 日で %g 日を下回っています（在庫 %.0f %s、想定使用量 1 日 %.1f %s、直近数週の平滑値）"),
+			pref_name(sup, a->pref, L), a->value, a->threshold,
+			a->a, unit, a->b, unit);
+		break;
+	case KB_ALERT_DEMAND_JUMP:
+		kb_buf_addf(
+			out,
+			KB_TR(L, "%s: demand %.2f times its recent trend, at or above %.2f (%.0f %s this week against %.0f expected; stock-out days adjusted)",
+			      "%s: 需要が直近傾向の %.2f 倍で %.2f 倍以上です（今週 %.0f %s、想定 %.0f。欠品日を補正済み）"),
+			pref_name(sup, a->pref, L), a->value, a->threshold,
+			a->a, unit, a->b);
+		break;
+	case KB_ALERT_SUPPLY_DROP:
+		kb_buf_addf(
+			out,
+			KB_TR(L, "national production and imports at %.0f%% of their recent level, under %.0f%% (%.0f %s this week against %.0f)",
+			      "全国の生産・輸入が直近水準の %.0f%% で %.0f%% を下回っています（今週 %.0f %s、直近水準 %.0f）"),
+			a->value * 100, a->threshold * 100, a->a, unit, a->b);
+		break;
+	case KB_ALERT_LOW_FACILITIES:
+		kb_buf_addf(
+			out,
+			KB_TR(L, "%s: %.0f of %.0f reporting hospitals ended the week with less stock than a week's use (%.0f already stocked out)",
+			      "%s: 報告した %.0f 病院中 %.0f 病院で週末の在庫が 1 週間分の使用量を下回っています（うち欠品 %.0f 病院）"),
+			pref_name(sup, a->pref, L),
+			L == KB_LANG_JA ? a->a : a->value,
+			L == KB_LANG_JA ? a->value : a->a, a->b);
+		break;
+	case KB_ALERT_SILENT:
+		kb_week_format((int)a->b, w);
+		kb_buf_addf(
+			out,
+			KB_TR(L, "%s: %.0f of %.0f hospitals have sent no stock report for 2 weeks or more (the earliest last report: week of %s)",
+			      "%s: %.0f / %.0f 病院から 2 週以上在庫報告がありません（最も古い最終報告: %s の週）"),
+			pref_name(sup, a->pref, L), a->value, a->a, w);
+		break;
+	}
+}

@@ -1,0 +1,868 @@
+/*
+ * report.c - manufacturers' and hospitals' weekly reports, and the weekly
+ * aggregates derived from them.
+ *
+ * A report is one organisation's submission for one week, named by the
+ * report_id the submitter gives it; a file may hold many reports.  The
+ * import checks every row (organisation and device known, figures not
+ * negative, stock-out days 0-7, each organisation's weeks in order, no
+ * week in the future), then every report against the store: a known
+ * report id must keep its organisation and week; its new lines replace the
+ * old ones, which are kept in *_line_old with the version they belonged
+ * to; a line that another report already gives is a conflict.  Nothing is
+ * written unless the whole file is right.  Then, in the same transaction,
+ * the aggregates of every week the file touched are rewritten from the
+ * lines, so they are never stale.
+ *
+ * Speed matters here (a national week is 410,000 lines): rows are parsed
+ * without allocating, organisations and devices are looked up in hash
+ * maps, the store is asked once per report rather than once per line, and
+ * lines are inserted with one prepared statement in key order.
+ */
+#include "core/compat.h"
+
+#include "core/ident.h"
+#include "core/strmap.h"
+#include "kiban/supply.h"
+#include "store/sql.h"
+#include "supply/supply_int.h"
+
+enum { R_ID, R_ORG, R_DEVICE, R_WEEK, R_V0, R_V1, R_V2, R_V3, R_NCOLS };
+
+struct kind {
+	const char *key; /* report.kind */
+	const char *line_table;
+	const char *org_col; /* "facility" or "org" */
+	size_t nv;	     /* figures per line */
+	struct kb_csv_col cols[R_NCOLS];
+};
+
+static const struct kind stock_kind = {
+	"stock",
+	"stock_line",
+	"facility",
+	3,
+	{
+		{ "report_id", "報告ID", 1 },
+		{ "facility", "医療機関", 1 },
+		{ "device", "機器コード", 1 },
+		{ "week", "週", 1 },
+		{ "stock", "在庫数", 1 },
+		{ "consumption", "使用数", 1 },
+		{ "stockout_days", "欠品日数", 1 },
+		{ NULL, NULL, 0 },
+	},
+};
+
+static const struct kind production_kind = {
+	"production",
+	"production_line",
+	"org",
+	4,
+	{
+		{ "report_id", "報告ID", 1 },
+		{ "org", "事業者", 1 },
+		{ "device", "機器コード", 1 },
+		{ "week", "週", 1 },
+		{ "production", "生産数", 1 },
+		{ "imports", "輸入数", 1 },
+		{ "shipments", "出荷数", 1 },
+		{ "inventory", "在庫数", 1 },
+	},
+};
+
+struct line {
+	size_t rep; /* index into reports */
+	long device;
+	double v[4];
+	unsigned lineno;
+};
+
+struct rep {
+	char *id;
+	size_t org;
+	int week;
+	unsigned line;	 /* first line */
+	size_t first, n; /* its lines, after sorting */
+	long old_n;	 /* report.n in the store, or 0 */
+	int old_version;
+	int same; /* identical to what the store holds */
+};
+
+/* A set of 64-bit keys (open addressing), for (report, device) pairs. */
+struct u64set {
+	uint64_t *k;
+	size_t cap, n;
+};
+
+/* Adds a non-zero stored key; 1 if it was new. */
+static int u64set_put(struct u64set *s, uint64_t stored)
+{
+	size_t i;
+	if (2 * (s->n + 1) > s->cap) {
+		struct u64set t = { NULL, s->cap ? 2 * s->cap : 1024, 0 };
+		t.k = kb_calloc(t.cap, sizeof(uint64_t));
+		for (i = 0; i < s->cap; i++)
+			if (s->k[i])
+				u64set_put(&t, s->k[i]);
+		free(s->k);
+		*s = t;
+	}
+	uint64_t h = stored * 0x9e3779b97f4a7c15ull;
+	for (i = (size_t)(h ^ (h >> 32)) & (s->cap - 1);;
+	     i = (i + 1) & (s->cap - 1)) {
+		if (!s->k[i]) {
+			s->k[i] = stored;
+			s->n++;
+			return 1;
+		}
+		if (s->k[i] == stored)
+			return 0;
+	}
+}
+
+static int u64set_add(struct u64set *s, uint64_t key)
+{
+	return u64set_put(s, key + 1); /* 0 marks an empty slot */
+}
+
+/* A number as typed; the common plain form without allocating. */
+static int figure(const char *t, double *out)
+{
+	char *end;
+	if (*t >= '0' && *t <= '9') {
+		*out = strtod(t, &end);
+		if (!*end)
+			return 0;
+	}
+	return kb_parse_number(t, out);
+}
+
+static int week_field(const char *t, int *week)
+{
+	/* fast path for YYYY-MM-DD is kb_week_parse itself */
+	return kb_week_parse(t, week);
+}
+
+static int by_report(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+	if (x->rep != y->rep)
+		return x->rep < y->rep ? -1 : 1;
+	return x->device < y->device ? -1 : x->device > y->device;
+}
+
+static int org_accepts(const struct kind *k, enum kb_org_kind kind)
+{
+	if (k == &stock_kind)
+		return kind == KB_ORG_HOSPITAL;
+	return kind == KB_ORG_MAH || kind == KB_ORG_MANUFACTURER ||
+	       kind == KB_ORG_DISTRIBUTOR;
+}
+
+static void format_week(int w, char out[16])
+{
+	kb_week_format(w, out);
+}
+
+/* Checks one row; appends it to lines and its report to reps. */
+static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
+		     const struct kind *k, const struct kb_supply *sup,
+		     struct kb__strmap *repmap, struct rep **reps, size_t *nreps,
+		     size_t *areps, struct line *ln, int *last_week, int today)
+{
+	enum kb_lang L = err->lang;
+	const char *id = kb_csv_get(c, idx[R_ID]);
+	const char *org = kb_csv_get(c, idx[R_ORG]);
+	const char *dev = kb_csv_get(c, idx[R_DEVICE]);
+	const char *wk = kb_csv_get(c, idx[R_WEEK]);
+	size_t o = KB_NONE, d = KB_NONE, j, r;
+	int week = -1, bad = 0;
+	char a[16], b[16];
+
+	ln->lineno = c->rec_line;
+	if (!*id || !kb__id_ok(id))
+		bad |= kb_csv_bad(
+			c, err, idx[R_ID], "report_id",
+			KB_TR(L, "invalid report id '%s' (letters, digits, '_', '.', '-'; at most 40)",
+			      "報告 ID '%s' が不正です（英数字と _ . - のみ、40 文字まで）"),
+			id);
+	if ((o = kb_supply_org(sup, org)) == KB_NONE)
+		bad |= kb_csv_bad(
+			c, err, idx[R_ORG], k->cols[R_ORG].name,
+			k == &stock_kind
+				? KB_TR(L, "unknown facility '%s' (not a registered hospital)",
+					"医療機関 '%s' は未登録です（登録済みの病院ではありません）")
+				: KB_TR(L, "unknown organisation '%s' (not registered)",
+					"事業者 '%s' は未登録です"),
+			org);
+	else if (!org_accepts(k, sup->orgs[o].kind))
+		bad |= kb_csv_bad(
+			c, err, idx[R_ORG], k->cols[R_ORG].name,
+			k == &stock_kind
+				? KB_TR(L, "'%s' is a %s, not a hospital: stock reports come from hospitals",
+					"'%s' は %s で、病院ではありません（在庫報告は病院が行います）")
+				: KB_TR(L, "'%s' is a %s: production reports come from marketing-authorisation holders, manufacturers and distributors",
+					"'%s' は %s です（生産報告は製造販売業者・製造業者・販売業者が行います）"),
+			org, kb_org_kind_name(sup->orgs[o].kind, L));
+	if ((d = kb_supply_device(sup, dev)) == KB_NONE)
+		bad |= kb_csv_bad(
+			c, err, idx[R_DEVICE], "device",
+			KB_TR(L, "unknown device '%s' (not a registered device code)",
+			      "機器 '%s' は未登録です（登録済みの機器コードではありません）"),
+			dev);
+	if (week_field(wk, &week))
+		bad |= kb_csv_bad(
+			c, err, idx[R_WEEK], "week",
+			KB_TR(L, "'%s' is not a week (expected a date such as 2026-11-16, or 2026-W47)",
+			      "'%s' は週ではありません（2026-11-16 のような日付か 2026-W47）"),
+			wk);
+	else if (week > today)
+		bad |= kb_csv_bad(c, err, idx[R_WEEK], "week",
+				  KB_TR(L, "the week of %s has not begun yet",
+					"%s の週はまだ始まっていません"),
+				  wk);
+	for (j = 0; j < k->nv; j++) {
+		const char *t = kb_csv_get(c, idx[R_V0 + j]);
+		const char *name = k->cols[R_V0 + j].name;
+		double *v = &ln->v[j];
+		if (figure(t, v) || *v < 0 || !isfinite(*v))
+			bad |= kb_csv_bad(
+				c, err, idx[R_V0 + j], name,
+				KB_TR(L, "'%s' is not a figure (expected a number of zero or more)",
+				      "'%s' は数値ではありません（0 以上の数が必要です）"),
+				t);
+		else if (k == &stock_kind && j == 2 && (*v != floor(*v) || *v > 7))
+			bad |= kb_csv_bad(
+				c, err, idx[R_V0 + j], name,
+				KB_TR(L, "%s is not a number of days in a week (expected 0 to 7)",
+				      "%s は週の日数ではありません（0〜7）"),
+				t);
+	}
+	if (o != KB_NONE && week >= 0) {
+		if (last_week[o] > week) {
+			format_week(week, a);
+			format_week(last_week[o], b);
+			bad |= kb_csv_bad(
+				c, err, idx[R_WEEK], "week",
+				KB_TR(L, "dates out of order: the week of %s comes after the week of %s for '%s'; sort each organisation's rows by week",
+				      "日付の順序が逆です: %s の週が %s の週の後にあります（'%s'）。組織ごとに週の順に並べてください"),
+				a, b, org);
+		} else {
+			last_week[o] = week;
+		}
+	}
+	if (bad || !*id)
+		return -1;
+	r = kb__strmap_get(repmap, id);
+	if (r == KB_NONE) {
+		KB_ALLOC_GROW(*reps, *nreps + 1, *areps);
+		r = (*nreps)++;
+		memset(&(*reps)[r], 0, sizeof(**reps));
+		(*reps)[r].id = kb_strdup(id);
+		(*reps)[r].org = o;
+		(*reps)[r].week = week;
+		(*reps)[r].line = c->rec_line;
+		kb__strmap_put(repmap, (*reps)[r].id, r);
+	} else if ((*reps)[r].org != o || (*reps)[r].week != week) {
+		const struct rep *p = &(*reps)[r];
+		format_week(p->week, a);
+		return kb_csv_bad(
+			c, err, idx[(*reps)[r].org != o ? R_ORG : R_WEEK],
+			(*reps)[r].org != o ? k->cols[R_ORG].name : "week",
+			KB_TR(L, "report '%s' began on line %u for '%s', week of %s: one report is one organisation's one week",
+			      "報告 '%s' は %u 行目で '%s' の %s の週として始まっています。一つの報告は一組織の一週分です"),
+			id, p->line, sup->orgs[p->org].id, a);
+	}
+	ln->rep = r;
+	ln->device = sup->devices[d].n;
+	return 0;
+}
+
+/* The stored lines of a report's organisation and week: device -> figures. */
+struct stored {
+	long device, report;
+	double v[4];
+};
+
+static int load_stored(struct kb_store *s, sqlite3_stmt *q, int week, long org,
+		       struct stored **out, size_t *n, size_t *alloc, size_t nv)
+{
+	size_t j;
+	(void)s;
+	*n = 0;
+	sqlite3_bind_int(q, 1, week);
+	sqlite3_bind_int64(q, 2, org);
+	while (sqlite3_step(q) == SQLITE_ROW) {
+		struct stored *x;
+		KB_ALLOC_GROW(*out, *n + 1, *alloc);
+		x = &(*out)[(*n)++];
+		x->device = (long)sqlite3_column_int64(q, 0);
+		x->report = (long)sqlite3_column_int64(q, 1);
+		for (j = 0; j < nv; j++)
+			x->v[j] = sqlite3_column_double(q, 2 + (int)j);
+	}
+	sqlite3_reset(q);
+	return 0;
+}
+
+static int import_reports(struct kb_store *s, struct kb_csv *c,
+			  const struct kb_import_opts *o,
+			  struct kb_import_stats *st, struct kb_err *err,
+			  const struct kind *k)
+{
+	enum kb_lang L = err->lang;
+	struct kb_supply sup;
+	struct kb__strmap repmap;
+	struct rep *reps = NULL;
+	struct line *lines = NULL;
+	struct stored *stored = NULL;
+	struct u64set pairs = { NULL, 0, 0 };
+	size_t nreps = 0, areps = 0, n = 0, alloc = 0, nstored = 0, astored = 0;
+	size_t i, j;
+	int idx[R_NCOLS], r, bad = 0, today, *last_week = NULL, *weeks = NULL;
+	size_t nweeks = 0, aweeks = 0;
+	sqlite3_stmt *q_rep = NULL, *q_lines = NULL, *ins = NULL;
+	struct kb_buf sql = KB_BUF_INIT;
+	char when[32];
+
+	memset(st, 0, sizeof(*st));
+	if ((r = kb_supply_load(s, &sup, err)))
+		return r;
+	kb__strmap_init(&repmap);
+	today = (int)((o->now + 9 * 3600) / 86400);
+	last_week = kb_malloc((sup.norgs + 1) * sizeof(int));
+	for (i = 0; i <= sup.norgs; i++)
+		last_week[i] = INT_MIN;
+	if ((r = kb_csv_header(c, k->cols, 4 + k->nv, idx, err)))
+		goto out;
+	while ((r = kb_csv_next(c, err)) == 1) {
+		KB_ALLOC_GROW(lines, n + 1, alloc);
+		if (kb_csv_check_width(c, err) |
+		    read_line(c, idx, err, k, &sup, &repmap, &reps, &nreps,
+			      &areps, &lines[n], last_week, today)) {
+			bad = 1;
+			continue;
+		}
+		if (!u64set_add(&pairs, ((uint64_t)lines[n].rep << 24) |
+						(uint64_t)lines[n].device)) {
+			for (j = 0; j < n; j++)
+				if (lines[j].rep == lines[n].rep &&
+				    lines[j].device == lines[n].device)
+					break;
+			bad = 1;
+			kb_csv_bad(
+				c, err, idx[R_DEVICE], "device",
+				KB_TR(L, "device '%s' appears twice in report '%s' (also on line %u)",
+				      "機器 '%s' が報告 '%s' に二度出てきます（%u 行目にも）"),
+				kb_csv_get(c, idx[R_DEVICE]),
+				reps[lines[n].rep].id,
+				j < n ? lines[j].lineno : 0);
+			continue;
+		}
+		n++;
+		if (o->progress && (n & 0x3fff) == 0)
+			o->progress(o->progress_ctx, c->pos, c->len);
+	}
+	st->rows = n;
+	if (r < 0 || bad) {
+		st->rows = n + (size_t)bad;
+		r = r < 0 ? r : KB_EINVALID;
+		kb_err_sort(err);
+		goto out;
+	}
+	qsort(lines, n, sizeof(*lines), by_report);
+	for (i = 0; i < n; i++) {
+		struct rep *p = &reps[lines[i].rep];
+		if (!p->n++)
+			p->first = i;
+	}
+
+	/* against the store: once per report */
+	q_rep = kb__sql_prepare(s,
+				"SELECT n, kind, org, week, version FROM report "
+				"WHERE id = ?1",
+				err);
+	kb_buf_addf(&sql,
+		    "SELECT device, report, %s FROM %s WHERE week = ?1 AND "
+		    "%s = ?2",
+		    k->nv == 3 ? "stock, consumption, stockout_days"
+			       : "production, imports, shipments, inventory",
+		    k->line_table, k->org_col);
+	q_lines = kb__sql_prepare(s, sql.buf, err);
+	if (!q_rep || !q_lines) {
+		r = KB_EDB;
+		goto out;
+	}
+	for (i = 0; i < nreps; i++) {
+		struct rep *p = &reps[i];
+		const struct kb_org *org = &sup.orgs[p->org];
+		char a[16];
+		kb__sql_bind_text(q_rep, 1, p->id);
+		if (sqlite3_step(q_rep) == SQLITE_ROW) {
+			const char *kind =
+				(const char *)sqlite3_column_text(q_rep, 1);
+			long on = (long)sqlite3_column_int64(q_rep, 2);
+			int ow = sqlite3_column_int(q_rep, 3);
+			p->old_n = (long)sqlite3_column_int64(q_rep, 0);
+			p->old_version = sqlite3_column_int(q_rep, 4);
+			if (strcmp(kind, k->key) || on != org->n ||
+			    ow != p->week) {
+				size_t oi = kb_supply_org_n(&sup, on);
+				format_week(ow, a);
+				kb_err_at(
+					err, KB_EINVALID, c->name, p->line, 0,
+					"report_id",
+					KB_TR(L, "report id '%s' is already used for %s report of '%s', week of %s, with different content: give this report an id of its own",
+					      "報告 ID '%s' はすでに別の内容（%s 報告、'%s'、%s の週）に使われています。この報告には別の ID を付けてください"),
+					p->id, kind,
+					oi != KB_NONE ? sup.orgs[oi].id : "?", a);
+				bad = 1;
+			}
+		}
+		sqlite3_reset(q_rep);
+		load_stored(s, q_lines, p->week, org->n, &stored, &nstored,
+			    &astored, k->nv);
+		p->same = p->old_n && nstored == p->n;
+		for (j = 0; j < p->n; j++) {
+			const struct line *ln = &lines[p->first + j];
+			size_t m;
+			for (m = 0; m < nstored; m++)
+				if (stored[m].device == ln->device)
+					break;
+			if (m == nstored) {
+				p->same = 0;
+				continue;
+			}
+			if (stored[m].report != p->old_n) {
+				sqlite3_stmt *q = kb__sql_prepare(
+					s, "SELECT id FROM report WHERE n = ?1",
+					err);
+				char *other = NULL;
+				if (q) {
+					sqlite3_bind_int64(q, 1,
+							   stored[m].report);
+					if (sqlite3_step(q) == SQLITE_ROW)
+						other = kb__sql_text(q, 0);
+					sqlite3_finalize(q);
+				}
+				format_week(p->week, a);
+				kb_err_at(
+					err, KB_EINVALID, c->name, ln->lineno,
+					0, "device",
+					KB_TR(L, "'%s' already reported device %s for the week of %s in report '%s'; to correct it, submit '%s' again",
+					      "'%s' は機器 %s の %s の週の分をすでに報告 '%s' で報告しています。訂正するには '%s' を再提出してください"),
+					org->id,
+					sup.devices[kb_supply_device_n(&sup, ln->device)]
+						.code,
+					a, other ? other : "?",
+					other ? other : "?");
+				free(other);
+				bad = 1;
+				continue;
+			}
+			if (memcmp(stored[m].v, ln->v, k->nv * sizeof(double)))
+				p->same = 0;
+		}
+		/* lines of the old version that the new one drops */
+		if (p->old_n) {
+			size_t mine = 0;
+			for (j = 0; j < nstored; j++)
+				mine += stored[j].report == p->old_n;
+			if (mine != p->n)
+				p->same = 0;
+		}
+		if (p->same)
+			st->unchanged += p->n;
+		else if (p->old_n)
+			st->changed += p->n;
+		else
+			st->added += p->n;
+	}
+	if (bad) {
+		r = KB_EINVALID;
+		kb_err_sort(err);
+		goto out;
+	}
+	if (o->dry_run)
+		goto out;
+
+	if ((r = kb_store_begin(s, err)))
+		goto out;
+	kb__iso_time(o->now, when);
+	kb_buf_reset(&sql);
+	kb_buf_addf(&sql,
+		    "INSERT INTO %s (week, %s, device, report, %s) VALUES (?1, "
+		    "?2, ?3, ?4, ?5, ?6, ?7%s)",
+		    k->line_table, k->org_col,
+		    k->nv == 3 ? "stock, consumption, stockout_days"
+			       : "production, imports, shipments, inventory",
+		    k->nv == 4 ? ", ?8" : "");
+	ins = kb__sql_prepare(s, sql.buf, err);
+	if (!ins)
+		r = KB_EDB;
+	for (i = 0; !r && i < nreps; i++) {
+		struct rep *p = &reps[i];
+		const struct kb_org *org = &sup.orgs[p->org];
+		int late = today > p->week + 9;
+		sqlite3_int64 rn = p->old_n;
+		if (p->same)
+			continue;
+		if (p->old_n) {
+			kb_buf_reset(&sql);
+			kb_buf_addf(
+				&sql,
+				"INSERT INTO report_version (report, version, "
+				"lines, submitted_at, submitted_by, late, "
+				"replaced_at, replaced_by) SELECT n, version, lines, "
+				"submitted_at, submitted_by, late, ?2, ?3 FROM report "
+				"WHERE n = ?1;"
+				"INSERT INTO %s_old SELECT report, %d, device, %s FROM "
+				"%s WHERE week = %d AND %s = %ld AND report = ?1;"
+				"DELETE FROM %s WHERE week = %d AND %s = %ld AND "
+				"report = ?1;"
+				"UPDATE report SET version = version + 1, lines = ?4, "
+				"submitted_at = ?2, submitted_by = ?3, late = ?5 "
+				"WHERE n = ?1",
+				k->line_table, p->old_version,
+				k->nv == 3
+					? "stock, consumption, stockout_days"
+					: "production, imports, shipments, inventory",
+				k->line_table, p->week, k->org_col, org->n,
+				k->line_table, p->week, k->org_col, org->n);
+			{
+				const char *tail = sql.buf;
+				while (!r && tail && *tail) {
+					sqlite3_stmt *x = NULL;
+					if (sqlite3_prepare_v2(
+						    kb_store_sqlite(s), tail, -1,
+						    &x, &tail) != SQLITE_OK) {
+						r = kb__sql_fail(
+							err, kb_store_sqlite(s),
+							"report");
+						break;
+					}
+					if (!x)
+						break;
+					sqlite3_bind_int64(x, 1, rn);
+					if (sqlite3_bind_parameter_count(x) >= 2)
+						kb__sql_bind_text(x, 2, when);
+					if (sqlite3_bind_parameter_count(x) >= 3)
+						kb__sql_bind_text(x, 3, o->actor);
+					if (sqlite3_bind_parameter_count(x) >= 4)
+						sqlite3_bind_int64(
+							x, 4,
+							(sqlite3_int64)p->n);
+					if (sqlite3_bind_parameter_count(x) >= 5)
+						sqlite3_bind_int(x, 5, late);
+					r = kb__sql_done(s, x, err);
+					sqlite3_finalize(x);
+				}
+			}
+		} else {
+			sqlite3_stmt *x = kb__sql_prepare(
+				s,
+				"INSERT INTO report (id, kind, org, week, version, "
+				"lines, submitted_at, submitted_by, late) VALUES "
+				"(?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8)",
+				err);
+			if (!x) {
+				r = KB_EDB;
+				break;
+			}
+			kb__sql_bind_text(x, 1, p->id);
+			kb__sql_bind_text(x, 2, k->key);
+			sqlite3_bind_int64(x, 3, org->n);
+			sqlite3_bind_int(x, 4, p->week);
+			sqlite3_bind_int64(x, 5, (sqlite3_int64)p->n);
+			kb__sql_bind_text(x, 6, when);
+			kb__sql_bind_text(x, 7, o->actor);
+			sqlite3_bind_int(x, 8, late);
+			r = kb__sql_done(s, x, err);
+			sqlite3_finalize(x);
+			rn = sqlite3_last_insert_rowid(kb_store_sqlite(s));
+		}
+		for (j = 0; !r && j < p->n; j++) {
+			const struct line *ln = &lines[p->first + j];
+			size_t v;
+			sqlite3_bind_int(ins, 1, p->week);
+			sqlite3_bind_int64(ins, 2, org->n);
+			sqlite3_bind_int64(ins, 3, ln->device);
+			sqlite3_bind_int64(ins, 4, rn);
+			for (v = 0; v < k->nv; v++)
+				sqlite3_bind_double(ins, 5 + (int)v, ln->v[v]);
+			r = kb__sql_done(s, ins, err);
+		}
+		for (j = 0; j < nweeks && weeks[j] != p->week; j++)
+			;
+		if (j == nweeks) {
+			KB_ALLOC_GROW(weeks, nweeks + 1, aweeks);
+			weeks[nweeks++] = p->week;
+		}
+		if (o->progress && (i & 0xff) == 0)
+			o->progress(o->progress_ctx, c->len, c->len);
+	}
+	if (!r)
+		r = kb__supply_aggregate(s, weeks, nweeks, err);
+	r = kb_store_end(s, r, err);
+out:
+	for (i = 0; i < nreps; i++)
+		free(reps[i].id);
+	free(reps);
+	free(lines);
+	free(stored);
+	free(pairs.k);
+	free(last_week);
+	free(weeks);
+	sqlite3_finalize(q_rep);
+	sqlite3_finalize(q_lines);
+	sqlite3_finalize(ins);
+	kb_buf_release(&sql);
+	kb__strmap_release(&repmap);
+	kb_supply_release(&sup);
+	return r;
+}
+
+int kb_stock_import(struct kb_store *s, struct kb_csv *c,
+		    const struct kb_import_opts *o, struct kb_import_stats *st,
+		    struct kb_err *err)
+{
+	return import_reports(s, c, o, st, err, &stock_kind);
+}
+
+int kb_production_import(struct kb_store *s, struct kb_csv *c,
+			 const struct kb_import_opts *o,
+			 struct kb_import_stats *st, struct kb_err *err)
+{
+	return import_reports(s, c, o, st, err, &production_kind);
+}
+
+/* ---- aggregates ---- */
+
+struct cell {
+	int facilities, demand_facilities, stockout_facilities, stockout_days;
+	int low_facilities;
+	double stock, consumption, demand;
+};
+
+struct pcell {
+	int reporters;
+	double v[4];
+};
+
+static int max_n(struct kb_store *s, const char *table, long *out,
+		 struct kb_err *err)
+{
+	char sql[64];
+	sqlite3_stmt *st;
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(n), 0) FROM %s", table);
+	if (!(st = kb__sql_prepare(s, sql, err)))
+		return KB_EDB;
+	*out = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0)
+					      : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
+			 struct kb_err *err)
+{
+	long maxdev, maxorg;
+	unsigned char *pref = NULL;
+	struct cell *cells = NULL;
+	struct pcell *pcells = NULL;
+	sqlite3_stmt *lines = NULL, *plines = NULL, *del = NULL, *ins = NULL,
+		     *pdel = NULL, *pins = NULL, *st;
+	size_t i, ncell;
+	int r;
+
+	if ((r = max_n(s, "device", &maxdev, err)) ||
+	    (r = max_n(s, "org", &maxorg, err)))
+		return r;
+	ncell = (size_t)(maxdev + 1) * (KB_NPREF + 1);
+	pref = kb_calloc((size_t)maxorg + 1, 1);
+	cells = kb_malloc(ncell * sizeof(*cells));
+	pcells = kb_malloc(((size_t)maxdev + 1) * sizeof(*pcells));
+	if (!(st = kb__sql_prepare(
+		      s, "SELECT n, coalesce(prefecture, 0) FROM org", err))) {
+		r = KB_EDB;
+		goto out;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW)
+		pref[sqlite3_column_int64(st, 0)] =
+			(unsigned char)sqlite3_column_int(st, 1);
+	sqlite3_finalize(st);
+	lines = kb__sql_prepare(s,
+				"SELECT facility, device, stock, consumption, "
+				"stockout_days FROM stock_line WHERE week = ?1",
+				err);
+	plines = kb__sql_prepare(s,
+				 "SELECT device, production, imports, shipments, "
+				 "inventory FROM production_line WHERE week = ?1",
+				 err);
+	del = kb__sql_prepare(s, "DELETE FROM stock_agg WHERE week = ?1", err);
+	pdel = kb__sql_prepare(s, "DELETE FROM production_agg WHERE week = ?1",
+			       err);
+	ins = kb__sql_prepare(
+		s,
+		"INSERT INTO stock_agg (week, device, prefecture, facilities, "
+		"demand_facilities, stockout_facilities, stockout_days, stock, "
+		"consumption, demand, low_facilities) VALUES (?1, ?2, ?3, ?4, "
+		"?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+		err);
+	pins = kb__sql_prepare(
+		s,
+		"INSERT INTO production_agg (week, device, reporters, "
+		"production, imports, shipments, inventory) VALUES (?1, ?2, "
+		"?3, ?4, ?5, ?6, ?7)",
+		err);
+	if (!lines || !plines || !del || !pdel || !ins || !pins) {
+		r = KB_EDB;
+		goto out;
+	}
+	for (i = 0; !r && i < n; i++) {
+		int w = weeks[i];
+		size_t c;
+		long d;
+		memset(cells, 0, ncell * sizeof(*cells));
+		memset(pcells, 0, ((size_t)maxdev + 1) * sizeof(*pcells));
+		sqlite3_bind_int(lines, 1, w);
+		while (sqlite3_step(lines) == SQLITE_ROW) {
+			sqlite3_int64 f = sqlite3_column_int64(lines, 0);
+			sqlite3_int64 dv = sqlite3_column_int64(lines, 1);
+			double stock = sqlite3_column_double(lines, 2);
+			double used = sqlite3_column_double(lines, 3);
+			int out_days = sqlite3_column_int(lines, 4);
+			struct cell *x;
+			int k;
+			if (f > maxorg || dv > maxdev)
+				continue;
+			for (k = 0; k < 2; k++) {
+				x = &cells[(size_t)dv * (KB_NPREF + 1) +
+					   (k ? pref[f] : 0)];
+				x->facilities++;
+				x->stock += stock;
+				x->consumption += used;
+				if (out_days < 7) {
+					double dem = used * 7 / (7 - out_days);
+					x->demand_facilities++;
+					x->demand += dem;
+					x->low_facilities += stock < dem;
+				} else {
+					x->low_facilities++;
+				}
+				if (out_days > 0) {
+					x->stockout_facilities++;
+					x->stockout_days += out_days;
+				}
+			}
+		}
+		sqlite3_reset(lines);
+		sqlite3_bind_int(plines, 1, w);
+		while (sqlite3_step(plines) == SQLITE_ROW) {
+			sqlite3_int64 dv = sqlite3_column_int64(plines, 0);
+			int k;
+			if (dv > maxdev)
+				continue;
+			pcells[dv].reporters++;
+			for (k = 0; k < 4; k++)
+				pcells[dv].v[k] +=
+					sqlite3_column_double(plines, 1 + k);
+		}
+		sqlite3_reset(plines);
+		sqlite3_bind_int(del, 1, w);
+		sqlite3_bind_int(pdel, 1, w);
+		if ((r = kb__sql_done(s, del, err)) ||
+		    (r = kb__sql_done(s, pdel, err)))
+			break;
+		for (d = 1; !r && d <= maxdev; d++) {
+			for (c = 0; !r && c <= KB_NPREF; c++) {
+				const struct cell *x =
+					&cells[(size_t)d * (KB_NPREF + 1) + c];
+				if (!x->facilities)
+					continue;
+				sqlite3_bind_int(ins, 1, w);
+				sqlite3_bind_int64(ins, 2, d);
+				sqlite3_bind_int(ins, 3, (int)c);
+				sqlite3_bind_int(ins, 4, x->facilities);
+				sqlite3_bind_int(ins, 5, x->demand_facilities);
+				sqlite3_bind_int(ins, 6, x->stockout_facilities);
+				sqlite3_bind_int(ins, 7, x->stockout_days);
+				sqlite3_bind_double(ins, 8, x->stock);
+				sqlite3_bind_double(ins, 9, x->consumption);
+				sqlite3_bind_double(ins, 10, x->demand);
+				sqlite3_bind_int(ins, 11, x->low_facilities);
+				r = kb__sql_done(s, ins, err);
+			}
+			if (!r && pcells[d].reporters) {
+				int k;
+				sqlite3_bind_int(pins, 1, w);
+				sqlite3_bind_int64(pins, 2, d);
+				sqlite3_bind_int(pins, 3, pcells[d].reporters);
+				for (k = 0; k < 4; k++)
+					sqlite3_bind_double(pins, 4 + k,
+							    pcells[d].v[k]);
+				r = kb__sql_done(s, pins, err);
+			}
+		}
+	}
+out:
+	sqlite3_finalize(lines);
+	sqlite3_finalize(plines);
+	sqlite3_finalize(del);
+	sqlite3_finalize(pdel);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(pins);
+	free(pref);
+	free(cells);
+	free(pcells);
+	return r;
+}
+
+int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	int *weeks = NULL, r;
+	size_t n = 0, alloc = 0;
+
+	*rows = 0;
+	if ((r = kb_store_begin(s, err)))
+		return r;
+	st = kb__sql_prepare(s, "SELECT DISTINCT week FROM report ORDER BY week",
+			     err);
+	if (!st)
+		return kb_store_end(s, KB_EDB, err);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		KB_ALLOC_GROW(weeks, n + 1, alloc);
+		weeks[n++] = sqlite3_column_int(st, 0);
+	}
+	sqlite3_finalize(st);
+	r = kb__sql_exec(s, "DELETE FROM stock_agg; DELETE FROM production_agg",
+			 err);
+	if (!r)
+		r = kb__supply_aggregate(s, weeks, n, err);
+	free(weeks);
+	if (!r && (st = kb__sql_prepare(s,
+					"SELECT (SELECT count(*) FROM stock_line) + "
+					"(SELECT count(*) FROM production_line)",
+					err))) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*rows = (size_t)sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return kb_store_end(s, r, err);
+}
+
+int kb_supply_latest_week(struct kb_store *s, struct kb_err *err)
+{
+	sqlite3_stmt *st = kb__sql_prepare(
+		s, "SELECT max(week) FROM report WHERE kind = 'stock'", err);
+	int w = -1;
+	if (!st)
+		return KB_EDB;
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		w = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return w;
+}
