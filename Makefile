@@ -29,8 +29,13 @@ run: build
 	@echo
 	@$(KIBAN) --db $(DEMO_DB) eval show --year $(YEAR)
 	@echo
+	@$(KIBAN) --db $(DEMO_DB) supply status
+	@echo
+	@$(KIBAN) --db $(DEMO_DB) supply alerts --severity warning --limit 10
+	@echo
 	@echo "報告書: file://$(CURDIR)/annual-report-$(YEAR).html をブラウザで開き、A4 で PDF に印刷できます。"
 	@echo "Report: open file://$(CURDIR)/annual-report-$(YEAR).html in a browser; print it to PDF on A4."
+	@echo "供給の事案 / Supply incidents: $(KIBAN) --db $(DEMO_DB) supply incident list"
 	@echo "詳しくは / More: $(KIBAN) --db $(DEMO_DB) --help, man ./docs/kiban.1"
 
 test:

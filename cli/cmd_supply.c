@@ -1511,7 +1511,7 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 	const char *pref = NULL, *dev = NULL, *fac = NULL;
 	struct kb_store *s;
 	struct kb_supply sup;
-	struct kb_status st;
+	struct kb_supply_status st;
 	char wk[16];
 	int c, r;
 	size_t i;
@@ -1677,7 +1677,7 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 		cli_table_release(&t);
 	}
 out:
-	kb_status_release(&st);
+	kb_supply_status_release(&st);
 	kb_supply_release(&sup);
 	kb_store_close(s);
 	return r;

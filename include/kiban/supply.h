@@ -300,7 +300,7 @@ struct kb_status_row {
 	double shipments; /* national only, or -1 */
 	double inventory; /* national only: manufacturers' inventory, or -1 */
 };
-struct kb_status {
+struct kb_supply_status {
 	int week;
 	struct kb_status_row *v;
 	size_t n, alloc;
@@ -319,9 +319,9 @@ struct kb_status_query {
 	size_t device, facility;
 };
 int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
-		     const struct kb_status_query *q, struct kb_status *out,
+		     const struct kb_status_query *q, struct kb_supply_status *out,
 		     struct kb_err *err);
-void kb_status_release(struct kb_status *st);
+void kb_supply_status_release(struct kb_supply_status *st);
 
 /* ---- early warning ---- */
 

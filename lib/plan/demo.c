@@ -12,6 +12,7 @@
 #include "kiban/kpi.h"
 #include "kiban/plan.h"
 #include "store/sql.h"
+#include "supply/supply_int.h"
 
 /* 10:00 in Japan (01:00 UTC) on the given date */
 static time_t jst(int y, int m, int d)
@@ -108,5 +109,5 @@ int kb_demo_load(struct kb_store *s, struct kb_err *err)
 	    (r = import(s, "data/demo/values-fy2025.csv", 0, office,
 			jst(2026, 6, 1), err)))
 		return r;
-	return 0;
+	return kb__demo_supply(s, err);
 }

@@ -19,7 +19,8 @@
  *   demand_jump  this week's rate at least jump_ratio times the smoothed
  *                rate of the weeks before (after 4 weeks of history);
  *   supply_drop  national production + imports under drop_ratio times
- *                their smoothed level (critical under half of that);
+ *                their smoothed level (critical under half of that); the
+ *                level is held while supply stays down (up to 13 weeks);
  *   low_facilities  at least 10% of the scope's hospitals (and two) ended
  *                the week with less stock than that week's demand (critical
  *                at 25%): an aggregate can look well stocked while stock
@@ -239,13 +240,13 @@ static int resolve_week(struct kb_store *s, int week, struct kb_err *err)
 
 /* ---- status ---- */
 
-void kb_status_release(struct kb_status *st)
+void kb_supply_status_release(struct kb_supply_status *st)
 {
 	free(st->v);
 	memset(st, 0, sizeof(*st));
 }
 
-static void add_row(struct kb_status *out, size_t dev, int pref, long fac,
+static void add_row(struct kb_supply_status *out, size_t dev, int pref, long fac,
 		    const struct kb_week_figs *f, const struct kb_week_calc *c)
 {
 	struct kb_status_row *x;
@@ -263,7 +264,7 @@ static void add_row(struct kb_status *out, size_t dev, int pref, long fac,
 /* One facility's own series: its lines of the weeks first..last. */
 static int facility_status(struct kb_store *s, const struct kb_supply *sup,
 			   size_t fac, int first, int week,
-			   struct kb_status *out, struct kb_err *err)
+			   struct kb_supply_status *out, struct kb_err *err)
 {
 	size_t nweeks = (size_t)(week - first) / 7 + 1, d;
 	struct kb_week_figs *f =
@@ -320,7 +321,7 @@ static int facility_status(struct kb_store *s, const struct kb_supply *sup,
 }
 
 int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
-		     const struct kb_status_query *q, struct kb_status *out,
+		     const struct kb_status_query *q, struct kb_supply_status *out,
 		     struct kb_err *err)
 {
 	struct grid g;
@@ -406,6 +407,8 @@ static int by_severity(const void *pa, const void *pb)
 	const struct kb_alert *a = pa, *b = pb;
 	if (a->severity != b->severity)
 		return a->severity > b->severity ? -1 : 1;
+	if (!a->pref != !b->pref) /* national first */
+		return a->pref ? 1 : -1;
 	if (a->week != b->week)
 		return a->week > b->week ? -1 : 1;
 	return strcmp(a->key, b->key);
@@ -457,18 +460,26 @@ static void supply_alerts(struct kb_alerts *out, const struct kb_supply *sup,
 	const struct kb_device *dv = &sup->devices[d];
 	const double *v = &g->supply[d * g->nweeks];
 	double trend = -1;
-	size_t w, seen = 0;
+	size_t w, seen = 0, low = 0;
 	for (w = 0; w < g->nweeks; w++) {
 		if (v[w] < 0)
 			continue;
-		if (w >= from && seen >= KB_WARMUP_WEEKS && trend > 0 &&
-		    v[w] < dv->drop_ratio * trend)
-			add_alert(out, sup, KB_ALERT_SUPPLY_DROP,
-				  v[w] < dv->drop_ratio * trend / 2
-					  ? KB_SEV_CRITICAL
-					  : KB_SEV_WARNING,
-				  d, 0, g->first + (int)w * 7, v[w] / trend,
-				  dv->drop_ratio, v[w], trend);
+		if (seen >= KB_WARMUP_WEEKS && trend > 0 &&
+		    v[w] < dv->drop_ratio * trend) {
+			if (w >= from)
+				add_alert(out, sup, KB_ALERT_SUPPLY_DROP,
+					  v[w] < dv->drop_ratio * trend / 2
+						  ? KB_SEV_CRITICAL
+						  : KB_SEV_WARNING,
+					  d, 0, g->first + (int)w * 7,
+					  v[w] / trend, dv->drop_ratio, v[w],
+					  trend);
+			/* a drop does not become the new normal for a
+			 * quarter: the level it is measured against holds */
+			if (++low <= 13)
+				continue;
+		}
+		low = 0;
 		trend = trend < 0 ? v[w]
 				  : KB_EWMA_ALPHA * v[w] +
 					    (1 - KB_EWMA_ALPHA) * trend;
