@@ -24,7 +24,8 @@
  * Disruptions (a site stops, a country's exports stop, a demand surge in
  * a few neighbouring prefectures, and one still under way at the end) are
  * written to truth.csv with, for each device and scope they hit, the first
- * week when at least 5% of the scope's hospitals ran out: what early
+ * week when at least 5% of the scope's hospitals (and at least 3) ran
+ * out: what early
  * warning has to beat.
  */
 #include "core/compat.h"
@@ -875,7 +876,7 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 						continue;
 					if (!ev[i].found[d][p] && n &&
 					    out_cnt[d][p] * 20 >= n &&
-					    out_cnt[d][p] >= 2 &&
+					    out_cnt[d][p] >= 3 &&
 					    wk < ev[i].end + 8)
 						ev[i].found[d][p] = (int)wk + 1;
 				}

@@ -17,7 +17,9 @@
  *   low_stock    days of supply under the device's alert_days (critical
  *                under critical_days, or no stock at all);
  *   demand_jump  this week's rate at least jump_ratio times the smoothed
- *                rate of the weeks before (after 4 weeks of history);
+ *                rate of the weeks before (after 4 weeks of history), and
+ *                the excess at least three Poisson standard deviations, so
+ *                that a small count's noise does not fire it;
  *   supply_drop  national production + imports under drop_ratio times
  *                their smoothed level (critical under half of that); the
  *                level is held while supply stays down (up to 13 weeks);
@@ -37,7 +39,7 @@
 #include "supply/supply_int.h"
 
 #define HISTORY_WEEKS  26 /* weeks read before the first one asked for */
-#define MIN_JUMP_UNITS 20.0
+#define MIN_JUMP_UNITS 3.0 /* and 3 standard deviations (Poisson) above */
 #define MIN_FACILITIES 5 /* for a share of facilities to mean something */
 
 static const char *const status_names[][3] = {
@@ -419,6 +421,7 @@ static void series_alerts(struct kb_alerts *out, const struct kb_supply *sup,
 			  const struct kb_week_calc *c, size_t from, size_t n)
 {
 	const struct kb_device *dv = &sup->devices[d];
+	double expect;
 	size_t w;
 	for (w = from; w < n; w++) {
 		if (!f[w].facilities)
@@ -441,9 +444,11 @@ static void series_alerts(struct kb_alerts *out, const struct kb_supply *sup,
 				  d, pref, f[w].week, f[w].low_facilities,
 				  0.1 * f[w].facilities, f[w].facilities,
 				  f[w].stockout_facilities);
+		expect = c[w].baseline * f[w].demand_facilities;
 		if (w >= KB_WARMUP_WEEKS && c[w].baseline > 0 &&
 		    c[w].rate >= dv->jump_ratio * c[w].baseline &&
-		    c[w].baseline * f[w].demand_facilities >= MIN_JUMP_UNITS)
+		    expect >= MIN_JUMP_UNITS &&
+		    f[w].demand - expect >= 3 * sqrt(expect))
 			add_alert(out, sup, KB_ALERT_DEMAND_JUMP,
 				  c[w].rate >= 2 * dv->jump_ratio * c[w].baseline
 					  ? KB_SEV_CRITICAL

@@ -239,7 +239,7 @@ static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
 				      "%s は週の日数ではありません（0〜7）"),
 				t);
 	}
-	if (o != KB_NONE && week >= 0) {
+	if (o != KB_NONE && week >= 0 && week <= today) {
 		if (last_week[o] > week) {
 			format_week(week, a);
 			format_week(last_week[o], b);

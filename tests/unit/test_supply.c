@@ -1,0 +1,659 @@
+/*
+ * test_supply.c - the supply module: weeks, JSON input, the registry, the
+ * chain and its risks, reports with their history, aggregates, monitoring,
+ * alerts, incidents, and the generator.
+ */
+#include "helpers.h"
+
+#include "kiban/supply.h"
+
+/* A small registry: two hospitals in Tokyo, one in Osaka, a holder with a
+ * plant in Japan and one in China, a supplier in China. */
+static const char devices_csv[] =
+	"code,name_ja,name_en,class,category,use,unit_ja,unit_en,essential,"
+	"criteria,reasons,designation_reason\n"
+	"10000001,人工呼吸器,Ventilator,III,呼吸器,reusable,台,units,yes,"
+	"life_sustaining;emergency,例,初回指定\n"
+	"10000002,輸液セット,Infusion set,II,輸液,disposable,本,pieces,no,,,\n";
+static const char orgs_csv[] =
+	"id,kind,name_ja,name_en,prefecture,beds,icu_beds,country\n"
+	"H1,hospital,東京病院,Tokyo Hospital,13,300,10,JP\n"
+	"H2,hospital,東京第二病院,Tokyo Hospital 2,東京都,200,0,JP\n"
+	"H3,hospital,大阪病院,Osaka Hospital,Osaka,100,0,JP\n"
+	"M1,mah,製販,MAH One,13,,,JP\n"
+	"P1,supplier,部材,Supplier One,,,,CN\n";
+static const char sites_csv[] =
+	"id,org,name_ja,name_en,country,region\n"
+	"S1,M1,国内工場,Plant JP,JP,East Asia\n"
+	"S2,M1,海外工場,Plant CN,CN,East Asia\n"
+	"S3,P1,部材工場,Parts CN,CN,East Asia\n"
+	"S4,P1,部材工場2,Parts VN,VN,Southeast Asia\n";
+static const char components_csv[] = "id,kind,name_ja,name_en\n"
+				     "C1,component,基板,Board\n"
+				     "X1,material,樹脂,Resin\n";
+/* ventilator: 60% S1, 40% S2; needs C1 (S3 only), C1 needs X1 (S3 70%,
+ * S4 30%) */
+static const char chain_csv[] = "item,input,site,share\n"
+				"10000001,C1,,\n"
+				"10000001,,S1,60%\n"
+				"10000001,,S2,0.4\n"
+				"C1,X1,,\n"
+				"C1,,S3,1\n"
+				"X1,,S3,0.7\n"
+				"X1,,S4,0.3\n";
+
+typedef int (*imp_fn)(struct kb_store *, struct kb_csv *,
+		      const struct kb_import_opts *, struct kb_import_stats *,
+		      struct kb_err *);
+
+static int imp(struct kb_store *s, imp_fn fn, const char *name,
+	       const char *text, time_t now, struct kb_import_stats *st,
+	       struct kb_err *err)
+{
+	struct kb_import_opts o = { "tester", now, 0, NULL, NULL };
+	struct kb_import_stats dummy;
+	struct kb_csv c;
+	int r;
+	if ((r = kb_csv_open_mem(&c, name, text, strlen(text), KB_ENC_AUTO,
+				 err)))
+		return r;
+	r = fn(s, &c, &o, st ? st : &dummy, err);
+	kb_csv_release(&c);
+	return r;
+}
+
+static struct kb_store *registry(struct kb_err *err)
+{
+	struct kb_store *s = t_store();
+	T_OK(imp(s, kb_device_import, "devices.csv", devices_csv, T_NOW, NULL,
+		 err),
+	     err);
+	T_OK(imp(s, kb_org_import, "orgs.csv", orgs_csv, T_NOW, NULL, err),
+	     err);
+	T_OK(imp(s, kb_site_import, "sites.csv", sites_csv, T_NOW, NULL, err),
+	     err);
+	T_OK(imp(s, kb_component_import, "components.csv", components_csv,
+		 T_NOW, NULL, err),
+	     err);
+	T_OK(imp(s, kb_chain_import, "chain.csv", chain_csv, T_NOW, NULL, err),
+	     err);
+	return s;
+}
+
+static void test_weeks(void **state)
+{
+	int w, w2;
+	char out[16];
+	(void)state;
+	assert_int_equal(kb_week_parse("2026-11-19", &w), 0);
+	kb_week_format(w, out);
+	assert_string_equal(out, "2026-11-16"); /* the Monday */
+	assert_int_equal(kb_week_parse("2026-W47", &w2), 0);
+	assert_int_equal(w, w2);
+	assert_int_equal(kb_week_parse("2021-W01", &w), 0);
+	kb_week_format(w, out);
+	assert_string_equal(out, "2021-01-04");
+	assert_int_equal(kb_week_parse("2026-02-30", &w), -1);
+	assert_int_equal(kb_week_parse("2026-13-01", &w), -1);
+	assert_int_equal(kb_week_parse("16/11/2026", &w), -1);
+	assert_int_equal(kb_week_of_time(T_NOW), kb_week_parse("2026-11-23", &w) ? -1 : w);
+}
+
+static void test_json_records(void **state)
+{
+	struct kb_err err;
+	struct kb_csv c;
+	const char *j = "{\"schema\": \"x\", \"rows\": [\n"
+			"  {\"a\": 1, \"b\": \"x\"},\n"
+			"  {\"a\": 2.5, \"c\": null}\n]}\n";
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	assert_int_equal(kb_csv_open_mem(&c, "r.json", j, strlen(j),
+					 KB_ENC_AUTO, &err),
+			 0);
+	assert_int_equal(kb_csv_next(&c, &err), 1); /* the keys */
+	assert_int_equal(c.nf, 3);
+	assert_string_equal(c.f[2].s, "c");
+	assert_int_equal(kb_csv_next(&c, &err), 1);
+	assert_string_equal(c.f[0].s, "1");
+	assert_string_equal(c.f[1].s, "x");
+	assert_int_equal(c.f[0].line, 2);
+	assert_int_equal(c.f[0].col, 3);
+	assert_int_equal(kb_csv_next(&c, &err), 1);
+	assert_string_equal(c.f[0].s, "2.5");
+	assert_string_equal(c.f[1].s, "");
+	assert_int_equal(c.f[1].line, 3);
+	assert_int_equal(kb_csv_next(&c, &err), 0);
+	kb_csv_release(&c);
+	/* a syntax error points into the JSON */
+	j = "[{\"a\": 1},\n {\"a\": }]";
+	assert_int_equal(kb_csv_open_mem(&c, "bad.json", j, strlen(j),
+					 KB_ENC_AUTO, &err),
+			 KB_EPARSE);
+	assert_int_equal(err.v[0].line, 2);
+	t_assert_error(&err, "invalid JSON");
+	kb_err_release(&err);
+}
+
+static void test_registry(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_designation *h;
+	size_t n, i;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	T_OK(kb_supply_load(s, &sup, &err), &err);
+	assert_int_equal(sup.ndevices, 2);
+	assert_int_equal(sup.prefs[12].population, 14047594); /* Tokyo */
+	{
+		long total = 0;
+		for (i = 0; i < KB_NPREF; i++)
+			total += sup.prefs[i].population;
+		assert_int_equal(total, 126146099);
+	}
+	i = kb_supply_device(&sup, "10000001");
+	assert_int_equal(sup.devices[i].score, 5);
+	assert_int_equal(sup.devices[i].klass, 3);
+	assert_int_equal(sup.orgs[kb_supply_org(&sup, "H2")].pref, 13);
+	assert_int_equal(sup.orgs[kb_supply_org(&sup, "H3")].pref, 27);
+	assert_int_equal(kb_supply_pref(&sup, "東京"), 13);
+	assert_int_equal(kb_supply_pref(&sup, "tokyo"), 13);
+	assert_int_equal(kb_supply_pref(&sup, "48"), 0);
+	kb_supply_release(&sup);
+
+	/* designation history: initial, then withdrawn with a reason */
+	T_OK(kb_device_designate(s, "10000001", 0, NULL, "代替品が普及", "me",
+				 T_NOW, &err),
+	     &err);
+	T_OK(kb_device_history(s, "10000001", &h, &n, &err), &err);
+	assert_int_equal(n, 2);
+	assert_int_equal(h[0].essential, 1);
+	assert_string_equal(h[0].reason, "初回指定");
+	assert_int_equal(h[1].essential, 0);
+	assert_string_equal(h[1].by, "me");
+	kb_designations_free(h, n);
+	assert_int_equal(kb_device_designate(s, "10000002", 1, NULL, "x", "me",
+					     T_NOW, &err),
+			 KB_EINVALID); /* no criteria */
+	kb_err_clear(&err);
+
+	/* re-importing the same files changes nothing */
+	{
+		struct kb_import_stats st;
+		T_OK(imp(s, kb_org_import, "orgs.csv", orgs_csv, T_NOW, &st,
+			 &err),
+		     &err);
+		assert_int_equal(st.unchanged, 5);
+		assert_int_equal(st.added + st.changed, 0);
+	}
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
+static void test_registry_errors(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = t_store();
+	assert_int_equal(
+		imp(s, kb_device_import, "d.csv",
+		    "code,name_ja,name_en,class,category,use,unit_ja,essential,criteria\n"
+		    "123,a,b,V,c,reusable,u,yes,life_sustaining\n"
+		    "10000001,a,b,I,c,sometimes,u,yes,\n"
+		    "10000002,a,b,I,c,disposable,u,maybe,magic\n",
+		    T_NOW, NULL, &err),
+		KB_EINVALID);
+	t_assert_error(&err, "d.csv:2:1: field 'code': '123' is not a device code");
+	t_assert_error(&err, "d.csv:2:9: field 'class'");
+	t_assert_error(&err, "d.csv:3:18: field 'use'");
+	t_assert_error(&err, "d.csv:3:34: field 'criteria': an essential device needs");
+	t_assert_error(&err, "d.csv:4:31: field 'essential'");
+	t_assert_error(&err, "d.csv:4:37: field 'criteria': unknown criterion 'magic'");
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM device"), 0);
+	kb_err_clear(&err);
+	assert_int_equal(imp(s, kb_org_import, "o.csv",
+			     "id,kind,name_ja,prefecture,beds,icu_beds,country\n"
+			     "H1,hospital,a,,,,\n"
+			     "H2,clinic,b,13,5,,\n"
+			     "H3,hospital,c,13,5,9,jp\n",
+			     T_NOW, NULL, &err),
+			 KB_EINVALID);
+	t_assert_error(&err, "o.csv:2:15: field 'prefecture': a hospital needs its prefecture");
+	t_assert_error(&err, "o.csv:2:16: field 'beds': a hospital needs");
+	t_assert_error(&err, "o.csv:3:4: field 'kind': 'clinic' is not a kind");
+	t_assert_error(&err, "o.csv:4:22: field 'country'");
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM org"), 0);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
+static void test_chain(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_chain ch;
+	struct kb_chain_risk k;
+	unsigned char *down;
+	double avail[8];
+	size_t v;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	T_OK(kb_supply_load(s, &sup, &err), &err);
+	T_OK(kb_chain_load(s, &sup, &ch, &err), &err);
+	assert_int_equal(ch.nitem, 3);
+	v = kb_chain_item(&ch, "10000001");
+	down = kb_calloc(sup.nsites, 1);
+	/* nothing stops */
+	kb_chain_avail(&ch, down, avail);
+	assert_float_equal(avail[v], 1, 1e-12);
+	/* the plant in China: 40% of assembly */
+	assert_int_equal(kb_chain_stop(&sup, KB_STOP_SITE, "S2", down), 1);
+	kb_chain_avail(&ch, down, avail);
+	assert_float_equal(avail[v], 0.6, 1e-12);
+	/* the site in Viet Nam: 30% of the resin, so of the board, so of
+	 * every ventilator (Leontief: the scarcest input limits) */
+	kb_chain_stop(&sup, KB_STOP_COUNTRY, "VN", down);
+	kb_chain_avail(&ch, down, avail);
+	assert_float_equal(avail[v], 0.7, 1e-12);
+	/* China: the board stops, so everything does */
+	assert_int_equal(kb_chain_stop(&sup, KB_STOP_COUNTRY, "CN", down), 2);
+	kb_chain_avail(&ch, down, avail);
+	assert_float_equal(avail[v], 0, 1e-12);
+	kb_chain_risk(&ch, &sup, v, &k);
+	assert_int_equal(k.nsources, 2);
+	assert_int_equal(k.nsuppliers, 1);
+	assert_float_equal(k.hhi, 10000, 1e-9); /* both plants are M1's */
+	assert_int_equal(k.single_source, 2);	/* C1 (S3) and X1 (all P1) */
+	assert_string_equal(k.top_country, "CN");
+	assert_float_equal(k.top_country_loss, 1, 1e-12);
+	assert_float_equal(k.import_dependence, 1, 1e-12);
+	free(k.top_country);
+	free(down);
+	kb_chain_release(&ch);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
+static void test_chain_errors(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	assert_int_equal(imp(s, kb_chain_import, "c.csv",
+			     "item,input,site,share\n"
+			     "C1,X1,,\n"
+			     "X1,C1,,\n"
+			     "C1,,S3,1\n"
+			     "X1,,S3,1\n",
+			     T_NOW, NULL, &err),
+			 KB_EINVALID);
+	t_assert_error(&err, "c.csv:3:4: field 'input': a cycle in the supply chain: C1 → X1 → C1");
+	kb_err_clear(&err);
+	assert_int_equal(imp(s, kb_chain_import, "c.csv",
+			     "item,input,site,share\n"
+			     "10000001,C1,,\n"
+			     "10000001,,S1,50%\n"
+			     "10000001,,S9,0.2\n"
+			     "nothing,,S1,1\n"
+			     "10000002,,S1,1.5\n",
+			     T_NOW, NULL, &err),
+			 KB_EINVALID);
+	t_assert_error(&err, "c.csv:4:11: field 'site': unknown site 'S9'");
+	t_assert_error(&err, "c.csv:5:1: field 'item': unknown item 'nothing'");
+	t_assert_error(&err, "c.csv:6:14: field 'share'");
+	kb_err_clear(&err);
+	assert_int_equal(imp(s, kb_chain_import, "c.csv",
+			     "item,input,site,share\n"
+			     "10000001,C1,,\n"
+			     "10000001,,S1,50%\n",
+			     T_NOW, NULL, &err),
+			 KB_EINVALID);
+	t_assert_error(&err, "c.csv:2:10: field 'input': 'C1' has no source");
+	t_assert_error(&err, "the shares of '10000001' sum to 50%");
+	/* the stored map is untouched */
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM chain_source"), 5);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
+/* Stock lines of the two weeks given, for the three hospitals. */
+static const char stock1[] =
+	"report_id,facility,device,week,stock,consumption,stockout_days\n"
+	"H1-w1,H1,10000002,2026-11-02,100,50,0\n"
+	"H2-w1,H2,10000002,2026-11-02,60,40,0\n"
+	"H3-w1,H3,10000002,2026-11-02,0,20,4\n"
+	"H1-w2,H1,10000002,2026-11-09,90,50,0\n";
+
+static void test_reports(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s;
+	struct kb_import_stats st;
+	int w;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	T_OK(imp(s, kb_stock_import, "s.csv", stock1, T_NOW, &st, &err), &err);
+	assert_int_equal(st.added, 4);
+	kb_week_parse("2026-11-02", &w);
+	/* the aggregates of the week: nation (0), Tokyo, Osaka */
+	assert_int_equal(t_sql_int(s, "SELECT facilities FROM stock_agg WHERE "
+				      "prefecture = 0 AND week = (SELECT min(week) "
+				      "FROM stock_agg)"),
+			 3);
+	assert_int_equal(t_sql_int(s, "SELECT stock FROM stock_agg WHERE "
+				      "prefecture = 13 AND week = (SELECT min(week) "
+				      "FROM stock_agg)"),
+			 160);
+	/* 20 used in the 3 days it had stock: 20 * 7 / 3 */
+	assert_int_equal(t_sql_int(s, "SELECT round(demand * 3) FROM stock_agg "
+				      "WHERE prefecture = 27"),
+			 140);
+	/* every report came after the Wednesday following its week */
+	assert_int_equal(t_sql_int(s, "SELECT sum(late) FROM report"), 4);
+
+	/* the same file again: unchanged, no new version */
+	T_OK(imp(s, kb_stock_import, "s.csv", stock1, T_NOW, &st, &err), &err);
+	assert_int_equal(st.unchanged, 4);
+	assert_int_equal(t_sql_int(s, "SELECT max(version) FROM report"), 1);
+
+	/* a correction of H1-w1: replaced, the old line kept */
+	T_OK(imp(s, kb_stock_import, "fix.csv",
+		 "report_id,facility,device,week,stock,consumption,stockout_days\n"
+		 "H1-w1,H1,10000002,2026-11-02,10,50,0\n",
+		 T_NOW + 86400, &st, &err),
+	     &err);
+	assert_int_equal(st.changed, 1);
+	assert_int_equal(t_sql_int(s, "SELECT version FROM report WHERE id = 'H1-w1'"),
+			 2);
+	assert_int_equal(t_sql_int(s, "SELECT stock FROM stock_line_old"), 100);
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM report_version"), 1);
+	assert_int_equal(t_sql_int(s, "SELECT stock FROM stock_agg WHERE "
+				      "prefecture = 13 AND week = (SELECT min(week) "
+				      "FROM stock_agg)"),
+			 70); /* recomputed in the same transaction */
+	{
+		size_t rows;
+		long before = t_sql_int(s, "SELECT sum(stock * 7 + demand) FROM stock_agg");
+		T_OK(kb_supply_recompute(s, &rows, &err), &err);
+		assert_int_equal(rows, 4);
+		assert_int_equal(t_sql_int(s, "SELECT sum(stock * 7 + demand) FROM stock_agg"),
+				 before);
+	}
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
+static void test_report_errors(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	T_OK(imp(s, kb_stock_import, "s.csv", stock1, T_NOW, NULL, &err), &err);
+	assert_int_equal(
+		imp(s, kb_stock_import, "bad.csv",
+		    "report_id,facility,device,week,stock,consumption,stockout_days\n"
+		    "A,H9,10000002,2026-11-16,1,1,0\n"
+		    "B,H1,99999999,2026-11-16,1,1,0\n"
+		    "C,M1,10000002,2026-11-16,1,1,0\n"
+		    "D,H2,10000002,2026-11-16,-3,1,8\n"
+		    "E,H2,10000002,2026-11-09,1,1,0\n"
+		    "F,H3,10000002,2027-01-04,1,1,0\n"
+		    "H1-w1,H1,10000002,2026-11-09,1,1,0\n"
+		    "G,H3,10000001,2026-11-16,1,1,0\n"
+		    "G,H3,10000001,2026-11-16,2,1,0\n"
+		    "H,H1,10000002,2026-11-02,1,1,0\n",
+		    T_NOW, NULL, &err),
+		KB_EINVALID);
+	t_assert_error(&err, "bad.csv:2:3: field 'facility': unknown facility 'H9'");
+	t_assert_error(&err, "bad.csv:3:6: field 'device': unknown device '99999999'");
+	t_assert_error(&err, "bad.csv:4:3: field 'facility': 'M1' is a marketing-authorisation holder, not a hospital");
+	t_assert_error(&err, "bad.csv:5:26: field 'stock': '-3' is not a figure");
+	t_assert_error(&err, "bad.csv:5:31: field 'stockout_days': 8 is not a number of days");
+	t_assert_error(&err, "bad.csv:6:15: field 'week': dates out of order");
+	t_assert_error(&err, "bad.csv:7:15: field 'week': the week of 2027-01-04 has not begun yet");
+	t_assert_error(&err, "bad.csv:10:6: field 'device': device '10000001' appears twice in report 'G' (also on line 9)");
+	t_assert_error(&err, "bad.csv:11:15: field 'week': dates out of order: the week of 2026-11-02 comes after the week of 2026-11-16 for 'H1'");
+	assert_int_equal(err.n, 10);
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM stock_line"), 4);
+	kb_err_clear(&err);
+	/* a known id for another week; a line another report gives */
+	assert_int_equal(
+		imp(s, kb_stock_import, "bad2.csv",
+		    "report_id,facility,device,week,stock,consumption,stockout_days\n"
+		    "H1-w1,H1,10000002,2026-11-09,1,1,0\n"
+		    "X,H2,10000002,2026-11-02,1,1,0\n",
+		    T_NOW, NULL, &err),
+		KB_EINVALID);
+	t_assert_error(&err, "bad2.csv:2: field 'report_id': report id 'H1-w1' is already used");
+	t_assert_error(&err, "bad2.csv:3: field 'device': 'H2' already reported device 10000002 for the week of 2026-11-02 in report 'H2-w1'");
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM report"), 4);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
+static void test_monitor_series(void **state)
+{
+	struct kb_device d;
+	struct kb_week_figs f[6];
+	struct kb_week_calc c[6];
+	size_t i;
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	d.under_days = 10;
+	d.over_days = 60;
+	memset(f, 0, sizeof(f));
+	for (i = 0; i < 6; i++) {
+		f[i].facilities = f[i].demand_facilities = 2;
+		f[i].demand = 140; /* 70 a facility a week: 20 a day in all */
+		f[i].stock = 400;
+	}
+	f[5].stock = 100;
+	f[4].facilities = 0; /* nobody reported: unknown */
+	f[4].demand_facilities = 0;
+	f[4].demand = 0;
+	kb_monitor_series(f, 6, &d, c);
+	assert_float_equal(c[0].rate, 70, 1e-9);
+	assert_float_equal(c[3].trend, 70, 1e-9);
+	assert_float_equal(c[3].daily, 20, 1e-9);
+	assert_float_equal(c[3].dos, 20, 1e-9);
+	assert_int_equal(c[3].status, KB_STATUS_ADEQUATE);
+	assert_int_equal(c[4].status, KB_STATUS_UNKNOWN);
+	assert_float_equal(c[5].dos, 5, 1e-9);
+	assert_int_equal(c[5].status, KB_STATUS_UNDER);
+	/* a jump: the trend moves by alpha of the difference */
+	f[5].demand = 280;
+	kb_monitor_series(f, 6, &d, c);
+	assert_float_equal(c[5].baseline, 70, 1e-9);
+	assert_float_equal(c[5].trend, 70 + KB_EWMA_ALPHA * 70, 1e-9);
+	f[5].stock = 0;
+	kb_monitor_series(f, 6, &d, c);
+	assert_int_equal(c[5].status, KB_STATUS_OUT);
+}
+
+static void test_incidents(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s;
+	struct kb_incidents v;
+	struct kb_incident_new in;
+	struct kb_supply_kpis k;
+	int prefs[] = { 13, 27 };
+	long id;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	memset(&in, 0, sizeof(in));
+	in.device = "10000001";
+	in.title = "shortage";
+	in.cause = "logistics";
+	in.reported_by = "M1";
+	in.prefs = prefs;
+	in.nprefs = 2;
+	T_OK(kb_incident_open(s, &in, "desk", T_NOW - 40 * 86400, &id, &err),
+	     &err);
+	assert_int_equal(id, 1);
+	T_OK(kb_incident_set_state(s, id, KB_INC_MITIGATING, "skip", "desk",
+				   T_NOW - 30 * 86400, &err),
+	     &err);
+	assert_int_equal(kb_incident_set_state(s, id, KB_INC_ASSESSING, NULL,
+					       "desk", T_NOW, &err),
+			 KB_ESTATE);
+	t_assert_error(&err, "cannot move to assessing");
+	kb_err_clear(&err);
+	T_OK(kb_incident_log(s, id, "action", "allocated stock", "desk",
+			     T_NOW - 20 * 86400, &err),
+	     &err);
+	T_OK(kb_incident_set_state(s, id, KB_INC_RESOLVED, NULL, "desk",
+				   T_NOW - 15 * 86400, &err),
+	     &err);
+	T_OK(kb_incident_load(s, 0, &v, &err), &err);
+	assert_int_equal(v.n, 1);
+	assert_int_equal(v.v[0].state, KB_INC_RESOLVED);
+	assert_int_equal(v.v[0].nprefs, 2);
+	assert_int_equal(v.v[0].nevents, 4);
+	assert_string_equal(v.v[0].events[2].text, "allocated stock");
+	kb_incidents_release(&v);
+	in.cause = "bad luck";
+	assert_int_equal(kb_incident_open(s, &in, "desk", T_NOW, &id, &err),
+			 KB_EINVALID);
+	kb_err_clear(&err);
+	/* FY2026 (from April 2026): one incident, resolved in 25 days */
+	T_OK(kb_supply_kpis(s, 2026, &k, &err), &err);
+	assert_int_equal(k.incidents_opened, 1);
+	assert_int_equal(k.resolved_within_30, 1);
+	assert_float_equal(k.mean_days_to_resolve, 25, 1e-9);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
+/* The generated data loads, and early warning finds the injected
+ * shortages before they happen (the figures of the benchmark, small). */
+struct gen_load {
+	struct kb_store *s;
+	struct kb_err *err;
+};
+
+static int gen_week(void *ctx, int week, const struct kb_buf *stock,
+		    const struct kb_buf *prod)
+{
+	struct gen_load *g = ctx;
+	int r = imp(g->s, kb_production_import, "production.csv", prod->buf,
+		    (time_t)(week + 8) * 86400, NULL, g->err);
+	return r ? r
+		 : imp(g->s, kb_stock_import, "stock.csv", stock->buf,
+		       (time_t)(week + 8) * 86400, NULL, g->err);
+}
+
+static void test_generated(void **state)
+{
+	struct kb_gen_opts o = { 7, 200, 12, 60, 40, 0, 1 };
+	struct kb_gen_out out, again;
+	struct kb_err err;
+	struct kb_store *s = t_store();
+	struct gen_load g = { s, &err };
+	struct kb_supply sup;
+	struct kb_alerts al;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	kb_week_parse("2026-11-16", &o.last_week);
+	T_OK(kb_supply_generate(&o, &out, NULL, NULL, &err), &err);
+	T_OK(kb_supply_generate(&o, &again, NULL, NULL, &err), &err);
+	assert_string_equal(out.chain.buf, again.chain.buf); /* deterministic */
+	assert_string_equal(out.truth.buf, again.truth.buf);
+	kb_gen_out_release(&again);
+	T_OK(imp(s, kb_device_import, "devices.csv", out.devices.buf, T_NOW,
+		 NULL, &err),
+	     &err);
+	T_OK(imp(s, kb_org_import, "orgs.csv", out.orgs.buf, T_NOW, NULL, &err),
+	     &err);
+	T_OK(imp(s, kb_site_import, "sites.csv", out.sites.buf, T_NOW, NULL,
+		 &err),
+	     &err);
+	T_OK(imp(s, kb_component_import, "components.csv", out.components.buf,
+		 T_NOW, NULL, &err),
+	     &err);
+	T_OK(imp(s, kb_chain_import, "chain.csv", out.chain.buf, T_NOW, NULL,
+		 &err),
+	     &err);
+	T_OK(kb_supply_generate(&o, &again, gen_week, &g, &err), &err);
+	kb_gen_out_release(&again);
+	assert_int_equal(t_sql_int(s, "SELECT count(DISTINCT facility) FROM "
+				      "stock_line"),
+			 200);
+	/* hospitals in proportion: Tokyo has the most */
+	assert_int_equal(t_sql_int(s, "SELECT prefecture FROM org WHERE kind = "
+				      "'hospital' GROUP BY prefecture ORDER BY "
+				      "count(*) DESC LIMIT 1"),
+			 13);
+	T_OK(kb_supply_load(s, &sup, &err), &err);
+	T_OK(kb_supply_alerts(s, &sup, o.last_week - 39 * 7, -1, &al, &err),
+	     &err);
+	/* every shortage of the truth alerted before its week */
+	{
+		const char *p = strchr(out.truth.buf, '\n') + 1;
+		size_t shortages = 0, found = 0, i;
+		for (; *p; p = strchr(p, '\n') + 1) {
+			char dev[16], start[16], shortw[16] = "";
+			int pref, ws, wsh;
+			if (sscanf(p, "%*[^,],%*[^,],%*[^,],%15[^,],%d,%15[^,],%*[^,],%*[^,],%15[0-9-]",
+				   dev, &pref, start, shortw) == 4 &&
+			    *shortw && !kb_week_parse(start, &ws) &&
+			    !kb_week_parse(shortw, &wsh)) {
+				shortages++;
+				for (i = 0; i < al.n; i++) {
+					const struct kb_alert *a = &al.v[i];
+					if (a->device != KB_NONE &&
+					    !strcmp(sup.devices[a->device].code, dev) &&
+					    (!pref || !a->pref || a->pref == pref) &&
+					    a->week >= ws && a->week < wsh) {
+						found++;
+						break;
+					}
+				}
+				if (i == al.n)
+					print_message("missed: %s in %d, shortage %s\n",
+						      dev, pref, shortw);
+			}
+		}
+		print_message("shortages %zu, alerted before %zu\n", shortages,
+			      found);
+		assert_true(shortages >= 3);
+		assert_true(found * 100 >= shortages * 95);
+	}
+	kb_alerts_release(&al);
+	kb_supply_release(&sup);
+	kb_gen_out_release(&out);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_weeks),
+		cmocka_unit_test(test_json_records),
+		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_registry_errors),
+		cmocka_unit_test(test_chain),
+		cmocka_unit_test(test_chain_errors),
+		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_report_errors),
+		cmocka_unit_test(test_monitor_series),
+		cmocka_unit_test(test_incidents),
+		cmocka_unit_test(test_generated),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
