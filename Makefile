@@ -49,6 +49,7 @@ test:
 
 bench: build
 	./$(BUILD)/bench_report
+	./$(BUILD)/bench_supply
 
 install: build
 	cmake --install $(BUILD)

@@ -319,8 +319,8 @@ struct kb_status_query {
 	size_t device, facility;
 };
 int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
-		     const struct kb_status_query *q, struct kb_supply_status *out,
-		     struct kb_err *err);
+		     const struct kb_status_query *q,
+		     struct kb_supply_status *out, struct kb_err *err);
 void kb_supply_status_release(struct kb_supply_status *st);
 
 /* ---- early warning ---- */

@@ -20,8 +20,8 @@ static time_t at_ten(int day)
 struct load {
 	struct kb_store *s;
 	struct kb_err *err;
-	int late_week, fix_week;     /* weeks of the late and the corrected report */
-	struct kb_buf late, fixed;   /* their lines */
+	int late_week, fix_week; /* weeks of the late and the corrected report */
+	struct kb_buf late, fixed; /* their lines */
 };
 
 /* Moves the lines of report id of buf (CSV) into out, with the header. */
@@ -158,8 +158,8 @@ int kb__demo_supply(struct kb_store *s, struct kb_err *err)
 		char startw[16];
 		if (sscanf(p, "%*[^,],%31[^,],%*[^,],%15[^,],%*[^,],%15[^,],%*[^,],%lf",
 			   kind, dev, startw, &loss) != 4 ||
-		    strcmp(kind, "site_stop") || kb_week_parse(startw, &start) ||
-		    start < last - 6 * 7)
+		    strcmp(kind, "site_stop") ||
+		    kb_week_parse(startw, &start) || start < last - 6 * 7)
 			continue;
 		if (loss > worst) {
 			worst = loss;
@@ -173,13 +173,14 @@ int kb__demo_supply(struct kb_store *s, struct kb_err *err)
 	in.title = "製造所の停止による供給不安（例示）";
 	in.cause = "manufacturing";
 	in.reported_by = "製造販売業者（例示）";
-	in.note = "製造販売業者から、海外製造所の操業停止により出荷が減るとの報告";
-	if ((r = kb_incident_open(s, &in, "厚生労働省 医政局 医療機器政策室（例示）",
+	in.note =
+		"製造販売業者から、海外製造所の操業停止により出荷が減るとの報告";
+	if ((r = kb_incident_open(s, &in,
+				  "厚生労働省 医政局 医療機器政策室（例示）",
 				  at_ten(last - 10), &id, err)) ||
-	    (r = kb_incident_set_state(s, id, KB_INC_ASSESSING,
-				       "協議の場で影響の範囲を確認",
-				       "協議の場 事務局（例示）",
-				       at_ten(last - 6), err)) ||
+	    (r = kb_incident_set_state(
+		     s, id, KB_INC_ASSESSING, "協議の場で影響の範囲を確認",
+		     "協議の場 事務局（例示）", at_ten(last - 6), err)) ||
 	    (r = kb_incident_log(s, id, "action",
 				 "代替品の在庫照会と、医療機関への適正使用の依頼",
 				 "協議の場 事務局（例示）", at_ten(last + 1),

@@ -38,9 +38,9 @@
 #include "store/sql.h"
 #include "supply/supply_int.h"
 
-#define HISTORY_WEEKS  26 /* weeks read before the first one asked for */
+#define HISTORY_WEEKS  26  /* weeks read before the first one asked for */
 #define MIN_JUMP_UNITS 3.0 /* and 3 standard deviations (Poisson) above */
-#define MIN_FACILITIES 5 /* for a share of facilities to mean something */
+#define MIN_FACILITIES 5   /* for a share of facilities to mean something */
 
 static const char *const status_names[][3] = {
 	{ "unknown", "不明", "unknown" }, { "out", "欠品", "stocked out" },
@@ -323,8 +323,8 @@ static int facility_status(struct kb_store *s, const struct kb_supply *sup,
 }
 
 int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
-		     const struct kb_status_query *q, struct kb_supply_status *out,
-		     struct kb_err *err)
+		     const struct kb_status_query *q,
+		     struct kb_supply_status *out, struct kb_err *err)
 {
 	struct grid g;
 	struct kb_week_calc *c;

@@ -22,12 +22,11 @@ static const char orgs_csv[] =
 	"H3,hospital,大阪病院,Osaka Hospital,Osaka,100,0,JP\n"
 	"M1,mah,製販,MAH One,13,,,JP\n"
 	"P1,supplier,部材,Supplier One,,,,CN\n";
-static const char sites_csv[] =
-	"id,org,name_ja,name_en,country,region\n"
-	"S1,M1,国内工場,Plant JP,JP,East Asia\n"
-	"S2,M1,海外工場,Plant CN,CN,East Asia\n"
-	"S3,P1,部材工場,Parts CN,CN,East Asia\n"
-	"S4,P1,部材工場2,Parts VN,VN,Southeast Asia\n";
+static const char sites_csv[] = "id,org,name_ja,name_en,country,region\n"
+				"S1,M1,国内工場,Plant JP,JP,East Asia\n"
+				"S2,M1,海外工場,Plant CN,CN,East Asia\n"
+				"S3,P1,部材工場,Parts CN,CN,East Asia\n"
+				"S4,P1,部材工場2,Parts VN,VN,Southeast Asia\n";
 static const char components_csv[] = "id,kind,name_ja,name_en\n"
 				     "C1,component,基板,Board\n"
 				     "X1,material,樹脂,Resin\n";
@@ -46,16 +45,14 @@ typedef int (*imp_fn)(struct kb_store *, struct kb_csv *,
 		      const struct kb_import_opts *, struct kb_import_stats *,
 		      struct kb_err *);
 
-static int imp(struct kb_store *s, imp_fn fn, const char *name,
-	       const char *text, time_t now, struct kb_import_stats *st,
-	       struct kb_err *err)
+static int imp(struct kb_store *s, imp_fn fn, const char *name, const char *text,
+	       time_t now, struct kb_import_stats *st, struct kb_err *err)
 {
 	struct kb_import_opts o = { "tester", now, 0, NULL, NULL };
 	struct kb_import_stats dummy;
 	struct kb_csv c;
 	int r;
-	if ((r = kb_csv_open_mem(&c, name, text, strlen(text), KB_ENC_AUTO,
-				 err)))
+	if ((r = kb_csv_open_mem(&c, name, text, strlen(text), KB_ENC_AUTO, err)))
 		return r;
 	r = fn(s, &c, &o, st ? st : &dummy, err);
 	kb_csv_release(&c);
@@ -68,8 +65,7 @@ static struct kb_store *registry(struct kb_err *err)
 	T_OK(imp(s, kb_device_import, "devices.csv", devices_csv, T_NOW, NULL,
 		 err),
 	     err);
-	T_OK(imp(s, kb_org_import, "orgs.csv", orgs_csv, T_NOW, NULL, err),
-	     err);
+	T_OK(imp(s, kb_org_import, "orgs.csv", orgs_csv, T_NOW, NULL, err), err);
 	T_OK(imp(s, kb_site_import, "sites.csv", sites_csv, T_NOW, NULL, err),
 	     err);
 	T_OK(imp(s, kb_component_import, "components.csv", components_csv,
@@ -96,7 +92,8 @@ static void test_weeks(void **state)
 	assert_int_equal(kb_week_parse("2026-02-30", &w), -1);
 	assert_int_equal(kb_week_parse("2026-13-01", &w), -1);
 	assert_int_equal(kb_week_parse("16/11/2026", &w), -1);
-	assert_int_equal(kb_week_of_time(T_NOW), kb_week_parse("2026-11-23", &w) ? -1 : w);
+	assert_int_equal(kb_week_of_time(T_NOW),
+			 kb_week_parse("2026-11-23", &w) ? -1 : w);
 }
 
 static void test_json_records(void **state)
@@ -108,9 +105,9 @@ static void test_json_records(void **state)
 			"  {\"a\": 2.5, \"c\": null}\n]}\n";
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
-	assert_int_equal(kb_csv_open_mem(&c, "r.json", j, strlen(j),
-					 KB_ENC_AUTO, &err),
-			 0);
+	assert_int_equal(
+		kb_csv_open_mem(&c, "r.json", j, strlen(j), KB_ENC_AUTO, &err),
+		0);
 	assert_int_equal(kb_csv_next(&c, &err), 1); /* the keys */
 	assert_int_equal(c.nf, 3);
 	assert_string_equal(c.f[2].s, "c");
@@ -183,8 +180,7 @@ static void test_registry(void **state)
 	/* re-importing the same files changes nothing */
 	{
 		struct kb_import_stats st;
-		T_OK(imp(s, kb_org_import, "orgs.csv", orgs_csv, T_NOW, &st,
-			 &err),
+		T_OK(imp(s, kb_org_import, "orgs.csv", orgs_csv, T_NOW, &st, &err),
 		     &err);
 		assert_int_equal(st.unchanged, 5);
 		assert_int_equal(st.added + st.changed, 0);
@@ -208,12 +204,15 @@ static void test_registry_errors(void **state)
 		    "10000002,a,b,I,c,disposable,u,maybe,magic\n",
 		    T_NOW, NULL, &err),
 		KB_EINVALID);
-	t_assert_error(&err, "d.csv:2:1: field 'code': '123' is not a device code");
+	t_assert_error(&err,
+		       "d.csv:2:1: field 'code': '123' is not a device code");
 	t_assert_error(&err, "d.csv:2:9: field 'class'");
 	t_assert_error(&err, "d.csv:3:18: field 'use'");
-	t_assert_error(&err, "d.csv:3:34: field 'criteria': an essential device needs");
+	t_assert_error(
+		&err, "d.csv:3:34: field 'criteria': an essential device needs");
 	t_assert_error(&err, "d.csv:4:31: field 'essential'");
-	t_assert_error(&err, "d.csv:4:37: field 'criteria': unknown criterion 'magic'");
+	t_assert_error(
+		&err, "d.csv:4:37: field 'criteria': unknown criterion 'magic'");
 	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM device"), 0);
 	kb_err_clear(&err);
 	assert_int_equal(imp(s, kb_org_import, "o.csv",
@@ -223,7 +222,9 @@ static void test_registry_errors(void **state)
 			     "H3,hospital,c,13,5,9,jp\n",
 			     T_NOW, NULL, &err),
 			 KB_EINVALID);
-	t_assert_error(&err, "o.csv:2:15: field 'prefecture': a hospital needs its prefecture");
+	t_assert_error(
+		&err,
+		"o.csv:2:15: field 'prefecture': a hospital needs its prefecture");
 	t_assert_error(&err, "o.csv:2:16: field 'beds': a hospital needs");
 	t_assert_error(&err, "o.csv:3:4: field 'kind': 'clinic' is not a kind");
 	t_assert_error(&err, "o.csv:4:22: field 'country'");
@@ -297,7 +298,9 @@ static void test_chain_errors(void **state)
 			     "X1,,S3,1\n",
 			     T_NOW, NULL, &err),
 			 KB_EINVALID);
-	t_assert_error(&err, "c.csv:3:4: field 'input': a cycle in the supply chain: C1 → X1 → C1");
+	t_assert_error(
+		&err,
+		"c.csv:3:4: field 'input': a cycle in the supply chain: C1 → X1 → C1");
 	kb_err_clear(&err);
 	assert_int_equal(imp(s, kb_chain_import, "c.csv",
 			     "item,input,site,share\n"
@@ -374,8 +377,8 @@ static void test_reports(void **state)
 		 T_NOW + 86400, &st, &err),
 	     &err);
 	assert_int_equal(st.changed, 1);
-	assert_int_equal(t_sql_int(s, "SELECT version FROM report WHERE id = 'H1-w1'"),
-			 2);
+	assert_int_equal(
+		t_sql_int(s, "SELECT version FROM report WHERE id = 'H1-w1'"), 2);
 	assert_int_equal(t_sql_int(s, "SELECT stock FROM stock_line_old"), 100);
 	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM report_version"), 1);
 	assert_int_equal(t_sql_int(s, "SELECT stock FROM stock_agg WHERE "
@@ -384,11 +387,14 @@ static void test_reports(void **state)
 			 70); /* recomputed in the same transaction */
 	{
 		size_t rows;
-		long before = t_sql_int(s, "SELECT sum(stock * 7 + demand) FROM stock_agg");
+		long before = t_sql_int(
+			s, "SELECT sum(stock * 7 + demand) FROM stock_agg");
 		T_OK(kb_supply_recompute(s, &rows, &err), &err);
 		assert_int_equal(rows, 4);
-		assert_int_equal(t_sql_int(s, "SELECT sum(stock * 7 + demand) FROM stock_agg"),
-				 before);
+		assert_int_equal(
+			t_sql_int(s,
+				  "SELECT sum(stock * 7 + demand) FROM stock_agg"),
+			before);
 	}
 	kb_store_close(s);
 	kb_err_release(&err);
@@ -417,15 +423,27 @@ static void test_report_errors(void **state)
 		    "H,H1,10000002,2026-11-02,1,1,0\n",
 		    T_NOW, NULL, &err),
 		KB_EINVALID);
-	t_assert_error(&err, "bad.csv:2:3: field 'facility': unknown facility 'H9'");
-	t_assert_error(&err, "bad.csv:3:6: field 'device': unknown device '99999999'");
-	t_assert_error(&err, "bad.csv:4:3: field 'facility': 'M1' is a marketing-authorisation holder, not a hospital");
+	t_assert_error(&err,
+		       "bad.csv:2:3: field 'facility': unknown facility 'H9'");
+	t_assert_error(&err,
+		       "bad.csv:3:6: field 'device': unknown device '99999999'");
+	t_assert_error(
+		&err,
+		"bad.csv:4:3: field 'facility': 'M1' is a marketing-authorisation holder, not a hospital");
 	t_assert_error(&err, "bad.csv:5:26: field 'stock': '-3' is not a figure");
-	t_assert_error(&err, "bad.csv:5:31: field 'stockout_days': 8 is not a number of days");
+	t_assert_error(
+		&err,
+		"bad.csv:5:31: field 'stockout_days': 8 is not a number of days");
 	t_assert_error(&err, "bad.csv:6:15: field 'week': dates out of order");
-	t_assert_error(&err, "bad.csv:7:15: field 'week': the week of 2027-01-04 has not begun yet");
-	t_assert_error(&err, "bad.csv:10:6: field 'device': device '10000001' appears twice in report 'G' (also on line 9)");
-	t_assert_error(&err, "bad.csv:11:15: field 'week': dates out of order: the week of 2026-11-02 comes after the week of 2026-11-16 for 'H1'");
+	t_assert_error(
+		&err,
+		"bad.csv:7:15: field 'week': the week of 2027-01-04 has not begun yet");
+	t_assert_error(
+		&err,
+		"bad.csv:10:6: field 'device': device '10000001' appears twice in report 'G' (also on line 9)");
+	t_assert_error(
+		&err,
+		"bad.csv:11:15: field 'week': dates out of order: the week of 2026-11-02 comes after the week of 2026-11-16 for 'H1'");
 	assert_int_equal(err.n, 10);
 	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM stock_line"), 4);
 	kb_err_clear(&err);
@@ -437,8 +455,12 @@ static void test_report_errors(void **state)
 		    "X,H2,10000002,2026-11-02,1,1,0\n",
 		    T_NOW, NULL, &err),
 		KB_EINVALID);
-	t_assert_error(&err, "bad2.csv:2: field 'report_id': report id 'H1-w1' is already used");
-	t_assert_error(&err, "bad2.csv:3: field 'device': 'H2' already reported device 10000002 for the week of 2026-11-02 in report 'H2-w1'");
+	t_assert_error(
+		&err,
+		"bad2.csv:2: field 'report_id': report id 'H1-w1' is already used");
+	t_assert_error(
+		&err,
+		"bad2.csv:3: field 'device': 'H2' already reported device 10000002 for the week of 2026-11-02 in report 'H2-w1'");
 	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM report"), 4);
 	kb_store_close(s);
 	kb_err_release(&err);
@@ -579,8 +601,7 @@ static void test_generated(void **state)
 	     &err);
 	T_OK(imp(s, kb_org_import, "orgs.csv", out.orgs.buf, T_NOW, NULL, &err),
 	     &err);
-	T_OK(imp(s, kb_site_import, "sites.csv", out.sites.buf, T_NOW, NULL,
-		 &err),
+	T_OK(imp(s, kb_site_import, "sites.csv", out.sites.buf, T_NOW, NULL, &err),
 	     &err);
 	T_OK(imp(s, kb_component_import, "components.csv", out.components.buf,
 		 T_NOW, NULL, &err),
@@ -616,16 +637,19 @@ static void test_generated(void **state)
 				for (i = 0; i < al.n; i++) {
 					const struct kb_alert *a = &al.v[i];
 					if (a->device != KB_NONE &&
-					    !strcmp(sup.devices[a->device].code, dev) &&
-					    (!pref || !a->pref || a->pref == pref) &&
+					    !strcmp(sup.devices[a->device].code,
+						    dev) &&
+					    (!pref || !a->pref ||
+					     a->pref == pref) &&
 					    a->week >= ws && a->week < wsh) {
 						found++;
 						break;
 					}
 				}
 				if (i == al.n)
-					print_message("missed: %s in %d, shortage %s\n",
-						      dev, pref, shortw);
+					print_message(
+						"missed: %s in %d, shortage %s\n",
+						dev, pref, shortw);
 			}
 		}
 		print_message("shortages %zu, alerted before %zu\n", shortages,
