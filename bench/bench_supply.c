@@ -37,11 +37,7 @@ static void die(struct kb_err *err, const char *what)
 	exit(1);
 }
 
-typedef int (*imp_fn)(struct kb_store *, struct kb_csv *,
-		      const struct kb_import_opts *, struct kb_import_stats *,
-		      struct kb_err *);
-
-static int imp(struct kb_store *s, imp_fn fn, const struct kb_buf *b,
+static int imp(struct kb_store *s, kb_import_fn fn, const struct kb_buf *b,
 	       time_t when, struct kb_err *err)
 {
 	struct kb_import_opts o = { "bench", when, 0, NULL, NULL };
@@ -59,6 +55,7 @@ static int imp(struct kb_store *s, imp_fn fn, const struct kb_buf *b,
 struct ctx {
 	struct kb_store *s;
 	struct kb_err *err;
+	const struct kb_gen_out *out; /* its registry, imported before week 1 */
 	size_t rows;
 	double ingest_s;
 	struct kb_buf first; /* the first week's stock CSV, for the peer */
@@ -70,6 +67,16 @@ static int week_fn(void *p, int week, const struct kb_buf *stock,
 	struct ctx *c = p;
 	double t0;
 	const char *q;
+	if (c->out) {
+		const struct kb_gen_out *out = c->out;
+		c->out = NULL;
+		if (imp(c->s, kb_device_import, &out->devices, 0, c->err) ||
+		    imp(c->s, kb_org_import, &out->orgs, 0, c->err) ||
+		    imp(c->s, kb_site_import, &out->sites, 0, c->err) ||
+		    imp(c->s, kb_component_import, &out->components, 0, c->err) ||
+		    imp(c->s, kb_chain_import, &out->chain, 0, c->err))
+			die(c->err, "registry import");
+	}
 	if (!c->first.len)
 		kb_buf_add(&c->first, stock->buf, stock->len);
 	if (imp(c->s, kb_production_import, prod, (time_t)(week + 8) * 86400,
@@ -179,18 +186,10 @@ int main(int argc, char **argv)
 		die(&err, "open");
 	sqlite3_exec(kb_store_sqlite(s), "PRAGMA cache_size = -262144", NULL,
 		     NULL, NULL);
-	if (kb_supply_generate(&o, &out, NULL, NULL, &err))
-		die(&err, "generate");
-	if (imp(s, kb_device_import, &out.devices, 0, &err) ||
-	    imp(s, kb_org_import, &out.orgs, 0, &err) ||
-	    imp(s, kb_site_import, &out.sites, 0, &err) ||
-	    imp(s, kb_component_import, &out.components, 0, &err) ||
-	    imp(s, kb_chain_import, &out.chain, 0, &err))
-		die(&err, "registry import");
-	kb_gen_out_release(&out);
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	c.err = &err;
+	c.out = &out;
 	if (kb_supply_generate(&o, &out, week_fn, &c, &err))
 		die(&err, "load");
 	if (isatty(STDERR_FILENO))

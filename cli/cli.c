@@ -195,6 +195,37 @@ void cli_progress_done(struct cli *cli)
 	cli->bar_shown = 0;
 }
 
+int cli_import_file(struct cli *cli, struct kb_store *s, kb_import_fn fn,
+		    const char *path, const char *encoding, int dry_run)
+{
+	struct kb_import_opts o;
+	struct kb_import_stats st;
+	struct kb_csv csv;
+	int r;
+
+	if ((r = cli_open_csv(cli, &csv, path, encoding)))
+		return r;
+	cli_import_opts(cli, &o, dry_run);
+	r = fn(s, &csv, &o, &st, &cli->err);
+	cli_progress_done(cli);
+	kb_csv_release(&csv);
+	if (r)
+		return cli_fail(cli, r);
+	if (cli->quiet)
+		return 0;
+	if (dry_run)
+		printf(CLI_T(cli,
+			     "%s: rows %zu checked, no problem found (nothing written: --dry-run)\n",
+			     "%s: %zu 行を検査しました。問題はありません（--dry-run のため書き込んでいません）\n"),
+		       path, st.rows);
+	else
+		printf(CLI_T(cli,
+			     "%s: rows %zu: added %zu, changed %zu (old versions kept), unchanged %zu\n",
+			     "%s: %zu 行: 追加 %zu、変更 %zu（旧版は保存）、変更なし %zu\n"),
+		       path, st.rows, st.added, st.changed, st.unchanged);
+	return 0;
+}
+
 static void list_commands(struct cli *cli, const char *group,
 			  const struct cli_cmd *cmds, size_t n)
 {

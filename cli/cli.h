@@ -112,6 +112,12 @@ int cli_open_csv(struct cli *cli, struct kb_csv *c, const char *path,
 void cli_import_opts(struct cli *cli, struct kb_import_opts *o, int dry_run);
 void cli_progress_done(struct cli *cli);
 
+/* Imports the CSV or JSON file at path into s with fn and prints what was
+ * added, changed and unchanged (or, on failure, every problem).  Returns
+ * the exit status. */
+int cli_import_file(struct cli *cli, struct kb_store *s, kb_import_fn fn,
+		    const char *path, const char *encoding, int dry_run);
+
 /* Subcommands. */
 struct cli_cmd {
 	const char *name;

@@ -30,29 +30,8 @@ static int load_kpis(struct cli *cli, struct kb_kpiset *set)
 	return r ? cli_fail(cli, r) : 0;
 }
 
-static void print_stats(struct cli *cli, const char *file,
-			const struct kb_import_stats *st, int dry)
-{
-	if (cli->quiet)
-		return;
-	if (dry)
-		printf(CLI_T(cli,
-			     "%s: rows %zu checked, no problem found (nothing written: --dry-run)\n",
-			     "%s: %zu 行を検査しました。問題はありません（--dry-run のため書き込んでいません）\n"),
-		       file, st->rows);
-	else
-		printf(CLI_T(cli,
-			     "%s: rows %zu: added %zu, changed %zu (old versions kept), unchanged %zu\n",
-			     "%s: %zu 行: 追加 %zu、変更 %zu（旧版は保存）、変更なし %zu\n"),
-		       file, st->rows, st->added, st->changed, st->unchanged);
-}
-
-typedef int (*import_fn)(struct kb_store *, struct kb_csv *,
-			 const struct kb_import_opts *,
-			 struct kb_import_stats *, struct kb_err *);
-
 static int run_import(struct cli *cli, int argc, char **argv, const char *cmd,
-		      import_fn fn, const char *en, const char *ja)
+		      kb_import_fn fn, const char *en, const char *ja)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
@@ -61,10 +40,7 @@ static int run_import(struct cli *cli, int argc, char **argv, const char *cmd,
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *enc = NULL;
-	struct kb_import_opts o;
-	struct kb_import_stats st;
 	struct kb_store *s;
-	struct kb_csv csv;
 	int c, r, dry = 0;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
@@ -81,19 +57,9 @@ static int run_import(struct cli *cli, int argc, char **argv, const char *cmd,
 					     "ファイルを一つ指定してください"));
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
-	if ((r = cli_open_csv(cli, &csv, argv[optind], enc))) {
-		kb_store_close(s);
-		return r;
-	}
-	cli_import_opts(cli, &o, dry);
-	r = fn(s, &csv, &o, &st, &cli->err);
-	cli_progress_done(cli);
-	kb_csv_release(&csv);
+	r = cli_import_file(cli, s, fn, argv[optind], enc, dry);
 	kb_store_close(s);
-	if (r)
-		return cli_fail(cli, r);
-	print_stats(cli, argv[optind], &st, dry);
-	return 0;
+	return r;
 }
 
 static const char kimport_en[] =

@@ -114,13 +114,9 @@ static int pref_arg(struct cli *cli, const struct kb_supply *sup, const char *s,
 
 /* ---- import and load ---- */
 
-typedef int (*import_fn)(struct kb_store *, struct kb_csv *,
-			 const struct kb_import_opts *,
-			 struct kb_import_stats *, struct kb_err *);
-
 static const struct {
 	const char *kind, *file;
-	import_fn fn;
+	kb_import_fn fn;
 } kinds[] = {
 	{ "devices", "devices.csv", kb_device_import },
 	{ "orgs", "orgs.csv", kb_org_import },
@@ -130,42 +126,6 @@ static const struct {
 	{ "production", "production.csv", kb_production_import },
 	{ "stock", "stock.csv", kb_stock_import },
 };
-
-static void print_stats(struct cli *cli, const char *file,
-			const struct kb_import_stats *st, int dry)
-{
-	if (cli->quiet)
-		return;
-	if (dry)
-		printf(CLI_T(cli,
-			     "%s: rows %zu checked, no problem found (nothing written: --dry-run)\n",
-			     "%s: %zu 行を検査しました。問題はありません（--dry-run のため書き込んでいません）\n"),
-		       file, st->rows);
-	else
-		printf(CLI_T(cli,
-			     "%s: rows %zu: added %zu, changed %zu (old versions kept), unchanged %zu\n",
-			     "%s: %zu 行: 追加 %zu、変更 %zu（旧版は保存）、変更なし %zu\n"),
-		       file, st->rows, st->added, st->changed, st->unchanged);
-}
-
-static int import_one(struct cli *cli, struct kb_store *s, import_fn fn,
-		      const char *path, const char *enc, int dry)
-{
-	struct kb_import_opts o;
-	struct kb_import_stats st;
-	struct kb_csv csv;
-	int r;
-	if ((r = cli_open_csv(cli, &csv, path, enc)))
-		return r;
-	cli_import_opts(cli, &o, dry);
-	r = fn(s, &csv, &o, &st, &cli->err);
-	cli_progress_done(cli);
-	kb_csv_release(&csv);
-	if (r)
-		return cli_fail(cli, r);
-	print_stats(cli, path, &st, dry);
-	return 0;
-}
 
 static const char import_en[] =
 	"Usage: kiban supply import [OPTION]... KIND FILE\n"
@@ -226,7 +186,7 @@ static int supply_import(struct cli *cli, int argc, char **argv)
 			argv[optind]);
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
-	r = import_one(cli, s, kinds[i].fn, argv[optind + 1], enc, dry);
+	r = cli_import_file(cli, s, kinds[i].fn, argv[optind + 1], enc, dry);
 	kb_store_close(s);
 	return r;
 }
@@ -270,7 +230,8 @@ static int supply_load(struct cli *cli, int argc, char **argv)
 		struct kb_buf path = KB_BUF_INIT;
 		kb_buf_addf(&path, "%s/%s", argv[optind], kinds[i].file);
 		if (!access(path.buf, R_OK))
-			r = import_one(cli, s, kinds[i].fn, path.buf, NULL, 0);
+			r = cli_import_file(cli, s, kinds[i].fn, path.buf, NULL,
+					    0);
 		kb_buf_release(&path);
 	}
 	kb_store_close(s);

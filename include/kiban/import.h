@@ -28,4 +28,12 @@ struct kb_import_stats {
 	size_t unchanged; /* rows identical to what the database holds */
 };
 
+/* The signature every import shares (kb_kpi_import, kb_stock_import...). */
+struct kb_store;
+struct kb_csv;
+struct kb_err;
+typedef int (*kb_import_fn)(struct kb_store *s, struct kb_csv *c,
+			    const struct kb_import_opts *o,
+			    struct kb_import_stats *st, struct kb_err *err);
+
 #endif

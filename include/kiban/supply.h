@@ -453,7 +453,9 @@ struct kb_gen_out {
 void kb_gen_out_release(struct kb_gen_out *out);
 
 /* Called once per week, oldest first, with that week's stock reports
- * and production reports as CSV (header included); non-zero stops. */
+ * and production reports as CSV (header included); non-zero stops.  The
+ * registry and the chain in out are complete before the first call, so a
+ * loader imports them then, and one run both builds and loads the data. */
 typedef int (*kb_gen_week_fn)(void *ctx, int week, const struct kb_buf *stock,
 			      const struct kb_buf *production);
 

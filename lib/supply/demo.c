@@ -20,6 +20,8 @@ static time_t at_ten(int day)
 struct load {
 	struct kb_store *s;
 	struct kb_err *err;
+	const struct kb_gen_out *out; /* its registry, imported before week 1 */
+	time_t registry_at;
 	int late_week, fix_week; /* weeks of the late and the corrected report */
 	struct kb_buf late, fixed; /* their lines */
 };
@@ -52,7 +54,7 @@ static void take_lines(struct kb_buf *buf, const char *id, struct kb_buf *out,
 }
 
 static int import_buf(struct kb_store *s, const char *name,
-		      const struct kb_buf *b, import_fn_t fn, time_t when,
+		      const struct kb_buf *b, kb_import_fn fn, time_t when,
 		      struct kb_err *err)
 {
 	struct kb_import_opts o = { "demo", when, 0, NULL, NULL };
@@ -73,6 +75,23 @@ static int week_loaded(void *ctx, int week, const struct kb_buf *stock,
 	struct kb_buf copy = KB_BUF_INIT;
 	char id[32], wk[16];
 	int r;
+
+	if (l->out) {
+		const struct kb_gen_out *out = l->out;
+		time_t t = l->registry_at;
+		l->out = NULL;
+		if ((r = import_buf(l->s, "devices.csv", &out->devices,
+				    kb_device_import, t, l->err)) ||
+		    (r = import_buf(l->s, "orgs.csv", &out->orgs, kb_org_import,
+				    t, l->err)) ||
+		    (r = import_buf(l->s, "sites.csv", &out->sites,
+				    kb_site_import, t, l->err)) ||
+		    (r = import_buf(l->s, "components.csv", &out->components,
+				    kb_component_import, t, l->err)) ||
+		    (r = import_buf(l->s, "chain.csv", &out->chain,
+				    kb_chain_import, t, l->err)))
+			return r;
+	}
 
 	/* reports of a week arrive on the Monday and Tuesday after it; one
 	 * hospital's report of late_week comes late, and one of fix_week is
@@ -99,7 +118,7 @@ int kb__demo_supply(struct kb_store *s, struct kb_err *err)
 {
 	struct kb_gen_opts o = { 2026, 400, 30, 120, 52, 0, 1 };
 	struct kb_gen_out out;
-	struct load l = { s, err, 0, 0, KB_BUF_INIT, KB_BUF_INIT };
+	struct load l = { s, err, NULL, 0, 0, 0, KB_BUF_INIT, KB_BUF_INIT };
 	struct kb_incident_new in;
 	struct kb_supply sup;
 	struct kb_alerts al;
@@ -115,22 +134,10 @@ int kb__demo_supply(struct kb_store *s, struct kb_err *err)
 	last = o.last_week;
 	l.late_week = last - 7;
 	l.fix_week = last - 21;
-	if ((r = kb_supply_generate(&o, &out, NULL, NULL, err)))
-		return r;
-	if ((r = import_buf(s, "devices.csv", &out.devices, kb_device_import,
-			    at_ten(last - 400), err)) ||
-	    (r = import_buf(s, "orgs.csv", &out.orgs, kb_org_import,
-			    at_ten(last - 400), err)) ||
-	    (r = import_buf(s, "sites.csv", &out.sites, kb_site_import,
-			    at_ten(last - 400), err)) ||
-	    (r = import_buf(s, "components.csv", &out.components,
-			    kb_component_import, at_ten(last - 400), err)) ||
-	    (r = import_buf(s, "chain.csv", &out.chain, kb_chain_import,
-			    at_ten(last - 400), err)))
-		goto done;
-	kb_gen_out_release(&out);
+	l.out = &out;
+	l.registry_at = at_ten(last - 400);
 	if ((r = kb_supply_generate(&o, &out, week_loaded, &l, err)))
-		return r;
+		goto done;
 	/* the late report; the correction: the first line's stock was
 	 * mistyped with a digit too many, and is sent again right */
 	if ((r = import_buf(s, "stock-late.csv", &l.late, kb_stock_import,

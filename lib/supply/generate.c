@@ -429,7 +429,7 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 	double *mu, *stock, *deliver, *order, *inv, *cap, *dem_nat;
 	size_t *silent_from;
 	struct kb_buf sb = KB_BUF_INIT, pb = KB_BUF_INIT;
-	char code[16], wkbuf[16];
+	char codes[NDEVSPEC][12], wkbuf[16];
 	int r = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -441,6 +441,9 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 	w.nd = o->devices < NDEVSPEC ? o->devices : NDEVSPEC;
 	w.nsup = o->suppliers;
 	w.nmah = 12 + w.nd / 2;
+	for (d = 0; d < w.nd; d++) /* illustrative JMDN-style codes */
+		snprintf(codes[d], sizeof(codes[d]), "%08zu",
+			 30000000 + (d + 1) * 1013);
 
 	/* hospitals, by largest remainder over the population */
 	{
@@ -553,11 +556,10 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 	for (d = 0; d < w.nd; d++) {
 		const struct devspec *sp = &devspecs[d];
 		static const char *const roman[] = { "I", "II", "III", "IV" };
-		snprintf(code, sizeof(code), "%08zu", 30000000 + (d + 1) * 1013);
 		kb_buf_addf(
 			&out->devices,
 			"%s,%s,%s,%s,%s,%s,%s,%s,yes,%s,\"%s\",医療上必要不可欠な医療機器の初回指定（例示）\r\n",
-			code, sp->name_ja, sp->name_en, roman[sp->klass - 1],
+			codes[d], sp->name_ja, sp->name_en, roman[sp->klass - 1],
 			sp->category, sp->reusable ? "reusable" : "disposable",
 			sp->unit_ja, sp->unit_en, sp->criteria,
 			"生成データ: 診療上の必要性と代替性から例示的に指定");
@@ -603,13 +605,12 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 		w.comp = moved;
 	}
 	for (d = 0; d < w.nd; d++) {
-		snprintf(code, sizeof(code), "%08zu", 30000000 + (d + 1) * 1013);
 		for (j = 0; j < w.dev[d].nin; j++)
-			kb_buf_addf(&out->chain, "%s,C%04zu,,\r\n", code,
+			kb_buf_addf(&out->chain, "%s,C%04zu,,\r\n", codes[d],
 				    w.dev[d].in[j] + 1);
 		for (j = 0; j < w.dev[d].nsrc; j++)
-			kb_buf_addf(&out->chain, "%s,,S%05zu,%.2f\r\n", code,
-				    w.dev[d].src[j].site + 1,
+			kb_buf_addf(&out->chain, "%s,,S%05zu,%.2f\r\n",
+				    codes[d], w.dev[d].src[j].site + 1,
 				    w.dev[d].src[j].share);
 	}
 	for (i = 0; i < w.ncomp + NMATERIAL; i++) {
@@ -789,9 +790,7 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 					continue;
 				kb_buf_addf(&sb, "H%05zu-%s,H%05zu,", h + 1,
 					    wkbuf, h + 1);
-				snprintf(code, sizeof(code), "%08zu",
-					 30000000 + (d + 1) * 1013);
-				kb_buf_adds(&sb, code);
+				kb_buf_adds(&sb, codes[d]);
 				kb_buf_addch(&sb, ',');
 				kb_buf_adds(&sb, wkbuf);
 				kb_buf_addch(&sb, ',');
@@ -848,9 +847,7 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 				}
 				kb_buf_addf(&pb, "M%03zu-%s,M%03zu,", m + 1,
 					    wkbuf, m + 1);
-				snprintf(code, sizeof(code), "%08zu",
-					 30000000 + (d + 1) * 1013);
-				kb_buf_addf(&pb, "%s,%s,", code, wkbuf);
+				kb_buf_addf(&pb, "%s,%s,", codes[d], wkbuf);
 				add_uint(&pb, (unsigned long)(p + 0.5));
 				kb_buf_addch(&pb, ',');
 				add_uint(&pb, (unsigned long)(q + 0.5));
@@ -918,8 +915,6 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 						ev[i].prefs[p])
 					    : p != 0)
 					continue;
-				snprintf(code, sizeof(code), "%08zu",
-					 30000000 + (d + 1) * 1013);
 				c[0] = '\0';
 				if (ev[i].found[d][p])
 					kb_week_format(
@@ -937,8 +932,8 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 				else
 					kb_buf_adds(&out->truth, "11;12;13;14");
 				kb_buf_addf(&out->truth,
-					    ",%s,%02d,%s,%s,%.3f,%s\r\n", code,
-					    p, a, b, loss, c);
+					    ",%s,%02d,%s,%s,%.3f,%s\r\n",
+					    codes[d], p, a, b, loss, c);
 			}
 		}
 	}

@@ -138,12 +138,6 @@ static int figure(const char *t, double *out)
 	return kb_parse_number(t, out);
 }
 
-static int week_field(const char *t, int *week)
-{
-	/* fast path for YYYY-MM-DD is kb_week_parse itself */
-	return kb_week_parse(t, week);
-}
-
 static int by_report(const void *a, const void *b)
 {
 	const struct line *x = a, *y = b;
@@ -158,11 +152,6 @@ static int org_accepts(const struct kind *k, enum kb_org_kind kind)
 		return kind == KB_ORG_HOSPITAL;
 	return kind == KB_ORG_MAH || kind == KB_ORG_MANUFACTURER ||
 	       kind == KB_ORG_DISTRIBUTOR;
-}
-
-static void format_week(int w, char out[16])
-{
-	kb_week_format(w, out);
 }
 
 /* Checks one row; appends it to lines and its report to reps. */
@@ -211,7 +200,7 @@ static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
 			KB_TR(L, "unknown device '%s' (not a registered device code)",
 			      "機器 '%s' は未登録です（登録済みの機器コードではありません）"),
 			dev);
-	if (week_field(wk, &week))
+	if (kb_week_parse(wk, &week))
 		bad |= kb_csv_bad(
 			c, err, idx[R_WEEK], "week",
 			KB_TR(L, "'%s' is not a week (expected a date such as 2026-11-16, or 2026-W47)",
@@ -241,8 +230,8 @@ static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
 	}
 	if (o != KB_NONE && week >= 0 && week <= today) {
 		if (last_week[o] > week) {
-			format_week(week, a);
-			format_week(last_week[o], b);
+			kb_week_format(week, a);
+			kb_week_format(last_week[o], b);
 			bad |= kb_csv_bad(
 				c, err, idx[R_WEEK], "week",
 				KB_TR(L, "dates out of order: the week of %s comes after the week of %s for '%s'; sort each organisation's rows by week",
@@ -266,7 +255,7 @@ static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
 		kb__strmap_put(repmap, (*reps)[r].id, r);
 	} else if ((*reps)[r].org != o || (*reps)[r].week != week) {
 		const struct rep *p = &(*reps)[r];
-		format_week(p->week, a);
+		kb_week_format(p->week, a);
 		return kb_csv_bad(
 			c, err, idx[(*reps)[r].org != o ? R_ORG : R_WEEK],
 			(*reps)[r].org != o ? k->cols[R_ORG].name : "week",
@@ -285,11 +274,10 @@ struct stored {
 	double v[4];
 };
 
-static int load_stored(struct kb_store *s, sqlite3_stmt *q, int week, long org,
-		       struct stored **out, size_t *n, size_t *alloc, size_t nv)
+static void load_stored(sqlite3_stmt *q, int week, long org,
+			struct stored **out, size_t *n, size_t *alloc, size_t nv)
 {
 	size_t j;
-	(void)s;
 	*n = 0;
 	sqlite3_bind_int(q, 1, week);
 	sqlite3_bind_int64(q, 2, org);
@@ -303,7 +291,6 @@ static int load_stored(struct kb_store *s, sqlite3_stmt *q, int week, long org,
 			x->v[j] = sqlite3_column_double(q, 2 + (int)j);
 	}
 	sqlite3_reset(q);
-	return 0;
 }
 
 static int import_reports(struct kb_store *s, struct kb_csv *c,
@@ -409,7 +396,7 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 			if (strcmp(kind, k->key) || on != org->n ||
 			    ow != p->week) {
 				size_t oi = kb_supply_org_n(&sup, on);
-				format_week(ow, a);
+				kb_week_format(ow, a);
 				kb_err_at(
 					err, KB_EINVALID, c->name, p->line, 0,
 					"report_id",
@@ -421,7 +408,7 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 			}
 		}
 		sqlite3_reset(q_rep);
-		load_stored(s, q_lines, p->week, org->n, &stored, &nstored,
+		load_stored(q_lines, p->week, org->n, &stored, &nstored,
 			    &astored, k->nv);
 		p->same = p->old_n && nstored == p->n;
 		for (j = 0; j < p->n; j++) {
@@ -446,7 +433,7 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 						other = kb__sql_text(q, 0);
 					sqlite3_finalize(q);
 				}
-				format_week(p->week, a);
+				kb_week_format(p->week, a);
 				kb_err_at(
 					err, KB_EINVALID, c->name, ln->lineno,
 					0, "device",

@@ -30,10 +30,6 @@ int kb__device_write(struct kb_store *s, const struct kb_device *d,
 		     int designate, const char *why, const char *actor,
 		     const char *when, struct kb_err *err);
 
-typedef int (*import_fn_t)(struct kb_store *, struct kb_csv *,
-			   const struct kb_import_opts *,
-			   struct kb_import_stats *, struct kb_err *);
-
 /* Loads the supply part of the demonstration database (supply/demo.c). */
 int kb__demo_supply(struct kb_store *s, struct kb_err *err);
 
