@@ -184,8 +184,6 @@ int main(int argc, char **argv)
 	unlink(path);
 	if (kb_store_open(&s, path, KB_STORE_CREATE, &err))
 		die(&err, "open");
-	sqlite3_exec(kb_store_sqlite(s), "PRAGMA cache_size = -262144", NULL,
-		     NULL, NULL);
 	memset(&c, 0, sizeof(c));
 	c.s = s;
 	c.err = &err;

@@ -10,7 +10,9 @@
  *
  * Every import and every edit runs inside kb_store_begin()/kb_store_commit():
  * all or nothing.  The caller owns the struct kb_store from kb_store_open()
- * and gives it back with kb_store_close() (which accepts NULL).
+ * and gives it back with kb_store_close() (which accepts NULL).  A store
+ * is one SQLite connection without locks of its own: one thread uses it at
+ * a time (a server opens one per worker).
  */
 #ifndef KIBAN_STORE_H
 #define KIBAN_STORE_H

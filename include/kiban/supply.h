@@ -244,7 +244,8 @@ int kb_production_import(struct kb_store *s, struct kb_csv *c,
 			 const struct kb_import_opts *o,
 			 struct kb_import_stats *st, struct kb_err *err);
 
-/* Rewrites every weekly aggregate from the report lines; *rows = lines read. */
+/* Rewrites every weekly aggregate from the report lines; *rows = lines read
+ * (found while aggregating, not counted apart). */
 int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err);
 
 /* The last week with any stock report, or -1. */

@@ -144,7 +144,8 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 	}
 	if (bom || enc == KB_ENC_UTF8 ||
 	    (enc == KB_ENC_AUTO && kb__utf8_valid((const char *)u, len, NULL))) {
-		if (!kb__utf8_valid((const char *)u, len, &bad)) {
+		if ((bom || enc == KB_ENC_UTF8) &&
+		    !kb__utf8_valid((const char *)u, len, &bad)) {
 			char *t = kb_strndup((const char *)u, bad);
 			int r = bad_byte(
 				err, name, t, bad, u[bad], "UTF-8",
@@ -337,17 +338,21 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 					      "unexpected text after a closing quote: expected ',' or the end of the line",
 					      "閉じる引用符の後に余分な文字があります（',' か行末が必要です）"));
 		} else {
-			while (c->pos < c->len && c->text[c->pos] != ',' &&
-			       !at_newline(c)) {
-				if (c->text[c->pos] == '"')
-					return syntax(
-						c, err, c->line, c->col,
-						KB_TR(err->lang,
-						      "a '\"' inside an unquoted field: quote the whole field and double the '\"'",
-						      "引用符で囲まれていない項目に '\"' があります。項目全体を '\"' で囲み、中の '\"' は二重にしてください"));
-				kb_buf_addch(&c->store, c->text[c->pos]);
-				advance(c);
-			}
+			/* the common case, copied as one run */
+			size_t end = c->pos;
+			const char *t = c->text;
+			while (end < c->len && t[end] != ',' &&
+			       t[end] != '\n' && t[end] != '\r' && t[end] != '"')
+				c->col += ((unsigned char)t[end++] & 0xc0) !=
+					  0x80;
+			kb_buf_add(&c->store, t + c->pos, end - c->pos);
+			c->pos = end;
+			if (end < c->len && t[end] == '"')
+				return syntax(
+					c, err, c->line, c->col,
+					KB_TR(err->lang,
+					      "a '\"' inside an unquoted field: quote the whole field and double the '\"'",
+					      "引用符で囲まれていない項目に '\"' があります。項目全体を '\"' で囲み、中の '\"' は二重にしてください"));
 		}
 		f->len = c->store.len - start;
 		kb_buf_addch(&c->store, '\0');

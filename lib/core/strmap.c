@@ -11,7 +11,9 @@ static uint64_t hash(const char *s)
 	uint64_t h = 14695981039346656037ULL;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	/* FNV's low bits see only the low bits of each byte, and keys such
+	 * as device codes differ in a digit or two: fold the high bits in */
+	return h ^ (h >> 32) ^ (h >> 17);
 }
 
 void kb__strmap_init(struct kb__strmap *m)

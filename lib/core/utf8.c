@@ -50,6 +50,13 @@ int kb__utf8_valid(const char *s, size_t n, size_t *bad)
 	while (i < n) {
 		uint32_t cp;
 		size_t k;
+		uint64_t w;
+		/* ASCII eight bytes at a time */
+		if (i + 8 <= n &&
+		    (memcpy(&w, s + i, 8), !(w & 0x8080808080808080ull))) {
+			i += 8;
+			continue;
+		}
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;

@@ -266,6 +266,8 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 			 : SQLITE_OPEN_READWRITE |
 				   (flags & KB_STORE_CREATE ? SQLITE_OPEN_CREATE
 							    : 0);
+	/* a store is used by one thread at a time: no locking inside SQLite */
+	oflags |= SQLITE_OPEN_NOMUTEX;
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
 		r = kb_err_set(err, KB_EIO,
 			       KB_TR(err->lang, "cannot open database '%s': %s",
@@ -276,7 +278,11 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
-	if ((r = kb__sql_exec(s, "PRAGMA foreign_keys = ON", err)))
+	/* reads straight from the mapped file (scans over national weekly
+	 * reports), and a page cache of 64 MiB */
+	if ((r = kb__sql_exec(s, "PRAGMA foreign_keys = ON", err)) ||
+	    (r = kb__sql_exec(s, "PRAGMA mmap_size = 2147418112", err)) ||
+	    (r = kb__sql_exec(s, "PRAGMA cache_size = -65536", err)))
 		goto fail;
 	if ((r = first_read(s, path, &app_id, err)) ||
 	    (r = pragma_int(s, "PRAGMA user_version", &s->version, err)) ||

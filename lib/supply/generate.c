@@ -426,7 +426,8 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 	size_t nev = 0;
 	size_t i, j, k, d, h, wk;
 	size_t *supplier_sites, nss = 0, *mah_sites, nms = 0;
-	double *mu, *stock, *deliver, *order, *inv, *cap, *dem_nat;
+	double *mu, *stock, *deliver, *order, *inv, *cap, *dem_nat, *used_w;
+	unsigned char *so_w;
 	size_t *silent_from;
 	struct kb_buf sb = KB_BUF_INIT, pb = KB_BUF_INIT;
 	char codes[NDEVSPEC][12], wkbuf[16];
@@ -687,6 +688,8 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 	stock = kb_calloc(w.nd * w.nh + 1, sizeof(double));
 	deliver = kb_calloc(w.nd * w.nh + 1, sizeof(double));
 	order = kb_calloc(w.nd * w.nh + 1, sizeof(double));
+	used_w = kb_calloc(w.nd * w.nh + 1, sizeof(double));
+	so_w = kb_calloc(w.nd * w.nh + 1, 1);
 	inv = kb_calloc(w.nd + 1, sizeof(double));
 	cap = kb_calloc(w.nd + 1, sizeof(double));
 	dem_nat = kb_calloc(w.nd + 1, sizeof(double));
@@ -786,20 +789,8 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 				total_order += order[at];
 				if (so)
 					out_cnt[d][w.hpref[h]]++, out_cnt[d][0]++;
-				if (wk >= silent_from[h])
-					continue;
-				kb_buf_addf(&sb, "H%05zu-%s,H%05zu,", h + 1,
-					    wkbuf, h + 1);
-				kb_buf_adds(&sb, codes[d]);
-				kb_buf_addch(&sb, ',');
-				kb_buf_adds(&sb, wkbuf);
-				kb_buf_addch(&sb, ',');
-				add_uint(&sb, (unsigned long)stock[at]);
-				kb_buf_addch(&sb, ',');
-				add_uint(&sb, (unsigned long)used);
-				kb_buf_addch(&sb, ',');
-				add_uint(&sb, (unsigned long)so);
-				kb_buf_adds(&sb, "\r\n");
+				used_w[at] = used;
+				so_w[at] = (unsigned char)so;
 			}
 			/* manufacturers: produce toward 3 weeks of stock */
 			full = cap[d] * w.dev[d].avail;
@@ -856,6 +847,26 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 				kb_buf_addch(&pb, ',');
 				add_uint(&pb, (unsigned long)(inv[d] * sh + 0.5));
 				kb_buf_adds(&pb, "\r\n");
+			}
+		}
+		/* each hospital's report together, as hospitals send them */
+		for (h = 0; h < w.nh; h++) {
+			if (wk >= silent_from[h])
+				continue;
+			for (d = 0; d < w.nd; d++) {
+				size_t at = d * w.nh + h;
+				kb_buf_addf(&sb, "H%05zu-%s,H%05zu,", h + 1,
+					    wkbuf, h + 1);
+				kb_buf_adds(&sb, codes[d]);
+				kb_buf_addch(&sb, ',');
+				kb_buf_adds(&sb, wkbuf);
+				kb_buf_addch(&sb, ',');
+				add_uint(&sb, (unsigned long)stock[at]);
+				kb_buf_addch(&sb, ',');
+				add_uint(&sb, (unsigned long)used_w[at]);
+				kb_buf_addch(&sb, ',');
+				add_uint(&sb, so_w[at]);
+				kb_buf_adds(&sb, "\r\n");
 			}
 		}
 		/* the ground truth: first week with 5% of a scope out */
@@ -955,6 +966,8 @@ int kb_supply_generate(const struct kb_gen_opts *o, struct kb_gen_out *out,
 	free(stock);
 	free(deliver);
 	free(order);
+	free(used_w);
+	free(so_w);
 	free(inv);
 	free(cap);
 	free(dem_nat);

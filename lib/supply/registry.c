@@ -77,25 +77,39 @@ static int monday_of(int day)
 	return day - wd;
 }
 
+/* n decimal digits at s, or -1 */
+static int digits(const char *s, int n)
+{
+	int v = 0;
+	for (; n > 0; n--, s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = 10 * v + (*s - '0');
+	}
+	return v;
+}
+
 int kb_week_parse(const char *s, int *week)
 {
-	int y, m, d, n = 0;
-	char ch;
+	size_t len = strlen(s);
+	int y = digits(s, 4), m, d;
 
-	if (sscanf(s, "%4d-W%2d%n", &y, &m, &n) == 2 && !s[n]) {
+	if (y < 1990 || y > 2200 || s[4] != '-')
+		return -1;
+	if (s[5] == 'W' && (len == 7 || len == 8)) {
 		/* ISO week: week 1 holds January 4th */
-		int jan4 = days_from_civil(y, 1, 4);
-		int w1 = monday_of(jan4);
+		int w = digits(s + 6, (int)len - 6);
+		int w1 = monday_of(days_from_civil(y, 1, 4));
 		int last = monday_of(days_from_civil(y, 12, 28));
-		if (m < 1 || w1 + (m - 1) * 7 > last)
+		if (w < 1 || w1 + (w - 1) * 7 > last)
 			return -1;
-		*week = w1 + (m - 1) * 7;
+		*week = w1 + (w - 1) * 7;
 		return 0;
 	}
-	if (sscanf(s, "%4d-%2d-%2d%n%c", &y, &m, &d, &n, &ch) != 3 || s[n] ||
-	    n != 10)
+	if (len != 10 || s[7] != '-' || (m = digits(s + 5, 2)) < 0 ||
+	    (d = digits(s + 8, 2)) < 0)
 		return -1;
-	if (y < 1990 || y > 2200 || m < 1 || m > 12 || d < 1)
+	if (m < 1 || m > 12 || d < 1)
 		return -1;
 	{
 		static const int mdays[] = { 31, 28, 31, 30, 31, 30,

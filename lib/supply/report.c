@@ -16,8 +16,10 @@
  *
  * Speed matters here (a national week is 410,000 lines): rows are parsed
  * without allocating, organisations and devices are looked up in hash
- * maps, the store is asked once per report rather than once per line, and
- * lines are inserted with one prepared statement in key order.
+ * maps (a run of rows of one organisation and report costs one compare),
+ * repeated devices are found by sorting rather than in a set, the store is
+ * asked once per report rather than once per line, and lines are inserted
+ * in key order, BATCH rows to a prepared statement.
  */
 #include "core/compat.h"
 
@@ -75,7 +77,7 @@ struct line {
 	size_t rep; /* index into reports */
 	long device;
 	double v[4];
-	unsigned lineno;
+	unsigned lineno, col; /* of the row, of its device */
 };
 
 struct rep {
@@ -89,41 +91,23 @@ struct rep {
 	int same; /* identical to what the store holds */
 };
 
-/* A set of 64-bit keys (open addressing), for (report, device) pairs. */
-struct u64set {
-	uint64_t *k;
-	size_t cap, n;
+/* The previous row's key and what it resolved to: rows come in runs of
+ * one organisation and one report, so most lookups are this compare. */
+struct memo {
+	struct kb_buf key;
+	size_t val;
 };
 
-/* Adds a non-zero stored key; 1 if it was new. */
-static int u64set_put(struct u64set *s, uint64_t stored)
+static size_t memo_get(const struct memo *m, const char *key)
 {
-	size_t i;
-	if (2 * (s->n + 1) > s->cap) {
-		struct u64set t = { NULL, s->cap ? 2 * s->cap : 1024, 0 };
-		t.k = kb_calloc(t.cap, sizeof(uint64_t));
-		for (i = 0; i < s->cap; i++)
-			if (s->k[i])
-				u64set_put(&t, s->k[i]);
-		free(s->k);
-		*s = t;
-	}
-	uint64_t h = stored * 0x9e3779b97f4a7c15ull;
-	for (i = (size_t)(h ^ (h >> 32)) & (s->cap - 1);;
-	     i = (i + 1) & (s->cap - 1)) {
-		if (!s->k[i]) {
-			s->k[i] = stored;
-			s->n++;
-			return 1;
-		}
-		if (s->k[i] == stored)
-			return 0;
-	}
+	return m->key.len && !strcmp(m->key.buf, key) ? m->val : KB_NONE;
 }
 
-static int u64set_add(struct u64set *s, uint64_t key)
+static void memo_set(struct memo *m, const char *key, size_t val)
 {
-	return u64set_put(s, key + 1); /* 0 marks an empty slot */
+	kb_buf_reset(&m->key);
+	kb_buf_adds(&m->key, key);
+	m->val = val;
 }
 
 /* A number as typed; the common plain form without allocating. */
@@ -143,7 +127,9 @@ static int by_report(const void *a, const void *b)
 	const struct line *x = a, *y = b;
 	if (x->rep != y->rep)
 		return x->rep < y->rep ? -1 : 1;
-	return x->device < y->device ? -1 : x->device > y->device;
+	if (x->device != y->device)
+		return x->device < y->device ? -1 : 1;
+	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
 
 static int org_accepts(const struct kind *k, enum kb_org_kind kind)
@@ -157,26 +143,31 @@ static int org_accepts(const struct kind *k, enum kb_org_kind kind)
 /* Checks one row; appends it to lines and its report to reps. */
 static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
 		     const struct kind *k, const struct kb_supply *sup,
-		     struct kb__strmap *repmap, struct rep **reps, size_t *nreps,
-		     size_t *areps, struct line *ln, int *last_week, int today)
+		     struct kb__strmap *repmap, struct rep **reps,
+		     size_t *nreps, size_t *areps, struct memo *memo,
+		     struct line *ln, int *last_week, int today)
 {
 	enum kb_lang L = err->lang;
 	const char *id = kb_csv_get(c, idx[R_ID]);
 	const char *org = kb_csv_get(c, idx[R_ORG]);
 	const char *dev = kb_csv_get(c, idx[R_DEVICE]);
 	const char *wk = kb_csv_get(c, idx[R_WEEK]);
-	size_t o = KB_NONE, d = KB_NONE, j, r;
+	size_t o = KB_NONE, d = KB_NONE, j, r, hit;
 	int week = -1, bad = 0;
 	char a[16], b[16];
 
 	ln->lineno = c->rec_line;
+	ln->col = kb_csv_col(c, idx[R_DEVICE]);
 	if (!*id || !kb__id_ok(id))
 		bad |= kb_csv_bad(
 			c, err, idx[R_ID], "report_id",
 			KB_TR(L, "invalid report id '%s' (letters, digits, '_', '.', '-'; at most 40)",
 			      "報告 ID '%s' が不正です（英数字と _ . - のみ、40 文字まで）"),
 			id);
-	if ((o = kb_supply_org(sup, org)) == KB_NONE)
+	if ((o = memo_get(&memo[0], org)) == KB_NONE &&
+	    (o = kb_supply_org(sup, org)) != KB_NONE)
+		memo_set(&memo[0], org, o);
+	if (o == KB_NONE)
 		bad |= kb_csv_bad(
 			c, err, idx[R_ORG], k->cols[R_ORG].name,
 			k == &stock_kind
@@ -243,7 +234,8 @@ static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
 	}
 	if (bad || !*id)
 		return -1;
-	r = kb__strmap_get(repmap, id);
+	hit = memo_get(&memo[1], id);
+	r = hit != KB_NONE ? hit : kb__strmap_get(repmap, id);
 	if (r == KB_NONE) {
 		KB_ALLOC_GROW(*reps, *nreps + 1, *areps);
 		r = (*nreps)++;
@@ -263,6 +255,8 @@ static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
 			      "報告 '%s' は %u 行目で '%s' の %s の週として始まっています。一つの報告は一組織の一週分です"),
 			id, p->line, sup->orgs[p->org].id, a);
 	}
+	if (hit == KB_NONE)
+		memo_set(&memo[1], id, r);
 	ln->rep = r;
 	ln->device = sup->devices[d].n;
 	return 0;
@@ -293,6 +287,52 @@ static void load_stored(sqlite3_stmt *q, int week, long org,
 	sqlite3_reset(q);
 }
 
+/* Lines go in BATCH rows to a statement: SQLite's work per statement
+ * then counts once per batch rather than once per row. */
+enum { BATCH = 16 };
+
+static sqlite3_stmt *insert_stmt(struct kb_store *s, const struct kind *k,
+				 size_t rows, struct kb_err *err)
+{
+	struct kb_buf sql = KB_BUF_INIT;
+	sqlite3_stmt *st;
+	size_t i;
+	kb_buf_addf(&sql, "INSERT INTO %s (week, %s, device, report, %s) VALUES ",
+		    k->line_table, k->org_col,
+		    k->nv == 3 ? "stock, consumption, stockout_days"
+			       : "production, imports, shipments, inventory");
+	for (i = 0; i < rows; i++)
+		kb_buf_addf(&sql, "%s(?, ?, ?, ?, ?, ?, ?%s)", i ? ", " : "",
+			    k->nv == 4 ? ", ?" : "");
+	st = kb__sql_prepare(s, sql.buf, err);
+	kb_buf_release(&sql);
+	return st;
+}
+
+static int insert_lines(struct kb_store *s, sqlite3_stmt *one,
+			sqlite3_stmt *many, const struct kind *k, int week,
+			long org, sqlite3_int64 report, const struct line *ln,
+			size_t n, struct kb_err *err)
+{
+	size_t j = 0, b, m, v;
+	int r = 0;
+	while (!r && j < n) {
+		sqlite3_stmt *x = n - j >= BATCH ? many : one;
+		for (b = 0, m = x == many ? BATCH : 1; b < m; b++, j++) {
+			int at = (int)(b * (4 + k->nv));
+			sqlite3_bind_int(x, at + 1, week);
+			sqlite3_bind_int64(x, at + 2, org);
+			sqlite3_bind_int64(x, at + 3, ln[j].device);
+			sqlite3_bind_int64(x, at + 4, report);
+			for (v = 0; v < k->nv; v++)
+				sqlite3_bind_double(x, at + 5 + (int)v,
+						    ln[j].v[v]);
+		}
+		r = kb__sql_done(s, x, err);
+	}
+	return r;
+}
+
 static int import_reports(struct kb_store *s, struct kb_csv *c,
 			  const struct kb_import_opts *o,
 			  struct kb_import_stats *st, struct kb_err *err,
@@ -304,12 +344,14 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 	struct rep *reps = NULL;
 	struct line *lines = NULL;
 	struct stored *stored = NULL;
-	struct u64set pairs = { NULL, 0, 0 };
+	struct memo memo[2] = { { KB_BUF_INIT, 0 }, { KB_BUF_INIT, 0 } };
 	size_t nreps = 0, areps = 0, n = 0, alloc = 0, nstored = 0, astored = 0;
 	size_t i, j;
 	int idx[R_NCOLS], r, bad = 0, today, *last_week = NULL, *weeks = NULL;
 	size_t nweeks = 0, aweeks = 0;
-	sqlite3_stmt *q_rep = NULL, *q_lines = NULL, *ins = NULL;
+	sqlite3_stmt *q_rep = NULL, *q_lines = NULL, *ins = NULL,
+		     *ins_many = NULL;
+	sqlite3_stmt *ins_rep = NULL;
 	struct kb_buf sql = KB_BUF_INIT;
 	char when[32];
 
@@ -327,42 +369,43 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 		KB_ALLOC_GROW(lines, n + 1, alloc);
 		if (kb_csv_check_width(c, err) |
 		    read_line(c, idx, err, k, &sup, &repmap, &reps, &nreps,
-			      &areps, &lines[n], last_week, today)) {
+			      &areps, memo, &lines[n], last_week, today)) {
 			bad = 1;
-			continue;
-		}
-		if (!u64set_add(&pairs, ((uint64_t)lines[n].rep << 24) |
-						(uint64_t)lines[n].device)) {
-			for (j = 0; j < n; j++)
-				if (lines[j].rep == lines[n].rep &&
-				    lines[j].device == lines[n].device)
-					break;
-			bad = 1;
-			kb_csv_bad(
-				c, err, idx[R_DEVICE], "device",
-				KB_TR(L, "device '%s' appears twice in report '%s' (also on line %u)",
-				      "機器 '%s' が報告 '%s' に二度出てきます（%u 行目にも）"),
-				kb_csv_get(c, idx[R_DEVICE]),
-				reps[lines[n].rep].id,
-				j < n ? lines[j].lineno : 0);
 			continue;
 		}
 		n++;
 		if (o->progress && (n & 0x3fff) == 0)
 			o->progress(o->progress_ctx, c->pos, c->len);
 	}
-	st->rows = n;
-	if (r < 0 || bad) {
-		st->rows = n + (size_t)bad;
-		r = r < 0 ? r : KB_EINVALID;
+	st->rows = n + (size_t)bad;
+	if (r < 0)
+		goto out;
+	/* each report's lines together, by device: a repeat is adjacent
+	 * (files usually come in this order already) */
+	for (i = 1; i < n && by_report(&lines[i - 1], &lines[i]) < 0; i++)
+		;
+	if (i < n)
+		qsort(lines, n, sizeof(*lines), by_report);
+	for (i = 0; i < n; i = j) {
+		struct rep *p = &reps[lines[i].rep];
+		p->first = i;
+		for (j = i + 1; j < n && lines[j].rep == lines[i].rep; j++)
+			if (lines[j].device == lines[j - 1].device)
+				bad = kb_err_at(
+					err, KB_EINVALID, c->name,
+					lines[j].lineno, lines[j].col, "device",
+					KB_TR(L, "device '%s' appears twice in report '%s' (also on line %u)",
+					      "機器 '%s' が報告 '%s' に二度出てきます（%u 行目にも）"),
+					sup.devices[kb_supply_device_n(
+							    &sup, lines[j].device)]
+						.code,
+					p->id, lines[j - 1].lineno);
+		p->n = j - i;
+	}
+	if (bad) {
+		r = KB_EINVALID;
 		kb_err_sort(err);
 		goto out;
-	}
-	qsort(lines, n, sizeof(*lines), by_report);
-	for (i = 0; i < n; i++) {
-		struct rep *p = &reps[lines[i].rep];
-		if (!p->n++)
-			p->first = i;
 	}
 
 	/* against the store: once per report */
@@ -477,16 +520,15 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 	if ((r = kb_store_begin(s, err)))
 		goto out;
 	kb__iso_time(o->now, when);
-	kb_buf_reset(&sql);
-	kb_buf_addf(&sql,
-		    "INSERT INTO %s (week, %s, device, report, %s) VALUES (?1, "
-		    "?2, ?3, ?4, ?5, ?6, ?7%s)",
-		    k->line_table, k->org_col,
-		    k->nv == 3 ? "stock, consumption, stockout_days"
-			       : "production, imports, shipments, inventory",
-		    k->nv == 4 ? ", ?8" : "");
-	ins = kb__sql_prepare(s, sql.buf, err);
-	if (!ins)
+	ins = insert_stmt(s, k, 1, err);
+	ins_many = insert_stmt(s, k, BATCH, err);
+	ins_rep = kb__sql_prepare(
+		s,
+		"INSERT INTO report (id, kind, org, week, version, lines, "
+		"submitted_at, submitted_by, late) VALUES (?1, ?2, ?3, ?4, 1, "
+		"?5, ?6, ?7, ?8)",
+		err);
+	if (!ins || !ins_many || !ins_rep)
 		r = KB_EDB;
 	for (i = 0; !r && i < nreps; i++) {
 		struct rep *p = &reps[i];
@@ -547,16 +589,7 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 				}
 			}
 		} else {
-			sqlite3_stmt *x = kb__sql_prepare(
-				s,
-				"INSERT INTO report (id, kind, org, week, version, "
-				"lines, submitted_at, submitted_by, late) VALUES "
-				"(?1, ?2, ?3, ?4, 1, ?5, ?6, ?7, ?8)",
-				err);
-			if (!x) {
-				r = KB_EDB;
-				break;
-			}
+			sqlite3_stmt *x = ins_rep;
 			kb__sql_bind_text(x, 1, p->id);
 			kb__sql_bind_text(x, 2, k->key);
 			sqlite3_bind_int64(x, 3, org->n);
@@ -566,20 +599,11 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 			kb__sql_bind_text(x, 7, o->actor);
 			sqlite3_bind_int(x, 8, late);
 			r = kb__sql_done(s, x, err);
-			sqlite3_finalize(x);
 			rn = sqlite3_last_insert_rowid(kb_store_sqlite(s));
 		}
-		for (j = 0; !r && j < p->n; j++) {
-			const struct line *ln = &lines[p->first + j];
-			size_t v;
-			sqlite3_bind_int(ins, 1, p->week);
-			sqlite3_bind_int64(ins, 2, org->n);
-			sqlite3_bind_int64(ins, 3, ln->device);
-			sqlite3_bind_int64(ins, 4, rn);
-			for (v = 0; v < k->nv; v++)
-				sqlite3_bind_double(ins, 5 + (int)v, ln->v[v]);
-			r = kb__sql_done(s, ins, err);
-		}
+		if (!r)
+			r = insert_lines(s, ins, ins_many, k, p->week, org->n,
+					 rn, &lines[p->first], p->n, err);
 		for (j = 0; j < nweeks && weeks[j] != p->week; j++)
 			;
 		if (j == nweeks) {
@@ -590,7 +614,7 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 			o->progress(o->progress_ctx, c->len, c->len);
 	}
 	if (!r)
-		r = kb__supply_aggregate(s, weeks, nweeks, err);
+		r = kb__supply_aggregate(s, weeks, nweeks, NULL, err);
 	r = kb_store_end(s, r, err);
 out:
 	for (i = 0; i < nreps; i++)
@@ -598,12 +622,15 @@ out:
 	free(reps);
 	free(lines);
 	free(stored);
-	free(pairs.k);
+	kb_buf_release(&memo[0].key);
+	kb_buf_release(&memo[1].key);
 	free(last_week);
 	free(weeks);
 	sqlite3_finalize(q_rep);
 	sqlite3_finalize(q_lines);
 	sqlite3_finalize(ins);
+	sqlite3_finalize(ins_many);
+	sqlite3_finalize(ins_rep);
 	kb_buf_release(&sql);
 	kb__strmap_release(&repmap);
 	kb_supply_release(&sup);
@@ -652,7 +679,7 @@ static int max_n(struct kb_store *s, const char *table, long *out,
 }
 
 int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
-			 struct kb_err *err)
+			 size_t *rows, struct kb_err *err)
 {
 	long maxdev, maxorg;
 	unsigned char *pref = NULL;
@@ -660,7 +687,7 @@ int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 	struct pcell *pcells = NULL;
 	sqlite3_stmt *lines = NULL, *plines = NULL, *del = NULL, *ins = NULL,
 		     *pdel = NULL, *pins = NULL, *st;
-	size_t i, ncell;
+	size_t i, ncell, nrows = 0;
 	int r;
 
 	if ((r = max_n(s, "device", &maxdev, err)) ||
@@ -722,6 +749,7 @@ int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 			int out_days = sqlite3_column_int(lines, 4);
 			struct cell *x;
 			int k;
+			nrows++;
 			if (f > maxorg || dv > maxdev)
 				continue;
 			for (k = 0; k < 2; k++) {
@@ -749,6 +777,7 @@ int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 		while (sqlite3_step(plines) == SQLITE_ROW) {
 			sqlite3_int64 dv = sqlite3_column_int64(plines, 0);
 			int k;
+			nrows++;
 			if (dv > maxdev)
 				continue;
 			pcells[dv].reporters++;
@@ -794,6 +823,8 @@ int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 		}
 	}
 out:
+	if (rows)
+		*rows = nrows;
 	sqlite3_finalize(lines);
 	sqlite3_finalize(plines);
 	sqlite3_finalize(del);
@@ -827,16 +858,8 @@ int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err)
 	r = kb__sql_exec(s, "DELETE FROM stock_agg; DELETE FROM production_agg",
 			 err);
 	if (!r)
-		r = kb__supply_aggregate(s, weeks, n, err);
+		r = kb__supply_aggregate(s, weeks, n, rows, err);
 	free(weeks);
-	if (!r && (st = kb__sql_prepare(s,
-					"SELECT (SELECT count(*) FROM stock_line) + "
-					"(SELECT count(*) FROM production_line)",
-					err))) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			*rows = (size_t)sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
 	return kb_store_end(s, r, err);
 }
 

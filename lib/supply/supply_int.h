@@ -33,8 +33,9 @@ int kb__device_write(struct kb_store *s, const struct kb_device *d,
 /* Loads the supply part of the demonstration database (supply/demo.c). */
 int kb__demo_supply(struct kb_store *s, struct kb_err *err);
 
-/* Rewrites the aggregates of the weeks weeks[0..n) from the lines. */
+/* Rewrites the aggregates of the weeks weeks[0..n) from the lines; *rows
+ * (unless NULL) = lines read. */
 int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
-			 struct kb_err *err);
+			 size_t *rows, struct kb_err *err);
 
 #endif

@@ -89,6 +89,14 @@ static void test_weeks(void **state)
 	assert_int_equal(kb_week_parse("2026-02-30", &w), -1);
 	assert_int_equal(kb_week_parse("2026-13-01", &w), -1);
 	assert_int_equal(kb_week_parse("16/11/2026", &w), -1);
+	assert_int_equal(kb_week_parse("2025-W53", &w), -1); /* 52 weeks */
+	assert_int_equal(kb_week_parse("2026-W53", &w), 0);  /* 53 */
+	assert_int_equal(kb_week_parse("2026-W7", &w), 0);
+	assert_int_equal(kb_week_parse("2026-11-1", &w), -1);
+	assert_int_equal(kb_week_parse("2026-11-16 ", &w), -1);
+	assert_int_equal(kb_week_parse("+026-11-16", &w), -1);
+	assert_int_equal(kb_week_parse("2026", &w), -1);
+	assert_int_equal(kb_week_parse("", &w), -1);
 	assert_int_equal(kb_week_of_time(T_NOW),
 			 kb_week_parse("2026-11-23", &w) ? -1 : w);
 }
@@ -463,6 +471,57 @@ static void test_report_errors(void **state)
 	kb_err_release(&err);
 }
 
+/* Reports longer than a batch of inserted rows, their lines in any order
+ * and interleaved with other reports': every line lands as given. */
+static void test_report_lines(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s;
+	struct kb_buf dev = KB_BUF_INIT, csv = KB_BUF_INIT;
+	struct kb_import_stats st;
+	int d, h;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	kb_buf_adds(&dev, "code,name_ja,name_en,class,category,use,unit_ja,"
+			  "unit_en,essential\n");
+	for (d = 0; d < 37; d++)
+		kb_buf_addf(&dev,
+			    "2000%04d,機器%d,Device %d,II,輸液,disposable,本,"
+			    "pieces,no\n",
+			    d, d, d);
+	T_OK(imp(s, kb_device_import, "more.csv", dev.buf, T_NOW, NULL, &err),
+	     &err);
+	kb_buf_adds(&csv, "report_id,facility,device,week,stock,consumption,"
+			  "stockout_days\n");
+	for (d = 36; d >= 0; d--) /* device by device, backwards */
+		for (h = 1; h <= 3; h++)
+			kb_buf_addf(&csv, "R%d,H%d,2000%04d,2026-11-16,%d,%d,0\n",
+				    h, h, d, 1000 * h + d, d);
+	T_OK(imp(s, kb_stock_import, "lines.csv", csv.buf, T_NOW, &st, &err),
+	     &err);
+	assert_int_equal(st.added, 111);
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM stock_line"), 111);
+	assert_int_equal(
+		t_sql_int(s, "SELECT count(*) FROM stock_line l JOIN device d "
+			     "ON d.n = l.device JOIN org o ON o.n = l.facility "
+			     "JOIN report r ON r.n = l.report WHERE r.id = "
+			     "'R' || substr(o.id, 2) AND l.stock = 1000 * "
+			     "substr(o.id, 2) + substr(d.code, 5) AND "
+			     "l.consumption = substr(d.code, 5) + 0"),
+		111);
+	assert_int_equal(
+		t_sql_int(s, "SELECT lines FROM report WHERE id = 'R2'"), 37);
+	/* the same file again changes nothing */
+	T_OK(imp(s, kb_stock_import, "lines.csv", csv.buf, T_NOW, &st, &err),
+	     &err);
+	assert_int_equal(st.unchanged, 111);
+	kb_buf_release(&dev);
+	kb_buf_release(&csv);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
 static void test_monitor_series(void **state)
 {
 	struct kb_device d;
@@ -681,6 +740,7 @@ int main(void)
 		cmocka_unit_test(test_chain_errors),
 		cmocka_unit_test(test_reports),
 		cmocka_unit_test(test_report_errors),
+		cmocka_unit_test(test_report_lines),
 		cmocka_unit_test(test_monitor_series),
 		cmocka_unit_test(test_incidents),
 		cmocka_unit_test(test_generated),
