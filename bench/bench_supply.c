@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 	struct ctx c;
 	struct rusage ru;
 	size_t rows, raw_rows, i, shortages = 0, found = 0, false_alarms = 0,
-				  counted = 0;
+				  counted = 0, by_rule[8][2] = { { 0 } };
 	double t0, t_alerts, t_recompute, first_rate, raw;
 	const char *p;
 
@@ -260,6 +260,8 @@ int main(int argc, char **argv)
 				ok = 1;
 		}
 		false_alarms += !ok;
+		by_rule[a->rule][0]++;
+		by_rule[a->rule][1] += !ok;
 	}
 	printf("detection: %zu of %zu injected shortages alerted before the "
 	       "stock ran out (%.1f%%, target >= 95%%); alerts outside any "
@@ -267,8 +269,15 @@ int main(int argc, char **argv)
 	       found, shortages, shortages ? 100.0 * found / shortages : 100.0,
 	       false_alarms, counted,
 	       counted ? 100.0 * false_alarms / counted : 0.0);
+	for (i = 0; i < 8; i++)
+		if (by_rule[i][0])
+			printf("  %s: %zu alerts, %zu outside any disruption\n",
+			       kb_alert_rule_key((enum kb_alert_rule)i),
+			       by_rule[i][0], by_rule[i][1]);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("peak memory: %.0f MiB\n", ru.ru_maxrss / 1024.0);
+	printf("peak resident memory: %.0f MiB (the database file is mapped "
+	       "for reading: its pages count here)\n",
+	       ru.ru_maxrss / 1024.0);
 	kb_alerts_release(&al);
 	kb_supply_release(&sup);
 	kb_gen_out_release(&out);

@@ -30,6 +30,8 @@ enum kb_code {
 	KB_ESCHEMA = -7,   /* the file is not a kiban database, or too new */
 	KB_ESTATE = -8,	   /* not allowed in the current state (e.g. frozen) */
 	KB_EUSAGE = -9,	   /* the caller passed a bad argument or option */
+	KB_EAUTH = -10,	   /* not logged in: unknown login, password or token */
+	KB_EDENIED = -11,  /* logged in, but the role may not do this */
 };
 
 /* A short description of a code in the given language; never NULL. */

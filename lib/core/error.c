@@ -31,6 +31,11 @@ const char *kb_strerror(int code, enum kb_lang lang)
 			     "現在の状態では実行できません");
 	case KB_EUSAGE:
 		return KB_TR(lang, "invalid usage", "使い方が正しくありません");
+	case KB_EAUTH:
+		return KB_TR(lang, "not authenticated", "認証されていません");
+	case KB_EDENIED:
+		return KB_TR(lang, "not allowed for this account",
+			     "このアカウントには許可されていません");
 	}
 	return KB_TR(lang, "unknown error", "不明なエラー");
 }

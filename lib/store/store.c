@@ -278,11 +278,7 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 10000);
-	/* reads straight from the mapped file (scans over national weekly
-	 * reports), and a page cache of 64 MiB */
-	if ((r = kb__sql_exec(s, "PRAGMA foreign_keys = ON", err)) ||
-	    (r = kb__sql_exec(s, "PRAGMA mmap_size = 2147418112", err)) ||
-	    (r = kb__sql_exec(s, "PRAGMA cache_size = -65536", err)))
+	if ((r = kb__sql_exec(s, "PRAGMA foreign_keys = ON", err)))
 		goto fail;
 	if ((r = first_read(s, path, &app_id, err)) ||
 	    (r = pragma_int(s, "PRAGMA user_version", &s->version, err)) ||
@@ -307,6 +303,11 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 			path, s->version, kb_store_latest_version());
 		goto fail;
 	}
+	/* reads straight from the mapped file (scans over national weekly
+	 * reports), and a page cache of 64 MiB */
+	if ((r = kb__sql_exec(s, "PRAGMA mmap_size = 2147418112", err)) ||
+	    (r = kb__sql_exec(s, "PRAGMA cache_size = -65536", err)))
+		goto fail;
 	if (!(flags & KB_STORE_READONLY)) {
 		if ((r = kb__sql_exec(s, "PRAGMA journal_mode = WAL", err)) ||
 		    (r = kb__sql_exec(s, "PRAGMA synchronous = FULL", err)) ||

@@ -23,6 +23,8 @@
  */
 #include "core/compat.h"
 
+#include <pthread.h>
+
 #include "core/ident.h"
 #include "core/strmap.h"
 #include "kiban/supply.h"
@@ -678,42 +680,185 @@ static int max_n(struct kb_store *s, const char *table, long *out,
 	return 0;
 }
 
+/* One week's sums, read through a connection of its own: the store's, or a
+ * second one on another thread (see kb__supply_aggregate). */
+struct summer {
+	sqlite3 *db;
+	sqlite3_stmt *lines, *plines;
+	const unsigned char *pref; /* org.n -> prefecture */
+	long maxdev, maxorg;
+	struct cell *cells;
+	struct pcell *pcells;
+	int week;
+	size_t rows;
+};
+
+static int summer_open(struct summer *u, sqlite3 *db, const unsigned char *pref,
+		       long maxdev, long maxorg)
+{
+	memset(u, 0, sizeof(*u));
+	u->db = db;
+	u->pref = pref;
+	u->maxdev = maxdev;
+	u->maxorg = maxorg;
+	u->cells = kb_malloc((size_t)(maxdev + 1) * (KB_NPREF + 1) *
+			     sizeof(*u->cells));
+	u->pcells = kb_malloc((size_t)(maxdev + 1) * sizeof(*u->pcells));
+	if (sqlite3_prepare_v2(db,
+			       "SELECT facility, device, stock, consumption, "
+			       "stockout_days FROM stock_line WHERE week = ?1",
+			       -1, &u->lines, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "SELECT device, production, imports, shipments, "
+			       "inventory FROM production_line WHERE week = ?1",
+			       -1, &u->plines, NULL) != SQLITE_OK)
+		return -1;
+	return 0;
+}
+
+static void summer_close(struct summer *u)
+{
+	sqlite3_finalize(u->lines);
+	sqlite3_finalize(u->plines);
+	free(u->cells);
+	free(u->pcells);
+}
+
+static void *sum_week(void *arg)
+{
+	struct summer *u = arg;
+	sqlite3_int64 maxdev = u->maxdev, maxorg = u->maxorg;
+	memset(u->cells, 0,
+	       (size_t)(maxdev + 1) * (KB_NPREF + 1) * sizeof(*u->cells));
+	memset(u->pcells, 0, (size_t)(maxdev + 1) * sizeof(*u->pcells));
+	sqlite3_bind_int(u->lines, 1, u->week);
+	while (sqlite3_step(u->lines) == SQLITE_ROW) {
+		sqlite3_int64 f = sqlite3_column_int64(u->lines, 0);
+		sqlite3_int64 dv = sqlite3_column_int64(u->lines, 1);
+		double stock = sqlite3_column_double(u->lines, 2);
+		double used = sqlite3_column_double(u->lines, 3);
+		int out_days = sqlite3_column_int(u->lines, 4);
+		int k;
+		u->rows++;
+		if (f > maxorg || dv > maxdev)
+			continue;
+		for (k = 0; k < 2; k++) {
+			struct cell *x = &u->cells[(size_t)dv * (KB_NPREF + 1) +
+						   (k ? u->pref[f] : 0)];
+			x->facilities++;
+			x->stock += stock;
+			x->consumption += used;
+			if (out_days < 7) {
+				double dem = used * 7 / (7 - out_days);
+				x->demand_facilities++;
+				x->demand += dem;
+				x->low_facilities += stock < dem;
+			} else {
+				x->low_facilities++;
+			}
+			if (out_days > 0) {
+				x->stockout_facilities++;
+				x->stockout_days += out_days;
+			}
+		}
+	}
+	sqlite3_reset(u->lines);
+	sqlite3_bind_int(u->plines, 1, u->week);
+	while (sqlite3_step(u->plines) == SQLITE_ROW) {
+		sqlite3_int64 dv = sqlite3_column_int64(u->plines, 0);
+		int k;
+		u->rows++;
+		if (dv > maxdev)
+			continue;
+		u->pcells[dv].reporters++;
+		for (k = 0; k < 4; k++)
+			u->pcells[dv].v[k] +=
+				sqlite3_column_double(u->plines, 1 + k);
+	}
+	sqlite3_reset(u->plines);
+	return NULL;
+}
+
+/* Writes the sums of u->week in place of the old ones. */
+static int write_week(struct kb_store *s, const struct summer *u,
+		      sqlite3_stmt *del, sqlite3_stmt *pdel, sqlite3_stmt *ins,
+		      sqlite3_stmt *pins, struct kb_err *err)
+{
+	long d;
+	size_t c;
+	int r, k;
+	sqlite3_bind_int(del, 1, u->week);
+	sqlite3_bind_int(pdel, 1, u->week);
+	if ((r = kb__sql_done(s, del, err)) || (r = kb__sql_done(s, pdel, err)))
+		return r;
+	for (d = 1; !r && d <= u->maxdev; d++) {
+		const struct pcell *p = &u->pcells[d];
+		for (c = 0; !r && c <= KB_NPREF; c++) {
+			const struct cell *x =
+				&u->cells[(size_t)d * (KB_NPREF + 1) + c];
+			if (!x->facilities)
+				continue;
+			sqlite3_bind_int(ins, 1, u->week);
+			sqlite3_bind_int64(ins, 2, d);
+			sqlite3_bind_int(ins, 3, (int)c);
+			sqlite3_bind_int(ins, 4, x->facilities);
+			sqlite3_bind_int(ins, 5, x->demand_facilities);
+			sqlite3_bind_int(ins, 6, x->stockout_facilities);
+			sqlite3_bind_int(ins, 7, x->stockout_days);
+			sqlite3_bind_double(ins, 8, x->stock);
+			sqlite3_bind_double(ins, 9, x->consumption);
+			sqlite3_bind_double(ins, 10, x->demand);
+			sqlite3_bind_int(ins, 11, x->low_facilities);
+			r = kb__sql_done(s, ins, err);
+		}
+		if (r || !p->reporters)
+			continue;
+		sqlite3_bind_int(pins, 1, u->week);
+		sqlite3_bind_int64(pins, 2, d);
+		sqlite3_bind_int(pins, 3, p->reporters);
+		for (k = 0; k < 4; k++)
+			sqlite3_bind_double(pins, 4 + k, p->v[k]);
+		r = kb__sql_done(s, pins, err);
+	}
+	return r;
+}
+
+/*
+ * Reading the lines is the cost (43 million at national scale over two
+ * years), so with several weeks to do a second thread sums every other
+ * week through a read-only connection of its own while this one sums the
+ * rest; the writes stay on the store's connection.  The second connection
+ * sees the last commit, and the lines it reads are the ones this
+ * transaction sees: the import that calls this with one or two weeks
+ * stays on one thread, and a recomputation changes no line.
+ */
 int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 			 size_t *rows, struct kb_err *err)
 {
 	long maxdev, maxorg;
 	unsigned char *pref = NULL;
-	struct cell *cells = NULL;
-	struct pcell *pcells = NULL;
-	sqlite3_stmt *lines = NULL, *plines = NULL, *del = NULL, *ins = NULL,
-		     *pdel = NULL, *pins = NULL, *st;
-	size_t i, ncell, nrows = 0;
-	int r;
+	struct summer u[2];
+	sqlite3 *db2 = NULL;
+	sqlite3_stmt *del = NULL, *ins = NULL, *pdel = NULL, *pins = NULL, *st;
+	size_t i;
+	int r, two = 0;
 
+	memset(u, 0, sizeof(u));
 	if ((r = max_n(s, "device", &maxdev, err)) ||
 	    (r = max_n(s, "org", &maxorg, err)))
 		return r;
-	ncell = (size_t)(maxdev + 1) * (KB_NPREF + 1);
 	pref = kb_calloc((size_t)maxorg + 1, 1);
-	cells = kb_malloc(ncell * sizeof(*cells));
-	pcells = kb_malloc(((size_t)maxdev + 1) * sizeof(*pcells));
 	if (!(st = kb__sql_prepare(
 		      s, "SELECT n, coalesce(prefecture, 0) FROM org", err))) {
 		r = KB_EDB;
 		goto out;
 	}
-	while (sqlite3_step(st) == SQLITE_ROW)
-		pref[sqlite3_column_int64(st, 0)] =
-			(unsigned char)sqlite3_column_int(st, 1);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_int64 o = sqlite3_column_int64(st, 0);
+		if (o <= maxorg)
+			pref[o] = (unsigned char)sqlite3_column_int(st, 1);
+	}
 	sqlite3_finalize(st);
-	lines = kb__sql_prepare(s,
-				"SELECT facility, device, stock, consumption, "
-				"stockout_days FROM stock_line WHERE week = ?1",
-				err);
-	plines = kb__sql_prepare(s,
-				 "SELECT device, production, imports, shipments, "
-				 "inventory FROM production_line WHERE week = ?1",
-				 err);
 	del = kb__sql_prepare(s, "DELETE FROM stock_agg WHERE week = ?1", err);
 	pdel = kb__sql_prepare(s, "DELETE FROM production_agg WHERE week = ?1",
 			       err);
@@ -730,110 +875,47 @@ int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 		"production, imports, shipments, inventory) VALUES (?1, ?2, "
 		"?3, ?4, ?5, ?6, ?7)",
 		err);
-	if (!lines || !plines || !del || !pdel || !ins || !pins) {
-		r = KB_EDB;
+	if (!del || !pdel || !ins || !pins ||
+	    summer_open(&u[0], kb_store_sqlite(s), pref, maxdev, maxorg)) {
+		r = kb__sql_fail(err, kb_store_sqlite(s), "aggregate");
 		goto out;
 	}
-	for (i = 0; !r && i < n; i++) {
-		int w = weeks[i];
-		size_t c;
-		long d;
-		memset(cells, 0, ncell * sizeof(*cells));
-		memset(pcells, 0, ((size_t)maxdev + 1) * sizeof(*pcells));
-		sqlite3_bind_int(lines, 1, w);
-		while (sqlite3_step(lines) == SQLITE_ROW) {
-			sqlite3_int64 f = sqlite3_column_int64(lines, 0);
-			sqlite3_int64 dv = sqlite3_column_int64(lines, 1);
-			double stock = sqlite3_column_double(lines, 2);
-			double used = sqlite3_column_double(lines, 3);
-			int out_days = sqlite3_column_int(lines, 4);
-			struct cell *x;
-			int k;
-			nrows++;
-			if (f > maxorg || dv > maxdev)
-				continue;
-			for (k = 0; k < 2; k++) {
-				x = &cells[(size_t)dv * (KB_NPREF + 1) +
-					   (k ? pref[f] : 0)];
-				x->facilities++;
-				x->stock += stock;
-				x->consumption += used;
-				if (out_days < 7) {
-					double dem = used * 7 / (7 - out_days);
-					x->demand_facilities++;
-					x->demand += dem;
-					x->low_facilities += stock < dem;
-				} else {
-					x->low_facilities++;
-				}
-				if (out_days > 0) {
-					x->stockout_facilities++;
-					x->stockout_days += out_days;
-				}
-			}
+	if (n >= 4 &&
+	    sqlite3_open_v2(kb_store_path(s), &db2,
+			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+			    NULL) == SQLITE_OK &&
+	    sqlite3_exec(db2, "PRAGMA mmap_size = 2147418112", NULL, NULL,
+			 NULL) == SQLITE_OK &&
+	    !summer_open(&u[1], db2, pref, maxdev, maxorg))
+		two = 1;
+	for (i = 0; !r && i < n; i += 1 + two) {
+		pthread_t t;
+		int helper = 0;
+		u[0].week = weeks[i];
+		if (two && i + 1 < n) {
+			u[1].week = weeks[i + 1];
+			helper = !pthread_create(&t, NULL, sum_week, &u[1]);
+			if (!helper) /* no thread: this one sums both */
+				sum_week(&u[1]);
 		}
-		sqlite3_reset(lines);
-		sqlite3_bind_int(plines, 1, w);
-		while (sqlite3_step(plines) == SQLITE_ROW) {
-			sqlite3_int64 dv = sqlite3_column_int64(plines, 0);
-			int k;
-			nrows++;
-			if (dv > maxdev)
-				continue;
-			pcells[dv].reporters++;
-			for (k = 0; k < 4; k++)
-				pcells[dv].v[k] +=
-					sqlite3_column_double(plines, 1 + k);
-		}
-		sqlite3_reset(plines);
-		sqlite3_bind_int(del, 1, w);
-		sqlite3_bind_int(pdel, 1, w);
-		if ((r = kb__sql_done(s, del, err)) ||
-		    (r = kb__sql_done(s, pdel, err)))
-			break;
-		for (d = 1; !r && d <= maxdev; d++) {
-			for (c = 0; !r && c <= KB_NPREF; c++) {
-				const struct cell *x =
-					&cells[(size_t)d * (KB_NPREF + 1) + c];
-				if (!x->facilities)
-					continue;
-				sqlite3_bind_int(ins, 1, w);
-				sqlite3_bind_int64(ins, 2, d);
-				sqlite3_bind_int(ins, 3, (int)c);
-				sqlite3_bind_int(ins, 4, x->facilities);
-				sqlite3_bind_int(ins, 5, x->demand_facilities);
-				sqlite3_bind_int(ins, 6, x->stockout_facilities);
-				sqlite3_bind_int(ins, 7, x->stockout_days);
-				sqlite3_bind_double(ins, 8, x->stock);
-				sqlite3_bind_double(ins, 9, x->consumption);
-				sqlite3_bind_double(ins, 10, x->demand);
-				sqlite3_bind_int(ins, 11, x->low_facilities);
-				r = kb__sql_done(s, ins, err);
-			}
-			if (!r && pcells[d].reporters) {
-				int k;
-				sqlite3_bind_int(pins, 1, w);
-				sqlite3_bind_int64(pins, 2, d);
-				sqlite3_bind_int(pins, 3, pcells[d].reporters);
-				for (k = 0; k < 4; k++)
-					sqlite3_bind_double(pins, 4 + k,
-							    pcells[d].v[k]);
-				r = kb__sql_done(s, pins, err);
-			}
-		}
+		sum_week(&u[0]);
+		if (helper)
+			pthread_join(t, NULL);
+		r = write_week(s, &u[0], del, pdel, ins, pins, err);
+		if (!r && two && i + 1 < n)
+			r = write_week(s, &u[1], del, pdel, ins, pins, err);
 	}
 out:
 	if (rows)
-		*rows = nrows;
-	sqlite3_finalize(lines);
-	sqlite3_finalize(plines);
+		*rows = u[0].rows + u[1].rows;
+	summer_close(&u[0]);
+	summer_close(&u[1]);
+	sqlite3_close(db2);
 	sqlite3_finalize(del);
 	sqlite3_finalize(pdel);
 	sqlite3_finalize(ins);
 	sqlite3_finalize(pins);
 	free(pref);
-	free(cells);
-	free(pcells);
 	return r;
 }
 

@@ -121,6 +121,20 @@ long t_sql_int(struct kb_store *s, const char *sql)
 	return v;
 }
 
+char *t_sql_text(struct kb_store *s, const char *sql)
+{
+	sqlite3_stmt *st;
+	char *v = NULL;
+	assert_int_equal(
+		sqlite3_prepare_v2(kb_store_sqlite(s), sql, -1, &st, NULL),
+		SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		v = kb_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_non_null(v);
+	return v;
+}
+
 char *t_errors(const struct kb_err *err)
 {
 	struct kb_buf b = KB_BUF_INIT;

@@ -38,8 +38,9 @@ void t_csv(struct kb_csv *c, const char *name, const char *text);
 int t_import_kpis(struct kb_store *s, const char *csv, struct kb_err *err);
 int t_import_values(struct kb_store *s, const char *csv, struct kb_err *err);
 
-/* Runs a SQL query returning one integer. */
+/* Runs a SQL query returning one integer / one text (caller frees). */
 long t_sql_int(struct kb_store *s, const char *sql);
+char *t_sql_text(struct kb_store *s, const char *sql);
 
 /* The diagnostics of err joined by newlines (caller frees). */
 char *t_errors(const struct kb_err *err);

@@ -684,6 +684,26 @@ static void test_generated(void **state)
 				      "'hospital' GROUP BY prefecture ORDER BY "
 				      "count(*) DESC LIMIT 1"),
 			 13);
+	/* recomputing (over two threads) gives what the imports kept */
+	{
+		static const char sum[] =
+			"SELECT (SELECT count(*) || ':' || sum(facilities * 3 + "
+			"stockout_days + low_facilities * 7) || ':' || "
+			"sum(round(stock + 2 * demand)) FROM stock_agg) || ':' "
+			"|| (SELECT count(*) || ':' || sum(reporters + "
+			"round(production + inventory)) FROM production_agg)";
+		char *before = t_sql_text(s, sum), *after;
+		size_t rows;
+		T_OK(kb_supply_recompute(s, &rows, &err), &err);
+		after = t_sql_text(s, sum);
+		assert_string_equal(before, after);
+		assert_int_equal(rows,
+				 t_sql_int(s, "SELECT (SELECT count(*) FROM "
+					      "stock_line) + (SELECT count(*) "
+					      "FROM production_line)"));
+		free(before);
+		free(after);
+	}
 	T_OK(kb_supply_load(s, &sup, &err), &err);
 	T_OK(kb_supply_alerts(s, &sup, o.last_week - 39 * 7, -1, &al, &err),
 	     &err);
