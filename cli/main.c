@@ -21,6 +21,8 @@ static const struct cli_cmd groups[] = {
 	{ "supply", cmd_supply,
 	  "essential devices, supply chains, reports, alerts, incidents",
 	  "必要不可欠な機器、サプライチェーン、報告、警報、事案" },
+	{ "account", cmd_account, "accounts and API tokens for the server",
+	  "サーバーのアカウントと API トークン" },
 };
 
 static int usage(struct cli *cli, FILE *fp)

@@ -426,9 +426,14 @@ int kb_login(struct kb_store *s, const char *login, const char *password,
 	return r;
 }
 
-int kb_session_get(struct kb_store *s, const char *token, time_t now,
-		   struct kb_principal *p, char csrf[KB_TOKEN_LEN],
-		   struct kb_err *err)
+/*
+ * The account behind a secret token: sql selects PRINCIPAL_COLS (and, for
+ * a session, its CSRF token as column 10) where the hash is ?1 (and the
+ * session has not expired by ?2).
+ */
+static int by_token(struct kb_store *s, const char *sql, const char *token,
+		    time_t now, struct kb_principal *p, char csrf[KB_TOKEN_LEN],
+		    const char *unknown, struct kb_err *err)
 {
 	sqlite3_stmt *st;
 	unsigned char h[32];
@@ -436,26 +441,33 @@ int kb_session_get(struct kb_store *s, const char *token, time_t now,
 
 	memset(p, 0, sizeof(*p));
 	token_hash(token, h);
-	if (!(st = kb__sql_prepare(s,
-				   "SELECT " PRINCIPAL_COLS ", s.csrf FROM "
-				   "session s JOIN account a ON a.n = s.account "
-				   "LEFT JOIN org o ON o.n = a.org WHERE s.hash "
-				   "= ?1 AND s.expires_at > ?2",
-				   err)))
+	if (!(st = kb__sql_prepare(s, sql, err)))
 		return KB_EDB;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (csrf)
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 	if (sqlite3_step(st) == SQLITE_ROW && !read_principal(st, p)) {
-		copy_col(csrf, KB_TOKEN_LEN, st, 10);
+		if (csrf)
+			copy_col(csrf, KB_TOKEN_LEN, st, 10);
 		found = 1;
 	}
 	sqlite3_finalize(st);
-	if (!found)
-		return kb_err_set(
-			err, KB_EAUTH, "%s",
-			KB_TR(err->lang, "the session has ended: log in again",
-			      "セッションが終了しました。もう一度ログインしてください"));
-	return 0;
+	return found ? 0 : kb_err_set(err, KB_EAUTH, "%s", unknown);
+}
+
+int kb_session_get(struct kb_store *s, const char *token, time_t now,
+		   struct kb_principal *p, char csrf[KB_TOKEN_LEN],
+		   struct kb_err *err)
+{
+	return by_token(
+		s,
+		"SELECT " PRINCIPAL_COLS ", s.csrf FROM session s JOIN "
+		"account a ON a.n = s.account LEFT JOIN org o ON o.n = "
+		"a.org WHERE s.hash = ?1 AND s.expires_at > ?2",
+		token, now, p, csrf,
+		KB_TR(err->lang, "the session has ended: log in again",
+		      "セッションが終了しました。もう一度ログインしてください"),
+		err);
 }
 
 int kb_session_end(struct kb_store *s, const char *token, struct kb_err *err)
@@ -514,28 +526,14 @@ int kb_token_create(struct kb_store *s, const char *login, const char *label,
 int kb_token_auth(struct kb_store *s, const char *token, struct kb_principal *p,
 		  struct kb_err *err)
 {
-	sqlite3_stmt *st;
-	unsigned char h[32];
-	int found = 0;
-
-	memset(p, 0, sizeof(*p));
-	token_hash(token, h);
-	if (!(st = kb__sql_prepare(s,
-				   "SELECT " PRINCIPAL_COLS " FROM api_token t "
-				   "JOIN account a ON a.n = t.account LEFT JOIN "
-				   "org o ON o.n = a.org WHERE t.hash = ?1 AND "
-				   "t.revoked_at IS NULL",
-				   err)))
-		return KB_EDB;
-	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW && !read_principal(st, p))
-		found = 1;
-	sqlite3_finalize(st);
-	if (!found)
-		return kb_err_set(err, KB_EAUTH, "%s",
-				  KB_TR(err->lang, "unknown or revoked API token",
-					"API トークンが不明か、失効しています"));
-	return 0;
+	return by_token(s,
+			"SELECT " PRINCIPAL_COLS " FROM api_token t JOIN "
+			"account a ON a.n = t.account LEFT JOIN org o ON o.n = "
+			"a.org WHERE t.hash = ?1 AND t.revoked_at IS NULL",
+			token, 0, p, NULL,
+			KB_TR(err->lang, "unknown or revoked API token",
+			      "API トークンが不明か、失効しています"),
+			err);
 }
 
 int kb_token_revoke(struct kb_store *s, long id, time_t now, struct kb_err *err)
