@@ -30,4 +30,8 @@ int kb__sql_done(struct kb_store *s, sqlite3_stmt *st, struct kb_err *err);
 /* ISO 8601 UTC timestamp of t: "2026-11-24T09:30:00Z". */
 void kb__iso_time(time_t t, char out[32]);
 
+/* Every connection to a store reads through a map of its file (the largest
+ * SQLite allows), for scans over the national weekly reports. */
+#define KB__SQL_MMAP "PRAGMA mmap_size = 2147418112"
+
 #endif

@@ -305,7 +305,7 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 	}
 	/* reads straight from the mapped file (scans over national weekly
 	 * reports), and a page cache of 64 MiB */
-	if ((r = kb__sql_exec(s, "PRAGMA mmap_size = 2147418112", err)) ||
+	if ((r = kb__sql_exec(s, KB__SQL_MMAP, err)) ||
 	    (r = kb__sql_exec(s, "PRAGMA cache_size = -65536", err)))
 		goto fail;
 	if (!(flags & KB_STORE_READONLY)) {

@@ -884,8 +884,7 @@ int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 	    sqlite3_open_v2(kb_store_path(s), &db2,
 			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
 			    NULL) == SQLITE_OK &&
-	    sqlite3_exec(db2, "PRAGMA mmap_size = 2147418112", NULL, NULL,
-			 NULL) == SQLITE_OK &&
+	    sqlite3_exec(db2, KB__SQL_MMAP, NULL, NULL, NULL) == SQLITE_OK &&
 	    !summer_open(&u[1], db2, pref, maxdev, maxorg))
 		two = 1;
 	for (i = 0; !r && i < n; i += 1 + two) {
