@@ -64,7 +64,9 @@ static double uniform(void)
 static void make_data(struct kb_store *s, struct kb_err *err)
 {
 	struct kb_buf kpis = KB_BUF_INIT, vals = KB_BUF_INIT;
-	struct kb_import_opts o = { "bench", 1795478400, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = "bench",
+				    .now = 1795478400,
+				    .dry_run = 0 };
 	struct kb_import_stats st;
 	struct kb_plan p;
 	struct kb_csv c;

@@ -40,7 +40,7 @@ static void die(struct kb_err *err, const char *what)
 static int imp(struct kb_store *s, kb_import_fn fn, const struct kb_buf *b,
 	       time_t when, struct kb_err *err)
 {
-	struct kb_import_opts o = { "bench", when, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = "bench", .now = when, .dry_run = 0 };
 	struct kb_import_stats st;
 	struct kb_csv c;
 	int r;

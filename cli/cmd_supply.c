@@ -452,21 +452,6 @@ static const char devices_ja[] =
 	"  --json         スクリプト向け\n"
 	"  --csv          取り込み形式で出力。Excel 向けは --bom\n";
 
-static json_t *device_json(const struct kb_device *d)
-{
-	return json_pack(
-		"{s:s, s:s, s:s, s:i, s:s, s:b, s:s, s:s, s:b, s:s, s:i, s:s, "
-		"s:{s:f, s:f, s:f, s:f, s:f, s:f}}",
-		"code", d->code, "name_ja", d->name_ja, "name_en", d->name_en,
-		"class", d->klass, "category", d->category, "reusable",
-		d->reusable, "unit_ja", d->unit_ja, "unit_en", d->unit_en,
-		"essential", d->essential, "criteria", d->criteria, "score",
-		d->score, "reasons", d->reasons, "thresholds", "under_days",
-		d->under_days, "over_days", d->over_days, "alert_days",
-		d->alert_days, "critical_days", d->critical_days, "jump_ratio",
-		d->jump_ratio, "drop_ratio", d->drop_ratio);
-}
-
 static const char *const roman[] = { "", "I", "II", "III", "IV" };
 
 static int supply_devices(struct cli *cli, int argc, char **argv)
@@ -499,7 +484,7 @@ static int supply_devices(struct cli *cli, int argc, char **argv)
 		for (i = 0; i < sup.ndevices; i++)
 			if (!only || sup.devices[i].essential)
 				json_array_append_new(
-					a, device_json(&sup.devices[i]));
+					a, kb_device_to_json(&sup.devices[i]));
 		r = cli_print_json(cli, a);
 	} else if (f.csv) {
 		struct kb_buf out = KB_BUF_INIT;
@@ -580,21 +565,6 @@ static const char device_ja[] =
 	"リスク。\n\n"
 	"  --json         スクリプト向け\n";
 
-static json_t *risk_json(const struct kb_chain *ch, const struct kb_supply *sup,
-			 const struct kb_chain_risk *k)
-{
-	(void)sup;
-	return json_pack(
-		"{s:i, s:i, s:f, s:i, s:s?, s:f, s:s?, s:f, s:f}", "sources",
-		(int)k->nsources, "suppliers", (int)k->nsuppliers, "hhi",
-		k->hhi, "single_source_inputs", (int)k->single_source,
-		"most_concentrated_input",
-		k->worst_input != KB_NONE ? ch->item[k->worst_input] : NULL,
-		"most_concentrated_hhi", k->worst_hhi, "top_country",
-		k->top_country, "top_country_loss", k->top_country_loss,
-		"import_dependence", k->import_dependence);
-}
-
 static int supply_device(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -636,7 +606,7 @@ static int supply_device(struct cli *cli, int argc, char **argv)
 	if (item != KB_NONE)
 		kb_chain_risk(&ch, &sup, item, &k);
 	if (json) {
-		json_t *j = device_json(&sup.devices[d]), *a = json_array();
+		json_t *j = kb_device_to_json(&sup.devices[d]), *a = json_array();
 		for (i = 0; i < nhist; i++)
 			json_array_append_new(
 				a, json_pack("{s:b, s:s, s:s, s:s}",
@@ -645,8 +615,9 @@ static int supply_device(struct cli *cli, int argc, char **argv)
 					     "reason", hist[i].reason));
 		json_object_set_new(j, "designations", a);
 		json_object_set_new(j, "chain",
-				    item != KB_NONE ? risk_json(&ch, &sup, &k)
-						    : json_null());
+				    item != KB_NONE
+					    ? kb_chain_risk_to_json(&ch, &k)
+					    : json_null());
 		r = cli_print_json(cli, j);
 	} else {
 		const struct kb_device *x = &sup.devices[d];
@@ -1202,7 +1173,7 @@ static int supply_risk(struct cli *cli, int argc, char **argv)
 	if (f.json) {
 		json_t *a = json_array();
 		for (i = 0; i < n; i++) {
-			json_t *j = risk_json(&ch, &sup, &rows[i].k);
+			json_t *j = kb_chain_risk_to_json(&ch, &rows[i].k);
 			json_object_set_new(
 				j, "device",
 				json_string(sup.devices[rows[i].dev].code));
@@ -1531,32 +1502,9 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 	if (f.json) {
 		json_t *a = json_array();
 		for (i = 0; i < st.n; i++) {
-			const struct kb_status_row *x = &st.v[i];
-			json_t *j = json_pack(
-				"{s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:s, s:i, s:i}",
-				"week", wk, "device",
-				sup.devices[x->device].code, "prefecture",
-				x->pref, "facilities", x->figs.facilities,
-				"stock", x->figs.stock, "consumption",
-				x->figs.consumption, "expected_daily_use",
-				x->calc.daily, "days_of_supply", x->calc.dos,
-				"status", kb_stock_status_key(x->calc.status),
-				"stockout_facilities",
-				x->figs.stockout_facilities, "stockout_days",
-				x->figs.stockout_days);
-			if (x->facility >= 0)
-				json_object_set_new(
-					j, "facility",
-					json_string(sup.orgs[x->facility].id));
-			if (x->supply >= 0) {
-				json_object_set_new(j, "supply",
-						    json_real(x->supply));
-				json_object_set_new(j, "shipments",
-						    json_real(x->shipments));
-				json_object_set_new(j, "manufacturer_inventory",
-						    json_real(x->inventory));
-			}
-			json_array_append_new(a, j);
+			json_array_append_new(
+				a,
+				kb_status_row_to_json(&sup, st.week, &st.v[i]));
 		}
 		r = cli_print_json(cli, a);
 	} else if (f.csv) {
@@ -1767,17 +1715,7 @@ static int supply_alerts(struct cli *cli, int argc, char **argv)
 		kb_week_format(a->week, wk);
 		if (f.json) {
 			json_array_append_new(
-				arr,
-				json_pack("{s:s, s:s, s:s, s:s?, s:i, s:s, s:f, s:f, s:s}",
-					  "key", a->key, "severity",
-					  kb_severity_key(a->severity), "rule",
-					  kb_alert_rule_key(a->rule), "device",
-					  a->device != KB_NONE
-						  ? sup.devices[a->device].code
-						  : NULL,
-					  "prefecture", a->pref, "week", wk,
-					  "value", a->value, "threshold",
-					  a->threshold, "reason", reason.buf));
+				arr, kb_alert_to_json(&sup, a, cli->lang));
 		} else if (f.csv) {
 			kb_csvw_field(&w, a->key);
 			kb_csvw_field(&w, kb_severity_key(a->severity));

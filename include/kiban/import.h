@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <time.h>
 
+struct kb_supply;
+
 struct kb_import_opts {
 	const char *actor; /* the person or account entering the data */
 	time_t now;	   /* timestamp recorded with the data */
@@ -19,13 +21,23 @@ struct kb_import_opts {
 	/* Called now and then with the bytes read so far and the total. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* Reports only: when set, every row must belong to this organisation
+	 * (its id); another's is refused (KB_EDENIED) at its line. */
+	const char *only_org;
+	/* Reports only: the registry as loaded by kb_supply_load() (the
+	 * import loads it when NULL), and whether to leave the weekly
+	 * aggregates to the caller (kb_supply_aggregate() on the weeks in
+	 * the stats, before the commit of the enclosing transaction). */
+	const struct kb_supply *registry;
+	int defer_aggregates;
 };
 
 struct kb_import_stats {
-	size_t rows;	  /* data rows read */
-	size_t added;	  /* new records */
-	size_t changed;	  /* records replaced (their old version kept) */
-	size_t unchanged; /* rows identical to what the database holds */
+	size_t rows;		/* data rows read */
+	size_t added;		/* new records */
+	size_t changed;		/* records replaced (their old version kept) */
+	size_t unchanged;	/* rows identical to what the database holds */
+	int week_min, week_max; /* reports: the weeks written (0: none) */
 };
 
 /* The signature every import shares (kb_kpi_import, kb_stock_import...). */

@@ -41,7 +41,10 @@ int kb_store_schema_version(const struct kb_store *s);
 int kb_store_latest_version(void);
 struct sqlite3 *kb_store_sqlite(struct kb_store *s);
 
-/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback never fails. */
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK.  Rollback never fails.  Inside a
+ * transaction, begin opens a savepoint that commit releases and rollback
+ * undoes alone: a server groups many uploads into one durable commit, each
+ * upload still all or nothing. */
 int kb_store_begin(struct kb_store *s, struct kb_err *err);
 int kb_store_commit(struct kb_store *s, struct kb_err *err);
 void kb_store_rollback(struct kb_store *s);

@@ -248,6 +248,10 @@ int kb_production_import(struct kb_store *s, struct kb_csv *c,
  * (found while aggregating, not counted apart). */
 int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err);
 
+/* Rewrites the weekly aggregates of these weeks, inside the caller's
+ * transaction: after imports made with defer_aggregates (import.h). */
+int kb_supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
+			struct kb_err *err);
 /* The last week with any stock report, or -1. */
 int kb_supply_latest_week(struct kb_store *s, struct kb_err *err);
 
@@ -423,6 +427,16 @@ int kb_incident_load(struct kb_store *s, long id, struct kb_incidents *out,
 		     struct kb_err *err);
 void kb_incidents_release(struct kb_incidents *v);
 json_t *kb_incident_to_json(const struct kb_incident *inc);
+
+/* ---- the records above as JSON (the command's --json, the server's API) */
+json_t *kb_device_to_json(const struct kb_device *d);
+json_t *kb_chain_risk_to_json(const struct kb_chain *ch,
+			      const struct kb_chain_risk *k);
+json_t *kb_status_row_to_json(const struct kb_supply *sup, int week,
+			      const struct kb_status_row *x);
+/* With its reason in lang. */
+json_t *kb_alert_to_json(const struct kb_supply *sup, const struct kb_alert *a,
+			 enum kb_lang lang);
 
 /* ---- figures for the plan's KPIs (goal G11, measure M42) ---- */
 struct kb_supply_kpis {

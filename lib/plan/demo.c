@@ -42,7 +42,7 @@ static int open_res(struct kb_csv *c, const char *name, struct kb_err *err)
 static int import(struct kb_store *s, const char *name, int kpis,
 		  const char *actor, time_t when, struct kb_err *err)
 {
-	struct kb_import_opts o = { actor, when, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = actor, .now = when, .dry_run = 0 };
 	struct kb_import_stats st;
 	struct kb_csv c;
 	int r;

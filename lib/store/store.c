@@ -22,6 +22,7 @@ struct kb_store {
 	sqlite3 *db;
 	char *path;
 	int version;
+	int depth; /* transactions open: the outer one, then savepoints */
 };
 
 static const struct kb__resource *migration(int i)
@@ -355,17 +356,24 @@ sqlite3 *kb_store_sqlite(struct kb_store *s)
 
 int kb_store_begin(struct kb_store *s, struct kb_err *err)
 {
-	return kb__sql_exec(s, "BEGIN IMMEDIATE", err);
+	int r = kb__sql_exec(s, s->depth ? "SAVEPOINT kb" : "BEGIN IMMEDIATE",
+			     err);
+	if (!r)
+		s->depth++;
+	return r;
 }
 
 int kb_store_commit(struct kb_store *s, struct kb_err *err)
 {
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+	const char *sql = s->depth > 1 ? "RELEASE kb" : "COMMIT";
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
 		int r = kb__sql_fail(err, s->db,
 				     KB_TR(err->lang, "commit", "確定"));
 		kb_store_rollback(s);
 		return r;
 	}
+	if (s->depth)
+		s->depth--;
 	return 0;
 }
 
@@ -380,6 +388,13 @@ int kb_store_end(struct kb_store *s, int rc, struct kb_err *err)
 
 void kb_store_rollback(struct kb_store *s)
 {
+	if (s->depth > 1) {
+		sqlite3_exec(s->db, "ROLLBACK TO kb; RELEASE kb", NULL, NULL,
+			     NULL);
+		s->depth--;
+		return;
+	}
+	s->depth = 0;
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -57,7 +57,7 @@ static int import_buf(struct kb_store *s, const char *name,
 		      const struct kb_buf *b, kb_import_fn fn, time_t when,
 		      struct kb_err *err)
 {
-	struct kb_import_opts o = { "demo", when, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = "demo", .now = when, .dry_run = 0 };
 	struct kb_import_stats st;
 	struct kb_csv c;
 	int r;

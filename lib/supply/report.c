@@ -145,9 +145,9 @@ static int org_accepts(const struct kind *k, enum kb_org_kind kind)
 /* Checks one row; appends it to lines and its report to reps. */
 static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
 		     const struct kind *k, const struct kb_supply *sup,
-		     struct kb__strmap *repmap, struct rep **reps,
-		     size_t *nreps, size_t *areps, struct memo *memo,
-		     struct line *ln, int *last_week, int today)
+		     struct kb__strmap *repmap, struct rep **reps, size_t *nreps,
+		     size_t *areps, struct memo *memo, struct line *ln,
+		     int *last_week, int today, const char *only_org)
 {
 	enum kb_lang L = err->lang;
 	const char *id = kb_csv_get(c, idx[R_ID]);
@@ -187,6 +187,13 @@ static int read_line(struct kb_csv *c, const int *idx, struct kb_err *err,
 				: KB_TR(L, "'%s' is a %s: production reports come from marketing-authorisation holders, manufacturers and distributors",
 					"'%s' は %s です（生産報告は製造販売業者・製造業者・販売業者が行います）"),
 			org, kb_org_kind_name(sup->orgs[o].kind, L));
+	if (only_org && strcmp(org, only_org))
+		bad |= kb_err_at(
+			       err, KB_EDENIED, c->name, c->rec_line,
+			       kb_csv_col(c, idx[R_ORG]), k->cols[R_ORG].name,
+			       KB_TR(L, "this account reports for '%s' only, not for '%s'",
+				     "このアカウントが報告できるのは '%s' の分だけです（'%s' は不可）"),
+			       only_org, org) != 0;
 	if ((d = kb_supply_device(sup, dev)) == KB_NONE)
 		bad |= kb_csv_bad(
 			c, err, idx[R_DEVICE], "device",
@@ -341,7 +348,8 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 			  const struct kind *k)
 {
 	enum kb_lang L = err->lang;
-	struct kb_supply sup;
+	struct kb_supply own;
+	const struct kb_supply *sp = o->registry;
 	struct kb__strmap repmap;
 	struct rep *reps = NULL;
 	struct line *lines = NULL;
@@ -358,8 +366,12 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 	char when[32];
 
 	memset(st, 0, sizeof(*st));
-	if ((r = kb_supply_load(s, &sup, err)))
-		return r;
+	if (!sp) {
+		if ((r = kb_supply_load(s, &own, err)))
+			return r;
+		sp = &own;
+	}
+#define sup (*sp)
 	kb__strmap_init(&repmap);
 	today = (int)((o->now + 9 * 3600) / 86400);
 	last_week = kb_malloc((sup.norgs + 1) * sizeof(int));
@@ -370,8 +382,8 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 	while ((r = kb_csv_next(c, err)) == 1) {
 		KB_ALLOC_GROW(lines, n + 1, alloc);
 		if (kb_csv_check_width(c, err) |
-		    read_line(c, idx, err, k, &sup, &repmap, &reps, &nreps,
-			      &areps, memo, &lines[n], last_week, today)) {
+		    read_line(c, idx, err, k, &sup, &repmap, &reps, &nreps, &areps,
+			      memo, &lines[n], last_week, today, o->only_org)) {
 			bad = 1;
 			continue;
 		}
@@ -615,7 +627,13 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 		if (o->progress && (i & 0xff) == 0)
 			o->progress(o->progress_ctx, c->len, c->len);
 	}
-	if (!r)
+	for (j = 0; j < nweeks; j++) {
+		if (!st->week_min || weeks[j] < st->week_min)
+			st->week_min = weeks[j];
+		if (weeks[j] > st->week_max)
+			st->week_max = weeks[j];
+	}
+	if (!r && !o->defer_aggregates)
 		r = kb__supply_aggregate(s, weeks, nweeks, NULL, err);
 	r = kb_store_end(s, r, err);
 out:
@@ -635,8 +653,10 @@ out:
 	sqlite3_finalize(ins_rep);
 	kb_buf_release(&sql);
 	kb__strmap_release(&repmap);
-	kb_supply_release(&sup);
+	if (sp == &own)
+		kb_supply_release(&own);
 	return r;
+#undef sup
 }
 
 int kb_stock_import(struct kb_store *s, struct kb_csv *c,
@@ -916,6 +936,12 @@ out:
 	sqlite3_finalize(pins);
 	free(pref);
 	return r;
+}
+
+int kb_supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
+			struct kb_err *err)
+{
+	return kb__supply_aggregate(s, weeks, n, NULL, err);
 }
 
 int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err)

@@ -87,7 +87,7 @@ void t_csv(struct kb_csv *c, const char *name, const char *text)
 static int import(struct kb_store *s, const char *name, const char *csv,
 		  int kpis, struct kb_err *err)
 {
-	struct kb_import_opts o = { "test", T_NOW, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = "test", .now = T_NOW };
 	struct kb_import_stats st;
 	struct kb_csv c;
 	int r;

@@ -16,7 +16,7 @@ static const char orgs_csv[] =
 static struct kb_store *store(struct kb_err *err)
 {
 	struct kb_store *s = t_store_with_plan();
-	struct kb_import_opts o = { "tester", T_NOW, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = "tester", .now = T_NOW, .dry_run = 0 };
 	struct kb_import_stats st;
 	struct kb_csv c;
 	t_csv(&c, "orgs.csv", orgs_csv);

@@ -164,7 +164,7 @@ static void values_import_with_missing_figures(void **state)
 	struct kb_store *s = t_store_with_plan();
 	struct kb_err err;
 	struct kb_kpiset set;
-	struct kb_import_opts o = { "clerk", T_NOW, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = "clerk", .now = T_NOW, .dry_run = 0 };
 	struct kb_import_stats st;
 	struct kb_csv c;
 	(void)state;
@@ -265,7 +265,7 @@ static void excel_cp932_with_japanese_headers(void **state)
 				   "6\x94N\x93x,\"1,533\",\x8am\x95\xf1\r\n";
 	struct kb_store *s = t_store_with_plan();
 	struct kb_err err;
-	struct kb_import_opts o = { "t", T_NOW, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = "t", .now = T_NOW, .dry_run = 0 };
 	struct kb_import_stats st;
 	struct kb_kpiset set;
 	struct kb_csv c;
@@ -291,7 +291,7 @@ static void dry_run_writes_nothing(void **state)
 {
 	struct kb_store *s = t_store_with_plan();
 	struct kb_err err;
-	struct kb_import_opts o = { "t", T_NOW, 1, NULL, NULL };
+	struct kb_import_opts o = { .actor = "t", .now = T_NOW, .dry_run = 1 };
 	struct kb_import_stats st;
 	struct kb_csv c;
 	(void)state;
@@ -311,7 +311,7 @@ static void csv_export_round_trips(void **state)
 	struct kb_err err;
 	struct kb_kpiset set;
 	struct kb_buf k = KB_BUF_INIT, v = KB_BUF_INIT;
-	struct kb_import_opts o = { "t", T_NOW, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = "t", .now = T_NOW, .dry_run = 0 };
 	struct kb_import_stats st;
 	struct kb_csv c;
 	(void)state;

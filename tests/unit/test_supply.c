@@ -45,7 +45,7 @@ static int imp(struct kb_store *s, kb_import_fn fn, const char *name,
 	       const char *text, time_t now, struct kb_import_stats *st,
 	       struct kb_err *err)
 {
-	struct kb_import_opts o = { "tester", now, 0, NULL, NULL };
+	struct kb_import_opts o = { .actor = "tester", .now = now, .dry_run = 0 };
 	struct kb_import_stats dummy;
 	struct kb_csv c;
 	int r;

@@ -1,0 +1,84 @@
+/*
+ * json.c - the supply module's records as JSON, for the command's --json
+ * and the server's API alike (one shape for both).
+ */
+#include "core/compat.h"
+
+#include <jansson.h>
+
+#include "kiban/buf.h"
+#include "kiban/supply.h"
+
+json_t *kb_device_to_json(const struct kb_device *d)
+{
+	return json_pack(
+		"{s:s, s:s, s:s, s:i, s:s, s:b, s:s, s:s, s:b, s:s, s:i, s:s, "
+		"s:{s:f, s:f, s:f, s:f, s:f, s:f}}",
+		"code", d->code, "name_ja", d->name_ja, "name_en", d->name_en,
+		"class", d->klass, "category", d->category, "reusable",
+		d->reusable, "unit_ja", d->unit_ja, "unit_en", d->unit_en,
+		"essential", d->essential, "criteria", d->criteria, "score",
+		d->score, "reasons", d->reasons, "thresholds", "under_days",
+		d->under_days, "over_days", d->over_days, "alert_days",
+		d->alert_days, "critical_days", d->critical_days, "jump_ratio",
+		d->jump_ratio, "drop_ratio", d->drop_ratio);
+}
+
+json_t *kb_chain_risk_to_json(const struct kb_chain *ch,
+			      const struct kb_chain_risk *k)
+{
+	return json_pack(
+		"{s:i, s:i, s:f, s:i, s:s?, s:f, s:s?, s:f, s:f}", "sources",
+		(int)k->nsources, "suppliers", (int)k->nsuppliers, "hhi",
+		k->hhi, "single_source_inputs", (int)k->single_source,
+		"most_concentrated_input",
+		k->worst_input != KB_NONE ? ch->item[k->worst_input] : NULL,
+		"most_concentrated_hhi", k->worst_hhi, "top_country",
+		k->top_country, "top_country_loss", k->top_country_loss,
+		"import_dependence", k->import_dependence);
+}
+
+json_t *kb_status_row_to_json(const struct kb_supply *sup, int week,
+			      const struct kb_status_row *x)
+{
+	char wk[16];
+	json_t *j;
+	kb_week_format(week, wk);
+	j = json_pack("{s:s, s:s, s:i, s:i, s:f, s:f, s:f, s:f, s:s, s:i, s:i}",
+		      "week", wk, "device", sup->devices[x->device].code,
+		      "prefecture", x->pref, "facilities", x->figs.facilities,
+		      "stock", x->figs.stock, "consumption", x->figs.consumption,
+		      "expected_daily_use", x->calc.daily, "days_of_supply",
+		      x->calc.dos, "status", kb_stock_status_key(x->calc.status),
+		      "stockout_facilities", x->figs.stockout_facilities,
+		      "stockout_days", x->figs.stockout_days);
+	if (x->facility >= 0)
+		json_object_set_new(j, "facility",
+				    json_string(sup->orgs[x->facility].id));
+	if (x->supply >= 0) {
+		json_object_set_new(j, "supply", json_real(x->supply));
+		json_object_set_new(j, "shipments", json_real(x->shipments));
+		json_object_set_new(j, "manufacturer_inventory",
+				    json_real(x->inventory));
+	}
+	return j;
+}
+
+json_t *kb_alert_to_json(const struct kb_supply *sup, const struct kb_alert *a,
+			 enum kb_lang lang)
+{
+	struct kb_buf reason = KB_BUF_INIT;
+	char wk[16];
+	json_t *j;
+	kb_alert_reason(a, sup, lang, &reason);
+	kb_week_format(a->week, wk);
+	j = json_pack("{s:s, s:s, s:s, s:s?, s:i, s:s, s:f, s:f, s:s}", "key",
+		      a->key, "severity", kb_severity_key(a->severity), "rule",
+		      kb_alert_rule_key(a->rule), "device",
+		      a->device != KB_NONE ? sup->devices[a->device].code : NULL,
+		      "prefecture", a->pref, "week", wk, "value", a->value,
+		      "threshold", a->threshold, "reason",
+		      reason.buf ? reason.buf : "");
+	kb_buf_release(&reason);
+	return j;
+}
