@@ -23,6 +23,8 @@ static const struct cli_cmd groups[] = {
 	  "必要不可欠な機器、サプライチェーン、報告、警報、事案" },
 	{ "account", cmd_account, "accounts and API tokens for the server",
 	  "サーバーのアカウントと API トークン" },
+	{ "serve", cmd_serve, "the web pages and the JSON API over HTTP",
+	  "画面と JSON API を HTTP で公開する" },
 };
 
 static int usage(struct cli *cli, FILE *fp)

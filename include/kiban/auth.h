@@ -147,6 +147,14 @@ struct kb_audit_entry {
 int kb_audit(struct kb_store *s, const struct kb_principal *p,
 	     const struct kb_audit_entry *e, time_t now, struct kb_err *err);
 
+/* The audit log, newest first, optionally of one login and one action:
+ * a JSON array of {n, at, login, role, action, method, path, status, ip,
+ * detail}; *total is the count of matching lines.  Caller owns *out. */
+#include <jansson.h>
+int kb_audit_list(struct kb_store *s, const char *login, const char *action,
+		  size_t limit, size_t offset, json_t **out, size_t *total,
+		  struct kb_err *err);
+
 /* Constant-time comparison of two NUL-terminated secrets. */
 int kb_secret_equal(const char *a, const char *b);
 

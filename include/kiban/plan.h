@@ -140,6 +140,12 @@ size_t kb_plan_goal(const struct kb_plan *p, const char *id);
 size_t kb_plan_measure(const struct kb_plan *p, const char *id);
 size_t kb_plan_ministry(const struct kb_plan *p, const char *code);
 
+/* Whether the ministry (code or abbreviation) takes part in an action of
+ * the goal or measure (one of the ids may be NULL): whose staff may enter
+ * the figures of a KPI posted there. */
+int kb_plan_ministry_in(const struct kb_plan *p, const char *goal_id,
+			const char *measure_id, const char *ministry);
+
 /* "◎厚、経" for an action, appended to out. */
 struct kb_buf;
 void kb_action_ministries(const struct kb_plan *p, const struct kb_action *a,

@@ -28,4 +28,9 @@ struct kb_report_opts {
 void kb_report_annual(const struct kb_eval *ev, const struct kb_report_opts *o,
 		      struct kb_buf *out);
 
+/* One KPI's charts as inline SVG, for a web page: the figures over the
+ * years with the path to the target, and where the figure of fy stands. */
+void kb_report_kpi_charts(const struct kb_kpi *k, int fy, enum kb_lang lang,
+			  struct kb_buf *out);
+
 #endif

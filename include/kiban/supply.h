@@ -252,6 +252,18 @@ int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err);
  * transaction: after imports made with defer_aggregates (import.h). */
 int kb_supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 			struct kb_err *err);
+/* Received reports, by week then organisation: of one organisation (id),
+ * of a prefecture's organisations (pref > 0), of one week (week >= 0),
+ * late only.  A JSON array of {id, kind, org, week, version, lines,
+ * submitted_at, submitted_by, late} (week as "2026-11-16"); *total counts
+ * every match.  Caller owns *out. */
+struct kb_report_query {
+	const char *org;
+	int pref, week, late;
+	size_t limit, offset;
+};
+int kb_reports_list(struct kb_store *s, const struct kb_report_query *q,
+		    json_t **out, size_t *total, struct kb_err *err);
 /* The last week with any stock report, or -1. */
 int kb_supply_latest_week(struct kb_store *s, struct kb_err *err);
 
@@ -304,6 +316,8 @@ struct kb_status_row {
 	double supply;	  /* national only: production + imports, or -1 */
 	double shipments; /* national only, or -1 */
 	double inventory; /* national only: manufacturers' inventory, or -1 */
+	int suppliers;	  /* national only: the companies behind supply,
+			     shipments and inventory (confidential below 3) */
 };
 struct kb_supply_status {
 	int week;

@@ -586,3 +586,39 @@ int kb_audit(struct kb_store *s, const struct kb_principal *p,
 	sqlite3_finalize(st);
 	return r;
 }
+
+int kb_audit_list(struct kb_store *s, const char *login, const char *action,
+		  size_t limit, size_t offset, json_t **out, size_t *total,
+		  struct kb_err *err)
+{
+	sqlite3_stmt *st, *cnt;
+	*out = NULL;
+	if (!(st = kb__sql_prepare(s,
+				   "SELECT n, at, login, role, action, method, "
+				   "path, status, ip, detail FROM audit WHERE "
+				   "(?1 IS NULL OR login = ?1) AND (?2 IS NULL "
+				   "OR action = ?2) ORDER BY n DESC LIMIT ?3 "
+				   "OFFSET ?4",
+				   err)))
+		return KB_EDB;
+	if (!(cnt = kb__sql_prepare(s, "SELECT count(*) FROM audit WHERE "
+				       "(?1 IS NULL OR login = ?1) AND (?2 IS "
+				       "NULL OR action = ?2)",
+				    err))) {
+		sqlite3_finalize(st);
+		return KB_EDB;
+	}
+	kb__sql_bind_text(st, 1, login);
+	kb__sql_bind_text(st, 2, action);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)offset);
+	kb__sql_bind_text(cnt, 1, login);
+	kb__sql_bind_text(cnt, 2, action);
+	*total = sqlite3_step(cnt) == SQLITE_ROW
+			 ? (size_t)sqlite3_column_int64(cnt, 0)
+			 : 0;
+	*out = kb__sql_rows_json(st);
+	sqlite3_finalize(st);
+	sqlite3_finalize(cnt);
+	return 0;
+}

@@ -480,3 +480,24 @@ void kb_plan_write_csv(const struct kb_plan *p, struct kb_buf *out, int bom)
 #undef ROW
 	kb_buf_release(&tmp);
 }
+
+int kb_plan_ministry_in(const struct kb_plan *p, const char *goal_id,
+			const char *measure_id, const char *ministry)
+{
+	size_t g = goal_id ? kb_plan_goal(p, goal_id) : KB_NONE;
+	size_t m = measure_id ? kb_plan_measure(p, measure_id) : KB_NONE;
+	size_t mi = ministry ? kb_plan_ministry(p, ministry) : KB_NONE;
+	size_t i, j;
+	if (mi == KB_NONE || (g == KB_NONE && m == KB_NONE))
+		return 0;
+	for (i = 0; i < p->nactions; i++) {
+		const struct kb_action *a = &p->actions[i];
+		if (m != KB_NONE ? a->measure != m
+				 : p->measures[a->measure].goal != g)
+			continue;
+		for (j = 0; j < a->nmin; j++)
+			if (a->min[j].ministry == mi)
+				return 1;
+	}
+	return 0;
+}

@@ -14,6 +14,7 @@
  */
 #include "core/compat.h"
 
+#include "kiban/report.h"
 #include "report/svg.h"
 
 void kb__svg_symbols(struct kb_buf *o)
@@ -310,4 +311,14 @@ void kb__svg_chart_legend(struct kb_buf *o, enum kb_lang L)
 		KB_TR(L, "path to the target (sparkline)",
 		      "目標への道筋（推移図）"),
 		KB_TR(L, "target (sparkline)", "目標（推移図）"));
+}
+
+void kb_report_kpi_charts(const struct kb_kpi *k, int fy, enum kb_lang lang,
+			  struct kb_buf *out)
+{
+	struct kb_kpi_eval e;
+	kb_kpi_evaluate(k, fy, KB_RULE_DEFAULT, &e);
+	kb__svg_symbols(out);
+	kb__svg_sparkline(out, k, &e, fy, lang);
+	kb__svg_bullet(out, k, &e, fy, lang);
 }

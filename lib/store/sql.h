@@ -30,6 +30,11 @@ int kb__sql_done(struct kb_store *s, sqlite3_stmt *st, struct kb_err *err);
 /* ISO 8601 UTC timestamp of t: "2026-11-24T09:30:00Z". */
 void kb__iso_time(time_t t, char out[32]);
 
+/* Steps st to its end and returns its rows as a JSON array of objects
+ * keyed by column name (integers, reals, text, null); resets st. */
+#include <jansson.h>
+json_t *kb__sql_rows_json(sqlite3_stmt *st);
+
 /* Every connection to a store reads through a map of its file (the largest
  * SQLite allows), for scans over the national weekly reports. */
 #define KB__SQL_MMAP "PRAGMA mmap_size = 2147418112"

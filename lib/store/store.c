@@ -398,3 +398,34 @@ void kb_store_rollback(struct kb_store *s)
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
+
+json_t *kb__sql_rows_json(sqlite3_stmt *st)
+{
+	json_t *a = json_array();
+	int i, n = sqlite3_column_count(st);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (i = 0; i < n; i++) {
+			json_t *v;
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+				v = json_integer(sqlite3_column_int64(st, i));
+				break;
+			case SQLITE_FLOAT:
+				v = json_real(sqlite3_column_double(st, i));
+				break;
+			case SQLITE_NULL: v = json_null(); break;
+			default:
+				v = json_stringn(
+					(const char *)sqlite3_column_text(st, i),
+					(size_t)sqlite3_column_bytes(st, i));
+				if (!v)
+					v = json_string("?");
+			}
+			json_object_set_new(o, sqlite3_column_name(st, i), v);
+		}
+		json_array_append_new(a, o);
+	}
+	sqlite3_reset(st);
+	return a;
+}

@@ -60,6 +60,7 @@ json_t *kb_status_row_to_json(const struct kb_supply *sup, int week,
 		json_object_set_new(j, "shipments", json_real(x->shipments));
 		json_object_set_new(j, "manufacturer_inventory",
 				    json_real(x->inventory));
+		json_object_set_new(j, "suppliers", json_integer(x->suppliers));
 	}
 	return j;
 }

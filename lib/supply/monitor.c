@@ -135,6 +135,7 @@ struct grid {
 	struct kb_week_figs *f; /* [dev][pref 0..47][week] */
 	double *supply;		/* [dev][week]: production + imports; -1 none */
 	double *shipments, *inventory;
+	int *reporters;
 };
 
 static struct kb_week_figs *cell(struct grid *g, size_t dev, int pref, size_t w)
@@ -148,6 +149,7 @@ static void grid_release(struct grid *g)
 	free(g->supply);
 	free(g->shipments);
 	free(g->inventory);
+	free(g->reporters);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -166,6 +168,7 @@ static int grid_load(struct kb_store *s, const struct kb_supply *sup, int first,
 	g->supply = kb_malloc((g->ndev * g->nweeks + 1) * sizeof(double));
 	g->shipments = kb_malloc((g->ndev * g->nweeks + 1) * sizeof(double));
 	g->inventory = kb_malloc((g->ndev * g->nweeks + 1) * sizeof(double));
+	g->reporters = kb_calloc(g->ndev * g->nweeks + 1, sizeof(int));
 	for (i = 0; i < g->ndev * g->nweeks; i++)
 		g->supply[i] = g->shipments[i] = g->inventory[i] = -1;
 	for (i = 0; i < total; i++)
@@ -201,7 +204,7 @@ static int grid_load(struct kb_store *s, const struct kb_supply *sup, int first,
 	sqlite3_finalize(st);
 	st = kb__sql_prepare(s,
 			     "SELECT week, device, production + imports, "
-			     "shipments, inventory FROM production_agg "
+			     "shipments, inventory, reporters FROM production_agg "
 			     "WHERE week BETWEEN ?1 AND ?2",
 			     err);
 	if (!st)
@@ -219,6 +222,7 @@ static int grid_load(struct kb_store *s, const struct kb_supply *sup, int first,
 		g->supply[at] = sqlite3_column_double(st, 2);
 		g->shipments[at] = sqlite3_column_double(st, 3);
 		g->inventory[at] = sqlite3_column_double(st, 4);
+		g->reporters[at] = sqlite3_column_int(st, 5);
 	}
 	sqlite3_finalize(st);
 	return 0;
@@ -365,6 +369,7 @@ int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
 				x->supply = g.supply[d * g.nweeks + last];
 				x->shipments = g.shipments[d * g.nweeks + last];
 				x->inventory = g.inventory[d * g.nweeks + last];
+				x->suppliers = g.reporters[d * g.nweeks + last];
 			}
 		}
 	}

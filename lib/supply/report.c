@@ -983,3 +983,50 @@ int kb_supply_latest_week(struct kb_store *s, struct kb_err *err)
 	sqlite3_finalize(st);
 	return w;
 }
+
+int kb_reports_list(struct kb_store *s, const struct kb_report_query *q,
+		    json_t **out, size_t *total, struct kb_err *err)
+{
+#define REPORT_WHERE                                                        \
+	" FROM report r JOIN org o ON o.n = r.org WHERE (?1 IS NULL OR "    \
+	"o.id = ?1) AND (?2 = 0 OR o.prefecture = ?2) AND (?3 < 0 OR "      \
+	"r.week = ?3) AND (?4 = 0 OR r.late)"
+	sqlite3_stmt *st[2];
+	size_t i, k;
+	*out = NULL;
+	st[0] = kb__sql_prepare(
+		s,
+		"SELECT r.id, r.kind, o.id AS org, date(r.week * 86400, "
+		"'unixepoch') AS week, r.version, r.lines, r.submitted_at, "
+		"r.submitted_by, r.late" REPORT_WHERE
+		" ORDER BY r.week DESC, o.id, r.id LIMIT ?5 OFFSET ?6",
+		err);
+	st[1] = st[0] ? kb__sql_prepare(s, "SELECT count(*)" REPORT_WHERE, err)
+		      : NULL;
+#undef REPORT_WHERE
+	if (!st[1]) {
+		sqlite3_finalize(st[0]);
+		return KB_EDB;
+	}
+	for (k = 0; k < 2; k++) {
+		kb__sql_bind_text(st[k], 1, q->org);
+		sqlite3_bind_int(st[k], 2, q->pref);
+		sqlite3_bind_int(st[k], 3, q->week);
+		sqlite3_bind_int(st[k], 4, q->late);
+	}
+	sqlite3_bind_int64(st[0], 5, (sqlite3_int64)q->limit);
+	sqlite3_bind_int64(st[0], 6, (sqlite3_int64)q->offset);
+	*total = sqlite3_step(st[1]) == SQLITE_ROW
+			 ? (size_t)sqlite3_column_int64(st[1], 0)
+			 : 0;
+	*out = kb__sql_rows_json(st[0]);
+	for (i = 0; i < json_array_size(*out); i++) {
+		json_t *x = json_array_get(*out, i);
+		json_object_set_new(x, "late",
+				    json_boolean(json_integer_value(
+					    json_object_get(x, "late"))));
+	}
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
+	return 0;
+}

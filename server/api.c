@@ -1,0 +1,1282 @@
+/*
+ * api.c - the JSON API under /api/v1/: sessions, the plan, KPIs and their
+ * figures, evaluations, devices, the chain map, supply status, alerts,
+ * reports, incidents, the dashboard and the audit log.  Each handler reads
+ * its inputs, checks what the route table could not (an organisation's
+ * own data), calls libkiban and replies; docs/openapi.json documents them.
+ */
+#include "core/compat.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <microhttpd.h>
+
+#include "kiban/eval.h"
+#include "kiban/kpi.h"
+#include "kiban/plan.h"
+#include "server/server.h"
+
+#define SESSION_COOKIE "kb_session"
+
+/* ---- small helpers ---- */
+
+static int fail(struct req *q, int rc)
+{
+	return reply_kb_error(q, rc);
+}
+
+/* A page of a JSON array: {"items": [...], "total": n, "limit", "offset"};
+ * takes the array. */
+static int reply_page(struct req *q, json_t *all, size_t total, size_t limit,
+		      size_t offset, int sliced)
+{
+	json_t *items = all;
+	if (!sliced) {
+		size_t i;
+		items = json_array();
+		for (i = offset; i < json_array_size(all) && i < offset + limit; i++)
+			json_array_append(items, json_array_get(all, i));
+		total = json_array_size(all);
+		json_decref(all);
+	}
+	return reply_json(q, 200,
+			  json_pack("{s:o, s:i, s:i, s:i}", "items", items,
+				    "total", (json_int_t)total, "limit",
+				    (json_int_t)limit, "offset",
+				    (json_int_t)offset));
+}
+
+/* A CSV download of an array of flat objects, with these columns (text
+ * cells guarded against spreadsheet formulas by kb_csvw_field). */
+static int reply_rows_csv(struct req *q, json_t *rows, const char *const *cols,
+			  const char *filename)
+{
+	struct kb_buf out = KB_BUF_INIT;
+	struct kb_csvw w;
+	size_t i, k;
+	kb_csvw_init(&w, &out, 1);
+	for (k = 0; cols[k]; k++)
+		kb_csvw_field(&w, cols[k]);
+	kb_csvw_end(&w);
+	for (i = 0; i < json_array_size(rows); i++) {
+		json_t *x = json_array_get(rows, i);
+		for (k = 0; cols[k]; k++) {
+			json_t *v = json_object_get(x, cols[k]);
+			if (json_is_string(v))
+				kb_csvw_field(&w, json_string_value(v));
+			else if (json_is_integer(v))
+				kb_csvw_fieldf(&w, "%lld",
+					       (long long)json_integer_value(v));
+			else if (json_is_real(v))
+				kb_csvw_num(&w, json_real_value(v));
+			else if (json_is_boolean(v))
+				kb_csvw_field(&w, json_is_true(v) ? "true"
+								  : "false");
+			else
+				kb_csvw_field(&w, "");
+		}
+		kb_csvw_end(&w);
+	}
+	json_decref(rows);
+	return reply_csv(q, &out, filename);
+}
+
+/* An optional query argument parsed as a prefecture; -1 and a reply when
+ * it is not one. */
+static int pref_arg(struct req *q, const struct kb_supply *sup,
+		    const char *name, int *pref)
+{
+	const char *s = arg_get(q, name);
+	*pref = 0;
+	if (!s)
+		return 0;
+	if ((*pref = kb_supply_pref(sup, s)) <= 0) {
+		reply_error(q, 400, "bad_request",
+			    KB_TR(q->lang, "%s: '%s' is not a prefecture (a code 1-47 or a name)",
+				  "%s: '%s' は都道府県ではありません（1〜47 のコードか名称）"),
+			    name, s);
+		return -1;
+	}
+	return 0;
+}
+
+static int device_arg(struct req *q, const struct kb_supply *sup,
+		      const char *code, size_t *d)
+{
+	*d = KB_NONE;
+	if (!code)
+		return 0;
+	if ((*d = kb_supply_device(sup, code)) == KB_NONE) {
+		reply_error(q, 404, "not_found",
+			    KB_TR(q->lang, "no device with code '%s'",
+				  "コード '%s' の機器はありません"),
+			    code);
+		return -1;
+	}
+	return 0;
+}
+
+static int week_arg(struct req *q, const char *name, int *week)
+{
+	const char *s = arg_get(q, name);
+	*week = -1;
+	if (s && kb_week_parse(s, week)) {
+		reply_error(q, 400, "bad_request",
+			    KB_TR(q->lang, "%s: '%s' is not a week (2026-11-16 or 2026-W47)",
+				  "%s: '%s' は週ではありません（2026-11-16 または 2026-W47）"),
+			    name, s);
+		return -1;
+	}
+	return 0;
+}
+
+static json_t *principal_json(const struct kb_principal *p, const char *csrf)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "login", p->login, "name",
+			      p->name, "role", kb_role_key(p->role), "lang",
+			      p->lang == KB_LANG_EN ? "en" : "ja");
+	if (*p->ministry)
+		json_object_set_new(j, "ministry", json_string(p->ministry));
+	if (p->prefecture)
+		json_object_set_new(j, "prefecture", json_integer(p->prefecture));
+	if (*p->org_id)
+		json_object_set_new(j, "org", json_string(p->org_id));
+	if (csrf && *csrf)
+		json_object_set_new(j, "csrf", json_string(csrf));
+	return j;
+}
+
+/* ---- sessions ---- */
+
+/* A browser's login form must come from this server's own pages. */
+static int same_origin(struct req *q)
+{
+	const char *o = header_get(q, "Origin"), *h = header_get(q, "Host");
+	const char *p;
+	if (!o)
+		return 1;
+	if (!h)
+		return 0;
+	p = strstr(o, "://");
+	return p && !strcmp(p + 3, h);
+}
+
+int srv_login(struct req *q, const char *login, const char *password)
+{
+	char token[KB_TOKEN_LEN], cookie[256];
+	int r;
+	if (!same_origin(q))
+		return reply_error(q, 403, "forbidden", "%s",
+				   KB_TR(q->lang, "cross-site sign-in refused",
+					 "別のサイトからのログインは受け付けません"));
+	if (!login || !password)
+		return reply_error(q, 400, "bad_request", "%s",
+				   KB_TR(q->lang, "give login and password",
+					 "login と password を指定してください"));
+	r = kb_login(q->s, login, password, srv_now(q->srv),
+		     q->srv->c.session_ttl, &q->p, token, q->csrf, &q->err);
+	if (r) {
+		struct kb_principal none = { 0 };
+		snprintf(none.login, sizeof(none.login), "%.63s", login);
+		q->p = none;
+		q->status = srv_status_of(r);
+		audit(q, "login_failed", NULL);
+		return fail(q, r);
+	}
+	q->status = 200;
+	audit(q, "login", NULL);
+	memcpy(q->session, token, sizeof(token));
+	snprintf(cookie, sizeof(cookie),
+		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
+				"Max-Age=%ld%s",
+		 token, q->srv->c.session_ttl,
+		 q->srv->c.secure_cookies ? "; Secure" : "");
+	q->set_cookie = kb_strdup(cookie);
+	return 0;
+}
+
+static int api_login(struct req *q)
+{
+	if (srv_login(q, form_get(q, "login"), form_get(q, "password")))
+		return MHD_YES;
+	if (q->answered)
+		return MHD_YES;
+	return reply_json(q, 200, principal_json(&q->p, q->csrf));
+}
+
+static int api_me(struct req *q)
+{
+	return reply_json(q, 200,
+			  principal_json(&q->p, q->cookie_auth ? q->csrf : NULL));
+}
+
+int srv_logout(struct req *q)
+{
+	int r = 0;
+	if (q->cookie_auth)
+		r = kb_session_end(q->s, q->session, &q->err);
+	q->set_cookie = kb_strdup(SESSION_COOKIE "=; Path=/; HttpOnly; "
+						 "SameSite=Strict; Max-Age=0");
+	audit(q, "logout", NULL);
+	return r;
+}
+
+static int api_logout(struct req *q)
+{
+	int r = srv_logout(q);
+	if (r)
+		return fail(q, r);
+	return reply_json(q, 200, json_pack("{s:s}", "status", "signed out"));
+}
+
+/* ---- the plan, KPIs, evaluations ---- */
+
+static int api_plan(struct req *q)
+{
+	struct kb_plan p;
+	int r;
+	kb_plan_init(&p);
+	if ((r = kb_plan_load(q->s, NULL, &p, &q->err))) {
+		kb_plan_release(&p);
+		return fail(q, r);
+	}
+	r = reply_json(q, 200, kb_plan_to_json(&p));
+	kb_plan_release(&p);
+	return r;
+}
+
+static json_t *kpi_json(const struct kb_kpi *k, int fy, enum kb_lang L)
+{
+	json_t *j = kb_kpi_to_json(k);
+	struct kb_kpi_eval e;
+	struct kb_buf why = KB_BUF_INIT;
+	kb_kpi_evaluate(k, fy, KB_RULE_DEFAULT, &e);
+	kb_kpi_eval_explain(k, &e, L, &why);
+	json_object_set_new(j, "evaluation",
+			    json_pack("{s:i, s:s, s:s, s:s}", "fiscal_year", fy,
+				      "status", kb_status_key(e.status), "label",
+				      kb_status_label(e.status, L), "explanation",
+				      why.buf ? why.buf : ""));
+	kb_buf_release(&why);
+	return j;
+}
+
+static int fy_arg(struct req *q, int *fy)
+{
+	const char *s = arg_get(q, "year");
+	*fy = kb_fy_last_complete(srv_now(q->srv));
+	if (s && kb_fy_parse(s, fy)) {
+		reply_error(q, 400, "bad_request",
+			    KB_TR(q->lang, "year: '%s' is not a fiscal year",
+				  "year: '%s' は年度ではありません"),
+			    s);
+		return -1;
+	}
+	return 0;
+}
+
+static int api_kpis(struct req *q)
+{
+	struct kb_kpiset set = { 0 };
+	const char *goal = arg_get(q, "goal"), *measure = arg_get(q, "measure");
+	size_t limit, offset, i;
+	json_t *a;
+	int r, fy;
+	if (page_args(q, &limit, &offset) || fy_arg(q, &fy))
+		return MHD_YES;
+	if ((r = kb_kpi_load(q->s, &set, &q->err)))
+		return fail(q, r);
+	if (want_csv(q)) {
+		struct kb_buf out = KB_BUF_INIT;
+		kb_kpi_write_csv(&set, &out, 1);
+		kb_kpiset_release(&set);
+		return reply_csv(q, &out, "kpis.csv");
+	}
+	a = json_array();
+	for (i = 0; i < set.n; i++) {
+		const struct kb_kpi *k = &set.v[i];
+		if ((goal && (!k->goal_id || strcmp(goal, k->goal_id))) ||
+		    (measure && (!k->measure_id || strcmp(measure, k->measure_id))))
+			continue;
+		json_array_append_new(a, kpi_json(k, fy, q->lang));
+	}
+	kb_kpiset_release(&set);
+	return reply_page(q, a, 0, limit, offset, 0);
+}
+
+/* The KPI named by the route's {}, loaded into set; NULL and a reply. */
+static const struct kb_kpi *find_kpi(struct req *q, struct kb_kpiset *set,
+				     const char *id)
+{
+	size_t i;
+	int r;
+	if ((r = kb_kpi_load(q->s, set, &q->err))) {
+		fail(q, r);
+		return NULL;
+	}
+	for (i = 0; i < set->n; i++)
+		if (!strcmp(set->v[i].id, id))
+			return &set->v[i];
+	reply_error(q, 404, "not_found",
+		    KB_TR(q->lang, "no KPI with id '%s'", "ID '%s' の KPI はありません"),
+		    id);
+	return NULL;
+}
+
+static int api_kpi(struct req *q)
+{
+	struct kb_kpiset set = { 0 };
+	const struct kb_kpi *k;
+	int r, fy;
+	if (fy_arg(q, &fy))
+		return MHD_YES;
+	if (!(k = find_kpi(q, &set, q->arg[0])))
+		r = MHD_YES;
+	else
+		r = reply_json(q, 200, kpi_json(k, fy, q->lang));
+	kb_kpiset_release(&set);
+	return r;
+}
+
+static int api_kpi_values(struct req *q)
+{
+	struct kb_kpiset set = { 0 };
+	const struct kb_kpi *k;
+	int r;
+	if (!(k = find_kpi(q, &set, q->arg[0]))) {
+		r = MHD_YES;
+	} else if (want_csv(q)) {
+		struct kb_buf out = KB_BUF_INIT;
+		kb_obs_write_csv(&set, k->id, &out, 1);
+		r = reply_csv(q, &out, "values.csv");
+	} else {
+		json_t *a = json_array();
+		size_t i;
+		for (i = 0; i < k->nobs; i++) {
+			const struct kb_obs *o = &k->obs[i];
+			json_array_append_new(
+				a, json_pack("{s:i, s:o, s:s?, s:s?, s:s?, s:s?}",
+					     "fiscal_year", o->fy, "value",
+					     o->missing ? json_null()
+							: json_real(o->value),
+					     "source", o->source, "comment",
+					     o->comment, "entered_by",
+					     o->entered_by, "entered_at",
+					     o->entered_at));
+		}
+		r = reply_json(q, 200, a);
+	}
+	kb_kpiset_release(&set);
+	return r;
+}
+
+/* May q's account enter figures for KPI k?  Staff: KPIs under a goal or
+ * measure where their ministry has an action. */
+static int may_write_kpi(struct req *q, const struct kb_kpi *k)
+{
+	struct kb_plan p;
+	int ok;
+	if (!kb_allowed(&q->p, KB_PERM_KPI_WRITE, 0, 0))
+		return 0;
+	if (q->p.role != KB_ROLE_STAFF)
+		return 1;
+	kb_plan_init(&p);
+	ok = !kb_plan_load(q->s, NULL, &p, &q->err) &&
+	     kb_plan_ministry_in(&p, k->goal_id, k->measure_id, q->p.ministry);
+	kb_err_clear(&q->err);
+	kb_plan_release(&p);
+	return ok;
+}
+
+/* Enters one figure; the reply is 0 and nothing sent on success. */
+int srv_kpi_value(struct req *q, const char *kpi, const char *year,
+		  const char *value, const char *source, const char *comment)
+{
+	struct kb_kpiset set = { 0 };
+	const struct kb_kpi *k;
+	double v = 0;
+	int fy = 0, missing = 0, r = 0;
+
+	if (!(k = find_kpi(q, &set, kpi)))
+		goto out;
+	if (!may_write_kpi(q, k)) {
+		r = reply_error(q, 403, "forbidden",
+				KB_TR(q->lang, "this account may not enter figures for %s",
+				      "このアカウントは %s の値を入力できません"),
+				k->id);
+		audit(q, "denied", k->id);
+		goto out;
+	}
+	if (!year || kb_fy_parse(year, &fy))
+		kb_err_at(&q->err, KB_EINVALID, NULL, 0, 0, "fiscal_year",
+			  KB_TR(q->lang, "'%s' is not a fiscal year (2025, FY2025, 令和7年度)",
+				"'%s' は年度ではありません（2025、FY2025、令和7年度）"),
+			  year ? year : "");
+	if (!value || !*value || !strcmp(value, "NA") || !strcmp(value, "欠測"))
+		missing = 1;
+	else if (kb_parse_number(value, &v))
+		kb_err_at(&q->err, KB_EINVALID, NULL, 0, 0, "value",
+			  KB_TR(q->lang, "'%s' is not a number (or NA when the figure is not available)",
+				"'%s' は数値ではありません（値がない場合は NA）"),
+			  value);
+	if (q->err.n) {
+		r = fail(q, KB_EINVALID);
+		goto out;
+	}
+	if ((r = kb_obs_set(q->s, k->id, fy, missing, v, source, comment,
+			    q->p.login, srv_now(q->srv), &q->err))) {
+		r = fail(q, r);
+		goto out;
+	}
+	q->status = 200;
+	{
+		char d[96];
+		snprintf(d, sizeof(d), "%s FY%d = %s", k->id, fy,
+			 missing ? "NA" : value);
+		audit(q, "write", d);
+	}
+	atomic_fetch_add(&q->srv->gen, 1);
+out:
+	kb_kpiset_release(&set);
+	return q->answered ? -1 : 0;
+}
+
+static const char *jstr(struct req *q, const char *name)
+{
+	json_t *v;
+	static __thread char num[64];
+	if (!q->form_parsed)
+		form_get(q, name);
+	v = json_object_get(q->form, name);
+	if (json_is_number(v)) {
+		snprintf(num, sizeof(num), "%.17g", json_number_value(v));
+		return num;
+	}
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int api_kpi_value_post(struct req *q)
+{
+	char year[32], value[64];
+	const char *y = jstr(q, "fiscal_year");
+	snprintf(year, sizeof(year), "%s", y ? y : "");
+	y = jstr(q, "value");
+	snprintf(value, sizeof(value), "%s", y ? y : "");
+	if (srv_kpi_value(q, q->arg[0], year, value, form_get(q, "source"),
+			  form_get(q, "comment")))
+		return MHD_YES;
+	return reply_json(q, 201, json_pack("{s:s, s:s, s:s}", "kpi", q->arg[0],
+					    "fiscal_year", year, "value", value));
+}
+
+static int api_evaluations(struct req *q)
+{
+	struct kb_eval_info *v = NULL;
+	size_t n = 0, i;
+	json_t *a;
+	int r;
+	if ((r = kb_eval_list(q->s, &v, &n, &q->err)))
+		return fail(q, r);
+	a = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(
+			a, json_pack("{s:i, s:i, s:s?, s:s?, s:s?, s:s?}",
+				     "fiscal_year", v[i].fy, "version",
+				     v[i].version, "rule", v[i].rule,
+				     "frozen_at", v[i].frozen_at, "frozen_by",
+				     v[i].frozen_by, "note", v[i].note));
+	kb_eval_infos_free(v, n);
+	return reply_json(q, 200, a);
+}
+
+static int api_evaluation(struct req *q)
+{
+	struct kb_eval ev;
+	int fy, r;
+	if (kb_fy_parse(q->arg[0], &fy))
+		return reply_error(q, 404, "not_found",
+				   KB_TR(q->lang, "'%s' is not a fiscal year",
+					 "'%s' は年度ではありません"),
+				   q->arg[0]);
+	kb_eval_init(&ev);
+	if ((r = kb_eval_open(q->s, NULL, fy, KB_RULE_DEFAULT, srv_now(q->srv),
+			      &ev, &q->err)))
+		r = fail(q, r);
+	else
+		r = reply_json(q, 200, kb_eval_to_json(&ev));
+	kb_eval_release(&ev);
+	return r;
+}
+
+/* ---- devices, chains ---- */
+
+static int api_devices(struct req *q)
+{
+	struct registry *g = srv_registry(q->srv);
+	const char *ess = arg_get(q, "essential");
+	int only = ess && (!strcmp(ess, "true") || !strcmp(ess, "1"));
+	size_t limit, offset, i;
+	json_t *a;
+	if (page_args(q, &limit, &offset)) {
+		srv_registry_put(q->srv, g);
+		return MHD_YES;
+	}
+	a = json_array();
+	for (i = 0; i < g->sup.ndevices; i++)
+		if (!only || g->sup.devices[i].essential)
+			json_array_append_new(
+				a, kb_device_to_json(&g->sup.devices[i]));
+	srv_registry_put(q->srv, g);
+	if (want_csv(q)) {
+		static const char *const cols[] = {
+			"code",	     "name_ja",	  "name_en",   "class",
+			"category",  "unit_ja",	  "unit_en",   "essential",
+			"criteria",  "score",	  "reasons",   NULL
+		};
+		return reply_rows_csv(q, a, cols, "devices.csv");
+	}
+	return reply_page(q, a, 0, limit, offset, 0);
+}
+
+static int api_device(struct req *q)
+{
+	struct registry *g = srv_registry(q->srv);
+	struct kb_designation *hist = NULL;
+	size_t nhist = 0, d, i;
+	json_t *j, *a;
+	int r;
+	if (device_arg(q, &g->sup, q->arg[0], &d)) {
+		srv_registry_put(q->srv, g);
+		return MHD_YES;
+	}
+	if ((r = kb_device_history(q->s, q->arg[0], &hist, &nhist, &q->err))) {
+		srv_registry_put(q->srv, g);
+		return fail(q, r);
+	}
+	j = kb_device_to_json(&g->sup.devices[d]);
+	a = json_array();
+	for (i = 0; i < nhist; i++)
+		json_array_append_new(a, json_pack("{s:b, s:s, s:s, s:s}",
+						   "essential", hist[i].essential,
+						   "at", hist[i].at, "by",
+						   hist[i].by, "reason",
+						   hist[i].reason));
+	json_object_set_new(j, "designations", a);
+	kb_designations_free(hist, nhist);
+	srv_registry_put(q->srv, g);
+	return reply_json(q, 200, j);
+}
+
+static json_t *chain_tree(const struct kb_chain *ch, const struct kb_supply *sup,
+			  size_t i, int depth)
+{
+	json_t *j = json_pack("{s:s}", "item", ch->item[i]), *src = json_array(),
+	       *in = json_array();
+	size_t k;
+	for (k = ch->src_off[i]; k < ch->src_off[i + 1]; k++) {
+		const struct kb_site *s = &sup->sites[ch->src_site[k]];
+		json_array_append_new(
+			src, json_pack("{s:s, s:s, s:s, s:s, s:f}", "site", s->id,
+				       "supplier", sup->orgs[s->org].id,
+				       "country", s->country, "region",
+				       s->region, "share", ch->src_share[k]));
+	}
+	if (depth < 8)
+		for (k = ch->in_off[i]; k < ch->in_off[i + 1]; k++)
+			json_array_append_new(
+				in, chain_tree(ch, sup, ch->in[k], depth + 1));
+	json_object_set_new(j, "sources", src);
+	json_object_set_new(j, "inputs", in);
+	return j;
+}
+
+static int api_chain(struct req *q)
+{
+	struct registry *g = srv_registry(q->srv);
+	struct kb_chain ch;
+	struct kb_chain_risk k;
+	size_t item;
+	int r;
+	memset(&ch, 0, sizeof(ch));
+	memset(&k, 0, sizeof(k));
+	if ((r = kb_chain_load(q->s, &g->sup, &ch, &q->err))) {
+		r = fail(q, r);
+	} else if ((item = kb_chain_item(&ch, q->arg[0])) == KB_NONE) {
+		r = reply_error(q, 404, "not_found",
+				KB_TR(q->lang, "'%s' is not in the supply-chain map",
+				      "'%s' はサプライチェーンの地図にありません"),
+				q->arg[0]);
+	} else {
+		json_t *j = chain_tree(&ch, &g->sup, item, 0);
+		kb_chain_risk(&ch, &g->sup, item, &k);
+		json_object_set_new(j, "risk", kb_chain_risk_to_json(&ch, &k));
+		q->status = 200;
+		audit(q, "read", q->arg[0]); /* the map is confidential */
+		r = reply_json(q, 200, j);
+	}
+	free(k.top_country);
+	kb_chain_release(&ch);
+	srv_registry_put(q->srv, g);
+	return r;
+}
+
+/* ---- supply status, alerts ---- */
+
+/* Manufacturers' figures reach those without the right to see them only
+ * when at least three companies stand behind them. */
+static void guard_confidential(struct req *q, json_t *row)
+{
+	json_t *n = json_object_get(row, "suppliers");
+	if (!n || kb_allowed(&q->p, KB_PERM_SUPPLY_CONFIDENTIAL, 0, 0))
+		return;
+	if (json_integer_value(n) < 3) {
+		json_object_set_new(row, "supply", json_null());
+		json_object_set_new(row, "shipments", json_null());
+		json_object_set_new(row, "manufacturer_inventory", json_null());
+		json_object_set_new(row, "suppressed", json_true());
+	}
+	json_object_del(row, "suppliers");
+}
+
+static int api_status(struct req *q)
+{
+	struct registry *g = srv_registry(q->srv);
+	struct kb_status_query sq = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+	struct kb_supply_status st;
+	const char *fac = arg_get(q, "facility"), *dev = arg_get(q, "device");
+	json_t *a;
+	size_t i;
+	int r = MHD_YES;
+
+	memset(&st, 0, sizeof(st));
+	if (week_arg(q, "week", &sq.week) || pref_arg(q, &g->sup, "pref", &sq.pref) ||
+	    device_arg(q, &g->sup, dev, &sq.device))
+		goto out;
+	if (fac) {
+		size_t o = kb_supply_org(&g->sup, fac);
+		if (o == KB_NONE || g->sup.orgs[o].kind != KB_ORG_HOSPITAL) {
+			r = reply_error(q, 404, "not_found",
+					KB_TR(q->lang, "no hospital with id '%s'",
+					      "ID '%s' の病院はありません"),
+					fac);
+			goto out;
+		}
+		if (!kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY, g->sup.orgs[o].n,
+				g->sup.orgs[o].pref)) {
+			r = reply_error(q, 403, "forbidden",
+					KB_TR(q->lang, "this account may not see the figures of '%s'",
+					      "このアカウントは '%s' の数値を見られません"),
+					fac);
+			audit(q, "denied", fac);
+			goto out;
+		}
+		sq.scope = KB_SCOPE_FACILITY;
+		sq.facility = o;
+	} else if (sq.device != KB_NONE) {
+		sq.scope = KB_SCOPE_BY_PREF;
+	} else if (sq.pref) {
+		sq.scope = KB_SCOPE_PREF;
+	}
+	if ((r = kb_supply_status(q->s, &g->sup, &sq, &st, &q->err))) {
+		r = fail(q, r);
+		goto out;
+	}
+	a = json_array();
+	for (i = 0; i < st.n; i++) {
+		json_t *x = kb_status_row_to_json(&g->sup, st.week, &st.v[i]);
+		guard_confidential(q, x);
+		json_array_append_new(a, x);
+	}
+	if (want_csv(q)) {
+		static const char *const cols[] = {
+			"week",	  "device", "prefecture",	  "facilities",
+			"stock",  "consumption", "expected_daily_use",
+			"days_of_supply", "status", "stockout_facilities",
+			"stockout_days", "supply", "shipments", NULL
+		};
+		r = reply_rows_csv(q, a, cols, "status.csv");
+	} else {
+		r = reply_json(q, 200, a);
+	}
+out:
+	kb_supply_status_release(&st);
+	srv_registry_put(q->srv, g);
+	return r;
+}
+
+static int api_alerts(struct req *q)
+{
+	struct registry *g = srv_registry(q->srv);
+	struct kb_alerts al;
+	const char *sev = arg_get(q, "severity"), *ps = arg_get(q, "pref");
+	size_t limit, offset, i, d = KB_NONE;
+	int from, week, min = KB_SEV_INFO, pref = -1, r = MHD_YES;
+	json_t *a;
+
+	memset(&al, 0, sizeof(al));
+	if (page_args(q, &limit, &offset) || week_arg(q, "week", &week) ||
+	    week_arg(q, "from", &from) ||
+	    device_arg(q, &g->sup, arg_get(q, "device"), &d))
+		goto out;
+	if (ps && (!strcmp(ps, "0") || !strcmp(ps, "national")))
+		pref = 0;
+	else if (ps && pref_arg(q, &g->sup, "pref", &pref))
+		goto out;
+	if (sev) {
+		for (min = KB_SEV_INFO; min <= KB_SEV_CRITICAL; min++)
+			if (!strcmp(sev, kb_severity_key(min)))
+				break;
+		if (min > KB_SEV_CRITICAL) {
+			r = reply_error(q, 400, "bad_request",
+					KB_TR(q->lang, "severity: '%s' is not info, warning or critical",
+					      "severity: '%s' は info, warning, critical のいずれでもありません"),
+					sev);
+			goto out;
+		}
+	}
+	if ((r = kb_supply_alerts(q->s, &g->sup, from, week, &al, &q->err))) {
+		r = fail(q, r);
+		goto out;
+	}
+	a = json_array();
+	for (i = 0; i < al.n; i++) {
+		const struct kb_alert *x = &al.v[i];
+		if ((int)x->severity < min || (d != KB_NONE && x->device != d) ||
+		    (pref >= 0 && x->pref != pref))
+			continue;
+		json_array_append_new(a, kb_alert_to_json(&g->sup, x, q->lang));
+	}
+	if (want_csv(q)) {
+		static const char *const cols[] = { "key",    "severity",
+						    "rule",   "device",
+						    "prefecture", "week",
+						    "value",  "threshold",
+						    "reason", NULL };
+		r = reply_rows_csv(q, a, cols, "alerts.csv");
+	} else {
+		r = reply_page(q, a, 0, limit, offset, 0);
+	}
+out:
+	kb_alerts_release(&al);
+	srv_registry_put(q->srv, g);
+	return r;
+}
+
+/* ---- reports ---- */
+
+/* Whether q may upload reports at all (a hospital or a company for its
+ * own organisation; the supply desk for any). */
+int srv_may_upload(struct req *q)
+{
+	return kb_allowed(&q->p, KB_PERM_REPORT_UPLOAD, q->p.org, 0);
+}
+
+static int upload(struct req *q, int production)
+{
+	const char *ct = header_get(q, "Content-Type");
+	if (!srv_may_upload(q)) {
+		audit(q, "denied", "report_upload");
+		return reply_error(q, 403, "forbidden",
+				   KB_TR(q->lang, "a %s account may not submit reports",
+					 "%sのアカウントは報告を提出できません"),
+				   kb_role_label(q->p.role, q->lang));
+	}
+	if (ct && strncasecmp(ct, "text/csv", 8) &&
+	    strncasecmp(ct, "application/json", 16) &&
+	    strncasecmp(ct, "text/plain", 10))
+		return reply_error(q, 415, "unsupported_type",
+				   KB_TR(q->lang, "send the report as text/csv or application/json, not %s",
+					 "報告は text/csv か application/json で送ってください（%s は不可）"),
+				   ct);
+	if (!q->body.len)
+		return reply_error(q, 422, "invalid", "%s",
+				   KB_TR(q->lang, "the request has no report in its body",
+					 "リクエストの本文に報告がありません"));
+	writer_submit(q, production);
+	return MHD_YES;
+}
+
+static int api_upload_stock(struct req *q)
+{
+	return upload(q, 0);
+}
+
+static int api_upload_production(struct req *q)
+{
+	return upload(q, 1);
+}
+
+static int api_reports(struct req *q)
+{
+	struct kb_report_query rq = { arg_get(q, "org"), 0, -1, 0, 100, 0 };
+	struct registry *g = srv_registry(q->srv);
+	const char *late = arg_get(q, "late");
+	json_t *a;
+	size_t total;
+	int r = MHD_YES;
+
+	if (page_args(q, &rq.limit, &rq.offset) || week_arg(q, "week", &rq.week) ||
+	    pref_arg(q, &g->sup, "pref", &rq.pref))
+		goto out;
+	rq.late = late && (!strcmp(late, "true") || !strcmp(late, "1"));
+	/* a hospital or company sees its own; a prefecture its own hospitals */
+	if (!kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY, 0, 0)) {
+		if (q->p.org) {
+			rq.org = q->p.org_id;
+		} else if (q->p.prefecture) {
+			rq.pref = q->p.prefecture;
+		} else {
+			r = reply_error(q, 403, "forbidden", "%s",
+					KB_TR(q->lang, "this account may not see reports",
+					      "このアカウントは報告を見られません"));
+			goto out;
+		}
+		if (arg_get(q, "org") && strcmp(arg_get(q, "org"), q->p.org_id)) {
+			size_t o = kb_supply_org(&g->sup, arg_get(q, "org"));
+			if (o == KB_NONE ||
+			    !kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY,
+					g->sup.orgs[o].n, g->sup.orgs[o].pref)) {
+				audit(q, "denied", arg_get(q, "org"));
+				r = reply_error(q, 403, "forbidden",
+						KB_TR(q->lang, "this account may not see the reports of '%s'",
+						      "このアカウントは '%s' の報告を見られません"),
+						arg_get(q, "org"));
+				goto out;
+			}
+			rq.org = arg_get(q, "org");
+		}
+	}
+	if (want_csv(q)) {
+		static const char *const cols[] = { "id",	    "kind",
+						    "org",	    "week",
+						    "version",	    "lines",
+						    "submitted_at", "submitted_by",
+						    "late",	    NULL };
+		rq.limit = (size_t)-1 >> 1;
+		rq.offset = 0;
+		if ((r = kb_reports_list(q->s, &rq, &a, &total, &q->err)))
+			r = fail(q, r);
+		else
+			r = reply_rows_csv(q, a, cols, "reports.csv");
+		goto out;
+	}
+	if ((r = kb_reports_list(q->s, &rq, &a, &total, &q->err)))
+		r = fail(q, r);
+	else
+		r = reply_page(q, a, total, rq.limit, rq.offset, 1);
+out:
+	srv_registry_put(q->srv, g);
+	return r;
+}
+
+/* ---- incidents ---- */
+
+static int api_incidents(struct req *q)
+{
+	struct kb_incidents v = { 0 };
+	const char *state = arg_get(q, "state");
+	size_t limit, offset, i;
+	json_t *a;
+	int r;
+	if (page_args(q, &limit, &offset))
+		return MHD_YES;
+	if ((r = kb_incident_load(q->s, 0, &v, &q->err)))
+		return fail(q, r);
+	a = json_array();
+	for (i = 0; i < v.n; i++) {
+		const struct kb_incident *x = &v.v[i];
+		if (state && !strcmp(state, "open") && x->state == KB_INC_RESOLVED)
+			continue;
+		if (state && strcmp(state, "open") &&
+		    strcmp(state, kb_incident_state_key(x->state)))
+			continue;
+		json_array_append_new(a, kb_incident_to_json(x));
+	}
+	kb_incidents_release(&v);
+	return reply_page(q, a, 0, limit, offset, 0);
+}
+
+static long id_arg(const char *s)
+{
+	char *end;
+	long v;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return *s && !*end && !errno && v > 0 ? v : 0;
+}
+
+static int incident_reply(struct req *q, int status)
+{
+	struct kb_incidents v = { 0 };
+	long id = id_arg(q->arg[0]);
+	int r;
+	if (!id || (r = kb_incident_load(q->s, id, &v, &q->err)) ||
+	    !v.n) {
+		kb_incidents_release(&v);
+		kb_err_clear(&q->err);
+		return reply_error(q, 404, "not_found",
+				   KB_TR(q->lang, "no incident %s", "事案 %s はありません"),
+				   q->arg[0]);
+	}
+	r = reply_json(q, status, kb_incident_to_json(&v.v[0]));
+	kb_incidents_release(&v);
+	return r;
+}
+
+static int api_incident(struct req *q)
+{
+	return incident_reply(q, 200);
+}
+
+/* Opens an incident from fields; *id on success (0 and a reply else). */
+int srv_incident_open(struct req *q, const char *device, const char *title,
+		      const char *cause, const char *note, const char *prefs,
+		      long *id)
+{
+	struct registry *g = srv_registry(q->srv);
+	int pv[KB_NPREF], r;
+	size_t np = 0;
+	struct kb_incident_new in = { device, title, cause, q->p.login, note,
+				      pv, 0 };
+	*id = 0;
+	if (prefs && *prefs) {
+		char *s = kb_strdup(prefs), *p, *save = NULL;
+		for (p = strtok_r(s, ",; ", &save); p;
+		     p = strtok_r(NULL, ",; ", &save)) {
+			int c = kb_supply_pref(&g->sup, p);
+			if (c <= 0)
+				kb_err_at(&q->err, KB_EINVALID, NULL, 0, 0,
+					  "prefectures",
+					  KB_TR(q->lang, "'%s' is not a prefecture",
+						"'%s' は都道府県ではありません"),
+					  p);
+			else if (np < KB_NPREF)
+				pv[np++] = c;
+		}
+		free(s);
+	}
+	in.nprefs = np;
+	srv_registry_put(q->srv, g);
+	if (!title || !*title)
+		kb_err_at(&q->err, KB_EINVALID, NULL, 0, 0, "title", "%s",
+			  KB_TR(q->lang, "give the incident a title",
+				"事案の件名を入力してください"));
+	if (q->err.n) {
+		fail(q, KB_EINVALID);
+		return 0;
+	}
+	if ((r = kb_incident_open(q->s, &in, q->p.login, srv_now(q->srv), id,
+				  &q->err))) {
+		fail(q, r);
+		return 0;
+	}
+	q->status = 201;
+	audit(q, "write", title);
+	atomic_fetch_add(&q->srv->gen, 1);
+	return 1;
+}
+
+static int api_incident_post(struct req *q)
+{
+	long id;
+	if (!srv_incident_open(q, form_get(q, "device"), form_get(q, "title"),
+			       form_get(q, "cause"), form_get(q, "note"),
+			       form_get(q, "prefectures"), &id))
+		return MHD_YES;
+	return reply_json(q, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+/* Adds an event to incident q->arg[0]: a note, an action or a new state. */
+int srv_incident_event(struct req *q, const char *kind, const char *text,
+		       const char *state)
+{
+	long id = id_arg(q->arg[0]);
+	int r, st;
+	if (!id) {
+		reply_error(q, 404, "not_found",
+			    KB_TR(q->lang, "no incident %s", "事案 %s はありません"),
+			    q->arg[0]);
+		return 0;
+	}
+	if (kind && !strcmp(kind, "state")) {
+		if (!state || (st = kb_incident_state_parse(state)) < 0) {
+			reply_error(q, 422, "invalid",
+				    KB_TR(q->lang, "state: '%s' is not reported, assessing, mitigating or resolved",
+					  "state: '%s' は reported, assessing, mitigating, resolved のいずれでもありません"),
+				    state ? state : "");
+			return 0;
+		}
+		r = kb_incident_set_state(q->s, id, (enum kb_incident_state)st,
+					  text, q->p.login, srv_now(q->srv),
+					  &q->err);
+	} else if (kind && (!strcmp(kind, "note") || !strcmp(kind, "action"))) {
+		if (!text || !*text) {
+			reply_error(q, 422, "invalid", "%s",
+				    KB_TR(q->lang, "text: write what happened",
+					  "text: 内容を入力してください"));
+			return 0;
+		}
+		r = kb_incident_log(q->s, id, kind, text, q->p.login,
+				    srv_now(q->srv), &q->err);
+	} else {
+		reply_error(q, 422, "invalid",
+			    KB_TR(q->lang, "kind: '%s' is not note, action or state",
+				  "kind: '%s' は note, action, state のいずれでもありません"),
+			    kind ? kind : "");
+		return 0;
+	}
+	if (r) {
+		fail(q, r);
+		return 0;
+	}
+	q->status = 201;
+	audit(q, "write", kind);
+	atomic_fetch_add(&q->srv->gen, 1);
+	return 1;
+}
+
+static int api_incident_event(struct req *q)
+{
+	if (!srv_incident_event(q, form_get(q, "kind"), form_get(q, "text"),
+				form_get(q, "state")))
+		return MHD_YES;
+	return incident_reply(q, 201);
+}
+
+/* ---- the dashboard ---- */
+
+json_t *dashboard_json(struct req *q, struct registry *g)
+{
+	struct kb_status_query sq = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+	struct kb_supply_status st;
+	struct kb_alerts al;
+	struct kb_incidents inc = { 0 };
+	struct kb_eval ev;
+	json_t *j = json_object(), *prefs = json_array(), *risk = json_array(),
+	       *open = json_array();
+	int worst[KB_NPREF + 1] = { 0 }, count[KB_NPREF + 1] = { 0 };
+	int bysev[4] = { 0 }, devalerts[256] = { 0 };
+	size_t i;
+	char wk[16];
+
+	memset(&st, 0, sizeof(st));
+	memset(&al, 0, sizeof(al));
+	kb_eval_init(&ev);
+	if (!kb_supply_status(q->s, &g->sup, &sq, &st, &q->err) &&
+	    !kb_supply_alerts(q->s, &g->sup, -1, -1, &al, &q->err)) {
+		kb_week_format(st.week, wk);
+		json_object_set_new(j, "week", json_string(wk));
+		for (i = 0; i < al.n; i++) {
+			const struct kb_alert *a = &al.v[i];
+			bysev[a->severity]++;
+			if (a->pref > 0 && a->pref <= KB_NPREF) {
+				count[a->pref]++;
+				if ((int)a->severity > worst[a->pref])
+					worst[a->pref] = (int)a->severity;
+			}
+			if (a->device != KB_NONE && a->device < 256)
+				devalerts[a->device]++;
+		}
+		for (i = 0; i < st.n; i++) {
+			const struct kb_status_row *x = &st.v[i];
+			const struct kb_device *d = &g->sup.devices[x->device];
+			if (!d->essential ||
+			    (x->calc.status != KB_STATUS_OUT &&
+			     x->calc.status != KB_STATUS_UNDER &&
+			     !(x->device < 256 && devalerts[x->device])))
+				continue;
+			json_array_append_new(
+				risk,
+				json_pack("{s:s, s:s, s:s, s:f, s:i}", "code",
+					  d->code, "name",
+					  q->lang == KB_LANG_EN ? d->name_en
+								: d->name_ja,
+					  "status",
+					  kb_stock_status_key(x->calc.status),
+					  "days_of_supply", x->calc.dos,
+					  "alerts",
+					  x->device < 256 ? devalerts[x->device]
+							  : 0));
+		}
+	}
+	kb_err_clear(&q->err);
+	for (i = 1; i <= KB_NPREF; i++) {
+		const struct kb_pref *p = &g->sup.prefs[i - 1];
+		json_array_append_new(
+			prefs, json_pack("{s:i, s:s, s:i, s:s?}", "code", (int)i,
+					 "name",
+					 p->name_ja ? (q->lang == KB_LANG_EN
+							       ? p->name_en
+							       : p->name_ja)
+						    : "",
+					 "alerts", count[i], "worst",
+					 worst[i] ? kb_severity_key(worst[i])
+						  : NULL));
+	}
+	json_object_set_new(j, "prefectures", prefs);
+	json_object_set_new(j, "alerts",
+			    json_pack("{s:i, s:i, s:i}", "critical",
+				      bysev[KB_SEV_CRITICAL], "warning",
+				      bysev[KB_SEV_WARNING], "info",
+				      bysev[KB_SEV_INFO]));
+	json_object_set_new(j, "devices_at_risk", risk);
+	if (!kb_incident_load(q->s, 0, &inc, &q->err))
+		for (i = 0; i < inc.n; i++)
+			if (inc.v[i].state != KB_INC_RESOLVED)
+				json_array_append_new(
+					open,
+					json_pack("{s:I, s:s, s:s, s:s?}", "id",
+						  (json_int_t)inc.v[i].id,
+						  "title", inc.v[i].title,
+						  "state",
+						  kb_incident_state_key(
+							  inc.v[i].state),
+						  "device", inc.v[i].device));
+	kb_err_clear(&q->err);
+	json_object_set_new(j, "incidents_open", open);
+	{
+		int fy = kb_fy_last_complete(srv_now(q->srv));
+		json_t *k = json_object(), *c = json_object();
+		if (!kb_eval_open(q->s, NULL, fy, KB_RULE_DEFAULT,
+				  srv_now(q->srv), &ev, &q->err)) {
+			int s;
+			for (s = 0; s < KB_ST_COUNT; s++)
+				if (ev.overall.count[s])
+					json_object_set_new(
+						c, kb_status_key((enum kb_status)s),
+						json_integer(ev.overall.count[s]));
+			json_object_set_new(
+				k, "overall",
+				json_string(kb_status_key(ev.overall.status)));
+		}
+		kb_err_clear(&q->err);
+		json_object_set_new(k, "fiscal_year", json_integer(fy));
+		json_object_set_new(k, "counts", c);
+		json_object_set_new(j, "kpis", k);
+	}
+	kb_eval_release(&ev);
+	kb_incidents_release(&inc);
+	kb_alerts_release(&al);
+	kb_supply_status_release(&st);
+	return j;
+}
+
+/*
+ * The dashboard is the same for every account (public aggregates only),
+ * so it is built once and the same response is sent until the server
+ * writes something, or for a second at most (the command may write to
+ * the database meanwhile).
+ */
+int api_dashboard(struct req *q)
+{
+	struct srv *v = q->srv;
+	struct cached *c = &v->dash[q->lang == KB_LANG_EN];
+	struct MHD_Response *resp = NULL;
+	long gen = atomic_load(&v->gen);
+	double now = srv_clock();
+	int r;
+
+	/* queued under the lock: a response replaced meanwhile is freed
+	 * only after MHD holds its own reference */
+	pthread_mutex_lock(&v->mu);
+	if (c->resp && c->gen == gen && now - c->at < 1.0)
+		resp = c->resp;
+	if (resp) {
+		r = reply_cached(q, resp);
+		pthread_mutex_unlock(&v->mu);
+		return r;
+	}
+	pthread_mutex_unlock(&v->mu);
+	{
+		struct registry *g = srv_registry(v);
+		json_t *j = dashboard_json(q, g);
+		srv_registry_put(v, g);
+		resp = srv_response_json(j);
+	}
+	pthread_mutex_lock(&v->mu);
+	if (c->resp)
+		MHD_destroy_response(c->resp);
+	c->resp = resp;
+	c->gen = gen;
+	c->at = now;
+	r = reply_cached(q, resp);
+	pthread_mutex_unlock(&v->mu);
+	return r;
+}
+
+/* ---- the audit log ---- */
+
+static int api_audit(struct req *q)
+{
+	size_t limit, offset, total;
+	json_t *a;
+	int r;
+	if (page_args(q, &limit, &offset))
+		return MHD_YES;
+	if (want_csv(q)) {
+		static const char *const cols[] = { "n",      "at",	"login",
+						    "role",   "action", "method",
+						    "path",   "status", "ip",
+						    "detail", NULL };
+		limit = (size_t)-1 >> 1;
+		offset = 0;
+		if ((r = kb_audit_list(q->s, arg_get(q, "login"),
+				       arg_get(q, "action"), limit, offset, &a,
+				       &total, &q->err)))
+			return fail(q, r);
+		return reply_rows_csv(q, a, cols, "audit.csv");
+	}
+	if ((r = kb_audit_list(q->s, arg_get(q, "login"), arg_get(q, "action"),
+			       limit, offset, &a, &total, &q->err)))
+		return fail(q, r);
+	return reply_page(q, a, total, limit, offset, 1);
+}
+
+static int api_health(struct req *q)
+{
+	return reply_json(q, 200, json_pack("{s:s, s:s}", "status", "ok",
+					    "version", KIBAN_VERSION));
+}
+
+/* ---- the route table: every route the server answers ---- */
+
+#define P(x) KB_PERM_##x
+const struct route srv_routes[] = {
+	{ M_GET, "/api/v1/health", api_health, -2, 0 },
+	{ M_POST, "/api/v1/session", api_login, -2, 0 },
+	{ M_GET, "/api/v1/session", api_me, -1, 0 },
+	{ M_DELETE, "/api/v1/session", api_logout, -1, R_WRITE },
+	{ M_GET, "/api/v1/dashboard", api_dashboard, P(SUPPLY_PUBLIC), 0 },
+	{ M_GET, "/api/v1/plan", api_plan, P(PLAN_READ), 0 },
+	{ M_GET, "/api/v1/kpis", api_kpis, P(PLAN_READ), 0 },
+	{ M_GET, "/api/v1/kpis/{}", api_kpi, P(PLAN_READ), 0 },
+	{ M_GET, "/api/v1/kpis/{}/values", api_kpi_values, P(PLAN_READ), 0 },
+	{ M_POST, "/api/v1/kpis/{}/values", api_kpi_value_post, P(KPI_WRITE),
+	  R_SCOPED | R_WRITE },
+	{ M_GET, "/api/v1/evaluations", api_evaluations, P(EVAL_READ), 0 },
+	{ M_GET, "/api/v1/evaluations/{}", api_evaluation, P(EVAL_READ), 0 },
+	{ M_GET, "/api/v1/devices", api_devices, P(SUPPLY_PUBLIC), 0 },
+	{ M_GET, "/api/v1/devices/{}", api_device, P(SUPPLY_PUBLIC), 0 },
+	{ M_GET, "/api/v1/chains/{}", api_chain, P(SUPPLY_CONFIDENTIAL), 0 },
+	{ M_GET, "/api/v1/status", api_status, P(SUPPLY_PUBLIC), 0 },
+	{ M_GET, "/api/v1/alerts", api_alerts, P(SUPPLY_PUBLIC), 0 },
+	{ M_GET, "/api/v1/reports", api_reports, P(SUPPLY_FACILITY), R_SCOPED },
+	{ M_POST, "/api/v1/reports/stock", api_upload_stock, P(REPORT_UPLOAD),
+	  R_SCOPED | R_WRITE },
+	{ M_POST, "/api/v1/reports/production", api_upload_production,
+	  P(REPORT_UPLOAD), R_SCOPED | R_WRITE },
+	{ M_GET, "/api/v1/incidents", api_incidents, P(INCIDENT_READ), 0 },
+	{ M_POST, "/api/v1/incidents", api_incident_post, P(INCIDENT_WRITE),
+	  R_WRITE },
+	{ M_GET, "/api/v1/incidents/{}", api_incident, P(INCIDENT_READ), 0 },
+	{ M_POST, "/api/v1/incidents/{}/events", api_incident_event,
+	  P(INCIDENT_WRITE), R_WRITE },
+	{ M_GET, "/api/v1/audit", api_audit, P(ADMIN), 0 },
+	PAGE_ROUTES
+};
+const size_t srv_nroutes = sizeof(srv_routes) / sizeof(srv_routes[0]);
