@@ -425,7 +425,8 @@ int srv_kpi_value(struct req *q, const char *kpi, const char *year,
 				"'%s' は数値ではありません（値がない場合は NA）"),
 			  value);
 	if (q->err.n) {
-		r = fail(q, KB_EINVALID);
+		r = q->route->flags & R_PAGE ? page_kpi_invalid(q)
+					     : fail(q, KB_EINVALID);
 		goto out;
 	}
 	if ((r = kb_obs_set(q->s, k->id, fy, missing, v, source, comment,
@@ -984,7 +985,8 @@ int srv_incident_open(struct req *q, const char *device, const char *title,
 static int api_incident_post(struct req *q)
 {
 	long id;
-	if (!srv_incident_open(q, form_get(q, "device"), form_get(q, "title"),
+	const char *dev = form_get(q, "device");
+	if (!srv_incident_open(q, dev && *dev ? dev : NULL, form_get(q, "title"),
 			       form_get(q, "cause"), form_get(q, "note"),
 			       form_get(q, "prefectures"), &id))
 		return MHD_YES;

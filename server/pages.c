@@ -621,6 +621,11 @@ static int kpi_page(struct req *q, int status, const char *saved)
 	return page_end(q, &b, status);
 }
 
+int page_kpi_invalid(struct req *q)
+{
+	return kpi_page(q, 422, NULL);
+}
+
 int page_kpi(struct req *q)
 {
 	return kpi_page(q, 200, arg_get(q, "saved"));
@@ -850,7 +855,7 @@ int page_incidents(struct req *q)
 		csrf_field(q, &b);
 		kb_buf_addf(&b,
 			    "<p><label for=\"title\">%s</label><input id=\"title\" name=\"title\" required></p>"
-			    "<p><label for=\"device\">%s</label><input id=\"device\" name=\"device\" inputmode=\"numeric\"></p>"
+			    "<p><label for=\"device\">%s</label><input id=\"device\" name=\"device\" inputmode=\"numeric\" required></p>"
 			    "<p><label for=\"cause\">%s</label><select id=\"cause\" name=\"cause\">",
 			    T("Title", "件名"), T("Device code", "機器コード"), T("Cause", "原因"));
 		for (i = 0; i < kb_nincident_causes; i++) {
@@ -877,7 +882,8 @@ int page_incidents_post(struct req *q)
 	long id;
 	char loc[64];
 	const char *dev = form_get(q, "device");
-	if (!srv_incident_open(q, dev && *dev ? dev : NULL, form_get(q, "title"),
+	if (!srv_incident_open(q, dev && *dev ? dev : NULL,
+			       form_get(q, "title"),
 			       form_get(q, "cause"), form_get(q, "note"),
 			       form_get(q, "prefectures"), &id))
 		return MHD_YES;

@@ -238,7 +238,8 @@ static int error_reply(struct req *q, int status, const char *code,
 		       const char *msg, json_t *details)
 {
 	json_t *e;
-	if (q->route && (q->route->flags & R_PAGE)) {
+	if (q->route ? (q->route->flags & R_PAGE) != 0
+		     : strncmp(q->url, "/api/", 5) != 0) {
 		json_decref(details);
 		page_error(q, status, msg, q->err.n ? &q->err : NULL);
 		return MHD_YES;
@@ -599,7 +600,7 @@ static int find_route(struct req *q)
 	return allowed ? 405 : 404;
 }
 
-static void pick_lang(struct req *q)
+static void choose_lang(struct req *q)
 {
 	const char *l = arg_get(q, "lang");
 	int v;
@@ -620,6 +621,13 @@ static void pick_lang(struct req *q)
 		q->lang = KB_LANG_JA;
 	else
 		q->lang = q->srv->c.lang;
+}
+
+/* The language of the reply and of the library's messages. */
+static void pick_lang(struct req *q)
+{
+	choose_lang(q);
+	q->err.lang = q->lang;
 }
 
 /* Signs the request in: an API token (Authorization: Bearer) or the

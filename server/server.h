@@ -212,6 +212,8 @@ int page_plan(struct req *q);
 int page_kpis(struct req *q);
 int page_kpi(struct req *q);
 int page_kpi_post(struct req *q);
+/* The KPI page again, with the form's problems (q->err) above the form. */
+int page_kpi_invalid(struct req *q);
 int page_alerts(struct req *q);
 int page_reports(struct req *q);
 int page_reports_post(struct req *q);

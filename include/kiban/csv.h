@@ -19,7 +19,9 @@
  * or JSON with the same column names.
  *
  * Writer: UTF-8, CRLF line ends (RFC 4180), fields quoted only when they
- * need it, optional byte-order mark so that Excel reads UTF-8.
+ * need it, optional byte-order mark so that Excel reads UTF-8.  A text
+ * field that a spreadsheet would take for a formula (=, +, -, @, tab or CR
+ * first, and not a number) is written with a leading apostrophe.
  *
  * Ownership: a struct kb_csv owns the decoded text; the field pointers it
  * hands out stay valid until the next kb_csv_next() or kb_csv_release().

@@ -569,6 +569,21 @@ void kb_csvw_field(struct kb_csvw *w, const char *s)
 	n = strlen(s);
 	if (w->nfield++)
 		kb_buf_addch(w->out, ',');
+	if (n && strchr("=+-@\t\r", s[0]) && (n > 1 || s[0] == '=' || s[0] == '@')) {
+		double v;
+		/* a spreadsheet would run it as a formula: keep it text with a
+		 * leading apostrophe (OWASP's advice); numbers stay numbers */
+		if (kb_parse_number(s, &v)) {
+			kb_buf_adds(w->out, "\"'");
+			for (; *s; s++) {
+				if (*s == '"')
+					kb_buf_addch(w->out, '"');
+				kb_buf_addch(w->out, *s);
+			}
+			kb_buf_addch(w->out, '"');
+			return;
+		}
+	}
 	if (strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '))) {
 		kb_buf_addch(w->out, '"');
 		for (; *s; s++) {

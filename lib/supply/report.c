@@ -467,7 +467,9 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 		sqlite3_reset(q_rep);
 		load_stored(q_lines, p->week, org->n, &stored, &nstored,
 			    &astored, k->nv);
-		p->same = p->old_n && nstored == p->n;
+		/* the same as the stored version: its lines, no more, no
+		 * fewer (another report may give other devices of the week) */
+		p->same = p->old_n != 0;
 		for (j = 0; j < p->n; j++) {
 			const struct line *ln = &lines[p->first + j];
 			size_t m;

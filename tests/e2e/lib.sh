@@ -5,7 +5,8 @@ set -eu
 : "${KIBAN_SRC:?set KIBAN_SRC to the source tree (ctest does)}"
 export SOURCE_DATE_EPOCH=1795478400 KIBAN_USER=tester KIBAN_LANG=en
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+server_pid=
+trap 'stop_server; rm -rf "$work"' EXIT
 cd "$work"
 export KIBAN_DB="$work/kiban.db"
 
@@ -33,4 +34,33 @@ expect_status() {
 	got=$?
 	set -e
 	[ "$got" -eq "$want" ] || { cat "$work/out" >&2; fail "'$*' exited $got, want $want"; }
+}
+
+# start_server [OPTION]... - kiban serve on a free loopback port; sets $url.
+start_server() {
+	rm -f "$work/port"
+	$KIBAN serve --port 0 --ready-file "$work/port" "$@" >"$work/server.log" 2>&1 &
+	server_pid=$!
+	i=0
+	while [ ! -s "$work/port" ]; do
+		kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; fail "the server did not start"; }
+		i=$((i + 1))
+		[ $i -lt 300 ] || fail "the server did not listen within 30 s"
+		sleep 0.1
+	done
+	url="http://127.0.0.1:$(cat "$work/port")"
+}
+
+# stop_server [SIGNAL] - stops it (TERM: gracefully) and waits.
+stop_server() {
+	[ -n "$server_pid" ] || return 0
+	kill "-${1:-TERM}" "$server_pid" 2>/dev/null || true
+	wait "$server_pid" 2>/dev/null || true
+	server_pid=
+}
+
+# http [CURL-OPTION]... URL - prints the status code; the body goes to
+# $work/body.
+http() {
+	curl -s -o "$work/body" -w '%{http_code}' "$@"
 }
