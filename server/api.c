@@ -1171,7 +1171,7 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 /*
  * The dashboard is the same for every account (public aggregates only),
  * so it is built once and the same response is sent until the server
- * writes something, or for a second at most (the command may write to
+ * writes something, or for 5 seconds at most (the command may write to
  * the database meanwhile).
  */
 int api_dashboard(struct req *q)
@@ -1184,15 +1184,15 @@ int api_dashboard(struct req *q)
 	int r;
 
 	/* queued under the lock: a response replaced meanwhile is freed
-	 * only after MHD holds its own reference */
+	 * only after MHD holds its own reference.  One request rebuilds a
+	 * stale dashboard while the others still get the last one. */
 	pthread_mutex_lock(&v->mu);
-	if (c->resp && c->gen == gen && now - c->at < 1.0)
-		resp = c->resp;
-	if (resp) {
-		r = reply_cached(q, resp);
+	if (c->resp && (c->refreshing || (c->gen == gen && now - c->at < 5.0))) {
+		r = reply_cached(q, c->resp);
 		pthread_mutex_unlock(&v->mu);
 		return r;
 	}
+	c->refreshing = 1;
 	pthread_mutex_unlock(&v->mu);
 	{
 		struct registry *g = srv_registry(v);
@@ -1206,6 +1206,7 @@ int api_dashboard(struct req *q)
 	c->resp = resp;
 	c->gen = gen;
 	c->at = now;
+	c->refreshing = 0;
 	r = reply_cached(q, resp);
 	pthread_mutex_unlock(&v->mu);
 	return r;

@@ -67,6 +67,7 @@ struct cached {
 	struct MHD_Response *resp;
 	long gen;
 	double at;
+	int refreshing; /* a request is rebuilding it */
 };
 
 struct srv {

@@ -5,6 +5,12 @@
 # log, and hostile input that must get the right 4xx and change nothing.
 . "$(dirname "$0")/lib.sh"
 
+# docs/openapi.json describes exactly the routes the server answers
+$KIBAN serve --list-routes | grep ' /api/' | sed 's/{}/{x}/g' | sort >routes
+jq -r '.paths | to_entries[] | .key as $p | .value | keys[] | "\(ascii_upcase) \($p)"' \
+	"$KIBAN_SRC/docs/openapi.json" | sed -E 's/\{[a-z]+\}/{x}/g' | sort >documented
+diff routes documented >/dev/null || { diff routes documented >&2; fail "docs/openapi.json and the routes differ"; }
+
 $KIBAN demo --quiet
 pw="correct horse battery"
 add() { echo "$pw" | $KIBAN account add "$@" >/dev/null; }
