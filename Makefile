@@ -1,5 +1,6 @@
 # Thin wrapper over CMake.  The two commands of the README:
-#   make run    build, create the demo database, write the annual report
+#   make run    build, create the demo database, write the annual report,
+#               then serve the web pages and the API on port 8080
 #   make test   build with ASan+UBSan (unoptimised) and run every test,
 #               then build optimised and run the unit tests under valgrind
 #               (so both configurations must compile without a warning)
@@ -11,6 +12,7 @@ VG_BUILD ?= build-valgrind
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 DEMO_DB ?= demo.db
 YEAR ?= 2025
+PORT ?= 8080
 KIBAN = ./$(BUILD)/kiban
 MAKEFLAGS += --no-print-directory
 
@@ -37,6 +39,10 @@ run: build
 	@echo "Report: open file://$(CURDIR)/annual-report-$(YEAR).html in a browser; print it to PDF on A4."
 	@echo "供給の事案 / Supply incidents: $(KIBAN) --db $(DEMO_DB) supply incident list"
 	@echo "詳しくは / More: $(KIBAN) --db $(DEMO_DB) --help, man ./docs/kiban.1"
+	@echo
+	@echo "ブラウザで http://127.0.0.1:$(PORT)/ を開き、上のデモ用アカウントでログインしてください（Ctrl-C で停止）。"
+	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with a demo account above (Ctrl-C stops the server)."
+	@$(KIBAN) --db $(DEMO_DB) serve --port $(PORT)
 
 test:
 	@sh scripts/deps.sh test
@@ -50,6 +56,8 @@ test:
 bench: build
 	./$(BUILD)/bench_report
 	./$(BUILD)/bench_supply
+	@sh scripts/deps.sh bench
+	sh bench/bench_server.sh ./$(BUILD)/kiban
 
 install: build
 	cmake --install $(BUILD)

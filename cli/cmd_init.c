@@ -151,6 +151,17 @@ int cmd_demo(struct cli *cli, int argc, char **argv)
 		       cli->lang == KB_LANG_EN ? "2nd Basic Plan" : plan.abbr,
 		       plan.nvisions, plan.ngoals, plan.nmeasures,
 		       plan.nactions, kpis.n);
+	if (!cli->quiet) {
+		size_t i;
+		printf(CLI_T(cli,
+			     "Demo accounts for 'kiban serve' (password %s):\n",
+			     "'kiban serve' のデモ用アカウント（パスワード %s）:\n"),
+		       KB_DEMO_PASSWORD);
+		for (i = 0; i < kb_demo_naccounts; i++)
+			printf("  %-16s %s\n", kb_demo_accounts[i].login,
+			       CLI_T(cli, kb_demo_accounts[i].what_en,
+				     kb_demo_accounts[i].what_ja));
+	}
 	kb_kpiset_release(&kpis);
 	kb_plan_release(&plan);
 	kb_store_close(s);

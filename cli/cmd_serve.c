@@ -141,9 +141,10 @@ static const char *apply(struct cli *cli, struct srv_conf *c, const char *key,
 			return CLI_T(cli, "ja or en", "ja か en");
 		c->lang = (enum kb_lang)l;
 	} else {
-		return CLI_T(cli,
-			     "a known key (db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang)",
-			     "既知のキー（db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang）");
+		return CLI_T(
+			cli,
+			"a known key (db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang)",
+			"既知のキー（db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang）");
 	}
 	return NULL;
 }
@@ -182,7 +183,8 @@ static int read_config(struct cli *cli, struct srv_conf *c, const char *path,
 			;
 		*e = 0;
 		val = eq + 1 + strspn(eq + 1, " \t");
-		for (e = val + strlen(val); e > val && (e[-1] == ' ' || e[-1] == '\t'); e--)
+		for (e = val + strlen(val);
+		     e > val && (e[-1] == ' ' || e[-1] == '\t'); e--)
 			;
 		*e = 0;
 		if ((why = apply(cli, c, key, val, owned)))
@@ -270,8 +272,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	if (config && (r = read_config(cli, &c, config, &owned)))
 		goto out;
 	for (i = 0; i < nset; i++) {
-		const char *why = apply(cli, &c, set[i].key, set[i].val,
-					&owned);
+		const char *why = apply(cli, &c, set[i].key, set[i].val, &owned);
 		if (why) {
 			r = cli_usage_error(cli, "serve",
 					    CLI_T(cli, "--%s: '%s' is not %s",

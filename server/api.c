@@ -39,7 +39,8 @@ static int reply_page(struct req *q, json_t *all, size_t total, size_t limit,
 	if (!sliced) {
 		size_t i;
 		items = json_array();
-		for (i = offset; i < json_array_size(all) && i < offset + limit; i++)
+		for (i = offset; i < json_array_size(all) && i < offset + limit;
+		     i++)
 			json_array_append(items, json_array_get(all, i));
 		total = json_array_size(all);
 		json_decref(all);
@@ -96,10 +97,12 @@ static int pref_arg(struct req *q, const struct kb_supply *sup,
 	if (!s)
 		return 0;
 	if ((*pref = kb_supply_pref(sup, s)) <= 0) {
-		reply_error(q, 400, "bad_request",
-			    KB_TR(q->lang, "%s: '%s' is not a prefecture (a code 1-47 or a name)",
-				  "%s: '%s' は都道府県ではありません（1〜47 のコードか名称）"),
-			    name, s);
+		reply_error(
+			q, 400, "bad_request",
+			KB_TR(q->lang,
+			      "%s: '%s' is not a prefecture (a code 1-47 or a name)",
+			      "%s: '%s' は都道府県ではありません（1〜47 のコードか名称）"),
+			name, s);
 		return -1;
 	}
 	return 0;
@@ -126,10 +129,12 @@ static int week_arg(struct req *q, const char *name, int *week)
 	const char *s = arg_get(q, name);
 	*week = -1;
 	if (s && kb_week_parse(s, week)) {
-		reply_error(q, 400, "bad_request",
-			    KB_TR(q->lang, "%s: '%s' is not a week (2026-11-16 or 2026-W47)",
-				  "%s: '%s' は週ではありません（2026-11-16 または 2026-W47）"),
-			    name, s);
+		reply_error(
+			q, 400, "bad_request",
+			KB_TR(q->lang,
+			      "%s: '%s' is not a week (2026-11-16 or 2026-W47)",
+			      "%s: '%s' は週ではありません（2026-11-16 または 2026-W47）"),
+			name, s);
 		return -1;
 	}
 	return 0;
@@ -171,9 +176,10 @@ int srv_login(struct req *q, const char *login, const char *password)
 	char token[KB_TOKEN_LEN], cookie[256];
 	int r;
 	if (!same_origin(q))
-		return reply_error(q, 403, "forbidden", "%s",
-				   KB_TR(q->lang, "cross-site sign-in refused",
-					 "別のサイトからのログインは受け付けません"));
+		return reply_error(
+			q, 403, "forbidden", "%s",
+			KB_TR(q->lang, "cross-site sign-in refused",
+			      "別のサイトからのログインは受け付けません"));
 	if (!login || !password)
 		return reply_error(q, 400, "bad_request", "%s",
 				   KB_TR(q->lang, "give login and password",
@@ -211,8 +217,8 @@ static int api_login(struct req *q)
 
 static int api_me(struct req *q)
 {
-	return reply_json(q, 200,
-			  principal_json(&q->p, q->cookie_auth ? q->csrf : NULL));
+	return reply_json(
+		q, 200, principal_json(&q->p, q->cookie_auth ? q->csrf : NULL));
 }
 
 int srv_logout(struct req *q)
@@ -259,9 +265,9 @@ static json_t *kpi_json(const struct kb_kpi *k, int fy, enum kb_lang L)
 	kb_kpi_eval_explain(k, &e, L, &why);
 	json_object_set_new(j, "evaluation",
 			    json_pack("{s:i, s:s, s:s, s:s}", "fiscal_year", fy,
-				      "status", kb_status_key(e.status), "label",
-				      kb_status_label(e.status, L), "explanation",
-				      why.buf ? why.buf : ""));
+				      "status", kb_status_key(e.status),
+				      "label", kb_status_label(e.status, L),
+				      "explanation", why.buf ? why.buf : ""));
 	kb_buf_release(&why);
 	return j;
 }
@@ -301,7 +307,8 @@ static int api_kpis(struct req *q)
 	for (i = 0; i < set.n; i++) {
 		const struct kb_kpi *k = &set.v[i];
 		if ((goal && (!k->goal_id || strcmp(goal, k->goal_id))) ||
-		    (measure && (!k->measure_id || strcmp(measure, k->measure_id))))
+		    (measure &&
+		     (!k->measure_id || strcmp(measure, k->measure_id))))
 			continue;
 		json_array_append_new(a, kpi_json(k, fy, q->lang));
 	}
@@ -323,7 +330,8 @@ static const struct kb_kpi *find_kpi(struct req *q, struct kb_kpiset *set,
 		if (!strcmp(set->v[i].id, id))
 			return &set->v[i];
 	reply_error(q, 404, "not_found",
-		    KB_TR(q->lang, "no KPI with id '%s'", "ID '%s' の KPI はありません"),
+		    KB_TR(q->lang, "no KPI with id '%s'",
+			  "ID '%s' の KPI はありません"),
 		    id);
 	return NULL;
 }
@@ -360,14 +368,14 @@ static int api_kpi_values(struct req *q)
 		for (i = 0; i < k->nobs; i++) {
 			const struct kb_obs *o = &k->obs[i];
 			json_array_append_new(
-				a, json_pack("{s:i, s:o, s:s?, s:s?, s:s?, s:s?}",
-					     "fiscal_year", o->fy, "value",
-					     o->missing ? json_null()
-							: json_real(o->value),
-					     "source", o->source, "comment",
-					     o->comment, "entered_by",
-					     o->entered_by, "entered_at",
-					     o->entered_at));
+				a,
+				json_pack("{s:i, s:o, s:s?, s:s?, s:s?, s:s?}",
+					  "fiscal_year", o->fy, "value",
+					  o->missing ? json_null()
+						     : json_real(o->value),
+					  "source", o->source, "comment",
+					  o->comment, "entered_by", o->entered_by,
+					  "entered_at", o->entered_at));
 		}
 		r = reply_json(q, 200, a);
 	}
@@ -406,22 +414,26 @@ int srv_kpi_value(struct req *q, const char *kpi, const char *year,
 		goto out;
 	if (!may_write_kpi(q, k)) {
 		r = reply_error(q, 403, "forbidden",
-				KB_TR(q->lang, "this account may not enter figures for %s",
+				KB_TR(q->lang,
+				      "this account may not enter figures for %s",
 				      "このアカウントは %s の値を入力できません"),
 				k->id);
 		audit(q, "denied", k->id);
 		goto out;
 	}
 	if (!year || kb_fy_parse(year, &fy))
-		kb_err_at(&q->err, KB_EINVALID, NULL, 0, 0, "fiscal_year",
-			  KB_TR(q->lang, "'%s' is not a fiscal year (2025, FY2025, 令和7年度)",
-				"'%s' は年度ではありません（2025、FY2025、令和7年度）"),
-			  year ? year : "");
+		kb_err_at(
+			&q->err, KB_EINVALID, NULL, 0, 0, "fiscal_year",
+			KB_TR(q->lang,
+			      "'%s' is not a fiscal year (2025, FY2025, 令和7年度)",
+			      "'%s' は年度ではありません（2025、FY2025、令和7年度）"),
+			year ? year : "");
 	if (!value || !*value || !strcmp(value, "NA") || !strcmp(value, "欠測"))
 		missing = 1;
 	else if (kb_parse_number(value, &v))
 		kb_err_at(&q->err, KB_EINVALID, NULL, 0, 0, "value",
-			  KB_TR(q->lang, "'%s' is not a number (or NA when the figure is not available)",
+			  KB_TR(q->lang,
+				"'%s' is not a number (or NA when the figure is not available)",
 				"'%s' は数値ではありません（値がない場合は NA）"),
 			  value);
 	if (q->err.n) {
@@ -471,8 +483,9 @@ static int api_kpi_value_post(struct req *q)
 	if (srv_kpi_value(q, q->arg[0], year, value, form_get(q, "source"),
 			  form_get(q, "comment")))
 		return MHD_YES;
-	return reply_json(q, 201, json_pack("{s:s, s:s, s:s}", "kpi", q->arg[0],
-					    "fiscal_year", year, "value", value));
+	return reply_json(q, 201,
+			  json_pack("{s:s, s:s, s:s}", "kpi", q->arg[0],
+				    "fiscal_year", year, "value", value));
 }
 
 static int api_evaluations(struct req *q)
@@ -535,9 +548,9 @@ static int api_devices(struct req *q)
 	srv_registry_put(q->srv, g);
 	if (want_csv(q)) {
 		static const char *const cols[] = {
-			"code",	     "name_ja",	  "name_en",   "class",
-			"category",  "unit_ja",	  "unit_en",   "essential",
-			"criteria",  "score",	  "reasons",   NULL
+			"code",	    "name_ja", "name_en", "class",
+			"category", "unit_ja", "unit_en", "essential",
+			"criteria", "score",   "reasons", NULL
 		};
 		return reply_rows_csv(q, a, cols, "devices.csv");
 	}
@@ -562,28 +575,27 @@ static int api_device(struct req *q)
 	j = kb_device_to_json(&g->sup.devices[d]);
 	a = json_array();
 	for (i = 0; i < nhist; i++)
-		json_array_append_new(a, json_pack("{s:b, s:s, s:s, s:s}",
-						   "essential", hist[i].essential,
-						   "at", hist[i].at, "by",
-						   hist[i].by, "reason",
-						   hist[i].reason));
+		json_array_append_new(
+			a, json_pack("{s:b, s:s, s:s, s:s}", "essential",
+				     hist[i].essential, "at", hist[i].at, "by",
+				     hist[i].by, "reason", hist[i].reason));
 	json_object_set_new(j, "designations", a);
 	kb_designations_free(hist, nhist);
 	srv_registry_put(q->srv, g);
 	return reply_json(q, 200, j);
 }
 
-static json_t *chain_tree(const struct kb_chain *ch, const struct kb_supply *sup,
-			  size_t i, int depth)
+static json_t *chain_tree(const struct kb_chain *ch,
+			  const struct kb_supply *sup, size_t i, int depth)
 {
-	json_t *j = json_pack("{s:s}", "item", ch->item[i]), *src = json_array(),
-	       *in = json_array();
+	json_t *j = json_pack("{s:s}", "item", ch->item[i]),
+	       *src = json_array(), *in = json_array();
 	size_t k;
 	for (k = ch->src_off[i]; k < ch->src_off[i + 1]; k++) {
 		const struct kb_site *s = &sup->sites[ch->src_site[k]];
 		json_array_append_new(
-			src, json_pack("{s:s, s:s, s:s, s:s, s:f}", "site", s->id,
-				       "supplier", sup->orgs[s->org].id,
+			src, json_pack("{s:s, s:s, s:s, s:s, s:f}", "site",
+				       s->id, "supplier", sup->orgs[s->org].id,
 				       "country", s->country, "region",
 				       s->region, "share", ch->src_share[k]));
 	}
@@ -608,10 +620,11 @@ static int api_chain(struct req *q)
 	if ((r = kb_chain_load(q->s, &g->sup, &ch, &q->err))) {
 		r = fail(q, r);
 	} else if ((item = kb_chain_item(&ch, q->arg[0])) == KB_NONE) {
-		r = reply_error(q, 404, "not_found",
-				KB_TR(q->lang, "'%s' is not in the supply-chain map",
-				      "'%s' はサプライチェーンの地図にありません"),
-				q->arg[0]);
+		r = reply_error(
+			q, 404, "not_found",
+			KB_TR(q->lang, "'%s' is not in the supply-chain map",
+			      "'%s' はサプライチェーンの地図にありません"),
+			q->arg[0]);
 	} else {
 		json_t *j = chain_tree(&ch, &g->sup, item, 0);
 		kb_chain_risk(&ch, &g->sup, item, &k);
@@ -655,7 +668,8 @@ static int api_status(struct req *q)
 	int r = MHD_YES;
 
 	memset(&st, 0, sizeof(st));
-	if (week_arg(q, "week", &sq.week) || pref_arg(q, &g->sup, "pref", &sq.pref) ||
+	if (week_arg(q, "week", &sq.week) ||
+	    pref_arg(q, &g->sup, "pref", &sq.pref) ||
 	    device_arg(q, &g->sup, dev, &sq.device))
 		goto out;
 	if (fac) {
@@ -667,12 +681,14 @@ static int api_status(struct req *q)
 					fac);
 			goto out;
 		}
-		if (!kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY, g->sup.orgs[o].n,
-				g->sup.orgs[o].pref)) {
-			r = reply_error(q, 403, "forbidden",
-					KB_TR(q->lang, "this account may not see the figures of '%s'",
-					      "このアカウントは '%s' の数値を見られません"),
-					fac);
+		if (!kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY,
+				g->sup.orgs[o].n, g->sup.orgs[o].pref)) {
+			r = reply_error(
+				q, 403, "forbidden",
+				KB_TR(q->lang,
+				      "this account may not see the figures of '%s'",
+				      "このアカウントは '%s' の数値を見られません"),
+				fac);
 			audit(q, "denied", fac);
 			goto out;
 		}
@@ -694,12 +710,20 @@ static int api_status(struct req *q)
 		json_array_append_new(a, x);
 	}
 	if (want_csv(q)) {
-		static const char *const cols[] = {
-			"week",	  "device", "prefecture",	  "facilities",
-			"stock",  "consumption", "expected_daily_use",
-			"days_of_supply", "status", "stockout_facilities",
-			"stockout_days", "supply", "shipments", NULL
-		};
+		static const char *const cols[] = { "week",
+						    "device",
+						    "prefecture",
+						    "facilities",
+						    "stock",
+						    "consumption",
+						    "expected_daily_use",
+						    "days_of_supply",
+						    "status",
+						    "stockout_facilities",
+						    "stockout_days",
+						    "supply",
+						    "shipments",
+						    NULL };
 		r = reply_rows_csv(q, a, cols, "status.csv");
 	} else {
 		r = reply_json(q, 200, a);
@@ -733,10 +757,12 @@ static int api_alerts(struct req *q)
 			if (!strcmp(sev, kb_severity_key(min)))
 				break;
 		if (min > KB_SEV_CRITICAL) {
-			r = reply_error(q, 400, "bad_request",
-					KB_TR(q->lang, "severity: '%s' is not info, warning or critical",
-					      "severity: '%s' は info, warning, critical のいずれでもありません"),
-					sev);
+			r = reply_error(
+				q, 400, "bad_request",
+				KB_TR(q->lang,
+				      "severity: '%s' is not info, warning or critical",
+				      "severity: '%s' は info, warning, critical のいずれでもありません"),
+				sev);
 			goto out;
 		}
 	}
@@ -753,11 +779,10 @@ static int api_alerts(struct req *q)
 		json_array_append_new(a, kb_alert_to_json(&g->sup, x, q->lang));
 	}
 	if (want_csv(q)) {
-		static const char *const cols[] = { "key",    "severity",
-						    "rule",   "device",
-						    "prefecture", "week",
-						    "value",  "threshold",
-						    "reason", NULL };
+		static const char *const cols[] = {
+			"key",	"severity", "rule",	 "device", "prefecture",
+			"week", "value",    "threshold", "reason", NULL
+		};
 		r = reply_rows_csv(q, a, cols, "alerts.csv");
 	} else {
 		r = reply_page(q, a, 0, limit, offset, 0);
@@ -783,20 +808,24 @@ static int upload(struct req *q, int production)
 	if (!srv_may_upload(q)) {
 		audit(q, "denied", "report_upload");
 		return reply_error(q, 403, "forbidden",
-				   KB_TR(q->lang, "a %s account may not submit reports",
+				   KB_TR(q->lang,
+					 "a %s account may not submit reports",
 					 "%sのアカウントは報告を提出できません"),
 				   kb_role_label(q->p.role, q->lang));
 	}
 	if (ct && strncasecmp(ct, "text/csv", 8) &&
 	    strncasecmp(ct, "application/json", 16) &&
 	    strncasecmp(ct, "text/plain", 10))
-		return reply_error(q, 415, "unsupported_type",
-				   KB_TR(q->lang, "send the report as text/csv or application/json, not %s",
-					 "報告は text/csv か application/json で送ってください（%s は不可）"),
-				   ct);
+		return reply_error(
+			q, 415, "unsupported_type",
+			KB_TR(q->lang,
+			      "send the report as text/csv or application/json, not %s",
+			      "報告は text/csv か application/json で送ってください（%s は不可）"),
+			ct);
 	if (!q->body.len)
 		return reply_error(q, 422, "invalid", "%s",
-				   KB_TR(q->lang, "the request has no report in its body",
+				   KB_TR(q->lang,
+					 "the request has no report in its body",
 					 "リクエストの本文に報告がありません"));
 	writer_submit(q, production);
 	return MHD_YES;
@@ -832,9 +861,10 @@ static int api_reports(struct req *q)
 		} else if (q->p.prefecture) {
 			rq.pref = q->p.prefecture;
 		} else {
-			r = reply_error(q, 403, "forbidden", "%s",
-					KB_TR(q->lang, "this account may not see reports",
-					      "このアカウントは報告を見られません"));
+			r = reply_error(
+				q, 403, "forbidden", "%s",
+				KB_TR(q->lang, "this account may not see reports",
+				      "このアカウントは報告を見られません"));
 			goto out;
 		}
 		if (arg_get(q, "org") && strcmp(arg_get(q, "org"), q->p.org_id)) {
@@ -843,21 +873,23 @@ static int api_reports(struct req *q)
 			    !kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY,
 					g->sup.orgs[o].n, g->sup.orgs[o].pref)) {
 				audit(q, "denied", arg_get(q, "org"));
-				r = reply_error(q, 403, "forbidden",
-						KB_TR(q->lang, "this account may not see the reports of '%s'",
-						      "このアカウントは '%s' の報告を見られません"),
-						arg_get(q, "org"));
+				r = reply_error(
+					q, 403, "forbidden",
+					KB_TR(q->lang,
+					      "this account may not see the reports of '%s'",
+					      "このアカウントは '%s' の報告を見られません"),
+					arg_get(q, "org"));
 				goto out;
 			}
 			rq.org = arg_get(q, "org");
 		}
 	}
 	if (want_csv(q)) {
-		static const char *const cols[] = { "id",	    "kind",
-						    "org",	    "week",
-						    "version",	    "lines",
-						    "submitted_at", "submitted_by",
-						    "late",	    NULL };
+		static const char *const cols[] = {
+			"id",	   "kind",  "org",	    "week",
+			"version", "lines", "submitted_at", "submitted_by",
+			"late",	   NULL
+		};
 		rq.limit = (size_t)-1 >> 1;
 		rq.offset = 0;
 		if ((r = kb_reports_list(q->s, &rq, &a, &total, &q->err)))
@@ -916,12 +948,12 @@ static int incident_reply(struct req *q, int status)
 	struct kb_incidents v = { 0 };
 	long id = id_arg(q->arg[0]);
 	int r;
-	if (!id || (r = kb_incident_load(q->s, id, &v, &q->err)) ||
-	    !v.n) {
+	if (!id || (r = kb_incident_load(q->s, id, &v, &q->err)) || !v.n) {
 		kb_incidents_release(&v);
 		kb_err_clear(&q->err);
 		return reply_error(q, 404, "not_found",
-				   KB_TR(q->lang, "no incident %s", "事案 %s はありません"),
+				   KB_TR(q->lang, "no incident %s",
+					 "事案 %s はありません"),
 				   q->arg[0]);
 	}
 	r = reply_json(q, status, kb_incident_to_json(&v.v[0]));
@@ -942,8 +974,8 @@ int srv_incident_open(struct req *q, const char *device, const char *title,
 	struct registry *g = srv_registry(q->srv);
 	int pv[KB_NPREF], r;
 	size_t np = 0;
-	struct kb_incident_new in = { device, title, cause, q->p.login, note,
-				      pv, 0 };
+	struct kb_incident_new in = { device, title, cause, q->p.login,
+				      note,   pv,    0 };
 	*id = 0;
 	if (prefs && *prefs) {
 		char *s = kb_strdup(prefs), *p, *save = NULL;
@@ -953,7 +985,8 @@ int srv_incident_open(struct req *q, const char *device, const char *title,
 			if (c <= 0)
 				kb_err_at(&q->err, KB_EINVALID, NULL, 0, 0,
 					  "prefectures",
-					  KB_TR(q->lang, "'%s' is not a prefecture",
+					  KB_TR(q->lang,
+						"'%s' is not a prefecture",
 						"'%s' は都道府県ではありません"),
 					  p);
 			else if (np < KB_NPREF)
@@ -1001,16 +1034,19 @@ int srv_incident_event(struct req *q, const char *kind, const char *text,
 	int r, st;
 	if (!id) {
 		reply_error(q, 404, "not_found",
-			    KB_TR(q->lang, "no incident %s", "事案 %s はありません"),
+			    KB_TR(q->lang, "no incident %s",
+				  "事案 %s はありません"),
 			    q->arg[0]);
 		return 0;
 	}
 	if (kind && !strcmp(kind, "state")) {
 		if (!state || (st = kb_incident_state_parse(state)) < 0) {
-			reply_error(q, 422, "invalid",
-				    KB_TR(q->lang, "state: '%s' is not reported, assessing, mitigating or resolved",
-					  "state: '%s' は reported, assessing, mitigating, resolved のいずれでもありません"),
-				    state ? state : "");
+			reply_error(
+				q, 422, "invalid",
+				KB_TR(q->lang,
+				      "state: '%s' is not reported, assessing, mitigating or resolved",
+				      "state: '%s' は reported, assessing, mitigating, resolved のいずれでもありません"),
+				state ? state : "");
 			return 0;
 		}
 		r = kb_incident_set_state(q->s, id, (enum kb_incident_state)st,
@@ -1026,10 +1062,11 @@ int srv_incident_event(struct req *q, const char *kind, const char *text,
 		r = kb_incident_log(q->s, id, kind, text, q->p.login,
 				    srv_now(q->srv), &q->err);
 	} else {
-		reply_error(q, 422, "invalid",
-			    KB_TR(q->lang, "kind: '%s' is not note, action or state",
-				  "kind: '%s' は note, action, state のいずれでもありません"),
-			    kind ? kind : "");
+		reply_error(
+			q, 422, "invalid",
+			KB_TR(q->lang, "kind: '%s' is not note, action or state",
+			      "kind: '%s' は note, action, state のいずれでもありません"),
+			kind ? kind : "");
 		return 0;
 	}
 	if (r) {
@@ -1100,8 +1137,7 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 								: d->name_ja,
 					  "status",
 					  kb_stock_status_key(x->calc.status),
-					  "days_of_supply", x->calc.dos,
-					  "alerts",
+					  "days_of_supply", x->calc.dos, "alerts",
 					  x->device < 256 ? devalerts[x->device]
 							  : 0));
 		}
@@ -1110,15 +1146,14 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 	for (i = 1; i <= KB_NPREF; i++) {
 		const struct kb_pref *p = &g->sup.prefs[i - 1];
 		json_array_append_new(
-			prefs, json_pack("{s:i, s:s, s:i, s:s?}", "code", (int)i,
-					 "name",
-					 p->name_ja ? (q->lang == KB_LANG_EN
-							       ? p->name_en
-							       : p->name_ja)
-						    : "",
-					 "alerts", count[i], "worst",
-					 worst[i] ? kb_severity_key(worst[i])
-						  : NULL));
+			prefs,
+			json_pack("{s:i, s:s, s:i, s:s?}", "code", (int)i, "name",
+				  p->name_ja
+					  ? (q->lang == KB_LANG_EN ? p->name_en
+								   : p->name_ja)
+					  : "",
+				  "alerts", count[i], "worst",
+				  worst[i] ? kb_severity_key(worst[i]) : NULL));
 	}
 	json_object_set_new(j, "prefectures", prefs);
 	json_object_set_new(j, "alerts",
@@ -1134,8 +1169,7 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 					open,
 					json_pack("{s:I, s:s, s:s, s:s?}", "id",
 						  (json_int_t)inc.v[i].id,
-						  "title", inc.v[i].title,
-						  "state",
+						  "title", inc.v[i].title, "state",
 						  kb_incident_state_key(
 							  inc.v[i].state),
 						  "device", inc.v[i].device));
@@ -1150,7 +1184,8 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 			for (s = 0; s < KB_ST_COUNT; s++)
 				if (ev.overall.count[s])
 					json_object_set_new(
-						c, kb_status_key((enum kb_status)s),
+						c,
+						kb_status_key((enum kb_status)s),
 						json_integer(ev.overall.count[s]));
 			json_object_set_new(
 				k, "overall",
@@ -1222,10 +1257,10 @@ static int api_audit(struct req *q)
 	if (page_args(q, &limit, &offset))
 		return MHD_YES;
 	if (want_csv(q)) {
-		static const char *const cols[] = { "n",      "at",	"login",
-						    "role",   "action", "method",
-						    "path",   "status", "ip",
-						    "detail", NULL };
+		static const char *const cols[] = {
+			"n",	"at",	  "login", "role",   "action", "method",
+			"path", "status", "ip",	   "detail", NULL
+		};
 		limit = (size_t)-1 >> 1;
 		offset = 0;
 		if ((r = kb_audit_list(q->s, arg_get(q, "login"),
@@ -1242,8 +1277,9 @@ static int api_audit(struct req *q)
 
 static int api_health(struct req *q)
 {
-	return reply_json(q, 200, json_pack("{s:s, s:s}", "status", "ok",
-					    "version", KIBAN_VERSION));
+	return reply_json(q, 200,
+			  json_pack("{s:s, s:s}", "status", "ok", "version",
+				    KIBAN_VERSION));
 }
 
 /* ---- the route table: every route the server answers ---- */

@@ -64,20 +64,24 @@ static void head(struct req *q, struct kb_buf *b, const char *title)
 {
 	size_t i;
 	const char *path = q->url;
-	kb_buf_addf(b,
-		    "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-		    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		    "<title>",
-		    q->lang == KB_LANG_EN ? "en" : "ja");
+	kb_buf_addf(
+		b,
+		"<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+		"<title>",
+		q->lang == KB_LANG_EN ? "en" : "ja");
 	esc(b, title);
-	kb_buf_addf(b, " — kiban</title><link rel=\"stylesheet\" href=\"/static/kiban.css\">"
-		       "<script src=\"/static/kiban.js\" defer></script></head><body>"
-		       "<a class=\"skip\" href=\"#main\">%s</a><header><div class=\"bar\">"
-		       "<a class=\"brand\" href=\"/\">kiban <span>%s</span></a>",
-		    T("Skip to content", "本文へ移動"),
-		    T("Medical devices: 2nd Basic Plan", "医療機器基本計画（第2期）"));
+	kb_buf_addf(
+		b,
+		" — kiban</title><link rel=\"stylesheet\" href=\"/static/kiban.css\">"
+		"<script src=\"/static/kiban.js\" defer></script></head><body>"
+		"<a class=\"skip\" href=\"#main\">%s</a><header><div class=\"bar\">"
+		"<a class=\"brand\" href=\"/\">kiban <span>%s</span></a>",
+		T("Skip to content", "本文へ移動"),
+		T("Medical devices: 2nd Basic Plan", "医療機器基本計画（第2期）"));
 	if (q->p.account) {
-		kb_buf_addf(b, "<nav aria-label=\"%s\"><ul>", T("Main", "メイン"));
+		kb_buf_addf(b, "<nav aria-label=\"%s\"><ul>",
+			    T("Main", "メイン"));
 		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
 			int here = !strcmp(path, nav[i].path) ||
 				   (i && !strncmp(path, nav[i].path,
@@ -90,7 +94,8 @@ static void head(struct req *q, struct kb_buf *b, const char *title)
 			kb_buf_addf(b, "<li><a href=\"%s\"%s>%s</a></li>",
 				    nav[i].path,
 				    here ? " aria-current=\"page\"" : "",
-				    q->lang == KB_LANG_EN ? nav[i].en : nav[i].ja);
+				    q->lang == KB_LANG_EN ? nav[i].en
+							  : nav[i].ja);
 		}
 		kb_buf_adds(b, "</ul></nav>");
 	}
@@ -104,7 +109,8 @@ static void head(struct req *q, struct kb_buf *b, const char *title)
 		esc(b, q->p.name);
 		kb_buf_adds(b, "（");
 		esc(b, kb_role_label(q->p.role, q->lang));
-		kb_buf_adds(b, "）</span><form method=\"post\" action=\"/logout\">");
+		kb_buf_adds(
+			b, "）</span><form method=\"post\" action=\"/logout\">");
 		csrf_field(q, b);
 		kb_buf_addf(b, "<button type=\"submit\">%s</button></form>",
 			    T("Sign out", "ログアウト"));
@@ -118,8 +124,10 @@ static void head(struct req *q, struct kb_buf *b, const char *title)
 static int page_end(struct req *q, struct kb_buf *b, int status)
 {
 	kb_buf_adds(b, "</main><footer><p>kiban " KIBAN_VERSION " — ");
-	kb_buf_adds(b, T("Japan's 2nd Basic Plan for medical devices",
-			 "国民が受ける医療の質の向上のための医療機器の研究開発及び普及の促進に関する基本計画（第2期）"));
+	kb_buf_adds(
+		b,
+		T("Japan's 2nd Basic Plan for medical devices",
+		  "国民が受ける医療の質の向上のための医療機器の研究開発及び普及の促進に関する基本計画（第2期）"));
 	kb_buf_adds(b, "</p></footer></body></html>\n");
 	return reply_html(q, status, b);
 }
@@ -133,7 +141,8 @@ static void diag_list(struct req *q, struct kb_buf *b, const struct kb_err *e)
 	for (i = 0; i < e->n; i++) {
 		struct kb_buf line = KB_BUF_INIT;
 		kb_diag_format(&e->v[i], q->lang, &line);
-		kb_buf_addf(b, "<li data-line=\"%u\" data-field=\"", e->v[i].line);
+		kb_buf_addf(b, "<li data-line=\"%u\" data-field=\"",
+			    e->v[i].line);
 		esc(b, e->v[i].field);
 		kb_buf_adds(b, "\">");
 		esc(b, line.buf);
@@ -141,8 +150,8 @@ static void diag_list(struct req *q, struct kb_buf *b, const struct kb_err *e)
 		kb_buf_release(&line);
 	}
 	if (e->dropped)
-		kb_buf_addf(b, "<li>%s %zu</li>", T("more problems:", "ほかの問題:"),
-			    e->dropped);
+		kb_buf_addf(b, "<li>%s %zu</li>",
+			    T("more problems:", "ほかの問題:"), e->dropped);
 	kb_buf_adds(b, "</ol></div>");
 }
 
@@ -151,7 +160,7 @@ void page_error(struct req *q, int status, const char *msg,
 {
 	struct kb_buf b = KB_BUF_INIT;
 	head(q, &b,
-	     status == 403	 ? T("Not allowed", "権限がありません")
+	     status == 403   ? T("Not allowed", "権限がありません")
 	     : status == 404 ? T("Not found", "見つかりません")
 	     : status == 422 ? T("Invalid input", "入力に誤りがあります")
 			     : T("Error", "エラー"));
@@ -183,7 +192,8 @@ int page_static(struct req *q)
 				kb__resource_find(files[i].res);
 			return reply(q, 200, files[i].type, r->data, r->len);
 		}
-	return reply_error(q, 404, "not_found", "%s", T("Not found", "見つかりません"));
+	return reply_error(q, 404, "not_found", "%s",
+			   T("Not found", "見つかりません"));
 }
 
 int api_openapi(struct req *q)
@@ -203,15 +213,16 @@ static int login_form(struct req *q, int status, const char *msg)
 		esc(&b, msg);
 		kb_buf_adds(&b, "</p>");
 	}
-	kb_buf_addf(&b,
-		    "<form method=\"post\" action=\"/login\" class=\"narrow\">"
-		    "<p><label for=\"login\">%s</label>"
-		    "<input id=\"login\" name=\"login\" autocomplete=\"username\" required autofocus></p>"
-		    "<p><label for=\"password\">%s</label>"
-		    "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>"
-		    "<p><button type=\"submit\">%s</button></p></form>",
-		    T("Login", "ログイン ID"), T("Password", "パスワード"),
-		    T("Sign in", "ログイン"));
+	kb_buf_addf(
+		&b,
+		"<form method=\"post\" action=\"/login\" class=\"narrow\">"
+		"<p><label for=\"login\">%s</label>"
+		"<input id=\"login\" name=\"login\" autocomplete=\"username\" required autofocus></p>"
+		"<p><label for=\"password\">%s</label>"
+		"<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>"
+		"<p><button type=\"submit\">%s</button></p></form>",
+		T("Login", "ログイン ID"), T("Password", "パスワード"),
+		T("Sign in", "ログイン"));
 	return page_end(q, &b, status);
 }
 
@@ -249,11 +260,11 @@ static const unsigned char tile[KB_NPREF][2] = {
 	{ 0, 12 }, { 1, 12 }, { 2, 12 }, { 3, 12 }, { 2, 11 }, { 3, 11 },
 	{ 4, 11 }, { 6, 11 }, { 5, 11 }, { 5, 10 }, { 6, 10 }, { 7, 11 },
 	{ 7, 10 }, { 7, 9 },  { 4, 10 }, { 4, 9 },  { 4, 8 },  { 5, 7 },
-	{ 6, 9 },  { 5, 9 },  { 5, 8 },  { 7, 8 },  { 6, 8 },  { 7, 7 },
-	{ 6, 7 },  { 6, 6 },  { 7, 5 },  { 6, 5 },  { 7, 6 },  { 8, 6 },
-	{ 6, 4 },  { 6, 3 },  { 7, 4 },  { 7, 3 },  { 7, 2 },  { 8, 5 },
-	{ 8, 4 },  { 8, 3 },  { 9, 4 },  { 7, 1 },  { 7, 0 },  { 8, 0 },
-	{ 8, 1 },  { 8, 2 },  { 9, 2 },  { 9, 1 },  { 10, 0 },
+	{ 6, 9 },  { 5, 9 },  { 5, 8 },	 { 7, 8 },  { 6, 8 },  { 7, 7 },
+	{ 6, 7 },  { 6, 6 },  { 7, 5 },	 { 6, 5 },  { 7, 6 },  { 8, 6 },
+	{ 6, 4 },  { 6, 3 },  { 7, 4 },	 { 7, 3 },  { 7, 2 },  { 8, 5 },
+	{ 8, 4 },  { 8, 3 },  { 9, 4 },	 { 7, 1 },  { 7, 0 },  { 8, 0 },
+	{ 8, 1 },  { 8, 2 },  { 9, 2 },	 { 9, 1 },  { 10, 0 },
 };
 
 static const char *sev_name(struct req *q, const char *key)
@@ -293,9 +304,10 @@ int page_dashboard(struct req *q)
 		    T("info", "情報"),
 		    json_integer_value(json_object_get(x, "info")));
 
-	kb_buf_addf(&b, "<div class=\"grid2\"><section aria-labelledby=\"map-h\">"
-			"<h2 id=\"map-h\">%s</h2>"
-			"<ol class=\"tiles\" aria-label=\"%s\">",
+	kb_buf_addf(&b,
+		    "<div class=\"grid2\"><section aria-labelledby=\"map-h\">"
+		    "<h2 id=\"map-h\">%s</h2>"
+		    "<ol class=\"tiles\" aria-label=\"%s\">",
 		    T("Alerts by prefecture", "都道府県別の警報"),
 		    T("47 prefectures, coloured by their most severe alert",
 		      "47 都道府県（最も重い警報で色分け）"));
@@ -303,41 +315,55 @@ int page_dashboard(struct req *q)
 	for (i = 0; i < json_array_size(x); i++) {
 		json_t *p = json_array_get(x, i);
 		const char *name = json_string_value(json_object_get(p, "name"));
-		const char *worst = json_string_value(json_object_get(p, "worst"));
+		const char *worst =
+			json_string_value(json_object_get(p, "worst"));
 		long long n = json_integer_value(json_object_get(p, "alerts"));
-		kb_buf_addf(&b,
-			    "<li style=\"grid-row:%d;grid-column:%d\" class=\"tile %s\" "
-			    "data-pref=\"%zu\" data-alerts=\"%lld\"><a href=\"/alerts?pref=%zu\" title=\"",
-			    tile[i][0] + 1, tile[i][1] + 1, worst ? worst : "none",
-			    i + 1, n, i + 1);
-		escf(&b, "%s: %lld (%s)", name ? name : "", n, sev_name(q, worst));
+		kb_buf_addf(
+			&b,
+			"<li style=\"grid-row:%d;grid-column:%d\" class=\"tile %s\" "
+			"data-pref=\"%zu\" data-alerts=\"%lld\"><a href=\"/alerts?pref=%zu\" title=\"",
+			tile[i][0] + 1, tile[i][1] + 1, worst ? worst : "none",
+			i + 1, n, i + 1);
+		escf(&b, "%s: %lld (%s)", name ? name : "", n,
+		     sev_name(q, worst));
 		kb_buf_adds(&b, "\"><span class=\"nm\">");
 		esc(&b, name);
-		kb_buf_addf(&b, "</span><span class=\"n\">%lld</span></a></li>", n);
+		kb_buf_addf(&b, "</span><span class=\"n\">%lld</span></a></li>",
+			    n);
 	}
-	kb_buf_addf(&b, "</ol><p class=\"legend\"><span class=\"tile critical\"></span>%s "
-			"<span class=\"tile warning\"></span>%s "
-			"<span class=\"tile info\"></span>%s "
-			"<span class=\"tile none\"></span>%s</p></section>",
-		    T("critical", "重大"), T("warning", "警告"), T("info", "情報"),
-		    T("none", "なし"));
+	kb_buf_addf(&b,
+		    "</ol><p class=\"legend\"><span class=\"tile critical\"></span>%s "
+		    "<span class=\"tile warning\"></span>%s "
+		    "<span class=\"tile info\"></span>%s "
+		    "<span class=\"tile none\"></span>%s</p></section>",
+		    T("critical", "重大"), T("warning", "警告"),
+		    T("info", "情報"), T("none", "なし"));
 
-	kb_buf_addf(&b, "<div><section aria-labelledby=\"risk-h\"><h2 id=\"risk-h\">%s</h2>",
-		    T("Essential devices at risk", "供給リスクのある必要不可欠な医療機器"));
+	kb_buf_addf(
+		&b,
+		"<div><section aria-labelledby=\"risk-h\"><h2 id=\"risk-h\">%s</h2>",
+		T("Essential devices at risk",
+		  "供給リスクのある必要不可欠な医療機器"));
 	x = json_object_get(d, "devices_at_risk");
 	if (!json_array_size(x))
-		kb_buf_addf(&b, "<p>%s</p>", T("None this week.", "今週はありません。"));
+		kb_buf_addf(&b, "<p>%s</p>",
+			    T("None this week.", "今週はありません。"));
 	else {
-		kb_buf_addf(&b, "<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-				"<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-			    T("Device", "機器"), T("Status", "状況"),
-			    T("Days of supply", "在庫日数"), T("Alerts", "警報"));
+		kb_buf_addf(
+			&b,
+			"<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+			T("Device", "機器"), T("Status", "状況"),
+			T("Days of supply", "在庫日数"), T("Alerts", "警報"));
 		for (i = 0; i < json_array_size(x); i++) {
 			json_t *r = json_array_get(x, i);
-			const char *st = json_string_value(json_object_get(r, "status"));
+			const char *st =
+				json_string_value(json_object_get(r, "status"));
 			int sti;
 			for (sti = KB_STATUS_UNKNOWN; sti <= KB_STATUS_OVER; sti++)
-				if (!strcmp(st, kb_stock_status_key((enum kb_stock_status)sti)))
+				if (!strcmp(st,
+					    kb_stock_status_key(
+						    (enum kb_stock_status)sti)))
 					break;
 			kb_buf_addf(&b, "<tr data-device=\"");
 			esc(&b, json_string_value(json_object_get(r, "code")));
@@ -345,18 +371,23 @@ int page_dashboard(struct req *q)
 			esc(&b, json_string_value(json_object_get(r, "code")));
 			kb_buf_adds(&b, "\">");
 			esc(&b, json_string_value(json_object_get(r, "name")));
-			kb_buf_addf(&b, "</a></td><td class=\"st %s\">%s</td><td class=\"num\">%.1f</td>"
-					"<td class=\"num\">%lld</td></tr>",
-				    st,
-				    kb_stock_status_name((enum kb_stock_status)sti, q->lang),
-				    json_real_value(json_object_get(r, "days_of_supply")),
-				    json_integer_value(json_object_get(r, "alerts")));
+			kb_buf_addf(
+				&b,
+				"</a></td><td class=\"st %s\">%s</td><td class=\"num\">%.1f</td>"
+				"<td class=\"num\">%lld</td></tr>",
+				st,
+				kb_stock_status_name((enum kb_stock_status)sti,
+						     q->lang),
+				json_real_value(
+					json_object_get(r, "days_of_supply")),
+				json_integer_value(json_object_get(r, "alerts")));
 		}
 		kb_buf_adds(&b, "</tbody></table>");
 	}
 	kb_buf_adds(&b, "</section>");
 
-	kb_buf_addf(&b, "<section aria-labelledby=\"inc-h\"><h2 id=\"inc-h\">%s</h2>",
+	kb_buf_addf(&b,
+		    "<section aria-labelledby=\"inc-h\"><h2 id=\"inc-h\">%s</h2>",
 		    T("Open supply incidents", "対応中の供給事案"));
 	x = json_object_get(d, "incidents_open");
 	if (!json_array_size(x))
@@ -371,9 +402,11 @@ int page_dashboard(struct req *q)
 				    json_integer_value(json_object_get(r, "id")),
 				    json_integer_value(json_object_get(r, "id")));
 			esc(&b, json_string_value(json_object_get(r, "title")));
-			kb_buf_addf(&b, "</a> <span class=\"state\">%s</span></li>",
-				    kb_incident_state_name((enum kb_incident_state)(st < 0 ? 0 : st),
-							   q->lang));
+			kb_buf_addf(
+				&b, "</a> <span class=\"state\">%s</span></li>",
+				kb_incident_state_name((enum kb_incident_state)(
+							       st < 0 ? 0 : st),
+						       q->lang));
 		}
 		kb_buf_adds(&b, "</ul>");
 	}
@@ -385,22 +418,28 @@ int page_dashboard(struct req *q)
 		json_t *c = json_object_get(x, "counts");
 		const char *k;
 		json_t *v;
-		kb_fy_label((int)json_integer_value(json_object_get(x, "fiscal_year")),
+		kb_fy_label((int)json_integer_value(
+				    json_object_get(x, "fiscal_year")),
 			    q->lang, fy, sizeof(fy));
-		kb_buf_addf(&b, "<section aria-labelledby=\"kpi-h\"><h2 id=\"kpi-h\">%s</h2><p>",
-			    T("The plan's KPIs", "基本計画の KPI"));
+		kb_buf_addf(
+			&b,
+			"<section aria-labelledby=\"kpi-h\"><h2 id=\"kpi-h\">%s</h2><p>",
+			T("The plan's KPIs", "基本計画の KPI"));
 		escf(&b, "%s: ", fy);
 		if (json_object_get(x, "overall")) {
-			int s = kb_status_parse(json_string_value(json_object_get(x, "overall")));
+			int s = kb_status_parse(json_string_value(
+				json_object_get(x, "overall")));
 			escf(&b, "%s %s", T("overall", "全体"),
-			     kb_status_label((enum kb_status)(s < 0 ? 0 : s), q->lang));
+			     kb_status_label((enum kb_status)(s < 0 ? 0 : s),
+					     q->lang));
 		}
 		kb_buf_adds(&b, "</p><ul class=\"counts\">");
 		json_object_foreach(c, k, v)
 		{
 			int s = kb_status_parse(k);
 			kb_buf_addf(&b, "<li class=\"st-%s\">", k);
-			esc(&b, kb_status_label((enum kb_status)(s < 0 ? 0 : s), q->lang));
+			esc(&b, kb_status_label((enum kb_status)(s < 0 ? 0 : s),
+						q->lang));
 			kb_buf_addf(&b, ": %lld</li>", json_integer_value(v));
 		}
 		kb_buf_addf(&b, "</ul><p><a href=\"/kpis\">%s</a></p></section>",
@@ -445,7 +484,8 @@ int page_plan(struct req *q)
 				escf(&b, "%s %s", me->id, KB_NAME(me, q->lang));
 				kb_buf_adds(&b, "</h3><ul>");
 				for (a = 0; a < p.nactions; a++) {
-					const struct kb_action *ac = &p.actions[a];
+					const struct kb_action *ac =
+						&p.actions[a];
 					struct kb_buf mins = KB_BUF_INIT;
 					if (ac->measure != m)
 						continue;
@@ -455,7 +495,9 @@ int page_plan(struct req *q)
 					kb_buf_adds(&b, "\"><span class=\"id\">");
 					esc(&b, ac->id);
 					kb_buf_adds(&b, "</span> ");
-					esc(&b, q->lang == KB_LANG_EN ? ac->text_en : ac->text_ja);
+					esc(&b, q->lang == KB_LANG_EN
+							? ac->text_en
+							: ac->text_ja);
 					kb_buf_adds(&b, " <span class=\"min\">");
 					esc(&b, mins.buf);
 					kb_buf_adds(&b, "</span></li>");
@@ -488,10 +530,12 @@ int page_kpis(struct req *q)
 	head(q, &b, T("KPIs", "KPI"));
 	kb_buf_addf(&b, "<table class=\"kpis\"><caption>");
 	escf(&b, "%s %s", T("Status as of", "評価年度:"), fyl);
-	kb_buf_addf(&b, "</caption><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">%s</th>"
-			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    T("KPI", "指標"), T("Latest", "最新値"), T("Target", "目標"),
-		    T("Status", "評価"));
+	kb_buf_addf(
+		&b,
+		"</caption><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">%s</th>"
+		"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		T("KPI", "指標"), T("Latest", "最新値"), T("Target", "目標"),
+		T("Status", "評価"));
 	for (i = 0; i < set.n; i++) {
 		const struct kb_kpi *k = &set.v[i];
 		struct kb_kpi_eval e;
@@ -499,7 +543,8 @@ int page_kpis(struct req *q)
 		kb_kpi_evaluate(k, fy, KB_RULE_DEFAULT, &e);
 		kb_buf_adds(&b, "<tr data-kpi=\"");
 		esc(&b, k->id);
-		kb_buf_addf(&b, "\" data-status=\"%s\"><td><a href=\"/kpis/", kb_status_key(e.status));
+		kb_buf_addf(&b, "\" data-status=\"%s\"><td><a href=\"/kpis/",
+			    kb_status_key(e.status));
 		esc(&b, k->id);
 		kb_buf_adds(&b, "\">");
 		esc(&b, k->id);
@@ -513,11 +558,14 @@ int page_kpis(struct req *q)
 		kb_buf_adds(&b, "</td><td class=\"num\">");
 		if (t)
 			kb_buf_add_num(&b, t->value, k->decimals);
-		kb_buf_addf(&b, "</td><td class=\"st-%s\">%s</td></tr>", kb_status_key(e.status),
+		kb_buf_addf(&b, "</td><td class=\"st-%s\">%s</td></tr>",
+			    kb_status_key(e.status),
 			    kb_status_label(e.status, q->lang));
 	}
-	kb_buf_addf(&b, "</tbody></table><p><a href=\"/api/v1/kpis?format=csv\">%s</a></p>",
-		    T("Download as CSV (Excel)", "CSV でダウンロード（Excel 用）"));
+	kb_buf_addf(
+		&b,
+		"</tbody></table><p><a href=\"/api/v1/kpis?format=csv\">%s</a></p>",
+		T("Download as CSV (Excel)", "CSV でダウンロード（Excel 用）"));
 	kb_kpiset_release(&set);
 	return page_end(q, &b, 200);
 }
@@ -542,8 +590,10 @@ static int kpi_page(struct req *q, int status, const char *saved)
 	if (!k) {
 		kb_kpiset_release(&set);
 		kb_err_release(&keep);
-		return reply_error(q, 404, "not_found", T("no KPI with id '%s'", "ID '%s' の KPI はありません"),
-				   q->arg[0]);
+		return reply_error(
+			q, 404, "not_found",
+			T("no KPI with id '%s'", "ID '%s' の KPI はありません"),
+			q->arg[0]);
 	}
 	{
 		struct kb_buf title = KB_BUF_INIT;
@@ -553,7 +603,9 @@ static int kpi_page(struct req *q, int status, const char *saved)
 	}
 	if (saved) {
 		kb_buf_adds(&b, "<p class=\"ok\" role=\"status\">");
-		escf(&b, T("Saved the figure of FY%s.", "%s 年度の値を保存しました。"), saved);
+		escf(&b,
+		     T("Saved the figure of FY%s.", "%s 年度の値を保存しました。"),
+		     saved);
 		kb_buf_adds(&b, "</p>");
 	}
 	{
@@ -561,19 +613,23 @@ static int kpi_page(struct req *q, int status, const char *saved)
 		struct kb_buf why = KB_BUF_INIT;
 		kb_kpi_evaluate(k, fy, KB_RULE_DEFAULT, &e);
 		kb_kpi_eval_explain(k, &e, q->lang, &why);
-		kb_buf_addf(&b, "<p class=\"st-%s\" data-status=\"%s\"><strong>%s</strong> ",
-			    kb_status_key(e.status), kb_status_key(e.status),
-			    kb_status_label(e.status, q->lang));
+		kb_buf_addf(
+			&b,
+			"<p class=\"st-%s\" data-status=\"%s\"><strong>%s</strong> ",
+			kb_status_key(e.status), kb_status_key(e.status),
+			kb_status_label(e.status, q->lang));
 		esc(&b, why.buf);
 		kb_buf_adds(&b, "</p><figure class=\"chart\">");
 		kb_report_kpi_charts(k, fy, q->lang, &b);
 		kb_buf_adds(&b, "</figure>");
 		kb_buf_release(&why);
 	}
-	kb_buf_addf(&b, "<h2>%s</h2><table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    T("Figures", "値"), T("Fiscal year", "年度"), T("Value", "値"),
-		    T("Source", "出典"), T("Comment", "備考"), T("Entered", "入力"));
+	kb_buf_addf(
+		&b,
+		"<h2>%s</h2><table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		T("Figures", "値"), T("Fiscal year", "年度"), T("Value", "値"),
+		T("Source", "出典"), T("Comment", "備考"), T("Entered", "入力"));
 	for (i = 0; i < k->nobs; i++) {
 		const struct kb_obs *o = &k->obs[i];
 		char fyl[64];
@@ -597,24 +653,30 @@ static int kpi_page(struct req *q, int status, const char *saved)
 	if (kb_allowed(&q->p, KB_PERM_KPI_WRITE, 0, 0)) {
 		if (keep.n)
 			diag_list(q, &b, &keep);
-		kb_buf_addf(&b, "<h2 id=\"enter\">%s</h2><form method=\"post\" action=\"/kpis/",
-			    T("Enter a figure", "値の入力"));
+		kb_buf_addf(
+			&b,
+			"<h2 id=\"enter\">%s</h2><form method=\"post\" action=\"/kpis/",
+			T("Enter a figure", "値の入力"));
 		esc(&b, k->id);
 		kb_buf_adds(&b, "\" class=\"narrow\" novalidate>");
 		csrf_field(q, &b);
-		kb_buf_addf(&b,
-			    "<p><label for=\"fy\">%s</label><input id=\"fy\" name=\"fiscal_year\" inputmode=\"numeric\" required value=\"%d\" aria-describedby=\"fy-h\">"
-			    "<small id=\"fy-h\">%s</small></p>"
-			    "<p><label for=\"value\">%s</label><input id=\"value\" name=\"value\" inputmode=\"decimal\" aria-describedby=\"value-h\">"
-			    "<small id=\"value-h\">%s</small></p>"
-			    "<p><label for=\"source\">%s</label><input id=\"source\" name=\"source\"></p>"
-			    "<p><label for=\"comment\">%s</label><input id=\"comment\" name=\"comment\"></p>"
-			    "<p><button type=\"submit\">%s</button></p></form>",
-			    T("Fiscal year", "年度"), fy,
-			    T("2025, FY2025 or 令和7年度", "2025、FY2025、令和7年度のいずれか"),
-			    T("Value", "値"),
-			    T("a number; empty or NA when not available", "数値。得られない場合は空欄か NA"),
-			    T("Source", "出典"), T("Comment", "備考"), T("Save", "保存"));
+		kb_buf_addf(
+			&b,
+			"<p><label for=\"fy\">%s</label><input id=\"fy\" name=\"fiscal_year\" inputmode=\"numeric\" required value=\"%d\" aria-describedby=\"fy-h\">"
+			"<small id=\"fy-h\">%s</small></p>"
+			"<p><label for=\"value\">%s</label><input id=\"value\" name=\"value\" inputmode=\"decimal\" aria-describedby=\"value-h\">"
+			"<small id=\"value-h\">%s</small></p>"
+			"<p><label for=\"source\">%s</label><input id=\"source\" name=\"source\"></p>"
+			"<p><label for=\"comment\">%s</label><input id=\"comment\" name=\"comment\"></p>"
+			"<p><button type=\"submit\">%s</button></p></form>",
+			T("Fiscal year", "年度"), fy,
+			T("2025, FY2025 or 令和7年度",
+			  "2025、FY2025、令和7年度のいずれか"),
+			T("Value", "値"),
+			T("a number; empty or NA when not available",
+			  "数値。得られない場合は空欄か NA"),
+			T("Source", "出典"), T("Comment", "備考"),
+			T("Save", "保存"));
 	}
 	kb_err_release(&keep);
 	kb_kpiset_release(&set);
@@ -649,7 +711,8 @@ int page_kpi_post(struct req *q)
 		const char *s;
 		for (s = q->arg[0]; *s; s++)
 			if ((*s >= '0' && *s <= '9') || (*s >= 'A' && *s <= 'Z') ||
-			    (*s >= 'a' && *s <= 'z') || *s == '-' || *s == '_' || *s == '.')
+			    (*s >= 'a' && *s <= 'z') || *s == '-' ||
+			    *s == '_' || *s == '.')
 				kb_buf_addch(&loc, *s);
 	}
 	kb_buf_addf(&loc, "?saved=%d", fyv);
@@ -679,7 +742,8 @@ int page_alerts(struct req *q)
 		kb_buf_adds(&b, "<p>");
 		esc(&b, q->lang == KB_LANG_EN ? g->sup.prefs[pref - 1].name_en
 					      : g->sup.prefs[pref - 1].name_ja);
-		kb_buf_addf(&b, " — <a href=\"/alerts\">%s</a></p>", T("all", "すべて"));
+		kb_buf_addf(&b, " — <a href=\"/alerts\">%s</a></p>",
+			    T("all", "すべて"));
 	}
 	kb_buf_adds(&b, "<ul class=\"alerts\">");
 	for (i = 0; i < al.n; i++) {
@@ -689,21 +753,26 @@ int page_alerts(struct req *q)
 		shown++;
 		kb_buf_reset(&reason);
 		kb_alert_reason(a, &g->sup, q->lang, &reason);
-		kb_buf_addf(&b, "<li class=\"sev %s\" data-key=\"", kb_severity_key(a->severity));
+		kb_buf_addf(&b, "<li class=\"sev %s\" data-key=\"",
+			    kb_severity_key(a->severity));
 		esc(&b, a->key);
-		kb_buf_addf(&b, "\"><strong>%s</strong> ", kb_severity_name(a->severity, q->lang));
+		kb_buf_addf(&b, "\"><strong>%s</strong> ",
+			    kb_severity_name(a->severity, q->lang));
 		if (a->device != KB_NONE) {
 			const struct kb_device *dv = &g->sup.devices[a->device];
-			esc(&b, q->lang == KB_LANG_EN ? dv->name_en : dv->name_ja);
+			esc(&b,
+			    q->lang == KB_LANG_EN ? dv->name_en : dv->name_ja);
 			kb_buf_adds(&b, " — ");
 		}
 		esc(&b, reason.buf);
 		kb_buf_adds(&b, "</li>");
 	}
 	if (!shown)
-		kb_buf_addf(&b, "<li>%s</li>", T("No alert.", "警報はありません。"));
-	kb_buf_addf(&b, "</ul><p><a href=\"/api/v1/alerts?format=csv\">%s</a></p>",
-		    T("Download as CSV (Excel)", "CSV でダウンロード（Excel 用）"));
+		kb_buf_addf(&b, "<li>%s</li>",
+			    T("No alert.", "警報はありません。"));
+	kb_buf_addf(
+		&b, "</ul><p><a href=\"/api/v1/alerts?format=csv\">%s</a></p>",
+		T("Download as CSV (Excel)", "CSV でダウンロード（Excel 用）"));
 	kb_buf_release(&reason);
 	kb_alerts_release(&al);
 	srv_registry_put(q->srv, g);
@@ -714,22 +783,26 @@ int page_alerts(struct req *q)
 
 static void upload_form(struct req *q, struct kb_buf *b)
 {
-	kb_buf_addf(b, "<form method=\"post\" action=\"/reports\" enctype=\"multipart/form-data\" class=\"narrow\">");
+	kb_buf_addf(
+		b,
+		"<form method=\"post\" action=\"/reports\" enctype=\"multipart/form-data\" class=\"narrow\">");
 	csrf_field(q, b);
-	kb_buf_addf(b,
-		    "<fieldset><legend>%s</legend>"
-		    "<label><input type=\"radio\" name=\"kind\" value=\"stock\" checked> %s</label> "
-		    "<label><input type=\"radio\" name=\"kind\" value=\"production\"> %s</label></fieldset>"
-		    "<p><label for=\"file\">%s</label><input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,.json,text/csv,application/json\" required aria-describedby=\"file-h\">"
-		    "<small id=\"file-h\">%s</small></p>"
-		    "<p><button type=\"submit\">%s</button></p></form>",
-		    T("Kind of report", "報告の種類"),
-		    T("stock (hospitals)", "在庫（病院）"),
-		    T("production (manufacturers, distributors)", "生産（製造販売業者・販売業者）"),
-		    T("CSV or JSON file", "CSV または JSON ファイル"),
-		    T("UTF-8 or Shift_JIS as Excel saves it; format: docs/supply-format.md",
-		      "UTF-8 または Excel が保存する Shift_JIS。形式は docs/supply-format.md"),
-		    T("Submit", "提出"));
+	kb_buf_addf(
+		b,
+		"<fieldset><legend>%s</legend>"
+		"<label><input type=\"radio\" name=\"kind\" value=\"stock\" checked> %s</label> "
+		"<label><input type=\"radio\" name=\"kind\" value=\"production\"> %s</label></fieldset>"
+		"<p><label for=\"file\">%s</label><input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,.json,text/csv,application/json\" required aria-describedby=\"file-h\">"
+		"<small id=\"file-h\">%s</small></p>"
+		"<p><button type=\"submit\">%s</button></p></form>",
+		T("Kind of report", "報告の種類"),
+		T("stock (hospitals)", "在庫（病院）"),
+		T("production (manufacturers, distributors)",
+		  "生産（製造販売業者・販売業者）"),
+		T("CSV or JSON file", "CSV または JSON ファイル"),
+		T("UTF-8 or Shift_JIS as Excel saves it; format: docs/supply-format.md",
+		  "UTF-8 または Excel が保存する Shift_JIS。形式は docs/supply-format.md"),
+		T("Submit", "提出"));
 }
 
 static void my_reports(struct req *q, struct kb_buf *b)
@@ -743,11 +816,13 @@ static void my_reports(struct req *q, struct kb_buf *b)
 		kb_err_clear(&q->err);
 		return;
 	}
-	kb_buf_addf(b, "<h2>%s</h2><table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-		       "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    T("Latest reports", "最近の報告"), T("Report", "報告"),
-		    T("Organisation", "組織"), T("Week", "週"), T("Version", "版"),
-		    T("Received", "受付"));
+	kb_buf_addf(
+		b,
+		"<h2>%s</h2><table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		T("Latest reports", "最近の報告"), T("Report", "報告"),
+		T("Organisation", "組織"), T("Week", "週"), T("Version", "版"),
+		T("Received", "受付"));
 	for (i = 0; i < json_array_size(a); i++) {
 		json_t *x = json_array_get(a, i);
 		kb_buf_adds(b, "<tr><td>");
@@ -787,7 +862,8 @@ int page_reports_post(struct req *q)
 				     "このアカウントは報告を提出できません"));
 	if (!q->file.len)
 		return reply_error(q, 422, "invalid", "%s",
-				   T("choose a file to submit", "提出するファイルを選んでください"));
+				   T("choose a file to submit",
+				     "提出するファイルを選んでください"));
 	/* the writer reads the body: the file is the report */
 	{
 		struct kb_buf t = q->body;
@@ -806,8 +882,9 @@ int page_upload_done(struct req *q, int rc, const struct kb_import_stats *st)
 	for (i = 0; rc && i < q->err.n; i++)
 		if (q->err.v[i].code == KB_EDENIED)
 			status = 403;
-	head(q, &b, rc ? T("The report was refused", "報告を受け付けませんでした")
-		       : T("The report was accepted", "報告を受け付けました"));
+	head(q, &b,
+	     rc ? T("The report was refused", "報告を受け付けませんでした")
+		: T("The report was accepted", "報告を受け付けました"));
 	if (rc) {
 		diag_list(q, &b, &q->err);
 	} else {
@@ -833,45 +910,57 @@ int page_incidents(struct req *q)
 	if ((r = kb_incident_load(q->s, 0, &v, &q->err)))
 		return reply_kb_error(q, r);
 	head(q, &b, T("Supply incidents", "供給事案"));
-	kb_buf_addf(&b, "<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">%s</th>"
-			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-		    T("Title", "件名"), T("Device", "機器"), T("State", "状態"),
-		    T("Opened", "開始"));
+	kb_buf_addf(
+		&b,
+		"<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">%s</th>"
+		"<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		T("Title", "件名"), T("Device", "機器"), T("State", "状態"),
+		T("Opened", "開始"));
 	for (i = 0; i < v.n; i++) {
 		const struct kb_incident *x = &v.v[i];
-		kb_buf_addf(&b, "<tr data-incident=\"%ld\"><td>%ld</td><td><a href=\"/incidents/%ld\">",
-			    x->id, x->id, x->id);
+		kb_buf_addf(
+			&b,
+			"<tr data-incident=\"%ld\"><td>%ld</td><td><a href=\"/incidents/%ld\">",
+			x->id, x->id, x->id);
 		esc(&b, x->title);
 		kb_buf_adds(&b, "</a></td><td>");
 		esc(&b, x->device);
-		kb_buf_addf(&b, "</td><td>%s</td><td>", kb_incident_state_name(x->state, q->lang));
+		kb_buf_addf(&b, "</td><td>%s</td><td>",
+			    kb_incident_state_name(x->state, q->lang));
 		esc(&b, x->opened_at);
 		kb_buf_adds(&b, "</td></tr>");
 	}
 	kb_buf_adds(&b, "</tbody></table>");
 	if (kb_allowed(&q->p, KB_PERM_INCIDENT_WRITE, 0, 0)) {
-		kb_buf_addf(&b, "<h2>%s</h2><form method=\"post\" action=\"/incidents\" class=\"narrow\">",
-			    T("Open an incident", "事案の登録"));
+		kb_buf_addf(
+			&b,
+			"<h2>%s</h2><form method=\"post\" action=\"/incidents\" class=\"narrow\">",
+			T("Open an incident", "事案の登録"));
 		csrf_field(q, &b);
-		kb_buf_addf(&b,
-			    "<p><label for=\"title\">%s</label><input id=\"title\" name=\"title\" required></p>"
-			    "<p><label for=\"device\">%s</label><input id=\"device\" name=\"device\" inputmode=\"numeric\" required></p>"
-			    "<p><label for=\"cause\">%s</label><select id=\"cause\" name=\"cause\">",
-			    T("Title", "件名"), T("Device code", "機器コード"), T("Cause", "原因"));
+		kb_buf_addf(
+			&b,
+			"<p><label for=\"title\">%s</label><input id=\"title\" name=\"title\" required></p>"
+			"<p><label for=\"device\">%s</label><input id=\"device\" name=\"device\" inputmode=\"numeric\" required></p>"
+			"<p><label for=\"cause\">%s</label><select id=\"cause\" name=\"cause\">",
+			T("Title", "件名"), T("Device code", "機器コード"),
+			T("Cause", "原因"));
 		for (i = 0; i < kb_nincident_causes; i++) {
-			kb_buf_addf(&b, "<option value=\"%s\">", kb_incident_causes[i]);
-			esc(&b, kb_incident_cause_name(kb_incident_causes[i], q->lang));
+			kb_buf_addf(&b, "<option value=\"%s\">",
+				    kb_incident_causes[i]);
+			esc(&b, kb_incident_cause_name(kb_incident_causes[i],
+						       q->lang));
 			kb_buf_adds(&b, "</option>");
 		}
-		kb_buf_addf(&b,
-			    "</select></p><p><label for=\"prefectures\">%s</label><input id=\"prefectures\" name=\"prefectures\" aria-describedby=\"pref-h\">"
-			    "<small id=\"pref-h\">%s</small></p>"
-			    "<p><label for=\"note\">%s</label><textarea id=\"note\" name=\"note\" rows=\"3\"></textarea></p>"
-			    "<p><button type=\"submit\">%s</button></p></form>",
-			    T("Prefectures", "都道府県"),
-			    T("names or codes separated by commas; empty: national",
-			      "名称かコードをカンマ区切りで。空欄は全国"),
-			    T("Note", "メモ"), T("Open", "登録"));
+		kb_buf_addf(
+			&b,
+			"</select></p><p><label for=\"prefectures\">%s</label><input id=\"prefectures\" name=\"prefectures\" aria-describedby=\"pref-h\">"
+			"<small id=\"pref-h\">%s</small></p>"
+			"<p><label for=\"note\">%s</label><textarea id=\"note\" name=\"note\" rows=\"3\"></textarea></p>"
+			"<p><button type=\"submit\">%s</button></p></form>",
+			T("Prefectures", "都道府県"),
+			T("names or codes separated by commas; empty: national",
+			  "名称かコードをカンマ区切りで。空欄は全国"),
+			T("Note", "メモ"), T("Open", "登録"));
 	}
 	kb_incidents_release(&v);
 	return page_end(q, &b, 200);
@@ -882,8 +971,7 @@ int page_incidents_post(struct req *q)
 	long id;
 	char loc[64];
 	const char *dev = form_get(q, "device");
-	if (!srv_incident_open(q, dev && *dev ? dev : NULL,
-			       form_get(q, "title"),
+	if (!srv_incident_open(q, dev && *dev ? dev : NULL, form_get(q, "title"),
 			       form_get(q, "cause"), form_get(q, "note"),
 			       form_get(q, "prefectures"), &id))
 		return MHD_YES;
@@ -902,7 +990,8 @@ int page_incident(struct req *q)
 	if (*end || id <= 0 || kb_incident_load(q->s, id, &v, &q->err) || !v.n) {
 		kb_incidents_release(&v);
 		kb_err_clear(&q->err);
-		return reply_error(q, 404, "not_found", T("no incident %s", "事案 %s はありません"),
+		return reply_error(q, 404, "not_found",
+				   T("no incident %s", "事案 %s はありません"),
 				   q->arg[0]);
 	}
 	x = &v.v[0];
@@ -912,15 +1001,18 @@ int page_incident(struct req *q)
 		head(q, &b, t.buf);
 		kb_buf_release(&t);
 	}
-	kb_buf_addf(&b, "<dl class=\"facts\"><dt>%s</dt><dd data-state=\"%s\">%s</dd><dt>%s</dt><dd>",
-		    T("State", "状態"), kb_incident_state_key(x->state),
-		    kb_incident_state_name(x->state, q->lang), T("Device", "機器"));
+	kb_buf_addf(
+		&b,
+		"<dl class=\"facts\"><dt>%s</dt><dd data-state=\"%s\">%s</dd><dt>%s</dt><dd>",
+		T("State", "状態"), kb_incident_state_key(x->state),
+		kb_incident_state_name(x->state, q->lang), T("Device", "機器"));
 	esc(&b, x->device ? x->device : "—");
 	kb_buf_addf(&b, "</dd><dt>%s</dt><dd>", T("Cause", "原因"));
 	esc(&b, kb_incident_cause_name(x->cause, q->lang));
 	kb_buf_addf(&b, "</dd><dt>%s</dt><dd>", T("Reported by", "報告者"));
 	esc(&b, x->reported_by);
-	kb_buf_addf(&b, "</dd></dl><h2>%s</h2><ol class=\"timeline\">", T("Timeline", "経過"));
+	kb_buf_addf(&b, "</dd></dl><h2>%s</h2><ol class=\"timeline\">",
+		    T("Timeline", "経過"));
 	for (i = 0; i < x->nevents; i++) {
 		const struct kb_incident_event *e = &x->events[i];
 		char when[64];
@@ -938,7 +1030,9 @@ int page_incident(struct req *q)
 		if (e->state && *e->state) {
 			int st = kb_incident_state_parse(e->state);
 			kb_buf_adds(&b, " → ");
-			esc(&b, st >= 0 ? kb_incident_state_name((enum kb_incident_state)st, q->lang)
+			esc(&b, st >= 0 ? kb_incident_state_name(
+						  (enum kb_incident_state)st,
+						  q->lang)
 					: e->state);
 		}
 		kb_buf_adds(&b, "</span><p>");
@@ -947,21 +1041,28 @@ int page_incident(struct req *q)
 	}
 	kb_buf_adds(&b, "</ol>");
 	if (kb_allowed(&q->p, KB_PERM_INCIDENT_WRITE, 0, 0)) {
-		kb_buf_addf(&b, "<h2>%s</h2><form method=\"post\" action=\"/incidents/%ld\" class=\"narrow\">",
-			    T("Add to the timeline", "経過の追加"), x->id);
+		kb_buf_addf(
+			&b,
+			"<h2>%s</h2><form method=\"post\" action=\"/incidents/%ld\" class=\"narrow\">",
+			T("Add to the timeline", "経過の追加"), x->id);
 		csrf_field(q, &b);
-		kb_buf_addf(&b,
-			    "<p><label for=\"kind\">%s</label><select id=\"kind\" name=\"kind\">"
-			    "<option value=\"note\">%s</option><option value=\"action\">%s</option>"
-			    "<option value=\"state\">%s</option></select></p>"
-			    "<p><label for=\"state\">%s</label><select id=\"state\" name=\"state\">",
-			    T("Kind", "種類"), T("note", "メモ"), T("action taken", "対応"),
-			    T("change of state", "状態の変更"), T("New state", "新しい状態"));
+		kb_buf_addf(
+			&b,
+			"<p><label for=\"kind\">%s</label><select id=\"kind\" name=\"kind\">"
+			"<option value=\"note\">%s</option><option value=\"action\">%s</option>"
+			"<option value=\"state\">%s</option></select></p>"
+			"<p><label for=\"state\">%s</label><select id=\"state\" name=\"state\">",
+			T("Kind", "種類"), T("note", "メモ"),
+			T("action taken", "対応"),
+			T("change of state", "状態の変更"),
+			T("New state", "新しい状態"));
 		for (i = KB_INC_REPORTED; i <= KB_INC_RESOLVED; i++)
-			kb_buf_addf(&b, "<option value=\"%s\"%s>%s</option>",
-				    kb_incident_state_key((enum kb_incident_state)i),
-				    i == (size_t)x->state ? " selected" : "",
-				    kb_incident_state_name((enum kb_incident_state)i, q->lang));
+			kb_buf_addf(
+				&b, "<option value=\"%s\"%s>%s</option>",
+				kb_incident_state_key((enum kb_incident_state)i),
+				i == (size_t)x->state ? " selected" : "",
+				kb_incident_state_name((enum kb_incident_state)i,
+						       q->lang));
 		kb_buf_addf(&b,
 			    "</select></p><p><label for=\"text\">%s</label><textarea id=\"text\" name=\"text\" rows=\"3\"></textarea></p>"
 			    "<p><button type=\"submit\">%s</button></p></form>",
@@ -989,14 +1090,18 @@ int page_audit(struct req *q)
 	json_t *a = NULL;
 	size_t total, i;
 	int r;
-	static const char *const cols[] = { "at", "login", "role", "action", "method",
-					    "path", "status", "ip", "detail" };
-	if ((r = kb_audit_list(q->s, arg_get(q, "login"), arg_get(q, "action"), 200, 0, &a,
-			       &total, &q->err)))
+	static const char *const cols[] = { "at",     "login",	"role",
+					    "action", "method", "path",
+					    "status", "ip",	"detail" };
+	if ((r = kb_audit_list(q->s, arg_get(q, "login"), arg_get(q, "action"),
+			       200, 0, &a, &total, &q->err)))
 		return reply_kb_error(q, r);
 	head(q, &b, T("Audit log", "監査ログ"));
-	kb_buf_addf(&b, "<p>%s %zu. <a href=\"/api/v1/audit?format=csv\">%s</a></p><table class=\"audit\"><thead><tr>",
-		    T("Entries:", "件数:"), total, T("Download as CSV", "CSV でダウンロード"));
+	kb_buf_addf(
+		&b,
+		"<p>%s %zu. <a href=\"/api/v1/audit?format=csv\">%s</a></p><table class=\"audit\"><thead><tr>",
+		T("Entries:", "件数:"), total,
+		T("Download as CSV", "CSV でダウンロード"));
 	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
 		kb_buf_addf(&b, "<th scope=\"col\">%s</th>", cols[i]);
 	kb_buf_adds(&b, "</tr></thead><tbody>");

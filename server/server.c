@@ -225,7 +225,9 @@ static const char *status_text(int status, enum kb_lang L)
 	case 401: return KB_TR(L, "Sign-in needed", "ログインが必要です");
 	case 403: return KB_TR(L, "Not allowed", "権限がありません");
 	case 404: return KB_TR(L, "Not found", "見つかりません");
-	case 405: return KB_TR(L, "Method not allowed", "許可されていないメソッドです");
+	case 405:
+		return KB_TR(L, "Method not allowed",
+			     "許可されていないメソッドです");
 	case 409: return KB_TR(L, "Conflict", "競合しています");
 	case 413: return KB_TR(L, "Too large", "大きすぎます");
 	case 415: return KB_TR(L, "Unsupported type", "未対応の形式です");
@@ -252,8 +254,7 @@ static int error_reply(struct req *q, int status, const char *code,
 	return reply_json(q, status, json_pack("{s:o}", "error", e));
 }
 
-int reply_error(struct req *q, int status, const char *code, const char *fmt,
-		...)
+int reply_error(struct req *q, int status, const char *code, const char *fmt, ...)
 {
 	struct kb_buf m = KB_BUF_INIT;
 	va_list ap;
@@ -308,7 +309,8 @@ int reply_kb_error(struct req *q, int rc)
 	else
 		kb_buf_adds(&first, kb_strerror(rc, q->lang));
 	if (q->err.n > 1)
-		kb_buf_addf(&first, KB_TR(q->lang, " (and %zu more)", "（ほか %zu 件）"),
+		kb_buf_addf(&first,
+			    KB_TR(q->lang, " (and %zu more)", "（ほか %zu 件）"),
 			    kb_err_count(&q->err) - 1);
 	status = error_reply(q, status,
 			     status == 403 ? "forbidden" : code_key(rc),
@@ -364,7 +366,8 @@ const char *header_get(struct req *q, const char *name)
 int want_csv(struct req *q)
 {
 	const char *f = arg_get(q, "format"), *a = header_get(q, "Accept");
-	return (f && !strcmp(f, "csv")) || (!f && a && !strncmp(a, "text/csv", 8));
+	return (f && !strcmp(f, "csv")) ||
+	       (!f && a && !strncmp(a, "text/csv", 8));
 }
 
 int page_args(struct req *q, size_t *limit, size_t *offset)
@@ -388,7 +391,8 @@ int page_args(struct req *q, size_t *limit, size_t *offset)
 				    KB_TR(q->lang, "%s: '%s' is not a number %s",
 					  "%s: '%s' は %s の数ではありません"),
 				    names[i], s,
-				    i == 0 ? "1-1000" : KB_TR(q->lang, ">= 0", "0 以上"));
+				    i == 0 ? "1-1000"
+					   : KB_TR(q->lang, ">= 0", "0 以上"));
 			return -1;
 		}
 		*out[i] = (size_t)v;
@@ -484,7 +488,8 @@ static void parse_form(struct req *q)
 		char *s = kb_malloc(q->body.len + 1), *p, *save = NULL;
 		memcpy(s, q->body.buf, q->body.len);
 		s[q->body.len] = 0;
-		for (p = strtok_r(s, "&", &save); p; p = strtok_r(NULL, "&", &save)) {
+		for (p = strtok_r(s, "&", &save); p;
+		     p = strtok_r(NULL, "&", &save)) {
 			char *eq = strchr(p, '=');
 			if (!eq)
 				continue;
@@ -614,13 +619,7 @@ static void choose_lang(struct req *q)
 		q->lang = q->p.lang;
 		return;
 	}
-	l = header_get(q, "Accept-Language");
-	if (l && !strncasecmp(l, "en", 2))
-		q->lang = KB_LANG_EN;
-	else if (l && !strncasecmp(l, "ja", 2))
-		q->lang = KB_LANG_JA;
-	else
-		q->lang = q->srv->c.lang;
+	q->lang = q->srv->c.lang; /* Japanese unless the switch was used */
 }
 
 /* The language of the reply and of the library's messages. */
@@ -645,8 +644,8 @@ static int sign_in(struct req *q)
 		return kb_token_auth(q->s, h, &q->p, &q->err);
 	}
 	if (cookie && strlen(cookie) < KB_TOKEN_LEN) {
-		r = kb_session_get(q->s, cookie, srv_now(q->srv), &q->p, q->csrf,
-				   &q->err);
+		r = kb_session_get(q->s, cookie, srv_now(q->srv), &q->p,
+				   q->csrf, &q->err);
 		if (!r) {
 			q->cookie_auth = 1;
 			memcpy(q->session, cookie, strlen(cookie) + 1);
@@ -676,14 +675,16 @@ static int dispatch(struct req *q)
 		pick_lang(q);
 		kb_err_clear(&q->err);
 		r = reply_error(q, 401, "unauthenticated", "%s",
-				KB_TR(q->lang, "the API token is unknown or revoked",
+				KB_TR(q->lang,
+				      "the API token is unknown or revoked",
 				      "API トークンが不明か、失効しています"));
 		audit(q, "login_failed", "token");
 		goto out;
 	}
 	pick_lang(q);
 	if (st) {
-		r = reply_error(q, st, st == 404 ? "not_found" : "method_not_allowed",
+		r = reply_error(q, st,
+				st == 404 ? "not_found" : "method_not_allowed",
 				"%s", status_text(st, q->lang));
 		goto out;
 	}
@@ -695,28 +696,31 @@ static int dispatch(struct req *q)
 			r = reply_redirect(q, loc.buf);
 			kb_buf_release(&loc);
 		} else {
-			r = reply_error(q, 401, "unauthenticated", "%s",
-					KB_TR(q->lang,
-					      "sign in first (a session cookie or an API token: Authorization: Bearer ...)",
-					      "先にログインしてください（セッション cookie または API トークン: Authorization: Bearer ...）"));
+			r = reply_error(
+				q, 401, "unauthenticated", "%s",
+				KB_TR(q->lang,
+				      "sign in first (a session cookie or an API token: Authorization: Bearer ...)",
+				      "先にログインしてください（セッション cookie または API トークン: Authorization: Bearer ...）"));
 		}
 		goto out;
 	}
 	if ((rt->flags & R_WRITE) && q->cookie_auth && !csrf_ok(q)) {
-		r = reply_error(q, 403, "csrf", "%s",
-				KB_TR(q->lang,
-				      "the form's security token is missing or wrong: reload the page and try again",
-				      "フォームのセキュリティトークンがないか誤っています。ページを再読み込みしてやり直してください"));
+		r = reply_error(
+			q, 403, "csrf", "%s",
+			KB_TR(q->lang,
+			      "the form's security token is missing or wrong: reload the page and try again",
+			      "フォームのセキュリティトークンがないか誤っています。ページを再読み込みしてやり直してください"));
 		audit(q, "denied", "csrf");
 		goto out;
 	}
 	if (rt->perm >= 0 && !(rt->flags & R_SCOPED) &&
 	    !kb_allowed(&q->p, (enum kb_perm)rt->perm, 0, 0)) {
-		r = reply_error(q, 403, "forbidden",
-				KB_TR(q->lang, "a %s account may not do this (%s)",
-				      "%sのアカウントにはこの操作の権限がありません（%s）"),
-				kb_role_label(q->p.role, q->lang),
-				kb_perm_key((enum kb_perm)rt->perm));
+		r = reply_error(
+			q, 403, "forbidden",
+			KB_TR(q->lang, "a %s account may not do this (%s)",
+			      "%sのアカウントにはこの操作の権限がありません（%s）"),
+			kb_role_label(q->p.role, q->lang),
+			kb_perm_key((enum kb_perm)rt->perm));
 		audit(q, "denied", kb_perm_key((enum kb_perm)rt->perm));
 		goto out;
 	}
@@ -784,8 +788,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	}
 	if (!q->method) {
 		pick_lang(q);
-		return (enum MHD_Result)reply_error(q, 405, "method_not_allowed",
-						    "%s", status_text(405, q->lang));
+		return (enum MHD_Result)reply_error(q, 405,
+						    "method_not_allowed", "%s",
+						    status_text(405, q->lang));
 	}
 	return (enum MHD_Result)dispatch(q);
 }
@@ -796,7 +801,8 @@ static void log_line(struct srv *v, struct req *q)
 	char ip[64], when[32];
 	time_t now = srv_now(v);
 	struct tm tm;
-	const char *m[] = { "?", "GET", "POST", "?", "DELETE", "?", "?", "?", "HEAD" };
+	const char *m[] = { "?", "GET", "POST", "?",   "DELETE",
+			    "?", "?",	"?",	"HEAD" };
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	kb_buf_addf(&b,
@@ -810,10 +816,10 @@ static void log_line(struct srv *v, struct req *q)
 		free(p);
 		json_decref(u);
 	}
-	kb_buf_addf(&b,
-		    ",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"login\":\"%s\"}\n",
-		    q->status, q->bytes, (srv_clock() - q->t0) * 1000,
-		    q->p.login);
+	kb_buf_addf(
+		&b,
+		",\"status\":%d,\"bytes\":%zu,\"ms\":%.3f,\"login\":\"%s\"}\n",
+		q->status, q->bytes, (srv_clock() - q->t0) * 1000, q->p.login);
 	if (write(v->logfd, b.buf, b.len) < 0) {
 		/* the log is best effort: a full disk must not stop service */
 	}
@@ -884,22 +890,26 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 	pthread_cond_init(&v.wcv, NULL);
 	v.tail = &v.queue;
 	if (listen_addr(c, &ss, &v6))
-		return kb_err_set(err, KB_EUSAGE,
-				  KB_TR(err->lang,
-					"'%s' is not a numeric IPv4 or IPv6 address",
-					"'%s' は数値の IPv4 または IPv6 アドレスではありません"),
-				  c->addr);
+		return kb_err_set(
+			err, KB_EUSAGE,
+			KB_TR(err->lang,
+			      "'%s' is not a numeric IPv4 or IPv6 address",
+			      "'%s' は数値の IPv4 または IPv6 アドレスではありません"),
+			c->addr);
 	if (c->access_log) {
-		v.logfd = !strcmp(c->access_log, "-")
-				  ? STDERR_FILENO
-				  : open(c->access_log,
-					 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-					 0640);
+		v.logfd =
+			!strcmp(c->access_log, "-")
+				? STDERR_FILENO
+				: open(c->access_log,
+				       O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+				       0640);
 		if (v.logfd < 0)
-			return kb_err_set(err, KB_EIO,
-					  KB_TR(err->lang, "cannot open the access log %s: %s",
-						"アクセスログ %s を開けません: %s"),
-					  c->access_log, strerror(errno));
+			return kb_err_set(
+				err, KB_EIO,
+				KB_TR(err->lang,
+				      "cannot open the access log %s: %s",
+				      "アクセスログ %s を開けません: %s"),
+				c->access_log, strerror(errno));
 	}
 	v.npool = c->threads + 2;
 	v.pool = kb_calloc(v.npool, sizeof(*v.pool));
@@ -931,15 +941,17 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 			MHD_OPTION_NOTIFY_COMPLETED, on_completed, &v,
 			MHD_OPTION_END);
 		if (!v.d)
-			r = kb_err_set(err, KB_EIO,
-				       KB_TR(err->lang, "cannot listen on %s port %d: %s",
-					     "%s のポート %d で待ち受けできません: %s"),
-				       c->addr, c->port, strerror(errno));
+			r = kb_err_set(
+				err, KB_EIO,
+				KB_TR(err->lang, "cannot listen on %s port %d: %s",
+				      "%s のポート %d で待ち受けできません: %s"),
+				c->addr, c->port, strerror(errno));
 	}
 	if (r)
 		goto out;
 	port = MHD_get_daemon_info(v.d, MHD_DAEMON_INFO_BIND_PORT)->port;
-	printf(KB_TR(c->lang, "kiban: serving %s on http://%s%s%s:%u/ (Ctrl-C stops)\n",
+	printf(KB_TR(c->lang,
+		     "kiban: serving %s on http://%s%s%s:%u/ (Ctrl-C stops)\n",
 		     "kiban: %s を http://%s%s%s:%u/ で公開しています（Ctrl-C で停止）\n"),
 	       c->db, v6 ? "[" : "", c->addr, v6 ? "]" : "", port);
 	fflush(stdout);
@@ -952,8 +964,9 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 	}
 	while (sigwait(&sigs, &sig) || (sig != SIGINT && sig != SIGTERM))
 		;
-	fprintf(stderr, KB_TR(c->lang, "kiban: stopping (signal %d)\n",
-			      "kiban: 停止します（シグナル %d）\n"),
+	fprintf(stderr,
+		KB_TR(c->lang, "kiban: stopping (signal %d)\n",
+		      "kiban: 停止します（シグナル %d）\n"),
 		sig);
 	/* stop accepting; let what runs finish, up to 10 seconds */
 	{
@@ -961,7 +974,7 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 		double t = srv_clock();
 		while (srv_clock() - t < 10 &&
 		       MHD_get_daemon_info(v.d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS)
-				       ->num_connections)
+			       ->num_connections)
 			usleep(20000);
 		if (lfd >= 0)
 			close(lfd);

@@ -42,14 +42,14 @@ struct srv_conf {
 	const char *addr; /* listen address, numeric IPv4 or IPv6 */
 	int port;	  /* 0: any free port (printed) */
 	unsigned threads;
-	size_t max_body;	 /* bytes of one request body */
-	unsigned timeout;	 /* seconds a connection may stay idle */
-	const char *access_log;	 /* path, "-" standard error, NULL none */
-	enum kb_lang lang;	 /* default language of the pages */
-	long session_ttl;	 /* seconds */
-	int secure_cookies;	 /* add Secure (behind an HTTPS proxy) */
-	time_t epoch;		 /* the clock at start ($SOURCE_DATE_EPOCH) */
-	const char *ready_file;	 /* written with the port once listening */
+	size_t max_body;	/* bytes of one request body */
+	unsigned timeout;	/* seconds a connection may stay idle */
+	const char *access_log; /* path, "-" standard error, NULL none */
+	enum kb_lang lang;	/* default language of the pages */
+	long session_ttl;	/* seconds */
+	int secure_cookies;	/* add Secure (behind an HTTPS proxy) */
+	time_t epoch;		/* the clock at start ($SOURCE_DATE_EPOCH) */
+	const char *ready_file; /* written with the port once listening */
 };
 
 /* The registry (devices, organisations...) shared read-only by every
@@ -85,7 +85,7 @@ struct srv {
 	int stop;
 	struct kb_store *ws;
 	int writer_on;
-	atomic_long gen; /* bumped by every commit the server makes */
+	atomic_long gen;       /* bumped by every commit the server makes */
 	struct cached dash[2]; /* the dashboard's JSON, per language */
 	int logfd;
 	double start; /* monotonic seconds at start */
@@ -116,7 +116,7 @@ struct req {
 	struct job *job;
 	json_t *form; /* the fields of a form or JSON body, once parsed */
 	int form_parsed;
-	char *set_cookie; /* sent with the reply */
+	char *set_cookie;   /* sent with the reply */
 	struct kb_buf file; /* a file field of a multipart form, as bytes */
 };
 
@@ -167,7 +167,7 @@ void page_error(struct req *q, int status, const char *msg,
 int srv_status_of(int rc); /* KB_E* -> HTTP status */
 
 /* The request's inputs. */
-const char *arg_get(struct req *q, const char *name); /* query string */
+const char *arg_get(struct req *q, const char *name);  /* query string */
 const char *form_get(struct req *q, const char *name); /* body fields */
 const char *header_get(struct req *q, const char *name);
 int want_csv(struct req *q); /* ?format=csv or Accept: text/csv */
@@ -229,30 +229,33 @@ int page_static(struct req *q);
 int api_openapi(struct req *q);
 
 /* The pages' routes, appended to the API's in api.c. */
-#define PAGE_ROUTES                                                           \
-	{ M_GET, "/api/v1/openapi.json", api_openapi, -2, 0 },                \
-	{ M_GET, "/static/{}", page_static, -2, 0 },                          \
-	{ M_GET, "/login", page_login, -2, R_PAGE },                          \
-	{ M_POST, "/login", page_login_post, -2, R_PAGE },                    \
-	{ M_POST, "/logout", page_logout, -1, R_PAGE | R_WRITE },             \
-	{ M_GET, "/", page_dashboard, KB_PERM_SUPPLY_PUBLIC, R_PAGE },        \
-	{ M_GET, "/plan", page_plan, KB_PERM_PLAN_READ, R_PAGE },             \
-	{ M_GET, "/kpis", page_kpis, KB_PERM_PLAN_READ, R_PAGE },             \
-	{ M_GET, "/kpis/{}", page_kpi, KB_PERM_PLAN_READ, R_PAGE },           \
-	{ M_POST, "/kpis/{}", page_kpi_post, KB_PERM_KPI_WRITE,               \
-	  R_PAGE | R_SCOPED | R_WRITE },                                      \
-	{ M_GET, "/alerts", page_alerts, KB_PERM_SUPPLY_PUBLIC, R_PAGE },     \
-	{ M_GET, "/reports", page_reports, KB_PERM_REPORT_UPLOAD,             \
-	  R_PAGE | R_SCOPED },                                                \
-	{ M_POST, "/reports", page_reports_post, KB_PERM_REPORT_UPLOAD,       \
-	  R_PAGE | R_SCOPED | R_WRITE },                                      \
-	{ M_GET, "/incidents", page_incidents, KB_PERM_INCIDENT_READ, R_PAGE }, \
-	{ M_POST, "/incidents", page_incidents_post, KB_PERM_INCIDENT_WRITE,  \
-	  R_PAGE | R_WRITE },                                                 \
-	{ M_GET, "/incidents/{}", page_incident, KB_PERM_INCIDENT_READ,       \
-	  R_PAGE },                                                           \
-	{ M_POST, "/incidents/{}", page_incident_post,                        \
-	  KB_PERM_INCIDENT_WRITE, R_PAGE | R_WRITE },                         \
-	{ M_GET, "/audit", page_audit, KB_PERM_ADMIN, R_PAGE }
+#define PAGE_ROUTES                                                               \
+	{ M_GET, "/api/v1/openapi.json", api_openapi, -2, 0 },                    \
+		{ M_GET, "/static/{}", page_static, -2, 0 },                      \
+		{ M_GET, "/login", page_login, -2, R_PAGE },                      \
+		{ M_POST, "/login", page_login_post, -2, R_PAGE },                \
+		{ M_POST, "/logout", page_logout, -1, R_PAGE | R_WRITE },         \
+		{ M_GET, "/", page_dashboard, KB_PERM_SUPPLY_PUBLIC, R_PAGE },    \
+		{ M_GET, "/plan", page_plan, KB_PERM_PLAN_READ, R_PAGE },         \
+		{ M_GET, "/kpis", page_kpis, KB_PERM_PLAN_READ, R_PAGE },         \
+		{ M_GET, "/kpis/{}", page_kpi, KB_PERM_PLAN_READ, R_PAGE },       \
+		{ M_POST, "/kpis/{}", page_kpi_post, KB_PERM_KPI_WRITE,           \
+		  R_PAGE | R_SCOPED | R_WRITE },                                  \
+		{ M_GET, "/alerts", page_alerts, KB_PERM_SUPPLY_PUBLIC, R_PAGE }, \
+		{ M_GET, "/reports", page_reports, KB_PERM_REPORT_UPLOAD,         \
+		  R_PAGE | R_SCOPED },                                            \
+		{ M_POST, "/reports", page_reports_post,                          \
+		  KB_PERM_REPORT_UPLOAD, R_PAGE | R_SCOPED | R_WRITE },           \
+		{ M_GET, "/incidents", page_incidents, KB_PERM_INCIDENT_READ,     \
+		  R_PAGE },                                                       \
+		{ M_POST, "/incidents", page_incidents_post,                      \
+		  KB_PERM_INCIDENT_WRITE, R_PAGE | R_WRITE },                     \
+		{ M_GET, "/incidents/{}", page_incident,                          \
+		  KB_PERM_INCIDENT_READ, R_PAGE },                                \
+		{ M_POST, "/incidents/{}", page_incident_post,                    \
+		  KB_PERM_INCIDENT_WRITE, R_PAGE | R_WRITE },                     \
+	{                                                                         \
+		M_GET, "/audit", page_audit, KB_PERM_ADMIN, R_PAGE                \
+	}
 
 #endif

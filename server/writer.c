@@ -100,8 +100,7 @@ static void audit_job(struct srv *v, struct job *j)
 	else
 		snprintf(detail, sizeof(detail),
 			 "rows %zu, added %zu, changed %zu, unchanged %zu",
-			 j->st.rows, j->st.added, j->st.changed,
-			 j->st.unchanged);
+			 j->st.rows, j->st.added, j->st.changed, j->st.unchanged);
 	e.status = j->rc ? srv_status_of(j->rc) : 200;
 	kb_err_init(&err, KB_LANG_EN);
 	kb_audit(v->ws, &q->p, &e, srv_now(v), &err);
@@ -136,10 +135,11 @@ static void run_group(struct srv *v, struct job *batch)
 		for (j = batch; j; j = j->next)
 			if (!j->rc) {
 				j->rc = KB_EDB;
-				kb_err_set(&j->err, KB_EDB, "%s",
-					   KB_TR(j->err.lang,
-						 "the report could not be saved: try again",
-						 "報告を保存できませんでした。もう一度送ってください"));
+				kb_err_set(
+					&j->err, KB_EDB, "%s",
+					KB_TR(j->err.lang,
+					      "the report could not be saved: try again",
+					      "報告を保存できませんでした。もう一度送ってください"));
 			}
 	} else {
 		atomic_fetch_add(&v->gen, 1);
@@ -177,7 +177,8 @@ int writer_start(struct srv *v, struct kb_err *err)
 {
 	if (pthread_create(&v->writer, NULL, writer_main, v))
 		return kb_err_set(err, KB_EIO, "%s",
-				  KB_TR(err->lang, "cannot start the writer thread",
+				  KB_TR(err->lang,
+					"cannot start the writer thread",
 					"書き込みスレッドを開始できません"));
 	v->writer_on = 1;
 	return 0;

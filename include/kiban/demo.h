@@ -16,6 +16,15 @@
 #include "kiban/error.h"
 #include "kiban/store.h"
 
+/* The demo's accounts, one per role, all with this password (a demo's:
+ * printed by 'make run', never for real data). */
+#define KB_DEMO_PASSWORD "kiban-demo-2026"
+struct kb_demo_account {
+	const char *login, *role, *what_en, *what_ja;
+};
+extern const struct kb_demo_account kb_demo_accounts[];
+extern const size_t kb_demo_naccounts;
+
 /* Loads the demo into an empty store.  KB_ESTATE if it holds a plan. */
 int kb_demo_load(struct kb_store *s, struct kb_err *err);
 

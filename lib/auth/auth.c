@@ -601,9 +601,10 @@ int kb_audit_list(struct kb_store *s, const char *login, const char *action,
 				   "OFFSET ?4",
 				   err)))
 		return KB_EDB;
-	if (!(cnt = kb__sql_prepare(s, "SELECT count(*) FROM audit WHERE "
-				       "(?1 IS NULL OR login = ?1) AND (?2 IS "
-				       "NULL OR action = ?2)",
+	if (!(cnt = kb__sql_prepare(s,
+				    "SELECT count(*) FROM audit WHERE "
+				    "(?1 IS NULL OR login = ?1) AND (?2 IS "
+				    "NULL OR action = ?2)",
 				    err))) {
 		sqlite3_finalize(st);
 		return KB_EDB;

@@ -569,7 +569,8 @@ void kb_csvw_field(struct kb_csvw *w, const char *s)
 	n = strlen(s);
 	if (w->nfield++)
 		kb_buf_addch(w->out, ',');
-	if (n && strchr("=+-@\t\r", s[0]) && (n > 1 || s[0] == '=' || s[0] == '@')) {
+	if (n && strchr("=+-@\t\r", s[0]) &&
+	    (n > 1 || s[0] == '=' || s[0] == '@')) {
 		double v;
 		/* a spreadsheet would run it as a formula: keep it text with a
 		 * leading apostrophe (OWASP's advice); numbers stay numbers */

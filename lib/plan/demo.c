@@ -109,5 +109,7 @@ int kb_demo_load(struct kb_store *s, struct kb_err *err)
 	    (r = import(s, "data/demo/values-fy2025.csv", 0, office,
 			jst(2026, 6, 1), err)))
 		return r;
-	return kb__demo_supply(s, err);
+	if ((r = kb__demo_supply(s, err)))
+		return r;
+	return kb__demo_accounts(s, err);
 }

@@ -8,6 +8,8 @@
  */
 #include "core/compat.h"
 
+#include "kiban/auth.h"
+#include "kiban/demo.h"
 #include "kiban/supply.h"
 #include "supply/supply_int.h"
 
@@ -216,5 +218,62 @@ done:
 	kb_buf_release(&l.late);
 	kb_buf_release(&l.fixed);
 	kb_gen_out_release(&out);
+	return r;
+}
+
+const struct kb_demo_account kb_demo_accounts[] = {
+	{ "demo-admin", "admin", "ministry administrator: everything",
+	  "省庁管理者: すべて" },
+	{ "demo-mhlw", "staff", "MHLW staff: KPIs of MHLW's goals, supply",
+	  "厚生労働省の職員: 厚労省の KPI、供給" },
+	{ "demo-committee", "committee", "review committee: plan, evaluation",
+	  "検討会委員: 計画、評価" },
+	{ "demo-tokyo", "prefecture", "Tokyo: its hospitals, incidents",
+	  "東京都: 都内の病院、事案" },
+	{ "demo-hospital", "hospital", "a Tokyo hospital: its reports",
+	  "都内の病院: 自院の報告" },
+	{ "demo-maker", "industry", "a marketing-authorisation holder",
+	  "製造販売業者" },
+	{ "demo-researcher", "researcher", "a researcher: public aggregates",
+	  "研究者: 公開の集計" },
+};
+const size_t kb_demo_naccounts = KB_ARRAY_SIZE(kb_demo_accounts);
+
+int kb__demo_accounts(struct kb_store *s, struct kb_err *err)
+{
+	struct kb_supply sup;
+	const char *hospital = NULL, *maker = NULL;
+	size_t i;
+	int r;
+	if ((r = kb_supply_load(s, &sup, err)))
+		return r;
+	for (i = 0; i < sup.norgs; i++) {
+		if (!hospital && sup.orgs[i].kind == KB_ORG_HOSPITAL &&
+		    sup.orgs[i].pref == 13)
+			hospital = sup.orgs[i].id;
+		if (!maker && sup.orgs[i].kind == KB_ORG_MAH)
+			maker = sup.orgs[i].id;
+	}
+	for (i = 0; !r && i < kb_demo_naccounts; i++) {
+		const struct kb_demo_account *d = &kb_demo_accounts[i];
+		struct kb_account_spec a = { d->login,
+					     d->what_ja,
+					     (enum kb_role)kb_role_parse(d->role),
+					     NULL,
+					     0,
+					     NULL,
+					     KB_LANG_JA };
+		if (a.role == KB_ROLE_STAFF)
+			a.ministry = "厚";
+		else if (a.role == KB_ROLE_PREFECTURE)
+			a.prefecture = 13;
+		else if (a.role == KB_ROLE_HOSPITAL)
+			a.org = hospital;
+		else if (a.role == KB_ROLE_INDUSTRY)
+			a.org = maker;
+		r = kb_account_add(s, &a, KB_DEMO_PASSWORD, KB_PW_INTERACTIVE,
+				   "demo", (time_t)1795478400, err);
+	}
+	kb_supply_release(&sup);
 	return r;
 }

@@ -989,9 +989,9 @@ int kb_supply_latest_week(struct kb_store *s, struct kb_err *err)
 int kb_reports_list(struct kb_store *s, const struct kb_report_query *q,
 		    json_t **out, size_t *total, struct kb_err *err)
 {
-#define REPORT_WHERE                                                        \
-	" FROM report r JOIN org o ON o.n = r.org WHERE (?1 IS NULL OR "    \
-	"o.id = ?1) AND (?2 = 0 OR o.prefecture = ?2) AND (?3 < 0 OR "      \
+#define REPORT_WHERE                                                     \
+	" FROM report r JOIN org o ON o.n = r.org WHERE (?1 IS NULL OR " \
+	"o.id = ?1) AND (?2 = 0 OR o.prefecture = ?2) AND (?3 < 0 OR "   \
 	"r.week = ?3) AND (?4 = 0 OR r.late)"
 	sqlite3_stmt *st[2];
 	size_t i, k;

@@ -38,4 +38,7 @@ int kb__demo_supply(struct kb_store *s, struct kb_err *err);
 int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 			 size_t *rows, struct kb_err *err);
 
+/* The demo's accounts (kiban/demo.h), after its registry. */
+int kb__demo_accounts(struct kb_store *s, struct kb_err *err);
+
 #endif
