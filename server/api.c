@@ -462,7 +462,7 @@ out:
 static const char *jstr(struct req *q, const char *name)
 {
 	json_t *v;
-	static __thread char num[64];
+	static _Thread_local char num[64];
 	if (!q->form_parsed)
 		form_get(q, name);
 	v = json_object_get(q->form, name);
