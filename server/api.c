@@ -841,6 +841,11 @@ static int api_upload_production(struct req *q)
 	return upload(q, 1);
 }
 
+static const char *const report_cols[] = {
+	"id",	 "kind",	 "org",		 "week", "version",
+	"lines", "submitted_at", "submitted_by", "late", NULL
+};
+
 static int api_reports(struct req *q)
 {
 	struct kb_report_query rq = { arg_get(q, "org"), 0, -1, 0, 100, 0 };
@@ -884,22 +889,14 @@ static int api_reports(struct req *q)
 			rq.org = arg_get(q, "org");
 		}
 	}
-	if (want_csv(q)) {
-		static const char *const cols[] = {
-			"id",	   "kind",  "org",	    "week",
-			"version", "lines", "submitted_at", "submitted_by",
-			"late",	   NULL
-		};
+	if (want_csv(q)) { /* a download holds every report */
 		rq.limit = (size_t)-1 >> 1;
 		rq.offset = 0;
-		if ((r = kb_reports_list(q->s, &rq, &a, &total, &q->err)))
-			r = fail(q, r);
-		else
-			r = reply_rows_csv(q, a, cols, "reports.csv");
-		goto out;
 	}
 	if ((r = kb_reports_list(q->s, &rq, &a, &total, &q->err)))
 		r = fail(q, r);
+	else if (want_csv(q))
+		r = reply_rows_csv(q, a, report_cols, "reports.csv");
 	else
 		r = reply_page(q, a, total, rq.limit, rq.offset, 1);
 out:
@@ -1099,7 +1096,8 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 	json_t *j = json_object(), *prefs = json_array(), *risk = json_array(),
 	       *open = json_array();
 	int worst[KB_NPREF + 1] = { 0 }, count[KB_NPREF + 1] = { 0 };
-	int bysev[4] = { 0 }, devalerts[256] = { 0 };
+	int bysev[4] = { 0 };
+	int *devalerts = kb_calloc(g->sup.ndevices + 1, sizeof(int));
 	size_t i;
 	char wk[16];
 
@@ -1118,16 +1116,15 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 				if ((int)a->severity > worst[a->pref])
 					worst[a->pref] = (int)a->severity;
 			}
-			if (a->device != KB_NONE && a->device < 256)
+			if (a->device != KB_NONE)
 				devalerts[a->device]++;
 		}
 		for (i = 0; i < st.n; i++) {
 			const struct kb_status_row *x = &st.v[i];
 			const struct kb_device *d = &g->sup.devices[x->device];
-			if (!d->essential ||
-			    (x->calc.status != KB_STATUS_OUT &&
-			     x->calc.status != KB_STATUS_UNDER &&
-			     !(x->device < 256 && devalerts[x->device])))
+			if (!d->essential || (x->calc.status != KB_STATUS_OUT &&
+					      x->calc.status != KB_STATUS_UNDER &&
+					      !devalerts[x->device]))
 				continue;
 			json_array_append_new(
 				risk,
@@ -1137,9 +1134,8 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 								: d->name_ja,
 					  "status",
 					  kb_stock_status_key(x->calc.status),
-					  "days_of_supply", x->calc.dos, "alerts",
-					  x->device < 256 ? devalerts[x->device]
-							  : 0));
+					  "days_of_supply", x->calc.dos,
+					  "alerts", devalerts[x->device]));
 		}
 	}
 	kb_err_clear(&q->err);
@@ -1196,6 +1192,7 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 		json_object_set_new(k, "counts", c);
 		json_object_set_new(j, "kpis", k);
 	}
+	free(devalerts);
 	kb_eval_release(&ev);
 	kb_incidents_release(&inc);
 	kb_alerts_release(&al);
@@ -1251,28 +1248,24 @@ int api_dashboard(struct req *q)
 
 static int api_audit(struct req *q)
 {
+	static const char *const cols[] = { "n",      "at",	"login",
+					    "role",   "action", "method",
+					    "path",   "status", "ip",
+					    "detail", NULL };
 	size_t limit, offset, total;
+	int csv = want_csv(q), r;
 	json_t *a;
-	int r;
 	if (page_args(q, &limit, &offset))
 		return MHD_YES;
-	if (want_csv(q)) {
-		static const char *const cols[] = {
-			"n",	"at",	  "login", "role",   "action", "method",
-			"path", "status", "ip",	   "detail", NULL
-		};
+	if (csv) { /* a download holds every line */
 		limit = (size_t)-1 >> 1;
 		offset = 0;
-		if ((r = kb_audit_list(q->s, arg_get(q, "login"),
-				       arg_get(q, "action"), limit, offset, &a,
-				       &total, &q->err)))
-			return fail(q, r);
-		return reply_rows_csv(q, a, cols, "audit.csv");
 	}
 	if ((r = kb_audit_list(q->s, arg_get(q, "login"), arg_get(q, "action"),
 			       limit, offset, &a, &total, &q->err)))
 		return fail(q, r);
-	return reply_page(q, a, total, limit, offset, 1);
+	return csv ? reply_rows_csv(q, a, cols, "audit.csv")
+		   : reply_page(q, a, total, limit, offset, 1);
 }
 
 static int api_health(struct req *q)

@@ -235,13 +235,8 @@ int page_login(struct req *q)
 
 int page_login_post(struct req *q)
 {
-	if (srv_login(q, form_get(q, "login"), form_get(q, "password"))) {
-		if (q->status == 401 || q->status == 400) {
-			/* srv_login replied with an error page already only
-			 * for a cross-site form */
-		}
-		return MHD_YES;
-	}
+	if (srv_login(q, form_get(q, "login"), form_get(q, "password")))
+		return MHD_YES; /* refused: srv_login replied */
 	return reply_redirect(q, "/");
 }
 

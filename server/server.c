@@ -75,7 +75,7 @@ static struct registry *registry_load(struct kb_store *s, struct kb_err *err)
 		return NULL;
 	}
 	g->refs = 1;
-	g->stamp = (long)srv_clock();
+	g->loaded_at = srv_clock();
 	return g;
 }
 
@@ -89,9 +89,9 @@ struct registry *srv_registry(struct srv *v)
 {
 	struct registry *g;
 	pthread_mutex_lock(&v->mu);
-	if (srv_clock() - v->reg->stamp > REGISTRY_MAX_AGE) {
+	if (srv_clock() - v->reg->loaded_at > REGISTRY_MAX_AGE) {
 		struct kb_err err;
-		v->reg->stamp = (long)srv_clock(); /* one reader rereads */
+		v->reg->loaded_at = srv_clock(); /* one reader rereads */
 		pthread_mutex_unlock(&v->mu);
 		kb_err_init(&err, KB_LANG_EN);
 		{
@@ -536,12 +536,22 @@ static const char *client_ip(struct req *q, char *buf, size_t n)
 	return buf;
 }
 
+static const char *method_name(int m)
+{
+	switch (m) {
+	case M_GET: return "GET";
+	case M_POST: return "POST";
+	case M_DELETE: return "DELETE";
+	case M_HEAD: return "HEAD";
+	default: return "?";
+	}
+}
+
 void audit(struct req *q, const char *action, const char *detail)
 {
 	char ip[64];
-	const char *methods[] = { "", "GET", "POST", "", "DELETE" };
 	struct kb_audit_entry e = { action,
-				    q->method < 5 ? methods[q->method] : "HEAD",
+				    method_name(q->method),
 				    q->url,
 				    q->status ? q->status : 200,
 				    client_ip(q, ip, sizeof(ip)),
@@ -801,14 +811,11 @@ static void log_line(struct srv *v, struct req *q)
 	char ip[64], when[32];
 	time_t now = srv_now(v);
 	struct tm tm;
-	const char *m[] = { "?", "GET", "POST", "?",   "DELETE",
-			    "?", "?",	"?",	"HEAD" };
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	kb_buf_addf(&b,
 		    "{\"time\":\"%s\",\"ip\":\"%s\",\"method\":\"%s\",\"path\":",
-		    when, client_ip(q, ip, sizeof(ip)),
-		    q->method < 9 ? m[q->method] : "?");
+		    when, client_ip(q, ip, sizeof(ip)), method_name(q->method));
 	{
 		json_t *u = json_string(q->url); /* NULL: not UTF-8 */
 		char *p = u ? json_dumps(u, JSON_ENCODE_ANY) : NULL;

@@ -58,7 +58,7 @@ struct srv_conf {
 struct registry {
 	struct kb_supply sup;
 	int refs;
-	long stamp; /* what it was loaded from (see registry_stamp) */
+	double loaded_at; /* srv_clock() when loaded */
 };
 
 struct job; /* an upload waiting for the writer (writer.c) */

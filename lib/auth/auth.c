@@ -591,24 +591,22 @@ int kb_audit_list(struct kb_store *s, const char *login, const char *action,
 		  size_t limit, size_t offset, json_t **out, size_t *total,
 		  struct kb_err *err)
 {
+#define AUDIT_WHERE                                                     \
+	" FROM audit WHERE (?1 IS NULL OR login = ?1) AND (?2 IS NULL " \
+	"OR action = ?2)"
 	sqlite3_stmt *st, *cnt;
 	*out = NULL;
 	if (!(st = kb__sql_prepare(s,
 				   "SELECT n, at, login, role, action, method, "
-				   "path, status, ip, detail FROM audit WHERE "
-				   "(?1 IS NULL OR login = ?1) AND (?2 IS NULL "
-				   "OR action = ?2) ORDER BY n DESC LIMIT ?3 "
-				   "OFFSET ?4",
+				   "path, status, ip, detail" AUDIT_WHERE
+				   " ORDER BY n DESC LIMIT ?3 OFFSET ?4",
 				   err)))
 		return KB_EDB;
-	if (!(cnt = kb__sql_prepare(s,
-				    "SELECT count(*) FROM audit WHERE "
-				    "(?1 IS NULL OR login = ?1) AND (?2 IS "
-				    "NULL OR action = ?2)",
-				    err))) {
+	if (!(cnt = kb__sql_prepare(s, "SELECT count(*)" AUDIT_WHERE, err))) {
 		sqlite3_finalize(st);
 		return KB_EDB;
 	}
+#undef AUDIT_WHERE
 	kb__sql_bind_text(st, 1, login);
 	kb__sql_bind_text(st, 2, action);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
