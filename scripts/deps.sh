@@ -25,6 +25,12 @@ esac
 
 missing=""
 for p in $want; do
+	# NodeSource's nodejs package carries npm and conflicts with Debian's:
+	# a node and npm already on the PATH are enough, whoever packaged them
+	case $p in
+	nodejs) command -v node >/dev/null 2>&1 && continue ;;
+	npm) command -v npm >/dev/null 2>&1 && continue ;;
+	esac
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
 		missing="$missing $p"
 	fi
