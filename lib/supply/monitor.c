@@ -580,7 +580,8 @@ int kb_supply_alerts(struct kb_store *s, const struct kb_supply *sup, int from,
 		kb_alerts_release(out);
 		return r;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), by_severity);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), by_severity);
 	return 0;
 }
 

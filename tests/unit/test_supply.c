@@ -5,6 +5,8 @@
  */
 #include "helpers.h"
 
+#include "kiban/auth.h"
+#include "kiban/notify.h"
 #include "kiban/supply.h"
 
 /* A small registry: two hospitals in Tokyo, one in Osaka, a holder with a
@@ -749,10 +751,289 @@ static void test_generated(void **state)
 	kb_err_release(&err);
 }
 
+/* Notifications: the generated weeks load one by one, each followed by a
+ * scan; subscribers hear of every alert that starts (raised, and not the
+ * week before), once, and of the incidents they may read. */
+struct notify_load {
+	struct gen_load g;
+	struct kb_supply sup;
+	int loaded;
+	const char *device;  /* the one subscribed to */
+	long dev, pref, res; /* accounts */
+};
+
+static long account_n(struct kb_store *s, const char *login)
+{
+	char sql[128];
+	snprintf(sql, sizeof(sql), "SELECT n FROM account WHERE login = '%s'",
+		 login);
+	return t_sql_int(s, sql);
+}
+
+static void add_account(struct kb_store *s, const char *login,
+			enum kb_role role, int pref, struct kb_err *err)
+{
+	struct kb_account_spec a = { login, login, role,      NULL,
+				     pref,  NULL,  KB_LANG_JA };
+	T_OK(kb_account_add(s, &a, "a long password", KB_PW_MIN, "tester",
+			    T_NOW, err),
+	     err);
+}
+
+static int notify_week(void *ctx, int week, const struct kb_buf *stock,
+		       const struct kb_buf *prod)
+{
+	struct notify_load *n = ctx;
+	struct kb_store *s = n->g.s;
+	struct kb_err *err = n->g.err;
+	size_t made;
+	long id;
+	int r = gen_week(&n->g, week, stock, prod);
+	if (r)
+		return r;
+	if (!n->loaded) {
+		T_OK(kb_supply_load(s, &n->sup, err), err);
+		n->loaded = 1;
+		n->device = n->sup.devices[0].code;
+		add_account(s, "committee", KB_ROLE_COMMITTEE, 0, err);
+		add_account(s, "tokyo", KB_ROLE_PREFECTURE, 13, err);
+		add_account(s, "researcher", KB_ROLE_RESEARCHER, 0, err);
+		n->dev = account_n(s, "committee");
+		n->pref = account_n(s, "tokyo");
+		n->res = account_n(s, "researcher");
+		T_OK(kb_subscribe(s, &n->sup, n->dev, "device", n->device,
+				  T_NOW, &id, err),
+		     err);
+		T_OK(kb_subscribe(s, &n->sup, n->pref, "prefecture", "東京",
+				  T_NOW, &id, err),
+		     err);
+		T_OK(kb_subscribe(s, &n->sup, n->res, "device", n->device,
+				  T_NOW, &id, err),
+		     err);
+	}
+	T_OK(kb_notify_scan(s, &n->sup, (time_t)(week + 8) * 86400, &made, err),
+	     err);
+	/* a second scan finds nothing new */
+	T_OK(kb_notify_scan(s, &n->sup, (time_t)(week + 8) * 86400, &made, err),
+	     err);
+	assert_int_equal(made, 0);
+	return 0;
+}
+
+static long notices_of(struct kb_store *s, long account, const char *kind)
+{
+	char sql[160];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM notice WHERE account = %ld AND kind = "
+		 "'%s'",
+		 account, kind);
+	return t_sql_int(s, sql);
+}
+
+static int stem_is(const struct kb_alert *a, const struct kb_alert *b)
+{
+	const char *ca = strrchr(a->key, ':'), *cb = strrchr(b->key, ':');
+	return ca - a->key == cb - b->key &&
+	       !strncmp(a->key, b->key, (size_t)(ca - a->key));
+}
+
+static void test_notify(void **state)
+{
+	struct kb_gen_opts o = { 11, 150, 6, 30, 30, 0, 1 };
+	struct kb_gen_out out;
+	struct kb_err err;
+	struct kb_store *s = t_store();
+	struct notify_load n;
+	struct kb_alerts al;
+	struct kb_delivery *due;
+	size_t i, k, ndue, made, want_dev = 0, want_pref = 0;
+	char secret[KB_TOKEN_LEN], sig[KB_SIGNATURE_LEN], sig2[KB_SIGNATURE_LEN];
+	long hook, id;
+	int first;
+	json_t *j;
+	const int tokyo[] = { 13 }, osaka[] = { 27 };
+	(void)state;
+	memset(&n, 0, sizeof(n));
+	n.g.s = s;
+	n.g.err = &err;
+	n.g.out = &out;
+	kb_err_init(&err, KB_LANG_EN);
+	kb_week_parse("2026-11-16", &o.last_week);
+	T_OK(kb_supply_generate(&o, &out, notify_week, &n, &err), &err);
+
+	/* what the scans should have found, from the alerts of all weeks */
+	first = o.last_week - (int)(o.weeks - 1) * 7;
+	T_OK(kb_supply_alerts(s, &n.sup, first, -1, &al, &err), &err);
+	for (i = 0; i < al.n; i++) {
+		const struct kb_alert *a = &al.v[i];
+		if (a->week == first)
+			continue; /* the first scan only takes note */
+		for (k = 0; k < al.n; k++)
+			if (al.v[k].week == a->week - 7 && stem_is(a, &al.v[k]))
+				break;
+		if (k < al.n)
+			continue; /* raised the week before: not news */
+		if (a->device != KB_NONE &&
+		    !strcmp(n.sup.devices[a->device].code, n.device))
+			want_dev++;
+		if (a->pref == 13 || a->pref == 0)
+			want_pref++;
+	}
+	print_message("alerts %zu; notices: device %zu, Tokyo %zu\n", al.n,
+		      want_dev, want_pref);
+	assert_true(want_dev > 0 && want_pref > 0);
+	assert_int_equal(notices_of(s, n.dev, "alert"), want_dev);
+	assert_int_equal(notices_of(s, n.res, "alert"), want_dev);
+	assert_int_equal(notices_of(s, n.pref, "alert"), want_pref);
+	kb_alerts_release(&al);
+
+	/* incidents: the committee member and Tokyo may read them, the
+	 * researcher may not; Osaka's is not Tokyo's business, a national one
+	 * is */
+	T_OK(kb_webhook_add(s, n.dev, "https://hooks.example.org/kiban", T_NOW,
+			    secret, &hook, &err),
+	     &err);
+	{
+		struct kb_incident_new in = { n.device,
+					      "部品の供給停止",
+					      "manufacturing",
+					      "tester",
+					      NULL,
+					      tokyo,
+					      1 };
+		struct kb_incident_new other = { n.sup.devices[1].code,
+						 "物流の遅れ",
+						 "logistics",
+						 "tester",
+						 NULL,
+						 osaka,
+						 1 };
+		struct kb_incident_new national = { n.sup.devices[1].code,
+						    "需要急増",
+						    "demand_surge",
+						    "tester",
+						    NULL,
+						    NULL,
+						    0 };
+		T_OK(kb_incident_open(s, &in, "tester", T_NOW, &id, &err), &err);
+		T_OK(kb_incident_set_state(s, id, KB_INC_ASSESSING, "調査中",
+					   "tester", T_NOW, &err),
+		     &err);
+		T_OK(kb_incident_open(s, &other, "tester", T_NOW, &id, &err),
+		     &err);
+		T_OK(kb_incident_open(s, &national, "tester", T_NOW, &id, &err),
+		     &err);
+	}
+	T_OK(kb_notify_scan(s, &n.sup, T_NOW, &made, &err), &err);
+	assert_int_equal(made, 2 + 3);
+	assert_int_equal(notices_of(s, n.dev, "incident"), 2);
+	assert_int_equal(notices_of(s, n.pref, "incident"), 3);
+	assert_int_equal(notices_of(s, n.res, "incident"), 0);
+
+	/* the notices, newest first, in the language asked for */
+	T_OK(kb_notices(s, n.dev, KB_LANG_EN, 1, 1, 0, &j, &i, &k, &err), &err);
+	assert_int_equal(json_array_size(j), 1);
+	assert_int_equal(i, k);
+	assert_int_equal(k, want_dev + 2);
+	assert_non_null(strstr(
+		json_string_value(json_object_get(json_array_get(j, 0), "text")),
+		"now assessing: 調査中"));
+	id = (long)json_integer_value(json_object_get(json_array_get(j, 0), "n"));
+	json_decref(j);
+	T_OK(kb_notice_read(s, n.dev, id, T_NOW, &err), &err);
+	assert_int_equal(kb_notice_read(s, n.pref, id, T_NOW, &err),
+			 KB_ENOTFOUND); /* not Tokyo's */
+	kb_err_clear(&err);
+	T_OK(kb_notices(s, n.dev, KB_LANG_JA, 1, 100, 0, &j, &i, &k, &err), &err);
+	assert_int_equal(k, want_dev + 1);
+	json_decref(j);
+	T_OK(kb_notice_read(s, n.dev, 0, T_NOW, &err), &err);
+	T_OK(kb_notices(s, n.dev, KB_LANG_JA, 1, 100, 0, &j, &i, &k, &err), &err);
+	assert_int_equal(k, 0);
+	json_decref(j);
+
+	/* the webhook: two deliveries, retried with backoff, then given up */
+	T_OK(kb_deliveries_due(s, T_NOW, 10, &due, &ndue, &err), &err);
+	assert_int_equal(ndue, 2);
+	assert_string_equal(due[0].url, "https://hooks.example.org/kiban");
+	assert_string_equal(due[0].secret, secret);
+	j = json_loads(due[0].body, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "kind")),
+			    "incident");
+	assert_string_equal(json_string_value(json_object_get(j, "lang")), "ja");
+	json_decref(j);
+	kb_webhook_sign(secret, T_NOW, due[0].body, strlen(due[0].body), sig);
+	assert_int_equal(strncmp(sig, "t=1795478400,v1=", 16), 0);
+	assert_int_equal(strlen(sig), 16 + 64);
+	kb_webhook_sign(secret, T_NOW + 1, due[0].body, strlen(due[0].body),
+			sig2);
+	assert_string_not_equal(sig + 16, sig2 + 16); /* the time is signed */
+	T_OK(kb_delivery_done(s, due[0].n, 1, 204, NULL, T_NOW, &err), &err);
+	for (i = 0; i < KB_DELIVERY_TRIES; i++) {
+		time_t at = T_NOW + (time_t)(i ? 30 << (i - 1) : 0) * 2;
+		kb_deliveries_release(due, ndue);
+		T_OK(kb_deliveries_due(s, at, 10, &due, &ndue, &err), &err);
+		assert_int_equal(ndue, 1);
+		T_OK(kb_delivery_done(s, due[0].n, 0, 500, "HTTP 500", at, &err),
+		     &err);
+		/* not due again at once */
+		kb_deliveries_release(due, ndue);
+		T_OK(kb_deliveries_due(s, at + 29, 10, &due, &ndue, &err), &err);
+		assert_int_equal(ndue, 0);
+	}
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM delivery WHERE "
+				      "state = 'failed' AND attempts = 10"),
+			 1);
+	T_OK(kb_webhooks(s, n.dev, &j, &err), &err);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(j, 0),
+							    "delivered")),
+			 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(j, 0),
+							    "failed")),
+			 1);
+	json_decref(j);
+
+	/* bad input */
+	assert_int_equal(kb_webhook_add(s, n.dev, "ftp://example.org", T_NOW,
+					secret, &id, &err),
+			 KB_EINVALID);
+	t_assert_error(&err, "field 'url'");
+	kb_err_clear(&err);
+	assert_int_equal(kb_subscribe(s, &n.sup, n.dev, "device", "99999999",
+				      T_NOW, &id, &err),
+			 KB_ENOTFOUND);
+	assert_int_equal(kb_subscribe(s, &n.sup, n.dev, "prefecture", "48",
+				      T_NOW, &id, &err),
+			 KB_ENOTFOUND);
+	assert_int_equal(
+		kb_subscribe(s, &n.sup, n.dev, "city", "x", T_NOW, &id, &err),
+		KB_EINVALID);
+	kb_err_clear(&err);
+	T_OK(kb_webhook_remove(s, n.dev, hook, T_NOW, &err), &err);
+	assert_int_equal(kb_webhook_remove(s, n.pref, hook, T_NOW, &err),
+			 KB_ENOTFOUND);
+	kb_err_clear(&err);
+	T_OK(kb_subscriptions(s, n.pref, KB_LANG_EN, &j, &err), &err);
+	assert_string_equal(
+		json_string_value(json_object_get(json_array_get(j, 0), "name")),
+		"Tokyo");
+	id = (long)json_integer_value(json_object_get(json_array_get(j, 0), "n"));
+	json_decref(j);
+	assert_int_equal(kb_unsubscribe(s, n.dev, id, &err), KB_ENOTFOUND);
+	kb_err_clear(&err);
+	T_OK(kb_unsubscribe(s, n.pref, id, &err), &err);
+
+	kb_supply_release(&n.sup);
+	kb_gen_out_release(&out);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_weeks),
+		cmocka_unit_test(test_notify),
 		cmocka_unit_test(test_json_records),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_registry_errors),

@@ -1,0 +1,766 @@
+/*
+ * notify.c - subscriptions, notices and the webhook queue (notify.h).
+ *
+ * The scan keeps two things between runs: for every alert (its key without
+ * the week) the latest week it was raised, so an alert that goes on week
+ * after week is told once and one that comes back after a quiet week is
+ * told again; and the last incident event read.  The first scan of a
+ * database only takes note of what is there: subscribers hear of what
+ * happens after, not of the history.
+ */
+#include "core/compat.h"
+
+#include <sodium.h>
+
+#include "kiban/buf.h"
+#include "kiban/notify.h"
+#include "kiban/supply.h"
+#include "store/sql.h"
+
+static int not_found(struct kb_err *err, const char *what_en,
+		     const char *what_ja, long id)
+{
+	return kb_err_set(err, KB_ENOTFOUND,
+			  KB_TR(err->lang, "no %s %ld of yours",
+				"あなたの%s %ld はありません"),
+			  KB_TR(err->lang, what_en, what_ja), id);
+}
+
+/* Runs st (no rows); KB_ENOTFOUND when it changed nothing. */
+static int change_one(struct kb_store *s, sqlite3_stmt *st, const char *en,
+		      const char *ja, long id, struct kb_err *err)
+{
+	int r = kb__sql_done(s, st, err);
+	sqlite3_finalize(st);
+	if (!r && !sqlite3_changes(kb_store_sqlite(s)))
+		r = not_found(err, en, ja, id);
+	return r;
+}
+
+/* ---- subscriptions ---- */
+
+int kb_subscribe(struct kb_store *s, const struct kb_supply *sup, long account,
+		 const char *kind, const char *what, time_t now, long *id,
+		 struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	long device = 0;
+	int pref = 0, r;
+	char when[32];
+
+	if (kind && !strcmp(kind, "device")) {
+		size_t i = what ? kb_supply_device(sup, what) : KB_NONE;
+		if (i == KB_NONE)
+			return kb_err_set(
+				err, KB_ENOTFOUND,
+				KB_TR(err->lang, "field 'code': no device '%s'",
+				      "項目 'code': 機器 '%s' はありません"),
+				what ? what : "");
+		device = sup->devices[i].n;
+	} else if (kind && !strcmp(kind, "prefecture")) {
+		if (!what || !(pref = kb_supply_pref(sup, what)))
+			return kb_err_set(
+				err, KB_ENOTFOUND,
+				KB_TR(err->lang,
+				      "field 'code': no prefecture '%s' (a code 1 to 47 or a name)",
+				      "項目 'code': 都道府県 '%s' はありません（1〜47 のコードか名前）"),
+				what ? what : "");
+	} else {
+		return kb_err_set(
+			err, KB_EINVALID,
+			KB_TR(err->lang,
+			      "field 'kind': '%s' is neither 'device' nor 'prefecture'",
+			      "項目 'kind': '%s' は 'device' でも 'prefecture' でもありません"),
+			kind ? kind : "");
+	}
+	kb__iso_time(now, when);
+	if (!(st = kb__sql_prepare(s,
+				   "INSERT INTO subscription (account, device, "
+				   "prefecture, created_at) VALUES (?1, ?2, ?3, "
+				   "?4) ON CONFLICT DO NOTHING",
+				   err)))
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, account);
+	if (device)
+		sqlite3_bind_int64(st, 2, device);
+	if (pref)
+		sqlite3_bind_int(st, 3, pref);
+	kb__sql_bind_text(st, 4, when);
+	r = kb__sql_done(s, st, err);
+	sqlite3_finalize(st);
+	if (r || !id)
+		return r;
+	if (!(st = kb__sql_prepare(s,
+				   "SELECT n FROM subscription WHERE account = "
+				   "?1 AND device IS ?2 AND prefecture IS ?3",
+				   err)))
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, account);
+	if (device)
+		sqlite3_bind_int64(st, 2, device);
+	if (pref)
+		sqlite3_bind_int(st, 3, pref);
+	*id = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0)
+					     : 0;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int kb_unsubscribe(struct kb_store *s, long account, long id, struct kb_err *err)
+{
+	sqlite3_stmt *st = kb__sql_prepare(
+		s, "DELETE FROM subscription WHERE n = ?1 AND account = ?2", err);
+	if (!st)
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, account);
+	return change_one(s, st, "subscription", "購読", id, err);
+}
+
+int kb_subscriptions(struct kb_store *s, long account, enum kb_lang lang,
+		     json_t **out, struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	const char *sql =
+		lang == KB_LANG_JA
+			? "SELECT s.n, CASE WHEN s.device IS NULL THEN "
+			  "'prefecture' ELSE 'device' END AS kind, "
+			  "coalesce(d.code, s.prefecture) AS code, "
+			  "coalesce(d.name_ja, p.name_ja) AS name, s.created_at "
+			  "FROM subscription s LEFT JOIN device d ON d.n = "
+			  "s.device LEFT JOIN prefecture p ON p.code = "
+			  "s.prefecture WHERE s.account = ?1 ORDER BY s.n"
+			: "SELECT s.n, CASE WHEN s.device IS NULL THEN "
+			  "'prefecture' ELSE 'device' END AS kind, "
+			  "coalesce(d.code, s.prefecture) AS code, "
+			  "coalesce(d.name_en, p.name_en) AS name, s.created_at "
+			  "FROM subscription s LEFT JOIN device d ON d.n = "
+			  "s.device LEFT JOIN prefecture p ON p.code = "
+			  "s.prefecture WHERE s.account = ?1 ORDER BY s.n";
+	*out = NULL;
+	if (!(st = kb__sql_prepare(s, sql, err)))
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, account);
+	*out = kb__sql_rows_json(st);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* ---- webhooks ---- */
+
+/* http:// or https://, a host, no spaces or control characters. */
+static int url_ok(const char *u)
+{
+	const char *p;
+	size_t n = strlen(u);
+	if (n > 2000)
+		return 0;
+	if (!strncmp(u, "http://", 7))
+		p = u + 7;
+	else if (!strncmp(u, "https://", 8))
+		p = u + 8;
+	else
+		return 0;
+	if (!*p || *p == '/' || *p == ':' || *p == '?' || *p == '#')
+		return 0;
+	for (; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+int kb_webhook_add(struct kb_store *s, long account, const char *url, time_t now,
+		   char secret[KB_TOKEN_LEN], long *id, struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	unsigned char raw[32];
+	char when[32];
+	int r;
+
+	if (!url || !url_ok(url))
+		return kb_err_set(
+			err, KB_EINVALID,
+			KB_TR(err->lang,
+			      "field 'url': '%s' is not an http:// or https:// URL",
+			      "項目 'url': '%s' は http:// か https:// の URL ではありません"),
+			url ? url : "");
+	if (sodium_init() < 0)
+		return KB_EIO;
+	randombytes_buf(raw, sizeof(raw));
+	sodium_bin2base64(secret, KB_TOKEN_LEN, raw, sizeof(raw),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	kb__iso_time(now, when);
+	if (!(st = kb__sql_prepare(s,
+				   "INSERT INTO webhook (account, url, secret, "
+				   "created_at) VALUES (?1, ?2, ?3, ?4)",
+				   err)))
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, account);
+	kb__sql_bind_text(st, 2, url);
+	kb__sql_bind_text(st, 3, secret);
+	kb__sql_bind_text(st, 4, when);
+	r = kb__sql_done(s, st, err);
+	sqlite3_finalize(st);
+	if (!r && id)
+		*id = (long)sqlite3_last_insert_rowid(kb_store_sqlite(s));
+	if (r)
+		sodium_memzero(secret, KB_TOKEN_LEN);
+	return r;
+}
+
+int kb_webhook_remove(struct kb_store *s, long account, long id, time_t now,
+		      struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	char when[32];
+	int r;
+	kb__iso_time(now, when);
+	if ((r = kb_store_begin(s, err)))
+		return r;
+	if (!(st = kb__sql_prepare(s,
+				   "UPDATE webhook SET removed_at = ?3 WHERE n = "
+				   "?1 AND account = ?2 AND removed_at IS NULL",
+				   err)))
+		return kb_store_end(s, KB_EDB, err);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, account);
+	kb__sql_bind_text(st, 3, when);
+	r = change_one(s, st, "webhook", "Webhook", id, err);
+	if (!r && !(st = kb__sql_prepare(s,
+					 "UPDATE delivery SET state = 'failed', "
+					 "error = 'webhook removed', done_at = "
+					 "?2 WHERE webhook = ?1 AND state = "
+					 "'pending'",
+					 err)))
+		r = KB_EDB;
+	if (!r) {
+		sqlite3_bind_int64(st, 1, id);
+		kb__sql_bind_text(st, 2, when);
+		r = kb__sql_done(s, st, err);
+		sqlite3_finalize(st);
+	}
+	return kb_store_end(s, r, err);
+}
+
+int kb_webhooks(struct kb_store *s, long account, json_t **out, struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	*out = NULL;
+	if (!(st = kb__sql_prepare(
+		      s,
+		      "SELECT w.n, w.url, w.created_at, (SELECT count(*) FROM "
+		      "delivery WHERE webhook = w.n AND state = 'pending') AS "
+		      "pending, (SELECT count(*) FROM delivery WHERE webhook = "
+		      "w.n AND state = 'delivered') AS delivered, (SELECT "
+		      "count(*) FROM delivery WHERE webhook = w.n AND state = "
+		      "'failed') AS failed, l.status AS last_status, l.error AS "
+		      "last_error FROM webhook w LEFT JOIN delivery l ON l.n = "
+		      "(SELECT max(n) FROM delivery WHERE webhook = w.n AND "
+		      "attempts > 0) WHERE w.account = ?1 AND w.removed_at IS "
+		      "NULL ORDER BY w.n",
+		      err)))
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, account);
+	*out = kb__sql_rows_json(st);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* ---- the scan ---- */
+
+struct scan {
+	struct kb_store *s;
+	const struct kb_supply *sup;
+	char when[32];
+	size_t made;
+	sqlite3_stmt *who, *notice, *hooks, *delivery;
+	struct kb_err *err;
+};
+
+/* What a notice says, in both languages. */
+struct notice {
+	const char *kind, *ref, *severity, *device; /* device: code or NULL */
+	int pref;				    /* 0 national */
+	long incident;				    /* 0 for an alert */
+	struct kb_buf ja, en;
+};
+
+static int cursor_get(struct kb_store *s, const char *name, long *v,
+		      struct kb_err *err)
+{
+	sqlite3_stmt *st = kb__sql_prepare(
+		s, "SELECT value FROM notify_cursor WHERE name = ?1", err);
+	if (!st)
+		return KB_EDB;
+	kb__sql_bind_text(st, 1, name);
+	*v = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0)
+					    : -1;
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int cursor_set(struct kb_store *s, const char *name, long v,
+		      struct kb_err *err)
+{
+	int r;
+	sqlite3_stmt *st = kb__sql_prepare(
+		s, "INSERT OR REPLACE INTO notify_cursor VALUES (?1, ?2)", err);
+	if (!st)
+		return KB_EDB;
+	kb__sql_bind_text(st, 1, name);
+	sqlite3_bind_int64(st, 2, v);
+	r = kb__sql_done(s, st, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The webhook's body: the notice in the account's language. */
+static char *delivery_body(const struct notice *nt, long n, const char *when,
+			   const char *lang)
+{
+	json_t *j =
+		json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:i, s:s, s:s}",
+			  "id", (json_int_t)n, "at", when, "kind", nt->kind,
+			  "ref", nt->ref, "severity", nt->severity, "device",
+			  nt->device, "prefecture", nt->pref, "lang", lang,
+			  "text", strcmp(lang, "en") ? nt->ja.buf : nt->en.buf);
+	char *s = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	return s;
+}
+
+/* A notice for every subscriber allowed to read it, and its deliveries. */
+static int fan_out(struct scan *sc, const struct notice *nt)
+{
+	sqlite3_stmt *who = sc->who;
+	enum kb_perm need =
+		nt->incident ? KB_PERM_INCIDENT_READ : KB_PERM_SUPPLY_PUBLIC;
+	int r = 0, rc;
+
+	sqlite3_reset(who);
+	kb__sql_bind_text(who, 1, nt->device);
+	sqlite3_bind_int(who, 2, nt->pref);
+	sqlite3_bind_int64(who, 3, nt->incident);
+	while (!r && (rc = sqlite3_step(who)) == SQLITE_ROW) {
+		struct kb_principal p = { 0 };
+		const char *lang = (const char *)sqlite3_column_text(who, 2);
+		long n;
+		p.account = (long)sqlite3_column_int64(who, 0);
+		p.role = kb_role_parse((const char *)sqlite3_column_text(who, 1));
+		if (!kb_allowed(&p, need, 0, 0))
+			continue;
+		sqlite3_reset(sc->notice);
+		sqlite3_bind_int64(sc->notice, 1, p.account);
+		kb__sql_bind_text(sc->notice, 2, sc->when);
+		kb__sql_bind_text(sc->notice, 3, nt->kind);
+		kb__sql_bind_text(sc->notice, 4, nt->ref);
+		kb__sql_bind_text(sc->notice, 5, nt->severity);
+		kb__sql_bind_text(sc->notice, 6, nt->device);
+		sqlite3_bind_int(sc->notice, 7, nt->pref);
+		kb__sql_bind_text(sc->notice, 8, nt->ja.buf);
+		kb__sql_bind_text(sc->notice, 9, nt->en.buf);
+		if ((r = kb__sql_done(sc->s, sc->notice, sc->err)))
+			break;
+		n = (long)sqlite3_last_insert_rowid(kb_store_sqlite(sc->s));
+		sc->made++;
+		sqlite3_reset(sc->hooks);
+		sqlite3_bind_int64(sc->hooks, 1, p.account);
+		while (!r && sqlite3_step(sc->hooks) == SQLITE_ROW) {
+			char *body = delivery_body(nt, n, sc->when, lang);
+			sqlite3_reset(sc->delivery);
+			sqlite3_bind_int64(sc->delivery, 1,
+					   sqlite3_column_int64(sc->hooks, 0));
+			sqlite3_bind_int64(sc->delivery, 2, n);
+			kb__sql_bind_text(sc->delivery, 3, body);
+			r = kb__sql_done(sc->s, sc->delivery, sc->err);
+			free(body);
+		}
+	}
+	if (!r && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = kb__sql_fail(sc->err, kb_store_sqlite(sc->s),
+				 "finding subscribers");
+	return r;
+}
+
+static int by_week(const void *a, const void *b)
+{
+	const struct kb_alert *x = a, *y = b;
+	return x->week != y->week ? (x->week > y->week ? 1 : -1)
+				  : strcmp(x->key, y->key);
+}
+
+/* Alerts of the weeks since the last scan that were quiet the week
+ * before. */
+static int scan_alerts(struct scan *sc)
+{
+	struct kb_store *s = sc->s;
+	struct kb_alerts al = { 0 };
+	sqlite3_stmt *seen = NULL, *mark = NULL;
+	long cursor;
+	int latest, r, first;
+	size_t i;
+
+	if ((r = cursor_get(s, "alert_week", &cursor, sc->err)))
+		return r;
+	latest = kb_supply_latest_week(s, sc->err);
+	if (latest == -1)
+		return 0;
+	if (latest < 0)
+		return latest;
+	first = cursor < 0;
+	if ((r = kb_supply_alerts(s, sc->sup,
+				  first || cursor > latest ? latest : (int)cursor,
+				  latest, &al, sc->err)))
+		return r;
+	if (al.n)
+		qsort(al.v, al.n, sizeof(*al.v), by_week);
+	if (!(seen = kb__sql_prepare(
+		      s, "SELECT week FROM alert_seen WHERE stem = ?1", sc->err)) ||
+	    !(mark = kb__sql_prepare(
+		      s,
+		      "INSERT INTO alert_seen VALUES (?1, ?2) ON CONFLICT DO "
+		      "UPDATE SET week = max(week, ?2)",
+		      sc->err)))
+		r = KB_EDB;
+	for (i = 0; !r && i < al.n; i++) {
+		const struct kb_alert *a = &al.v[i];
+		const char *colon = strrchr(a->key, ':');
+		int len = colon ? (int)(colon - a->key) : (int)strlen(a->key);
+		int fresh;
+		sqlite3_reset(seen);
+		sqlite3_bind_text(seen, 1, a->key, len, SQLITE_TRANSIENT);
+		fresh = sqlite3_step(seen) != SQLITE_ROW ||
+			sqlite3_column_int(seen, 0) < a->week - 7;
+		sqlite3_reset(seen);
+		sqlite3_bind_text(mark, 1, a->key, len, SQLITE_TRANSIENT);
+		sqlite3_bind_int(mark, 2, a->week);
+		if ((r = kb__sql_done(s, mark, sc->err)))
+			break;
+		if (fresh && !first) {
+			struct notice nt = { "alert",
+					     a->key,
+					     kb_severity_key(a->severity),
+					     NULL,
+					     a->pref,
+					     0,
+					     KB_BUF_INIT,
+					     KB_BUF_INIT };
+			const struct kb_device *d =
+				a->device != KB_NONE
+					? &sc->sup->devices[a->device]
+					: NULL;
+			if (d) {
+				nt.device = d->code;
+				kb_buf_addf(&nt.ja, "%s %s: ", d->code,
+					    d->name_ja);
+				kb_buf_addf(&nt.en, "%s %s: ", d->code,
+					    d->name_en);
+			}
+			kb_alert_reason(a, sc->sup, KB_LANG_JA, &nt.ja);
+			kb_alert_reason(a, sc->sup, KB_LANG_EN, &nt.en);
+			r = fan_out(sc, &nt);
+			kb_buf_release(&nt.ja);
+			kb_buf_release(&nt.en);
+		}
+	}
+	sqlite3_finalize(seen);
+	sqlite3_finalize(mark);
+	kb_alerts_release(&al);
+	return r ? r : cursor_set(s, "alert_week", latest, sc->err);
+}
+
+/* What an event of the incident log says. */
+static void event_text(struct kb_buf *b, enum kb_lang L, long id,
+		       const char *title, const char *code, const char *dev,
+		       const char *kind, const char *state, const char *text)
+{
+	int k = state ? kb_incident_state_parse(state) : -1;
+	kb_buf_addf(b,
+		    KB_TR(L, "Incident #%ld %s (%s %s): ",
+			  "インシデント #%ld %s（%s %s）: "),
+		    id, title, code, dev);
+	if (!strcmp(kind, "open"))
+		kb_buf_addf(b, KB_TR(L, "reported: %s", "報告されました: %s"),
+			    text);
+	else if (!strcmp(kind, "state") && k >= 0)
+		kb_buf_addf(
+			b, KB_TR(L, "now %s%s%s", "状態が「%s」になりました%s%s"),
+			kb_incident_state_name(k, L), *text ? ": " : "", text);
+	else if (!strcmp(kind, "action"))
+		kb_buf_addf(b, KB_TR(L, "action: %s", "対応: %s"), text);
+	else if (!strcmp(kind, "alert"))
+		kb_buf_addf(b, KB_TR(L, "alert linked: %s", "警報を関連付け: %s"),
+			    text);
+	else
+		kb_buf_addf(b, KB_TR(L, "note: %s", "メモ: %s"), text);
+}
+
+static int scan_incidents(struct scan *sc)
+{
+	struct kb_store *s = sc->s;
+	sqlite3_stmt *st;
+	long cursor, last;
+	int r, rc;
+
+	if ((r = cursor_get(s, "incident_event", &cursor, sc->err)))
+		return r;
+	if (!(st = kb__sql_prepare(
+		      s,
+		      "SELECT e.rowid, i.n, i.title, d.code, d.name_ja, "
+		      "d.name_en, e.kind, e.state, coalesce(e.text, ''), "
+		      "(SELECT CASE count(*) WHEN 1 THEN max(prefecture) ELSE 0 "
+		      "END FROM incident_region WHERE incident = i.n) FROM "
+		      "incident_event e JOIN incident i ON i.n = e.incident "
+		      "JOIN device d ON d.n = i.device WHERE e.rowid > ?1 ORDER "
+		      "BY e.rowid",
+		      sc->err)))
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, cursor < 0 ? 0 : cursor);
+	last = cursor < 0 ? 0 : cursor;
+	while (!r && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char ref[24];
+		const char *t[8];
+		int c;
+		struct notice nt = { "incident", ref, NULL,	   NULL,
+				     0,		 0,   KB_BUF_INIT, KB_BUF_INIT };
+		last = (long)sqlite3_column_int64(st, 0);
+		if (cursor < 0)
+			continue; /* the first scan: the history is not news */
+		for (c = 0; c < 8; c++)
+			t[c] = (const char *)sqlite3_column_text(st, c + 1);
+		nt.incident = (long)sqlite3_column_int64(st, 1);
+		snprintf(ref, sizeof(ref), "%ld", nt.incident);
+		nt.device = t[2];
+		nt.pref = sqlite3_column_int(st, 9);
+		event_text(&nt.ja, KB_LANG_JA, nt.incident, t[1], t[2], t[3],
+			   t[5], t[6], t[7]);
+		event_text(&nt.en, KB_LANG_EN, nt.incident, t[1], t[2], t[4],
+			   t[5], t[6], t[7]);
+		r = fan_out(sc, &nt);
+		kb_buf_release(&nt.ja);
+		kb_buf_release(&nt.en);
+	}
+	sqlite3_finalize(st);
+	return r ? r : cursor_set(s, "incident_event", last, sc->err);
+}
+
+int kb_notify_scan(struct kb_store *s, const struct kb_supply *sup, time_t now,
+		   size_t *made, struct kb_err *err)
+{
+	/* subscribers of the device, of the prefecture, or of any prefecture
+	 * when the alert is national or the incident's regions include
+	 * theirs (none: the whole country) */
+	static const char who[] =
+		"SELECT DISTINCT a.n, a.role, a.lang FROM subscription s JOIN "
+		"account a ON a.n = s.account LEFT JOIN device d ON d.n = "
+		"s.device WHERE a.disabled = 0 AND (d.code = ?1 OR "
+		"(s.prefecture IS NOT NULL AND (CASE WHEN ?3 = 0 THEN ?2 = 0 OR "
+		"s.prefecture = ?2 ELSE NOT EXISTS (SELECT 1 FROM "
+		"incident_region WHERE incident = ?3) OR s.prefecture IN "
+		"(SELECT prefecture FROM incident_region WHERE incident = ?3) "
+		"END))) ORDER BY a.n";
+	struct scan sc = { s, sup, "", 0, NULL, NULL, NULL, NULL, err };
+	int r;
+
+	kb__iso_time(now, sc.when);
+	if ((r = kb_store_begin(s, err)))
+		return r;
+	if (!(sc.who = kb__sql_prepare(s, who, err)) ||
+	    !(sc.notice = kb__sql_prepare(
+		      s,
+		      "INSERT INTO notice (account, at, kind, ref, severity, "
+		      "device, prefecture, text_ja, text_en) VALUES (?1, ?2, "
+		      "?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		      err)) ||
+	    !(sc.hooks = kb__sql_prepare(s,
+					 "SELECT n FROM webhook WHERE account "
+					 "= ?1 AND removed_at IS NULL",
+					 err)) ||
+	    !(sc.delivery = kb__sql_prepare(
+		      s,
+		      "INSERT INTO delivery (webhook, notice, body, next_at) "
+		      "VALUES (?1, ?2, ?3, ?4)",
+		      err)))
+		r = KB_EDB;
+	if (!r) {
+		sqlite3_bind_int64(sc.delivery, 4, (sqlite3_int64)now);
+		r = scan_alerts(&sc);
+	}
+	if (!r)
+		r = scan_incidents(&sc);
+	sqlite3_finalize(sc.who);
+	sqlite3_finalize(sc.notice);
+	sqlite3_finalize(sc.hooks);
+	sqlite3_finalize(sc.delivery);
+	if (made)
+		*made = r ? 0 : sc.made;
+	return kb_store_end(s, r, err);
+}
+
+/* ---- notices ---- */
+
+int kb_notices(struct kb_store *s, long account, enum kb_lang lang,
+	       int unread_only, size_t limit, size_t offset, json_t **out,
+	       size_t *total, size_t *unread, struct kb_err *err)
+{
+	sqlite3_stmt *st, *cnt;
+	*out = NULL;
+	if (!(st = kb__sql_prepare(
+		      s,
+		      "SELECT n, at, kind, ref, severity, device, prefecture, "
+		      "CASE ?2 WHEN 'en' THEN text_en ELSE text_ja END AS text, "
+		      "read_at IS NOT NULL AS read FROM notice WHERE account = "
+		      "?1 AND (?3 = 0 OR read_at IS NULL) ORDER BY n DESC LIMIT "
+		      "?4 OFFSET ?5",
+		      err)))
+		return KB_EDB;
+	if (!(cnt = kb__sql_prepare(s,
+				    "SELECT count(*), count(*) FILTER (WHERE "
+				    "read_at IS NULL) FROM notice WHERE "
+				    "account = ?1",
+				    err))) {
+		sqlite3_finalize(st);
+		return KB_EDB;
+	}
+	sqlite3_bind_int64(st, 1, account);
+	kb__sql_bind_text(st, 2, lang == KB_LANG_EN ? "en" : "ja");
+	sqlite3_bind_int(st, 3, unread_only);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)limit);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)offset);
+	sqlite3_bind_int64(cnt, 1, account);
+	if (sqlite3_step(cnt) == SQLITE_ROW) {
+		size_t all = (size_t)sqlite3_column_int64(cnt, 0);
+		size_t un = (size_t)sqlite3_column_int64(cnt, 1);
+		if (total)
+			*total = unread_only ? un : all;
+		if (unread)
+			*unread = un;
+	}
+	*out = kb__sql_rows_json(st);
+	sqlite3_finalize(st);
+	sqlite3_finalize(cnt);
+	return 0;
+}
+
+int kb_notice_read(struct kb_store *s, long account, long id, time_t now,
+		   struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	char when[32];
+	int r;
+	kb__iso_time(now, when);
+	if (!(st = kb__sql_prepare(s,
+				   "UPDATE notice SET read_at = coalesce(read_at, "
+				   "?3) WHERE account = ?1 AND (?2 = 0 OR n = ?2)",
+				   err)))
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, account);
+	sqlite3_bind_int64(st, 2, id);
+	kb__sql_bind_text(st, 3, when);
+	if (id)
+		return change_one(s, st, "notice", "通知", id, err);
+	r = kb__sql_done(s, st, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* ---- the webhook queue ---- */
+
+int kb_deliveries_due(struct kb_store *s, time_t now, size_t max,
+		      struct kb_delivery **out, size_t *n, struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+	int rc;
+	*out = NULL;
+	*n = 0;
+	if (!(st = kb__sql_prepare(
+		      s,
+		      "SELECT d.n, w.url, w.secret, d.body, d.attempts FROM "
+		      "delivery d JOIN webhook w ON w.n = d.webhook WHERE "
+		      "d.state = 'pending' AND d.next_at <= ?1 ORDER BY "
+		      "d.next_at, d.n LIMIT ?2",
+		      err)))
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)max);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kb_delivery *d;
+		KB_ALLOC_GROW(*out, *n + 1, alloc);
+		d = &(*out)[(*n)++];
+		d->n = (long)sqlite3_column_int64(st, 0);
+		d->url = kb__sql_text(st, 1);
+		d->secret = kb__sql_text(st, 2);
+		d->body = kb__sql_text(st, 3);
+		d->attempts = sqlite3_column_int(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		kb_deliveries_release(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return kb__sql_fail(err, kb_store_sqlite(s),
+				    "reading deliveries");
+	}
+	return 0;
+}
+
+void kb_deliveries_release(struct kb_delivery *v, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		free(v[i].url);
+		if (v[i].secret)
+			sodium_memzero(v[i].secret, strlen(v[i].secret));
+		free(v[i].secret);
+		free(v[i].body);
+	}
+	free(v);
+}
+
+int kb_delivery_done(struct kb_store *s, long n, int ok, int status,
+		     const char *error, time_t now, struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	char when[32];
+	int r;
+	kb__iso_time(now, when);
+	/* the wait before try k + 1 (k made): 30 s * 2^(k - 1), at most 1 h */
+	if (!(st = kb__sql_prepare(
+		      s,
+		      "UPDATE delivery SET attempts = attempts + 1, status = ?3, "
+		      "error = ?4, state = CASE WHEN ?2 THEN 'delivered' WHEN "
+		      "attempts + 1 >= ?6 THEN 'failed' ELSE 'pending' END, "
+		      "done_at = CASE WHEN ?2 OR attempts + 1 >= ?6 THEN ?5 END, "
+		      "next_at = ?7 + min(3600, 30 << min(attempts, 7)) WHERE n "
+		      "= ?1 AND state = 'pending'",
+		      err)))
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, n);
+	sqlite3_bind_int(st, 2, ok);
+	if (status)
+		sqlite3_bind_int(st, 3, status);
+	kb__sql_bind_text(st, 4, ok ? NULL : error);
+	kb__sql_bind_text(st, 5, when);
+	sqlite3_bind_int(st, 6, KB_DELIVERY_TRIES);
+	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
+	r = kb__sql_done(s, st, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+void kb_webhook_sign(const char *secret, time_t t, const char *body, size_t len,
+		     char out[KB_SIGNATURE_LEN])
+{
+	crypto_auth_hmacsha256_state h;
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char ts[24], hex[2 * sizeof(mac) + 1];
+	int n = snprintf(ts, sizeof(ts), "%lld.", (long long)t);
+	crypto_auth_hmacsha256_init(&h, (const unsigned char *)secret,
+				    strlen(secret));
+	crypto_auth_hmacsha256_update(&h, (const unsigned char *)ts, (size_t)n);
+	crypto_auth_hmacsha256_update(&h, (const unsigned char *)body, len);
+	crypto_auth_hmacsha256_final(&h, mac);
+	sodium_bin2hex(hex, sizeof(hex), mac, sizeof(mac));
+	snprintf(out, KB_SIGNATURE_LEN, "t=%lld,v1=%s", (long long)t, hex);
+}
