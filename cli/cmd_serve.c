@@ -20,6 +20,9 @@ enum {
 	OPT_ACCESS_LOG,
 	OPT_CONFIG,
 	OPT_SESSION_TTL,
+	OPT_NOTIFY_INTERVAL,
+	OPT_WEBHOOK_RETRY,
+	OPT_WEBHOOK_PRIVATE,
 	OPT_SECURE,
 	OPT_READY_FILE,
 	OPT_LIST_ROUTES,
@@ -40,9 +43,19 @@ static const char serve_en[] =
 	"  --session-ttl SECS  how long a sign-in lasts (default 43200, 12 hours)\n"
 	"  --secure-cookies    mark cookies Secure (behind an HTTPS proxy)\n"
 	"  --ready-file FILE   write the port there once listening\n"
+	"  --notify-interval SECONDS\n"
+	"                      how often new alerts and incident events become\n"
+	"                      notices and webhooks are posted (default 2)\n"
+	"  --webhook-retry SECONDS\n"
+	"                      wait before a failed webhook's first retry; the\n"
+	"                      waits double up to an hour, 10 tries (default 30)\n"
+	"  --webhook-private   let webhooks reach loopback and private addresses\n"
+	"                      (refused by default: users cannot make the server\n"
+	"                      call into its own network)\n"
 	"  --config FILE       read these settings from FILE (key = value lines,\n"
 	"                      keys: db, addr, port, threads, max-body, timeout,\n"
-	"                      access-log, session-ttl, secure-cookies, lang);\n"
+	"                      access-log, session-ttl, secure-cookies, lang,\n"
+	"                      notify-interval, webhook-retry, webhook-private);\n"
 	"                      options on the command line win\n";
 static const char serve_ja[] =
 	"使い方: kiban serve [オプション]...\n"
@@ -59,9 +72,18 @@ static const char serve_ja[] =
 	"  --session-ttl 秒    ログインの有効期間（既定 43200 = 12 時間）\n"
 	"  --secure-cookies    cookie に Secure を付ける（HTTPS のプロキシの後ろで）\n"
 	"  --ready-file FILE   待ち受けを始めたらポート番号を書く\n"
+	"  --notify-interval 秒\n"
+	"                      新しい警報とインシデントの記録を通知にし、Webhook を\n"
+	"                      送る間隔（既定 2）\n"
+	"  --webhook-retry 秒  失敗した Webhook を最初に再送するまでの待ち。待ちは\n"
+	"                      1 時間まで倍になり、10 回まで試す（既定 30）\n"
+	"  --webhook-private   ループバックとプライベートアドレスへの Webhook を許す\n"
+	"                      （既定は拒否: 利用者にサーバー内部のネットワークを\n"
+	"                      呼ばせない）\n"
 	"  --config FILE       設定を FILE から読む（key = value の行。key は db, addr,\n"
 	"                      port, threads, max-body, timeout, access-log,\n"
-	"                      session-ttl, secure-cookies, lang）。コマンド行の\n"
+	"                      session-ttl, secure-cookies, lang, notify-interval,\n"
+	"                      webhook-retry, webhook-private）。コマンド行の\n"
 	"                      オプションが優先します\n";
 
 /* A number with an optional K or M suffix, lo..hi; -1 if not. */
@@ -130,11 +152,24 @@ static const char *apply(struct cli *cli, struct srv_conf *c, const char *key,
 		c->session_ttl = (long)v;
 	} else if (!strcmp(key, "access-log")) {
 		c->access_log = keep(owned, val);
-	} else if (!strcmp(key, "secure-cookies")) {
+	} else if (!strcmp(key, "notify-interval")) {
+		char *end;
+		double d = strtod(val, &end);
+		if (end == val || *end || !(d >= 0.1 && d <= 3600))
+			return CLI_T(cli, "seconds, 0.1-3600",
+				     "0.1〜3600 の秒数");
+		c->notify_interval = d;
+	} else if (!strcmp(key, "webhook-retry")) {
+		if ((v = parse_size(val, 1, 3600)) < 0 || strpbrk(val, "KkMm"))
+			return CLI_T(cli, "seconds, 1-3600", "1〜3600 の秒数");
+		c->webhook_retry = (unsigned)v;
+	} else if (!strcmp(key, "secure-cookies") ||
+		   !strcmp(key, "webhook-private")) {
 		if (strcmp(val, "true") && strcmp(val, "false") &&
 		    strcmp(val, "1") && strcmp(val, "0"))
 			return CLI_T(cli, "true or false", "true か false");
-		c->secure_cookies = !strcmp(val, "true") || !strcmp(val, "1");
+		*(key[0] == 's' ? &c->secure_cookies : &c->webhook_private) =
+			!strcmp(val, "true") || !strcmp(val, "1");
 	} else if (!strcmp(key, "lang")) {
 		int l = kb_lang_parse(val);
 		if (l < 0)
@@ -143,8 +178,8 @@ static const char *apply(struct cli *cli, struct srv_conf *c, const char *key,
 	} else {
 		return CLI_T(
 			cli,
-			"a known key (db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang)",
-			"既知のキー（db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang）");
+			"a known key (db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang, notify-interval, webhook-retry, webhook-private)",
+			"既知のキー（db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang, notify-interval, webhook-retry, webhook-private）");
 	}
 	return NULL;
 }
@@ -211,6 +246,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "session-ttl", required_argument, NULL, OPT_SESSION_TTL },
 		{ "secure-cookies", no_argument, NULL, OPT_SECURE },
+		{ "notify-interval", required_argument, NULL,
+		  OPT_NOTIFY_INTERVAL },
+		{ "webhook-retry", required_argument, NULL, OPT_WEBHOOK_RETRY },
+		{ "webhook-private", no_argument, NULL, OPT_WEBHOOK_PRIVATE },
 		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
 		{ "list-routes", no_argument, NULL, OPT_LIST_ROUTES },
 		{ NULL, 0, NULL, 0 },
@@ -231,6 +270,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	c.max_body = 8u << 20;
 	c.timeout = 30;
 	c.session_ttl = 12 * 3600;
+	c.notify_interval = 2;
+	c.webhook_retry = 30;
 	c.lang = cli->lang;
 	c.epoch = cli->now;
 	while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
@@ -240,7 +281,10 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 			for (i = 0; opts[i].val != ch; i++)
 				;
 			set[nset].key = opts[i].name;
-			set[nset++].val = ch == OPT_SECURE ? "true" : optarg;
+			set[nset++].val =
+				ch == OPT_SECURE || ch == OPT_WEBHOOK_PRIVATE
+					? "true"
+					: optarg;
 			continue;
 		}
 		switch (ch) {

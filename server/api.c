@@ -30,10 +30,8 @@ static int fail(struct req *q, int rc)
 	return reply_kb_error(q, rc);
 }
 
-/* A page of a JSON array: {"items": [...], "total": n, "limit", "offset"};
- * takes the array. */
-static int reply_page(struct req *q, json_t *all, size_t total, size_t limit,
-		      size_t offset, int sliced)
+int reply_page(struct req *q, json_t *all, size_t total, size_t limit,
+	       size_t offset, int sliced)
 {
 	json_t *items = all;
 	if (!sliced) {
@@ -931,7 +929,7 @@ static int api_incidents(struct req *q)
 	return reply_page(q, a, 0, limit, offset, 0);
 }
 
-static long id_arg(const char *s)
+long id_arg(const char *s)
 {
 	char *end;
 	long v;
@@ -1308,6 +1306,14 @@ const struct route srv_routes[] = {
 	{ M_GET, "/api/v1/incidents/{}", api_incident, P(INCIDENT_READ), 0 },
 	{ M_POST, "/api/v1/incidents/{}/events", api_incident_event,
 	  P(INCIDENT_WRITE), R_WRITE },
+	{ M_GET, "/api/v1/notices", api_notices, -1, 0 },
+	{ M_POST, "/api/v1/notices/read", api_notices_read, -1, R_WRITE },
+	{ M_GET, "/api/v1/subscriptions", api_subscriptions, -1, 0 },
+	{ M_POST, "/api/v1/subscriptions", api_subscribe, -1, R_WRITE },
+	{ M_DELETE, "/api/v1/subscriptions/{}", api_unsubscribe, -1, R_WRITE },
+	{ M_GET, "/api/v1/webhooks", api_webhooks, -1, 0 },
+	{ M_POST, "/api/v1/webhooks", api_webhook_add, -1, R_WRITE },
+	{ M_DELETE, "/api/v1/webhooks/{}", api_webhook_remove, -1, R_WRITE },
 	{ M_GET, "/api/v1/audit", api_audit, P(ADMIN), 0 },
 	PAGE_ROUTES
 };

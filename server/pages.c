@@ -22,28 +22,26 @@
 
 #define T(en, ja) KB_TR(q->lang, en, ja)
 
-static void esc(struct kb_buf *b, const char *s)
+void page_esc(struct kb_buf *b, const char *s)
 {
 	kb_buf_add_html(b, s ? s : "");
 }
 
-static void escf(struct kb_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void escf(struct kb_buf *b, const char *fmt, ...)
+void page_escf(struct kb_buf *b, const char *fmt, ...)
 {
 	struct kb_buf t = KB_BUF_INIT;
 	va_list ap;
 	va_start(ap, fmt);
 	kb_buf_vaddf(&t, fmt, ap);
 	va_end(ap);
-	esc(b, t.buf);
+	page_esc(b, t.buf);
 	kb_buf_release(&t);
 }
 
-static void csrf_field(struct req *q, struct kb_buf *b)
+void page_csrf_field(struct req *q, struct kb_buf *b)
 {
 	kb_buf_adds(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
-	esc(b, q->csrf);
+	page_esc(b, q->csrf);
 	kb_buf_adds(b, "\">");
 }
 
@@ -57,10 +55,11 @@ static const struct {
 	{ "/alerts", "Alerts", "警報", KB_PERM_SUPPLY_PUBLIC },
 	{ "/reports", "Reports", "報告", KB_PERM_REPORT_UPLOAD },
 	{ "/incidents", "Incidents", "供給事案", KB_PERM_INCIDENT_READ },
+	{ "/notices", "Notifications", "通知", -1 },
 	{ "/audit", "Audit log", "監査ログ", KB_PERM_ADMIN },
 };
 
-static void head(struct req *q, struct kb_buf *b, const char *title)
+void page_head(struct req *q, struct kb_buf *b, const char *title)
 {
 	size_t i;
 	const char *path = q->url;
@@ -70,7 +69,7 @@ static void head(struct req *q, struct kb_buf *b, const char *title)
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 		"<title>",
 		q->lang == KB_LANG_EN ? "en" : "ja");
-	esc(b, title);
+	page_esc(b, title);
 	kb_buf_addf(
 		b,
 		" — kiban</title><link rel=\"stylesheet\" href=\"/static/kiban.css\">"
@@ -86,16 +85,24 @@ static void head(struct req *q, struct kb_buf *b, const char *title)
 			int here = !strcmp(path, nav[i].path) ||
 				   (i && !strncmp(path, nav[i].path,
 						  strlen(nav[i].path)));
+			size_t unread;
 			if (nav[i].perm == KB_PERM_REPORT_UPLOAD
 				    ? !srv_may_upload(q)
-				    : !kb_allowed(&q->p, (enum kb_perm)nav[i].perm,
-						  0, 0))
+				    : nav[i].perm >= 0 &&
+					      !kb_allowed(&q->p,
+							  (enum kb_perm)nav[i].perm,
+							  0, 0))
 				continue;
-			kb_buf_addf(b, "<li><a href=\"%s\"%s>%s</a></li>",
-				    nav[i].path,
+			kb_buf_addf(b, "<li><a href=\"%s\"%s>%s", nav[i].path,
 				    here ? " aria-current=\"page\"" : "",
 				    q->lang == KB_LANG_EN ? nav[i].en
 							  : nav[i].ja);
+			if (nav[i].perm < 0 && (unread = notices_unread(q)))
+				kb_buf_addf(
+					b,
+					" <span class=\"badge\" aria-label=\"%s\">%zu</span>",
+					T("unread", "未読"), unread);
+			kb_buf_adds(b, "</a></li>");
 		}
 		kb_buf_adds(b, "</ul></nav>");
 	}
@@ -106,22 +113,22 @@ static void head(struct req *q, struct kb_buf *b, const char *title)
 		    q->lang == KB_LANG_EN ? "日本語" : "English");
 	if (q->p.account) {
 		kb_buf_adds(b, " <span class=\"user\">");
-		esc(b, q->p.name);
+		page_esc(b, q->p.name);
 		kb_buf_adds(b, "（");
-		esc(b, kb_role_label(q->p.role, q->lang));
+		page_esc(b, kb_role_label(q->p.role, q->lang));
 		kb_buf_adds(
 			b, "）</span><form method=\"post\" action=\"/logout\">");
-		csrf_field(q, b);
+		page_csrf_field(q, b);
 		kb_buf_addf(b, "<button type=\"submit\">%s</button></form>",
 			    T("Sign out", "ログアウト"));
 	}
 	kb_buf_adds(b, "</div></div></header><main id=\"main\">");
 	kb_buf_adds(b, "<h1>");
-	esc(b, title);
+	page_esc(b, title);
 	kb_buf_adds(b, "</h1>");
 }
 
-static int page_end(struct req *q, struct kb_buf *b, int status)
+int page_finish(struct req *q, struct kb_buf *b, int status)
 {
 	kb_buf_adds(b, "</main><footer><p>kiban " KIBAN_VERSION " — ");
 	kb_buf_adds(
@@ -143,9 +150,9 @@ static void diag_list(struct req *q, struct kb_buf *b, const struct kb_err *e)
 		kb_diag_format(&e->v[i], q->lang, &line);
 		kb_buf_addf(b, "<li data-line=\"%u\" data-field=\"",
 			    e->v[i].line);
-		esc(b, e->v[i].field);
+		page_esc(b, e->v[i].field);
 		kb_buf_adds(b, "\">");
-		esc(b, line.buf);
+		page_esc(b, line.buf);
 		kb_buf_adds(b, "</li>");
 		kb_buf_release(&line);
 	}
@@ -159,20 +166,20 @@ void page_error(struct req *q, int status, const char *msg,
 		const struct kb_err *details)
 {
 	struct kb_buf b = KB_BUF_INIT;
-	head(q, &b,
-	     status == 403   ? T("Not allowed", "権限がありません")
-	     : status == 404 ? T("Not found", "見つかりません")
-	     : status == 422 ? T("Invalid input", "入力に誤りがあります")
-			     : T("Error", "エラー"));
+	page_head(q, &b,
+		  status == 403	  ? T("Not allowed", "権限がありません")
+		  : status == 404 ? T("Not found", "見つかりません")
+		  : status == 422 ? T("Invalid input", "入力に誤りがあります")
+				  : T("Error", "エラー"));
 	kb_buf_adds(&b, "<p class=\"message\" data-status=\"");
 	kb_buf_addf(&b, "%d\">", status);
-	esc(&b, msg);
+	page_esc(&b, msg);
 	kb_buf_adds(&b, "</p>");
 	if (details && details->n > 1)
 		diag_list(q, &b, details);
 	kb_buf_addf(&b, "<p><a href=\"/\">%s</a></p>",
 		    T("Back to the dashboard", "ダッシュボードへ戻る"));
-	page_end(q, &b, status);
+	page_finish(q, &b, status);
 }
 
 /* ---- static files and the API's description ---- */
@@ -207,10 +214,10 @@ int api_openapi(struct req *q)
 static int login_form(struct req *q, int status, const char *msg)
 {
 	struct kb_buf b = KB_BUF_INIT;
-	head(q, &b, T("Sign in", "ログイン"));
+	page_head(q, &b, T("Sign in", "ログイン"));
 	if (msg) {
 		kb_buf_adds(&b, "<p class=\"errors\" role=\"alert\">");
-		esc(&b, msg);
+		page_esc(&b, msg);
 		kb_buf_adds(&b, "</p>");
 	}
 	kb_buf_addf(
@@ -223,7 +230,7 @@ static int login_form(struct req *q, int status, const char *msg)
 		"<p><button type=\"submit\">%s</button></p></form>",
 		T("Login", "ログイン ID"), T("Password", "パスワード"),
 		T("Sign in", "ログイン"));
-	return page_end(q, &b, status);
+	return page_finish(q, &b, status);
 }
 
 int page_login(struct req *q)
@@ -281,7 +288,7 @@ int page_dashboard(struct req *q)
 	size_t i;
 	srv_registry_put(q->srv, g);
 
-	head(q, &b, T("National dashboard", "全国ダッシュボード"));
+	page_head(q, &b, T("National dashboard", "全国ダッシュボード"));
 	x = json_object_get(d, "alerts");
 	kb_buf_addf(&b,
 		    "<p class=\"lead\">%s <strong>%s</strong>. %s: "
@@ -319,10 +326,10 @@ int page_dashboard(struct req *q)
 			"data-pref=\"%zu\" data-alerts=\"%lld\"><a href=\"/alerts?pref=%zu\" title=\"",
 			tile[i][0] + 1, tile[i][1] + 1, worst ? worst : "none",
 			i + 1, n, i + 1);
-		escf(&b, "%s: %lld (%s)", name ? name : "", n,
-		     sev_name(q, worst));
+		page_escf(&b, "%s: %lld (%s)", name ? name : "", n,
+			  sev_name(q, worst));
 		kb_buf_adds(&b, "\"><span class=\"nm\">");
-		esc(&b, name);
+		page_esc(&b, name);
 		kb_buf_addf(&b, "</span><span class=\"n\">%lld</span></a></li>",
 			    n);
 	}
@@ -361,11 +368,14 @@ int page_dashboard(struct req *q)
 						    (enum kb_stock_status)sti)))
 					break;
 			kb_buf_addf(&b, "<tr data-device=\"");
-			esc(&b, json_string_value(json_object_get(r, "code")));
+			page_esc(&b,
+				 json_string_value(json_object_get(r, "code")));
 			kb_buf_adds(&b, "\"><td><a href=\"/alerts?device=");
-			esc(&b, json_string_value(json_object_get(r, "code")));
+			page_esc(&b,
+				 json_string_value(json_object_get(r, "code")));
 			kb_buf_adds(&b, "\">");
-			esc(&b, json_string_value(json_object_get(r, "name")));
+			page_esc(&b,
+				 json_string_value(json_object_get(r, "name")));
 			kb_buf_addf(
 				&b,
 				"</a></td><td class=\"st %s\">%s</td><td class=\"num\">%.1f</td>"
@@ -396,7 +406,8 @@ int page_dashboard(struct req *q)
 			kb_buf_addf(&b, "<li><a href=\"/incidents/%lld\">#%lld ",
 				    json_integer_value(json_object_get(r, "id")),
 				    json_integer_value(json_object_get(r, "id")));
-			esc(&b, json_string_value(json_object_get(r, "title")));
+			page_esc(&b,
+				 json_string_value(json_object_get(r, "title")));
 			kb_buf_addf(
 				&b, "</a> <span class=\"state\">%s</span></li>",
 				kb_incident_state_name((enum kb_incident_state)(
@@ -420,21 +431,22 @@ int page_dashboard(struct req *q)
 			&b,
 			"<section aria-labelledby=\"kpi-h\"><h2 id=\"kpi-h\">%s</h2><p>",
 			T("The plan's KPIs", "基本計画の KPI"));
-		escf(&b, "%s: ", fy);
+		page_escf(&b, "%s: ", fy);
 		if (json_object_get(x, "overall")) {
 			int s = kb_status_parse(json_string_value(
 				json_object_get(x, "overall")));
-			escf(&b, "%s %s", T("overall", "全体"),
-			     kb_status_label((enum kb_status)(s < 0 ? 0 : s),
-					     q->lang));
+			page_escf(&b, "%s %s", T("overall", "全体"),
+				  kb_status_label((enum kb_status)(s < 0 ? 0 : s),
+						  q->lang));
 		}
 		kb_buf_adds(&b, "</p><ul class=\"counts\">");
 		json_object_foreach(c, k, v)
 		{
 			int s = kb_status_parse(k);
 			kb_buf_addf(&b, "<li class=\"st-%s\">", k);
-			esc(&b, kb_status_label((enum kb_status)(s < 0 ? 0 : s),
-						q->lang));
+			page_esc(&b,
+				 kb_status_label((enum kb_status)(s < 0 ? 0 : s),
+						 q->lang));
 			kb_buf_addf(&b, ": %lld</li>", json_integer_value(v));
 		}
 		kb_buf_addf(&b, "</ul><p><a href=\"/kpis\">%s</a></p></section>",
@@ -442,7 +454,7 @@ int page_dashboard(struct req *q)
 	}
 	kb_buf_adds(&b, "</div></div>");
 	json_decref(d);
-	return page_end(q, &b, 200);
+	return page_finish(q, &b, 200);
 }
 
 /* ---- the plan ---- */
@@ -458,25 +470,26 @@ int page_plan(struct req *q)
 		kb_plan_release(&p);
 		return reply_kb_error(q, r);
 	}
-	head(q, &b, KB_NAME(&p, q->lang));
+	page_head(q, &b, KB_NAME(&p, q->lang));
 	kb_buf_addf(&b, "<p>%s %d–%d</p><div class=\"tree\">",
 		    T("Fiscal years", "対象年度"), p.fy_from, p.fy_to);
 	for (v = 0; v < p.nvisions; v++) {
 		const struct kb_vision *vi = &p.visions[v];
 		kb_buf_adds(&b, "<section class=\"vision\"><h2>");
-		escf(&b, "%s %s", vi->id, KB_NAME(vi, q->lang));
+		page_escf(&b, "%s %s", vi->id, KB_NAME(vi, q->lang));
 		kb_buf_adds(&b, "</h2>");
 		for (gi = 0; gi < vi->ngoals; gi++) {
 			const struct kb_goal *go = &p.goals[vi->goals[gi]];
 			kb_buf_adds(&b, "<details class=\"goal\"><summary>");
-			escf(&b, "%s %s", go->id, KB_NAME(go, q->lang));
+			page_escf(&b, "%s %s", go->id, KB_NAME(go, q->lang));
 			kb_buf_adds(&b, "</summary>");
 			for (m = 0; m < p.nmeasures; m++) {
 				const struct kb_measure *me = &p.measures[m];
 				if (me->goal != vi->goals[gi])
 					continue;
 				kb_buf_adds(&b, "<h3>");
-				escf(&b, "%s %s", me->id, KB_NAME(me, q->lang));
+				page_escf(&b, "%s %s", me->id,
+					  KB_NAME(me, q->lang));
 				kb_buf_adds(&b, "</h3><ul>");
 				for (a = 0; a < p.nactions; a++) {
 					const struct kb_action *ac =
@@ -486,15 +499,15 @@ int page_plan(struct req *q)
 						continue;
 					kb_action_ministries(&p, ac, &mins);
 					kb_buf_addf(&b, "<li data-action=\"");
-					esc(&b, ac->id);
+					page_esc(&b, ac->id);
 					kb_buf_adds(&b, "\"><span class=\"id\">");
-					esc(&b, ac->id);
+					page_esc(&b, ac->id);
 					kb_buf_adds(&b, "</span> ");
-					esc(&b, q->lang == KB_LANG_EN
-							? ac->text_en
-							: ac->text_ja);
+					page_esc(&b, q->lang == KB_LANG_EN
+							     ? ac->text_en
+							     : ac->text_ja);
 					kb_buf_adds(&b, " <span class=\"min\">");
-					esc(&b, mins.buf);
+					page_esc(&b, mins.buf);
 					kb_buf_adds(&b, "</span></li>");
 					kb_buf_release(&mins);
 				}
@@ -507,7 +520,7 @@ int page_plan(struct req *q)
 	kb_buf_addf(&b, "</div><p class=\"note\">%s</p>",
 		    T("◎ marks the lead ministry.", "◎ は取りまとめ府省です。"));
 	kb_plan_release(&p);
-	return page_end(q, &b, 200);
+	return page_finish(q, &b, 200);
 }
 
 /* ---- KPIs ---- */
@@ -522,9 +535,9 @@ int page_kpis(struct req *q)
 	if ((r = kb_kpi_load(q->s, &set, &q->err)))
 		return reply_kb_error(q, r);
 	kb_fy_label(fy, q->lang, fyl, sizeof(fyl));
-	head(q, &b, T("KPIs", "KPI"));
+	page_head(q, &b, T("KPIs", "KPI"));
 	kb_buf_addf(&b, "<table class=\"kpis\"><caption>");
-	escf(&b, "%s %s", T("Status as of", "評価年度:"), fyl);
+	page_escf(&b, "%s %s", T("Status as of", "評価年度:"), fyl);
 	kb_buf_addf(
 		&b,
 		"</caption><thead><tr><th scope=\"col\">ID</th><th scope=\"col\">%s</th>"
@@ -537,14 +550,14 @@ int page_kpis(struct req *q)
 		const struct kb_target *t = kb_kpi_target(k);
 		kb_kpi_evaluate(k, fy, KB_RULE_DEFAULT, &e);
 		kb_buf_adds(&b, "<tr data-kpi=\"");
-		esc(&b, k->id);
+		page_esc(&b, k->id);
 		kb_buf_addf(&b, "\" data-status=\"%s\"><td><a href=\"/kpis/",
 			    kb_status_key(e.status));
-		esc(&b, k->id);
+		page_esc(&b, k->id);
 		kb_buf_adds(&b, "\">");
-		esc(&b, k->id);
+		page_esc(&b, k->id);
 		kb_buf_adds(&b, "</a></td><td>");
-		esc(&b, KB_NAME(k, q->lang));
+		page_esc(&b, KB_NAME(k, q->lang));
 		kb_buf_adds(&b, "</td><td class=\"num\">");
 		if (e.latest_fy)
 			kb_buf_add_num(&b, e.latest, k->decimals);
@@ -562,7 +575,7 @@ int page_kpis(struct req *q)
 		"</tbody></table><p><a href=\"/api/v1/kpis?format=csv\">%s</a></p>",
 		T("Download as CSV (Excel)", "CSV でダウンロード（Excel 用）"));
 	kb_kpiset_release(&set);
-	return page_end(q, &b, 200);
+	return page_finish(q, &b, 200);
 }
 
 static int kpi_page(struct req *q, int status, const char *saved)
@@ -593,14 +606,15 @@ static int kpi_page(struct req *q, int status, const char *saved)
 	{
 		struct kb_buf title = KB_BUF_INIT;
 		kb_buf_addf(&title, "%s %s", k->id, KB_NAME(k, q->lang));
-		head(q, &b, title.buf);
+		page_head(q, &b, title.buf);
 		kb_buf_release(&title);
 	}
 	if (saved) {
 		kb_buf_adds(&b, "<p class=\"ok\" role=\"status\">");
-		escf(&b,
-		     T("Saved the figure of FY%s.", "%s 年度の値を保存しました。"),
-		     saved);
+		page_escf(&b,
+			  T("Saved the figure of FY%s.",
+			    "%s 年度の値を保存しました。"),
+			  saved);
 		kb_buf_adds(&b, "</p>");
 	}
 	{
@@ -613,7 +627,7 @@ static int kpi_page(struct req *q, int status, const char *saved)
 			"<p class=\"st-%s\" data-status=\"%s\"><strong>%s</strong> ",
 			kb_status_key(e.status), kb_status_key(e.status),
 			kb_status_label(e.status, q->lang));
-		esc(&b, why.buf);
+		page_esc(&b, why.buf);
 		kb_buf_adds(&b, "</p><figure class=\"chart\">");
 		kb_report_kpi_charts(k, fy, q->lang, &b);
 		kb_buf_adds(&b, "</figure>");
@@ -630,18 +644,18 @@ static int kpi_page(struct req *q, int status, const char *saved)
 		char fyl[64];
 		kb_fy_label(o->fy, q->lang, fyl, sizeof(fyl));
 		kb_buf_addf(&b, "<tr data-fy=\"%d\"><td>", o->fy);
-		esc(&b, fyl);
+		page_esc(&b, fyl);
 		kb_buf_adds(&b, "</td><td class=\"num\">");
 		if (o->missing)
 			kb_buf_adds(&b, T("NA", "欠測"));
 		else
 			kb_buf_add_num(&b, o->value, k->decimals);
 		kb_buf_adds(&b, "</td><td>");
-		esc(&b, o->source);
+		page_esc(&b, o->source);
 		kb_buf_adds(&b, "</td><td>");
-		esc(&b, o->comment);
+		page_esc(&b, o->comment);
 		kb_buf_adds(&b, "</td><td>");
-		esc(&b, o->entered_by);
+		page_esc(&b, o->entered_by);
 		kb_buf_adds(&b, "</td></tr>");
 	}
 	kb_buf_adds(&b, "</tbody></table>");
@@ -652,9 +666,9 @@ static int kpi_page(struct req *q, int status, const char *saved)
 			&b,
 			"<h2 id=\"enter\">%s</h2><form method=\"post\" action=\"/kpis/",
 			T("Enter a figure", "値の入力"));
-		esc(&b, k->id);
+		page_esc(&b, k->id);
 		kb_buf_adds(&b, "\" class=\"narrow\" novalidate>");
-		csrf_field(q, &b);
+		page_csrf_field(q, &b);
 		kb_buf_addf(
 			&b,
 			"<p><label for=\"fy\">%s</label><input id=\"fy\" name=\"fiscal_year\" inputmode=\"numeric\" required value=\"%d\" aria-describedby=\"fy-h\">"
@@ -675,7 +689,7 @@ static int kpi_page(struct req *q, int status, const char *saved)
 	}
 	kb_err_release(&keep);
 	kb_kpiset_release(&set);
-	return page_end(q, &b, status);
+	return page_finish(q, &b, status);
 }
 
 int page_kpi_invalid(struct req *q)
@@ -732,11 +746,12 @@ int page_alerts(struct req *q)
 		srv_registry_put(q->srv, g);
 		return reply_kb_error(q, r);
 	}
-	head(q, &b, T("Shortage alerts", "欠品の警報"));
+	page_head(q, &b, T("Shortage alerts", "欠品の警報"));
 	if (pref > 0) {
 		kb_buf_adds(&b, "<p>");
-		esc(&b, q->lang == KB_LANG_EN ? g->sup.prefs[pref - 1].name_en
-					      : g->sup.prefs[pref - 1].name_ja);
+		page_esc(&b, q->lang == KB_LANG_EN
+				     ? g->sup.prefs[pref - 1].name_en
+				     : g->sup.prefs[pref - 1].name_ja);
 		kb_buf_addf(&b, " — <a href=\"/alerts\">%s</a></p>",
 			    T("all", "すべて"));
 	}
@@ -750,16 +765,16 @@ int page_alerts(struct req *q)
 		kb_alert_reason(a, &g->sup, q->lang, &reason);
 		kb_buf_addf(&b, "<li class=\"sev %s\" data-key=\"",
 			    kb_severity_key(a->severity));
-		esc(&b, a->key);
+		page_esc(&b, a->key);
 		kb_buf_addf(&b, "\"><strong>%s</strong> ",
 			    kb_severity_name(a->severity, q->lang));
 		if (a->device != KB_NONE) {
 			const struct kb_device *dv = &g->sup.devices[a->device];
-			esc(&b,
-			    q->lang == KB_LANG_EN ? dv->name_en : dv->name_ja);
+			page_esc(&b, q->lang == KB_LANG_EN ? dv->name_en
+							   : dv->name_ja);
 			kb_buf_adds(&b, " — ");
 		}
-		esc(&b, reason.buf);
+		page_esc(&b, reason.buf);
 		kb_buf_adds(&b, "</li>");
 	}
 	if (!shown)
@@ -771,7 +786,7 @@ int page_alerts(struct req *q)
 	kb_buf_release(&reason);
 	kb_alerts_release(&al);
 	srv_registry_put(q->srv, g);
-	return page_end(q, &b, 200);
+	return page_finish(q, &b, 200);
 }
 
 /* ---- reports ---- */
@@ -781,7 +796,7 @@ static void upload_form(struct req *q, struct kb_buf *b)
 	kb_buf_addf(
 		b,
 		"<form method=\"post\" action=\"/reports\" enctype=\"multipart/form-data\" class=\"narrow\">");
-	csrf_field(q, b);
+	page_csrf_field(q, b);
 	kb_buf_addf(
 		b,
 		"<fieldset><legend>%s</legend>"
@@ -821,14 +836,15 @@ static void my_reports(struct req *q, struct kb_buf *b)
 	for (i = 0; i < json_array_size(a); i++) {
 		json_t *x = json_array_get(a, i);
 		kb_buf_adds(b, "<tr><td>");
-		esc(b, json_string_value(json_object_get(x, "id")));
+		page_esc(b, json_string_value(json_object_get(x, "id")));
 		kb_buf_adds(b, "</td><td>");
-		esc(b, json_string_value(json_object_get(x, "org")));
+		page_esc(b, json_string_value(json_object_get(x, "org")));
 		kb_buf_adds(b, "</td><td>");
-		esc(b, json_string_value(json_object_get(x, "week")));
+		page_esc(b, json_string_value(json_object_get(x, "week")));
 		kb_buf_addf(b, "</td><td class=\"num\">%lld</td><td>",
 			    json_integer_value(json_object_get(x, "version")));
-		esc(b, json_string_value(json_object_get(x, "submitted_at")));
+		page_esc(b,
+			 json_string_value(json_object_get(x, "submitted_at")));
 		kb_buf_adds(b, "</td></tr>");
 	}
 	kb_buf_adds(b, "</tbody></table>");
@@ -842,10 +858,10 @@ int page_reports(struct req *q)
 		return reply_error(q, 403, "forbidden", "%s",
 				   T("this account may not submit reports",
 				     "このアカウントは報告を提出できません"));
-	head(q, &b, T("Submit a report", "報告の提出"));
+	page_head(q, &b, T("Submit a report", "報告の提出"));
 	upload_form(q, &b);
 	my_reports(q, &b);
-	return page_end(q, &b, 200);
+	return page_finish(q, &b, 200);
 }
 
 int page_reports_post(struct req *q)
@@ -877,21 +893,22 @@ int page_upload_done(struct req *q, int rc, const struct kb_import_stats *st)
 	for (i = 0; rc && i < q->err.n; i++)
 		if (q->err.v[i].code == KB_EDENIED)
 			status = 403;
-	head(q, &b,
-	     rc ? T("The report was refused", "報告を受け付けませんでした")
-		: T("The report was accepted", "報告を受け付けました"));
+	page_head(q, &b,
+		  rc ? T("The report was refused", "報告を受け付けませんでした")
+		     : T("The report was accepted", "報告を受け付けました"));
 	if (rc) {
 		diag_list(q, &b, &q->err);
 	} else {
 		kb_buf_adds(&b, "<p class=\"ok\" role=\"status\">");
-		escf(&b,
-		     T("%zu rows: %zu added, %zu changed (old versions kept), %zu unchanged.",
-		       "%zu 行: 追加 %zu、変更 %zu（旧版は保存）、変更なし %zu。"),
-		     st->rows, st->added, st->changed, st->unchanged);
+		page_escf(
+			&b,
+			T("%zu rows: %zu added, %zu changed (old versions kept), %zu unchanged.",
+			  "%zu 行: 追加 %zu、変更 %zu（旧版は保存）、変更なし %zu。"),
+			st->rows, st->added, st->changed, st->unchanged);
 		kb_buf_adds(&b, "</p>");
 	}
 	upload_form(q, &b);
-	return page_end(q, &b, status);
+	return page_finish(q, &b, status);
 }
 
 /* ---- incidents ---- */
@@ -904,7 +921,7 @@ int page_incidents(struct req *q)
 	int r;
 	if ((r = kb_incident_load(q->s, 0, &v, &q->err)))
 		return reply_kb_error(q, r);
-	head(q, &b, T("Supply incidents", "供給事案"));
+	page_head(q, &b, T("Supply incidents", "供給事案"));
 	kb_buf_addf(
 		&b,
 		"<table><thead><tr><th scope=\"col\">#</th><th scope=\"col\">%s</th>"
@@ -917,12 +934,12 @@ int page_incidents(struct req *q)
 			&b,
 			"<tr data-incident=\"%ld\"><td>%ld</td><td><a href=\"/incidents/%ld\">",
 			x->id, x->id, x->id);
-		esc(&b, x->title);
+		page_esc(&b, x->title);
 		kb_buf_adds(&b, "</a></td><td>");
-		esc(&b, x->device);
+		page_esc(&b, x->device);
 		kb_buf_addf(&b, "</td><td>%s</td><td>",
 			    kb_incident_state_name(x->state, q->lang));
-		esc(&b, x->opened_at);
+		page_esc(&b, x->opened_at);
 		kb_buf_adds(&b, "</td></tr>");
 	}
 	kb_buf_adds(&b, "</tbody></table>");
@@ -931,7 +948,7 @@ int page_incidents(struct req *q)
 			&b,
 			"<h2>%s</h2><form method=\"post\" action=\"/incidents\" class=\"narrow\">",
 			T("Open an incident", "事案の登録"));
-		csrf_field(q, &b);
+		page_csrf_field(q, &b);
 		kb_buf_addf(
 			&b,
 			"<p><label for=\"title\">%s</label><input id=\"title\" name=\"title\" required></p>"
@@ -942,8 +959,8 @@ int page_incidents(struct req *q)
 		for (i = 0; i < kb_nincident_causes; i++) {
 			kb_buf_addf(&b, "<option value=\"%s\">",
 				    kb_incident_causes[i]);
-			esc(&b, kb_incident_cause_name(kb_incident_causes[i],
-						       q->lang));
+			page_esc(&b, kb_incident_cause_name(
+					     kb_incident_causes[i], q->lang));
 			kb_buf_adds(&b, "</option>");
 		}
 		kb_buf_addf(
@@ -958,7 +975,7 @@ int page_incidents(struct req *q)
 			T("Note", "メモ"), T("Open", "登録"));
 	}
 	kb_incidents_release(&v);
-	return page_end(q, &b, 200);
+	return page_finish(q, &b, 200);
 }
 
 int page_incidents_post(struct req *q)
@@ -993,7 +1010,7 @@ int page_incident(struct req *q)
 	{
 		struct kb_buf t = KB_BUF_INIT;
 		kb_buf_addf(&t, "#%ld %s", x->id, x->title);
-		head(q, &b, t.buf);
+		page_head(q, &b, t.buf);
 		kb_buf_release(&t);
 	}
 	kb_buf_addf(
@@ -1001,11 +1018,11 @@ int page_incident(struct req *q)
 		"<dl class=\"facts\"><dt>%s</dt><dd data-state=\"%s\">%s</dd><dt>%s</dt><dd>",
 		T("State", "状態"), kb_incident_state_key(x->state),
 		kb_incident_state_name(x->state, q->lang), T("Device", "機器"));
-	esc(&b, x->device ? x->device : "—");
+	page_esc(&b, x->device ? x->device : "—");
 	kb_buf_addf(&b, "</dd><dt>%s</dt><dd>", T("Cause", "原因"));
-	esc(&b, kb_incident_cause_name(x->cause, q->lang));
+	page_esc(&b, kb_incident_cause_name(x->cause, q->lang));
 	kb_buf_addf(&b, "</dd><dt>%s</dt><dd>", T("Reported by", "報告者"));
-	esc(&b, x->reported_by);
+	page_esc(&b, x->reported_by);
 	kb_buf_addf(&b, "</dd></dl><h2>%s</h2><ol class=\"timeline\">",
 		    T("Timeline", "経過"));
 	for (i = 0; i < x->nevents; i++) {
@@ -1013,25 +1030,25 @@ int page_incident(struct req *q)
 		char when[64];
 		kb_time_label(e->at, q->lang, 0, when, sizeof(when));
 		kb_buf_adds(&b, "<li data-kind=\"");
-		esc(&b, e->kind);
+		page_esc(&b, e->kind);
 		kb_buf_adds(&b, "\"><time datetime=\"");
-		esc(&b, e->at);
+		page_esc(&b, e->at);
 		kb_buf_adds(&b, "\">");
-		esc(&b, when);
+		page_esc(&b, when);
 		kb_buf_adds(&b, "</time> <span class=\"by\">");
-		esc(&b, e->by);
+		page_esc(&b, e->by);
 		kb_buf_adds(&b, "</span> <span class=\"kind\">");
-		esc(&b, e->kind);
+		page_esc(&b, e->kind);
 		if (e->state && *e->state) {
 			int st = kb_incident_state_parse(e->state);
 			kb_buf_adds(&b, " → ");
-			esc(&b, st >= 0 ? kb_incident_state_name(
-						  (enum kb_incident_state)st,
-						  q->lang)
-					: e->state);
+			page_esc(&b, st >= 0 ? kb_incident_state_name(
+						       (enum kb_incident_state)st,
+						       q->lang)
+					     : e->state);
 		}
 		kb_buf_adds(&b, "</span><p>");
-		esc(&b, e->text);
+		page_esc(&b, e->text);
 		kb_buf_adds(&b, "</p></li>");
 	}
 	kb_buf_adds(&b, "</ol>");
@@ -1040,7 +1057,7 @@ int page_incident(struct req *q)
 			&b,
 			"<h2>%s</h2><form method=\"post\" action=\"/incidents/%ld\" class=\"narrow\">",
 			T("Add to the timeline", "経過の追加"), x->id);
-		csrf_field(q, &b);
+		page_csrf_field(q, &b);
 		kb_buf_addf(
 			&b,
 			"<p><label for=\"kind\">%s</label><select id=\"kind\" name=\"kind\">"
@@ -1064,7 +1081,7 @@ int page_incident(struct req *q)
 			    T("Text", "内容"), T("Add", "追加"));
 	}
 	kb_incidents_release(&v);
-	return page_end(q, &b, 200);
+	return page_finish(q, &b, 200);
 }
 
 int page_incident_post(struct req *q)
@@ -1091,7 +1108,7 @@ int page_audit(struct req *q)
 	if ((r = kb_audit_list(q->s, arg_get(q, "login"), arg_get(q, "action"),
 			       200, 0, &a, &total, &q->err)))
 		return reply_kb_error(q, r);
-	head(q, &b, T("Audit log", "監査ログ"));
+	page_head(q, &b, T("Audit log", "監査ログ"));
 	kb_buf_addf(
 		&b,
 		"<p>%s %zu. <a href=\"/api/v1/audit?format=csv\">%s</a></p><table class=\"audit\"><thead><tr>",
@@ -1108,7 +1125,7 @@ int page_audit(struct req *q)
 			json_t *v = json_object_get(x, cols[k]);
 			kb_buf_adds(&b, "<td>");
 			if (json_is_string(v))
-				esc(&b, json_string_value(v));
+				page_esc(&b, json_string_value(v));
 			else if (json_is_integer(v))
 				kb_buf_addf(&b, "%lld", json_integer_value(v));
 			kb_buf_adds(&b, "</td>");
@@ -1117,5 +1134,5 @@ int page_audit(struct req *q)
 	}
 	kb_buf_adds(&b, "</tbody></table>");
 	json_decref(a);
-	return page_end(q, &b, 200);
+	return page_finish(q, &b, 200);
 }

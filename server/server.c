@@ -18,6 +18,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
 #include <microhttpd.h>
 
 #include "server/server.h"
@@ -888,6 +889,10 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 	size_t i;
 	unsigned port;
 
+	if (curl_global_init(CURL_GLOBAL_DEFAULT))
+		return kb_err_set(err, KB_EIO, "%s",
+				  KB_TR(err->lang, "cannot start libcurl",
+					"libcurl を開始できません"));
 	memset(&v, 0, sizeof(v));
 	v.c = *c;
 	v.start = srv_clock();
@@ -895,6 +900,7 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 	pthread_mutex_init(&v.mu, NULL);
 	pthread_cond_init(&v.cv, NULL);
 	pthread_cond_init(&v.wcv, NULL);
+	pthread_cond_init(&v.ncv, NULL);
 	v.tail = &v.queue;
 	if (listen_addr(c, &ss, &v6))
 		return kb_err_set(
@@ -927,6 +933,8 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 		r = err->code ? err->code : KB_EDB;
 	if (!r)
 		r = kb_store_open(&v.ws, c->db, 0, err);
+	if (!r)
+		r = kb_store_open(&v.ns, c->db, 0, err);
 	/* the threads started from here inherit the blocked signals: only
 	 * sigwait() below sees SIGINT and SIGTERM */
 	sigemptyset(&sigs);
@@ -936,6 +944,8 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 	signal(SIGPIPE, SIG_IGN);
 	if (!r)
 		r = writer_start(&v, err);
+	if (!r)
+		r = notifier_start(&v, err);
 	if (!r) {
 		v.d = MHD_start_daemon(
 			MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
@@ -987,6 +997,7 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 			close(lfd);
 	}
 out:
+	notifier_stop(&v);
 	writer_stop(&v); /* commits what was queued, wakes its connections */
 	if (v.d)
 		MHD_stop_daemon(v.d);
@@ -997,6 +1008,7 @@ out:
 		kb_store_close(v.pool[i]);
 	free(v.pool);
 	kb_store_close(v.ws);
+	kb_store_close(v.ns);
 	if (v.reg)
 		registry_unref(v.reg);
 	if (v.logfd > STDERR_FILENO)
@@ -1004,5 +1016,7 @@ out:
 	pthread_mutex_destroy(&v.mu);
 	pthread_cond_destroy(&v.cv);
 	pthread_cond_destroy(&v.wcv);
+	pthread_cond_destroy(&v.ncv);
+	curl_global_cleanup();
 	return r;
 }

@@ -50,6 +50,10 @@ struct srv_conf {
 	int secure_cookies;	/* add Secure (behind an HTTPS proxy) */
 	time_t epoch;		/* the clock at start ($SOURCE_DATE_EPOCH) */
 	const char *ready_file; /* written with the port once listening */
+	double notify_interval; /* seconds between the notifier's runs */
+	unsigned webhook_retry; /* seconds before a failed delivery's
+				   first retry (then doubling) */
+	int webhook_private;	/* may post to private addresses */
 };
 
 /* The registry (devices, organisations...) shared read-only by every
@@ -89,6 +93,12 @@ struct srv {
 	struct cached dash[2]; /* the dashboard's JSON, per language */
 	int logfd;
 	double start; /* monotonic seconds at start */
+	/* the notifier */
+	pthread_t notifier;
+	pthread_cond_t ncv;
+	struct kb_store *ns;
+	atomic_int notify_stop;
+	int notifier_on;
 };
 
 enum { M_GET = 1, M_POST = 2, M_DELETE = 4, M_HEAD = 8 };
@@ -186,7 +196,16 @@ void writer_submit(struct req *q, int production);
 int writer_reply(struct req *q);
 void job_free(struct job *j);
 
+/* ---- notify.c ---- */
+int notifier_start(struct srv *v, struct kb_err *err);
+void notifier_stop(struct srv *v);
+
 /* ---- api.c: what the pages share with the API ---- */
+/* A page of a JSON array: {"items", "total", "limit", "offset"}; takes
+ * all, the whole list (sliced 0) or the page already cut (sliced 1). */
+int reply_page(struct req *q, json_t *all, size_t total, size_t limit,
+	       size_t offset, int sliced);
+long id_arg(const char *s); /* a positive number, or 0 */
 json_t *dashboard_json(struct req *q, struct registry *g);
 int api_dashboard(struct req *q);
 /* Sign in: 0 with q->p, q->session, q->csrf and q->set_cookie set, or
@@ -204,7 +223,29 @@ int srv_incident_open(struct req *q, const char *device, const char *title,
 int srv_incident_event(struct req *q, const char *kind, const char *text,
 		       const char *state);
 
+/* ---- notices.c ---- */
+int api_notices(struct req *q);
+int api_notices_read(struct req *q);
+int api_subscriptions(struct req *q);
+int api_subscribe(struct req *q);
+int api_unsubscribe(struct req *q);
+int api_webhooks(struct req *q);
+int api_webhook_add(struct req *q);
+int api_webhook_remove(struct req *q);
+int page_notices(struct req *q);
+int page_notices_post(struct req *q);
+size_t notices_unread(struct req *q);
+
 /* ---- pages.c ---- */
+/* What every page is made of: the head with the menu, escaped text, the
+ * CSRF field of a form, the end (which sends the page). */
+void page_head(struct req *q, struct kb_buf *b, const char *title);
+void page_esc(struct kb_buf *b, const char *s);
+void page_escf(struct kb_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void page_csrf_field(struct req *q, struct kb_buf *b);
+int page_finish(struct req *q, struct kb_buf *b, int status);
+
 int page_login(struct req *q);
 int page_login_post(struct req *q);
 int page_logout(struct req *q);
@@ -252,6 +293,8 @@ int api_openapi(struct req *q);
 		  KB_PERM_INCIDENT_WRITE, R_PAGE | R_WRITE },                     \
 		{ M_GET, "/incidents/{}", page_incident,                          \
 		  KB_PERM_INCIDENT_READ, R_PAGE },                                \
+		{ M_GET, "/notices", page_notices, -1, R_PAGE },                  \
+		{ M_POST, "/notices", page_notices_post, -1, R_PAGE | R_WRITE },  \
 		{ M_POST, "/incidents/{}", page_incident_post,                    \
 		  KB_PERM_INCIDENT_WRITE, R_PAGE | R_WRITE },                     \
 	{                                                                         \

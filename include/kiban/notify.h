@@ -72,7 +72,8 @@ int kb_notice_read(struct kb_store *s, long account, long id, time_t now,
 
 /* ---- the webhook queue (for the server) ---- */
 
-/* Tries per delivery; waits between them double from 30 s up to 1 h. */
+/* Tries per delivery; the waits between them double from the first (30 s
+ * in the server) up to 1 h. */
 #define KB_DELIVERY_TRIES 10
 
 struct kb_delivery {
@@ -87,7 +88,8 @@ void kb_deliveries_release(struct kb_delivery *v, size_t n);
 /* Records an attempt: delivered (ok), or retried later, or given up.
  * status is the receiver's HTTP status (0 if none), error what went wrong. */
 int kb_delivery_done(struct kb_store *s, long n, int ok, int status,
-		     const char *error, time_t now, struct kb_err *err);
+		     const char *error, time_t now, unsigned first_wait,
+		     struct kb_err *err);
 
 /* The X-Kiban-Signature header's value for body sent at t. */
 #define KB_SIGNATURE_LEN 96

@@ -275,6 +275,9 @@ struct scan {
 	size_t made;
 	sqlite3_stmt *who, *notice, *hooks, *delivery;
 	struct kb_err *err;
+	struct kb_alerts al; /* of the weeks cursor (or latest) to latest */
+	long cursor;	     /* the alert week of the last scan, -1 none */
+	int latest;	     /* the latest week reported, -1 none */
 };
 
 /* What a notice says, in both languages. */
@@ -389,31 +392,43 @@ static int by_week(const void *a, const void *b)
 				  : strcmp(x->key, y->key);
 }
 
-/* Alerts of the weeks since the last scan that were quiet the week
- * before. */
+/* The alerts of the weeks since the last scan, found before the scan's
+ * transaction so that the writers do not wait on the computing. */
+static int find_alerts(struct scan *sc)
+{
+	int r = cursor_get(sc->s, "alert_week", &sc->cursor, sc->err);
+	if (r)
+		return r;
+	sc->latest = kb_supply_latest_week(sc->s, sc->err);
+	if (sc->latest == -1)
+		return 0;
+	if (sc->latest < 0)
+		return sc->latest;
+	if ((r = kb_supply_alerts(sc->s, sc->sup,
+				  sc->cursor < 0 || sc->cursor > sc->latest
+					  ? sc->latest
+					  : (int)sc->cursor,
+				  sc->latest, &sc->al, sc->err)))
+		return r;
+	if (sc->al.n)
+		qsort(sc->al.v, sc->al.n, sizeof(*sc->al.v), by_week);
+	return 0;
+}
+
+/* Notices of those alerts that were quiet the week before. */
 static int scan_alerts(struct scan *sc)
 {
 	struct kb_store *s = sc->s;
-	struct kb_alerts al = { 0 };
+	const struct kb_alerts *al = &sc->al;
 	sqlite3_stmt *seen = NULL, *mark = NULL;
 	long cursor;
-	int latest, r, first;
+	int r, first = sc->cursor < 0;
 	size_t i;
 
 	if ((r = cursor_get(s, "alert_week", &cursor, sc->err)))
 		return r;
-	latest = kb_supply_latest_week(s, sc->err);
-	if (latest == -1)
-		return 0;
-	if (latest < 0)
-		return latest;
-	first = cursor < 0;
-	if ((r = kb_supply_alerts(s, sc->sup,
-				  first || cursor > latest ? latest : (int)cursor,
-				  latest, &al, sc->err)))
-		return r;
-	if (al.n)
-		qsort(al.v, al.n, sizeof(*al.v), by_week);
+	if (cursor != sc->cursor || sc->latest == -1)
+		return 0; /* nothing reported yet, or another scan was first */
 	if (!(seen = kb__sql_prepare(
 		      s, "SELECT week FROM alert_seen WHERE stem = ?1", sc->err)) ||
 	    !(mark = kb__sql_prepare(
@@ -422,8 +437,8 @@ static int scan_alerts(struct scan *sc)
 		      "UPDATE SET week = max(week, ?2)",
 		      sc->err)))
 		r = KB_EDB;
-	for (i = 0; !r && i < al.n; i++) {
-		const struct kb_alert *a = &al.v[i];
+	for (i = 0; !r && i < al->n; i++) {
+		const struct kb_alert *a = &al->v[i];
 		const char *colon = strrchr(a->key, ':');
 		int len = colon ? (int)(colon - a->key) : (int)strlen(a->key);
 		int fresh;
@@ -465,8 +480,7 @@ static int scan_alerts(struct scan *sc)
 	}
 	sqlite3_finalize(seen);
 	sqlite3_finalize(mark);
-	kb_alerts_release(&al);
-	return r ? r : cursor_set(s, "alert_week", latest, sc->err);
+	return r ? r : cursor_set(s, "alert_week", sc->latest, sc->err);
 }
 
 /* What an event of the incident log says. */
@@ -479,7 +493,9 @@ static void event_text(struct kb_buf *b, enum kb_lang L, long id,
 		    KB_TR(L, "Incident #%ld %s (%s %s): ",
 			  "インシデント #%ld %s（%s %s）: "),
 		    id, title, code, dev);
-	if (!strcmp(kind, "open"))
+	if (!strcmp(kind, "open") && !strcmp(text, title))
+		kb_buf_adds(b, KB_TR(L, "reported", "報告されました"));
+	else if (!strcmp(kind, "open"))
 		kb_buf_addf(b, KB_TR(L, "reported: %s", "報告されました: %s"),
 			    text);
 	else if (!strcmp(kind, "state") && k >= 0)
@@ -559,12 +575,20 @@ int kb_notify_scan(struct kb_store *s, const struct kb_supply *sup, time_t now,
 		"incident_region WHERE incident = ?3) OR s.prefecture IN "
 		"(SELECT prefecture FROM incident_region WHERE incident = ?3) "
 		"END))) ORDER BY a.n";
-	struct scan sc = { s, sup, "", 0, NULL, NULL, NULL, NULL, err };
+	struct scan sc;
 	int r;
 
+	memset(&sc, 0, sizeof(sc));
+	sc.s = s;
+	sc.sup = sup;
+	sc.err = err;
 	kb__iso_time(now, sc.when);
-	if ((r = kb_store_begin(s, err)))
+	if (made)
+		*made = 0;
+	if ((r = find_alerts(&sc)) || (r = kb_store_begin(s, err))) {
+		kb_alerts_release(&sc.al);
 		return r;
+	}
 	if (!(sc.who = kb__sql_prepare(s, who, err)) ||
 	    !(sc.notice = kb__sql_prepare(
 		      s,
@@ -592,9 +616,12 @@ int kb_notify_scan(struct kb_store *s, const struct kb_supply *sup, time_t now,
 	sqlite3_finalize(sc.notice);
 	sqlite3_finalize(sc.hooks);
 	sqlite3_finalize(sc.delivery);
+	kb_alerts_release(&sc.al);
+	if ((r = kb_store_end(s, r, err)))
+		return r;
 	if (made)
-		*made = r ? 0 : sc.made;
-	return kb_store_end(s, r, err);
+		*made = sc.made;
+	return 0;
 }
 
 /* ---- notices ---- */
@@ -639,6 +666,14 @@ int kb_notices(struct kb_store *s, long account, enum kb_lang lang,
 	*out = kb__sql_rows_json(st);
 	sqlite3_finalize(st);
 	sqlite3_finalize(cnt);
+	{
+		size_t i;
+		json_t *x;
+		json_array_foreach(*out, i, x) json_object_set_new(
+			x, "read",
+			json_boolean(
+				json_integer_value(json_object_get(x, "read"))));
+	}
 	return 0;
 }
 
@@ -719,20 +754,22 @@ void kb_deliveries_release(struct kb_delivery *v, size_t n)
 }
 
 int kb_delivery_done(struct kb_store *s, long n, int ok, int status,
-		     const char *error, time_t now, struct kb_err *err)
+		     const char *error, time_t now, unsigned first_wait,
+		     struct kb_err *err)
 {
 	sqlite3_stmt *st;
 	char when[32];
 	int r;
 	kb__iso_time(now, when);
-	/* the wait before try k + 1 (k made): 30 s * 2^(k - 1), at most 1 h */
+	/* the wait before try k + 1 (k made): first_wait * 2^(k - 1), at
+	 * most 1 h */
 	if (!(st = kb__sql_prepare(
 		      s,
 		      "UPDATE delivery SET attempts = attempts + 1, status = ?3, "
 		      "error = ?4, state = CASE WHEN ?2 THEN 'delivered' WHEN "
 		      "attempts + 1 >= ?6 THEN 'failed' ELSE 'pending' END, "
 		      "done_at = CASE WHEN ?2 OR attempts + 1 >= ?6 THEN ?5 END, "
-		      "next_at = ?7 + min(3600, 30 << min(attempts, 7)) WHERE n "
+		      "next_at = ?7 + min(3600, ?8 << min(attempts, 12)) WHERE n "
 		      "= ?1 AND state = 'pending'",
 		      err)))
 		return KB_EDB;
@@ -744,6 +781,7 @@ int kb_delivery_done(struct kb_store *s, long n, int ok, int status,
 	kb__sql_bind_text(st, 5, when);
 	sqlite3_bind_int(st, 6, KB_DELIVERY_TRIES);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 8, first_wait ? first_wait : 1);
 	r = kb__sql_done(s, st, err);
 	sqlite3_finalize(st);
 	return r;

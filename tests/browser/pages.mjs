@@ -1,6 +1,7 @@
 // The web pages in a real Chromium (Debian's, driven by playwright-core):
 // sign in, read the dashboard, enter a KPI figure, upload a CSV with an
-// error and read it, be refused a page, switch to English.  Screenshots
+// error and read it, be refused a page, follow a device for notifications,
+// switch to English.  Screenshots
 // go to $SHOTS.  Usage: node pages.mjs URL PASSWORD
 import { createRequire } from "node:module";
 const require = createRequire(process.env.PLAYWRIGHT_DIR + "/");
@@ -71,6 +72,20 @@ await page.screenshot({ path: shots + "/upload-error.png", fullPage: true });
 const resp = await page.goto(url + "/audit");
 check(resp.status() === 403, "the audit log is refused to a hospital");
 await page.screenshot({ path: shots + "/refused.png" });
+
+// notifications: follow a device from the form, then stop following it
+await page.goto(url + "/?lang=ja");
+await page.getByRole("link", { name: "通知" }).click();
+await page.waitForURL(url + "/notices");
+await page.getByLabel("種類").selectOption("device");
+await page.getByLabel("コードか名称").fill("30001013");
+await page.getByRole("button", { name: "登録", exact: true }).click();
+await page.waitForURL(url + "/notices");
+check(/30001013/.test(await page.locator("ul.follows").innerText()), "the device followed is listed");
+await page.screenshot({ path: shots + "/notices.png", fullPage: true });
+await page.getByRole("button", { name: "解除" }).click();
+await page.waitForURL(url + "/notices");
+check(await page.locator("ul.follows li").count() === 0, "and is gone once unfollowed");
 
 // English, and a tablet's width
 await page.goto(url + "/?lang=en");

@@ -810,6 +810,16 @@ static int notify_week(void *ctx, int week, const struct kb_buf *stock,
 		T_OK(kb_subscribe(s, &n->sup, n->res, "device", n->device,
 				  T_NOW, &id, err),
 		     err);
+		{ /* again: the same one */
+			long again;
+			T_OK(kb_subscribe(s, &n->sup, n->res, "device",
+					  n->device, T_NOW, &again, err),
+			     err);
+			assert_int_equal(again, id);
+			assert_int_equal(t_sql_int(s, "SELECT count(*) FROM "
+						      "subscription"),
+					 3);
+		}
 	}
 	T_OK(kb_notify_scan(s, &n->sup, (time_t)(week + 8) * 86400, &made, err),
 	     err);
@@ -968,13 +978,14 @@ static void test_notify(void **state)
 	kb_webhook_sign(secret, T_NOW + 1, due[0].body, strlen(due[0].body),
 			sig2);
 	assert_string_not_equal(sig + 16, sig2 + 16); /* the time is signed */
-	T_OK(kb_delivery_done(s, due[0].n, 1, 204, NULL, T_NOW, &err), &err);
+	T_OK(kb_delivery_done(s, due[0].n, 1, 204, NULL, T_NOW, 30, &err), &err);
 	for (i = 0; i < KB_DELIVERY_TRIES; i++) {
 		time_t at = T_NOW + (time_t)(i ? 30 << (i - 1) : 0) * 2;
 		kb_deliveries_release(due, ndue);
 		T_OK(kb_deliveries_due(s, at, 10, &due, &ndue, &err), &err);
 		assert_int_equal(ndue, 1);
-		T_OK(kb_delivery_done(s, due[0].n, 0, 500, "HTTP 500", at, &err),
+		T_OK(kb_delivery_done(s, due[0].n, 0, 500, "HTTP 500", at, 30,
+				      &err),
 		     &err);
 		/* not due again at once */
 		kb_deliveries_release(due, ndue);

@@ -12,9 +12,11 @@ CREATE TABLE subscription (
 	device INTEGER REFERENCES device(n),
 	prefecture INTEGER REFERENCES prefecture(code),
 	created_at TEXT NOT NULL,
-	CHECK ((device IS NULL) <> (prefecture IS NULL)),
-	UNIQUE (account, device, prefecture)
+	CHECK ((device IS NULL) <> (prefecture IS NULL))
 );
+-- once each (NULLs are distinct in a UNIQUE constraint, hence coalesce)
+CREATE UNIQUE INDEX subscription_once ON subscription(account,
+	coalesce(device, 0), coalesce(prefecture, 0));
 CREATE INDEX subscription_by_device ON subscription(device);
 CREATE INDEX subscription_by_prefecture ON subscription(prefecture);
 

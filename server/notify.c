@@ -1,0 +1,234 @@
+/*
+ * notify.c - the server's notifier: one thread that turns what changed
+ * into notices (kb_notify_scan) and posts the webhooks' deliveries with
+ * libcurl.
+ *
+ * It wakes every --notify-interval seconds; it scans when the server has
+ * committed something since its last scan, and at least once a minute
+ * for what other processes wrote (`kiban supply import` on the same
+ * database).  Then it posts what is due, one at a time, on one libcurl
+ * handle that keeps its connections.  A receiver that fails is tried again
+ * later (notify.h); a receiver on a loopback, private or link-local
+ * address is refused unless --webhook-private says the deployment wants
+ * one, so that a user cannot make the server call inside its own network.
+ */
+#include "core/compat.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "kiban/notify.h"
+#include "server/server.h"
+
+/* Is the numeric address ip one the Internet cannot reach? */
+static int private_ip(const char *ip)
+{
+	unsigned char a[16];
+	if (inet_pton(AF_INET, ip, a) == 1)
+		goto v4;
+	if (inet_pton(AF_INET6, ip, a) != 1)
+		return 1; /* not an address we know: refuse */
+	if (!memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)) {
+		memmove(a, a + 12, 4); /* IPv4-mapped */
+		goto v4;
+	}
+	return !memcmp(a, in6addr_loopback.s6_addr, 16) ||
+	       !memcmp(a, in6addr_any.s6_addr, 16) ||
+	       (a[0] & 0xfe) == 0xfc || /* fc00::/7 unique local */
+	       (a[0] == 0xfe && (a[1] & 0xc0) == 0x80); /* fe80::/10 */
+v4:
+	return a[0] == 0 || a[0] == 10 || a[0] == 127 ||
+	       (a[0] == 100 && (a[1] & 0xc0) == 64) || /* 100.64/10 */
+	       (a[0] == 169 && a[1] == 254) ||
+	       (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+	       (a[0] == 192 && a[1] == 168) || a[0] >= 224;
+}
+
+/* libcurl calls this once connected, before sending: the address is the
+ * one really reached, whatever the name resolved to. */
+static int check_peer(void *ctx, char *peer, char *local, int peer_port,
+		      int local_port)
+{
+	char *refused = ctx;
+	(void)local;
+	(void)peer_port;
+	(void)local_port;
+	if (!private_ip(peer))
+		return CURL_PREREQFUNC_OK;
+	snprintf(refused, CURL_ERROR_SIZE,
+		 "refused: %s is a private address (kiban serve "
+		 "--webhook-private allows it)",
+		 peer);
+	return CURL_PREREQFUNC_ABORT;
+}
+
+/* A shutdown does not wait for a slow receiver. */
+static int progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t c,
+		    curl_off_t d)
+{
+	struct srv *v = ctx;
+	(void)a;
+	(void)b;
+	(void)c;
+	(void)d;
+	return atomic_load(&v->notify_stop);
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ctx)
+{
+	(void)p;
+	(void)ctx;
+	return size * n;
+}
+
+/* Posts one delivery; 1 if the receiver accepted it (2xx). */
+static int post(struct srv *v, CURL *h, const struct kb_delivery *d,
+		long *status, char error[CURL_ERROR_SIZE])
+{
+	struct curl_slist *hdr = NULL;
+	char refused[CURL_ERROR_SIZE] = "";
+	char sig[KB_SIGNATURE_LEN], line[32 + KB_SIGNATURE_LEN];
+	CURLcode rc;
+
+	kb_webhook_sign(d->secret, srv_now(v), d->body, strlen(d->body), sig);
+	hdr = curl_slist_append(hdr, "Content-Type: application/json");
+	snprintf(line, sizeof(line), "X-Kiban-Signature: %s", sig);
+	hdr = curl_slist_append(hdr, line);
+	snprintf(line, sizeof(line), "X-Kiban-Delivery: %ld", d->n);
+	hdr = curl_slist_append(hdr, line);
+	hdr = curl_slist_append(hdr, "Expect:");
+	curl_easy_reset(h);
+	*error = 0;
+	curl_easy_setopt(h, CURLOPT_URL, d->url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, d->body);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(d->body));
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "kiban/" KIBAN_VERSION);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 5L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, v);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
+	if (!v->c.webhook_private) {
+		curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, check_peer);
+		curl_easy_setopt(h, CURLOPT_PREREQDATA, (void *)refused);
+	}
+	rc = curl_easy_perform(h);
+	*status = 0;
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
+	else if (*refused)
+		memcpy(error, refused, CURL_ERROR_SIZE);
+	else if (!*error)
+		snprintf(error, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
+	curl_slist_free_all(hdr);
+	if (rc == CURLE_OK && (*status < 200 || *status > 299))
+		snprintf(error, CURL_ERROR_SIZE, "HTTP %ld", *status);
+	return rc == CURLE_OK && *status >= 200 && *status <= 299;
+}
+
+static void deliver(struct srv *v, struct kb_store *s, CURL *h)
+{
+	struct kb_delivery *due;
+	size_t n, i;
+	struct kb_err err;
+	char error[CURL_ERROR_SIZE];
+	long status;
+	kb_err_init(&err, KB_LANG_EN);
+	do {
+		if (kb_deliveries_due(s, srv_now(v), 32, &due, &n, &err))
+			break;
+		for (i = 0; i < n && !atomic_load(&v->notify_stop); i++) {
+			int ok = post(v, h, &due[i], &status, error);
+			if (kb_delivery_done(s, due[i].n, ok, (int)status,
+					     error, srv_now(v),
+					     v->c.webhook_retry, &err))
+				break;
+		}
+		kb_deliveries_release(due, n);
+	} while (n == 32 && i == n);
+	if (err.n)
+		fprintf(stderr, "kiban serve: webhooks: %s\n", err.v[0].msg);
+	kb_err_release(&err);
+}
+
+static void scan(struct srv *v, struct kb_store *s)
+{
+	struct registry *g = srv_registry(v);
+	struct kb_err err;
+	kb_err_init(&err, KB_LANG_EN);
+	if (kb_notify_scan(s, &g->sup, srv_now(v), NULL, &err))
+		fprintf(stderr, "kiban serve: notifications: %s\n",
+			err.n ? err.v[0].msg : "database error");
+	kb_err_release(&err);
+	srv_registry_put(v, g);
+}
+
+static void *notifier_main(void *arg)
+{
+	struct srv *v = arg;
+	CURL *h = curl_easy_init();
+	long seen = -1;
+	double scanned = 0;
+
+	pthread_mutex_lock(&v->mu);
+	while (!atomic_load(&v->notify_stop)) {
+		struct timespec t;
+		double wait = v->c.notify_interval;
+		long gen;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_sec += (time_t)wait;
+		t.tv_nsec += (long)((wait - (double)(time_t)wait) * 1e9);
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&v->ncv, &v->mu, &t);
+		if (atomic_load(&v->notify_stop))
+			break;
+		pthread_mutex_unlock(&v->mu);
+		gen = atomic_load(&v->gen);
+		if (gen != seen || srv_clock() - scanned >= 60) {
+			seen = gen;
+			scanned = srv_clock();
+			scan(v, v->ns);
+		}
+		if (h)
+			deliver(v, v->ns, h);
+		pthread_mutex_lock(&v->mu);
+	}
+	pthread_mutex_unlock(&v->mu);
+	curl_easy_cleanup(h);
+	return NULL;
+}
+
+int notifier_start(struct srv *v, struct kb_err *err)
+{
+	if (pthread_create(&v->notifier, NULL, notifier_main, v))
+		return kb_err_set(err, KB_EIO, "%s",
+				  KB_TR(err->lang,
+					"cannot start the notifier thread",
+					"通知スレッドを開始できません"));
+	v->notifier_on = 1;
+	return 0;
+}
+
+void notifier_stop(struct srv *v)
+{
+	if (!v->notifier_on)
+		return;
+	pthread_mutex_lock(&v->mu);
+	atomic_store(&v->notify_stop, 1);
+	pthread_cond_signal(&v->ncv);
+	pthread_mutex_unlock(&v->mu);
+	pthread_join(v->notifier, NULL);
+	v->notifier_on = 0;
+}
