@@ -457,33 +457,17 @@ out:
 	return q->answered ? -1 : 0;
 }
 
-static const char *jstr(struct req *q, const char *name)
-{
-	json_t *v;
-	static _Thread_local char num[64];
-	if (!q->form_parsed)
-		form_get(q, name);
-	v = json_object_get(q->form, name);
-	if (json_is_number(v)) {
-		snprintf(num, sizeof(num), "%.17g", json_number_value(v));
-		return num;
-	}
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static int api_kpi_value_post(struct req *q)
 {
-	char year[32], value[64];
-	const char *y = jstr(q, "fiscal_year");
-	snprintf(year, sizeof(year), "%s", y ? y : "");
-	y = jstr(q, "value");
-	snprintf(value, sizeof(value), "%s", y ? y : "");
-	if (srv_kpi_value(q, q->arg[0], year, value, form_get(q, "source"),
-			  form_get(q, "comment")))
+	const char *year = form_get(q, "fiscal_year"),
+		   *value = form_get(q, "value");
+	if (srv_kpi_value(q, q->arg[0], year ? year : "", value ? value : "",
+			  form_get(q, "source"), form_get(q, "comment")))
 		return MHD_YES;
 	return reply_json(q, 201,
 			  json_pack("{s:s, s:s, s:s}", "kpi", q->arg[0],
-				    "fiscal_year", year, "value", value));
+				    "fiscal_year", year ? year : "", "value",
+				    value ? value : ""));
 }
 
 static int api_evaluations(struct req *q)

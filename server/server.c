@@ -478,12 +478,33 @@ static void parse_form(struct req *q)
 	if (!ct || !q->body.len)
 		return;
 	if (!strncasecmp(ct, "application/json", 16)) {
-		json_t *j = json_loadb(q->body.buf, q->body.len, 0, NULL);
+		json_t *j = json_loadb(q->body.buf, q->body.len, 0, NULL), *v;
+		const char *k;
 		if (json_is_object(j)) {
 			json_decref(q->form);
 			q->form = j;
 		} else {
 			json_decref(j);
+		}
+		/* numbers and booleans read as the text a form would send */
+		json_object_foreach(q->form, k, v)
+		{
+			char num[40];
+			if (json_is_integer(v))
+				snprintf(num, sizeof(num),
+					 "%" JSON_INTEGER_FORMAT,
+					 json_integer_value(v));
+			else if (json_is_real(v)) {
+				double d = json_real_value(v);
+				snprintf(num, sizeof(num), "%.15g", d);
+				if (strtod(num, NULL) != d)
+					snprintf(num, sizeof(num), "%.17g", d);
+			} else if (json_is_boolean(v))
+				snprintf(num, sizeof(num), "%s",
+					 json_is_true(v) ? "true" : "false");
+			else
+				continue;
+			json_object_set_new(q->form, k, json_string(num));
 		}
 	} else if (!strncasecmp(ct, "application/x-www-form-urlencoded", 33)) {
 		char *s = kb_malloc(q->body.len + 1), *p, *save = NULL;

@@ -441,7 +441,7 @@ static int by_token(struct kb_store *s, const char *sql, const char *token,
 
 	memset(p, 0, sizeof(*p));
 	token_hash(token, h);
-	if (!(st = kb__sql_prepare(s, sql, err)))
+	if (!(st = kb__sql_cached(s, sql, err)))
 		return KB_EDB;
 	sqlite3_bind_blob(st, 1, h, sizeof(h), SQLITE_TRANSIENT);
 	if (csrf)
@@ -451,7 +451,7 @@ static int by_token(struct kb_store *s, const char *sql, const char *token,
 			copy_col(csrf, KB_TOKEN_LEN, st, 10);
 		found = 1;
 	}
-	sqlite3_finalize(st);
+	kb__sql_finish(s, st);
 	return found ? 0 : kb_err_set(err, KB_EAUTH, "%s", unknown);
 }
 
@@ -566,11 +566,11 @@ int kb_audit(struct kb_store *s, const struct kb_principal *p,
 	char when[32];
 	int r;
 	kb__iso_time(now, when);
-	if (!(st = kb__sql_prepare(s,
-				   "INSERT INTO audit (at, login, role, action, "
-				   "method, path, status, ip, detail) VALUES (?1, "
-				   "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-				   err)))
+	if (!(st = kb__sql_cached(s,
+				  "INSERT INTO audit (at, login, role, action, "
+				  "method, path, status, ip, detail) VALUES (?1, "
+				  "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+				  err)))
 		return KB_EDB;
 	kb__sql_bind_text(st, 1, when);
 	kb__sql_bind_text(st, 2, p && p->account ? p->login : NULL);
@@ -583,7 +583,7 @@ int kb_audit(struct kb_store *s, const struct kb_principal *p,
 	kb__sql_bind_text(st, 8, e->ip);
 	kb__sql_bind_text(st, 9, e->detail);
 	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
+	kb__sql_finish(s, st);
 	return r;
 }
 

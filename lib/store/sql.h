@@ -21,6 +21,13 @@ int kb__sql_exec(struct kb_store *s, const char *sql, struct kb_err *err);
 sqlite3_stmt *kb__sql_prepare(struct kb_store *s, const char *sql,
 			      struct kb_err *err);
 
+/* The same, kept prepared in the store for the next call with the same
+ * sql: give it back with kb__sql_finish() (which finalizes any other
+ * statement), never with sqlite3_finalize(). */
+sqlite3_stmt *kb__sql_cached(struct kb_store *s, const char *sql,
+			     struct kb_err *err);
+void kb__sql_finish(struct kb_store *s, sqlite3_stmt *st);
+
 void kb__sql_bind_text(sqlite3_stmt *st, int i, const char *s);
 char *kb__sql_text(sqlite3_stmt *st, int col);
 

@@ -9,6 +9,8 @@
  */
 #include "core/compat.h"
 
+#include <pthread.h>
+
 #include "core/resource.h"
 #include "kiban/csv.h"
 #include "kiban/buf.h"
@@ -18,12 +20,32 @@
 #define KB_APP_ID     0x4b42414e
 #define SCHEMA_PREFIX "lib/store/schema/"
 
+/* Statements kept prepared for the calls that run often (a server's
+ * sign-ins, uploads, audit lines): parsing and planning cost more than
+ * running them. */
+enum { STMT_CACHE = 24 };
+
 struct kb_store {
 	sqlite3 *db;
 	char *path;
 	int version;
 	int depth; /* transactions open: the outer one, then savepoints */
+	struct {
+		char *sql;
+		sqlite3_stmt *st;
+		int busy; /* handed out, not yet finished */
+	} cache[STMT_CACHE];
+	size_t ncache;
 };
+
+/* SQLite's memory statistics take a lock shared by every connection on
+ * each allocation; kiban never reads them.  (Too late, and harmless, if
+ * the program has used SQLite already.) */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 static const struct kb__resource *migration(int i)
 {
@@ -84,6 +106,46 @@ sqlite3_stmt *kb__sql_prepare(struct kb_store *s, const char *sql,
 		return NULL;
 	}
 	return st;
+}
+
+sqlite3_stmt *kb__sql_cached(struct kb_store *s, const char *sql,
+			     struct kb_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i;
+	for (i = 0; i < s->ncache; i++)
+		if (!s->cache[i].busy && !strcmp(s->cache[i].sql, sql)) {
+			s->cache[i].busy = 1;
+			return s->cache[i].st;
+		}
+	if (s->ncache == STMT_CACHE)
+		return kb__sql_prepare(s, sql, err);
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st,
+			       NULL) != SQLITE_OK) {
+		kb__sql_fail(err, s->db,
+			     KB_TR(err->lang, "database", "データベース"));
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	s->cache[s->ncache].sql = kb_strdup(sql);
+	s->cache[s->ncache].st = st;
+	s->cache[s->ncache++].busy = 1;
+	return st;
+}
+
+void kb__sql_finish(struct kb_store *s, sqlite3_stmt *st)
+{
+	size_t i;
+	if (!st)
+		return;
+	for (i = 0; i < s->ncache; i++)
+		if (s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			s->cache[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(st);
 }
 
 void kb__sql_bind_text(sqlite3_stmt *st, int i, const char *s)
@@ -260,6 +322,7 @@ int kb_store_open(struct kb_store **out, const char *path, int flags,
 			      "database '%s' does not exist; create it with 'kiban init --db %s' or 'kiban demo --db %s'",
 			      "データベース '%s' がありません。'kiban init --db %s' または 'kiban demo --db %s' で作成してください"),
 			path, path, path);
+	pthread_once(&sqlite_once, sqlite_setup);
 	s = kb_calloc(1, sizeof(*s));
 	s->path = kb_strdup(path);
 	oflags = (flags & KB_STORE_READONLY)
@@ -332,8 +395,13 @@ fail:
 
 void kb_store_close(struct kb_store *s)
 {
+	size_t i;
 	if (!s)
 		return;
+	for (i = 0; i < s->ncache; i++) {
+		sqlite3_finalize(s->cache[i].st);
+		free(s->cache[i].sql);
+	}
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);

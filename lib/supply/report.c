@@ -313,7 +313,7 @@ static sqlite3_stmt *insert_stmt(struct kb_store *s, const struct kind *k,
 	for (i = 0; i < rows; i++)
 		kb_buf_addf(&sql, "%s(?, ?, ?, ?, ?, ?, ?%s)", i ? ", " : "",
 			    k->nv == 4 ? ", ?" : "");
-	st = kb__sql_prepare(s, sql.buf, err);
+	st = kb__sql_cached(s, sql.buf, err);
 	kb_buf_release(&sql);
 	return st;
 }
@@ -423,17 +423,17 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 	}
 
 	/* against the store: once per report */
-	q_rep = kb__sql_prepare(s,
-				"SELECT n, kind, org, week, version FROM report "
-				"WHERE id = ?1",
-				err);
+	q_rep = kb__sql_cached(s,
+			       "SELECT n, kind, org, week, version FROM report "
+			       "WHERE id = ?1",
+			       err);
 	kb_buf_addf(&sql,
 		    "SELECT device, report, %s FROM %s WHERE week = ?1 AND "
 		    "%s = ?2",
 		    k->nv == 3 ? "stock, consumption, stockout_days"
 			       : "production, imports, shipments, inventory",
 		    k->line_table, k->org_col);
-	q_lines = kb__sql_prepare(s, sql.buf, err);
+	q_lines = kb__sql_cached(s, sql.buf, err);
 	if (!q_rep || !q_lines) {
 		r = KB_EDB;
 		goto out;
@@ -538,7 +538,7 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 	kb__iso_time(o->now, when);
 	ins = insert_stmt(s, k, 1, err);
 	ins_many = insert_stmt(s, k, BATCH, err);
-	ins_rep = kb__sql_prepare(
+	ins_rep = kb__sql_cached(
 		s,
 		"INSERT INTO report (id, kind, org, week, version, lines, "
 		"submitted_at, submitted_by, late) VALUES (?1, ?2, ?3, ?4, 1, "
@@ -648,11 +648,11 @@ out:
 	kb_buf_release(&memo[1].key);
 	free(last_week);
 	free(weeks);
-	sqlite3_finalize(q_rep);
-	sqlite3_finalize(q_lines);
-	sqlite3_finalize(ins);
-	sqlite3_finalize(ins_many);
-	sqlite3_finalize(ins_rep);
+	kb__sql_finish(s, q_rep);
+	kb__sql_finish(s, q_lines);
+	kb__sql_finish(s, ins);
+	kb__sql_finish(s, ins_many);
+	kb__sql_finish(s, ins_rep);
 	kb_buf_release(&sql);
 	kb__strmap_release(&repmap);
 	if (sp == &own)

@@ -111,6 +111,7 @@ as tokyo "$url/api/v1/notices" >/dev/null
 tn=$(jq '.items[0].n' body)
 expect_eq "the committee cannot mark Tokyo's" "$(as committee -d id=$tn "$url/api/v1/notices/read")" 404
 expect_eq "a bad id" "$(as tokyo -d id=x "$url/api/v1/notices/read")" 422
+expect_eq "a JSON number is an id too" "$(as tokyo -H 'Content-Type: application/json' -d '{"id":999999}' "$url/api/v1/notices/read")" 404
 expect_eq "Tokyo marks its own" "$(as tokyo -d id=$tn "$url/api/v1/notices/read")" 200
 expect_eq "none unread" "$(jq .unread body)" 0
 as committee "$url/api/v1/notices?unread=1" >/dev/null

@@ -5,6 +5,8 @@
  */
 #include "helpers.h"
 
+#include "store/sql.h"
+
 static void missing_database_says_how_to_create_it(void **state)
 {
 	struct kb_err err;
@@ -165,6 +167,37 @@ static void replaced_figures_are_kept_and_frozen_rows_cannot_change(void **state
 	kb_err_release(&err);
 }
 
+/* A kept statement comes back ready for the next call (reset, no
+ * bindings); one still in use is not handed out twice; the store frees
+ * them all when closed (ASan and valgrind check). */
+static void kept_statements_are_reused_only_when_finished(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s = t_store();
+	static const char sql[] = "SELECT ?1 IS NULL, ?2";
+	sqlite3_stmt *a, *b, *c;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	a = kb__sql_cached(s, sql, &err);
+	assert_non_null(a);
+	sqlite3_bind_int(a, 1, 7);
+	assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(a, 0), 0);
+	b = kb__sql_cached(s, sql, &err); /* a is busy: another */
+	assert_non_null(b);
+	assert_ptr_not_equal(a, b);
+	kb__sql_finish(s, a);
+	c = kb__sql_cached(s, sql, &err);
+	assert_ptr_equal(c, a);
+	assert_int_equal(sqlite3_step(c), SQLITE_ROW); /* from the start */
+	assert_int_equal(sqlite3_column_int(c, 0), 1); /* bindings cleared */
+	kb__sql_finish(s, b);
+	assert_null(kb__sql_cached(s, "SELEC nonsense", &err));
+	t_assert_error(&err, "syntax error");
+	kb_store_close(s); /* c still handed out: finalized here */
+	kb_err_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +206,7 @@ int main(void)
 			created_database_is_current_with_wal_and_foreign_keys),
 		cmocka_unit_test(foreign_files_are_refused_untouched),
 		cmocka_unit_test(rollback_leaves_nothing),
+		cmocka_unit_test(kept_statements_are_reused_only_when_finished),
 		cmocka_unit_test(
 			replaced_figures_are_kept_and_frozen_rows_cannot_change),
 	};
