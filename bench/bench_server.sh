@@ -26,11 +26,11 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 4 ]; then
 fi
 
 $KIBAN demo --quiet
-# 40 hospitals, each with its API token
+# 60 hospitals, each with its API token
 i=1
 : >tokens.lua
 echo "return {" >tokens.lua
-while [ $i -le 40 ]; do
+while [ $i -le 60 ]; do
 	org=$(printf 'H%05d' $i)
 	echo "correct horse battery" | $KIBAN account add "h$i" --name "$org" --role hospital --org "$org" >/dev/null
 	printf '{ "%s", "%s" },\n' "$org" "$($KIBAN account token "h$i" --label bench | head -1)" >>tokens.lua
@@ -48,8 +48,8 @@ url="http://127.0.0.1:$(cat port)"
 
 cat >upload.lua <<EOF
 -- each wrk thread uploads its own hospitals' reports, one (hospital, week)
--- pair per request, weeks from 1980 on (some 2,400 weeks before today, for
--- 96,000 uploads): every upload is new data
+-- pair per request, weeks from 1990 on (kiban's first year; some 1,900
+-- weeks before today, for 114,000 uploads): every upload is new data
 local tokens = dofile("$work/tokens.lua")
 local devices = { $devices }
 local n = 0
@@ -62,11 +62,11 @@ function init(args)
   n = 0
 end
 function request()
-  local i = (n % 20) + 1 + tid * 20
-  local w = math.floor(n / 20)
+  local i = (n % 30) + 1 + tid * 30
+  local w = math.floor(n / 30)
   n = n + 1
   local org, token = tokens[i][1], tokens[i][2]
-  local day = os.date("!%Y-%m-%d", 316051200 + w * 604800)
+  local day = os.date("!%Y-%m-%d", 631152000 + w * 604800)
   local id = org .. "-b-" .. day
   local t = { "report_id,facility,device,week,stock,consumption,stockout_days\n" }
   for k, d in ipairs(devices) do
