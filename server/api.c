@@ -190,6 +190,11 @@ int srv_login(struct req *q, const char *login, const char *password)
 		q->p = none;
 		q->status = srv_status_of(r);
 		audit(q, "login_failed", NULL);
+		if (q->route->flags & R_PAGE) { /* the form again, saying why */
+			page_login_form(q, q->status,
+					q->err.n ? q->err.v[0].msg : "");
+			return -1;
+		}
 		return fail(q, r);
 	}
 	q->status = 200;

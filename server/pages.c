@@ -211,7 +211,7 @@ int api_openapi(struct req *q)
 
 /* ---- signing in and out ---- */
 
-static int login_form(struct req *q, int status, const char *msg)
+int page_login_form(struct req *q, int status, const char *msg)
 {
 	struct kb_buf b = KB_BUF_INIT;
 	page_head(q, &b, T("Sign in", "ログイン"));
@@ -237,7 +237,7 @@ int page_login(struct req *q)
 {
 	if (q->p.account)
 		return reply_redirect(q, "/");
-	return login_form(q, 200, NULL);
+	return page_login_form(q, 200, NULL);
 }
 
 int page_login_post(struct req *q)

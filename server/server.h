@@ -247,6 +247,8 @@ void page_csrf_field(struct req *q, struct kb_buf *b);
 int page_finish(struct req *q, struct kb_buf *b, int status);
 
 int page_login(struct req *q);
+/* The sign-in form, with msg above it when there is one. */
+int page_login_form(struct req *q, int status, const char *msg);
 int page_login_post(struct req *q);
 int page_logout(struct req *q);
 int page_dashboard(struct req *q);

@@ -191,6 +191,9 @@ expect_eq "login page" "$(http "$url/login")" 200
 expect_in "Japanese by default" '<html lang="ja">' body
 expect_eq "English" "$(http "$url/login?lang=en")" 200
 expect_in "English page" '<html lang="en">' body
+expect_eq "a wrong password on the page" "$(http -d 'login=hosp&password=nope' "$url/login?lang=en")" 401
+expect_in "the form again, saying why" 'role="alert">wrong login or password' body
+expect_in "the form again" 'name="password"' body
 http -c jarh -d "login=hosp&password=$pw" "$url/login" >/dev/null
 for p in / /plan /kpis /kpis/K01 /alerts /reports; do
 	expect_eq "hospital $p" "$(http -b jarh "$url$p")" 200
