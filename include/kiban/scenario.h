@@ -1,0 +1,123 @@
+/*
+ * scenario.h - epidemic demand for medical devices: an SEIR model per
+ * prefecture, optionally mixing with the national pool, its patients in
+ * each kind of care, deterministic runs and Monte Carlo bands; and the
+ * scenario files that describe them.
+ *
+ * The engine works on plain arrays, with no database: a prefecture is an
+ * index 0..npref-1.  Days run 0..days; day 0 is the state given.
+ *
+ *   S' = -lambda S      E' = lambda S - E / incubation
+ *   I' = E / incubation - I / infectious       R' = I / infectious
+ *   lambda_i = R0 c_i(t) / infectious * ((1 - m) I_i / N_i + m sum I / sum N)
+ *
+ * with c_i(t) the contact factor of the interventions in force (1 before
+ * any) and m the mixing.  Each person who becomes infectious needs a kind
+ * of care with its probability (share) and stays in it an exponentially
+ * distributed time with the mean given (stay); the census of each care is
+ * the number of patients in it.  Integrated by classical Runge-Kutta with
+ * `steps` steps a day, which keeps S + E + I + R equal to the population.
+ */
+#ifndef KIBAN_SCENARIO_H
+#define KIBAN_SCENARIO_H
+
+#include <stddef.h>
+
+#include "kiban/error.h"
+#include "kiban/lang.h"
+
+enum kb_care {
+	KB_CARE_WARD,	/* hospital admission */
+	KB_CARE_ICU,	/* intensive care */
+	KB_CARE_VENT,	/* mechanical ventilation */
+	KB_CARE_ECMO,	/* extracorporeal membrane oxygenation */
+	KB_CARE_OXYGEN, /* oxygen therapy */
+	KB_NCARE
+};
+const char *kb_care_key(enum kb_care c); /* "ward", "icu", "ventilation"... */
+const char *kb_care_name(enum kb_care c, enum kb_lang lang);
+int kb_care_parse(const char *s); /* -1 if unknown */
+
+struct kb_epi_params {
+	double r0;	   /* reproduction number without interventions */
+	double incubation; /* mean days from infection to infectious */
+	double infectious; /* mean days infectious */
+	double mixing;	   /* share of contacts with the whole country, 0-1 */
+	double share[KB_NCARE]; /* of infections needing each care */
+	double stay[KB_NCARE];	/* mean days in it */
+};
+
+/* From day `day` on, contacts in prefecture pref (index + 1; 0 every
+ * prefecture) are multiplied by contact (a later change replaces an
+ * earlier one). */
+struct kb_epi_change {
+	int day;
+	int pref;
+	double contact;
+};
+
+struct kb_epi {
+	size_t npref;
+	const double *pop;	 /* [npref] */
+	const double *infected0; /* [npref] infectious on day 0 */
+	const double *census0;	 /* [npref * KB_NCARE] in care on day 0, or
+				    NULL */
+	int days;
+	int steps; /* Runge-Kutta steps per day; 0: 2 */
+	struct kb_epi_params p;
+	const struct kb_epi_change *changes;
+	size_t nchanges;
+};
+
+/* Checks a model: 0, or KB_EINVALID naming what is wrong. */
+int kb_epi_check(const struct kb_epi *m, struct kb_err *err);
+
+/* One run.  Every array has (days + 1) * npref entries, day-major
+ * (x[d * npref + i]); census has KB_NCARE per (day, prefecture); onset[d]
+ * counts those who became infectious during day d - 1 (onset[0] = 0). */
+struct kb_epi_run {
+	double *s, *e, *i, *r, *onset, *census;
+};
+int kb_epi_simulate(const struct kb_epi *m, struct kb_epi_run *out,
+		    struct kb_err *err);
+void kb_epi_run_release(struct kb_epi_run *r);
+
+/* Percentile bands over Monte Carlo runs: for each care kept, the 5th,
+ * 50th and 95th percentiles of the census by day and prefecture
+ * (p[k][(d * npref + i) * KB_NCARE + c], k = 0, 1, 2) and of the national
+ * total by day (nation[k][d * KB_NCARE + c]).  Cares not kept are 0. */
+struct kb_epi_bands {
+	size_t runs, npref;
+	int days;
+	unsigned cares; /* bit c set: care c kept */
+	float *p[3];
+	double *nation[3];
+};
+
+typedef void (*kb_epi_progress_fn)(void *ctx, size_t done, size_t total);
+
+/*
+ * Runs the model `runs` times with each parameter drawn uniformly between
+ * its value in lo and in hi (m->p is ignored), on `threads` threads, each
+ * run from its own stream of seed so that the result does not depend on
+ * the threads.  Memory: runs * (days + 1) * npref floats per care kept.
+ */
+int kb_epi_monte_carlo(const struct kb_epi *m, const struct kb_epi_params *lo,
+		       const struct kb_epi_params *hi, size_t runs,
+		       unsigned long long seed, unsigned cares, int threads,
+		       kb_epi_progress_fn progress, void *ctx,
+		       struct kb_epi_bands *out, struct kb_err *err);
+void kb_epi_bands_release(struct kb_epi_bands *b);
+
+/*
+ * The growth rate r (per day) of observed daily admissions adm[0..n-1]
+ * (least squares on their logarithms; zero days skipped) and the
+ * reproduction number it implies for the given periods:
+ * R0 = (1 + r incubation)(1 + r infectious).  KB_EINVALID with fewer than
+ * 3 positive days.
+ */
+int kb_epi_fit_growth(const double *adm, size_t n, double incubation,
+		      double infectious, double *r, double *r0,
+		      struct kb_err *err);
+
+#endif

@@ -1,0 +1,258 @@
+/*
+ * test_scenario.c - the epidemic engine: its invariants (the population is
+ * conserved; the final size of a constant-R0 epidemic satisfies the
+ * final-size equation; patient-days are admissions times the stay), how
+ * mixing and interventions act, Monte Carlo bands, the growth fit, and
+ * refused models.
+ */
+#include "helpers.h"
+
+#include <math.h>
+
+#include "kiban/scenario.h"
+
+static struct kb_epi_params params(double r0)
+{
+	struct kb_epi_params p;
+	int c;
+	memset(&p, 0, sizeof(p));
+	p.r0 = r0;
+	p.incubation = 5;
+	p.infectious = 7;
+	for (c = 0; c < KB_NCARE; c++) {
+		p.share[c] = 0.01 * (c + 1);
+		p.stay[c] = 5 + 3 * c;
+	}
+	return p;
+}
+
+/* S + E + I + R is each prefecture's population every day, nothing goes
+ * negative, and a change of contacts only acts where and when it says. */
+static void test_conservation(void **state)
+{
+	const double pop[3] = { 14e6, 8.8e6, 0.55e6 }, inf0[3] = { 100, 0, 5 };
+	const struct kb_epi_change ch[2] = { { 30, 0, 0.6 }, { 60, 1, 1.2 } };
+	struct kb_epi m = { 3, pop, inf0, NULL, 200, 0, params(2.2), ch, 2 };
+	struct kb_epi_run r;
+	struct kb_err err;
+	size_t d, i;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	m.p.mixing = 0.05;
+	T_OK(kb_epi_simulate(&m, &r, &err), &err);
+	for (d = 0; d <= 200; d++)
+		for (i = 0; i < 3; i++) {
+			size_t x = d * 3 + i;
+			double sum = r.s[x] + r.e[x] + r.i[x] + r.r[x];
+			assert_true(fabs(sum - pop[i]) < 1e-6 * pop[i]);
+			assert_true(r.s[x] >= 0 && r.e[x] >= -1e-9 &&
+				    r.i[x] >= -1e-9 && r.r[x] >= 0);
+		}
+	/* the second prefecture had nobody infected: mixing brings it */
+	assert_true(r.r[200 * 3 + 1] > 1000);
+	kb_epi_run_release(&r);
+
+	/* without mixing it stays untouched */
+	m.p.mixing = 0;
+	T_OK(kb_epi_simulate(&m, &r, &err), &err);
+	assert_true(r.r[200 * 3 + 1] == 0);
+	kb_epi_run_release(&r);
+	kb_err_release(&err);
+}
+
+/* ln(S0 / Sinf) = R0 (N - Sinf) / N for a constant R0 (the SIR final-size
+ * relation holds for SEIR), solved by bisection. */
+static double final_susceptible(double r0, double n, double s0)
+{
+	double lo = 0, hi = s0;
+	int k;
+	for (k = 0; k < 200; k++) {
+		double mid = (lo + hi) / 2;
+		if (log(s0 / mid) - r0 * (n - mid) / n > 0)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (lo + hi) / 2;
+}
+
+static void test_final_size(void **state)
+{
+	const double r0s[3] = { 1.5, 2.5, 4 };
+	struct kb_err err;
+	int k;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	for (k = 0; k < 3; k++) {
+		const double pop[1] = { 1e6 }, inf0[1] = { 10 };
+		struct kb_epi m = { 1,	  pop, inf0,	       NULL,
+				    1500, 0,   params(r0s[k]), NULL,
+				    0 };
+		struct kb_epi_run r;
+		double want, got, days = 0;
+		size_t d;
+		T_OK(kb_epi_simulate(&m, &r, &err), &err);
+		want = final_susceptible(r0s[k], 1e6, 1e6 - 10);
+		got = r.s[1500];
+		print_message("R0 %.1f: final susceptible %.1f, equation %.1f\n",
+			      r0s[k], got, want);
+		assert_true(fabs(got - want) < 1e-4 * 1e6);
+		/* patient-days = admissions x mean stay, for every care */
+		for (d = 1; d <= 1500; d++)
+			days += r.census[d * KB_NCARE + KB_CARE_ICU];
+		want = m.p.share[KB_CARE_ICU] * (1e6 - r.s[1500]) *
+		       m.p.stay[KB_CARE_ICU];
+		print_message("  ICU patient-days %.0f, expected %.0f\n", days,
+			      want);
+		assert_true(fabs(days - want) < 0.01 * want);
+		kb_epi_run_release(&r);
+	}
+	kb_err_release(&err);
+}
+
+/* Halving contacts from day 20 lowers and delays the peak of the ward. */
+static void test_intervention(void **state)
+{
+	const double pop[1] = { 5e6 }, inf0[1] = { 50 };
+	const struct kb_epi_change half = { 20, 1, 0.5 };
+	struct kb_epi m = { 1, pop, inf0, NULL, 365, 0, params(2.5), NULL, 0 };
+	struct kb_epi_run a, b;
+	struct kb_err err;
+	double pa = 0, pb = 0;
+	size_t d, da = 0, db = 0;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	T_OK(kb_epi_simulate(&m, &a, &err), &err);
+	m.changes = &half;
+	m.nchanges = 1;
+	T_OK(kb_epi_simulate(&m, &b, &err), &err);
+	for (d = 0; d <= 365; d++) {
+		if (a.census[d * KB_NCARE] > pa)
+			pa = a.census[d * KB_NCARE], da = d;
+		if (b.census[d * KB_NCARE] > pb)
+			pb = b.census[d * KB_NCARE], db = d;
+	}
+	for (d = 0; d <= 20; d++) /* the same until the change */
+		assert_true(a.s[d] == b.s[d]);
+	assert_true(pb < pa / 2 && db > da);
+	kb_epi_run_release(&a);
+	kb_epi_run_release(&b);
+	kb_err_release(&err);
+}
+
+/* Bands: no spread gives the deterministic run; a spread gives ordered
+ * bands, the same whatever the number of threads. */
+static void test_monte_carlo(void **state)
+{
+	const double pop[2] = { 2e6, 1e6 }, inf0[2] = { 20, 10 };
+	const double census0[2 * KB_NCARE] = { 0, 0, 30, 0, 0, 0, 0, 12, 0, 0 };
+	struct kb_epi m = { 2, pop, inf0, census0, 120, 0, params(2), NULL, 0 };
+	struct kb_epi_params lo = m.p, hi = m.p;
+	struct kb_epi_bands b, b4;
+	struct kb_epi_run r;
+	struct kb_err err;
+	unsigned keep = 1u << KB_CARE_VENT | 1u << KB_CARE_OXYGEN;
+	size_t x, n = 121 * 2 * KB_NCARE;
+	int k;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	m.p.mixing = lo.mixing = hi.mixing = 0.02;
+	T_OK(kb_epi_simulate(&m, &r, &err), &err);
+	T_OK(kb_epi_monte_carlo(&m, &lo, &hi, 7, 1, keep, 2, NULL, NULL, &b, &err),
+	     &err);
+	for (x = 0; x < n; x++)
+		for (k = 0; k < 3; k++) {
+			double want =
+				keep & (1u << (x % KB_NCARE)) ? r.census[x] : 0;
+			assert_true(fabs(b.p[k][x] - want) <= 1e-5 * want + 1e-3);
+		}
+	assert_true(fabs(b.p[1][KB_CARE_VENT] - 30) < 1e-6); /* day 0 */
+	kb_epi_bands_release(&b);
+	kb_epi_run_release(&r);
+
+	lo.r0 = 1.5;
+	hi.r0 = 3;
+	hi.share[KB_CARE_VENT] = 0.05;
+	T_OK(kb_epi_monte_carlo(&m, &lo, &hi, 200, 42, keep, 1, NULL, NULL, &b,
+				&err),
+	     &err);
+	T_OK(kb_epi_monte_carlo(&m, &lo, &hi, 200, 42, keep, 4, NULL, NULL, &b4,
+				&err),
+	     &err);
+	for (x = 0; x < n; x++) {
+		assert_true(b.p[0][x] <= b.p[1][x] && b.p[1][x] <= b.p[2][x]);
+		for (k = 0; k < 3; k++)
+			assert_true(b.p[k][x] == b4.p[k][x]);
+	}
+	/* a real spread at day 90 */
+	x = (90 * 2) * KB_NCARE + KB_CARE_VENT;
+	assert_true(b.p[2][x] > 2 * b.p[0][x] + 1);
+	assert_true(b.nation[0][90 * KB_NCARE + KB_CARE_VENT] <
+		    b.nation[2][90 * KB_NCARE + KB_CARE_VENT]);
+	kb_epi_bands_release(&b);
+	kb_epi_bands_release(&b4);
+	kb_err_release(&err);
+}
+
+/* The growth of early admissions gives back the R0 that made them. */
+static void test_fit(void **state)
+{
+	const double pop[1] = { 1e7 }, inf0[1] = { 20 };
+	struct kb_epi m = { 1, pop, inf0, NULL, 60, 0, params(2), NULL, 0 };
+	struct kb_epi_run r;
+	struct kb_err err;
+	double adm[30], rate, r0;
+	size_t d;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	T_OK(kb_epi_simulate(&m, &r, &err), &err);
+	for (d = 0; d < 30; d++) /* days 30-59: past the start-up */
+		adm[d] = m.p.share[KB_CARE_WARD] * r.onset[30 + d];
+	T_OK(kb_epi_fit_growth(adm, 30, 5, 7, &rate, &r0, &err), &err);
+	print_message("growth %.4f/day, R0 %.3f (true 2)\n", rate, r0);
+	assert_true(fabs(r0 - 2) < 0.05);
+	memset(adm, 0, sizeof(adm));
+	adm[3] = 5;
+	assert_int_equal(kb_epi_fit_growth(adm, 30, 5, 7, &rate, &r0, &err),
+			 KB_EINVALID);
+	kb_epi_run_release(&r);
+	kb_err_release(&err);
+}
+
+static void test_refused(void **state)
+{
+	const double pop[2] = { 1e6, -5 }, inf0[2] = { 10, 0 };
+	const struct kb_epi_change late = { 400, 0, 0.5 };
+	struct kb_epi m = { 2, pop, inf0, NULL, 100, 0, params(2), NULL, 0 };
+	struct kb_epi_run r;
+	struct kb_err err;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	assert_int_equal(kb_epi_simulate(&m, &r, &err), KB_EINVALID);
+	t_assert_error(&err, "field 'population'");
+	kb_err_clear(&err);
+	m.npref = 1;
+	m.changes = &late;
+	m.nchanges = 1;
+	assert_int_equal(kb_epi_simulate(&m, &r, &err), KB_EINVALID);
+	t_assert_error(&err, "field 'intervention': its day is outside");
+	kb_err_clear(&err);
+	m.nchanges = 0;
+	m.p.stay[KB_CARE_ECMO] = 0;
+	assert_int_equal(kb_epi_simulate(&m, &r, &err), KB_EINVALID);
+	t_assert_error(&err, "field 'ecmo'");
+	kb_err_release(&err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_conservation),
+		cmocka_unit_test(test_final_size),
+		cmocka_unit_test(test_intervention),
+		cmocka_unit_test(test_monte_carlo),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
