@@ -56,6 +56,7 @@ test:
 bench: build
 	./$(BUILD)/bench_report
 	./$(BUILD)/bench_supply
+	./$(BUILD)/bench_scenario
 	@sh scripts/deps.sh bench
 	sh bench/bench_server.sh ./$(BUILD)/kiban
 

@@ -169,7 +169,10 @@ static void progress(void *ctx, size_t done, size_t total)
 	cli->bar_shown = 1;
 	cli->bar_last = now;
 	fill = (int)((double)done / total * width);
-	fputs(CLI_T(cli, "\rreading [", "\r読み込み中 ["), stderr);
+	if (cli->bar_label)
+		fprintf(stderr, "\r%s [", cli->bar_label);
+	else
+		fputs(CLI_T(cli, "\rreading [", "\r読み込み中 ["), stderr);
 	for (i = 0; i < width; i++)
 		fputc(i < fill ? '#' : ' ', stderr);
 	fprintf(stderr, "] %3d%%", (int)((double)done / total * 100));
@@ -188,11 +191,19 @@ void cli_import_opts(struct cli *cli, struct kb_import_opts *o, int dry_run)
 	}
 }
 
+cli_progress_fn cli_progress(struct cli *cli, const char *what_en,
+			     const char *what_ja)
+{
+	cli->bar_label = CLI_T(cli, what_en, what_ja);
+	return isatty(STDERR_FILENO) && !cli->quiet ? progress : NULL;
+}
+
 void cli_progress_done(struct cli *cli)
 {
 	if (cli->bar_shown)
 		fputs("\r\033[K", stderr); /* clear the bar's line */
 	cli->bar_shown = 0;
+	cli->bar_label = NULL;
 }
 
 int cli_import_file(struct cli *cli, struct kb_store *s, kb_import_fn fn,

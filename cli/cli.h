@@ -30,8 +30,9 @@ struct cli {
 	const char *prog;  /* "kiban" */
 	int quiet;
 	struct kb_err err;
-	int bar_shown;	 /* the progress bar is on the screen */
-	double bar_last; /* when it was last drawn (monotonic seconds) */
+	int bar_shown;	       /* the progress bar is on the screen */
+	double bar_last;       /* when it was last drawn (monotonic seconds) */
+	const char *bar_label; /* what it says it is doing; NULL: reading */
 };
 
 enum { EXIT_USAGE = 2, EXIT_INVALID = 3, EXIT_NOTFOUND = 4, EXIT_CONFLICT = 5 };
@@ -111,6 +112,11 @@ int cli_open_csv(struct cli *cli, struct kb_csv *c, const char *path,
 /* Import options with a progress bar on a terminal. */
 void cli_import_opts(struct cli *cli, struct kb_import_opts *o, int dry_run);
 void cli_progress_done(struct cli *cli);
+/* The progress bar of a long job, saying what it does (cli is its
+ * context), or NULL when standard error is no terminal or --quiet. */
+typedef void (*cli_progress_fn)(void *cli, size_t done, size_t total);
+cli_progress_fn cli_progress(struct cli *cli, const char *what_en,
+			     const char *what_ja);
 
 /* Imports the CSV or JSON file at path into s with fn and prints what was
  * added, changed and unchanged (or, on failure, every problem).  Returns
@@ -164,5 +170,6 @@ int cmd_report(struct cli *cli, int argc, char **argv);
 int cmd_supply(struct cli *cli, int argc, char **argv);
 int cmd_account(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_scenario(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -21,6 +21,8 @@ static const struct cli_cmd groups[] = {
 	{ "supply", cmd_supply,
 	  "essential devices, supply chains, reports, alerts, incidents",
 	  "必要不可欠な機器、サプライチェーン、報告、警報、事案" },
+	{ "scenario", cmd_scenario, "epidemic scenarios and the devices they need",
+	  "流行シナリオと必要な機器" },
 	{ "account", cmd_account, "accounts and API tokens for the server",
 	  "サーバーのアカウントと API トークン" },
 	{ "serve", cmd_serve, "the web pages and the JSON API over HTTP",

@@ -23,8 +23,14 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
+#include "kiban/buf.h"
 #include "kiban/error.h"
 #include "kiban/lang.h"
+#include "kiban/supply.h"
+
+struct kb_store;
 
 enum kb_care {
 	KB_CARE_WARD,	/* hospital admission */
@@ -119,5 +125,75 @@ void kb_epi_bands_release(struct kb_epi_bands *b);
 int kb_epi_fit_growth(const double *adm, size_t n, double incubation,
 		      double infectious, double *r, double *r0,
 		      struct kb_err *err);
+
+/* ---- scenario files (docs/scenario-format.md) ---- */
+
+/* A device whose demand follows a care: units per patient in it. */
+struct kb_scenario_device {
+	size_t device; /* index in the registry */
+	enum kb_care care;
+	double units;
+};
+
+struct kb_scenario {
+	char *name;
+	int start; /* day number (days since 1970-01-01) of day 0 */
+	int days;
+	size_t runs;
+	unsigned long long seed;
+	struct kb_epi_params lo, hi; /* equal where no range was given */
+	double infected[KB_NPREF];
+	double census[KB_NPREF * KB_NCARE];
+	struct kb_epi_change *changes;
+	size_t nchanges;
+	struct kb_scenario_device *devices;
+	size_t ndevices;
+};
+
+/*
+ * Reads a scenario file ("key = value" lines; docs/scenario-format.md)
+ * against the registry (prefectures, devices); today is the day number
+ * day 0 defaults to.  Every problem is reported with file:line:column and
+ * its key; then nothing is returned (KB_EINVALID).
+ */
+int kb_scenario_parse(const char *file, const char *text, size_t len,
+		      const struct kb_supply *sup, int today,
+		      struct kb_scenario *out, struct kb_err *err);
+void kb_scenario_release(struct kb_scenario *sc);
+
+/* A scenario's demand bands, with the stock it meets: the hospitals'
+ * stock of each device by prefecture in the latest week reported. */
+struct kb_scenario_result {
+	struct kb_epi_bands bands;
+	double *stock;	/* [ndevices * KB_NPREF] */
+	int stock_week; /* -1: no report yet (stock 0) */
+};
+int kb_scenario_run(struct kb_store *s, const struct kb_supply *sup,
+		    const struct kb_scenario *sc, int threads,
+		    kb_epi_progress_fn progress, void *ctx,
+		    struct kb_scenario_result *out, struct kb_err *err);
+void kb_scenario_result_release(struct kb_scenario_result *r);
+
+/* Units of device k (index in sc->devices) needed on day d in prefecture
+ * pref (code; 0 the whole country) at band q (0 p5, 1 median, 2 p95). */
+double kb_scenario_demand(const struct kb_scenario *sc,
+			  const struct kb_scenario_result *r, size_t k, int q,
+			  int d, int pref);
+/* The stock it meets there (0 the whole country). */
+double kb_scenario_stock(const struct kb_scenario *sc,
+			 const struct kb_scenario_result *r, size_t k, int pref);
+
+/* Per device: the national median peak with its band and day, the stock,
+ * the largest shortfall, the prefectures short at some point; and the
+ * national series by day.  Names in lang. */
+json_t *kb_scenario_to_json(const struct kb_scenario *sc,
+			    const struct kb_scenario_result *r,
+			    const struct kb_supply *sup, enum kb_lang lang);
+/* One row per day, prefecture and device: the demand band, the stock,
+ * the shortfall at the median. */
+void kb_scenario_csv(const struct kb_scenario *sc,
+		     const struct kb_scenario_result *r,
+		     const struct kb_supply *sup, enum kb_lang lang, int bom,
+		     struct kb_buf *out);
 
 #endif

@@ -386,33 +386,30 @@ static void *mc_worker(void *arg)
 	return NULL;
 }
 
-/* The k-th smallest of v[0..n-1] (v is reordered). */
+/* The k-th smallest of v[0..n-1], v reordered (Wirth's selection). */
 static float select_f(float *v, size_t n, size_t k)
 {
-	size_t lo = 0, hi = n - 1;
-	while (lo < hi) {
-		float pivot = v[(lo + hi) / 2];
-		size_t i = lo, j = hi;
-		while (i <= j) {
-			while (v[i] < pivot)
+	long l = 0, m = (long)n - 1, kk = (long)k;
+	while (l < m) {
+		float x = v[kk];
+		long i = l, j = m;
+		do {
+			while (v[i] < x)
 				i++;
-			while (v[j] > pivot)
+			while (x < v[j])
 				j--;
 			if (i <= j) {
 				float t = v[i];
 				v[i] = v[j];
 				v[j] = t;
 				i++;
-				if (!j--)
-					break;
+				j--;
 			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			m = j;
 	}
 	return v[k];
 }
