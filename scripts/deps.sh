@@ -6,15 +6,16 @@
 # packages and the command that installs them, and fails.
 set -eu
 
-run_pkgs="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev libsodium-dev libmicrohttpd-dev libcurl4-openssl-dev"
+run_pkgs="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev libsodium-dev libmicrohttpd-dev libcurl4-openssl-dev coinor-libclp-dev"
 # tests: cmocka, valgrind, a real browser with Japanese fonts and PDF tools
 # to check the printed report, jq to read JSON output, groff for the man page,
 # the sqlite3 shell to look into the database, clang-format for the house style,
 # curl to talk to the server, Node.js and npm for playwright-core (the
 # browser tests drive Debian's chromium with it)
-test_pkgs="$run_pkgs libcmocka-dev valgrind chromium fonts-ipafont-gothic poppler-utils jq groff-base sqlite3 clang-format git curl nodejs npm"
-# the server's load benchmark: wrk on loopback, sqlite3 to count reports
-bench_pkgs="$run_pkgs wrk sqlite3"
+test_pkgs="$run_pkgs libcmocka-dev valgrind chromium fonts-ipafont-gothic poppler-utils jq groff-base sqlite3 clang-format git curl nodejs npm glpk-utils"
+# the server's load benchmark: wrk on loopback, sqlite3 to count reports;
+# GLPK's glpsol, the peer of the linear programs
+bench_pkgs="$run_pkgs wrk sqlite3 glpk-utils"
 
 case "${1:-run}" in
 run) want=$run_pkgs ;;

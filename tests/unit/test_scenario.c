@@ -9,6 +9,7 @@
 
 #include <math.h>
 
+#include "kiban/lp.h"
 #include "kiban/scenario.h"
 
 static struct kb_epi_params params(double r0)
@@ -244,6 +245,85 @@ static void test_refused(void **state)
 	kb_err_release(&err);
 }
 
+/* The LP layer: a known optimum with its duals, repeated coefficients
+ * summed, an infeasible model explained by the row that cannot be met,
+ * our own check of a solution, and the MPS text (re-solved by GLPK's
+ * glpsol when it is installed: the same optimum). */
+static void test_lp(void **state)
+{
+	struct kb_lp lp;
+	struct kb_lp_solution sol;
+	struct kb_err err;
+	struct kb_buf mps = KB_BUF_INIT;
+	size_t x, y, r1, r2, r3, where;
+	double bad[2] = { 3, 1.2 };
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	kb_lp_init(&lp);
+	/* maximise 3x + 2y: x + y <= 4, x + 3y <= 7, 1 <= x <= 3 */
+	x = kb_lp_col(&lp, -3, 1, 3, "x");
+	y = kb_lp_col(&lp, -2, 0, KB_LP_INF, "y");
+	r1 = kb_lp_row(&lp, -KB_LP_INF, 4, "cap_%d", 1);
+	r2 = kb_lp_row(&lp, -KB_LP_INF, 7, "cap_%d", 2);
+	r3 = kb_lp_row(&lp, -1, 10, "range"); /* ranged, slack */
+	kb_lp_coef(&lp, r1, x, 1);
+	kb_lp_coef(&lp, r1, y, 1);
+	kb_lp_coef(&lp, r2, x, 1);
+	kb_lp_coef(&lp, r2, y, 2);
+	kb_lp_coef(&lp, r2, y, 1); /* 2 + 1: 3 */
+	kb_lp_coef(&lp, r3, x, 1);
+	T_OK(kb_lp_solve(&lp, 0, &sol, &err), &err);
+	assert_true(fabs(sol.x[x] - 3) < 1e-9 && fabs(sol.x[y] - 1) < 1e-9);
+	assert_true(fabs(sol.objective + 11) < 1e-9);
+	assert_true(fabs(sol.dual[r1] + 2) < 1e-9); /* one more unit: -2 */
+	assert_true(fabs(sol.dual[r2]) < 1e-9);	    /* not binding */
+	assert_true(sol.max_violation < 1e-9);
+	kb_lp_solution_release(&sol);
+	assert_true(fabs(kb_lp_violation(&lp, bad, &where, NULL) - 0.2) < 1e-9);
+	assert_int_equal(where, r1);
+
+	kb_lp_mps(&lp, "test", &mps);
+	assert_non_null(strstr(mps.buf, " L cap_1\n"));
+	assert_non_null(strstr(mps.buf, " y cap_2 3\n"));
+	assert_non_null(strstr(mps.buf, " rng range 11\n"));
+	assert_non_null(strstr(mps.buf, " LO bnd x 1\n UP bnd x 3\n"));
+	if (!system("command -v glpsol >/dev/null 2>&1")) {
+		char *path = t_file("test.mps", mps.buf), cmd[512];
+		char *out = t_path("glpsol.txt");
+		char *txt;
+		struct kb_buf b = KB_BUF_INIT;
+		snprintf(cmd, sizeof(cmd),
+			 "glpsol --freemps %s -o %s >/dev/null 2>&1", path, out);
+		assert_int_equal(system(cmd), 0);
+		assert_int_equal(kb_buf_read_file(&b, out), 0);
+		txt = strstr(b.buf, "Objective:");
+		assert_non_null(txt);
+		assert_non_null(strstr(txt, "= -11 (MINimum)"));
+		kb_buf_release(&b);
+		free(path);
+		free(out);
+	} else {
+		print_message("glpsol is not installed: MPS not re-solved\n");
+	}
+	kb_buf_release(&mps);
+
+	/* x + y >= 10 cannot be met beside x + y <= 4: the row is named */
+	lp.col_hi[y] = 4;
+	r1 = kb_lp_row(&lp, 10, KB_LP_INF, "demand");
+	kb_lp_coef(&lp, r1, x, 1);
+	kb_lp_coef(&lp, r1, y, 1);
+	assert_int_equal(kb_lp_solve(&lp, 0, &sol, &err), KB_EINVALID);
+	t_assert_error(&err, "constraint");
+	print_message("%s\n", err.v[0].msg);
+	assert_null(sol.x);
+	kb_err_clear(&err);
+	lp.col_lo[x] = 5; /* above its upper bound */
+	assert_int_equal(kb_lp_solve(&lp, 0, &sol, &err), KB_EINVALID);
+	t_assert_error(&err, "variable 'x' has its lower bound 5 above");
+	kb_lp_release(&lp);
+	kb_err_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_monte_carlo),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_lp),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
