@@ -126,6 +126,55 @@ int kb_epi_fit_growth(const double *adm, size_t n, double incubation,
 		      double infectious, double *r, double *r0,
 		      struct kb_err *err);
 
+/* ---- emergency allocation ---- */
+
+/*
+ * Devices shared between prefectures through a national pool (the depot)
+ * day by day: the depot ships units out (they arrive tau[p] days later),
+ * prefectures send idle units back (arriving tau[p] days later), urgent
+ * purchases arrive at the depot lead days after they are ordered, at most
+ * cap a day.  A unit serves one patient a day where it is; demand is the
+ * units needed at once (reusable devices: a unit returns to its holder
+ * when the patient is done).
+ *
+ * Arrays are device-major: demand[(k * npref + p) * days + t],
+ * stock[k * npref + p], depot[k], cap[k], lead[k], tau[p].
+ */
+struct kb_alloc {
+	size_t ndev, npref;
+	int days;
+	const double *demand, *stock, *depot, *cap;
+	const int *lead, *tau;
+	const double *consumption; /* [k * npref + p] recent use, for the
+				      rationing rule; NULL: not compared */
+	int fair;		   /* first the smallest worst unmet share,
+				      then the least unmet */
+	int no_worse_off; /* no prefecture lacks more than on its own stock */
+};
+
+/* A plan.  Unmet demand in unit-days.  rounded: whole units shipped
+ * (the LP's shipments rounded down, then served greedily). */
+struct kb_alloc_plan {
+	double *ship, *ret, *buy;     /* [(k * npref + p) * days + t], buy
+					 [k * days + t] */
+	double *unmet;		      /* [(k * npref + p) * days + t] */
+	double lp_unmet, unmet_total; /* the LP's bound, the whole-unit plan */
+	double own_unmet;	      /* each on its own stock, nothing moved */
+	double population_unmet;      /* depot and purchases in proportion to
+					 population, nothing returned */
+	double consumption_unmet;     /* the same in proportion to recent
+					 consumption (-1: not compared) */
+	double worst_share; /* the largest unmet share of a prefecture */
+	double seconds;	    /* in the solver */
+	size_t rows, cols;
+};
+
+/* Builds and solves the model (mps: also writes it there, may be NULL). */
+int kb_alloc_solve(const struct kb_alloc *a, const double *population,
+		   struct kb_buf *mps, struct kb_alloc_plan *out,
+		   struct kb_err *err);
+void kb_alloc_plan_release(struct kb_alloc_plan *p);
+
 /* ---- scenario files (docs/scenario-format.md) ---- */
 
 /* A device whose demand follows a care: units per patient in it. */

@@ -324,6 +324,99 @@ static void test_lp(void **state)
 	kb_err_release(&err);
 }
 
+/* Emergency allocation: idle units move through the pool to where they
+ * are needed, in time; purchases arrive after their lead time; nobody
+ * ends worse off when asked; fairness evens the shares; bad input. */
+static void test_alloc(void **state)
+{
+	enum { T = 12 };
+	double demand[2 * T], stock[2] = { 10, 0 }, depot[1] = { 0 },
+			      cap[1] = { 0 }, pop[2] = { 1, 1 };
+	int lead[1] = { 2 }, tau[2] = { 1, 1 }, t;
+	struct kb_alloc a = { 1,   2,	 T,   demand, stock, depot,
+			      cap, lead, tau, NULL,   0,     0 };
+	struct kb_alloc_plan pl;
+	struct kb_err err;
+	struct kb_buf mps = KB_BUF_INIT;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	for (t = 0; t < T; t++) {
+		demand[t] = 2;			/* A: 2 a day, holds 10 */
+		demand[T + t] = t >= 3 ? 5 : 0; /* B: 5 from day 3, holds 0 */
+	}
+	T_OK(kb_alloc_solve(&a, pop, &mps, &pl, &err), &err);
+	print_message("A lends to B: LP %.3f, whole %.0f, own %.0f, by "
+		      "population %.0f, %zu rows, %.3f s\n",
+		      pl.lp_unmet, pl.unmet_total, pl.own_unmet,
+		      pl.population_unmet, pl.rows, pl.seconds);
+	assert_true(pl.lp_unmet < 1e-6 && pl.unmet_total == 0);
+	assert_true(pl.own_unmet == 5 * (T - 3));
+	assert_true(pl.population_unmet == pl.own_unmet); /* empty depot */
+	assert_non_null(strstr(mps.buf, "NAME kiban_allocation"));
+	kb_buf_release(&mps);
+	kb_alloc_plan_release(&pl);
+
+	/* A needs all 10 from day 6: lending is free only until then; asked
+	 * that nobody ends worse off, A keeps its own */
+	for (t = 6; t < T; t++)
+		demand[t] = 10;
+	T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+	{
+		double free_total = pl.unmet_total, a_unmet = 0;
+		kb_alloc_plan_release(&pl);
+		a.no_worse_off = 1;
+		T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+		for (t = 0; t < T; t++)
+			a_unmet += pl.unmet[t];
+		print_message("no worse off: A lacks %.0f; total %.0f (free "
+			      "%.0f)\n",
+			      a_unmet, pl.unmet_total, free_total);
+		assert_true(a_unmet == 0);
+		assert_true(pl.unmet_total >= free_total);
+		kb_alloc_plan_release(&pl);
+		a.no_worse_off = 0;
+	}
+
+	/* urgent purchases: 3 a day, at the depot 2 days after the order,
+	 * at B one day later: on day 3 B has 3 of its 5, from day 4 enough */
+	stock[0] = 0;
+	for (t = 0; t < T; t++)
+		demand[t] = 0;
+	cap[0] = 3;
+	T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+	assert_true(pl.unmet_total == 2);
+	{
+		double bought = 0;
+		for (t = 0; t < T; t++)
+			bought += pl.buy[t];
+		assert_true(bought == 5 || bought == 6); /* no more than needed */
+	}
+	kb_alloc_plan_release(&pl);
+
+	/* fairness: 4 units for two prefectures needing 4 each */
+	cap[0] = 0;
+	depot[0] = 4;
+	for (t = 0; t < T; t++)
+		demand[t] = demand[T + t] = 4;
+	T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+	{
+		double plain = pl.worst_share;
+		kb_alloc_plan_release(&pl);
+		a.fair = 1;
+		T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+		print_message("worst share: %.3f, fair %.3f\n", plain,
+			      pl.worst_share);
+		assert_true(pl.worst_share <= plain + 1e-9);
+		assert_true(pl.worst_share < 0.6);
+		kb_alloc_plan_release(&pl);
+	}
+
+	stock[1] = -1;
+	assert_int_equal(kb_alloc_solve(&a, pop, NULL, &pl, &err), KB_EINVALID);
+	t_assert_error(&err, "field 'stock'");
+	kb_err_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -334,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_lp),
+		cmocka_unit_test(test_alloc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

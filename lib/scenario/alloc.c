@@ -1,0 +1,342 @@
+/*
+ * alloc.c - emergency allocation through a national pool (scenario.h):
+ * a linear program over days, rounded to whole units, set beside two
+ * rules of thumb.
+ *
+ * For each device k, prefecture p and day t:
+ *   h[t] = h[t-1] + ship[t - tau] - ret[t]        (h[-1]: the stock)
+ *   unmet[t] >= demand[t] - h[t],  0 <= unmet[t] <= demand[t]
+ * and for the depot of each device:
+ *   g[t] = g[t-1] + buy[t - lead] + sum ret[t - tau] - sum ship[t]
+ * minimising the unmet unit-days, with a small cost on each movement and a
+ * larger one on each purchase (the stockpile goes first).  With `fair`,
+ * the largest unmet share of a prefecture comes first; with
+ * `no_worse_off`, no prefecture lacks more of a device than it would on
+ * its own stock.
+ */
+#include "core/compat.h"
+
+#include <math.h>
+
+#include "kiban/lp.h"
+#include "kiban/scenario.h"
+
+#define MOVE_COST 1e-4
+#define BUY_COST  1e-3
+
+static int invalid(struct kb_err *err, const char *field, const char *en,
+		   const char *ja)
+{
+	return kb_err_set(err, KB_EINVALID,
+			  KB_TR(err->lang, "field '%s': %s", "項目 '%s': %s"),
+			  field, KB_TR(err->lang, en, ja));
+}
+
+static int check(const struct kb_alloc *a, struct kb_err *err)
+{
+	size_t k, p, n = a->ndev * a->npref * (size_t)a->days;
+	if (!a->ndev || !a->npref || a->days < 1 || a->days > 3650)
+		return invalid(err, "days",
+			       "need devices, prefectures and 1 to 3650 days",
+			       "機器・都道府県と 1〜3650 日が必要です");
+	for (k = 0; k < n; k++)
+		if (!(a->demand[k] >= 0))
+			return invalid(err, "demand", "must not be negative",
+				       "負にできません");
+	for (k = 0; k < a->ndev; k++) {
+		if (!(a->depot[k] >= 0))
+			return invalid(err, "depot", "must not be negative",
+				       "負にできません");
+		if (!(a->cap[k] >= 0))
+			return invalid(err, "capacity", "must not be negative",
+				       "負にできません");
+		if (a->lead[k] < 0)
+			return invalid(err, "lead", "must not be negative",
+				       "負にできません");
+		for (p = 0; p < a->npref; p++)
+			if (!(a->stock[k * a->npref + p] >= 0))
+				return invalid(err, "stock",
+					       "must not be negative",
+					       "負にできません");
+	}
+	for (p = 0; p < a->npref; p++)
+		if (a->tau[p] < 0 || a->tau[p] > 30)
+			return invalid(err, "transport", "must be 0 to 30 days",
+				       "0〜30 日にしてください");
+	return 0;
+}
+
+/* Unmet unit-days when the depot's units and the purchases go out in
+ * proportion to weights (per device and prefecture) and nothing comes
+ * back: the rules a desk would use without a model. */
+static double proportional(const struct kb_alloc *a, const double *w,
+			   int by_device)
+{
+	size_t k, p, P = a->npref;
+	int T = a->days, t;
+	double unmet = 0, *held = kb_calloc(P * (size_t)(T + 1), sizeof(double));
+	for (k = 0; k < a->ndev; k++) {
+		double sum = 0;
+		for (p = 0; p < P; p++)
+			sum += w[by_device ? k * P + p : p];
+		memset(held, 0, P * (size_t)(T + 1) * sizeof(double));
+		for (t = 0; t < T; t++) {
+			/* what leaves the depot on day t */
+			double out = (t == 0 ? a->depot[k] : 0) +
+				     (t >= a->lead[k] ? a->cap[k] : 0);
+			for (p = 0; p < P && sum > 0; p++) {
+				int at = t + a->tau[p];
+				double units = floor(
+					out * w[by_device ? k * P + p : p] / sum);
+				if (at < T)
+					held[p * (size_t)(T + 1) + (size_t)at] +=
+						units;
+			}
+		}
+		for (p = 0; p < P; p++) {
+			double h = a->stock[k * P + p];
+			for (t = 0; t < T; t++) {
+				double d = a->demand[(k * P + p) * (size_t)T +
+						     (size_t)t];
+				h += held[p * (size_t)(T + 1) + (size_t)t];
+				if (d > h)
+					unmet += d - h;
+			}
+		}
+	}
+	free(held);
+	return unmet;
+}
+
+/* Plays the LP's movements rounded down to whole units, day by day, never
+ * moving units that are not there; fills out->unmet. */
+static double whole_units(const struct kb_alloc *a, struct kb_alloc_plan *o)
+{
+	size_t k, p, P = a->npref, T = (size_t)a->days, t;
+	double total = 0, *h = kb_calloc(P + 1, sizeof(double)),
+	       *in = kb_calloc(P * (T + 31) + 1, sizeof(double)),
+	       *back = kb_calloc(T + 31, sizeof(double)),
+	       *bought = kb_calloc(T + 1, sizeof(double));
+	for (k = 0; k < a->ndev; k++) {
+		double g = a->depot[k];
+		memset(in, 0, P * (T + 31) * sizeof(double));
+		memset(back, 0, (T + 31) * sizeof(double));
+		memset(bought, 0, (T + 1) * sizeof(double));
+		for (p = 0; p < P; p++)
+			h[p] = a->stock[k * P + p];
+		for (t = 0; t < T; t++) {
+			double b = floor(o->buy[k * T + t] + 1e-6);
+			o->buy[k * T + t] = b;
+			if (t + (size_t)a->lead[k] < T)
+				bought[t + (size_t)a->lead[k]] += b;
+		}
+		for (t = 0; t < T; t++) {
+			g += bought[t] + back[t];
+			for (p = 0; p < P; p++) {
+				size_t c = (k * P + p) * T + t;
+				double r = fmin(floor(o->ret[c] + 1e-6),
+						h[p] + in[p * (T + 31) + t]);
+				double y = fmin(floor(o->ship[c] + 1e-6), g);
+				double d = a->demand[c];
+				h[p] += in[p * (T + 31) + t] - r;
+				back[t + (size_t)a->tau[p]] += r;
+				in[p * (T + 31) + t + (size_t)a->tau[p]] += y;
+				g -= y;
+				o->ret[c] = r;
+				o->ship[c] = y;
+				o->unmet[c] = d > h[p] ? d - h[p] : 0;
+				total += o->unmet[c];
+			}
+		}
+	}
+	free(h);
+	free(in);
+	free(back);
+	free(bought);
+	return total;
+}
+
+int kb_alloc_solve(const struct kb_alloc *a, const double *population,
+		   struct kb_buf *mps, struct kb_alloc_plan *out,
+		   struct kb_err *err)
+{
+	size_t P = a->npref, T = (size_t)a->days, n, k, p, t;
+	size_t *H, *U, *Y, *R, *G, *B, z = (size_t)-1;
+	struct kb_lp lp;
+	struct kb_lp_solution sol;
+	double total = 0;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = check(a, err)))
+		return r;
+	n = a->ndev * P * T;
+	H = kb_malloc(n * sizeof(size_t));
+	U = kb_malloc(n * sizeof(size_t));
+	Y = kb_malloc(n * sizeof(size_t));
+	R = kb_malloc(n * sizeof(size_t));
+	G = kb_malloc(a->ndev * T * sizeof(size_t));
+	B = kb_malloc(a->ndev * T * sizeof(size_t));
+	kb_lp_init(&lp);
+	for (k = 0; k < n; k++)
+		total += a->demand[k];
+	/* columns */
+	for (k = 0; k < a->ndev; k++) {
+		for (t = 0; t < T; t++) {
+			G[k * T + t] = kb_lp_col(&lp, 0, 0, KB_LP_INF,
+						 "depot_%zu_%zu", k, t);
+			B[k * T + t] =
+				t + (size_t)a->lead[k] < T
+					? kb_lp_col(&lp, BUY_COST, 0, a->cap[k],
+						    "buy_%zu_%zu", k, t)
+					: (size_t)-1;
+		}
+		for (p = 0; p < P; p++)
+			for (t = 0; t < T; t++) {
+				size_t c = (k * P + p) * T + t;
+				H[c] = kb_lp_col(&lp, 0, 0, KB_LP_INF,
+						 "held_%zu_%zu_%zu", k, p + 1, t);
+				U[c] = kb_lp_col(&lp, 1, 0, a->demand[c],
+						 "unmet_%zu_%zu_%zu", k, p + 1,
+						 t);
+				Y[c] = t + (size_t)a->tau[p] < T
+					       ? kb_lp_col(&lp, MOVE_COST, 0,
+							   KB_LP_INF,
+							   "ship_%zu_%zu_%zu",
+							   k, p + 1, t)
+					       : (size_t)-1;
+				R[c] = kb_lp_col(&lp, MOVE_COST, 0, KB_LP_INF,
+						 "return_%zu_%zu_%zu", k, p + 1,
+						 t);
+			}
+	}
+	if (a->fair)
+		z = kb_lp_col(&lp, total > 0 ? total : 1, 0, 1, "worst_share");
+	/* rows */
+	for (k = 0; k < a->ndev; k++) {
+		for (t = 0; t < T; t++) {
+			double rhs = t ? 0 : a->depot[k];
+			size_t row =
+				kb_lp_row(&lp, rhs, rhs, "depot_%zu_%zu", k, t);
+			kb_lp_coef(&lp, row, G[k * T + t], 1);
+			if (t)
+				kb_lp_coef(&lp, row, G[k * T + t - 1], -1);
+			if (t >= (size_t)a->lead[k] &&
+			    B[k * T + t - (size_t)a->lead[k]] != (size_t)-1)
+				kb_lp_coef(&lp, row,
+					   B[k * T + t - (size_t)a->lead[k]], -1);
+			for (p = 0; p < P; p++) {
+				size_t c = (k * P + p) * T + t;
+				if (Y[c] != (size_t)-1)
+					kb_lp_coef(&lp, row, Y[c], 1);
+				if (t >= (size_t)a->tau[p])
+					kb_lp_coef(&lp, row,
+						   R[c - (size_t)a->tau[p]], -1);
+			}
+		}
+		for (p = 0; p < P; p++) {
+			double own = 0, dem = 0, s0 = a->stock[k * P + p];
+			for (t = 0; t < T; t++) {
+				size_t c = (k * P + p) * T + t, row;
+				double rhs = t ? 0 : s0;
+				row = kb_lp_row(&lp, rhs, rhs,
+						"hold_%zu_%zu_%zu", k, p + 1, t);
+				kb_lp_coef(&lp, row, H[c], 1);
+				if (t)
+					kb_lp_coef(&lp, row, H[c - 1], -1);
+				if (t >= (size_t)a->tau[p] &&
+				    Y[c - (size_t)a->tau[p]] != (size_t)-1)
+					kb_lp_coef(&lp, row,
+						   Y[c - (size_t)a->tau[p]], -1);
+				kb_lp_coef(&lp, row, R[c], 1);
+				row = kb_lp_row(&lp, a->demand[c], KB_LP_INF,
+						"serve_%zu_%zu_%zu", k, p + 1, t);
+				kb_lp_coef(&lp, row, U[c], 1);
+				kb_lp_coef(&lp, row, H[c], 1);
+				own += fmax(0, a->demand[c] - s0);
+				dem += a->demand[c];
+			}
+			if (a->no_worse_off) {
+				size_t row =
+					kb_lp_row(&lp, -KB_LP_INF, own,
+						  "no_worse_%zu_%zu", k, p + 1);
+				for (t = 0; t < T; t++)
+					kb_lp_coef(&lp, row,
+						   U[(k * P + p) * T + t], 1);
+			}
+			(void)dem;
+		}
+	}
+	if (a->fair)
+		for (p = 0; p < P; p++) {
+			double dem = 0;
+			size_t row;
+			for (k = 0; k < a->ndev; k++)
+				for (t = 0; t < T; t++)
+					dem += a->demand[(k * P + p) * T + t];
+			if (dem <= 0)
+				continue;
+			row = kb_lp_row(&lp, -KB_LP_INF, 0, "fair_%zu", p + 1);
+			for (k = 0; k < a->ndev; k++)
+				for (t = 0; t < T; t++)
+					kb_lp_coef(&lp, row,
+						   U[(k * P + p) * T + t], 1);
+			kb_lp_coef(&lp, row, z, -dem);
+		}
+	if (mps)
+		kb_lp_mps(&lp, "kiban_allocation", mps);
+	out->rows = lp.nrows;
+	out->cols = lp.ncols;
+	r = kb_lp_solve(&lp, 0, &sol, err);
+	if (!r) {
+		out->seconds = sol.seconds;
+		out->ship = kb_calloc(n + 1, sizeof(double));
+		out->ret = kb_calloc(n + 1, sizeof(double));
+		out->unmet = kb_calloc(n + 1, sizeof(double));
+		out->buy = kb_calloc(a->ndev * T + 1, sizeof(double));
+		for (k = 0; k < n; k++) {
+			out->ship[k] = Y[k] != (size_t)-1 ? sol.x[Y[k]] : 0;
+			out->ret[k] = sol.x[R[k]];
+			out->lp_unmet += sol.x[U[k]];
+		}
+		for (k = 0; k < a->ndev * T; k++)
+			out->buy[k] = B[k] != (size_t)-1 ? sol.x[B[k]] : 0;
+		out->unmet_total = whole_units(a, out);
+		for (k = 0; k < n; k++) {
+			size_t dk = k / (P * T), pk = (k / T) % P;
+			out->own_unmet +=
+				fmax(0, a->demand[k] - a->stock[dk * P + pk]);
+		}
+		out->population_unmet = proportional(a, population, 0);
+		out->consumption_unmet =
+			a->consumption ? proportional(a, a->consumption, 1) : -1;
+		for (p = 0; p < P; p++) {
+			double un = 0, dem = 0;
+			for (k = 0; k < a->ndev; k++)
+				for (t = 0; t < T; t++) {
+					un += out->unmet[(k * P + p) * T + t];
+					dem += a->demand[(k * P + p) * T + t];
+				}
+			if (dem > 0 && un / dem > out->worst_share)
+				out->worst_share = un / dem;
+		}
+		kb_lp_solution_release(&sol);
+	}
+	kb_lp_release(&lp);
+	free(H);
+	free(U);
+	free(Y);
+	free(R);
+	free(G);
+	free(B);
+	return r;
+}
+
+void kb_alloc_plan_release(struct kb_alloc_plan *p)
+{
+	free(p->ship);
+	free(p->ret);
+	free(p->buy);
+	free(p->unmet);
+	memset(p, 0, sizeof(*p));
+}
