@@ -135,7 +135,8 @@ int kb_epi_fit_growth(const double *adm, size_t n, double incubation,
  * purchases arrive at the depot lead days after they are ordered, at most
  * cap a day.  A unit serves one patient a day where it is; demand is the
  * units needed at once (reusable devices: a unit returns to its holder
- * when the patient is done).
+ * when the patient is done).  Demand is rounded up to whole units; stocks,
+ * depots and capacities are expected whole.
  *
  * Arrays are device-major: demand[(k * npref + p) * days + t],
  * stock[k * npref + p], depot[k], cap[k], lead[k], tau[p].
@@ -169,10 +170,14 @@ struct kb_alloc_plan {
 	size_t rows, cols;
 };
 
-/* Builds and solves the model (mps: also writes it there, may be NULL). */
+/* Builds and solves the model; without `fair` one model per device (the
+ * devices share nothing then), on `threads` threads.  population: for
+ * the rule of thumb compared. */
 int kb_alloc_solve(const struct kb_alloc *a, const double *population,
-		   struct kb_buf *mps, struct kb_alloc_plan *out,
-		   struct kb_err *err);
+		   int threads, struct kb_alloc_plan *out, struct kb_err *err);
+/* The whole model (every device in one) in MPS, for another solver. */
+int kb_alloc_mps(const struct kb_alloc *a, struct kb_buf *mps,
+		 struct kb_err *err);
 void kb_alloc_plan_release(struct kb_alloc_plan *p);
 
 /* ---- scenario files (docs/scenario-format.md) ---- */

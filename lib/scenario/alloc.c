@@ -17,6 +17,8 @@
 #include "core/compat.h"
 
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include "kiban/lp.h"
 #include "kiban/scenario.h"
@@ -156,10 +158,16 @@ static double whole_units(const struct kb_alloc *a, struct kb_alloc_plan *o)
 	return total;
 }
 
-int kb_alloc_solve(const struct kb_alloc *a, const double *population,
-		   struct kb_buf *mps, struct kb_alloc_plan *out,
-		   struct kb_err *err)
+/* One model over every device of a (out NULL: only its MPS). */
+static int solve_whole(const struct kb_alloc *given, const double *population,
+		       struct kb_buf *mps, struct kb_alloc_plan *out,
+		       struct kb_err *err)
 {
+	/* whole units: a patient needs a whole device; with whole stocks,
+	 * depots and capacities the model is a flow over days whose
+	 * solutions are whole too, so rounding loses (almost) nothing */
+	struct kb_alloc whole = *given, *a = &whole;
+	double *dem_up = NULL;
 	size_t P = a->npref, T = (size_t)a->days, n, k, p, t;
 	size_t *H, *U, *Y, *R, *G, *B, z = (size_t)-1;
 	struct kb_lp lp;
@@ -167,10 +175,15 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 	double total = 0;
 	int r;
 
-	memset(out, 0, sizeof(*out));
+	if (out)
+		memset(out, 0, sizeof(*out));
 	if ((r = check(a, err)))
 		return r;
 	n = a->ndev * P * T;
+	dem_up = kb_malloc((n + 1) * sizeof(double));
+	for (k = 0; k < n; k++)
+		dem_up[k] = ceil(given->demand[k] - 1e-9);
+	whole.demand = dem_up;
 	H = kb_malloc(n * sizeof(size_t));
 	U = kb_malloc(n * sizeof(size_t));
 	Y = kb_malloc(n * sizeof(size_t));
@@ -285,6 +298,10 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 		}
 	if (mps)
 		kb_lp_mps(&lp, "kiban_allocation", mps);
+	if (!out) {
+		r = 0;
+		goto done;
+	}
 	out->rows = lp.nrows;
 	out->cols = lp.ncols;
 	r = kb_lp_solve(&lp, 0, &sol, err);
@@ -322,6 +339,7 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 		}
 		kb_lp_solution_release(&sol);
 	}
+done:
 	kb_lp_release(&lp);
 	free(H);
 	free(U);
@@ -329,7 +347,124 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 	free(R);
 	free(G);
 	free(B);
+	free(dem_up);
 	return r;
+}
+
+int kb_alloc_mps(const struct kb_alloc *a, struct kb_buf *mps, struct kb_err *err)
+{
+	return solve_whole(a, NULL, mps, NULL, err);
+}
+
+/* Without the fairness that ties them, the devices share nothing: one
+ * model each, on threads, the same optimum far faster than one large
+ * model. */
+struct devices {
+	const struct kb_alloc *a;
+	const double *population;
+	struct kb_alloc_plan *part;
+	struct kb_err *errs;
+	int *rc;
+	atomic_size_t next;
+};
+
+static void *device_worker(void *arg)
+{
+	struct devices *w = arg;
+	const struct kb_alloc *a = w->a;
+	size_t k, P = a->npref, T = (size_t)a->days;
+	while ((k = atomic_fetch_add(&w->next, 1)) < a->ndev) {
+		struct kb_alloc one = *a;
+		one.ndev = 1;
+		one.demand = a->demand + k * P * T;
+		one.stock = a->stock + k * P;
+		one.depot = a->depot + k;
+		one.cap = a->cap + k;
+		one.lead = a->lead + k;
+		one.consumption = a->consumption ? a->consumption + k * P : NULL;
+		w->rc[k] = solve_whole(&one, w->population, NULL, &w->part[k],
+				       &w->errs[k]);
+	}
+	return NULL;
+}
+
+int kb_alloc_solve(const struct kb_alloc *a, const double *population,
+		   int threads, struct kb_alloc_plan *out, struct kb_err *err)
+{
+	size_t P = a->npref, T = (size_t)a->days, n, k, p, t;
+	struct devices w;
+	pthread_t th[16];
+	int r, nt = threads < 1 ? 1 : threads > 16 ? 16 : threads, started;
+	if ((r = check(a, err)))
+		return r;
+	if (a->fair || a->ndev == 1)
+		return solve_whole(a, population, NULL, out, err);
+	memset(out, 0, sizeof(*out));
+	memset(&w, 0, sizeof(w));
+	w.a = a;
+	w.population = population;
+	w.part = kb_calloc(a->ndev, sizeof(*w.part));
+	w.errs = kb_calloc(a->ndev, sizeof(*w.errs));
+	w.rc = kb_calloc(a->ndev, sizeof(int));
+	for (k = 0; k < a->ndev; k++)
+		kb_err_init(&w.errs[k], err->lang);
+	for (started = 1; started < nt; started++)
+		if (pthread_create(&th[started], NULL, device_worker, &w))
+			break;
+	device_worker(&w);
+	while (--started > 0)
+		pthread_join(th[started], NULL);
+	n = a->ndev * P * T;
+	out->ship = kb_calloc(n + 1, sizeof(double));
+	out->ret = kb_calloc(n + 1, sizeof(double));
+	out->unmet = kb_calloc(n + 1, sizeof(double));
+	out->buy = kb_calloc(a->ndev * T + 1, sizeof(double));
+	out->consumption_unmet = a->consumption ? 0 : -1;
+	for (k = 0; k < a->ndev; k++) {
+		struct kb_alloc_plan *part = &w.part[k];
+		size_t at = k * P * T, i;
+		if (w.rc[k] && !r) {
+			r = w.rc[k];
+			for (i = 0; i < w.errs[k].n; i++)
+				kb_err_set(err, w.errs[k].v[i].code, "%s",
+					   w.errs[k].v[i].msg);
+		}
+		kb_err_release(&w.errs[k]);
+		if (w.rc[k])
+			continue;
+		memcpy(out->ship + at, part->ship, P * T * sizeof(double));
+		memcpy(out->ret + at, part->ret, P * T * sizeof(double));
+		memcpy(out->unmet + at, part->unmet, P * T * sizeof(double));
+		memcpy(out->buy + k * T, part->buy, T * sizeof(double));
+		out->lp_unmet += part->lp_unmet;
+		out->unmet_total += part->unmet_total;
+		out->own_unmet += part->own_unmet;
+		out->population_unmet += part->population_unmet;
+		if (a->consumption)
+			out->consumption_unmet += part->consumption_unmet;
+		out->seconds += part->seconds;
+		out->rows += part->rows;
+		out->cols += part->cols;
+		kb_alloc_plan_release(part);
+	}
+	free(w.part);
+	free(w.errs);
+	free(w.rc);
+	if (r) {
+		kb_alloc_plan_release(out);
+		return r;
+	}
+	for (p = 0; p < P; p++) {
+		double un = 0, dem = 0;
+		for (k = 0; k < a->ndev; k++)
+			for (t = 0; t < T; t++) {
+				un += out->unmet[(k * P + p) * T + t];
+				dem += ceil(a->demand[(k * P + p) * T + t] - 1e-9);
+			}
+		if (dem > 0 && un / dem > out->worst_share)
+			out->worst_share = un / dem;
+	}
+	return 0;
 }
 
 void kb_alloc_plan_release(struct kb_alloc_plan *p)

@@ -344,7 +344,8 @@ static void test_alloc(void **state)
 		demand[t] = 2;			/* A: 2 a day, holds 10 */
 		demand[T + t] = t >= 3 ? 5 : 0; /* B: 5 from day 3, holds 0 */
 	}
-	T_OK(kb_alloc_solve(&a, pop, &mps, &pl, &err), &err);
+	T_OK(kb_alloc_mps(&a, &mps, &err), &err);
+	T_OK(kb_alloc_solve(&a, pop, 1, &pl, &err), &err);
 	print_message("A lends to B: LP %.3f, whole %.0f, own %.0f, by "
 		      "population %.0f, %zu rows, %.3f s\n",
 		      pl.lp_unmet, pl.unmet_total, pl.own_unmet,
@@ -360,12 +361,12 @@ static void test_alloc(void **state)
 	 * that nobody ends worse off, A keeps its own */
 	for (t = 6; t < T; t++)
 		demand[t] = 10;
-	T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+	T_OK(kb_alloc_solve(&a, pop, 1, &pl, &err), &err);
 	{
 		double free_total = pl.unmet_total, a_unmet = 0;
 		kb_alloc_plan_release(&pl);
 		a.no_worse_off = 1;
-		T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+		T_OK(kb_alloc_solve(&a, pop, 1, &pl, &err), &err);
 		for (t = 0; t < T; t++)
 			a_unmet += pl.unmet[t];
 		print_message("no worse off: A lacks %.0f; total %.0f (free "
@@ -383,7 +384,7 @@ static void test_alloc(void **state)
 	for (t = 0; t < T; t++)
 		demand[t] = 0;
 	cap[0] = 3;
-	T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+	T_OK(kb_alloc_solve(&a, pop, 1, &pl, &err), &err);
 	assert_true(pl.unmet_total == 2);
 	{
 		double bought = 0;
@@ -398,12 +399,12 @@ static void test_alloc(void **state)
 	depot[0] = 4;
 	for (t = 0; t < T; t++)
 		demand[t] = demand[T + t] = 4;
-	T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+	T_OK(kb_alloc_solve(&a, pop, 1, &pl, &err), &err);
 	{
 		double plain = pl.worst_share;
 		kb_alloc_plan_release(&pl);
 		a.fair = 1;
-		T_OK(kb_alloc_solve(&a, pop, NULL, &pl, &err), &err);
+		T_OK(kb_alloc_solve(&a, pop, 1, &pl, &err), &err);
 		print_message("worst share: %.3f, fair %.3f\n", plain,
 			      pl.worst_share);
 		assert_true(pl.worst_share <= plain + 1e-9);
@@ -411,8 +412,44 @@ static void test_alloc(void **state)
 		kb_alloc_plan_release(&pl);
 	}
 
+	/* two devices, solved one model each on two threads: the sum of
+	 * solving each alone */
+	{
+		double dem2[2 * 2 * T], st2[4] = { 10, 0, 1, 3 };
+		double dep2[2] = { 0, 2 }, cap2[2] = { 0, 1 };
+		int lead2[2] = { 2, 1 };
+		struct kb_alloc two = a, one;
+		double alone = 0;
+		int k;
+		two.ndev = 2;
+		two.demand = dem2;
+		two.stock = st2;
+		two.depot = dep2;
+		two.cap = cap2;
+		two.lead = lead2;
+		two.fair = 0;
+		for (t = 0; t < 4 * T; t++)
+			dem2[t] = (t % T) >= 3 ? 1 + t % 4 : 0.5;
+		for (k = 0; k < 2; k++) {
+			one = two;
+			one.ndev = 1;
+			one.demand = dem2 + k * 2 * T;
+			one.stock = st2 + 2 * k;
+			one.depot = dep2 + k;
+			one.cap = cap2 + k;
+			one.lead = lead2 + k;
+			T_OK(kb_alloc_solve(&one, pop, 1, &pl, &err), &err);
+			alone += pl.unmet_total;
+			kb_alloc_plan_release(&pl);
+		}
+		T_OK(kb_alloc_solve(&two, pop, 2, &pl, &err), &err);
+		assert_true(fabs(pl.unmet_total - alone) < 1e-9);
+		assert_true(fabs(pl.lp_unmet - pl.unmet_total) < 1e-6);
+		kb_alloc_plan_release(&pl);
+	}
+
 	stock[1] = -1;
-	assert_int_equal(kb_alloc_solve(&a, pop, NULL, &pl, &err), KB_EINVALID);
+	assert_int_equal(kb_alloc_solve(&a, pop, 1, &pl, &err), KB_EINVALID);
 	t_assert_error(&err, "field 'stock'");
 	kb_err_release(&err);
 }
