@@ -10,7 +10,14 @@
 #include "kiban/scenario.h"
 #include "kiban/supply.h"
 
-enum { OPT_RUNS = OPT_FIRST_OWN, OPT_THREADS, OPT_SEED };
+enum {
+	OPT_RUNS = OPT_FIRST_OWN,
+	OPT_THREADS,
+	OPT_SEED,
+	OPT_FAIR,
+	OPT_NO_WORSE,
+	OPT_MPS
+};
 
 static const char run_en[] =
 	"Usage: kiban scenario run FILE [OPTION]...\n"
@@ -130,6 +137,66 @@ static void print_summary(struct cli *cli, const struct kb_scenario *sc,
 	kb_buf_release(&band);
 }
 
+/* Reads the scenario file against the database and runs it: 0 with
+ * everything loaded (finish() frees it), or the exit status reported. */
+static int prepare(struct cli *cli, const char *path, long runs, long seed,
+		   int threads, struct kb_store **s, struct kb_supply *sup,
+		   struct kb_scenario *sc, struct kb_scenario_result *res)
+{
+	struct kb_buf text = KB_BUF_INIT;
+	int r;
+	*s = NULL;
+	if (kb_buf_read_file(&text, path)) {
+		kb_err_set(&cli->err, KB_EIO,
+			   CLI_T(cli, "cannot read %s: %s", "%s を読めません: %s"),
+			   path, strerror(errno));
+		return cli_fail(cli, KB_EIO);
+	}
+	if ((r = cli_open(cli, KB_STORE_READONLY, s))) {
+		kb_buf_release(&text);
+		return r;
+	}
+	if ((r = kb_supply_load(*s, sup, &cli->err))) {
+		r = cli_fail(cli, r);
+		goto fail;
+	}
+	r = kb_scenario_parse(path, text.buf ? text.buf : "", text.len, sup,
+			      (int)(cli->now / 86400), sc, &cli->err);
+	kb_buf_release(&text);
+	if (r) {
+		kb_supply_release(sup);
+		r = cli_fail(cli, r);
+		goto fail;
+	}
+	if (runs)
+		sc->runs = (size_t)runs;
+	if (seed >= 0)
+		sc->seed = (unsigned long long)seed;
+	r = kb_scenario_run(*s, sup, sc, threads,
+			    cli_progress(cli, "simulating", "計算中"), cli, res,
+			    &cli->err);
+	cli_progress_done(cli);
+	if (!r)
+		return 0;
+	kb_scenario_release(sc);
+	kb_supply_release(sup);
+	r = cli_fail(cli, r);
+fail:
+	kb_buf_release(&text);
+	kb_store_close(*s);
+	*s = NULL;
+	return r;
+}
+
+static void finish(struct kb_store *s, struct kb_supply *sup,
+		   struct kb_scenario *sc, struct kb_scenario_result *res)
+{
+	kb_scenario_result_release(res);
+	kb_scenario_release(sc);
+	kb_supply_release(sup);
+	kb_store_close(s);
+}
+
 static int scenario_run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -148,7 +215,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 	struct kb_supply sup;
 	struct kb_scenario sc;
 	struct kb_scenario_result res;
-	struct kb_buf text = KB_BUF_INIT, out = KB_BUF_INIT;
+	struct kb_buf out = KB_BUF_INIT;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
@@ -179,36 +246,9 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 			cli, "scenario run", "%s",
 			CLI_T(cli, "give one scenario file",
 			      "シナリオのファイルを 1 つ指定してください"));
-	if (kb_buf_read_file(&text, argv[optind])) {
-		kb_err_set(&cli->err, KB_EIO,
-			   CLI_T(cli, "cannot read %s: %s", "%s を読めません: %s"),
-			   argv[optind], strerror(errno));
-		return cli_fail(cli, KB_EIO);
-	}
-	if ((r = cli_open(cli, KB_STORE_READONLY, &s)))
-		goto done;
-	if ((r = kb_supply_load(s, &sup, &cli->err))) {
-		r = cli_fail(cli, r);
-		goto done;
-	}
-	if ((r = kb_scenario_parse(argv[optind], text.buf ? text.buf : "",
-				   text.len, &sup, (int)(cli->now / 86400), &sc,
-				   &cli->err))) {
-		r = cli_fail(cli, r);
-		goto sup;
-	}
-	if (runs)
-		sc.runs = (size_t)runs;
-	if (seed >= 0)
-		sc.seed = (unsigned long long)seed;
-	r = kb_scenario_run(s, &sup, &sc, (int)threads,
-			    cli_progress(cli, "simulating", "計算中"), cli,
-			    &res, &cli->err);
-	cli_progress_done(cli);
-	if (r) {
-		r = cli_fail(cli, r);
-		goto scen;
-	}
+	if ((r = prepare(cli, argv[optind], runs, seed, (int)threads, &s, &sup,
+			 &sc, &res)))
+		return r;
 	if (f.csv) {
 		kb_scenario_csv(&sc, &res, &sup, cli->lang, f.bom, &out);
 		r = cli_write(cli, &out, output);
@@ -225,15 +265,185 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 		}
 		json_decref(j);
 	}
-	kb_scenario_result_release(&res);
-scen:
-	kb_scenario_release(&sc);
-sup:
-	kb_supply_release(&sup);
-done:
-	kb_store_close(s);
-	kb_buf_release(&text);
+	finish(s, &sup, &sc, &res);
 	kb_buf_release(&out);
+	return r;
+}
+
+static const char alloc_en[] =
+	"Usage: kiban scenario allocate FILE [OPTION]...\n"
+	"Plan the emergency allocation of a scenario: its median demand, in whole\n"
+	"units, met day by day from the hospitals' stock, the national stockpile\n"
+	"('depot = CODE UNITS') and urgent purchases ('purchase = CODE PER_DAY\n"
+	"LEAD_DAYS'), with idle units returned and lent onward ('transport =\n"
+	"PREFECTURE DAYS'; a day by default, two to Hokkaido and Okinawa).  A linear\n"
+	"program solved by COIN-OR CLP, checked, rounded to whole units; compared\n"
+	"with each prefecture on its own stock and with the stockpile shared in\n"
+	"proportion to population or to recent consumption.\n\n"
+	"  --fair          first the smallest worst unmet share of a prefecture\n"
+	"  --no-worse-off  no prefecture lacks more than on its own stock\n"
+	"  --mps FILE      also write the model as MPS, for another solver\n"
+	"  --runs N, --seed N, --threads N   as for 'scenario run'\n"
+	"  --json          the summary and totals per device as JSON\n"
+	"  --csv           shipments, returns and unmet demand by day, device and\n"
+	"                  prefecture (--bom for Excel)\n"
+	"  -o FILE         write there instead of standard output\n";
+static const char alloc_ja[] =
+	"使い方: kiban scenario allocate FILE [オプション]...\n"
+	"シナリオの緊急配分を計画します: 需要（中央値、整数台）を日ごとに、病院の在庫、\n"
+	"国の備蓄（'depot = 機器コード 台数'）、緊急購入（'purchase = 機器コード 1日の台数\n"
+	"納期の日数'）で満たし、使っていない機器は返却して他県へ貸し出します（'transport =\n"
+	"都道府県 日数'。既定は 1 日、北海道と沖縄は 2 日）。COIN-OR CLP で解く線形計画を\n"
+	"検証して整数台に丸め、各県が自県の在庫だけの場合、備蓄を人口比または直近の\n"
+	"消費量比で配る場合と比べます。\n\n"
+	"  --fair          まず都道府県の不足割合の最大を最小にする\n"
+	"  --no-worse-off  どの都道府県も自県の在庫だけの場合より不足を増やさない\n"
+	"  --mps FILE      モデルを MPS でも書く（他のソルバー用）\n"
+	"  --runs N, --seed N, --threads N   'scenario run' と同じ\n"
+	"  --json          要約と機器ごとの合計を JSON で\n"
+	"  --csv           日・機器・都道府県ごとの発送・返却・不足（Excel 用は --bom）\n"
+	"  -o FILE         標準出力の代わりに FILE へ書く\n";
+
+static int scenario_allocate(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "runs", required_argument, NULL, OPT_RUNS },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "fair", no_argument, NULL, OPT_FAIR },
+		{ "no-worse-off", no_argument, NULL, OPT_NO_WORSE },
+		{ "mps", required_argument, NULL, OPT_MPS },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	const char *output = "-", *mps_path = NULL;
+	long runs = 0, seed = -1, threads = sysconf(_SC_NPROCESSORS_ONLN);
+	int fair = 0, no_worse = 0, c, r;
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_scenario sc;
+	struct kb_scenario_result res;
+	struct kb_alloc_plan pl;
+	struct kb_buf out = KB_BUF_INIT, mps = KB_BUF_INIT;
+	json_t *j;
+
+	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		switch (c) {
+		case OPT_RUNS:
+			if ((r = parse_count(cli, optarg, 1, 100000, &runs)))
+				return r;
+			break;
+		case OPT_SEED:
+			if ((r = parse_count(cli, optarg, 0, 2147483647L, &seed)))
+				return r;
+			break;
+		case OPT_THREADS:
+			if ((r = parse_count(cli, optarg, 1, 64, &threads)))
+				return r;
+			break;
+		case OPT_FAIR: fair = 1; break;
+		case OPT_NO_WORSE: no_worse = 1; break;
+		case OPT_MPS: mps_path = optarg; break;
+		case 'o': output = optarg; break;
+		default:
+			if ((r = cli_option(cli, c, "scenario allocate", argv,
+					    alloc_en, alloc_ja)) >= 0)
+				return r;
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(
+			cli, "scenario allocate", "%s",
+			CLI_T(cli, "give one scenario file",
+			      "シナリオのファイルを 1 つ指定してください"));
+	if ((r = prepare(cli, argv[optind], runs, seed, (int)threads, &s, &sup,
+			 &sc, &res)))
+		return r;
+	if ((r = kb_scenario_allocate(&sc, &res, &sup, fair, no_worse, (int)threads,
+				      mps_path ? &mps : NULL, &pl, &cli->err))) {
+		r = cli_fail(cli, r);
+		goto done;
+	}
+	if (mps_path && (r = cli_write(cli, &mps, mps_path)))
+		goto plan;
+	if (f.csv) {
+		kb_alloc_csv(&sc, &pl, &sup, cli->lang, f.bom, &out);
+		r = cli_write(cli, &out, output);
+		goto plan;
+	}
+	j = kb_alloc_to_json(&sc, &pl, &sup, cli->lang);
+	if (f.json) {
+		char *dump = json_dumps(j, JSON_INDENT(2));
+		kb_buf_adds(&out, dump);
+		kb_buf_addch(&out, '\n');
+		free(dump);
+		r = cli_write(cli, &out, output);
+	} else {
+		json_t *x;
+		struct kb_buf a = KB_BUF_INIT;
+		size_t i;
+		printf("%s\n", sc.name);
+		struct cli_table t;
+		struct kb_buf b = KB_BUF_INIT;
+		printf(CLI_T(cli, "unmet demand, unit-days (lower is better):\n",
+			     "満たせない需要（台・日、少ないほど良い）:\n"));
+		cli_table_init(&t, 2, CLI_T(cli, "allocation", "配分"),
+			       CLI_T(cli, "unmet", "不足"));
+		kb_buf_adds(&b, num(&a, pl.unmet_total));
+		kb_buf_addf(&b, CLI_T(cli, " (LP bound %s)", "（LP の下限 %s）"),
+			    num(&a, pl.lp_unmet));
+		cli_table_row(&t, CLI_T(cli, "this plan", "この計画"), b.buf);
+		cli_table_row(
+			&t, CLI_T(cli, "each on its own stock", "各県の在庫のみ"),
+			num(&a, pl.own_unmet));
+		cli_table_row(&t,
+			      CLI_T(cli, "stockpile by population",
+				    "備蓄を人口比で配分"),
+			      num(&a, pl.population_unmet));
+		if (pl.consumption_unmet >= 0)
+			cli_table_row(&t,
+				      CLI_T(cli, "stockpile by consumption",
+					    "備蓄を消費量比で配分"),
+				      num(&a, pl.consumption_unmet));
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+		kb_buf_release(&b);
+		printf(CLI_T(cli,
+			     "largest unmet share of a prefecture: %.1f%%; %zu rows x %zu columns, %.2f s in CLP\n\n",
+			     "都道府県の不足割合の最大: %.1f%%。%zu 行 x %zu 列、CLP で %.2f 秒\n\n"),
+		       100 * pl.worst_share, pl.rows, pl.cols, pl.seconds);
+		json_array_foreach(json_object_get(j, "devices"), i, x)
+		{
+			printf("%s %s: ",
+			       json_string_value(json_object_get(x, "code")),
+			       json_string_value(json_object_get(x, "name")));
+			printf(CLI_T(cli, "shipped %s", "発送 %s"),
+			       num(&a, json_number_value(
+					       json_object_get(x, "shipped"))));
+			printf(CLI_T(cli, ", returned %s", "、返却 %s"),
+			       num(&a, json_number_value(
+					       json_object_get(x, "returned"))));
+			printf(CLI_T(cli, ", bought %s", "、購入 %s"),
+			       num(&a, json_number_value(
+					       json_object_get(x, "bought"))));
+			printf(CLI_T(cli, ", unmet %s\n", "、不足 %s\n"),
+			       num(&a, json_number_value(
+					       json_object_get(x, "unmet"))));
+		}
+		kb_buf_release(&a);
+	}
+	json_decref(j);
+plan:
+	kb_alloc_plan_release(&pl);
+done:
+	finish(s, &sup, &sc, &res);
+	kb_buf_release(&out);
+	kb_buf_release(&mps);
 	return r;
 }
 
@@ -263,6 +473,9 @@ int cmd_scenario(struct cli *cli, int argc, char **argv)
 		{ "run", scenario_run,
 		  "demand for devices in an epidemic scenario, with bands",
 		  "流行シナリオでの機器の需要（幅つき）" },
+		{ "allocate", scenario_allocate,
+		  "emergency allocation of a scenario's demand",
+		  "シナリオの需要に対する緊急配分" },
 		{ "example", scenario_example, "print an example scenario file",
 		  "シナリオファイルの例を出力する" },
 	};

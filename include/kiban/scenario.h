@@ -187,6 +187,10 @@ struct kb_scenario_device {
 	size_t device; /* index in the registry */
 	enum kb_care care;
 	double units;
+	/* for the allocation: the national stockpile, urgent purchases a
+	 * day and the days they take to arrive */
+	double depot, cap;
+	int lead;
 };
 
 struct kb_scenario {
@@ -202,6 +206,7 @@ struct kb_scenario {
 	size_t nchanges;
 	struct kb_scenario_device *devices;
 	size_t ndevices;
+	int tau[KB_NPREF]; /* days between the depot and each prefecture */
 };
 
 /*
@@ -219,8 +224,9 @@ void kb_scenario_release(struct kb_scenario *sc);
  * stock of each device by prefecture in the latest week reported. */
 struct kb_scenario_result {
 	struct kb_epi_bands bands;
-	double *stock;	/* [ndevices * KB_NPREF] */
-	int stock_week; /* -1: no report yet (stock 0) */
+	double *stock;	     /* [ndevices * KB_NPREF] */
+	double *consumption; /* [ndevices * KB_NPREF], the same week's */
+	int stock_week;	     /* -1: no report yet (stock 0) */
 };
 int kb_scenario_run(struct kb_store *s, const struct kb_supply *sup,
 		    const struct kb_scenario *sc, int threads,
@@ -236,6 +242,22 @@ double kb_scenario_demand(const struct kb_scenario *sc,
 /* The stock it meets there (0 the whole country). */
 double kb_scenario_stock(const struct kb_scenario *sc,
 			 const struct kb_scenario_result *r, size_t k, int pref);
+
+/* The emergency allocation of the scenario's median demand (whole units)
+ * against the stock, the depots and the purchases the file gives. */
+int kb_scenario_allocate(const struct kb_scenario *sc,
+			 const struct kb_scenario_result *r,
+			 const struct kb_supply *sup, int fair,
+			 int no_worse_off, int threads, struct kb_buf *mps,
+			 struct kb_alloc_plan *out, struct kb_err *err);
+json_t *kb_alloc_to_json(const struct kb_scenario *sc,
+			 const struct kb_alloc_plan *pl,
+			 const struct kb_supply *sup, enum kb_lang lang);
+/* The plan's movements and unmet demand, one row per device, prefecture
+ * and day where something happens. */
+void kb_alloc_csv(const struct kb_scenario *sc, const struct kb_alloc_plan *pl,
+		  const struct kb_supply *sup, enum kb_lang lang, int bom,
+		  struct kb_buf *out);
 
 /* Per device: the national median peak with its band and day, the stock,
  * the largest shortfall, the prefectures short at some point; and the

@@ -313,8 +313,58 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		}
 		return;
 	}
+	if (!strcmp(key, "depot") || !strcmp(key, "purchase")) {
+		int purchase = key[0] == 'p';
+		size_t i, k;
+		long lead = 0;
+		if (ws.n != (purchase ? 3 : 2)) {
+			if (purchase)
+				fail_at(ps, vat, key,
+					"CODE UNITS_PER_DAY LEAD_DAYS",
+					"機器コード 1日の台数 納期の日数", val);
+			else
+				fail_at(ps, vat, key, "CODE UNITS",
+					"機器コード 台数", val);
+			return;
+		}
+		if ((i = kb_supply_device(ps->sup, ws.w[0])) == KB_NONE) {
+			fail_at(ps, ws.at[0], key, "a device of the registry",
+				"登録されている機器", ws.w[0]);
+			return;
+		}
+		for (k = 0; k < sc->ndevices && sc->devices[k].device != i; k++)
+			;
+		if (k == sc->ndevices) {
+			fail_at(ps, ws.at[0], key,
+				"a device given on an earlier 'device' line",
+				"前の 'device' 行にある機器", ws.w[0]);
+			return;
+		}
+		if (number(ps, key, ws.at[1], ws.w[1], 0, 1e9, 0, &v) ||
+		    (purchase && whole(ps, key, ws.at[2], ws.w[2], 0, 365, &lead)))
+			return;
+		if (purchase) {
+			sc->devices[k].cap = floor(v);
+			sc->devices[k].lead = (int)lead;
+		} else {
+			sc->devices[k].depot = floor(v);
+		}
+		return;
+	}
+	if (!strcmp(key, "transport")) {
+		int p;
+		if (ws.n != 2) {
+			fail_at(ps, vat, key, "PREFECTURE DAYS",
+				"都道府県 日数", val);
+			return;
+		}
+		if ((p = pref_of(ps, key, ws.at[0], ws.w[0])) &&
+		    !whole(ps, key, ws.at[1], ws.w[1], 0, 30, &n))
+			sc->tau[p - 1] = (int)n;
+		return;
+	}
 	if (!strcmp(key, "device")) {
-		struct kb_scenario_device d = { 0, 0, 1 };
+		struct kb_scenario_device d = { 0, 0, 1, 0, 0, 0 };
 		size_t i;
 		if (ws.n < 2 || ws.n > 3) {
 			fail_at(ps, vat, key, "CODE CARE [UNITS PER PATIENT]",
@@ -370,6 +420,8 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		sc->lo.stay[c] = sc->hi.stay[c] = default_stay[c];
 	}
 	sc->lo.r0 = sc->hi.r0 = -1;
+	for (i = 0; i < KB_NPREF; i++) /* a day; two to Hokkaido, Okinawa */
+		sc->tau[i] = i == 0 || i == KB_NPREF - 1 ? 2 : 1;
 	/* lines are split by hand: strtok would skip empty ones */
 	for (line = buf; line; line = save) {
 		char *eq, *key, *val, *e;
@@ -460,7 +512,8 @@ static int load_stock(struct kb_store *s, const struct kb_supply *sup,
 {
 	sqlite3_stmt *st = kb__sql_prepare(
 		s,
-		"SELECT week, device, prefecture, stock FROM stock_agg WHERE "
+		"SELECT week, device, prefecture, stock, consumption FROM "
+		"stock_agg WHERE "
 		"week = (SELECT max(week) FROM stock_agg) AND prefecture > 0",
 		err);
 	int rc;
@@ -475,9 +528,11 @@ static int load_stock(struct kb_store *s, const struct kb_supply *sup,
 		if (p < 1 || p > KB_NPREF)
 			continue;
 		for (k = 0; k < sc->ndevices; k++)
-			if (sc->devices[k].device == dev)
-				r->stock[k * KB_NPREF + (size_t)(p - 1)] =
-					sqlite3_column_double(st, 3);
+			if (sc->devices[k].device == dev) {
+				size_t at = k * KB_NPREF + (size_t)(p - 1);
+				r->stock[at] = sqlite3_column_double(st, 3);
+				r->consumption[at] = sqlite3_column_double(st, 4);
+			}
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE
@@ -511,6 +566,7 @@ int kb_scenario_run(struct kb_store *s, const struct kb_supply *sup,
 	m.changes = sc->changes;
 	m.nchanges = sc->nchanges;
 	out->stock = kb_calloc(sc->ndevices * KB_NPREF + 1, sizeof(double));
+	out->consumption = kb_calloc(sc->ndevices * KB_NPREF + 1, sizeof(double));
 	if ((r = load_stock(s, sup, sc, out, err)) ||
 	    (r = kb_epi_monte_carlo(&m, &sc->lo, &sc->hi, sc->runs, sc->seed, cares,
 				    threads, progress, ctx, &out->bands, err))) {
@@ -524,6 +580,7 @@ void kb_scenario_result_release(struct kb_scenario_result *r)
 {
 	kb_epi_bands_release(&r->bands);
 	free(r->stock);
+	free(r->consumption);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -697,4 +754,142 @@ void kb_scenario_csv(const struct kb_scenario *sc,
 				kb_csvw_end(&w);
 			}
 	}
+}
+
+/* ---- the emergency allocation of a scenario ---- */
+
+int kb_scenario_allocate(const struct kb_scenario *sc,
+			 const struct kb_scenario_result *r,
+			 const struct kb_supply *sup, int fair,
+			 int no_worse_off, int threads, struct kb_buf *mps,
+			 struct kb_alloc_plan *out, struct kb_err *err)
+{
+	size_t D = sc->ndevices, T = (size_t)sc->days, k;
+	double *demand = kb_calloc(D * KB_NPREF * T + 1, sizeof(double));
+	double *stock = kb_calloc(D * KB_NPREF + 1, sizeof(double));
+	double *depot = kb_calloc(D + 1, sizeof(double)),
+	       *cap = kb_calloc(D + 1, sizeof(double)), pop[KB_NPREF];
+	int *lead = kb_calloc(D + 1, sizeof(int)), p, t, rc;
+	struct kb_alloc a;
+
+	for (p = 0; p < KB_NPREF; p++)
+		pop[p] = (double)sup->prefs[p].population;
+	for (k = 0; k < D; k++) {
+		depot[k] = sc->devices[k].depot;
+		cap[k] = sc->devices[k].cap;
+		lead[k] = sc->devices[k].lead;
+		for (p = 0; p < KB_NPREF; p++) {
+			stock[k * KB_NPREF + (size_t)p] =
+				floor(r->stock[k * KB_NPREF + (size_t)p]);
+			for (t = 0; t < sc->days; t++) /* days 1..days */
+				demand[(k * KB_NPREF + (size_t)p) * T + (size_t)t] =
+					kb_scenario_demand(sc, r, k, 1, t + 1,
+							   p + 1);
+		}
+	}
+	memset(&a, 0, sizeof(a));
+	a.ndev = D;
+	a.npref = KB_NPREF;
+	a.days = sc->days;
+	a.demand = demand;
+	a.stock = stock;
+	a.depot = depot;
+	a.cap = cap;
+	a.lead = lead;
+	a.tau = sc->tau;
+	a.consumption = r->stock_week >= 0 ? r->consumption : NULL;
+	a.fair = fair;
+	a.no_worse_off = no_worse_off;
+	rc = mps ? kb_alloc_mps(&a, mps, err) : 0;
+	if (!rc)
+		rc = kb_alloc_solve(&a, pop, threads, out, err);
+	free(demand);
+	free(stock);
+	free(depot);
+	free(cap);
+	free(lead);
+	return rc;
+}
+
+json_t *kb_alloc_to_json(const struct kb_scenario *sc,
+			 const struct kb_alloc_plan *pl,
+			 const struct kb_supply *sup, enum kb_lang lang)
+{
+	size_t T = (size_t)sc->days, k, p, t;
+	json_t *devs = json_array();
+	for (k = 0; k < sc->ndevices; k++) {
+		const struct kb_device *d = &sup->devices[sc->devices[k].device];
+		double ship = 0, ret = 0, buy = 0, unmet = 0;
+		for (p = 0; p < KB_NPREF; p++)
+			for (t = 0; t < T; t++) {
+				size_t c = (k * KB_NPREF + p) * T + t;
+				ship += pl->ship[c];
+				ret += pl->ret[c];
+				unmet += pl->unmet[c];
+			}
+		for (t = 0; t < T; t++)
+			buy += pl->buy[k * T + t];
+		json_array_append_new(
+			devs,
+			json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "code",
+				  d->code, "name",
+				  lang == KB_LANG_EN ? d->name_en : d->name_ja,
+				  "shipped", ship, "returned", ret, "bought",
+				  buy, "unmet", unmet));
+	}
+	return json_pack(
+		"{s:s, s:i, s:{s:f, s:f, s:f, s:f, s:f, s:o}, s:f, s:f, s:I, "
+		"s:I, s:o}",
+		"name", sc->name, "days", sc->days, "unmet_unit_days", "plan",
+		pl->unmet_total, "lp_bound", pl->lp_unmet, "own_stock_only",
+		pl->own_unmet, "by_population", pl->population_unmet,
+		"worst_share", pl->worst_share, "by_consumption",
+		pl->consumption_unmet >= 0 ? json_real(pl->consumption_unmet)
+					   : json_null(),
+		"gap", pl->unmet_total - pl->lp_unmet, "solver_seconds",
+		pl->seconds, "rows", (json_int_t)pl->rows, "columns",
+		(json_int_t)pl->cols, "devices", devs);
+}
+
+void kb_alloc_csv(const struct kb_scenario *sc, const struct kb_alloc_plan *pl,
+		  const struct kb_supply *sup, enum kb_lang lang, int bom,
+		  struct kb_buf *out)
+{
+	static const char *const head[] = { "date",	  "day",
+					    "device",	  "device_name",
+					    "prefecture", "prefecture_name",
+					    "shipped",	  "returned",
+					    "unmet" };
+	size_t T = (size_t)sc->days, k, p, t, i;
+	struct kb_csvw w;
+	kb_csvw_init(&w, out, bom);
+	for (i = 0; i < KB_ARRAY_SIZE(head); i++)
+		kb_csvw_field(&w, head[i]);
+	kb_csvw_end(&w);
+	for (t = 0; t < T; t++)
+		for (k = 0; k < sc->ndevices; k++)
+			for (p = 0; p < KB_NPREF; p++) {
+				size_t c = (k * KB_NPREF + p) * T + t;
+				const struct kb_device *d =
+					&sup->devices[sc->devices[k].device];
+				char date[16];
+				if (!pl->ship[c] && !pl->ret[c] && !pl->unmet[c])
+					continue;
+				kb_week_format(sc->start + (int)t + 1, date);
+				kb_csvw_field(&w, date);
+				kb_csvw_fieldf(&w, "%zu", t + 1);
+				kb_csvw_field(&w, d->code);
+				kb_csvw_field(&w, lang == KB_LANG_EN
+							  ? d->name_en
+							  : d->name_ja);
+				kb_csvw_fieldf(&w, "%02zu", p + 1);
+				kb_csvw_field(&w,
+					      lang == KB_LANG_EN
+						      ? sup->prefs[p].name_en
+						      : sup->prefs[p].name_ja);
+				kb_csvw_num(&w, pl->ship[c]);
+				kb_csvw_num(&w, pl->ret[c]);
+				kb_csvw_num(&w, pl->unmet[c]);
+				kb_csvw_end(&w);
+			}
 }

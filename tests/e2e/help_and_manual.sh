@@ -35,5 +35,5 @@ for group in init demo plan kpi values eval report supply scenario account; do
 		done
 	done
 done
-expect_eq "subcommands checked" "$checked" 42
+expect_eq "subcommands checked" "$checked" 43
 echo "ok: help and manual"

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Epidemic scenarios through the kiban command: the example runs on the
-# demo database with ordered bands, the CSV has a row for every day,
+# demo database with ordered bands, an emergency allocation beats the rules
+# of thumb and its MPS file is read by GLPK, the CSV has a row for every day,
 # prefecture and device, the same seed gives the same answer, a scenario
 # with no epidemic and no patients needs nothing, the stock shown is the
 # hospitals' latest, and a bad file gets every problem with its place.
@@ -49,6 +50,37 @@ printf 'census = 13 ventilation 100\nstay.ventilation = 10\n' >>quiet.txt
 $KIBAN scenario run quiet.txt --json >quiet.json
 expect_eq "day 0: the patients in care" "$(jq '.devices[0].national.p50[0]' quiet.json)" 100
 expect_eq "day 10: a share exp(-1) of them" "$(jq '.devices[0].national.p50[10] | . * 100 | round' quiet.json)" 3679
+
+# emergency allocation: the stockpile and purchases through a pool
+cat >alloc.txt <<'S'
+name = allocation
+days = 60
+r0 = 3
+infected_per_million = 300
+share.ventilation = 0.002
+device = 30001013 ventilation
+device = 30002026 oxygen
+depot = 30001013 50
+purchase = 30001013 10 5
+depot = 30002026 100
+transport = 沖縄県 3
+S
+$KIBAN scenario allocate alloc.txt --json --mps model.mps >alloc.json
+expect_eq "whole units lose nothing against the LP bound" "$(jq '.unmet_unit_days | .plan - .lp_bound | fabs < 1e-6' alloc.json)" true
+expect_eq "better than each on its own stock" "$(jq '.unmet_unit_days | .plan <= .own_stock_only' alloc.json)" true
+expect_eq "no worse than the stockpile by population" "$(jq '.unmet_unit_days | .plan <= .by_population' alloc.json)" true
+expect_eq "the purchases used" "$(jq '.devices[0].bought > 0' alloc.json)" true
+expect_eq "no purchases where none may be made" "$(jq '.devices[1].bought' alloc.json)" 0
+glpsol --freemps model.mps -o glpk.txt >glpk.log 2>&1 || fail "glpsol could not read our MPS file"
+expect_in "another solver finds the optimum of the same model" "OPTIMAL" glpk.txt
+$KIBAN scenario allocate alloc.txt --csv -o alloc.csv
+expect_eq "the CSV's shipments are the plan's" "$(tr -d '\r' <alloc.csv | awk -F, 'NR > 1 && $3 == "30001013" { s += $7 } END { print s + 0 }')" "$(jq '.devices[0].shipped' alloc.json)"
+$KIBAN scenario allocate alloc.txt --json --fair >fair.json
+expect_eq "fairness does not raise the worst share" "$(jq -n --slurpfile a alloc.json --slurpfile f fair.json '$f[0].unmet_unit_days.worst_share <= $a[0].unmet_unit_days.worst_share + 1e-9')" true
+printf 'depot = 30003039 5\npurchase = 30001013 -1 3\n' >>alloc.txt
+expect_status 3 $KIBAN --lang en scenario allocate alloc.txt
+expect_in "a depot of a device not in the scenario" "alloc.txt:12:9: field 'depot': '30003039' is not a device given on an earlier 'device' line" out
+expect_in "a negative purchase" "alloc.txt:13:21: field 'purchase': '-1' is not a number" out
 
 # a bad file: every problem with file:line:column and key; exit 3
 cat >bad.txt <<'S'
