@@ -45,17 +45,31 @@ static const char run_ja[] =
 	"  --csv         日・都道府県・機器ごとに 1 行（Excel 用は --bom）\n"
 	"  -o FILE       標準出力の代わりに FILE へ書く\n";
 
-static int parse_count(struct cli *cli, const char *arg, long lo, long hi,
-		       long *v)
+/* --runs, --seed and --threads, shared by the commands that run a
+ * scenario. */
+struct run_opts {
+	long runs, seed, threads; /* 0, -1: the file's */
+};
+
+/* -1 if c is none of them, 0 once taken, else the exit status of a bad
+ * value (reported). */
+static int run_option(struct cli *cli, const char *cmd, int c, struct run_opts *o)
 {
+	long lo, hi, *v;
 	char *end;
-	*v = strtol(arg, &end, 10);
-	if (end == arg || *end || *v < lo || *v > hi)
+	switch (c) {
+	case OPT_RUNS: lo = 1, hi = 100000, v = &o->runs; break;
+	case OPT_SEED: lo = 0, hi = 2147483647L, v = &o->seed; break;
+	case OPT_THREADS: lo = 1, hi = 64, v = &o->threads; break;
+	default: return -1;
+	}
+	*v = strtol(optarg, &end, 10);
+	if (end == optarg || *end || *v < lo || *v > hi)
 		return cli_usage_error(
-			cli, "scenario run",
+			cli, cmd,
 			CLI_T(cli, "'%s' is not a number from %ld to %ld",
 			      "'%s' は %ld〜%ld の数ではありません"),
-			arg, lo, hi);
+			optarg, lo, hi);
 	return 0;
 }
 
@@ -139,8 +153,8 @@ static void print_summary(struct cli *cli, const struct kb_scenario *sc,
 
 /* Reads the scenario file against the database and runs it: 0 with
  * everything loaded (finish() frees it), or the exit status reported. */
-static int prepare(struct cli *cli, const char *path, long runs, long seed,
-		   int threads, struct kb_store **s, struct kb_supply *sup,
+static int prepare(struct cli *cli, const char *path, const struct run_opts *ro,
+		   struct kb_store **s, struct kb_supply *sup,
 		   struct kb_scenario *sc, struct kb_scenario_result *res)
 {
 	struct kb_buf text = KB_BUF_INIT;
@@ -168,11 +182,11 @@ static int prepare(struct cli *cli, const char *path, long runs, long seed,
 		r = cli_fail(cli, r);
 		goto fail;
 	}
-	if (runs)
-		sc->runs = (size_t)runs;
-	if (seed >= 0)
-		sc->seed = (unsigned long long)seed;
-	r = kb_scenario_run(*s, sup, sc, threads,
+	if (ro->runs)
+		sc->runs = (size_t)ro->runs;
+	if (ro->seed >= 0)
+		sc->seed = (unsigned long long)ro->seed;
+	r = kb_scenario_run(*s, sup, sc, (int)ro->threads,
 			    cli_progress(cli, "simulating", "計算中"), cli, res,
 			    &cli->err);
 	cli_progress_done(cli);
@@ -197,6 +211,7 @@ static void finish(struct kb_store *s, struct kb_supply *sup,
 	kb_store_close(s);
 }
 
+#define CMD "scenario run"
 static int scenario_run(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -210,7 +225,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 	};
 	struct cli_format f = { 0 };
 	const char *output = "-";
-	long runs = 0, seed = -1, threads = sysconf(_SC_NPROCESSORS_ONLN);
+	struct run_opts ro = { 0, -1, sysconf(_SC_NPROCESSORS_ONLN) };
 	struct kb_store *s = NULL;
 	struct kb_supply sup;
 	struct kb_scenario sc;
@@ -221,19 +236,12 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
 		if (cli_format_option(&f, c))
 			continue;
+		if ((r = run_option(cli, CMD, c, &ro)) >= 0) {
+			if (r)
+				return r;
+			continue;
+		}
 		switch (c) {
-		case OPT_RUNS:
-			if ((r = parse_count(cli, optarg, 1, 100000, &runs)))
-				return r;
-			break;
-		case OPT_SEED:
-			if ((r = parse_count(cli, optarg, 0, 2147483647L, &seed)))
-				return r;
-			break;
-		case OPT_THREADS:
-			if ((r = parse_count(cli, optarg, 1, 64, &threads)))
-				return r;
-			break;
 		case 'o': output = optarg; break;
 		default:
 			if ((r = cli_option(cli, c, "scenario run", argv,
@@ -246,8 +254,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 			cli, "scenario run", "%s",
 			CLI_T(cli, "give one scenario file",
 			      "シナリオのファイルを 1 つ指定してください"));
-	if ((r = prepare(cli, argv[optind], runs, seed, (int)threads, &s, &sup,
-			 &sc, &res)))
+	if ((r = prepare(cli, argv[optind], &ro, &s, &sup, &sc, &res)))
 		return r;
 	if (f.csv) {
 		kb_scenario_csv(&sc, &res, &sup, cli->lang, f.bom, &out);
@@ -304,6 +311,8 @@ static const char alloc_ja[] =
 	"  --csv           日・機器・都道府県ごとの発送・返却・不足（Excel 用は --bom）\n"
 	"  -o FILE         標準出力の代わりに FILE へ書く\n";
 
+#undef CMD
+#define CMD "scenario allocate"
 static int scenario_allocate(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -320,7 +329,7 @@ static int scenario_allocate(struct cli *cli, int argc, char **argv)
 	};
 	struct cli_format f = { 0 };
 	const char *output = "-", *mps_path = NULL;
-	long runs = 0, seed = -1, threads = sysconf(_SC_NPROCESSORS_ONLN);
+	struct run_opts ro = { 0, -1, sysconf(_SC_NPROCESSORS_ONLN) };
 	int fair = 0, no_worse = 0, c, r;
 	struct kb_store *s;
 	struct kb_supply sup;
@@ -333,19 +342,12 @@ static int scenario_allocate(struct cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
 		if (cli_format_option(&f, c))
 			continue;
+		if ((r = run_option(cli, CMD, c, &ro)) >= 0) {
+			if (r)
+				return r;
+			continue;
+		}
 		switch (c) {
-		case OPT_RUNS:
-			if ((r = parse_count(cli, optarg, 1, 100000, &runs)))
-				return r;
-			break;
-		case OPT_SEED:
-			if ((r = parse_count(cli, optarg, 0, 2147483647L, &seed)))
-				return r;
-			break;
-		case OPT_THREADS:
-			if ((r = parse_count(cli, optarg, 1, 64, &threads)))
-				return r;
-			break;
 		case OPT_FAIR: fair = 1; break;
 		case OPT_NO_WORSE: no_worse = 1; break;
 		case OPT_MPS: mps_path = optarg; break;
@@ -361,11 +363,11 @@ static int scenario_allocate(struct cli *cli, int argc, char **argv)
 			cli, "scenario allocate", "%s",
 			CLI_T(cli, "give one scenario file",
 			      "シナリオのファイルを 1 つ指定してください"));
-	if ((r = prepare(cli, argv[optind], runs, seed, (int)threads, &s, &sup,
-			 &sc, &res)))
+	if ((r = prepare(cli, argv[optind], &ro, &s, &sup, &sc, &res)))
 		return r;
-	if ((r = kb_scenario_allocate(&sc, &res, &sup, fair, no_worse, (int)threads,
-				      mps_path ? &mps : NULL, &pl, &cli->err))) {
+	if ((r = kb_scenario_allocate(&sc, &res, &sup, fair, no_worse,
+				      (int)ro.threads, mps_path ? &mps : NULL,
+				      &pl, &cli->err))) {
 		r = cli_fail(cli, r);
 		goto done;
 	}
@@ -446,6 +448,8 @@ done:
 	kb_buf_release(&mps);
 	return r;
 }
+
+#undef CMD
 
 static int scenario_example(struct cli *cli, int argc, char **argv)
 {
