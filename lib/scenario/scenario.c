@@ -187,80 +187,80 @@ static void add_change(struct kb_scenario *sc, struct where **wh, size_t *awh,
 }
 
 static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
-		    const char *kat, char *val, const char *vat,
-		    struct where **wh, size_t *awh, size_t *ach,
-		    double *per_million, int *set_pm)
+		    char *val, struct where **wh, size_t *awh, size_t *ach,
+		    double *per_million)
 {
 	struct words ws;
+	char words[512];
 	double v, hi;
 	long n;
 	int c;
-	(void)kat;
 	if (!strcmp(key, "name")) {
 		free(sc->name);
 		sc->name = kb_strdup(val);
 		return;
 	}
 	if (!strcmp(key, "start")) {
-		date_of(ps, vat, val, &sc->start);
+		date_of(ps, val, val, &sc->start);
 		return;
 	}
 	if (!strcmp(key, "days")) {
-		if (!whole(ps, key, vat, val, 1, 3650, &n))
+		if (!whole(ps, key, val, val, 1, 3650, &n))
 			sc->days = (int)n;
 		return;
 	}
 	if (!strcmp(key, "runs")) {
-		if (!whole(ps, key, vat, val, 1, 100000, &n))
+		if (!whole(ps, key, val, val, 1, 100000, &n))
 			sc->runs = (size_t)n;
 		return;
 	}
 	if (!strcmp(key, "seed")) {
-		if (!whole(ps, key, vat, val, 0, 2147483647L, &n))
+		if (!whole(ps, key, val, val, 0, 2147483647L, &n))
 			sc->seed = (unsigned long long)n;
 		return;
 	}
 	if (!strcmp(key, "r0")) {
-		param(ps, key, vat, val, 0, 50, 0, &sc->lo.r0, &sc->hi.r0);
+		param(ps, key, val, val, 0, 50, 0, &sc->lo.r0, &sc->hi.r0);
 		return;
 	}
 	if (!strcmp(key, "incubation")) {
-		param(ps, key, vat, val, 0, 60, 1, &sc->lo.incubation,
+		param(ps, key, val, val, 0, 60, 1, &sc->lo.incubation,
 		      &sc->hi.incubation);
 		return;
 	}
 	if (!strcmp(key, "infectious")) {
-		param(ps, key, vat, val, 0, 60, 1, &sc->lo.infectious,
+		param(ps, key, val, val, 0, 60, 1, &sc->lo.infectious,
 		      &sc->hi.infectious);
 		return;
 	}
 	if (!strcmp(key, "mixing")) {
-		param(ps, key, vat, val, 0, 1, 0, &sc->lo.mixing, &sc->hi.mixing);
+		param(ps, key, val, val, 0, 1, 0, &sc->lo.mixing, &sc->hi.mixing);
 		return;
 	}
 	if (!strncmp(key, "share.", 6) || !strncmp(key, "stay.", 5)) {
 		int share = key[1] == 'h';
-		if ((c = care_of(ps, key, kat + (share ? 6 : 5),
+		if ((c = care_of(ps, key, key + (share ? 6 : 5),
 				 key + (share ? 6 : 5))) < 0)
 			return;
 		if (share)
-			param(ps, key, vat, val, 0, 1, 0, &sc->lo.share[c],
+			param(ps, key, val, val, 0, 1, 0, &sc->lo.share[c],
 			      &sc->hi.share[c]);
 		else
-			param(ps, key, vat, val, 0, 365, 1, &sc->lo.stay[c],
+			param(ps, key, val, val, 0, 365, 1, &sc->lo.stay[c],
 			      &sc->hi.stay[c]);
 		return;
 	}
 	if (!strcmp(key, "infected_per_million")) {
-		if (!number(ps, key, vat, val, 0, 1e6, 0, per_million))
-			*set_pm = 1;
+		number(ps, key, val, val, 0, 1e6, 0, per_million);
 		return;
 	}
-	split(val, vat, &ws);
+	/* the words of a copy: messages quote the whole value */
+	snprintf(words, sizeof(words), "%s", val);
+	split(words, val, &ws);
 	if (!strcmp(key, "infected")) {
 		int p;
 		if (ws.n != 2) {
-			fail_at(ps, vat, key, "PREFECTURE COUNT",
+			fail_at(ps, val, key, "PREFECTURE COUNT",
 				"都道府県 人数", val);
 			return;
 		}
@@ -273,7 +273,7 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 	if (!strcmp(key, "census")) {
 		int p;
 		if (ws.n != 3) {
-			fail_at(ps, vat, key, "PREFECTURE CARE PATIENTS",
+			fail_at(ps, val, key, "PREFECTURE CARE PATIENTS",
 				"都道府県 ケア 患者数", val);
 			return;
 		}
@@ -285,9 +285,9 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 	}
 	if (!strcmp(key, "intervention")) {
 		struct kb_epi_change x = { 0, 0, 1 };
-		const char *day_at = ws.n ? ws.at[0] : vat;
+		const char *day_at = ws.n ? ws.at[0] : val;
 		if (ws.n < 2) {
-			fail_at(ps, vat, key, "DAY CONTACT [PREFECTURE,...]",
+			fail_at(ps, val, key, "DAY CONTACT [PREFECTURE,...]",
 				"日 接触倍率 [都道府県,...]", val);
 			return;
 		}
@@ -319,11 +319,11 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		long lead = 0;
 		if (ws.n != (purchase ? 3 : 2)) {
 			if (purchase)
-				fail_at(ps, vat, key,
+				fail_at(ps, val, key,
 					"CODE UNITS_PER_DAY LEAD_DAYS",
 					"機器コード 1日の台数 納期の日数", val);
 			else
-				fail_at(ps, vat, key, "CODE UNITS",
+				fail_at(ps, val, key, "CODE UNITS",
 					"機器コード 台数", val);
 			return;
 		}
@@ -354,7 +354,7 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 	if (!strcmp(key, "transport")) {
 		int p;
 		if (ws.n != 2) {
-			fail_at(ps, vat, key, "PREFECTURE DAYS",
+			fail_at(ps, val, key, "PREFECTURE DAYS",
 				"都道府県 日数", val);
 			return;
 		}
@@ -367,7 +367,7 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		struct kb_scenario_device d = { 0, 0, 1, 0, 0, 0 };
 		size_t i;
 		if (ws.n < 2 || ws.n > 3) {
-			fail_at(ps, vat, key, "CODE CARE [UNITS PER PATIENT]",
+			fail_at(ps, val, key, "CODE CARE [UNITS PER PATIENT]",
 				"機器コード ケア [患者1人あたりの台数]", val);
 			return;
 		}
@@ -387,7 +387,7 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		sc->devices[sc->ndevices++] = d;
 		return;
 	}
-	kb_err_at(ps->err, KB_EINVALID, ps->file, ps->line, column(ps, kat), key,
+	kb_err_at(ps->err, KB_EINVALID, ps->file, ps->line, column(ps, key), key,
 		  KB_TR(ps->err->lang,
 			"unknown key '%s' (see docs/scenario-format.md)",
 			"不明なキー '%s'（docs/scenario-format.md を参照）"),
@@ -404,7 +404,7 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 	struct where *wh = NULL;
 	size_t awh = 0, ach = 0, i, before = kb_err_count(err);
 	double per_million = 1;
-	int set_pm = 0, c, r0_given = 0, device_lines = 0;
+	int c, r0_given = 0, device_lines = 0;
 
 	memset(sc, 0, sizeof(*sc));
 	memcpy(buf, text, len);
@@ -453,8 +453,7 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		*e = 0;
 		r0_given |= !strcmp(key, "r0");
 		device_lines += !strcmp(key, "device");
-		line_of(&ps, sc, key, key, val, val, &wh, &awh, &ach,
-			&per_million, &set_pm);
+		line_of(&ps, sc, key, val, &wh, &awh, &ach, &per_million);
 	}
 	if (!r0_given)
 		kb_err_at(
@@ -488,7 +487,6 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		if (!sc->infected[i])
 			sc->infected[i] = (double)sup->prefs[i].population *
 					  per_million / 1e6;
-	(void)set_pm;
 	if (!sc->runs)
 		sc->runs = ps.ranged ? 1000 : 1;
 	if (!sc->name)
