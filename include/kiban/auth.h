@@ -111,6 +111,9 @@ int kb_account_disable(struct kb_store *s, const char *login, int disabled,
 
 /* Tokens are 43 characters of URL-safe base64 (256 random bits). */
 #define KB_TOKEN_LEN 44
+/* A new random token (sessions, CSRF, API tokens, webhook secrets); call
+ * sodium_init() first. */
+void kb_token_random(char out[KB_TOKEN_LEN]);
 
 /*
  * Checks login and password and opens a session for ttl seconds: token

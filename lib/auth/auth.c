@@ -348,7 +348,7 @@ static int read_principal(sqlite3_stmt *st, struct kb_principal *p)
 	return 0;
 }
 
-static void new_token(char out[KB_TOKEN_LEN])
+void kb_token_random(char out[KB_TOKEN_LEN])
 {
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof(raw));
@@ -399,8 +399,8 @@ int kb_login(struct kb_store *s, const char *login, const char *password,
 		memset(p, 0, sizeof(*p));
 		return auth_failed(err);
 	}
-	new_token(token);
-	new_token(csrf);
+	kb_token_random(token);
+	kb_token_random(csrf);
 	token_hash(token, h);
 	if (!(st = kb__sql_prepare(s,
 				   "INSERT INTO session (hash, account, csrf, "
@@ -496,7 +496,7 @@ int kb_token_create(struct kb_store *s, const char *login, const char *label,
 	if (sodium_init() < 0)
 		return KB_EIO;
 	memcpy(token, "kb_", 3);
-	new_token(token + 3);
+	kb_token_random(token + 3);
 	token_hash(token, h);
 	kb__iso_time(now, when);
 	if (!(st = kb__sql_prepare(s,

@@ -173,7 +173,6 @@ int kb_webhook_add(struct kb_store *s, long account, const char *url, time_t now
 		   char secret[KB_TOKEN_LEN], long *id, struct kb_err *err)
 {
 	sqlite3_stmt *st;
-	unsigned char raw[32];
 	char when[32];
 	int r;
 
@@ -186,9 +185,7 @@ int kb_webhook_add(struct kb_store *s, long account, const char *url, time_t now
 			url ? url : "");
 	if (sodium_init() < 0)
 		return KB_EIO;
-	randombytes_buf(raw, sizeof(raw));
-	sodium_bin2base64(secret, KB_TOKEN_LEN, raw, sizeof(raw),
-			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	kb_token_random(secret);
 	kb__iso_time(now, when);
 	if (!(st = kb__sql_prepare(s,
 				   "INSERT INTO webhook (account, url, secret, "
