@@ -158,6 +158,25 @@ static double whole_units(const struct kb_alloc *a, struct kb_alloc_plan *o)
 	return total;
 }
 
+/* The largest share of a prefecture's demand (in whole units, over all
+ * devices and days) left unmet. */
+static double worst_share(const struct kb_alloc *a, const double *unmet)
+{
+	size_t P = a->npref, T = (size_t)a->days, k, p, t;
+	double worst = 0;
+	for (p = 0; p < P; p++) {
+		double un = 0, dem = 0;
+		for (k = 0; k < a->ndev; k++)
+			for (t = 0; t < T; t++) {
+				un += unmet[(k * P + p) * T + t];
+				dem += ceil(a->demand[(k * P + p) * T + t] - 1e-9);
+			}
+		if (dem > 0 && un / dem > worst)
+			worst = un / dem;
+	}
+	return worst;
+}
+
 /* One model over every device of a (out NULL: only its MPS). */
 static int solve_whole(const struct kb_alloc *given, const double *population,
 		       struct kb_buf *mps, struct kb_alloc_plan *out,
@@ -172,7 +191,7 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 	size_t *H, *U, *Y, *R, *G, *B, z = (size_t)-1;
 	struct kb_lp lp;
 	struct kb_lp_solution sol;
-	double total = 0;
+	double total = 0, own_total = 0; /* demand; unmet on own stock */
 	int r;
 
 	if (out)
@@ -248,7 +267,7 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 			}
 		}
 		for (p = 0; p < P; p++) {
-			double own = 0, dem = 0, s0 = a->stock[k * P + p];
+			double own = 0, s0 = a->stock[k * P + p];
 			for (t = 0; t < T; t++) {
 				size_t c = (k * P + p) * T + t, row;
 				double rhs = t ? 0 : s0;
@@ -267,8 +286,8 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 				kb_lp_coef(&lp, row, U[c], 1);
 				kb_lp_coef(&lp, row, H[c], 1);
 				own += fmax(0, a->demand[c] - s0);
-				dem += a->demand[c];
 			}
+			own_total += own;
 			if (a->no_worse_off) {
 				size_t row =
 					kb_lp_row(&lp, -KB_LP_INF, own,
@@ -277,7 +296,6 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 					kb_lp_coef(&lp, row,
 						   U[(k * P + p) * T + t], 1);
 			}
-			(void)dem;
 		}
 	}
 	if (a->fair)
@@ -319,24 +337,11 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 		for (k = 0; k < a->ndev * T; k++)
 			out->buy[k] = B[k] != (size_t)-1 ? sol.x[B[k]] : 0;
 		out->unmet_total = whole_units(a, out);
-		for (k = 0; k < n; k++) {
-			size_t dk = k / (P * T), pk = (k / T) % P;
-			out->own_unmet +=
-				fmax(0, a->demand[k] - a->stock[dk * P + pk]);
-		}
+		out->own_unmet = own_total;
 		out->population_unmet = proportional(a, population, 0);
 		out->consumption_unmet =
 			a->consumption ? proportional(a, a->consumption, 1) : -1;
-		for (p = 0; p < P; p++) {
-			double un = 0, dem = 0;
-			for (k = 0; k < a->ndev; k++)
-				for (t = 0; t < T; t++) {
-					un += out->unmet[(k * P + p) * T + t];
-					dem += a->demand[(k * P + p) * T + t];
-				}
-			if (dem > 0 && un / dem > out->worst_share)
-				out->worst_share = un / dem;
-		}
+		out->worst_share = worst_share(a, out->unmet);
 		kb_lp_solution_release(&sol);
 	}
 done:
@@ -391,7 +396,7 @@ static void *device_worker(void *arg)
 int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 		   int threads, struct kb_alloc_plan *out, struct kb_err *err)
 {
-	size_t P = a->npref, T = (size_t)a->days, n, k, p, t;
+	size_t P = a->npref, T = (size_t)a->days, n, k;
 	struct devices w;
 	pthread_t th[16];
 	int r, nt = threads < 1 ? 1 : threads > 16 ? 16 : threads, started;
@@ -454,16 +459,7 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 		kb_alloc_plan_release(out);
 		return r;
 	}
-	for (p = 0; p < P; p++) {
-		double un = 0, dem = 0;
-		for (k = 0; k < a->ndev; k++)
-			for (t = 0; t < T; t++) {
-				un += out->unmet[(k * P + p) * T + t];
-				dem += ceil(a->demand[(k * P + p) * T + t] - 1e-9);
-			}
-		if (dem > 0 && un / dem > out->worst_share)
-			out->worst_share = un / dem;
-	}
+	out->worst_share = worst_share(a, out->unmet);
 	return 0;
 }
 
