@@ -151,15 +151,24 @@ static void print_summary(struct cli *cli, const struct kb_scenario *sc,
 	kb_buf_release(&band);
 }
 
-/* Reads the scenario file against the database and runs it: 0 with
- * everything loaded (finish() frees it), or the exit status reported. */
-static int prepare(struct cli *cli, const char *path, const struct run_opts *ro,
-		   struct kb_store **s, struct kb_supply *sup,
-		   struct kb_scenario *sc, struct kb_scenario_result *res)
+/* Reads the one scenario file the command line names against the
+ * database and runs it: 0 with everything loaded (finish() frees it), or
+ * the exit status reported. */
+static int prepare(struct cli *cli, const char *cmd, int argc, char **argv,
+		   const struct run_opts *ro, struct kb_store **s,
+		   struct kb_supply *sup, struct kb_scenario *sc,
+		   struct kb_scenario_result *res)
 {
 	struct kb_buf text = KB_BUF_INIT;
+	const char *path;
 	int r;
 	*s = NULL;
+	if (optind + 1 != argc)
+		return cli_usage_error(
+			cli, cmd, "%s",
+			CLI_T(cli, "give one scenario file",
+			      "シナリオのファイルを 1 つ指定してください"));
+	path = argv[optind];
 	if (kb_buf_read_file(&text, path)) {
 		kb_err_set(&cli->err, KB_EIO,
 			   CLI_T(cli, "cannot read %s: %s", "%s を読めません: %s"),
@@ -249,12 +258,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 				return r;
 		}
 	}
-	if (optind + 1 != argc)
-		return cli_usage_error(
-			cli, "scenario run", "%s",
-			CLI_T(cli, "give one scenario file",
-			      "シナリオのファイルを 1 つ指定してください"));
-	if ((r = prepare(cli, argv[optind], &ro, &s, &sup, &sc, &res)))
+	if ((r = prepare(cli, CMD, argc, argv, &ro, &s, &sup, &sc, &res)))
 		return r;
 	if (f.csv) {
 		kb_scenario_csv(&sc, &res, &sup, cli->lang, f.bom, &out);
@@ -358,12 +362,7 @@ static int scenario_allocate(struct cli *cli, int argc, char **argv)
 				return r;
 		}
 	}
-	if (optind + 1 != argc)
-		return cli_usage_error(
-			cli, "scenario allocate", "%s",
-			CLI_T(cli, "give one scenario file",
-			      "シナリオのファイルを 1 つ指定してください"));
-	if ((r = prepare(cli, argv[optind], &ro, &s, &sup, &sc, &res)))
+	if ((r = prepare(cli, CMD, argc, argv, &ro, &s, &sup, &sc, &res)))
 		return r;
 	if ((r = kb_scenario_allocate(&sc, &res, &sup, fair, no_worse,
 				      (int)ro.threads, mps_path ? &mps : NULL,
