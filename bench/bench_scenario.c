@@ -38,6 +38,31 @@ static void die(struct kb_err *err, const char *what)
 	exit(1);
 }
 
+/* The peer: GLPK's glpsol on our MPS file, 60 s at most; ratio ours /
+ * its time. */
+static void glpsol_peer(const struct kb_buf *mps, double ours)
+{
+	char file[] = "/tmp/bench_lp.XXXXXX", cmd[256];
+	int fd = mkstemp(file), rc;
+	double g0;
+	if (fd < 0 || write(fd, mps->buf, mps->len) != (ssize_t)mps->len ||
+	    system("command -v glpsol >/dev/null 2>&1")) {
+		printf("peer: glpsol is not installed (scripts/deps.sh bench)\n");
+	} else {
+		snprintf(cmd, sizeof(cmd),
+			 "glpsol --freemps %s --tmlim 60 >/dev/null 2>&1", file);
+		g0 = now_s();
+		rc = system(cmd);
+		g0 = now_s() - g0;
+		printf("peer, glpsol on the same MPS: %.2f s%s; ratio %.2f\n",
+		       g0, rc ? " (stopped or failed)" : "", ours / g0);
+	}
+	if (fd >= 0) {
+		close(fd);
+		unlink(file);
+	}
+}
+
 /* 10 devices whose demand follows the wave's care census at different
  * rates, stock spread unevenly (some prefectures hold two days' peak,
  * others little), a depot and urgent purchases. */
@@ -53,9 +78,7 @@ static void alloc_bench(const struct kb_epi *wave, const double *pop,
 	double *demand = kb_calloc(D * KB_NPREF * T, sizeof(double));
 	double stock[D * KB_NPREF], depot[D], cap[D];
 	int lead[D], tau[KB_NPREF], k, p, t;
-	char file[] = "/tmp/bench_alloc.XXXXXX";
 	double t0;
-	int fd;
 
 	m.days = 200;
 	m.p.r0 = 2.2;
@@ -122,27 +145,116 @@ static void alloc_bench(const struct kb_epi *wave, const double *pop,
 			       : 0.0,
 	       pl.own_unmet, pl.population_unmet);
 	kb_alloc_plan_release(&pl);
-	if ((fd = mkstemp(file)) >= 0 &&
-	    write(fd, mps.buf, mps.len) == (ssize_t)mps.len &&
-	    !system("command -v glpsol >/dev/null 2>&1")) {
-		char cmd[256];
-		double g0 = now_s();
-		int rc;
-		snprintf(cmd, sizeof(cmd),
-			 "glpsol --freemps %s --tmlim 60 >/dev/null 2>&1", file);
-		rc = system(cmd);
-		g0 = now_s() - g0;
-		printf("peer, glpsol on the same MPS: %.2f s%s; ratio %.2f\n",
-		       g0, rc ? " (stopped or failed)" : "", t0 / g0);
-	} else {
-		printf("peer: glpsol is not installed (scripts/deps.sh bench)\n");
-	}
-	if (fd >= 0) {
-		close(fd);
-		unlink(file);
-	}
+	glpsol_peer(&mps, t0);
 	kb_buf_release(&mps);
 	kb_epi_run_release(&run);
+	free(demand);
+}
+
+/* 100 scenarios (Monte Carlo runs of the model, 240 days) x 10 devices,
+ * each following a care's census at its own rate, stock spread unevenly,
+ * yearly costs from 0.2 to 2 million yen, a budget that buys about a third
+ * of the p95 peak shortfall; one national depot, then three.  Target under
+ * 10 s; its peer glpsol on our MPS file. */
+static void stockpile_bench(const struct kb_epi *wave,
+			    const struct kb_epi_params *lo,
+			    const struct kb_epi_params *hi, struct kb_err *err)
+{
+	enum { K = 10, S = 100, T = 240 };
+	struct kb_epi m = *wave;
+	struct kb_epi_bands b;
+	struct kb_stockpile sp;
+	struct kb_stockpile_plan pl, rule;
+	struct kb_buf mps = KB_BUF_INIT;
+	size_t cells = (size_t)(T + 1) * KB_NPREF, s, k, p, t;
+	float *demand = kb_malloc((size_t)S * K * KB_NPREF * T * sizeof(float));
+	double stock[K * KB_NPREF], cost[K], prob[S], fixed[K], weeks, t0,
+		short95 = 0;
+	int tau[3 * KB_NPREF], wh[3] = { 11, 27, 40 }, nd;
+
+	m.days = T;
+	if (kb_epi_monte_carlo(&m, lo, hi, S, 7, 0x1f | KB_EPI_KEEP_RUNS, 2,
+			       NULL, NULL, &b, err))
+		die(err, "the scenarios");
+	for (k = 0; k < K; k++) {
+		float *run = b.run[k % KB_NCARE];
+		double rate = 0.3 + 0.15 * (double)k;
+		cost[k] = 2e5 * (double)(1 + k);
+		for (p = 0; p < KB_NPREF; p++) {
+			/* stock: the median peak times 0, 0.3 or 0.6 */
+			double peak = 0;
+			for (t = 0; t <= (size_t)T; t++)
+				if (b.p[1][(t * KB_NPREF + p) * KB_NCARE +
+					   k % KB_NCARE] > peak)
+					peak = b.p[1][(t * KB_NPREF + p) *
+							      KB_NCARE +
+						      k % KB_NCARE];
+			stock[k * KB_NPREF + p] =
+				floor(rate * peak * 0.3 * (double)(p % 3));
+			for (s = 0; s < S; s++)
+				for (t = 0; t < (size_t)T; t++)
+					demand[((s * K + k) * KB_NPREF + p) * T +
+					       t] = (float)(rate *
+							    run[s * cells +
+								(t + 1) * KB_NPREF +
+								p]);
+		}
+		for (t = 0; t <= (size_t)T; t++) {
+			double sh = 0;
+			for (p = 0; p < KB_NPREF; p++)
+				sh += fmax(0, rate * b.p[2][(t * KB_NPREF + p) *
+								    KB_NCARE +
+							    k % KB_NCARE] -
+						      stock[k * KB_NPREF + p]);
+			if (sh * cost[k] > short95)
+				short95 = sh * cost[k];
+		}
+	}
+	for (s = 0; s < S; s++)
+		prob[s] = 1.0 / S;
+	for (nd = 0; nd < 3; nd++)
+		for (p = 0; p < KB_NPREF; p++)
+			tau[nd * KB_NPREF + p] =
+				kb_pref_transport(wh[nd], (int)p + 1);
+	memset(&sp, 0, sizeof(sp));
+	sp.ndev = K;
+	sp.npref = KB_NPREF;
+	sp.nscen = S;
+	sp.days = T;
+	sp.demand = demand;
+	sp.prob = prob;
+	sp.stock = stock;
+	sp.cost = cost;
+	sp.budget = K * short95 / 3;
+	for (nd = 1; nd <= 3; nd += 2) {
+		sp.ndepot = (size_t)nd;
+		sp.tau = nd == 1 ? tau + KB_NPREF /* Osaka */ : tau;
+		sp.fixed = NULL;
+		t0 = now_s();
+		if (kb_stockpile_solve(&sp, &mps, &pl, err))
+			die(err, "the stockpile");
+		t0 = now_s() - t0;
+		printf("stockpile: %d scenarios x %d devices x 47 prefectures, "
+		       "%d depot%s, %zu rows x %zu columns: %.2f s (solver "
+		       "%.2f s; target 10 s: ratio %.2f)\n",
+		       S, K, nd, nd > 1 ? "s" : "", pl.rows, pl.cols, t0,
+		       pl.seconds, t0 / 10);
+		weeks = kb_stockpile_rule(&sp, 0, fixed);
+		sp.fixed = fixed;
+		if (kb_stockpile_solve(&sp, NULL, &rule, err))
+			die(err, "the rule");
+		printf("  expected unmet patient-days: plan %.0f (model %.0f), "
+		       "%.2f weeks of average need %.0f, none %.0f; one more "
+		       "million yen avoids %.2f\n",
+		       pl.expected_unmet, pl.lp_unmet, weeks,
+		       rule.expected_unmet, pl.none_unmet, pl.yen_value * 1e6);
+		glpsol_peer(&mps, t0);
+		kb_buf_reset(&mps);
+		kb_stockpile_plan_release(&pl);
+		kb_stockpile_plan_release(&rule);
+	}
+	kb_buf_release(&mps);
+	kb_epi_bands_release(&b);
 	free(demand);
 }
 
@@ -228,6 +340,7 @@ int main(int argc, char **argv)
 	printf("peak memory: %.0f MiB\n", ru.ru_maxrss / 1024.0);
 
 	alloc_bench(&m, pop, &err);
+	stockpile_bench(&m, &lo, &hi, &err);
 
 	kb_supply_release(&sup);
 	kb_store_close(s);

@@ -171,5 +171,7 @@ int cmd_supply(struct cli *cli, int argc, char **argv);
 int cmd_account(struct cli *cli, int argc, char **argv);
 int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_scenario(struct cli *cli, int argc, char **argv);
+int cmd_allocate(struct cli *cli, int argc, char **argv);
+int cmd_stockpile(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <unistd.h>
 
 #include "core/resource.h"
@@ -16,7 +17,10 @@ enum {
 	OPT_SEED,
 	OPT_FAIR,
 	OPT_NO_WORSE,
-	OPT_MPS
+	OPT_MPS,
+	OPT_BUDGET,
+	OPT_WEEKS,
+	OPT_LEVELS
 };
 
 static const char run_en[] =
@@ -151,6 +155,61 @@ static void print_summary(struct cli *cli, const struct kb_scenario *sc,
 	kb_buf_release(&band);
 }
 
+/* Opens the database and loads the registry: 0, or the exit status
+ * reported. */
+static int open_registry(struct cli *cli, struct kb_store **s,
+			 struct kb_supply *sup)
+{
+	int r;
+	if ((r = cli_open(cli, KB_STORE_READONLY, s)))
+		return r;
+	if ((r = kb_supply_load(*s, sup, &cli->err))) {
+		kb_store_close(*s);
+		*s = NULL;
+		return cli_fail(cli, r);
+	}
+	return 0;
+}
+
+/* Reads the scenario file at path and runs it: 0 with sc and res filled,
+ * or the exit status reported.  max_runs: the most runs when --runs does
+ * not say (0: the file's). */
+static int load_scenario(struct cli *cli, const char *path,
+			 const struct run_opts *ro, size_t max_runs,
+			 struct kb_store *s, const struct kb_supply *sup,
+			 struct kb_scenario *sc, struct kb_scenario_result *res)
+{
+	struct kb_buf text = KB_BUF_INIT;
+	int r;
+	if (kb_buf_read_file(&text, path)) {
+		kb_err_set(&cli->err, KB_EIO,
+			   CLI_T(cli, "cannot read %s: %s", "%s を読めません: %s"),
+			   path, strerror(errno));
+		kb_buf_release(&text);
+		return cli_fail(cli, KB_EIO);
+	}
+	r = kb_scenario_parse(path, text.buf ? text.buf : "", text.len, sup,
+			      (int)(cli->now / 86400), sc, &cli->err);
+	kb_buf_release(&text);
+	if (r)
+		return cli_fail(cli, r);
+	if (ro->runs)
+		sc->runs = (size_t)ro->runs;
+	else if (max_runs && sc->runs > max_runs)
+		sc->runs = max_runs;
+	if (ro->seed >= 0)
+		sc->seed = (unsigned long long)ro->seed;
+	sc->keep_runs = max_runs > 0;
+	r = kb_scenario_run(s, sup, sc, (int)ro->threads,
+			    cli_progress(cli, "simulating", "計算中"), cli, res,
+			    &cli->err);
+	cli_progress_done(cli);
+	if (!r)
+		return 0;
+	kb_scenario_release(sc);
+	return cli_fail(cli, r);
+}
+
 /* Reads the one scenario file the command line names against the
  * database and runs it: 0 with everything loaded (finish() frees it), or
  * the exit status reported. */
@@ -159,8 +218,6 @@ static int prepare(struct cli *cli, const char *cmd, int argc, char **argv,
 		   struct kb_supply *sup, struct kb_scenario *sc,
 		   struct kb_scenario_result *res)
 {
-	struct kb_buf text = KB_BUF_INIT;
-	const char *path;
 	int r;
 	*s = NULL;
 	if (optind + 1 != argc)
@@ -168,46 +225,13 @@ static int prepare(struct cli *cli, const char *cmd, int argc, char **argv,
 			cli, cmd, "%s",
 			CLI_T(cli, "give one scenario file",
 			      "シナリオのファイルを 1 つ指定してください"));
-	path = argv[optind];
-	if (kb_buf_read_file(&text, path)) {
-		kb_err_set(&cli->err, KB_EIO,
-			   CLI_T(cli, "cannot read %s: %s", "%s を読めません: %s"),
-			   path, strerror(errno));
-		return cli_fail(cli, KB_EIO);
-	}
-	if ((r = cli_open(cli, KB_STORE_READONLY, s))) {
-		kb_buf_release(&text);
+	if ((r = open_registry(cli, s, sup)))
 		return r;
-	}
-	if ((r = kb_supply_load(*s, sup, &cli->err))) {
-		r = cli_fail(cli, r);
-		goto fail;
-	}
-	r = kb_scenario_parse(path, text.buf ? text.buf : "", text.len, sup,
-			      (int)(cli->now / 86400), sc, &cli->err);
-	kb_buf_release(&text);
-	if (r) {
+	if ((r = load_scenario(cli, argv[optind], ro, 0, *s, sup, sc, res))) {
 		kb_supply_release(sup);
-		r = cli_fail(cli, r);
-		goto fail;
+		kb_store_close(*s);
+		*s = NULL;
 	}
-	if (ro->runs)
-		sc->runs = (size_t)ro->runs;
-	if (ro->seed >= 0)
-		sc->seed = (unsigned long long)ro->seed;
-	r = kb_scenario_run(*s, sup, sc, (int)ro->threads,
-			    cli_progress(cli, "simulating", "計算中"), cli, res,
-			    &cli->err);
-	cli_progress_done(cli);
-	if (!r)
-		return 0;
-	kb_scenario_release(sc);
-	kb_supply_release(sup);
-	r = cli_fail(cli, r);
-fail:
-	kb_buf_release(&text);
-	kb_store_close(*s);
-	*s = NULL;
 	return r;
 }
 
@@ -253,7 +277,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'o': output = optarg; break;
 		default:
-			if ((r = cli_option(cli, c, "scenario run", argv,
+			if ((r = cli_option(cli, c, CMD, argv,
 					    run_en, run_ja)) >= 0)
 				return r;
 		}
@@ -282,7 +306,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 }
 
 static const char alloc_en[] =
-	"Usage: kiban scenario allocate FILE [OPTION]...\n"
+	"Usage: kiban allocate FILE [OPTION]...\n"
 	"Plan the emergency allocation of a scenario: its median demand, in whole\n"
 	"units, met day by day from the hospitals' stock, the national stockpile\n"
 	"('depot = CODE UNITS') and urgent purchases ('purchase = CODE PER_DAY\n"
@@ -294,13 +318,13 @@ static const char alloc_en[] =
 	"  --fair          first the smallest worst unmet share of a prefecture\n"
 	"  --no-worse-off  no prefecture lacks more than on its own stock\n"
 	"  --mps FILE      also write the model as MPS, for another solver\n"
-	"  --runs N, --seed N, --threads N   as for 'scenario run'\n"
+	"  --runs N, --seed N, --threads N   as for 'kiban scenario run'\n"
 	"  --json          the summary and totals per device as JSON\n"
 	"  --csv           shipments, returns and unmet demand by day, device and\n"
 	"                  prefecture (--bom for Excel)\n"
 	"  -o FILE         write there instead of standard output\n";
 static const char alloc_ja[] =
-	"使い方: kiban scenario allocate FILE [オプション]...\n"
+	"使い方: kiban allocate FILE [オプション]...\n"
 	"シナリオの緊急配分を計画します: 需要（中央値、整数台）を日ごとに、病院の在庫、\n"
 	"国の備蓄（'depot = 機器コード 台数'）、緊急購入（'purchase = 機器コード 1日の台数\n"
 	"納期の日数'）で満たし、使っていない機器は返却して他県へ貸し出します（'transport =\n"
@@ -310,14 +334,14 @@ static const char alloc_ja[] =
 	"  --fair          まず都道府県の不足割合の最大を最小にする\n"
 	"  --no-worse-off  どの都道府県も自県の在庫だけの場合より不足を増やさない\n"
 	"  --mps FILE      モデルを MPS でも書く（他のソルバー用）\n"
-	"  --runs N, --seed N, --threads N   'scenario run' と同じ\n"
+	"  --runs N, --seed N, --threads N   'kiban scenario run' と同じ\n"
 	"  --json          要約と機器ごとの合計を JSON で\n"
 	"  --csv           日・機器・都道府県ごとの発送・返却・不足（Excel 用は --bom）\n"
 	"  -o FILE         標準出力の代わりに FILE へ書く\n";
 
 #undef CMD
-#define CMD "scenario allocate"
-static int scenario_allocate(struct cli *cli, int argc, char **argv)
+#define CMD "allocate"
+int cmd_allocate(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
@@ -357,7 +381,7 @@ static int scenario_allocate(struct cli *cli, int argc, char **argv)
 		case OPT_MPS: mps_path = optarg; break;
 		case 'o': output = optarg; break;
 		default:
-			if ((r = cli_option(cli, c, "scenario allocate", argv,
+			if ((r = cli_option(cli, c, CMD, argv,
 					    alloc_en, alloc_ja)) >= 0)
 				return r;
 		}
@@ -450,6 +474,255 @@ done:
 
 #undef CMD
 
+static const char stock_en[] =
+	"Usage: kiban stockpile FILE... [OPTION]...\n"
+	"Plan the national stockpile across scenarios: how many units of each device\n"
+	"to hold (at each 'warehouse = PREFECTURE', else at the one depot) for a\n"
+	"yearly budget, to least expected unmet patient-days.  Every Monte Carlo run\n"
+	"of each file is a scenario, sharing its file's 'probability'; the devices,\n"
+	"'cost = CODE PRICE SHELF_LIFE_YEARS [HOLDING [MAINTENANCE]]', 'budget' and\n"
+	"what is already held ('depot = CODE UNITS', kept) come from the first file.\n"
+	"A two-stage stochastic linear program solved by COIN-OR CLP, checked, and\n"
+	"compared with N weeks of each device's average need.\n\n"
+	"  --budget YEN    yen a year (default: the first file's 'budget')\n"
+	"  --weeks N       the rule compared: N weeks of average need (default: as\n"
+	"                  many weeks as the budget buys)\n"
+	"  --levels N      pieces per scenario, device and prefecture (default 12)\n"
+	"  --runs N        runs per file (default: the file's, at most 100)\n"
+	"  --seed N, --threads N   as for 'kiban scenario run'\n"
+	"  --mps FILE      also write the model as MPS, for another solver\n"
+	"  --json          the plan as JSON\n"
+	"  --csv           one row per device and warehouse (--bom for Excel)\n"
+	"  -o FILE         write there instead of standard output\n";
+static const char stock_ja[] =
+	"使い方: kiban stockpile FILE... [オプション]...\n"
+	"複数のシナリオに備える国の備蓄を計画します: 年間の予算で、満たせない患者・日の\n"
+	"期待値が最も小さくなるよう、機器ごとに保有する台数（'warehouse = 都道府県' ごと、\n"
+	"なければ国の備蓄 1 か所）を求めます。各ファイルのモンテカルロ試行がそれぞれ\n"
+	"シナリオとなり、ファイルの 'probability' を分け合います。機器、'cost = 機器コード\n"
+	"価格 耐用年数 [保管費 [保守費]]'、'budget'、既にある備蓄（'depot = 機器コード\n"
+	"台数'、維持）は最初のファイルのものです。COIN-OR CLP で解く 2 段階確率計画を\n"
+	"検証し、平均需要の N 週分という目安と比べます。\n\n"
+	"  --budget YEN    年間の予算（円。既定: 最初のファイルの 'budget'）\n"
+	"  --weeks N       比べる目安: 平均需要の N 週分（既定: 予算で買える週数）\n"
+	"  --levels N      シナリオ・機器・都道府県ごとの区分の数（既定 12）\n"
+	"  --runs N        ファイルごとの試行回数（既定: ファイルの値、最大 100）\n"
+	"  --seed N, --threads N   'kiban scenario run' と同じ\n"
+	"  --mps FILE      モデルを MPS でも書く（他のソルバー用）\n"
+	"  --json          計画を JSON で\n"
+	"  --csv           機器・保管場所ごとに 1 行（Excel 用は --bom）\n"
+	"  -o FILE         標準出力の代わりに FILE へ書く\n";
+
+static void print_stockpile(struct cli *cli, const struct kb_scenario *sc,
+			    const struct kb_stockpile_result *res,
+			    const struct kb_supply *sup, json_t *j)
+{
+	struct kb_buf a = KB_BUF_INIT, b = KB_BUF_INIT, c = KB_BUF_INIT,
+		      d = KB_BUF_INIT, e = KB_BUF_INIT, wh = KB_BUF_INIT;
+	const struct kb_stockpile_plan *pl = &res->plan;
+	struct cli_table t;
+	json_t *x, *u;
+	size_t i, w;
+	printf("%s\n", sc->name);
+	printf(CLI_T(cli,
+		     "%zu scenarios; budget %s yen a year, %s spent\n\n",
+		     "シナリオ %zu 件。予算 年 %s 円、うち %s 円を使用\n\n"),
+	       res->scenarios, num(&a, res->budget), num(&b, pl->spent));
+	cli_table_init(&t, 6, CLI_T(cli, "device", "機器"),
+		       CLI_T(cli, "units to hold", "保有する台数"),
+		       CLI_T(cli, "yen a year each", "1台の年額（円）"),
+		       CLI_T(cli, "one more avoids", "1台増で減る不足"),
+		       CLI_T(cli, "per million yen", "100万円あたり"),
+		       CLI_T(cli, "rule", "目安"));
+	cli_table_limit(&t, 0, 24);
+	json_array_foreach(json_object_get(j, "devices"), i, x)
+	{
+		char name[160];
+		snprintf(name, sizeof(name), "%s %s",
+			 json_string_value(json_object_get(x, "code")),
+			 json_string_value(json_object_get(x, "name")));
+		kb_buf_reset(&wh);
+		kb_buf_adds(&wh, num(&a, json_number_value(
+						 json_object_get(x, "units"))));
+		if (sc->nwarehouses) {
+			kb_buf_adds(&wh, " (");
+			json_array_foreach(json_object_get(x, "by_warehouse"),
+					   w, u)
+			{
+				kb_buf_addf(&wh, "%s%s ", w ? ", " : "",
+					    cli->lang == KB_LANG_EN
+						    ? sup->prefs[sc->warehouse[w] - 1]
+							      .name_en
+						    : sup->prefs[sc->warehouse[w] - 1]
+							      .name_ja);
+				kb_buf_adds(&wh, num(&a, json_number_value(u)));
+			}
+			kb_buf_adds(&wh, ")");
+		}
+		cli_table_row(
+			&t, name, wh.buf,
+			num(&b, json_number_value(
+					json_object_get(x, "yen_a_year_each"))),
+			num(&c, json_number_value(
+					json_object_get(x, "value_per_unit"))),
+			num(&d, json_number_value(json_object_get(
+					x, "value_per_million_yen"))),
+			num(&e, json_number_value(
+					json_object_get(x, "rule_units"))));
+	}
+	cli_table_print(&t, stdout);
+	cli_table_release(&t);
+	printf(CLI_T(cli,
+		     "\nExpected unmet patient-days: this plan %s (model %s); %.2f "
+		     "weeks of average need %s; no stockpile %s.\n",
+		     "\n満たせない患者・日の期待値: この計画 %s（モデル %s）、平均需要の "
+		     "%.2f 週分 %s、備蓄なし %s。\n"),
+	       num(&a, pl->expected_unmet), num(&b, pl->lp_unmet),
+	       res->rule_weeks, num(&c, res->rule.expected_unmet),
+	       num(&d, pl->none_unmet));
+	printf(CLI_T(cli,
+		     "One more million yen a year avoids %.2f patient-days; one "
+		     "more unit: the expected patient-days it avoids.  %zu rows x "
+		     "%zu columns, %.2f s in CLP.\n",
+		     "予算を年 100 万円増やすと %.2f 患者・日の不足が減ります。1台増は"
+		     "その台数で減る不足の期待値です。%zu 行 x %zu 列、CLP で %.2f 秒。\n"),
+	       pl->yen_value * 1e6, pl->rows, pl->cols, pl->seconds);
+	kb_buf_release(&a);
+	kb_buf_release(&b);
+	kb_buf_release(&c);
+	kb_buf_release(&d);
+	kb_buf_release(&e);
+	kb_buf_release(&wh);
+}
+
+#define CMD "stockpile"
+int cmd_stockpile(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "runs", required_argument, NULL, OPT_RUNS },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "budget", required_argument, NULL, OPT_BUDGET },
+		{ "weeks", required_argument, NULL, OPT_WEEKS },
+		{ "levels", required_argument, NULL, OPT_LEVELS },
+		{ "mps", required_argument, NULL, OPT_MPS },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	const char *output = "-", *mps_path = NULL;
+	struct run_opts ro = { 0, -1, sysconf(_SC_NPROCESSORS_ONLN) };
+	double budget = -1, weeks = 0, v;
+	long levels = 0;
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_scenario *sc;
+	struct kb_scenario_result *res;
+	struct kb_stockpile_result sp;
+	struct kb_buf out = KB_BUF_INIT, mps = KB_BUF_INIT;
+	size_t n, i, loaded = 0;
+	char *end;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		if ((r = run_option(cli, CMD, c, &ro)) >= 0) {
+			if (r)
+				return r;
+			continue;
+		}
+		switch (c) {
+		case OPT_BUDGET:
+		case OPT_WEEKS:
+			errno = 0;
+			v = strtod(optarg, &end);
+			*(c == OPT_BUDGET ? &budget : &weeks) = v;
+			if (end == optarg || *end || errno || !(v >= 0))
+				return cli_usage_error(
+					cli, CMD,
+					CLI_T(cli,
+					      "--%s: '%s' is not a number of 0 or more",
+					      "--%s: '%s' は 0 以上の数ではありません"),
+					c == OPT_BUDGET ? "budget" : "weeks",
+					optarg);
+			break;
+		case OPT_LEVELS:
+			levels = strtol(optarg, &end, 10);
+			if (end == optarg || *end || levels < 1 || levels > 1000)
+				return cli_usage_error(
+					cli, CMD,
+					CLI_T(cli,
+					      "--levels: '%s' is not a number from 1 to 1000",
+					      "--levels: '%s' は 1〜1000 の数ではありません"),
+					optarg);
+			break;
+		case OPT_MPS: mps_path = optarg; break;
+		case 'o': output = optarg; break;
+		default:
+			if ((r = cli_option(cli, c, CMD, argv, stock_en,
+					    stock_ja)) >= 0)
+				return r;
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error(
+			cli, CMD, "%s",
+			CLI_T(cli, "give one or more scenario files",
+			      "シナリオのファイルを 1 つ以上指定してください"));
+	if ((r = open_registry(cli, &s, &sup)))
+		return r;
+	n = (size_t)(argc - optind);
+	sc = kb_calloc(n, sizeof(*sc));
+	res = kb_calloc(n, sizeof(*res));
+	for (i = 0; i < n; i++, loaded++)
+		if ((r = load_scenario(cli, argv[optind + (int)i], &ro, 100, s,
+				       &sup, &sc[i], &res[i])))
+			goto done;
+	if ((r = kb_scenario_stockpile(sc, res, n, budget, weeks, (int)levels,
+				       mps_path ? &mps : NULL, &sp,
+				       &cli->err))) {
+		r = cli_fail(cli, r);
+		goto done;
+	}
+	if (mps_path && (r = cli_write(cli, &mps, mps_path)))
+		goto plan;
+	if (f.csv) {
+		kb_stockpile_csv(&sc[0], &sp, &sup, cli->lang, f.bom, &out);
+		r = cli_write(cli, &out, output);
+	} else {
+		json_t *j = kb_stockpile_to_json(&sc[0], &sp, &sup, cli->lang);
+		if (f.json) {
+			char *dump = json_dumps(j, JSON_INDENT(2));
+			kb_buf_adds(&out, dump);
+			kb_buf_addch(&out, '\n');
+			free(dump);
+			r = cli_write(cli, &out, output);
+		} else {
+			print_stockpile(cli, &sc[0], &sp, &sup, j);
+		}
+		json_decref(j);
+	}
+plan:
+	kb_stockpile_result_release(&sp);
+done:
+	for (i = 0; i < loaded; i++) {
+		kb_scenario_result_release(&res[i]);
+		kb_scenario_release(&sc[i]);
+	}
+	free(sc);
+	free(res);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	kb_buf_release(&out);
+	kb_buf_release(&mps);
+	return r;
+}
+
+#undef CMD
+
 static int scenario_example(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTIONS,
@@ -476,9 +749,6 @@ int cmd_scenario(struct cli *cli, int argc, char **argv)
 		{ "run", scenario_run,
 		  "demand for devices in an epidemic scenario, with bands",
 		  "流行シナリオでの機器の需要（幅つき）" },
-		{ "allocate", scenario_allocate,
-		  "emergency allocation of a scenario's demand",
-		  "シナリオの需要に対する緊急配分" },
 		{ "example", scenario_example, "print an example scenario file",
 		  "シナリオファイルの例を出力する" },
 	};

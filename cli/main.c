@@ -23,6 +23,11 @@ static const struct cli_cmd groups[] = {
 	  "必要不可欠な機器、サプライチェーン、報告、警報、事案" },
 	{ "scenario", cmd_scenario, "epidemic scenarios and the devices they need",
 	  "流行シナリオと必要な機器" },
+	{ "stockpile", cmd_stockpile,
+	  "how much of each device to stockpile across scenarios",
+	  "シナリオに備えた機器ごとの備蓄量" },
+	{ "allocate", cmd_allocate, "emergency allocation of a scenario's demand",
+	  "シナリオの需要に対する緊急配分" },
 	{ "account", cmd_account, "accounts and API tokens for the server",
 	  "サーバーのアカウントと API トークン" },
 	{ "serve", cmd_serve, "the web pages and the JSON API over HTTP",
@@ -40,7 +45,7 @@ static int usage(struct cli *cli, FILE *fp)
 		      "使い方: kiban [--db パス] [--lang ja|en] コマンド [引数]...\n"
 		      "kiban は第2期医療機器基本計画（計画・KPI・年次評価・必要不可欠な医療機器の安定供給）を\n運用するためのツールです。\n\nコマンド:\n"));
 	for (i = 0; i < KB_ARRAY_SIZE(groups); i++)
-		fprintf(fp, "  %-8s %s\n", groups[i].name,
+		fprintf(fp, "  %-9s %s\n", groups[i].name,
 			cli->lang == KB_LANG_EN ? groups[i].summary_en
 						: groups[i].summary_ja);
 	fprintf(fp,

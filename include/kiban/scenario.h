@@ -98,7 +98,11 @@ struct kb_epi_bands {
 	unsigned cares; /* bit c set: care c kept */
 	float *p[3];
 	double *nation[3];
+	/* with KB_EPI_KEEP_RUNS: every run's census of each care kept,
+	 * run[c][r * (days + 1) * npref + d * npref + i]; else NULL */
+	float *run[KB_NCARE];
 };
+#define KB_EPI_KEEP_RUNS (1u << 31)
 
 typedef void (*kb_epi_progress_fn)(void *ctx, size_t done, size_t total);
 
@@ -107,6 +111,7 @@ typedef void (*kb_epi_progress_fn)(void *ctx, size_t done, size_t total);
  * its value in lo and in hi (m->p is ignored), on `threads` threads, each
  * run from its own stream of seed so that the result does not depend on
  * the threads.  Memory: runs * (days + 1) * npref floats per care kept.
+ * cares | KB_EPI_KEEP_RUNS keeps the runs themselves in out->run.
  */
 int kb_epi_monte_carlo(const struct kb_epi *m, const struct kb_epi_params *lo,
 		       const struct kb_epi_params *hi, size_t runs,
@@ -180,6 +185,73 @@ int kb_alloc_mps(const struct kb_alloc *a, struct kb_buf *mps,
 		 struct kb_err *err);
 void kb_alloc_plan_release(struct kb_alloc_plan *p);
 
+/* ---- stockpile planning ---- */
+
+/*
+ * How many units of each device to hold in the national stockpile (at
+ * each depot) for a yearly budget, to minimise the expected unmet
+ * patient-days over scenarios with probabilities: a two-stage stochastic
+ * linear program.  First stage: x[k][d], the units of device k held at
+ * depot d, each costing cost[k] yen a year (price / shelf life + holding
+ * + maintenance).  Second stage, in each scenario: the depots' units are
+ * sent once to the prefectures, arriving tau[d][p] days later, and stay
+ * there; a prefecture's unmet need on a day is what its own stock and the
+ * units arrived leave uncovered.
+ *
+ * The unmet unit-days of a prefecture as a function of the units sent is
+ * convex and piecewise linear, one piece per level of need; the model
+ * keeps at most `levels` pieces (chords over the others, which never
+ * understate the unmet need) and is exact where the need takes no more
+ * distinct values than that.
+ *
+ * demand[((s * ndev + k) * npref + p) * days + t]: units needed at once
+ * (rounded up to whole units); stock[k * npref + p]; tau[d * npref + p].
+ */
+struct kb_stockpile {
+	size_t ndev, npref, nscen, ndepot;
+	int days;
+	const float *demand;
+	const double *prob;  /* [nscen], summing to 1 */
+	const double *stock; /* the hospitals' own */
+	const double *units; /* [k] units per patient; NULL: 1 */
+	const double *cost;  /* [k] yen a year for a unit held, > 0 */
+	const double *held;  /* [k] units already held, kept; NULL: none */
+	const int *tau;
+	double budget; /* yen a year */
+	/* NULL: choose; else hold exactly fixed[k] units of each device
+	 * (a rule to compare), whatever they cost */
+	const double *fixed;
+	int levels; /* 0: 12 */
+};
+
+struct kb_stockpile_plan {
+	double *units; /* [k * ndepot + d] whole units to hold */
+	double *value; /* [k]: expected patient-days one more unit avoids */
+	double yen_value; /* the budget's dual: patient-days one more yen
+			     avoids */
+	double spent;	  /* yen a year */
+	double expected_unmet; /* patient-days, the whole-unit plan played */
+	double lp_unmet;       /* the model's */
+	double none_unmet;     /* with no stockpile at all */
+	double seconds;
+	size_t rows, cols;
+};
+
+int kb_stockpile_solve(const struct kb_stockpile *sp, struct kb_buf *mps,
+		       struct kb_stockpile_plan *out, struct kb_err *err);
+void kb_stockpile_plan_release(struct kb_stockpile_plan *p);
+
+/* The rule of thumb: N weeks of each device's average daily need (over
+ * the scenarios, nation-wide) on top of what is held; weeks <= 0: N such
+ * that the rule spends the budget.  Fills fixed[k] and returns N. */
+double kb_stockpile_rule(const struct kb_stockpile *sp, double weeks,
+			 double *fixed);
+
+/* Days from a depot in prefecture `from` to prefecture `to` (codes): 0 in
+ * the same prefecture, 1 in the same region, 2 beyond it, 3 between
+ * Hokkaido or Okinawa and another region. */
+int kb_pref_transport(int from, int to);
+
 /* ---- scenario files (docs/scenario-format.md) ---- */
 
 /* A device whose demand follows a care: units per patient in it. */
@@ -191,10 +263,16 @@ struct kb_scenario_device {
 	 * day and the days they take to arrive */
 	double depot, cap;
 	int lead;
+	/* for the stockpile plan: the price, the years a unit lasts, and
+	 * yen a year to hold and to maintain it (price 0: not given) */
+	double price, shelf_life, holding, maintenance;
 };
 
 struct kb_scenario {
 	char *name;
+	char *file;    /* the path it was read from */
+	int keep_runs; /* set before kb_scenario_run: keep every run (the
+			  stockpile plan needs them) */
 	int start; /* day number (days since 1970-01-01) of day 0 */
 	int days;
 	size_t runs;
@@ -207,6 +285,11 @@ struct kb_scenario {
 	struct kb_scenario_device *devices;
 	size_t ndevices;
 	int tau[KB_NPREF]; /* days between the depot and each prefecture */
+	/* for the stockpile plan */
+	double probability; /* of this scenario among several; -1 not given */
+	double budget;	    /* yen a year; -1 not given */
+	int warehouse[KB_NPREF]; /* prefectures holding the stockpile */
+	size_t nwarehouses;	 /* 0: the one national depot (tau) */
 };
 
 /*
@@ -258,6 +341,33 @@ json_t *kb_alloc_to_json(const struct kb_scenario *sc,
 void kb_alloc_csv(const struct kb_scenario *sc, const struct kb_alloc_plan *pl,
 		  const struct kb_supply *sup, enum kb_lang lang, int bom,
 		  struct kb_buf *out);
+
+/* The stockpile plan over scenario files sc[0..n-1], each run with
+ * keep_runs: every Monte Carlo run is a scenario, sharing its file's
+ * probability (files without one share what the others leave).  The
+ * devices, their costs, the budget (unless budget >= 0 overrides it), the
+ * warehouses and the stockpile already held ('depot') are the first
+ * file's; the others add scenarios.  The rule compared: `weeks` weeks of
+ * average need (0: as many as the same money buys). */
+struct kb_stockpile_result {
+	struct kb_stockpile_plan plan, rule;
+	double budget, rule_weeks;
+	size_t scenarios;
+};
+int kb_scenario_stockpile(const struct kb_scenario *sc,
+			  const struct kb_scenario_result *res, size_t n,
+			  double budget, double weeks, int levels,
+			  struct kb_buf *mps, struct kb_stockpile_result *out,
+			  struct kb_err *err);
+void kb_stockpile_result_release(struct kb_stockpile_result *r);
+json_t *kb_stockpile_to_json(const struct kb_scenario *sc,
+			     const struct kb_stockpile_result *r,
+			     const struct kb_supply *sup, enum kb_lang lang);
+/* One row per device and warehouse. */
+void kb_stockpile_csv(const struct kb_scenario *sc,
+		      const struct kb_stockpile_result *r,
+		      const struct kb_supply *sup, enum kb_lang lang, int bom,
+		      struct kb_buf *out);
 
 /* Per device: the national median peak with its band and day, the stock,
  * the largest shortfall, the prefectures short at some point; and the

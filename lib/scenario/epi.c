@@ -505,7 +505,10 @@ int kb_epi_monte_carlo(const struct kb_epi *m, const struct kb_epi_params *lo,
 			for (k = 0; k < 3; k++)
 				out->nation[k][i * KB_NCARE + c] = v[k];
 		}
-		free(mc.keep[c]);
+		if (cares & KB_EPI_KEEP_RUNS)
+			out->run[c] = mc.keep[c];
+		else
+			free(mc.keep[c]);
 		free(mc.nation[c]);
 	}
 	free(col);
@@ -519,6 +522,8 @@ void kb_epi_bands_release(struct kb_epi_bands *b)
 		free(b->p[k]);
 		free(b->nation[k]);
 	}
+	for (k = 0; k < KB_NCARE; k++)
+		free(b->run[k]);
 	memset(b, 0, sizeof(*b));
 }
 

@@ -171,6 +171,27 @@ static int whole(struct parser *ps, const char *key, const char *at,
 	return 0;
 }
 
+/* The index in sc->devices of a device given on an earlier 'device'
+ * line, or KB_NONE reported. */
+static size_t device_of(struct parser *ps, const struct kb_scenario *sc,
+			const char *key, const char *at, const char *code)
+{
+	size_t i = kb_supply_device(ps->sup, code), k;
+	if (i == KB_NONE) {
+		fail_at(ps, at, key, "a device of the registry",
+			"登録されている機器", code);
+		return KB_NONE;
+	}
+	for (k = 0; k < sc->ndevices && sc->devices[k].device != i; k++)
+		;
+	if (k == sc->ndevices) {
+		fail_at(ps, at, key, "a device given on an earlier 'device' line",
+			"前の 'device' 行にある機器", code);
+		return KB_NONE;
+	}
+	return k;
+}
+
 /* Where each intervention was written, to place a late complaint. */
 struct where {
 	unsigned line, col;
@@ -315,7 +336,7 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 	}
 	if (!strcmp(key, "depot") || !strcmp(key, "purchase")) {
 		int purchase = key[0] == 'p';
-		size_t i, k;
+		size_t k;
 		long lead = 0;
 		if (ws.n != (purchase ? 3 : 2)) {
 			if (purchase)
@@ -327,19 +348,8 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 					"機器コード 台数", val);
 			return;
 		}
-		if ((i = kb_supply_device(ps->sup, ws.w[0])) == KB_NONE) {
-			fail_at(ps, ws.at[0], key, "a device of the registry",
-				"登録されている機器", ws.w[0]);
+		if ((k = device_of(ps, sc, key, ws.at[0], ws.w[0])) == KB_NONE)
 			return;
-		}
-		for (k = 0; k < sc->ndevices && sc->devices[k].device != i; k++)
-			;
-		if (k == sc->ndevices) {
-			fail_at(ps, ws.at[0], key,
-				"a device given on an earlier 'device' line",
-				"前の 'device' 行にある機器", ws.w[0]);
-			return;
-		}
 		if (number(ps, key, ws.at[1], ws.w[1], 0, 1e9, 0, &v) ||
 		    (purchase && whole(ps, key, ws.at[2], ws.w[2], 0, 365, &lead)))
 			return;
@@ -349,6 +359,53 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		} else {
 			sc->devices[k].depot = floor(v);
 		}
+		return;
+	}
+	if (!strcmp(key, "cost")) {
+		size_t k;
+		struct kb_scenario_device *dv;
+		double x[4] = { 0, 0, 0, 0 };
+		int i;
+		if (ws.n < 3 || ws.n > 5) {
+			fail_at(ps, val, key,
+				"CODE PRICE SHELF_LIFE_YEARS [HOLDING [MAINTENANCE]]",
+				"機器コード 価格 耐用年数 [保管費 [保守費]]", val);
+			return;
+		}
+		if ((k = device_of(ps, sc, key, ws.at[0], ws.w[0])) == KB_NONE)
+			return;
+		for (i = 1; i < ws.n; i++)
+			if (number(ps, key, ws.at[i], ws.w[i], 0,
+				   i == 2 ? 100 : 1e12, i <= 2, &x[i - 1]))
+				return;
+		dv = &sc->devices[k];
+		dv->price = x[0];
+		dv->shelf_life = x[1];
+		dv->holding = x[2];
+		dv->maintenance = x[3];
+		return;
+	}
+	if (!strcmp(key, "budget")) {
+		number(ps, key, val, val, 0, 1e15, 0, &sc->budget);
+		return;
+	}
+	if (!strcmp(key, "probability")) {
+		number(ps, key, val, val, 0, 1, 0, &sc->probability);
+		return;
+	}
+	if (!strcmp(key, "warehouse")) {
+		int p;
+		size_t i;
+		if (ws.n != 1) {
+			fail_at(ps, val, key, "PREFECTURE", "都道府県", val);
+			return;
+		}
+		if (!(p = pref_of(ps, key, ws.at[0], ws.w[0])))
+			return;
+		for (i = 0; i < sc->nwarehouses && sc->warehouse[i] != p; i++)
+			;
+		if (i == sc->nwarehouses)
+			sc->warehouse[sc->nwarehouses++] = p;
 		return;
 	}
 	if (!strcmp(key, "transport")) {
@@ -364,7 +421,7 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		return;
 	}
 	if (!strcmp(key, "device")) {
-		struct kb_scenario_device d = { 0, 0, 1, 0, 0, 0 };
+		struct kb_scenario_device d = { .units = 1 };
 		size_t i;
 		if (ws.n < 2 || ws.n > 3) {
 			fail_at(ps, val, key, "CODE CARE [UNITS PER PATIENT]",
@@ -420,6 +477,7 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		sc->lo.stay[c] = sc->hi.stay[c] = default_stay[c];
 	}
 	sc->lo.r0 = sc->hi.r0 = -1;
+	sc->probability = sc->budget = -1;
 	for (i = 0; i < KB_NPREF; i++) /* a day; two to Hokkaido, Okinawa */
 		sc->tau[i] = i == 0 || i == KB_NPREF - 1 ? 2 : 1;
 	/* lines are split by hand: strtok would skip empty ones */
@@ -491,12 +549,14 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		sc->runs = ps.ranged ? 1000 : 1;
 	if (!sc->name)
 		sc->name = kb_strdup(file);
+	sc->file = kb_strdup(file);
 	return 0;
 }
 
 void kb_scenario_release(struct kb_scenario *sc)
 {
 	free(sc->name);
+	free(sc->file);
 	free(sc->changes);
 	free(sc->devices);
 	memset(sc, 0, sizeof(*sc));
@@ -566,7 +626,8 @@ int kb_scenario_run(struct kb_store *s, const struct kb_supply *sup,
 	out->stock = kb_calloc(sc->ndevices * KB_NPREF + 1, sizeof(double));
 	out->consumption = kb_calloc(sc->ndevices * KB_NPREF + 1, sizeof(double));
 	if ((r = load_stock(s, sup, sc, out, err)) ||
-	    (r = kb_epi_monte_carlo(&m, &sc->lo, &sc->hi, sc->runs, sc->seed, cares,
+	    (r = kb_epi_monte_carlo(&m, &sc->lo, &sc->hi, sc->runs, sc->seed,
+				    cares | (sc->keep_runs ? KB_EPI_KEEP_RUNS : 0),
 				    threads, progress, ctx, &out->bands, err))) {
 		kb_scenario_result_release(out);
 		return r;
