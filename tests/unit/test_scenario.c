@@ -454,6 +454,156 @@ static void test_alloc(void **state)
 	kb_err_release(&err);
 }
 
+/* The best expected unmet unit-days of one device over scenarios when x
+ * units go out from one depot, arriving after tau days: every split of
+ * the units between the prefectures tried. */
+enum { SP_P = 3, SP_S = 3, SP_T = 6, SP_K = 2 };
+
+static double split_best(const float *d, const double *stock, int x, int tau)
+{
+	double best = 1e300;
+	int a, b;
+	for (a = 0; a <= x; a++)
+		for (b = 0; a + b <= x; b++) {
+			int give[SP_P] = { a, b, x - a - b }, p, t;
+			double un = 0;
+			for (p = 0; p < SP_P; p++)
+				for (t = 0; t < SP_T; t++) {
+					double need = ceil(d[p * SP_T + t] - 1e-6) -
+						      stock[p] -
+						      (t >= tau ? give[p] : 0);
+					un += need > 0 ? need : 0;
+				}
+			if (un < best)
+				best = un;
+		}
+	return best;
+}
+
+/* Stockpile planning on an instance small enough to try every stockpile
+ * and every split: the model's optimum is the true one (its matrix is
+ * totally unimodular, so the plan comes out whole), the budget's dual is a
+ * subgradient of the optimum in the budget, the rule spends no more than
+ * the budget, several depots are played exactly, and bad input. */
+static void test_stockpile(void **state)
+{
+	float demand[SP_S * SP_K * SP_P * SP_T];
+	double prob[SP_S] = { 0.5, 0.3, 0.2 }, cost[SP_K] = { 1, 1 },
+	       stock[SP_K * SP_P] = { 0, 2, 1, 1, 0, 3 }, held[SP_K] = { 0, 2 },
+	       fixed[SP_K], best = 1e300, v0, spent;
+	int tau[2 * SP_P] = { 1, 1, 1, 3, 0, 3 }, x1, x2, k;
+	unsigned seed = 7;
+	size_t i, s;
+	struct kb_stockpile sp;
+	struct kb_stockpile_plan pl, more, less;
+	struct kb_err err;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	for (i = 0; i < KB_ARRAY_SIZE(demand); i++) {
+		seed = seed * 1103515245u + 12345u;
+		demand[i] = (float)((seed >> 16) % 70) / 10.0f; /* 0 - 6.9 */
+	}
+	memset(&sp, 0, sizeof(sp));
+	sp.ndev = SP_K;
+	sp.npref = SP_P;
+	sp.nscen = SP_S;
+	sp.ndepot = 1;
+	sp.days = SP_T;
+	sp.demand = demand;
+	sp.prob = prob;
+	sp.stock = stock;
+	sp.cost = cost;
+	sp.held = held;
+	sp.tau = tau;
+	sp.budget = 9;
+	sp.levels = 100; /* every level: the model is exact */
+	for (x1 = 0; x1 <= 9; x1++)
+		for (x2 = 2; x1 + x2 <= 9; x2++) {
+			double e = 0;
+			for (s = 0; s < SP_S; s++)
+				for (k = 0; k < SP_K; k++)
+					e += prob[s] *
+					     split_best(demand + (s * SP_K + (size_t)k) *
+									 SP_P * SP_T,
+							stock + k * SP_P,
+							k ? x2 : x1, 1);
+			if (e < best)
+				best = e;
+		}
+	T_OK(kb_stockpile_solve(&sp, NULL, &pl, &err), &err);
+	assert_true(fabs(pl.lp_unmet - best) < 1e-6);
+	assert_true(fabs(pl.expected_unmet - best) < 1e-6);
+	assert_true(pl.units[0] + pl.units[1] <= 9 && pl.units[1] >= 2);
+	assert_true(pl.none_unmet > best);
+	assert_true(pl.yen_value > 0);
+	v0 = pl.lp_unmet;
+	sp.budget = 10;
+	T_OK(kb_stockpile_solve(&sp, NULL, &more, &err), &err);
+	sp.budget = 8;
+	T_OK(kb_stockpile_solve(&sp, NULL, &less, &err), &err);
+	assert_true(more.lp_unmet >= v0 - pl.yen_value - 1e-6);
+	assert_true(less.lp_unmet >= v0 + pl.yen_value - 1e-6);
+	assert_true(more.lp_unmet <= v0 + 1e-9 && less.lp_unmet >= v0 - 1e-9);
+	kb_stockpile_plan_release(&more);
+	kb_stockpile_plan_release(&less);
+
+	/* the rule: the same money, a week of average need each */
+	sp.budget = 9;
+	kb_stockpile_rule(&sp, 0, fixed);
+	for (spent = 0, k = 0; k < SP_K; k++)
+		spent += cost[k] * fixed[k];
+	assert_true(spent <= 9 + 1e-9 && fixed[1] >= held[1]);
+	sp.fixed = fixed;
+	T_OK(kb_stockpile_solve(&sp, NULL, &more, &err), &err);
+	assert_true(more.expected_unmet >= pl.expected_unmet - 1e-9);
+	kb_stockpile_plan_release(&more);
+	sp.fixed = NULL;
+
+	/* two depots, one next to the first prefecture: played exactly, the
+	 * model never below it, and no better than everything arriving at
+	 * once */
+	sp.ndepot = 2;
+	sp.levels = 3; /* chords */
+	T_OK(kb_stockpile_solve(&sp, NULL, &more, &err), &err);
+	assert_true(more.expected_unmet <= more.lp_unmet + 1e-6);
+	assert_true(more.units[0] + more.units[1] + more.units[2] +
+			    more.units[3] <=
+		    9);
+	{
+		int zero[SP_P] = { 0, 0, 0 };
+		struct kb_stockpile at_once = sp;
+		at_once.ndepot = 1;
+		at_once.tau = zero;
+		at_once.levels = 100;
+		T_OK(kb_stockpile_solve(&at_once, NULL, &less, &err), &err);
+		assert_true(more.expected_unmet >= less.lp_unmet - 1e-6);
+		kb_stockpile_plan_release(&less);
+	}
+	kb_stockpile_plan_release(&more);
+	kb_stockpile_plan_release(&pl);
+
+	/* bad input */
+	sp.budget = 1; /* the 2 units held cost 2 */
+	assert_int_equal(kb_stockpile_solve(&sp, NULL, &pl, &err), KB_EINVALID);
+	t_assert_error(&err, "already held costs 2 yen a year");
+	kb_err_clear(&err);
+	sp.budget = 9;
+	prob[2] = 0.1;
+	assert_int_equal(kb_stockpile_solve(&sp, NULL, &pl, &err), KB_EINVALID);
+	t_assert_error(&err, "sum to 1");
+	kb_err_clear(&err);
+	prob[2] = 0.2;
+	cost[1] = 0;
+	assert_int_equal(kb_stockpile_solve(&sp, NULL, &pl, &err), KB_EINVALID);
+	t_assert_error(&err, "field 'price'");
+	kb_err_release(&err);
+	assert_int_equal(kb_pref_transport(13, 13), 0);
+	assert_int_equal(kb_pref_transport(13, 11), 1);
+	assert_int_equal(kb_pref_transport(13, 27), 2);
+	assert_int_equal(kb_pref_transport(1, 2), 3);
+	assert_int_equal(kb_pref_transport(47, 40), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_lp),
 		cmocka_unit_test(test_alloc),
+		cmocka_unit_test(test_stockpile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
