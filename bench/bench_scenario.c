@@ -186,26 +186,24 @@ static void stockpile_bench(const struct kb_epi *wave,
 			for (t = 0; t <= (size_t)T; t++)
 				if (b.p[1][(t * KB_NPREF + p) * KB_NCARE +
 					   k % KB_NCARE] > peak)
-					peak = b.p[1][(t * KB_NPREF + p) *
-							      KB_NCARE +
+					peak = b.p[1][(t * KB_NPREF + p) * KB_NCARE +
 						      k % KB_NCARE];
 			stock[k * KB_NPREF + p] =
 				floor(rate * peak * 0.3 * (double)(p % 3));
 			for (s = 0; s < S; s++)
 				for (t = 0; t < (size_t)T; t++)
-					demand[((s * K + k) * KB_NPREF + p) * T +
-					       t] = (float)(rate *
-							    run[s * cells +
-								(t + 1) * KB_NPREF +
-								p]);
+					demand[((s * K + k) * KB_NPREF + p) * T + t] =
+						(float)(rate *
+							run[s * cells +
+							    (t + 1) * KB_NPREF + p]);
 		}
 		for (t = 0; t <= (size_t)T; t++) {
 			double sh = 0;
 			for (p = 0; p < KB_NPREF; p++)
-				sh += fmax(0, rate * b.p[2][(t * KB_NPREF + p) *
-								    KB_NCARE +
-							    k % KB_NCARE] -
-						      stock[k * KB_NPREF + p]);
+				sh += fmax(0,
+					   rate * b.p[2][(t * KB_NPREF + p) * KB_NCARE +
+							 k % KB_NCARE] -
+						   stock[k * KB_NPREF + p]);
 			if (sh * cost[k] > short95)
 				short95 = sh * cost[k];
 		}

@@ -277,8 +277,8 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'o': output = optarg; break;
 		default:
-			if ((r = cli_option(cli, c, CMD, argv,
-					    run_en, run_ja)) >= 0)
+			if ((r = cli_option(cli, c, CMD, argv, run_en, run_ja)) >=
+			    0)
 				return r;
 		}
 	}
@@ -381,8 +381,8 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 		case OPT_MPS: mps_path = optarg; break;
 		case 'o': output = optarg; break;
 		default:
-			if ((r = cli_option(cli, c, CMD, argv,
-					    alloc_en, alloc_ja)) >= 0)
+			if ((r = cli_option(cli, c, CMD, argv, alloc_en,
+					    alloc_ja)) >= 0)
 				return r;
 		}
 	}
@@ -524,8 +524,7 @@ static void print_stockpile(struct cli *cli, const struct kb_scenario *sc,
 	json_t *x, *u;
 	size_t i, w;
 	printf("%s\n", sc->name);
-	printf(CLI_T(cli,
-		     "%zu scenarios; budget %s yen a year, %s spent\n\n",
+	printf(CLI_T(cli, "%zu scenarios; budget %s yen a year, %s spent\n\n",
 		     "シナリオ %zu 件。予算 年 %s 円、うち %s 円を使用\n\n"),
 	       res->scenarios, num(&a, res->budget), num(&b, pl->spent));
 	cli_table_init(&t, 6, CLI_T(cli, "device", "機器"),
@@ -549,26 +548,26 @@ static void print_stockpile(struct cli *cli, const struct kb_scenario *sc,
 			json_array_foreach(json_object_get(x, "by_warehouse"),
 					   w, u)
 			{
-				kb_buf_addf(&wh, "%s%s ", w ? ", " : "",
-					    cli->lang == KB_LANG_EN
-						    ? sup->prefs[sc->warehouse[w] - 1]
-							      .name_en
-						    : sup->prefs[sc->warehouse[w] - 1]
-							      .name_ja);
+				kb_buf_addf(
+					&wh, "%s%s ", w ? ", " : "",
+					cli->lang == KB_LANG_EN
+						? sup->prefs[sc->warehouse[w] - 1]
+							  .name_en
+						: sup->prefs[sc->warehouse[w] - 1]
+							  .name_ja);
 				kb_buf_adds(&wh, num(&a, json_number_value(u)));
 			}
 			kb_buf_adds(&wh, ")");
 		}
-		cli_table_row(
-			&t, name, wh.buf,
-			num(&b, json_number_value(
-					json_object_get(x, "yen_a_year_each"))),
-			num(&c, json_number_value(
-					json_object_get(x, "value_per_unit"))),
-			num(&d, json_number_value(json_object_get(
-					x, "value_per_million_yen"))),
-			num(&e, json_number_value(
-					json_object_get(x, "rule_units"))));
+		cli_table_row(&t, name, wh.buf,
+			      num(&b, json_number_value(json_object_get(
+					      x, "yen_a_year_each"))),
+			      num(&c, json_number_value(json_object_get(
+					      x, "value_per_unit"))),
+			      num(&d, json_number_value(json_object_get(
+					      x, "value_per_million_yen"))),
+			      num(&e, json_number_value(json_object_get(
+					      x, "rule_units"))));
 	}
 	cli_table_print(&t, stdout);
 	cli_table_release(&t);
@@ -681,8 +680,8 @@ int cmd_stockpile(struct cli *cli, int argc, char **argv)
 		if ((r = load_scenario(cli, argv[optind + (int)i], &ro, 100, s,
 				       &sup, &sc[i], &res[i])))
 			goto done;
-	if ((r = kb_scenario_stockpile(sc, res, n, budget, weeks, (int)levels,
-				       mps_path ? &mps : NULL, &sp,
+	if ((r = kb_scenario_stockpile(sc, res, n, &sup, budget, weeks,
+				       (int)levels, mps_path ? &mps : NULL, &sp,
 				       &cli->err))) {
 		r = cli_fail(cli, r);
 		goto done;

@@ -225,8 +225,8 @@ struct kb_stockpile {
 };
 
 struct kb_stockpile_plan {
-	double *units; /* [k * ndepot + d] whole units to hold */
-	double *value; /* [k]: expected patient-days one more unit avoids */
+	double *units;	  /* [k * ndepot + d] whole units to hold */
+	double *value;	  /* [k]: expected patient-days one more unit avoids */
 	double yen_value; /* the budget's dual: patient-days one more yen
 			     avoids */
 	double spent;	  /* yen a year */
@@ -273,7 +273,7 @@ struct kb_scenario {
 	char *file;    /* the path it was read from */
 	int keep_runs; /* set before kb_scenario_run: keep every run (the
 			  stockpile plan needs them) */
-	int start; /* day number (days since 1970-01-01) of day 0 */
+	int start;     /* day number (days since 1970-01-01) of day 0 */
 	int days;
 	size_t runs;
 	unsigned long long seed;
@@ -356,9 +356,9 @@ struct kb_stockpile_result {
 };
 int kb_scenario_stockpile(const struct kb_scenario *sc,
 			  const struct kb_scenario_result *res, size_t n,
-			  double budget, double weeks, int levels,
-			  struct kb_buf *mps, struct kb_stockpile_result *out,
-			  struct kb_err *err);
+			  const struct kb_supply *sup, double budget,
+			  double weeks, int levels, struct kb_buf *mps,
+			  struct kb_stockpile_result *out, struct kb_err *err);
 void kb_stockpile_result_release(struct kb_stockpile_result *r);
 json_t *kb_stockpile_to_json(const struct kb_scenario *sc,
 			     const struct kb_stockpile_result *r,

@@ -369,7 +369,8 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		if (ws.n < 3 || ws.n > 5) {
 			fail_at(ps, val, key,
 				"CODE PRICE SHELF_LIFE_YEARS [HOLDING [MAINTENANCE]]",
-				"機器コード 価格 耐用年数 [保管費 [保守費]]", val);
+				"機器コード 価格 耐用年数 [保管費 [保守費]]",
+				val);
 			return;
 		}
 		if ((k = device_of(ps, sc, key, ws.at[0], ws.w[0])) == KB_NONE)

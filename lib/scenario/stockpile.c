@@ -23,7 +23,7 @@
 #include "kiban/scenario.h"
 
 #define DEFAULT_LEVELS 12
-#define MYEN	       1e6 /* the budget row in millions of yen */
+#define MYEN	       1e6  /* the budget row in millions of yen */
 #define HOLD_COST      1e-6 /* patient-days a unit: buy nothing useless */
 
 static int invalid(struct kb_err *err, const char *field, const char *en,
@@ -53,12 +53,12 @@ static int check(const struct kb_stockpile *sp, struct kb_err *err)
 {
 	size_t k, s, n;
 	double sum = 0;
-	if (!sp->ndev || !sp->npref || !sp->nscen || !sp->ndepot ||
-	    sp->days < 1)
-		return invalid(err, "scenarios",
-			       "need devices, prefectures, scenarios, a depot "
-			       "and days",
-			       "機器・都道府県・シナリオ・保管場所・日数が必要です");
+	if (!sp->ndev || !sp->npref || !sp->nscen || !sp->ndepot || sp->days < 1)
+		return invalid(
+			err, "scenarios",
+			"need devices, prefectures, scenarios, a depot "
+			"and days",
+			"機器・都道府県・シナリオ・保管場所・日数が必要です");
 	for (s = 0; s < sp->nscen; s++) {
 		if (!(sp->prob[s] >= 0))
 			return invalid(err, "probability",
@@ -74,10 +74,11 @@ static int check(const struct kb_stockpile *sp, struct kb_err *err)
 			       "負にできません");
 	for (k = 0; k < sp->ndev; k++) {
 		if (!(sp->cost[k] > 0))
-			return invalid(err, "price",
-				       "every device needs its price (a yearly "
-				       "cost above 0)",
-				       "どの機器にも価格（年間の費用、0 より大）が必要です");
+			return invalid(
+				err, "price",
+				"every device needs its price (a yearly "
+				"cost above 0)",
+				"どの機器にも価格（年間の費用、0 より大）が必要です");
 		if ((sp->units && !(sp->units[k] > 0)) ||
 		    (sp->held && !(sp->held[k] >= 0)) ||
 		    (sp->fixed && !(sp->fixed[k] >= 0)))
@@ -115,16 +116,16 @@ static int check(const struct kb_stockpile *sp, struct kb_err *err)
  * pieces of its levels: top[j] the level a piece ends at, with
  * top[-1] = 0; at most `levels`, the highest level always kept. */
 struct need {
-	double *e;    /* [days] */
+	double *e; /* [days] */
 	double *sorted, *top;
 	int npieces;
 };
 
-static void need_of(const struct kb_stockpile *sp, size_t s, size_t k,
-		    size_t p, int levels, struct need *nd)
+static void need_of(const struct kb_stockpile *sp, size_t s, size_t k, size_t p,
+		    int levels, struct need *nd)
 {
-	const float *d = sp->demand +
-			 ((s * sp->ndev + k) * sp->npref + p) * (size_t)sp->days;
+	const float *d = sp->demand + ((s * sp->ndev + k) * sp->npref + p) *
+					      (size_t)sp->days;
 	double own = sp->stock[k * sp->npref + p];
 	int t, n = 0, distinct = 0, j;
 	for (t = 0; t < sp->days; t++) {
@@ -156,9 +157,8 @@ static void need_of(const struct kb_stockpile *sp, size_t s, size_t k,
 	}
 	/* evenly through the distinct levels, ending at the highest */
 	for (j = 1; j <= levels; j++)
-		nd->top[j - 1] = nd->sorted[(size_t)j * (size_t)distinct /
-						    (size_t)levels -
-					    1];
+		nd->top[j - 1] =
+			nd->sorted[(size_t)j * (size_t)distinct / (size_t)levels - 1];
 	nd->npieces = levels;
 }
 
@@ -179,9 +179,8 @@ static double served(const struct need *nd, int days, int from, double lo,
 static size_t send(struct kb_lp *lp, size_t **depot, size_t *adepot,
 		   size_t first, size_t d, double obj, double hi,
 		   const char *fmt, ...) __attribute__((format(printf, 8, 9)));
-static size_t send(struct kb_lp *lp, size_t **depot, size_t *adepot,
-		   size_t first, size_t d, double obj, double hi,
-		   const char *fmt, ...)
+static size_t send(struct kb_lp *lp, size_t **depot, size_t *adepot, size_t first,
+		   size_t d, double obj, double hi, const char *fmt, ...)
 {
 	char name[128];
 	va_list ap;
@@ -248,10 +247,9 @@ int kb_stockpile_solve(const struct kb_stockpile *sp, struct kb_buf *mps,
 	if (sp->fixed || sp->held)
 		for (k = 0; k < K; k++) {
 			double lo = sp->fixed ? sp->fixed[k] : sp->held[k];
-			size_t row = kb_lp_row(&lp, lo,
-					       sp->fixed ? lo : KB_LP_INF,
-					       "%s_%zu",
-					       sp->fixed ? "fixed" : "held", k);
+			size_t row = kb_lp_row(
+				&lp, lo, sp->fixed ? lo : KB_LP_INF, "%s_%zu",
+				sp->fixed ? "fixed" : "held", k);
 			for (d = 0; d < D; d++)
 				kb_lp_coef(&lp, row, X[k * D + d], 1);
 		}
@@ -273,8 +271,7 @@ int kb_stockpile_solve(const struct kb_stockpile *sp, struct kb_buf *mps,
 				kb_lp_coef(&lp, cap[c], X[k * D + d], -1);
 			}
 			for (p = 0; p < P; p++) {
-				size_t at = (s * K + k) * P + p, link = 0,
-				       col;
+				size_t at = (s * K + k) * P + p, link = 0, col;
 				int t;
 				need_of(sp, s, k, p, levels, &nd);
 				from[at] = lp.ncols;
@@ -284,11 +281,11 @@ int kb_stockpile_solve(const struct kb_stockpile *sp, struct kb_buf *mps,
 					count[at] = 0;
 					continue;
 				}
-				/* with one depot the pieces draw on it directly,
-				 * worth what they serve after the transport; with
-				 * several, the prefecture's pieces are fed by one
-				 * send from each depot, charged the days it
-				 * travels */
+				/* with one depot the pieces draw on it
+				 * directly, worth what they serve after the
+				 * transport; with several, the prefecture's
+				 * pieces are fed by one send from each depot,
+				 * charged the days it travels */
 				if (D > 1) {
 					link = kb_lp_row(&lp, -KB_LP_INF, 0,
 							 "link_%zu_%zu_%zu", s,
@@ -296,18 +293,18 @@ int kb_stockpile_solve(const struct kb_stockpile *sp, struct kb_buf *mps,
 					for (d = 0; d < D; d++) {
 						int tau = sp->tau[d * P + p];
 						double lost = 0;
-						for (t = 0; t < tau && t < sp->days;
-						     t++)
+						for (t = 0;
+						     t < tau && t < sp->days; t++)
 							lost += nd.e[t] > 0;
 						col = send(&lp, &depot, &adepot,
 							   first_send, d,
 							   per * lost, KB_LP_INF,
 							   "send_%zu_%zu_%zu_%zu",
 							   s, k, d, p + 1);
-						kb_lp_coef(&lp,
-							   cap[(s * K + k) * D +
-							       d],
-							   col, 1);
+						kb_lp_coef(
+							&lp,
+							cap[(s * K + k) * D + d],
+							col, 1);
 						kb_lp_coef(&lp, link, col, -1);
 					}
 				}
@@ -326,7 +323,8 @@ int kb_stockpile_solve(const struct kb_stockpile *sp, struct kb_buf *mps,
 						   "level_%zu_%zu_%zu_%d", s, k,
 						   p + 1, j);
 					kb_lp_coef(&lp,
-						   D > 1 ? link : cap[(s * K + k) * D],
+						   D > 1 ? link
+							 : cap[(s * K + k) * D],
 						   col, 1);
 				}
 				count[at] = lp.ncols - from[at];
@@ -401,8 +399,7 @@ double kb_stockpile_rule(const struct kb_stockpile *sp, double weeks,
 	for (k = 0; k < sp->ndev; k++) {
 		double mean = 0;
 		for (s = 0; s < sp->nscen; s++) {
-			const float *d = sp->demand +
-					 (s * sp->ndev + k) * n;
+			const float *d = sp->demand + (s * sp->ndev + k) * n;
 			double sum = 0;
 			for (i = 0; i < n; i++)
 				sum += d[i];

@@ -38,9 +38,9 @@ static int probabilities(const struct kb_scenario *sc, size_t n, double *prob,
 
 int kb_scenario_stockpile(const struct kb_scenario *sc,
 			  const struct kb_scenario_result *res, size_t n,
-			  double budget, double weeks, int levels,
-			  struct kb_buf *mps, struct kb_stockpile_result *out,
-			  struct kb_err *err)
+			  const struct kb_supply *sup, double budget,
+			  double weeks, int levels, struct kb_buf *mps,
+			  struct kb_stockpile_result *out, struct kb_err *err)
 {
 	const struct kb_scenario *first = &sc[0];
 	size_t K = first->ndevices, P = KB_NPREF, S = 0, D, f, r, k, p, s;
@@ -55,19 +55,20 @@ int kb_scenario_stockpile(const struct kb_scenario *sc,
 	out->budget = budget >= 0 ? budget : first->budget;
 	for (k = 0; k < K; k++)
 		if (!(first->devices[k].price > 0))
-			kb_err_at(
-				err, KB_EINVALID, first->file, 0, 0, "cost",
-				KB_TR(err->lang,
-				      "device %zu of the file has no cost: add a line "
-				      "'cost = CODE PRICE SHELF_LIFE_YEARS'",
-				      "%zu 番目の機器に費用がありません。'cost = 機器コード "
-				      "価格 耐用年数' の行を加えてください"),
-				k + 1);
+			kb_err_at(err, KB_EINVALID, first->file, 0, 0, "cost",
+				  KB_TR(err->lang,
+					"device %s has no cost: add a line "
+					"'cost = %s PRICE SHELF_LIFE_YEARS'",
+					"機器 %s に費用がありません。'cost = %s "
+					"価格 耐用年数' の行を加えてください"),
+				  sup->devices[first->devices[k].device].code,
+				  sup->devices[first->devices[k].device].code);
 	if (out->budget < 0)
-		kb_err_at(err, KB_EINVALID, first->file, 0, 0, "budget", "%s",
-			  KB_TR(err->lang,
-				"no budget: add a line 'budget = YEN_A_YEAR' or give --budget",
-				"予算がありません。'budget = 年額（円）' の行を加えるか --budget を指定してください"));
+		kb_err_at(
+			err, KB_EINVALID, first->file, 0, 0, "budget", "%s",
+			KB_TR(err->lang,
+			      "no budget: add a line 'budget = YEN_A_YEAR' or give --budget",
+			      "予算がありません。'budget = 年額（円）' の行を加えるか --budget を指定してください"));
 	if (err->n || probabilities(sc, n, fprob, err)) {
 		free(fprob);
 		return KB_EINVALID;
@@ -94,11 +95,11 @@ int kb_scenario_stockpile(const struct kb_scenario *sc,
 	}
 	for (p = 0; p < P; p++)
 		for (f = 0; f < D; f++)
-			tau[f * P + p] = first->nwarehouses
-						 ? kb_pref_transport(
-							   first->warehouse[f],
-							   (int)p + 1)
-						 : first->tau[p];
+			tau[f * P + p] =
+				first->nwarehouses
+					? kb_pref_transport(first->warehouse[f],
+							    (int)p + 1)
+					: first->tau[p];
 	/* the runs of each file, in the first file's devices: a device a
 	 * file does not name is not needed in its runs */
 	for (f = 0, s = 0; f < n; f++) {
@@ -120,8 +121,7 @@ int kb_scenario_stockpile(const struct kb_scenario *sc,
 						demand[((s * K + k) * P + p) *
 							       (size_t)days +
 						       (size_t)t] =
-							(float)(sc[f].devices[j]
-									.units *
+							(float)(sc[f].devices[j].units *
 								b->run[sc[f].devices[j]
 									       .care]
 								      [r * cells +
@@ -200,22 +200,23 @@ json_t *kb_stockpile_to_json(const struct kb_scenario *sc,
 			total += pl->units[k * D + d];
 			rule += r->rule.units[k * D + d];
 			if (sc->nwarehouses)
-				json_array_append_new(at,
-						      json_real(pl->units[k * D + d]));
+				json_array_append_new(
+					at, json_real(pl->units[k * D + d]));
 		}
 		json_array_append_new(
 			devs,
-			json_pack("{s:s, s:s, s:f, s:o, s:f, s:f, s:f, s:f, s:f}",
-				  "code", x->code, "name",
-				  lang == KB_LANG_EN ? x->name_en : x->name_ja,
-				  "units", total, "by_warehouse", at,
-				  "held_before", dv->depot, "yen_a_year_each",
-				  yearly, "value_per_unit", pl->value[k],
-				  "value_per_million_yen",
-				  pl->value[k] / yearly * 1e6, "rule_units",
-				  r->rule.units[k * D] +
-					  (D > 1 ? r->rule.units[k * D + 1] : 0) +
-					  (D > 2 ? r->rule.units[k * D + 2] : 0)));
+			json_pack(
+				"{s:s, s:s, s:f, s:o, s:f, s:f, s:f, s:f, s:f}",
+				"code", x->code, "name",
+				lang == KB_LANG_EN ? x->name_en : x->name_ja,
+				"units", total, "by_warehouse", at,
+				"held_before", dv->depot, "yen_a_year_each",
+				yearly, "value_per_unit", pl->value[k],
+				"value_per_million_yen",
+				pl->value[k] / yearly * 1e6, "rule_units",
+				r->rule.units[k * D] +
+					(D > 1 ? r->rule.units[k * D + 1] : 0) +
+					(D > 2 ? r->rule.units[k * D + 2] : 0)));
 	}
 	return json_pack(
 		"{s:s, s:I, s:f, s:f, s:f, s:o, s:{s:f, s:f, s:f, s:f}, s:f, "
@@ -236,9 +237,8 @@ void kb_stockpile_csv(const struct kb_scenario *sc,
 		      struct kb_buf *out)
 {
 	static const char *const head[] = {
-		"device",      "device_name",	"warehouse",
-		"warehouse_name", "units",	"yen_a_year",
-		"value_per_unit", "rule_units",
+		"device", "device_name", "warehouse",	   "warehouse_name",
+		"units",  "yen_a_year",	 "value_per_unit", "rule_units",
 	};
 	size_t D = sc->nwarehouses ? sc->nwarehouses : 1, k, d, i;
 	struct kb_csvw w;

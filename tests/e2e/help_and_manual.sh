@@ -35,5 +35,17 @@ for group in init demo plan kpi values eval report supply scenario account; do
 		done
 	done
 done
-expect_eq "subcommands checked" "$checked" 43
+expect_eq "subcommands checked" "$checked" 42
+# the commands without subcommands
+for cmd in stockpile allocate; do
+	for lang in ja en; do
+		KIBAN_LANG=$lang $KIBAN $cmd --help >sub.txt || fail "kiban $cmd --help ($lang)"
+		word=$([ $lang = ja ] && echo "使い方: kiban $cmd" || echo "Usage: kiban $cmd")
+		expect_in "help of $cmd ($lang)" "$word" sub.txt
+	done
+	expect_in "the manual documents '$cmd'" "kiban $cmd" manual.txt
+	for opt in $(grep -o -- '--[a-z][a-z-]*' sub.txt | sort -u); do
+		grep -qF -- "$opt" manual.txt || fail "option $opt of '$cmd' is not in the manual"
+	done
+done
 echo "ok: help and manual"

@@ -65,7 +65,7 @@ purchase = 30001013 10 5
 depot = 30002026 100
 transport = 沖縄県 3
 S
-$KIBAN scenario allocate alloc.txt --json --mps model.mps >alloc.json
+$KIBAN allocate alloc.txt --json --mps model.mps >alloc.json
 expect_eq "whole units lose nothing against the LP bound" "$(jq '.unmet_unit_days | .plan - .lp_bound | fabs < 1e-6' alloc.json)" true
 expect_eq "better than each on its own stock" "$(jq '.unmet_unit_days | .plan <= .own_stock_only' alloc.json)" true
 expect_eq "no worse than the stockpile by population" "$(jq '.unmet_unit_days | .plan <= .by_population' alloc.json)" true
@@ -73,14 +73,46 @@ expect_eq "the purchases used" "$(jq '.devices[0].bought > 0' alloc.json)" true
 expect_eq "no purchases where none may be made" "$(jq '.devices[1].bought' alloc.json)" 0
 glpsol --freemps model.mps -o glpk.txt >glpk.log 2>&1 || fail "glpsol could not read our MPS file"
 expect_in "another solver finds the optimum of the same model" "OPTIMAL" glpk.txt
-$KIBAN scenario allocate alloc.txt --csv -o alloc.csv
+$KIBAN allocate alloc.txt --csv -o alloc.csv
 expect_eq "the CSV's shipments are the plan's" "$(tr -d '\r' <alloc.csv | awk -F, 'NR > 1 && $3 == "30001013" { s += $7 } END { print s + 0 }')" "$(jq '.devices[0].shipped' alloc.json)"
-$KIBAN scenario allocate alloc.txt --json --fair >fair.json
+$KIBAN allocate alloc.txt --json --fair >fair.json
 expect_eq "fairness does not raise the worst share" "$(jq -n --slurpfile a alloc.json --slurpfile f fair.json '$f[0].unmet_unit_days.worst_share <= $a[0].unmet_unit_days.worst_share + 1e-9')" true
 printf 'depot = 30003039 5\npurchase = 30001013 -1 3\n' >>alloc.txt
-expect_status 3 $KIBAN --lang en scenario allocate alloc.txt
+expect_status 3 $KIBAN --lang en allocate alloc.txt
 expect_in "a depot of a device not in the scenario" "alloc.txt:12:9: field 'depot': '30003039' is not a device given on an earlier 'device' line" out
 expect_in "a negative purchase" "alloc.txt:13:21: field 'purchase': '-1' is not a number" out
+
+# the stockpile across scenarios: within the budget, better than the rule
+# of thumb and than nothing, what is held is kept, the MPS file is read by
+# GLPK, and the CSV has a row per device and warehouse
+$KIBAN stockpile ex.txt --runs 20 --json >stock.json
+expect_eq "twenty scenarios" "$(jq .scenarios stock.json)" 20
+expect_eq "within the budget" "$(jq '.spent <= .budget' stock.json)" true
+expect_eq "no worse than the rule of thumb" "$(jq '.expected_unmet_patient_days | .plan <= .rule' stock.json)" true
+expect_eq "far better than no stockpile" "$(jq '.expected_unmet_patient_days | .plan < .no_stockpile / 2' stock.json)" true
+expect_eq "the ventilators held are kept" "$(jq '.devices[0].units >= 3000' stock.json)" true
+expect_eq "three warehouses" "$(jq '.devices[0].by_warehouse | length' stock.json)" 3
+expect_eq "a yen is worth something" "$(jq '.value_per_million_yen > 0' stock.json)" true
+expect_eq "what is bought is worth the budget's price" "$(jq '[.devices[] | select(.units > .held_before) | .value_per_million_yen >= 0.99 * $v] | all' --argjson v "$(jq .value_per_million_yen stock.json)" stock.json)" true
+$KIBAN stockpile ex.txt --runs 3 --csv -o stock.csv --mps stock.mps
+expect_eq "a CSV row per device and warehouse" "$(wc -l <stock.csv)" 13
+glpsol --freemps stock.mps -o glpk.txt >glpk.log 2>&1 || fail "glpsol could not read the stockpile's MPS file"
+expect_in "another solver finds the stockpile's optimum" "OPTIMAL" glpk.txt
+# a second file: a quiet season, as likely as the wave
+printf 'probability = 0.5\n' >>quiet.txt
+$KIBAN stockpile ex.txt quiet.txt --runs 10 --json >two.json
+expect_eq "both files' runs" "$(jq .scenarios two.json)" 20
+expect_eq "half as much need, half as much unmet" "$(jq -n --slurpfile a stock.json --slurpfile b two.json '$b[0].expected_unmet_patient_days.no_stockpile < $a[0].expected_unmet_patient_days.no_stockpile * 0.6')" true
+printf 'probability = 0.7\n' >wave2.txt
+cat ex.txt >>wave2.txt
+expect_status 3 $KIBAN --lang en stockpile wave2.txt quiet.txt --runs 5
+expect_in "probabilities over 1" "field 'probability': the scenarios' probabilities sum to 1.2, not 1" out
+expect_status 3 $KIBAN --lang en stockpile ex.txt --runs 5 --budget 1000000
+expect_in "a budget below what is held" "field 'budget': the stockpile already held costs 3372857143 yen a year, more than the budget of 1000000" out
+expect_status 3 $KIBAN --lang en stockpile quiet.txt
+expect_in "a device without its cost" "quiet.txt: field 'cost': device 30001013 has no cost: add a line 'cost = 30001013 PRICE SHELF_LIFE_YEARS'" out
+expect_in "no budget" "quiet.txt: field 'budget': no budget" out
+expect_status 2 $KIBAN stockpile ex.txt --budget lots
 
 # a bad file: every problem with file:line:column and key; exit 3
 cat >bad.txt <<'S'

@@ -469,9 +469,10 @@ static double split_best(const float *d, const double *stock, int x, int tau)
 			double un = 0;
 			for (p = 0; p < SP_P; p++)
 				for (t = 0; t < SP_T; t++) {
-					double need = ceil(d[p * SP_T + t] - 1e-6) -
-						      stock[p] -
-						      (t >= tau ? give[p] : 0);
+					double need =
+						ceil(d[p * SP_T + t] - 1e-6) -
+						stock[p] -
+						(t >= tau ? give[p] : 0);
 					un += need > 0 ? need : 0;
 				}
 			if (un < best)
@@ -523,8 +524,10 @@ static void test_stockpile(void **state)
 			for (s = 0; s < SP_S; s++)
 				for (k = 0; k < SP_K; k++)
 					e += prob[s] *
-					     split_best(demand + (s * SP_K + (size_t)k) *
-									 SP_P * SP_T,
+					     split_best(demand + (s * SP_K +
+								  (size_t)k) *
+									 SP_P *
+									 SP_T,
 							stock + k * SP_P,
 							k ? x2 : x1, 1);
 			if (e < best)
@@ -566,8 +569,7 @@ static void test_stockpile(void **state)
 	sp.levels = 3; /* chords */
 	T_OK(kb_stockpile_solve(&sp, NULL, &more, &err), &err);
 	assert_true(more.expected_unmet <= more.lp_unmet + 1e-6);
-	assert_true(more.units[0] + more.units[1] + more.units[2] +
-			    more.units[3] <=
+	assert_true(more.units[0] + more.units[1] + more.units[2] + more.units[3] <=
 		    9);
 	{
 		int zero[SP_P] = { 0, 0, 0 };
