@@ -141,6 +141,27 @@ static void print_summary(struct cli *cli, const struct kb_scenario *sc,
 	}
 	cli_table_print(&t, stdout);
 	cli_table_release(&t);
+	json_array_foreach(json_object_get(j, "devices"), i, x)
+	{
+		json_t *low = json_object_get(x, "supply_lowest"),
+		       *st = json_object_get(json_object_get(x, "national"),
+					     "stock");
+		if (!low)
+			continue;
+		if (!i)
+			printf(CLI_T(cli, "\nDisruptions:\n", "\n供給の途絶:\n"));
+		printf(CLI_T(cli,
+			     "  %s: supply down to %.0f%%, %s days of resupply "
+			     "missed, stock at the end %s\n",
+			     "  %s: 供給は最低 %.0f%%、補充の遅れ %s 日分、"
+			     "最終日の在庫 %s\n"),
+		       json_string_value(json_object_get(x, "code")),
+		       100 * json_number_value(low),
+		       num(&a, json_number_value(
+				       json_object_get(x, "resupply_missed_days"))),
+		       num(&b, json_number_value(json_array_get(
+				       st, json_array_size(st) - 1))));
+	}
 	printf(CLI_T(
 		cli,
 		"\nNeed: units in use at the median run; shortfall: what the short\n"

@@ -153,6 +153,9 @@ struct kb_alloc {
 	const int *lead, *tau;
 	const double *consumption; /* [k * npref + p] recent use, for the
 				      rationing rule; NULL: not compared */
+	const double *supply; /* [k * days + t] the share of cap that can be
+				 bought on day t (the makers still running);
+				 NULL: all of it */
 	int fair;		   /* first the smallest worst unmet share,
 				      then the least unmet */
 	int no_worse_off; /* no prefecture lacks more than on its own stock */
@@ -268,6 +271,20 @@ struct kb_scenario_device {
 	double price, shelf_life, holding, maintenance;
 };
 
+/* A disruption: what stops from day `from` to day `to` (inclusive). */
+struct kb_scenario_stop {
+	enum kb_stop what;
+	char *id; /* a site's or supplier's id, a country code, a region */
+	int from, to;
+};
+
+/* Demand multiplied by factor from day `from` to `to` in prefecture pref
+ * (0 every one). */
+struct kb_scenario_surge {
+	double factor;
+	int from, to, pref;
+};
+
 struct kb_scenario {
 	char *name;
 	char *file;    /* the path it was read from */
@@ -285,6 +302,14 @@ struct kb_scenario {
 	struct kb_scenario_device *devices;
 	size_t ndevices;
 	int tau[KB_NPREF]; /* days between the depot and each prefecture */
+	/* disruptions: stops through the supply-chain map, deliveries
+	 * shipped from day delay_from to delay_to arriving `delay` days late,
+	 * demand surges */
+	struct kb_scenario_stop *stops;
+	size_t nstops;
+	int delay, delay_from, delay_to;
+	struct kb_scenario_surge *surges;
+	size_t nsurges;
 	/* for the stockpile plan */
 	double probability; /* of this scenario among several; -1 not given */
 	double budget;	    /* yen a year; -1 not given */
@@ -310,6 +335,12 @@ struct kb_scenario_result {
 	double *stock;	     /* [ndevices * KB_NPREF] */
 	double *consumption; /* [ndevices * KB_NPREF], the same week's */
 	int stock_week;	     /* -1: no report yet (stock 0) */
+	/* with disruptions, [k * (days + 1) + d]: the share of device k's
+	 * supply still made on day d (the chain map), and the days of
+	 * resupply the hospitals have missed by day d (each costs a day of
+	 * their consumption from the stock); NULL without */
+	double *supply, *missed;
+	int chained; /* devices found in the chain map */
 };
 int kb_scenario_run(struct kb_store *s, const struct kb_supply *sup,
 		    const struct kb_scenario *sc, int threads,
@@ -322,9 +353,11 @@ void kb_scenario_result_release(struct kb_scenario_result *r);
 double kb_scenario_demand(const struct kb_scenario *sc,
 			  const struct kb_scenario_result *r, size_t k, int q,
 			  int d, int pref);
-/* The stock it meets there (0 the whole country). */
+/* The stock it meets there on day d (0 the whole country): the stock
+ * reported, less the resupply the disruptions keep away. */
 double kb_scenario_stock(const struct kb_scenario *sc,
-			 const struct kb_scenario_result *r, size_t k, int pref);
+			 const struct kb_scenario_result *r, size_t k, int d,
+			 int pref);
 
 /* The emergency allocation of the scenario's median demand (whole units)
  * against the stock, the depots and the purchases the file gives. */

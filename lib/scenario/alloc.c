@@ -68,6 +68,13 @@ static int check(const struct kb_alloc *a, struct kb_err *err)
 	return 0;
 }
 
+/* The units of device k that can be bought on day t. */
+static double buy_cap(const struct kb_alloc *a, size_t k, size_t t)
+{
+	return floor(a->cap[k] *
+		     (a->supply ? a->supply[k * (size_t)a->days + t] : 1));
+}
+
 /* Unmet unit-days when the depot's units and the purchases go out in
  * proportion to weights (per device and prefecture) and nothing comes
  * back: the rules a desk would use without a model. */
@@ -85,7 +92,9 @@ static double proportional(const struct kb_alloc *a, const double *w,
 		for (t = 0; t < T; t++) {
 			/* what leaves the depot on day t */
 			double out = (t == 0 ? a->depot[k] : 0) +
-				     (t >= a->lead[k] ? a->cap[k] : 0);
+				     (t >= a->lead[k]
+					      ? buy_cap(a, k, (size_t)(t - a->lead[k]))
+					      : 0);
 			for (p = 0; p < P && sum > 0; p++) {
 				int at = t + a->tau[p];
 				double units = floor(
@@ -219,7 +228,8 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 						 "depot_%zu_%zu", k, t);
 			B[k * T + t] =
 				t + (size_t)a->lead[k] < T
-					? kb_lp_col(&lp, BUY_COST, 0, a->cap[k],
+					? kb_lp_col(&lp, BUY_COST, 0,
+						    buy_cap(a, k, t),
 						    "buy_%zu_%zu", k, t)
 					: (size_t)-1;
 		}
@@ -387,6 +397,7 @@ static void *device_worker(void *arg)
 		one.cap = a->cap + k;
 		one.lead = a->lead + k;
 		one.consumption = a->consumption ? a->consumption + k * P : NULL;
+		one.supply = a->supply ? a->supply + k * T : NULL;
 		w->rc[k] = solve_whole(&one, w->population, NULL, &w->part[k],
 				       &w->errs[k]);
 	}

@@ -21,6 +21,14 @@ static const double default_share[KB_NCARE] = { 0.03, 0.005, 0.003, 0.0003,
 						0.015 };
 static const double default_stay[KB_NCARE] = { 10, 10, 12, 20, 8 };
 
+/* A day written in the file, checked against the scenario's days once
+ * the whole file is read. */
+struct late {
+	unsigned line, col;
+	int day;
+	const char *key;
+};
+
 struct parser {
 	const char *file;
 	unsigned line;
@@ -28,6 +36,10 @@ struct parser {
 	const struct kb_supply *sup;
 	struct kb_err *err;
 	int ranged; /* some parameter has a range */
+	struct late *late;
+	size_t nlate, alate;
+	size_t achanges, astops, asurges;
+	double per_million;
 };
 
 /* The column of at in the line, in characters as an editor counts. */
@@ -192,24 +204,132 @@ static size_t device_of(struct parser *ps, const struct kb_scenario *sc,
 	return k;
 }
 
-/* Where each intervention was written, to place a late complaint. */
-struct where {
-	unsigned line, col;
+static void check_later(struct parser *ps, const char *key, const char *at,
+			int day)
+{
+	KB_ALLOC_GROW(ps->late, ps->nlate + 1, ps->alate);
+	ps->late[ps->nlate++] = (struct late){ ps->line, column(ps, at), day, key };
+}
+
+/* "FROM TO" days, from <= to: 0, or -1 reported. */
+static int period(struct parser *ps, const char *key, const struct words *ws,
+		  int at, int *from, int *to)
+{
+	long a, b;
+	if (whole(ps, key, ws->at[at], ws->w[at], 0, 3650, &a) ||
+	    whole(ps, key, ws->at[at + 1], ws->w[at + 1], 0, 3650, &b))
+		return -1;
+	if (a > b) {
+		fail_at(ps, ws->at[at + 1], key, "a day on or after the first",
+			"始まりの日以後の日", ws->w[at + 1]);
+		return -1;
+	}
+	*from = (int)a;
+	*to = (int)b;
+	check_later(ps, key, ws->at[at + 1], *to);
+	return 0;
+}
+
+static const char *const stop_kinds[][2] = {
+	[KB_STOP_SITE] = { "site", "拠点" },
+	[KB_STOP_SUPPLIER] = { "supplier", "企業" },
+	[KB_STOP_COUNTRY] = { "country", "国" },
+	[KB_STOP_REGION] = { "region", "地域" },
 };
 
-static void add_change(struct kb_scenario *sc, struct where **wh, size_t *awh,
-		       size_t *ach, const struct kb_epi_change *x,
-		       unsigned line, unsigned col)
+/* A stop's id must name something of the registry. */
+static int stop_known(const struct kb_supply *sup, enum kb_stop what,
+		      const char *id)
 {
-	KB_ALLOC_GROW(sc->changes, sc->nchanges + 1, *ach);
-	KB_ALLOC_GROW(*wh, sc->nchanges + 1, *awh);
-	(*wh)[sc->nchanges] = (struct where){ line, col };
+	size_t i;
+	if (what == KB_STOP_SITE)
+		return kb_supply_site(sup, id) != KB_NONE;
+	if (what == KB_STOP_SUPPLIER)
+		return kb_supply_org(sup, id) != KB_NONE;
+	for (i = 0; i < sup->nsites; i++)
+		if (what == KB_STOP_COUNTRY ? !strcmp(sup->sites[i].country, id)
+					    : !strcasecmp(sup->sites[i].region, id))
+			return 1;
+	return 0;
+}
+
+static void stop_line(struct parser *ps, struct kb_scenario *sc,
+		      const char *key, const char *val, const struct words *ws)
+{
+	struct kb_scenario_stop x;
+	int w;
+	if (ws->n != 4) {
+		fail_at(ps, val, key, "site|supplier|country|region ID FROM TO",
+			"site|supplier|country|region ID 開始日 終了日", val);
+		return;
+	}
+	for (w = 0; w < 4 && strcmp(ws->w[0], stop_kinds[w][0]) &&
+		    strcmp(ws->w[0], stop_kinds[w][1]);
+	     w++)
+		;
+	if (w == 4) {
+		fail_at(ps, ws->at[0], key,
+			"site, supplier, country or region",
+			"site, supplier, country, region のいずれか", ws->w[0]);
+		return;
+	}
+	if (!stop_known(ps->sup, (enum kb_stop)w, ws->w[1])) {
+		fail_at(ps, ws->at[1], key,
+			w == KB_STOP_SITE	? "a site of the registry"
+			: w == KB_STOP_SUPPLIER ? "an organisation of the registry"
+			: w == KB_STOP_COUNTRY ? "a country with a site of the registry"
+					       : "a region with a site of the registry",
+			w == KB_STOP_SITE	? "登録されている拠点"
+			: w == KB_STOP_SUPPLIER ? "登録されている組織"
+			: w == KB_STOP_COUNTRY	? "拠点のある国"
+						: "拠点のある地域",
+			ws->w[1]);
+		return;
+	}
+	if (period(ps, key, ws, 2, &x.from, &x.to))
+		return;
+	x.what = (enum kb_stop)w;
+	x.id = kb_strdup(ws->w[1]);
+	KB_ALLOC_GROW(sc->stops, sc->nstops + 1, ps->astops);
+	sc->stops[sc->nstops++] = x;
+}
+
+static void surge_line(struct parser *ps, struct kb_scenario *sc,
+		       const char *key, const char *val, struct words *ws)
+{
+	struct kb_scenario_surge x;
+	char *save = NULL, *p;
+	if (ws->n < 3 || ws->n > 4) {
+		fail_at(ps, val, key, "FACTOR FROM TO [PREFECTURE,...]",
+			"倍率 開始日 終了日 [都道府県,...]", val);
+		return;
+	}
+	if (number(ps, key, ws->at[0], ws->w[0], 0, 100, 0, &x.factor) ||
+	    period(ps, key, ws, 1, &x.from, &x.to))
+		return;
+	x.pref = 0;
+	if (ws->n == 3) {
+		KB_ALLOC_GROW(sc->surges, sc->nsurges + 1, ps->asurges);
+		sc->surges[sc->nsurges++] = x;
+		return;
+	}
+	for (p = strtok_r(ws->w[3], ",", &save); p; p = strtok_r(NULL, ",", &save))
+		if ((x.pref = pref_of(ps, key, ws->at[3] + (p - ws->w[3]), p))) {
+			KB_ALLOC_GROW(sc->surges, sc->nsurges + 1, ps->asurges);
+			sc->surges[sc->nsurges++] = x;
+		}
+}
+
+static void add_change(struct parser *ps, struct kb_scenario *sc,
+		       const struct kb_epi_change *x, const char *day_at)
+{
+	KB_ALLOC_GROW(sc->changes, sc->nchanges + 1, ps->achanges);
 	sc->changes[sc->nchanges++] = *x;
+	check_later(ps, "intervention", day_at, x->day);
 }
 
 static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
-		    char *val, struct where **wh, size_t *awh, size_t *ach,
-		    double *per_million)
+		    char *val)
 {
 	struct words ws;
 	char words[512];
@@ -272,7 +392,7 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		return;
 	}
 	if (!strcmp(key, "infected_per_million")) {
-		number(ps, key, val, val, 0, 1e6, 0, per_million);
+		number(ps, key, val, val, 0, 1e6, 0, &ps->per_million);
 		return;
 	}
 	/* the words of a copy: messages quote the whole value */
@@ -318,8 +438,7 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		x.day = (int)n;
 		x.contact = hi;
 		if (ws.n == 2) {
-			add_change(sc, wh, awh, ach, &x, ps->line,
-				   column(ps, day_at));
+			add_change(ps, sc, &x, day_at);
 			return;
 		}
 		{
@@ -329,8 +448,7 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 				if ((x.pref = pref_of(ps, key,
 						      ws.at[2] + (p - ws.w[2]),
 						      p)))
-					add_change(sc, wh, awh, ach, &x,
-						   ps->line, column(ps, day_at));
+					add_change(ps, sc, &x, day_at);
 		}
 		return;
 	}
@@ -359,6 +477,25 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		} else {
 			sc->devices[k].depot = floor(v);
 		}
+		return;
+	}
+	if (!strcmp(key, "stop")) {
+		stop_line(ps, sc, key, val, &ws);
+		return;
+	}
+	if (!strcmp(key, "surge")) {
+		surge_line(ps, sc, key, val, &ws);
+		return;
+	}
+	if (!strcmp(key, "delay")) {
+		if (ws.n != 3) {
+			fail_at(ps, val, key, "DAYS FROM TO", "日数 開始日 終了日",
+				val);
+			return;
+		}
+		if (!whole(ps, key, ws.at[0], ws.w[0], 0, 365, &n) &&
+		    !period(ps, key, &ws, 1, &sc->delay_from, &sc->delay_to))
+			sc->delay = (int)n;
 		return;
 	}
 	if (!strcmp(key, "cost")) {
@@ -456,14 +593,17 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		      const struct kb_supply *sup, int today,
 		      struct kb_scenario *out, struct kb_err *err)
 {
-	struct parser ps = { file, 0, NULL, sup, err, 0 };
+	struct parser ps;
 	struct kb_scenario *sc = out;
 	char *buf = kb_malloc(len + 1), *line, *save = NULL;
-	struct where *wh = NULL;
-	size_t awh = 0, ach = 0, i, before = kb_err_count(err);
-	double per_million = 1;
+	size_t i, before = kb_err_count(err);
 	int c, r0_given = 0, device_lines = 0;
 
+	memset(&ps, 0, sizeof(ps));
+	ps.file = file;
+	ps.sup = sup;
+	ps.err = err;
+	ps.per_million = 1;
 	memset(sc, 0, sizeof(*sc));
 	memcpy(buf, text, len);
 	buf[len] = 0;
@@ -512,7 +652,7 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		*e = 0;
 		r0_given |= !strcmp(key, "r0");
 		device_lines += !strcmp(key, "device");
-		line_of(&ps, sc, key, val, &wh, &awh, &ach, &per_million);
+		line_of(&ps, sc, key, val);
 	}
 	if (!r0_given)
 		kb_err_at(
@@ -526,16 +666,16 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 			KB_TR(err->lang,
 			      "no device: add a line such as 'device = 30001013 ventilation'",
 			      "機器がありません。'device = 30001013 ventilation' のような行を加えてください"));
-	for (i = 0; i < sc->nchanges; i++)
-		if (sc->changes[i].day > sc->days)
+	for (i = 0; i < ps.nlate; i++)
+		if (ps.late[i].day > sc->days)
 			kb_err_at(
-				err, KB_EINVALID, file, wh[i].line, wh[i].col,
-				"intervention",
+				err, KB_EINVALID, file, ps.late[i].line,
+				ps.late[i].col, ps.late[i].key,
 				KB_TR(err->lang,
 				      "day %d is after the scenario's last day, %d",
 				      "%d 日目はシナリオの最終日 %d 日目より後です"),
-				sc->changes[i].day, sc->days);
-	free(wh);
+				ps.late[i].day, sc->days);
+	free(ps.late);
 	free(buf);
 	if (kb_err_count(err) > before) {
 		kb_err_sort(err);
@@ -545,7 +685,7 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 	for (i = 0; i < KB_NPREF; i++)
 		if (!sc->infected[i])
 			sc->infected[i] = (double)sup->prefs[i].population *
-					  per_million / 1e6;
+					  ps.per_million / 1e6;
 	if (!sc->runs)
 		sc->runs = ps.ranged ? 1000 : 1;
 	if (!sc->name)
@@ -556,6 +696,11 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 
 void kb_scenario_release(struct kb_scenario *sc)
 {
+	size_t i;
+	for (i = 0; i < sc->nstops; i++)
+		free(sc->stops[i].id);
+	free(sc->stops);
+	free(sc->surges);
 	free(sc->name);
 	free(sc->file);
 	free(sc->changes);
@@ -599,6 +744,72 @@ static int load_stock(struct kb_store *s, const struct kb_supply *sup,
 		       : kb__sql_fail(err, kb_store_sqlite(s), "stock");
 }
 
+/* With stops or a delay: the share of each device's supply still made on
+ * each day (through the chain map; a device not in it is not affected)
+ * and the days of resupply the hospitals have missed by each day (a
+ * delivery shipped in the delay's window arrives `delay` days late). */
+static int disrupt(struct kb_store *s, const struct kb_supply *sup,
+		   const struct kb_scenario *sc, struct kb_scenario_result *r,
+		   struct kb_err *err)
+{
+	size_t K = sc->ndevices, N = (size_t)sc->days + 1, k, i, *item;
+	struct kb_chain ch;
+	unsigned char *down, *one;
+	double *avail, *recv;
+	int d, rc;
+	if (!sc->nstops && !sc->delay)
+		return 0;
+	if ((rc = kb_chain_load(s, sup, &ch, err)))
+		return rc;
+	r->supply = kb_malloc(K * N * sizeof(double));
+	r->missed = kb_calloc(K * N, sizeof(double));
+	item = kb_malloc((K + 1) * sizeof(size_t));
+	down = kb_calloc(sup->nsites + 1, 1);
+	one = kb_calloc(sup->nsites + 1, 1);
+	avail = kb_calloc(ch.nitem + 1, sizeof(double));
+	recv = kb_malloc((N + 366) * sizeof(double));
+	for (k = 0; k < K; k++) {
+		item[k] = kb_chain_item(&ch, sup->devices[sc->devices[k].device].code);
+		r->chained += item[k] != KB_NONE;
+	}
+	for (d = 0; d <= sc->days; d++) {
+		memset(down, 0, sup->nsites);
+		for (i = 0; i < sc->nstops; i++) {
+			const struct kb_scenario_stop *x = &sc->stops[i];
+			size_t j;
+			if (d < x->from || d > x->to)
+				continue;
+			kb_chain_stop(sup, x->what, x->id, one);
+			for (j = 0; j < sup->nsites; j++)
+				down[j] |= one[j];
+		}
+		kb_chain_avail(&ch, down, avail);
+		for (k = 0; k < K; k++)
+			r->supply[k * N + (size_t)d] =
+				item[k] == KB_NONE ? 1 : avail[item[k]];
+	}
+	for (k = 0; k < K; k++) {
+		memset(recv, 0, (N + 366) * sizeof(double));
+		for (d = 1; d <= sc->days; d++) {
+			int late = sc->delay && d >= sc->delay_from &&
+				   d <= sc->delay_to;
+			recv[(size_t)d + (size_t)(late ? sc->delay : 0)] +=
+				r->supply[k * N + (size_t)d];
+		}
+		for (d = 1; d <= sc->days; d++)
+			r->missed[k * N + (size_t)d] =
+				r->missed[k * N + (size_t)d - 1] + 1 -
+				recv[(size_t)d];
+	}
+	kb_chain_release(&ch);
+	free(item);
+	free(down);
+	free(one);
+	free(avail);
+	free(recv);
+	return 0;
+}
+
 int kb_scenario_run(struct kb_store *s, const struct kb_supply *sup,
 		    const struct kb_scenario *sc, int threads,
 		    kb_epi_progress_fn progress, void *ctx,
@@ -627,6 +838,7 @@ int kb_scenario_run(struct kb_store *s, const struct kb_supply *sup,
 	out->stock = kb_calloc(sc->ndevices * KB_NPREF + 1, sizeof(double));
 	out->consumption = kb_calloc(sc->ndevices * KB_NPREF + 1, sizeof(double));
 	if ((r = load_stock(s, sup, sc, out, err)) ||
+	    (r = disrupt(s, sup, sc, out, err)) ||
 	    (r = kb_epi_monte_carlo(&m, &sc->lo, &sc->hi, sc->runs, sc->seed,
 				    cares | (sc->keep_runs ? KB_EPI_KEEP_RUNS : 0),
 				    threads, progress, ctx, &out->bands, err))) {
@@ -641,7 +853,22 @@ void kb_scenario_result_release(struct kb_scenario_result *r)
 	kb_epi_bands_release(&r->bands);
 	free(r->stock);
 	free(r->consumption);
+	free(r->supply);
+	free(r->missed);
 	memset(r, 0, sizeof(*r));
+}
+
+/* The demand surges' factor on day d in prefecture pref (1..47). */
+static double surge(const struct kb_scenario *sc, int d, int pref)
+{
+	double f = 1;
+	size_t i;
+	for (i = 0; i < sc->nsurges; i++) {
+		const struct kb_scenario_surge *x = &sc->surges[i];
+		if (d >= x->from && d <= x->to && (!x->pref || x->pref == pref))
+			f *= x->factor;
+	}
+	return f;
 }
 
 double kb_scenario_demand(const struct kb_scenario *sc,
@@ -650,24 +877,42 @@ double kb_scenario_demand(const struct kb_scenario *sc,
 {
 	const struct kb_scenario_device *dv = &sc->devices[k];
 	const struct kb_epi_bands *b = &r->bands;
-	double v =
-		pref ? b->p[q][((size_t)d * b->npref + (size_t)(pref - 1)) * KB_NCARE +
-			       dv->care]
-		     : b->nation[q][(size_t)d * KB_NCARE + dv->care];
-	return dv->units * v;
+	const float *day = b->p[1] + (size_t)d * b->npref * KB_NCARE + dv->care;
+	double v, with = 0, without = 0;
+	int p;
+	if (pref)
+		return dv->units * surge(sc, d, pref) *
+		       b->p[q][((size_t)d * b->npref + (size_t)(pref - 1)) *
+				       KB_NCARE +
+			       dv->care];
+	v = b->nation[q][(size_t)d * KB_NCARE + dv->care];
+	if (!sc->nsurges)
+		return dv->units * v;
+	/* the national band scaled as the prefectures' medians are */
+	for (p = 1; p <= KB_NPREF; p++) {
+		double m = day[(size_t)(p - 1) * KB_NCARE];
+		with += surge(sc, d, p) * m;
+		without += m;
+	}
+	return dv->units * v * (without > 0 ? with / without : surge(sc, d, 1));
 }
 
 double kb_scenario_stock(const struct kb_scenario *sc,
-			 const struct kb_scenario_result *r, size_t k, int pref)
+			 const struct kb_scenario_result *r, size_t k, int d,
+			 int pref)
 {
-	double sum = 0;
+	double sum = 0, v;
 	int i;
-	(void)sc;
-	if (pref)
-		return r->stock[k * KB_NPREF + (size_t)(pref - 1)];
-	for (i = 0; i < KB_NPREF; i++)
-		sum += r->stock[k * KB_NPREF + (size_t)i];
-	return sum;
+	if (!pref) {
+		for (i = 1; i <= KB_NPREF; i++)
+			sum += kb_scenario_stock(sc, r, k, d, i);
+		return sum;
+	}
+	v = r->stock[k * KB_NPREF + (size_t)(pref - 1)];
+	if (r->missed) /* a day missed costs a day of consumption */
+		v -= r->consumption[k * KB_NPREF + (size_t)(pref - 1)] / 7 *
+		     r->missed[k * ((size_t)sc->days + 1) + (size_t)d];
+	return v > 0 ? v : 0;
 }
 
 /* The shortfall of device k on day d across the prefectures, at the
@@ -681,11 +926,41 @@ static double shortfall(const struct kb_scenario *sc,
 	int p;
 	for (p = 1; p <= KB_NPREF; p++) {
 		double lack = kb_scenario_demand(sc, r, k, 1, d, p) -
-			      kb_scenario_stock(sc, r, k, p);
+			      kb_scenario_stock(sc, r, k, d, p);
 		if (lack >= 0.5) /* whole units */
 			sum += lack;
 	}
 	return sum;
+}
+
+static json_t *disruptions_json(const struct kb_scenario *sc,
+				const struct kb_scenario_result *r)
+{
+	static const char *const what[] = { "site", "supplier", "country",
+					    "region" };
+	json_t *stops = json_array(), *surges = json_array();
+	size_t i;
+	for (i = 0; i < sc->nstops; i++)
+		json_array_append_new(
+			stops, json_pack("{s:s, s:s, s:i, s:i}", "what",
+					 what[sc->stops[i].what], "id",
+					 sc->stops[i].id, "from",
+					 sc->stops[i].from, "to", sc->stops[i].to));
+	for (i = 0; i < sc->nsurges; i++) {
+		const struct kb_scenario_surge *x = &sc->surges[i];
+		json_array_append_new(
+			surges, json_pack("{s:f, s:i, s:i, s:o}", "factor",
+					  x->factor, "from", x->from, "to", x->to,
+					  "prefecture",
+					  x->pref ? json_integer(x->pref)
+						  : json_null()));
+	}
+	return json_pack("{s:o, s:o, s:o, s:i}", "stops", stops, "delay",
+			 sc->delay ? json_pack("{s:i, s:i, s:i}", "days",
+					       sc->delay, "from", sc->delay_from,
+					       "to", sc->delay_to)
+				   : json_null(),
+			 "surges", surges, "devices_in_chain_map", r->chained);
 }
 
 json_t *kb_scenario_to_json(const struct kb_scenario *sc,
@@ -731,7 +1006,7 @@ json_t *kb_scenario_to_json(const struct kb_scenario *sc,
 		for (p = 1; p <= KB_NPREF; p++)
 			for (t = 0; t <= sc->days; t++)
 				if (kb_scenario_demand(sc, r, k, 1, t, p) -
-					    kb_scenario_stock(sc, r, k, p) >=
+					    kb_scenario_stock(sc, r, k, t, p) >=
 				    0.5) {
 					nshort++;
 					break;
@@ -746,7 +1021,7 @@ json_t *kb_scenario_to_json(const struct kb_scenario *sc,
 			sc->devices[k].units, "peak", "date", date, "day", day,
 			"p5", kb_scenario_demand(sc, r, k, 0, day, 0), "p50",
 			peak, "p95", kb_scenario_demand(sc, r, k, 2, day, 0),
-			"stock", kb_scenario_stock(sc, r, k, 0),
+			"stock", kb_scenario_stock(sc, r, k, 0, 0),
 			"shortfall_max", worst, "prefectures_short", nshort);
 		if (first_short >= 0) {
 			kb_week_format(sc->start + first_short, date);
@@ -758,9 +1033,33 @@ json_t *kb_scenario_to_json(const struct kb_scenario *sc,
 				    json_pack("{s:o, s:o, s:o, s:o}", "p5",
 					      series[0], "p50", series[1], "p95",
 					      series[2], "shortfall", shortj));
+		if (r->missed) {
+			/* what the disruptions leave: the share of supply
+			 * made, the national stock by day */
+			json_t *sup_j = json_array(), *st_j = json_array();
+			double low = 1;
+			size_t N = (size_t)sc->days + 1;
+			for (t = 0; t <= sc->days; t++) {
+				double v = r->supply[k * N + (size_t)t];
+				low = v < low ? v : low;
+				json_array_append_new(sup_j, json_real(v));
+				json_array_append_new(
+					st_j, json_real(kb_scenario_stock(
+						      sc, r, k, t, 0)));
+			}
+			json_object_set_new(x, "supply_lowest", json_real(low));
+			json_object_set_new(
+				x, "resupply_missed_days",
+				json_real(r->missed[k * N + (size_t)sc->days]));
+			json_object_set_new(json_object_get(x, "national"),
+					    "supply", sup_j);
+			json_object_set_new(json_object_get(x, "national"),
+					    "stock", st_j);
+		}
 		json_array_append_new(devs, x);
 	}
 	json_object_set_new(j, "devices", devs);
+	json_object_set_new(j, "disruptions", disruptions_json(sc, r));
 	return j;
 }
 
@@ -790,7 +1089,7 @@ void kb_scenario_csv(const struct kb_scenario *sc,
 					&sup->devices[sc->devices[k].device];
 				double med = kb_scenario_demand(sc, r, k, 1, t,
 								p),
-				       st = kb_scenario_stock(sc, r, k, p);
+				       st = kb_scenario_stock(sc, r, k, t, p);
 				kb_csvw_field(&w, date);
 				kb_csvw_fieldf(&w, "%d", t);
 				kb_csvw_fieldf(&w, "%02d", p);
@@ -828,7 +1127,8 @@ int kb_scenario_allocate(const struct kb_scenario *sc,
 	double *demand = kb_calloc(D * KB_NPREF * T + 1, sizeof(double));
 	double *stock = kb_calloc(D * KB_NPREF + 1, sizeof(double));
 	double *depot = kb_calloc(D + 1, sizeof(double)),
-	       *cap = kb_calloc(D + 1, sizeof(double)), pop[KB_NPREF];
+	       *cap = kb_calloc(D + 1, sizeof(double)), pop[KB_NPREF],
+	       *supply = r->supply ? kb_malloc(D * T * sizeof(double)) : NULL;
 	int *lead = kb_calloc(D + 1, sizeof(int)), p, t, rc;
 	struct kb_alloc a;
 
@@ -838,6 +1138,9 @@ int kb_scenario_allocate(const struct kb_scenario *sc,
 		depot[k] = sc->devices[k].depot;
 		cap[k] = sc->devices[k].cap;
 		lead[k] = sc->devices[k].lead;
+		for (t = 0; supply && t < sc->days; t++) /* days 1..days */
+			supply[k * T + (size_t)t] =
+				r->supply[k * (T + 1) + (size_t)t + 1];
 		for (p = 0; p < KB_NPREF; p++) {
 			stock[k * KB_NPREF + (size_t)p] =
 				floor(r->stock[k * KB_NPREF + (size_t)p]);
@@ -858,6 +1161,7 @@ int kb_scenario_allocate(const struct kb_scenario *sc,
 	a.lead = lead;
 	a.tau = sc->tau;
 	a.consumption = r->stock_week >= 0 ? r->consumption : NULL;
+	a.supply = supply;
 	a.fair = fair;
 	a.no_worse_off = no_worse_off;
 	rc = mps ? kb_alloc_mps(&a, mps, err) : 0;
@@ -868,6 +1172,7 @@ int kb_scenario_allocate(const struct kb_scenario *sc,
 	free(depot);
 	free(cap);
 	free(lead);
+	free(supply);
 	return rc;
 }
 

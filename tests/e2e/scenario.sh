@@ -114,6 +114,36 @@ expect_in "a device without its cost" "quiet.txt: field 'cost': device 30001013 
 expect_in "no budget" "quiet.txt: field 'budget': no budget" out
 expect_status 2 $KIBAN stockpile ex.txt --budget lots
 
+# disruptions: Singapore stops (the ventilator's only source of a
+# component, a share of the oxygen concentrators' makers), deliveries are
+# late for a while, Tokyo's demand surges
+cp ex.txt dis.txt
+printf 'stop = country SG 10 60\ndelay = 7 20 40\nsurge = 1.5 50 80 東京都\n' >>dis.txt
+$KIBAN scenario run dis.txt --runs 30 --json >dis.json
+$KIBAN scenario run ex.txt --runs 30 --json >calm.json
+sg=$(sqlite3 kiban.db "SELECT round(1 - sum(cs.share), 6) FROM chain_source cs JOIN site s ON s.id = cs.site WHERE cs.item = '30002026' AND s.country = 'SG'")
+expect_eq "no ventilators made while a component is missing" "$(jq '.devices[0].supply_lowest' dis.json)" 0
+expect_eq "the concentrators' makers outside Singapore" "$(jq '.devices[2].supply_lowest * 1e6 | round / 1e6' dis.json)" "$sg"
+expect_eq "the stop's days of resupply missed" "$(jq '.devices[0].resupply_missed_days' dis.json)" 51
+expect_eq "the ECMO circuits untouched" "$(jq '.devices[1].supply_lowest' dis.json)" 1
+expect_eq "the stock runs down while supply is missing" "$(jq '.devices[2].national.stock | .[5] > .[60] and .[60] >= .[240]' dis.json)" true
+expect_eq "more shortfall than in calm" "$(jq -n --slurpfile d dis.json --slurpfile c calm.json '$d[0].devices[2].shortfall_max > $c[0].devices[2].shortfall_max')" true
+$KIBAN scenario run dis.txt --runs 30 --csv -o dis.csv
+$KIBAN scenario run ex.txt --runs 30 --csv -o calm.csv
+expect_eq "Tokyo's demand half as much again in the surge" "$(paste -d, dis.csv calm.csv | tr -d '\r' | awk -F, '$2 == 60 && $3 == "13" && $5 == "30001013" { printf "%.4f", $9 / $21 }')" 1.5000
+expect_eq "and as it was outside it" "$(paste -d, dis.csv calm.csv | tr -d '\r' | awk -F, '$2 == 90 && $3 == "13" && $5 == "30001013" { printf "%.4f", $9 / $21 }')" 1.0000
+# a delay alone: everything late arrives, the stock is whole again
+cp ex.txt late.txt
+printf 'delay = 10 20 40\n' >>late.txt
+$KIBAN scenario run late.txt --runs 5 --json >late.json
+expect_eq "late, not lost" "$(jq '.devices[2].resupply_missed_days' late.json)" 0
+expect_eq "late for a while" "$(jq '.devices[2].national.stock[35] < .devices[2].national.stock[0]' late.json)" true
+# purchases stop with the makers
+head -11 alloc.txt >alloc2.txt
+printf 'stop = country SG 0 60\n' >>alloc2.txt
+$KIBAN allocate alloc2.txt --json >alloc2.json
+expect_eq "no ventilators bought while none are made" "$(jq '.devices[0].bought' alloc2.json)" 0
+
 # a bad file: every problem with file:line:column and key; exit 3
 cat >bad.txt <<'S'
 days = 20
@@ -123,6 +153,10 @@ infected = 東京 -5
 device = 99999999 ventilation
 intervention = 30 0.5
 colour = blue
+stop = planet Mars 1 2
+stop = country ZZ 1 2
+surge = 2 10 5
+delay = 3 1 500
 S
 expect_status 3 $KIBAN --lang en scenario run bad.txt
 expect_in "a range upside down" "bad.txt:2:6: field 'r0': '3..2' is not a range from low to high" out
@@ -131,6 +165,10 @@ expect_in "a negative count" "bad.txt:4:15: field 'infected': '-5' is not a numb
 expect_in "an unknown device" "bad.txt:5:10: field 'device': '99999999' is not a device of the registry" out
 expect_in "a day after the end" "bad.txt:6:16: field 'intervention': day 30 is after the scenario's last day, 20" out
 expect_in "an unknown key" "bad.txt:7:1: field 'colour': unknown key 'colour'" out
+expect_in "an unknown kind of stop" "bad.txt:8:8: field 'stop': 'planet' is not site, supplier, country or region" out
+expect_in "a country without sites" "bad.txt:9:16: field 'stop': 'ZZ' is not a country with a site of the registry" out
+expect_in "a surge ending before it starts" "bad.txt:10:14: field 'surge': '5' is not a day on or after the first" out
+expect_in "a delay after the end" "bad.txt:11:13: field 'delay': day 500 is after the scenario's last day, 20" out
 expect_status 2 $KIBAN --lang en scenario run quiet.txt --runs 0
 expect_status 2 $KIBAN scenario run
 echo "scenario: ok"

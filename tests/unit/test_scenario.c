@@ -333,8 +333,15 @@ static void test_alloc(void **state)
 	double demand[2 * T], stock[2] = { 10, 0 }, depot[1] = { 0 },
 			      cap[1] = { 0 }, pop[2] = { 1, 1 };
 	int lead[1] = { 2 }, tau[2] = { 1, 1 }, t;
-	struct kb_alloc a = { 1,   2,	 T,   demand, stock, depot,
-			      cap, lead, tau, NULL,   0,     0 };
+	struct kb_alloc a = { .ndev = 1,
+			      .npref = 2,
+			      .days = T,
+			      .demand = demand,
+			      .stock = stock,
+			      .depot = depot,
+			      .cap = cap,
+			      .lead = lead,
+			      .tau = tau };
 	struct kb_alloc_plan pl;
 	struct kb_err err;
 	struct kb_buf mps = KB_BUF_INIT;
