@@ -157,8 +157,8 @@ static void print_summary(struct cli *cli, const struct kb_scenario *sc,
 			     "最終日の在庫 %s\n"),
 		       json_string_value(json_object_get(x, "code")),
 		       100 * json_number_value(low),
-		       num(&a, json_number_value(
-				       json_object_get(x, "resupply_missed_days"))),
+		       num(&a, json_number_value(json_object_get(
+				       x, "resupply_missed_days"))),
 		       num(&b, json_number_value(json_array_get(
 				       st, json_array_size(st) - 1))));
 	}

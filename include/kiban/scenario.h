@@ -156,8 +156,8 @@ struct kb_alloc {
 	const double *supply; /* [k * days + t] the share of cap that can be
 				 bought on day t (the makers still running);
 				 NULL: all of it */
-	int fair;		   /* first the smallest worst unmet share,
-				      then the least unmet */
+	int fair;	      /* first the smallest worst unmet share,
+				 then the least unmet */
 	int no_worse_off; /* no prefecture lacks more than on its own stock */
 };
 

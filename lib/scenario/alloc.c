@@ -91,10 +91,11 @@ static double proportional(const struct kb_alloc *a, const double *w,
 		memset(held, 0, P * (size_t)(T + 1) * sizeof(double));
 		for (t = 0; t < T; t++) {
 			/* what leaves the depot on day t */
-			double out = (t == 0 ? a->depot[k] : 0) +
-				     (t >= a->lead[k]
-					      ? buy_cap(a, k, (size_t)(t - a->lead[k]))
-					      : 0);
+			double out =
+				(t == 0 ? a->depot[k] : 0) +
+				(t >= a->lead[k]
+					 ? buy_cap(a, k, (size_t)(t - a->lead[k]))
+					 : 0);
 			for (p = 0; p < P && sum > 0; p++) {
 				int at = t + a->tau[p];
 				double units = floor(
@@ -226,12 +227,11 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 		for (t = 0; t < T; t++) {
 			G[k * T + t] = kb_lp_col(&lp, 0, 0, KB_LP_INF,
 						 "depot_%zu_%zu", k, t);
-			B[k * T + t] =
-				t + (size_t)a->lead[k] < T
-					? kb_lp_col(&lp, BUY_COST, 0,
-						    buy_cap(a, k, t),
-						    "buy_%zu_%zu", k, t)
-					: (size_t)-1;
+			B[k * T + t] = t + (size_t)a->lead[k] < T
+					       ? kb_lp_col(&lp, BUY_COST, 0,
+							   buy_cap(a, k, t),
+							   "buy_%zu_%zu", k, t)
+					       : (size_t)-1;
 		}
 		for (p = 0; p < P; p++)
 			for (t = 0; t < T; t++) {

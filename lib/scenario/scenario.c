@@ -208,7 +208,8 @@ static void check_later(struct parser *ps, const char *key, const char *at,
 			int day)
 {
 	KB_ALLOC_GROW(ps->late, ps->nlate + 1, ps->alate);
-	ps->late[ps->nlate++] = (struct late){ ps->line, column(ps, at), day, key };
+	ps->late[ps->nlate++] =
+		(struct late){ ps->line, column(ps, at), day, key };
 }
 
 /* "FROM TO" days, from <= to: 0, or -1 reported. */
@@ -247,8 +248,9 @@ static int stop_known(const struct kb_supply *sup, enum kb_stop what,
 	if (what == KB_STOP_SUPPLIER)
 		return kb_supply_org(sup, id) != KB_NONE;
 	for (i = 0; i < sup->nsites; i++)
-		if (what == KB_STOP_COUNTRY ? !strcmp(sup->sites[i].country, id)
-					    : !strcasecmp(sup->sites[i].region, id))
+		if (what == KB_STOP_COUNTRY
+			    ? !strcmp(sup->sites[i].country, id)
+			    : !strcasecmp(sup->sites[i].region, id))
 			return 1;
 	return 0;
 }
@@ -268,8 +270,7 @@ static void stop_line(struct parser *ps, struct kb_scenario *sc,
 	     w++)
 		;
 	if (w == 4) {
-		fail_at(ps, ws->at[0], key,
-			"site, supplier, country or region",
+		fail_at(ps, ws->at[0], key, "site, supplier, country or region",
 			"site, supplier, country, region のいずれか", ws->w[0]);
 		return;
 	}
@@ -277,8 +278,9 @@ static void stop_line(struct parser *ps, struct kb_scenario *sc,
 		fail_at(ps, ws->at[1], key,
 			w == KB_STOP_SITE	? "a site of the registry"
 			: w == KB_STOP_SUPPLIER ? "an organisation of the registry"
-			: w == KB_STOP_COUNTRY ? "a country with a site of the registry"
-					       : "a region with a site of the registry",
+			: w == KB_STOP_COUNTRY
+				? "a country with a site of the registry"
+				: "a region with a site of the registry",
 			w == KB_STOP_SITE	? "登録されている拠点"
 			: w == KB_STOP_SUPPLIER ? "登録されている組織"
 			: w == KB_STOP_COUNTRY	? "拠点のある国"
@@ -313,7 +315,8 @@ static void surge_line(struct parser *ps, struct kb_scenario *sc,
 		sc->surges[sc->nsurges++] = x;
 		return;
 	}
-	for (p = strtok_r(ws->w[3], ",", &save); p; p = strtok_r(NULL, ",", &save))
+	for (p = strtok_r(ws->w[3], ",", &save); p;
+	     p = strtok_r(NULL, ",", &save))
 		if ((x.pref = pref_of(ps, key, ws->at[3] + (p - ws->w[3]), p))) {
 			KB_ALLOC_GROW(sc->surges, sc->nsurges + 1, ps->asurges);
 			sc->surges[sc->nsurges++] = x;
@@ -489,8 +492,8 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 	}
 	if (!strcmp(key, "delay")) {
 		if (ws.n != 3) {
-			fail_at(ps, val, key, "DAYS FROM TO", "日数 開始日 終了日",
-				val);
+			fail_at(ps, val, key, "DAYS FROM TO",
+				"日数 開始日 終了日", val);
 			return;
 		}
 		if (!whole(ps, key, ws.at[0], ws.w[0], 0, 365, &n) &&
@@ -769,7 +772,8 @@ static int disrupt(struct kb_store *s, const struct kb_supply *sup,
 	avail = kb_calloc(ch.nitem + 1, sizeof(double));
 	recv = kb_malloc((N + 366) * sizeof(double));
 	for (k = 0; k < K; k++) {
-		item[k] = kb_chain_item(&ch, sup->devices[sc->devices[k].device].code);
+		item[k] = kb_chain_item(
+			&ch, sup->devices[sc->devices[k].device].code);
 		r->chained += item[k] != KB_NONE;
 	}
 	for (d = 0; d <= sc->days; d++) {
@@ -882,8 +886,7 @@ double kb_scenario_demand(const struct kb_scenario *sc,
 	int p;
 	if (pref)
 		return dv->units * surge(sc, d, pref) *
-		       b->p[q][((size_t)d * b->npref + (size_t)(pref - 1)) *
-				       KB_NCARE +
+		       b->p[q][((size_t)d * b->npref + (size_t)(pref - 1)) * KB_NCARE +
 			       dv->care];
 	v = b->nation[q][(size_t)d * KB_NCARE + dv->care];
 	if (!sc->nsurges)
@@ -941,19 +944,19 @@ static json_t *disruptions_json(const struct kb_scenario *sc,
 	json_t *stops = json_array(), *surges = json_array();
 	size_t i;
 	for (i = 0; i < sc->nstops; i++)
-		json_array_append_new(
-			stops, json_pack("{s:s, s:s, s:i, s:i}", "what",
-					 what[sc->stops[i].what], "id",
-					 sc->stops[i].id, "from",
-					 sc->stops[i].from, "to", sc->stops[i].to));
+		json_array_append_new(stops,
+				      json_pack("{s:s, s:s, s:i, s:i}", "what",
+						what[sc->stops[i].what], "id",
+						sc->stops[i].id, "from",
+						sc->stops[i].from, "to",
+						sc->stops[i].to));
 	for (i = 0; i < sc->nsurges; i++) {
 		const struct kb_scenario_surge *x = &sc->surges[i];
 		json_array_append_new(
-			surges, json_pack("{s:f, s:i, s:i, s:o}", "factor",
-					  x->factor, "from", x->from, "to", x->to,
-					  "prefecture",
-					  x->pref ? json_integer(x->pref)
-						  : json_null()));
+			surges,
+			json_pack("{s:f, s:i, s:i, s:o}", "factor", x->factor,
+				  "from", x->from, "to", x->to, "prefecture",
+				  x->pref ? json_integer(x->pref) : json_null()));
 	}
 	return json_pack("{s:o, s:o, s:o, s:i}", "stops", stops, "delay",
 			 sc->delay ? json_pack("{s:i, s:i, s:i}", "days",
