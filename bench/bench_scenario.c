@@ -1,7 +1,8 @@
 /*
  * bench_scenario.c - epidemic demand at national scale.
  *
- * Usage: bench_scenario [RUNS [THREADS]]   (defaults 1,000 and 2)
+ * Usage: bench_scenario [RUNS [THREADS [PART]]]   (defaults 1,000 and 2;
+ * PART: mc, allocation, hospitals or stockpile, else all)
  *
  * Monte Carlo over RUNS runs x 47 prefectures (2020 census populations)
  * x 365 days, R0, periods, shares and stays drawn from ranges, keeping the
@@ -151,6 +152,148 @@ static void alloc_bench(const struct kb_epi *wave, const double *pop,
 	free(demand);
 }
 
+/* Hospital-level allocation: 8,200 hospitals (by prefecture in proportion
+ * to population, beds drawn from a skewed distribution) x 3 devices x 28
+ * days, each prefecture's demand from the wave shared by beds with noise,
+ * stocks uneven, a day from the hub to most hospitals.  Target under 60 s;
+ * the loss against the single hospital-level model is at most the gap to
+ * the relaxation's bound; its peer, glpsol on the largest model of the
+ * decomposition (Tokyo's hospitals, one device). */
+static void hospital_bench(const struct kb_epi *wave, const double *pop,
+			   struct kb_err *err)
+{
+	enum { K = 3, T = 28, H = 8200 };
+	struct kb_epi m = *wave;
+	struct kb_epi_run run;
+	struct kb_alloc a, tokyo;
+	struct kb_alloc_tree tr;
+	struct kb_alloc_tree_plan pl;
+	struct kb_alloc_plan one;
+	struct kb_buf mps = KB_BUF_INIT;
+	double *demand = kb_malloc((size_t)K * H * T * sizeof(double)),
+	       *stock = kb_malloc((size_t)K * H * sizeof(double)),
+	       *beds = kb_malloc(H * sizeof(double)), bedsum[KB_NPREF] = { 0 },
+	       total = 0, depot[K], cap[K], t0, zero = 0;
+	int *group = kb_malloc(H * sizeof(int)), *tau = kb_malloc(H * sizeof(int)),
+	    gtau[KB_NPREF], lead[K] = { 3, 5, 7 }, lead0 = 0, p, h, k, t, n0 = 0;
+	unsigned x = 12345;
+
+	m.days = 120;
+	m.p.r0 = 2.2;
+	m.p.incubation = 4;
+	m.p.infectious = 6;
+	m.p.mixing = 0.05;
+	for (k = 0; k < KB_NCARE; k++) {
+		m.p.share[k] = 0.002 * (k + 1);
+		m.p.stay[k] = 8 + k;
+	}
+	if (kb_epi_simulate(&m, &run, err))
+		die(err, "the wave");
+	for (p = 0; p < KB_NPREF; p++)
+		total += pop[p];
+	for (p = 0, h = 0; p < KB_NPREF; p++) {
+		int n = p == KB_NPREF - 1 ? H - h
+					  : (int)floor(H * pop[p] / total + 0.5);
+		for (; n > 0 && h < H; n--, h++) {
+			x = x * 1103515245u + 12345u;
+			group[h] = p;
+			/* 20 to ~1,000 beds, most small */
+			beds[h] = 20 + 1000 * pow((x >> 8) / 16777216.0, 3);
+			bedsum[p] += beds[h];
+			tau[h] = h % 5 ? 1 : 0;
+		}
+		gtau[p] = p == 0 || p == 46 ? 2 : 1;
+	}
+	for (k = 0; k < K; k++) {
+		double peak = 0;
+		for (h = 0; h < H; h++) {
+			double mx = 0;
+			p = group[h];
+			for (t = 0; t < T; t++) {
+				double v;
+				x = x * 1103515245u + 12345u;
+				v = run.census[((size_t)(50 + t) * KB_NPREF +
+						(size_t)p) *
+						       KB_NCARE +
+					       (size_t)(k + 2)] *
+				    beds[h] / bedsum[p] *
+				    (0.5 + (x >> 8) / 16777216.0);
+				demand[((size_t)k * H + (size_t)h) * T +
+				       (size_t)t] = v;
+				mx = v > mx ? v : mx;
+			}
+			x = x * 1103515245u + 12345u;
+			stock[k * H + h] =
+				floor(mx * 0.8 * (x >> 8) / 16777216.0);
+			peak += mx;
+		}
+		depot[k] = floor(0.2 * peak);
+		cap[k] = floor(0.01 * peak);
+	}
+	memset(&a, 0, sizeof(a));
+	a.ndev = K;
+	a.npref = H;
+	a.days = T;
+	a.demand = demand;
+	a.stock = stock;
+	a.depot = depot;
+	a.cap = cap;
+	a.lead = lead;
+	a.tau = tau;
+	tr.a = &a;
+	tr.ngroup = KB_NPREF;
+	tr.group = group;
+	tr.group_tau = gtau;
+	t0 = now_s();
+	if (kb_alloc_tree_solve(&tr, 2, &pl, err))
+		die(err, "the hospital-level allocation");
+	t0 = now_s() - t0;
+	printf("hospital-level allocation: %d hospitals x %d devices x %d days, "
+	       "%zu models (%zu rows x %zu columns in all), 2 threads: %.2f s "
+	       "(solver %.2f s; target 60 s: ratio %.2f)\n",
+	       H, K, T, pl.models, pl.rows, pl.cols, t0, pl.seconds, t0 / 60);
+	printf("  unmet unit-days: plan %.0f; bound %.0f (the single model's "
+	       "optimum lies between: loss at most %.2f%% of the demand); each "
+	       "on its own stock %.0f\n",
+	       pl.unmet_total, pl.bound,
+	       100 * (pl.unmet_total - pl.bound) / (pl.own_unmet > 0 ? pl.own_unmet : 1),
+	       pl.own_unmet);
+	kb_alloc_tree_plan_release(&pl);
+	/* the peer: Tokyo's hospitals for the first device */
+	for (h = 0; h < H && group[h] != 12; h++)
+		;
+	for (n0 = 0; h + n0 < H && group[h + n0] == 12; n0++)
+		;
+	memset(&tokyo, 0, sizeof(tokyo));
+	tokyo.ndev = 1;
+	tokyo.npref = (size_t)n0;
+	tokyo.days = T;
+	tokyo.demand = demand + (size_t)h * T;
+	tokyo.stock = stock + h;
+	tokyo.depot = &zero;
+	tokyo.cap = &zero;
+	tokyo.lead = &lead0;
+	tokyo.tau = tau + h;
+	if (kb_alloc_mps(&tokyo, &mps, err))
+		die(err, "Tokyo's model");
+	t0 = now_s();
+	if (kb_alloc_solve(&tokyo, beds, 1, &one, err))
+		die(err, "Tokyo's model");
+	t0 = now_s() - t0;
+	printf("  the largest model of the decomposition, Tokyo's %d hospitals "
+	       "and one device, alone: %.2f s\n",
+	       n0, t0);
+	kb_alloc_plan_release(&one);
+	glpsol_peer(&mps, t0);
+	kb_buf_release(&mps);
+	kb_epi_run_release(&run);
+	free(demand);
+	free(stock);
+	free(beds);
+	free(group);
+	free(tau);
+}
+
 /* 100 scenarios (Monte Carlo runs of the model, 240 days) x 10 devices,
  * each following a care's census at its own rate, stock spread unevenly,
  * yearly costs from 0.2 to 2 million yen, a budget that buys about a third
@@ -256,21 +399,57 @@ static void stockpile_bench(const struct kb_epi *wave,
 	free(demand);
 }
 
+/* Monte Carlo over RUNS runs, on THREADS threads and on one. */
+static void mc_bench(const struct kb_epi *m, const struct kb_epi_params *lo,
+		     const struct kb_epi_params *hi, size_t runs, int threads,
+		     struct kb_err *err)
+{
+	unsigned keep =
+		1u << KB_CARE_VENT | 1u << KB_CARE_ECMO | 1u << KB_CARE_OXYGEN;
+	struct kb_epi_bands b;
+	struct rusage ru;
+	double t0, t_mc, t_one;
+	t0 = now_s();
+	if (kb_epi_monte_carlo(m, lo, hi, runs, 2026, keep, threads, NULL,
+			       NULL, &b, err))
+		die(err, "Monte Carlo");
+	t_mc = now_s() - t0;
+	printf("Monte Carlo: %zu runs x 47 prefectures x 365 days, 3 cares "
+	       "kept, %d threads: %.2f s (target 5 s: ratio %.2f)\n",
+	       runs, threads, t_mc, t_mc / 5);
+	printf("  national ventilation on day 180: p5 %.0f, p50 "
+	       "%.0f, p95 %.0f patients\n",
+	       b.nation[0][180 * KB_NCARE + KB_CARE_VENT],
+	       b.nation[1][180 * KB_NCARE + KB_CARE_VENT],
+	       b.nation[2][180 * KB_NCARE + KB_CARE_VENT]);
+	kb_epi_bands_release(&b);
+
+	t0 = now_s();
+	if (kb_epi_monte_carlo(m, lo, hi, runs, 2026, keep, 1, NULL, NULL,
+			       &b, err))
+		die(err, "Monte Carlo on one thread");
+	t_one = now_s() - t0;
+	kb_epi_bands_release(&b);
+	printf("peer, one thread: %.2f s; ratio %.2f\n", t_one, t_mc / t_one);
+	getrusage(RUSAGE_SELF, &ru);
+	printf("peak memory: %.0f MiB\n", ru.ru_maxrss / 1024.0);
+
+}
+
 int main(int argc, char **argv)
 {
 	size_t runs = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 1000;
 	int threads = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 2, i;
+	const char *part = argc > 3 ? argv[3] : "all";
+#define PART(x) (!strcmp(part, "all") || !strcmp(part, x))
 	char path[] = "/tmp/bench_scenario.XXXXXX";
 	struct kb_store *s;
 	struct kb_supply sup;
 	struct kb_err err;
-	double pop[KB_NPREF], inf0[KB_NPREF], t0, t_mc, t_one;
+	double pop[KB_NPREF], inf0[KB_NPREF];
 	struct kb_epi_change wave = { 60, 0, 0.7 };
 	struct kb_epi m;
 	struct kb_epi_params lo, hi;
-	struct kb_epi_bands b;
-	unsigned keep =
-		1u << KB_CARE_VENT | 1u << KB_CARE_ECMO | 1u << KB_CARE_OXYGEN;
 	struct rusage ru;
 	int fd = mkstemp(path);
 
@@ -312,33 +491,16 @@ int main(int argc, char **argv)
 		hi.stay[i] = 1.5 * lo.stay[i];
 	}
 
-	t0 = now_s();
-	if (kb_epi_monte_carlo(&m, &lo, &hi, runs, 2026, keep, threads, NULL,
-			       NULL, &b, &err))
-		die(&err, "Monte Carlo");
-	t_mc = now_s() - t0;
-	printf("Monte Carlo: %zu runs x 47 prefectures x 365 days, 3 cares "
-	       "kept, %d threads: %.2f s (target 5 s: ratio %.2f)\n",
-	       runs, threads, t_mc, t_mc / 5);
-	printf("  national ventilation on day 180: p5 %.0f, p50 "
-	       "%.0f, p95 %.0f patients\n",
-	       b.nation[0][180 * KB_NCARE + KB_CARE_VENT],
-	       b.nation[1][180 * KB_NCARE + KB_CARE_VENT],
-	       b.nation[2][180 * KB_NCARE + KB_CARE_VENT]);
-	kb_epi_bands_release(&b);
-
-	t0 = now_s();
-	if (kb_epi_monte_carlo(&m, &lo, &hi, runs, 2026, keep, 1, NULL, NULL,
-			       &b, &err))
-		die(&err, "Monte Carlo on one thread");
-	t_one = now_s() - t0;
-	kb_epi_bands_release(&b);
-	printf("peer, one thread: %.2f s; ratio %.2f\n", t_one, t_mc / t_one);
+	if (PART("mc"))
+		mc_bench(&m, &lo, &hi, runs, threads, &err);
+	if (PART("allocation"))
+		alloc_bench(&m, pop, &err);
+	if (PART("hospitals"))
+		hospital_bench(&m, pop, &err);
+	if (PART("stockpile"))
+		stockpile_bench(&m, &lo, &hi, &err);
 	getrusage(RUSAGE_SELF, &ru);
-	printf("peak memory: %.0f MiB\n", ru.ru_maxrss / 1024.0);
-
-	alloc_bench(&m, pop, &err);
-	stockpile_bench(&m, &lo, &hi, &err);
+	printf("peak memory of the whole run: %.0f MiB\n", ru.ru_maxrss / 1024.0);
 
 	kb_supply_release(&sup);
 	kb_store_close(s);

@@ -30,6 +30,8 @@ struct kb_lp {
 	int *ti, *tj; /* coefficients as triplets (row, column, value) */
 	double *tv;
 	size_t acols, arows, anz;
+	int primal; /* solve by primal simplex (faster on flows over days);
+		       else CLP chooses */
 };
 
 void kb_lp_init(struct kb_lp *lp);

@@ -156,6 +156,11 @@ struct kb_alloc {
 	const double *supply; /* [k * days + t] the share of cap that can be
 				 bought on day t (the makers still running);
 				 NULL: all of it */
+	/* [k * days + t]: units reaching the depot on day t from outside
+	 * (besides purchases and returns), and the most it may send away
+	 * on day t, each unit sent worth half a unit-day; NULL: none.  A
+	 * prefecture's hub in the hospital-level plan (kb_alloc_tree). */
+	const double *arrive, *release;
 	int fair;	      /* first the smallest worst unmet share,
 				 then the least unmet */
 	int no_worse_off; /* no prefecture lacks more than on its own stock */
@@ -166,6 +171,7 @@ struct kb_alloc {
 struct kb_alloc_plan {
 	double *ship, *ret, *buy;     /* [(k * npref + p) * days + t], buy
 					 [k * days + t] */
+	double *sent;		      /* [k * days + t] sent away (release) */
 	double *unmet;		      /* [(k * npref + p) * days + t] */
 	double lp_unmet, unmet_total; /* the LP's bound, the whole-unit plan */
 	double own_unmet;	      /* each on its own stock, nothing moved */
@@ -187,6 +193,38 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 int kb_alloc_mps(const struct kb_alloc *a, struct kb_buf *mps,
 		 struct kb_err *err);
 void kb_alloc_plan_release(struct kb_alloc_plan *p);
+
+/*
+ * The hospital-level plan: places are hospitals, each in a group (its
+ * prefecture) whose hub the depot reaches in group_tau[g] days and which
+ * reaches its hospitals in tau[h] days (a->tau).  Solved by decomposition:
+ * first the prefectures, their hospitals pooled, against the national
+ * depot and purchases; then each prefecture's hospitals against its hub,
+ * fed by what the first plan ships there and sending back what it
+ * returns; then the whole played day by day in whole units, every
+ * movement limited to the units actually there.  The bound: the
+ * prefecture model with hub-to-hospital transport free and every unit of a
+ * prefecture usable by each of its hospitals, a relaxation of the single
+ * hospital-level model, so the plan's loss against that model's optimum is
+ * at most unmet_total - bound.
+ */
+struct kb_alloc_tree {
+	const struct kb_alloc *a; /* npref: hospitals; no fair, no_worse_off */
+	size_t ngroup;
+	const int *group;     /* [npref] 0..ngroup-1 */
+	const int *group_tau; /* [ngroup] */
+};
+struct kb_alloc_tree_plan {
+	double unmet_total; /* unit-days, the whole-unit plan played */
+	double bound;	    /* a lower bound on the single model's optimum */
+	double own_unmet;   /* each hospital on its own stock */
+	double *unmet;	    /* [(k * npref + h) * days + t] */
+	double seconds;	    /* in the solver, all models */
+	size_t models, rows, cols;
+};
+int kb_alloc_tree_solve(const struct kb_alloc_tree *tr, int threads,
+			struct kb_alloc_tree_plan *out, struct kb_err *err);
+void kb_alloc_tree_plan_release(struct kb_alloc_tree_plan *p);
 
 /* ---- stockpile planning ---- */
 

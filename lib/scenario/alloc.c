@@ -3,12 +3,15 @@
  * a linear program over days, rounded to whole units, set beside two
  * rules of thumb.
  *
- * For each device k, prefecture p and day t:
- *   h[t] = h[t-1] + ship[t - tau] - ret[t]        (h[-1]: the stock)
- *   unmet[t] >= demand[t] - h[t],  0 <= unmet[t] <= demand[t]
+ * For each device k, prefecture p and day t, the units held split into
+ * those serving a patient and those idle:
+ *   served[t] + idle[t] = served[t-1] + idle[t-1] + ship[t - tau] - ret[t]
+ *   0 <= served[t] <= demand[t]                  (day -1: the stock)
  * and for the depot of each device:
  *   g[t] = g[t-1] + buy[t - lead] + sum ret[t - tau] - sum ship[t]
- * minimising the unmet unit-days, with a small cost on each movement and a
+ * maximising the units serving (the unmet unit-days are the demand less
+ * them): a min-cost flow over days, whose vertices are whole when the
+ * data are.  With a small cost on each movement and a
  * larger one on each purchase (the stockpile goes first).  With `fair`,
  * the largest unmet share of a prefecture comes first; with
  * `no_worse_off`, no prefecture lacks more of a device than it would on
@@ -25,6 +28,7 @@
 
 #define MOVE_COST 1e-4
 #define BUY_COST  1e-3
+#define SEND_VALUE 0.5
 
 static int invalid(struct kb_err *err, const char *field, const char *en,
 		   const char *ja)
@@ -61,6 +65,12 @@ static int check(const struct kb_alloc *a, struct kb_err *err)
 					       "must not be negative",
 					       "負にできません");
 	}
+	for (k = 0; (a->arrive || a->release) && k < a->ndev * (size_t)a->days;
+	     k++)
+		if ((a->arrive && !(a->arrive[k] >= 0)) ||
+		    (a->release && !(a->release[k] >= 0)))
+			return invalid(err, "arrive", "must not be negative",
+				       "負にできません");
 	for (p = 0; p < a->npref; p++)
 		if (a->tau[p] < 0 || a->tau[p] > 30)
 			return invalid(err, "transport", "must be 0 to 30 days",
@@ -120,19 +130,29 @@ static double proportional(const struct kb_alloc *a, const double *w,
 	return unmet;
 }
 
+static double take(double *v)
+{
+	double x = *v;
+	*v = 0;
+	return x;
+}
+
 /* Plays the LP's movements rounded down to whole units, day by day, never
- * moving units that are not there; fills out->unmet. */
+ * moving units that are not there; fills out->unmet.  A day: what arrives
+ * (at the depot and the prefectures), the returns, what the depot sends
+ * away, the shipments, what arrives the same day (transport 0), the
+ * patients. */
 static double whole_units(const struct kb_alloc *a, struct kb_alloc_plan *o)
 {
-	size_t k, p, P = a->npref, T = (size_t)a->days, t;
+	size_t k, p, P = a->npref, T = (size_t)a->days, t, W = T + 31;
 	double total = 0, *h = kb_calloc(P + 1, sizeof(double)),
-	       *in = kb_calloc(P * (T + 31) + 1, sizeof(double)),
-	       *back = kb_calloc(T + 31, sizeof(double)),
+	       *in = kb_calloc(P * W + 1, sizeof(double)),
+	       *back = kb_calloc(W, sizeof(double)),
 	       *bought = kb_calloc(T + 1, sizeof(double));
 	for (k = 0; k < a->ndev; k++) {
 		double g = a->depot[k];
-		memset(in, 0, P * (T + 31) * sizeof(double));
-		memset(back, 0, (T + 31) * sizeof(double));
+		memset(in, 0, P * W * sizeof(double));
+		memset(back, 0, W * sizeof(double));
 		memset(bought, 0, (T + 1) * sizeof(double));
 		for (p = 0; p < P; p++)
 			h[p] = a->stock[k * P + p];
@@ -143,19 +163,32 @@ static double whole_units(const struct kb_alloc *a, struct kb_alloc_plan *o)
 				bought[t + (size_t)a->lead[k]] += b;
 		}
 		for (t = 0; t < T; t++) {
-			g += bought[t] + back[t];
+			g += bought[t] + take(&back[t]) +
+			     (a->arrive ? floor(a->arrive[k * T + t] + 1e-6) : 0);
 			for (p = 0; p < P; p++) {
 				size_t c = (k * P + p) * T + t;
-				double r = fmin(floor(o->ret[c] + 1e-6),
-						h[p] + in[p * (T + 31) + t]);
-				double y = fmin(floor(o->ship[c] + 1e-6), g);
-				double d = a->demand[c];
-				h[p] += in[p * (T + 31) + t] - r;
+				double r;
+				h[p] += take(&in[p * W + t]);
+				r = fmin(floor(o->ret[c] + 1e-6), h[p]);
+				h[p] -= r;
 				back[t + (size_t)a->tau[p]] += r;
-				in[p * (T + 31) + t + (size_t)a->tau[p]] += y;
-				g -= y;
 				o->ret[c] = r;
+			}
+			g += take(&back[t]);
+			o->sent[k * T + t] =
+				fmin(floor(o->sent[k * T + t] + 1e-6), g);
+			g -= o->sent[k * T + t];
+			for (p = 0; p < P; p++) {
+				size_t c = (k * P + p) * T + t;
+				double y = fmin(floor(o->ship[c] + 1e-6), g);
+				g -= y;
+				in[p * W + t + (size_t)a->tau[p]] += y;
 				o->ship[c] = y;
+			}
+			for (p = 0; p < P; p++) {
+				size_t c = (k * P + p) * T + t;
+				double d = a->demand[c];
+				h[p] += take(&in[p * W + t]);
 				o->unmet[c] = d > h[p] ? d - h[p] : 0;
 				total += o->unmet[c];
 			}
@@ -198,7 +231,7 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 	struct kb_alloc whole = *given, *a = &whole;
 	double *dem_up = NULL;
 	size_t P = a->npref, T = (size_t)a->days, n, k, p, t;
-	size_t *H, *U, *Y, *R, *G, *B, z = (size_t)-1;
+	size_t *S, *I, *Y, *R, *G, *B, *L, z = (size_t)-1;
 	struct kb_lp lp;
 	struct kb_lp_solution sol;
 	double total = 0, own_total = 0; /* demand; unmet on own stock */
@@ -213,13 +246,15 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 	for (k = 0; k < n; k++)
 		dem_up[k] = ceil(given->demand[k] - 1e-9);
 	whole.demand = dem_up;
-	H = kb_malloc(n * sizeof(size_t));
-	U = kb_malloc(n * sizeof(size_t));
+	S = kb_malloc(n * sizeof(size_t));
+	I = kb_malloc(n * sizeof(size_t));
 	Y = kb_malloc(n * sizeof(size_t));
 	R = kb_malloc(n * sizeof(size_t));
 	G = kb_malloc(a->ndev * T * sizeof(size_t));
 	B = kb_malloc(a->ndev * T * sizeof(size_t));
+	L = kb_malloc(a->ndev * T * sizeof(size_t));
 	kb_lp_init(&lp);
+	lp.primal = 1; /* a flow: primal simplex is the faster here */
 	for (k = 0; k < n; k++)
 		total += a->demand[k];
 	/* columns */
@@ -232,15 +267,20 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 							   buy_cap(a, k, t),
 							   "buy_%zu_%zu", k, t)
 					       : (size_t)-1;
+			L[k * T + t] = a->release && a->release[k * T + t] > 0
+					       ? kb_lp_col(&lp, -SEND_VALUE, 0,
+							   a->release[k * T + t],
+							   "send_%zu_%zu", k, t)
+					       : (size_t)-1;
 		}
 		for (p = 0; p < P; p++)
 			for (t = 0; t < T; t++) {
 				size_t c = (k * P + p) * T + t;
-				H[c] = kb_lp_col(&lp, 0, 0, KB_LP_INF,
-						 "held_%zu_%zu_%zu", k, p + 1, t);
-				U[c] = kb_lp_col(&lp, 1, 0, a->demand[c],
-						 "unmet_%zu_%zu_%zu", k, p + 1,
+				S[c] = kb_lp_col(&lp, -1, 0, a->demand[c],
+						 "served_%zu_%zu_%zu", k, p + 1,
 						 t);
+				I[c] = kb_lp_col(&lp, 0, 0, KB_LP_INF,
+						 "idle_%zu_%zu_%zu", k, p + 1, t);
 				Y[c] = t + (size_t)a->tau[p] < T
 					       ? kb_lp_col(&lp, MOVE_COST, 0,
 							   KB_LP_INF,
@@ -257,10 +297,13 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 	/* rows */
 	for (k = 0; k < a->ndev; k++) {
 		for (t = 0; t < T; t++) {
-			double rhs = t ? 0 : a->depot[k];
+			double rhs = (t ? 0 : a->depot[k]) +
+				     (a->arrive ? a->arrive[k * T + t] : 0);
 			size_t row =
 				kb_lp_row(&lp, rhs, rhs, "depot_%zu_%zu", k, t);
 			kb_lp_coef(&lp, row, G[k * T + t], 1);
+			if (L[k * T + t] != (size_t)-1)
+				kb_lp_coef(&lp, row, L[k * T + t], 1);
 			if (t)
 				kb_lp_coef(&lp, row, G[k * T + t - 1], -1);
 			if (t >= (size_t)a->lead[k] &&
@@ -277,34 +320,35 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 			}
 		}
 		for (p = 0; p < P; p++) {
-			double own = 0, s0 = a->stock[k * P + p];
+			double own = 0, dem = 0, s0 = a->stock[k * P + p];
 			for (t = 0; t < T; t++) {
 				size_t c = (k * P + p) * T + t, row;
 				double rhs = t ? 0 : s0;
 				row = kb_lp_row(&lp, rhs, rhs,
 						"hold_%zu_%zu_%zu", k, p + 1, t);
-				kb_lp_coef(&lp, row, H[c], 1);
-				if (t)
-					kb_lp_coef(&lp, row, H[c - 1], -1);
+				kb_lp_coef(&lp, row, S[c], 1);
+				kb_lp_coef(&lp, row, I[c], 1);
+				if (t) {
+					kb_lp_coef(&lp, row, S[c - 1], -1);
+					kb_lp_coef(&lp, row, I[c - 1], -1);
+				}
 				if (t >= (size_t)a->tau[p] &&
 				    Y[c - (size_t)a->tau[p]] != (size_t)-1)
 					kb_lp_coef(&lp, row,
 						   Y[c - (size_t)a->tau[p]], -1);
 				kb_lp_coef(&lp, row, R[c], 1);
-				row = kb_lp_row(&lp, a->demand[c], KB_LP_INF,
-						"serve_%zu_%zu_%zu", k, p + 1, t);
-				kb_lp_coef(&lp, row, U[c], 1);
-				kb_lp_coef(&lp, row, H[c], 1);
 				own += fmax(0, a->demand[c] - s0);
+				dem += a->demand[c];
 			}
 			own_total += own;
 			if (a->no_worse_off) {
-				size_t row =
-					kb_lp_row(&lp, -KB_LP_INF, own,
-						  "no_worse_%zu_%zu", k, p + 1);
+				/* unmet = demand - served */
+				size_t row = kb_lp_row(&lp, -KB_LP_INF, own - dem,
+						       "no_worse_%zu_%zu", k,
+						       p + 1);
 				for (t = 0; t < T; t++)
 					kb_lp_coef(&lp, row,
-						   U[(k * P + p) * T + t], 1);
+						   S[(k * P + p) * T + t], -1);
 			}
 		}
 	}
@@ -317,11 +361,12 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 					dem += a->demand[(k * P + p) * T + t];
 			if (dem <= 0)
 				continue;
-			row = kb_lp_row(&lp, -KB_LP_INF, 0, "fair_%zu", p + 1);
+			row = kb_lp_row(&lp, -KB_LP_INF, -dem, "fair_%zu",
+					p + 1);
 			for (k = 0; k < a->ndev; k++)
 				for (t = 0; t < T; t++)
 					kb_lp_coef(&lp, row,
-						   U[(k * P + p) * T + t], 1);
+						   S[(k * P + p) * T + t], -1);
 			kb_lp_coef(&lp, row, z, -dem);
 		}
 	if (mps)
@@ -339,13 +384,16 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 		out->ret = kb_calloc(n + 1, sizeof(double));
 		out->unmet = kb_calloc(n + 1, sizeof(double));
 		out->buy = kb_calloc(a->ndev * T + 1, sizeof(double));
+		out->sent = kb_calloc(a->ndev * T + 1, sizeof(double));
 		for (k = 0; k < n; k++) {
 			out->ship[k] = Y[k] != (size_t)-1 ? sol.x[Y[k]] : 0;
 			out->ret[k] = sol.x[R[k]];
-			out->lp_unmet += sol.x[U[k]];
+			out->lp_unmet += a->demand[k] - sol.x[S[k]];
 		}
-		for (k = 0; k < a->ndev * T; k++)
+		for (k = 0; k < a->ndev * T; k++) {
 			out->buy[k] = B[k] != (size_t)-1 ? sol.x[B[k]] : 0;
+			out->sent[k] = L[k] != (size_t)-1 ? sol.x[L[k]] : 0;
+		}
 		out->unmet_total = whole_units(a, out);
 		out->own_unmet = own_total;
 		out->population_unmet = proportional(a, population, 0);
@@ -356,12 +404,13 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 	}
 done:
 	kb_lp_release(&lp);
-	free(H);
-	free(U);
+	free(S);
+	free(I);
 	free(Y);
 	free(R);
 	free(G);
 	free(B);
+	free(L);
 	free(dem_up);
 	return r;
 }
@@ -398,6 +447,8 @@ static void *device_worker(void *arg)
 		one.lead = a->lead + k;
 		one.consumption = a->consumption ? a->consumption + k * P : NULL;
 		one.supply = a->supply ? a->supply + k * T : NULL;
+		one.arrive = a->arrive ? a->arrive + k * T : NULL;
+		one.release = a->release ? a->release + k * T : NULL;
 		w->rc[k] = solve_whole(&one, w->population, NULL, &w->part[k],
 				       &w->errs[k]);
 	}
@@ -435,6 +486,7 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 	out->ret = kb_calloc(n + 1, sizeof(double));
 	out->unmet = kb_calloc(n + 1, sizeof(double));
 	out->buy = kb_calloc(a->ndev * T + 1, sizeof(double));
+	out->sent = kb_calloc(a->ndev * T + 1, sizeof(double));
 	out->consumption_unmet = a->consumption ? 0 : -1;
 	for (k = 0; k < a->ndev; k++) {
 		struct kb_alloc_plan *part = &w.part[k];
@@ -452,6 +504,7 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 		memcpy(out->ret + at, part->ret, P * T * sizeof(double));
 		memcpy(out->unmet + at, part->unmet, P * T * sizeof(double));
 		memcpy(out->buy + k * T, part->buy, T * sizeof(double));
+		memcpy(out->sent + k * T, part->sent, T * sizeof(double));
 		out->lp_unmet += part->lp_unmet;
 		out->unmet_total += part->unmet_total;
 		out->own_unmet += part->own_unmet;
@@ -479,6 +532,7 @@ void kb_alloc_plan_release(struct kb_alloc_plan *p)
 	free(p->ship);
 	free(p->ret);
 	free(p->buy);
+	free(p->sent);
 	free(p->unmet);
 	memset(p, 0, sizeof(*p));
 }

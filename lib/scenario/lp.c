@@ -210,7 +210,10 @@ static int clp(const struct kb_lp *lp, const struct csc *m, const double *obj,
 			lp->row_hi);
 	if (limit > 0)
 		Clp_setMaximumSeconds(s, limit);
-	Clp_initialSolve(s);
+	if (lp->primal)
+		Clp_initialPrimalSolve(s);
+	else
+		Clp_initialSolve(s);
 	*out = s;
 	return Clp_status(s);
 }

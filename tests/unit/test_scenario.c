@@ -461,6 +461,75 @@ static void test_alloc(void **state)
 	kb_err_release(&err);
 }
 
+/* The hospital-level plan by decomposition: with hubs that reach their
+ * hospitals the same day it loses nothing against the bound (the pooled
+ * model is then the single model's equal); a day away, it stays between
+ * the bound and each hospital on its own stock, and every unit counted
+ * is one that was there. */
+static void test_alloc_tree(void **state)
+{
+	enum { H = 6, T = 10 };
+	double demand[2 * H * T], stock[2 * H], depot[2] = { 4, 0 },
+						cap[2] = { 1, 2 };
+	int lead[2] = { 2, 1 }, tau[H], group[H] = { 0, 0, 0, 1, 1, 1 },
+	    gtau[2] = { 1, 2 }, h, t, k, local;
+	unsigned seed = 3;
+	struct kb_alloc a = { .ndev = 2,
+			      .npref = H,
+			      .days = T,
+			      .demand = demand,
+			      .stock = stock,
+			      .depot = depot,
+			      .cap = cap,
+			      .lead = lead,
+			      .tau = tau };
+	struct kb_alloc_tree tr = { &a, 2, group, gtau };
+	struct kb_alloc_tree_plan pl;
+	struct kb_err err;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	for (k = 0; k < 2; k++)
+		for (h = 0; h < H; h++) {
+			stock[k * H + h] =
+				h % 3 == 0 ? 6 : 0; /* one lender each */
+			for (t = 0; t < T; t++) {
+				seed = seed * 1103515245u + 12345u;
+				demand[(k * H + h) * T + t] =
+					h % 3 ? (double)((seed >> 16) % 40) / 10
+					      : 0;
+			}
+		}
+	for (local = 0; local <= 1; local++) {
+		for (h = 0; h < H; h++)
+			tau[h] = local;
+		T_OK(kb_alloc_tree_solve(&tr, 2, &pl, &err), &err);
+		print_message("hubs %d day(s) away: plan %.0f, bound %.1f, "
+			      "own stock %.0f\n",
+			      local, pl.unmet_total, pl.bound, pl.own_unmet);
+		assert_true(pl.unmet_total >= pl.bound - 1e-6);
+		assert_true(pl.unmet_total <= pl.own_unmet + 1e-9);
+		assert_true(pl.own_unmet > pl.bound + 1);
+		if (!local)
+			assert_true(fabs(pl.unmet_total - pl.bound) < 1e-6);
+		/* unmet by hospital and day sums to the total, and never
+		 * exceeds the demand */
+		{
+			double sum = 0;
+			for (k = 0; k < 2 * H * T; k++) {
+				assert_true(pl.unmet[k] <=
+					    ceil(demand[k] - 1e-9) + 1e-9);
+				sum += pl.unmet[k];
+			}
+			assert_true(fabs(sum - pl.unmet_total) < 1e-6);
+		}
+		kb_alloc_tree_plan_release(&pl);
+	}
+	group[2] = 5;
+	assert_int_equal(kb_alloc_tree_solve(&tr, 1, &pl, &err), KB_EINVALID);
+	t_assert_error(&err, "field 'group'");
+	kb_err_release(&err);
+}
+
 /* The best expected unmet unit-days of one device over scenarios when x
  * units go out from one depot, arriving after tau days: every split of
  * the units between the prefectures tried. */
@@ -624,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_lp),
 		cmocka_unit_test(test_alloc),
+		cmocka_unit_test(test_alloc_tree),
 		cmocka_unit_test(test_stockpile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
