@@ -174,8 +174,9 @@ static void hospital_bench(const struct kb_epi *wave, const double *pop,
 	       *stock = kb_malloc((size_t)K * H * sizeof(double)),
 	       *beds = kb_malloc(H * sizeof(double)), bedsum[KB_NPREF] = { 0 },
 	       total = 0, depot[K], cap[K], t0, zero = 0;
-	int *group = kb_malloc(H * sizeof(int)), *tau = kb_malloc(H * sizeof(int)),
-	    gtau[KB_NPREF], lead[K] = { 3, 5, 7 }, lead0 = 0, p, h, k, t, n0 = 0;
+	int *group = kb_malloc(H * sizeof(int)),
+	    *tau = kb_malloc(H * sizeof(int)), gtau[KB_NPREF],
+	    lead[K] = { 3, 5, 7 }, lead0 = 0, p, h, k, t, n0 = 0;
 	unsigned x = 12345;
 
 	m.days = 120;
@@ -218,8 +219,8 @@ static void hospital_bench(const struct kb_epi *wave, const double *pop,
 					       (size_t)(k + 2)] *
 				    beds[h] / bedsum[p] *
 				    (0.5 + (x >> 8) / 16777216.0);
-				demand[((size_t)k * H + (size_t)h) * T +
-				       (size_t)t] = v;
+				demand[((size_t)k * H + (size_t)h) * T + (size_t)t] =
+					v;
 				mx = v > mx ? v : mx;
 			}
 			x = x * 1103515245u + 12345u;
@@ -253,10 +254,10 @@ static void hospital_bench(const struct kb_epi *wave, const double *pop,
 	       "(solver %.2f s; target 60 s: ratio %.2f)\n",
 	       H, K, T, pl.models, pl.rows, pl.cols, t0, pl.seconds, t0 / 60);
 	printf("  unmet unit-days: plan %.0f; bound %.0f (the single model's "
-	       "optimum lies between: loss at most %.2f%% of the demand); each "
-	       "on its own stock %.0f\n",
+	       "optimum lies between: the plan is at most %.2f%% above it); "
+	       "each on its own stock %.0f\n",
 	       pl.unmet_total, pl.bound,
-	       100 * (pl.unmet_total - pl.bound) / (pl.own_unmet > 0 ? pl.own_unmet : 1),
+	       100 * (pl.unmet_total - pl.bound) / (pl.bound > 0 ? pl.bound : 1),
 	       pl.own_unmet);
 	kb_alloc_tree_plan_release(&pl);
 	/* the peer: Tokyo's hospitals for the first device */
@@ -410,8 +411,8 @@ static void mc_bench(const struct kb_epi *m, const struct kb_epi_params *lo,
 	struct rusage ru;
 	double t0, t_mc, t_one;
 	t0 = now_s();
-	if (kb_epi_monte_carlo(m, lo, hi, runs, 2026, keep, threads, NULL,
-			       NULL, &b, err))
+	if (kb_epi_monte_carlo(m, lo, hi, runs, 2026, keep, threads, NULL, NULL,
+			       &b, err))
 		die(err, "Monte Carlo");
 	t_mc = now_s() - t0;
 	printf("Monte Carlo: %zu runs x 47 prefectures x 365 days, 3 cares "
@@ -425,15 +426,14 @@ static void mc_bench(const struct kb_epi *m, const struct kb_epi_params *lo,
 	kb_epi_bands_release(&b);
 
 	t0 = now_s();
-	if (kb_epi_monte_carlo(m, lo, hi, runs, 2026, keep, 1, NULL, NULL,
-			       &b, err))
+	if (kb_epi_monte_carlo(m, lo, hi, runs, 2026, keep, 1, NULL, NULL, &b,
+			       err))
 		die(err, "Monte Carlo on one thread");
 	t_one = now_s() - t0;
 	kb_epi_bands_release(&b);
 	printf("peer, one thread: %.2f s; ratio %.2f\n", t_one, t_mc / t_one);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("peak memory: %.0f MiB\n", ru.ru_maxrss / 1024.0);
-
 }
 
 int main(int argc, char **argv)

@@ -20,7 +20,8 @@ enum {
 	OPT_MPS,
 	OPT_BUDGET,
 	OPT_WEEKS,
-	OPT_LEVELS
+	OPT_LEVELS,
+	OPT_HOSPITALS
 };
 
 static const char run_en[] =
@@ -338,6 +339,10 @@ static const char alloc_en[] =
 	"proportion to population or to recent consumption.\n\n"
 	"  --fair          first the smallest worst unmet share of a prefecture\n"
 	"  --no-worse-off  no prefecture lacks more than on its own stock\n"
+	"  --hospitals     down to the registry's hospitals: each prefecture's demand\n"
+	"                  shared by beds, each hospital's own stock, a day from the\n"
+	"                  prefecture's hub; prefectures first, then the hospitals\n"
+	"                  of each, with a bound on the best single plan\n"
 	"  --mps FILE      also write the model as MPS, for another solver\n"
 	"  --runs N, --seed N, --threads N   as for 'kiban scenario run'\n"
 	"  --json          the summary and totals per device as JSON\n"
@@ -354,11 +359,83 @@ static const char alloc_ja[] =
 	"消費量比で配る場合と比べます。\n\n"
 	"  --fair          まず都道府県の不足割合の最大を最小にする\n"
 	"  --no-worse-off  どの都道府県も自県の在庫だけの場合より不足を増やさない\n"
+	"  --hospitals     登録された病院ごとに: 都道府県の需要を病床数で分け、各病院の\n"
+	"                  在庫を使い、県の拠点から 1 日で届ける。まず都道府県、次に\n"
+	"                  各県の病院を解き、単一モデルの最適値の下限も示す\n"
 	"  --mps FILE      モデルを MPS でも書く（他のソルバー用）\n"
 	"  --runs N, --seed N, --threads N   'kiban scenario run' と同じ\n"
 	"  --json          要約と機器ごとの合計を JSON で\n"
 	"  --csv           日・機器・都道府県ごとの発送・返却・不足（Excel 用は --bom）\n"
 	"  -o FILE         標準出力の代わりに FILE へ書く\n";
+
+static int allocate_hospitals(struct cli *cli, struct kb_store *s,
+			      const struct kb_supply *sup,
+			      const struct kb_scenario *sc,
+			      const struct kb_scenario_result *res,
+			      const struct cli_format *f, int threads,
+			      const char *output)
+{
+	struct kb_hospital_plan hp;
+	struct kb_buf out = KB_BUF_INIT, a = KB_BUF_INIT;
+	json_t *j, *x;
+	size_t i;
+	int r;
+	if ((r = kb_scenario_allocate_hospitals(s, sc, res, sup, threads, &hp,
+						&cli->err)))
+		return cli_fail(cli, r);
+	if (f->csv) {
+		kb_hospital_plan_csv(sc, &hp, sup, cli->lang, f->bom, &out);
+		r = cli_write(cli, &out, output);
+		goto done;
+	}
+	j = kb_hospital_plan_to_json(sc, &hp, sup, cli->lang);
+	if (f->json) {
+		char *dump = json_dumps(j, JSON_INDENT(2));
+		kb_buf_adds(&out, dump);
+		kb_buf_addch(&out, '\n');
+		free(dump);
+		r = cli_write(cli, &out, output);
+	} else {
+		printf("%s\n", sc->name);
+		printf(CLI_T(cli, "%zu hospitals; unmet unit-days: this plan %s",
+			     "病院 %zu。満たせない需要（台・日）: この計画 %s"),
+		       hp.nhospitals, num(&a, hp.plan.unmet_total));
+		printf(CLI_T(cli, ", the best single plan at least %s",
+			     "、単一モデルの最適値は %s 以上"),
+		       num(&a, hp.plan.bound));
+		printf(CLI_T(cli, ", each on its own stock %s\n",
+			     "、各病院の在庫のみ %s\n"),
+		       num(&a, hp.plan.own_unmet));
+		printf(CLI_T(cli, "%zu models, %.2f s in CLP\n\n",
+			     "モデル %zu、CLP で %.2f 秒\n\n"),
+		       hp.plan.models, hp.plan.seconds);
+		json_array_foreach(json_object_get(j, "devices"), i, x)
+		{
+			printf("%s %s: ",
+			       json_string_value(json_object_get(x, "code")),
+			       json_string_value(json_object_get(x, "name")));
+			printf(CLI_T(cli, "shipped %s", "発送 %s"),
+			       num(&a, json_number_value(
+					       json_object_get(x, "shipped"))));
+			printf(CLI_T(cli, ", returned %s", "、返却 %s"),
+			       num(&a, json_number_value(
+					       json_object_get(x, "returned"))));
+			printf(CLI_T(cli, ", unmet %s", "、不足 %s"),
+			       num(&a, json_number_value(
+					       json_object_get(x, "unmet"))));
+			printf(CLI_T(cli, ", hospitals short %s\n",
+				     "、不足する病院 %s\n"),
+			       num(&a, json_number_value(json_object_get(
+					       x, "hospitals_short"))));
+		}
+	}
+	json_decref(j);
+done:
+	kb_hospital_plan_release(&hp);
+	kb_buf_release(&out);
+	kb_buf_release(&a);
+	return r;
+}
 
 #undef CMD
 #define CMD "allocate"
@@ -372,6 +449,7 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ "fair", no_argument, NULL, OPT_FAIR },
 		{ "no-worse-off", no_argument, NULL, OPT_NO_WORSE },
+		{ "hospitals", no_argument, NULL, OPT_HOSPITALS },
 		{ "mps", required_argument, NULL, OPT_MPS },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
@@ -379,7 +457,7 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 	struct cli_format f = { 0 };
 	const char *output = "-", *mps_path = NULL;
 	struct run_opts ro = { 0, -1, sysconf(_SC_NPROCESSORS_ONLN) };
-	int fair = 0, no_worse = 0, c, r;
+	int fair = 0, no_worse = 0, hospitals = 0, c, r;
 	struct kb_store *s;
 	struct kb_supply sup;
 	struct kb_scenario sc;
@@ -399,6 +477,7 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 		switch (c) {
 		case OPT_FAIR: fair = 1; break;
 		case OPT_NO_WORSE: no_worse = 1; break;
+		case OPT_HOSPITALS: hospitals = 1; break;
 		case OPT_MPS: mps_path = optarg; break;
 		case 'o': output = optarg; break;
 		default:
@@ -407,8 +486,20 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 				return r;
 		}
 	}
+	if (hospitals && (fair || no_worse || mps_path))
+		return cli_usage_error(
+			cli, CMD, "%s",
+			CLI_T(cli,
+			      "--hospitals goes without --fair, --no-worse-off and --mps",
+			      "--hospitals は --fair、--no-worse-off、--mps と併用できません"));
 	if ((r = prepare(cli, CMD, argc, argv, &ro, &s, &sup, &sc, &res)))
 		return r;
+	if (hospitals) {
+		r = allocate_hospitals(cli, s, &sup, &sc, &res, &f,
+				       (int)ro.threads, output);
+		finish(s, &sup, &sc, &res);
+		return r;
+	}
 	if ((r = kb_scenario_allocate(&sc, &res, &sup, fair, no_worse,
 				      (int)ro.threads, mps_path ? &mps : NULL,
 				      &pl, &cli->err))) {

@@ -161,8 +161,8 @@ struct kb_alloc {
 	 * on day t, each unit sent worth half a unit-day; NULL: none.  A
 	 * prefecture's hub in the hospital-level plan (kb_alloc_tree). */
 	const double *arrive, *release;
-	int fair;	      /* first the smallest worst unmet share,
-				 then the least unmet */
+	int fair;	  /* first the smallest worst unmet share,
+			     then the least unmet */
 	int no_worse_off; /* no prefecture lacks more than on its own stock */
 };
 
@@ -218,8 +218,10 @@ struct kb_alloc_tree_plan {
 	double unmet_total; /* unit-days, the whole-unit plan played */
 	double bound;	    /* a lower bound on the single model's optimum */
 	double own_unmet;   /* each hospital on its own stock */
-	double *unmet;	    /* [(k * npref + h) * days + t] */
-	double seconds;	    /* in the solver, all models */
+	/* [(k * npref + h) * days + t]: unmet, shipped from the hub,
+	 * returned to it */
+	double *unmet, *ship, *ret;
+	double seconds; /* in the solver, all models */
 	size_t models, rows, cols;
 };
 int kb_alloc_tree_solve(const struct kb_alloc_tree *tr, int threads,
@@ -404,6 +406,33 @@ int kb_scenario_allocate(const struct kb_scenario *sc,
 			 const struct kb_supply *sup, int fair,
 			 int no_worse_off, int threads, struct kb_buf *mps,
 			 struct kb_alloc_plan *out, struct kb_err *err);
+/* The same down to the hospitals of the registry: each prefecture's
+ * median demand shared among its hospitals by their beds (intensive care
+ * beds for icu, ventilation and ecmo), each hospital's own stock of the
+ * latest week reported, a day from the prefecture's hub to each of its
+ * hospitals.  hospital[h]: the registry's org index of place h. */
+struct kb_hospital_plan {
+	struct kb_alloc_tree_plan plan;
+	size_t *hospital;
+	size_t nhospitals;
+};
+int kb_scenario_allocate_hospitals(struct kb_store *s,
+				   const struct kb_scenario *sc,
+				   const struct kb_scenario_result *r,
+				   const struct kb_supply *sup, int threads,
+				   struct kb_hospital_plan *out,
+				   struct kb_err *err);
+void kb_hospital_plan_release(struct kb_hospital_plan *p);
+json_t *kb_hospital_plan_to_json(const struct kb_scenario *sc,
+				 const struct kb_hospital_plan *hp,
+				 const struct kb_supply *sup, enum kb_lang lang);
+/* One row per hospital, device and day where something moves or is
+ * lacking. */
+void kb_hospital_plan_csv(const struct kb_scenario *sc,
+			  const struct kb_hospital_plan *hp,
+			  const struct kb_supply *sup, enum kb_lang lang,
+			  int bom, struct kb_buf *out);
+
 json_t *kb_alloc_to_json(const struct kb_scenario *sc,
 			 const struct kb_alloc_plan *pl,
 			 const struct kb_supply *sup, enum kb_lang lang);

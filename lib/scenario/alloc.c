@@ -26,8 +26,8 @@
 #include "kiban/lp.h"
 #include "kiban/scenario.h"
 
-#define MOVE_COST 1e-4
-#define BUY_COST  1e-3
+#define MOVE_COST  1e-4
+#define BUY_COST   1e-3
 #define SEND_VALUE 0.5
 
 static int invalid(struct kb_err *err, const char *field, const char *en,
@@ -343,9 +343,9 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 			own_total += own;
 			if (a->no_worse_off) {
 				/* unmet = demand - served */
-				size_t row = kb_lp_row(&lp, -KB_LP_INF, own - dem,
-						       "no_worse_%zu_%zu", k,
-						       p + 1);
+				size_t row =
+					kb_lp_row(&lp, -KB_LP_INF, own - dem,
+						  "no_worse_%zu_%zu", k, p + 1);
 				for (t = 0; t < T; t++)
 					kb_lp_coef(&lp, row,
 						   S[(k * P + p) * T + t], -1);
@@ -361,8 +361,7 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 					dem += a->demand[(k * P + p) * T + t];
 			if (dem <= 0)
 				continue;
-			row = kb_lp_row(&lp, -KB_LP_INF, -dem, "fair_%zu",
-					p + 1);
+			row = kb_lp_row(&lp, -KB_LP_INF, -dem, "fair_%zu", p + 1);
 			for (k = 0; k < a->ndev; k++)
 				for (t = 0; t < T; t++)
 					kb_lp_coef(&lp, row,

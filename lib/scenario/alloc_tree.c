@@ -31,8 +31,8 @@ static void pool(const struct kb_alloc_tree *tr, int relax, struct kb_alloc *g,
 			size_t g0 = (size_t)tr->group[h];
 			stock[k * G + g0] += a->stock[k * P + h];
 			for (t = 0; t < T; t++)
-				demand[(k * G + g0) * T + t] +=
-					ceil(a->demand[(k * P + h) * T + t] - 1e-9);
+				demand[(k * G + g0) * T + t] += ceil(
+					a->demand[(k * P + h) * T + t] - 1e-9);
 		}
 	for (k = 0; k < G; k++)
 		tau[k] = tr->group_tau[k] + (relax ? 0 : local[k]);
@@ -127,7 +127,7 @@ static double take(double *v)
  * the unmet unit-days and fills unmet. */
 static double play(const struct kb_alloc_tree *tr,
 		   const struct kb_alloc_plan *first, struct stage2 *w,
-		   double *unmet)
+		   struct kb_alloc_tree_plan *out)
 {
 	const struct kb_alloc *a = tr->a;
 	size_t G = tr->ngroup, P = a->npref, T = (size_t)a->days, k, g, j, t,
@@ -149,11 +149,13 @@ static double play(const struct kb_alloc_tree *tr,
 			held[j] = a->stock[k * P + j];
 		for (t = 0; t < T; t++) {
 			if (t >= (size_t)a->lead[k])
-				depot += first->buy[k * T + t - (size_t)a->lead[k]];
+				depot +=
+					first->buy[k * T + t - (size_t)a->lead[k]];
 			depot += take(&to_depot[t]);
 			/* the depot: what the hubs send back, then shipments */
 			for (g = 0; g < G; g++) {
-				const struct kb_alloc_plan *s = &w->part[k * G + g];
+				const struct kb_alloc_plan *s =
+					&w->part[k * G + g];
 				size_t tg = (size_t)tr->group_tau[g];
 				double y;
 				hub[g] += take(&to_hub[g * W + t]) +
@@ -164,6 +166,7 @@ static double play(const struct kb_alloc_tree *tr,
 					held[h] += take(&to_hosp[h * W + t]);
 					r = fmin(s->ret[j * T + t], held[h]);
 					held[h] -= r;
+					out->ret[(k * P + h) * T + t] = r;
 					back[g * W + t + (size_t)a->tau[h]] += r;
 				}
 				hub[g] += take(&back[g * W + t]);
@@ -182,20 +185,25 @@ static double play(const struct kb_alloc_tree *tr,
 			}
 			/* the hubs ship, the hospitals receive and serve */
 			for (g = 0; g < G; g++) {
-				const struct kb_alloc_plan *s = &w->part[k * G + g];
+				const struct kb_alloc_plan *s =
+					&w->part[k * G + g];
 				for (j = 0; j < w->nmembers[g]; j++) {
 					size_t h = w->members[g][j];
-					double y = fmin(s->ship[j * T + t], hub[g]);
+					double y =
+						fmin(s->ship[j * T + t], hub[g]);
 					hub[g] -= y;
-					to_hosp[h * W + t + (size_t)a->tau[h]] += y;
+					out->ship[(k * P + h) * T + t] = y;
+					to_hosp[h * W + t + (size_t)a->tau[h]] +=
+						y;
 				}
 				for (j = 0; j < w->nmembers[g]; j++) {
 					size_t h = w->members[g][j],
 					       u = (k * P + h) * T + t;
 					double d = ceil(a->demand[u] - 1e-9);
 					held[h] += take(&to_hosp[h * W + t]);
-					unmet[u] = d > held[h] ? d - held[h] : 0;
-					total += unmet[u];
+					out->unmet[u] =
+						d > held[h] ? d - held[h] : 0;
+					total += out->unmet[u];
 				}
 			}
 		}
@@ -298,7 +306,9 @@ int kb_alloc_tree_solve(const struct kb_alloc_tree *tr, int threads,
 	}
 	if (!r) {
 		out->unmet = kb_calloc(K * P * T + 1, sizeof(double));
-		out->unmet_total = play(tr, &first, &w, out->unmet);
+		out->ship = kb_calloc(K * P * T + 1, sizeof(double));
+		out->ret = kb_calloc(K * P * T + 1, sizeof(double));
+		out->unmet_total = play(tr, &first, &w, out);
 		for (k = 0; k < K; k++)
 			for (h = 0; h < P; h++)
 				for (t = 0; t < T; t++) {
@@ -331,5 +341,7 @@ out:
 void kb_alloc_tree_plan_release(struct kb_alloc_tree_plan *p)
 {
 	free(p->unmet);
+	free(p->ship);
+	free(p->ret);
 	memset(p, 0, sizeof(*p));
 }

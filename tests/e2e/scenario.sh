@@ -75,6 +75,15 @@ glpsol --freemps model.mps -o glpk.txt >glpk.log 2>&1 || fail "glpsol could not 
 expect_in "another solver finds the optimum of the same model" "OPTIMAL" glpk.txt
 $KIBAN allocate alloc.txt --csv -o alloc.csv
 expect_eq "the CSV's shipments are the plan's" "$(tr -d '\r' <alloc.csv | awk -F, 'NR > 1 && $3 == "30001013" { s += $7 } END { print s + 0 }')" "$(jq '.devices[0].shipped' alloc.json)"
+# down to the hospitals: between the bound and each on its own stock
+$KIBAN allocate alloc.txt --hospitals --json >hosp.json
+expect_eq "the demo's hospitals" "$(jq .hospitals hosp.json)" "$(sqlite3 kiban.db "SELECT count(*) FROM org WHERE kind = 'hospital' AND prefecture > 0")"
+expect_eq "no better than the bound" "$(jq '.unmet_unit_days | .plan >= .bound - 1e-6' hosp.json)" true
+expect_eq "better than each on its own stock" "$(jq '.unmet_unit_days | .plan < .own_stock_only' hosp.json)" true
+$KIBAN allocate alloc.txt --hospitals --csv -o hosp.csv
+expect_eq "the CSV's shipments to hospitals are the plan's" "$(tr -d '\r' <hosp.csv | awk -F, 'NR > 1 && $6 == "30001013" { s += $8 } END { print s + 0 }')" "$(jq '.devices[0].shipped' hosp.json)"
+expect_eq "the CSV's unmet is the plan's" "$(tr -d '\r' <hosp.csv | awk -F, 'NR > 1 { s += $10 } END { print s + 0 }')" "$(jq '.unmet_unit_days.plan' hosp.json)"
+expect_status 2 $KIBAN allocate alloc.txt --hospitals --fair
 $KIBAN allocate alloc.txt --json --fair >fair.json
 expect_eq "fairness does not raise the worst share" "$(jq -n --slurpfile a alloc.json --slurpfile f fair.json '$f[0].unmet_unit_days.worst_share <= $a[0].unmet_unit_days.worst_share + 1e-9')" true
 printf 'depot = 30003039 5\npurchase = 30001013 -1 3\n' >>alloc.txt
