@@ -21,7 +21,8 @@ enum {
 	OPT_BUDGET,
 	OPT_WEEKS,
 	OPT_LEVELS,
-	OPT_HOSPITALS
+	OPT_HOSPITALS,
+	OPT_SAVE
 };
 
 static const char run_en[] =
@@ -36,6 +37,7 @@ static const char run_en[] =
 	"  --threads N   threads (default: the processors)\n"
 	"  --json        the summary and national series as JSON\n"
 	"  --csv         one row per day, prefecture and device (--bom for Excel)\n"
+	"  --save        keep the result for 'kiban scenario report'\n"
 	"  -o FILE       write there instead of standard output\n";
 static const char run_ja[] =
 	"使い方: kiban scenario run FILE [オプション]...\n"
@@ -48,6 +50,7 @@ static const char run_ja[] =
 	"  --threads N   スレッド数（既定: プロセッサ数）\n"
 	"  --json        要約と全国の系列を JSON で\n"
 	"  --csv         日・都道府県・機器ごとに 1 行（Excel 用は --bom）\n"
+	"  --save        結果を保存する（'kiban scenario report' 用）\n"
 	"  -o FILE       標準出力の代わりに FILE へ書く\n";
 
 /* --runs, --seed and --threads, shared by the commands that run a
@@ -179,11 +182,11 @@ static void print_summary(struct cli *cli, const struct kb_scenario *sc,
 
 /* Opens the database and loads the registry: 0, or the exit status
  * reported. */
-static int open_registry(struct cli *cli, struct kb_store **s,
+static int open_registry(struct cli *cli, int write, struct kb_store **s,
 			 struct kb_supply *sup)
 {
 	int r;
-	if ((r = cli_open(cli, KB_STORE_READONLY, s)))
+	if ((r = cli_open(cli, write ? 0 : KB_STORE_READONLY, s)))
 		return r;
 	if ((r = kb_supply_load(*s, sup, &cli->err))) {
 		kb_store_close(*s);
@@ -236,7 +239,7 @@ static int load_scenario(struct cli *cli, const char *path,
  * database and runs it: 0 with everything loaded (finish() frees it), or
  * the exit status reported. */
 static int prepare(struct cli *cli, const char *cmd, int argc, char **argv,
-		   const struct run_opts *ro, struct kb_store **s,
+		   const struct run_opts *ro, int write, struct kb_store **s,
 		   struct kb_supply *sup, struct kb_scenario *sc,
 		   struct kb_scenario_result *res)
 {
@@ -247,7 +250,7 @@ static int prepare(struct cli *cli, const char *cmd, int argc, char **argv,
 			cli, cmd, "%s",
 			CLI_T(cli, "give one scenario file",
 			      "シナリオのファイルを 1 つ指定してください"));
-	if ((r = open_registry(cli, s, sup)))
+	if ((r = open_registry(cli, write, s, sup)))
 		return r;
 	if ((r = load_scenario(cli, argv[optind], ro, 0, *s, sup, sc, res))) {
 		kb_supply_release(sup);
@@ -255,6 +258,37 @@ static int prepare(struct cli *cli, const char *cmd, int argc, char **argv,
 		*s = NULL;
 	}
 	return r;
+}
+
+/* Keeps a result with the text of the scenario file it came from; says
+ * its number unless quiet.  Takes j. */
+static int save(struct cli *cli, struct kb_store *s, const char *kind,
+		const struct kb_scenario *sc, json_t *j)
+{
+	struct kb_buf text = KB_BUF_INIT;
+	long id = 0;
+	int r;
+	if (kb_buf_read_file(&text, sc->file)) {
+		kb_err_set(&cli->err, KB_EIO,
+			   CLI_T(cli, "cannot read %s: %s", "%s を読めません: %s"),
+			   sc->file, strerror(errno));
+		json_decref(j);
+		kb_buf_release(&text);
+		return cli_fail(cli, KB_EIO);
+	}
+	r = kb_scenario_save(s, kind, sc->name, text.buf ? text.buf : "", j,
+			     cli->user, cli->now, &id, &cli->err);
+	json_decref(j);
+	kb_buf_release(&text);
+	if (r)
+		return cli_fail(cli, r);
+	if (!cli->quiet)
+		fprintf(stderr,
+			CLI_T(cli,
+			      "kept as scenario result %ld ('kiban scenario report %ld')\n",
+			      "シナリオの結果 %ld として保存しました（'kiban scenario report %ld'）\n"),
+			id, id);
+	return 0;
 }
 
 static void finish(struct kb_store *s, struct kb_supply *sup,
@@ -275,6 +309,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 		{ "runs", required_argument, NULL, OPT_RUNS },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "save", no_argument, NULL, OPT_SAVE },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -286,7 +321,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 	struct kb_scenario sc;
 	struct kb_scenario_result res;
 	struct kb_buf out = KB_BUF_INIT;
-	int c, r;
+	int c, r, keep = 0;
 
 	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
 		if (cli_format_option(&f, c))
@@ -297,6 +332,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 			continue;
 		}
 		switch (c) {
+		case OPT_SAVE: keep = 1; break;
 		case 'o': output = optarg; break;
 		default:
 			if ((r = cli_option(cli, c, CMD, argv, run_en, run_ja)) >=
@@ -304,8 +340,11 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 				return r;
 		}
 	}
-	if ((r = prepare(cli, CMD, argc, argv, &ro, &s, &sup, &sc, &res)))
+	if ((r = prepare(cli, CMD, argc, argv, &ro, keep, &s, &sup, &sc, &res)))
 		return r;
+	if (keep && (r = save(cli, s, "run", &sc,
+			      kb_scenario_to_json(&sc, &res, &sup, cli->lang))))
+		goto done;
 	if (f.csv) {
 		kb_scenario_csv(&sc, &res, &sup, cli->lang, f.bom, &out);
 		r = cli_write(cli, &out, output);
@@ -322,6 +361,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 		}
 		json_decref(j);
 	}
+done:
 	finish(s, &sup, &sc, &res);
 	kb_buf_release(&out);
 	return r;
@@ -345,6 +385,7 @@ static const char alloc_en[] =
 	"                  of each, with a bound on the best single plan\n"
 	"  --mps FILE      also write the model as MPS, for another solver\n"
 	"  --runs N, --seed N, --threads N   as for 'kiban scenario run'\n"
+	"  --save          keep the result for 'kiban scenario report'\n"
 	"  --json          the summary and totals per device as JSON\n"
 	"  --csv           shipments, returns and unmet demand by day, device and\n"
 	"                  prefecture (--bom for Excel)\n"
@@ -364,6 +405,7 @@ static const char alloc_ja[] =
 	"                  各県の病院を解き、単一モデルの最適値の下限も示す\n"
 	"  --mps FILE      モデルを MPS でも書く（他のソルバー用）\n"
 	"  --runs N, --seed N, --threads N   'kiban scenario run' と同じ\n"
+	"  --save          結果を保存する（'kiban scenario report' 用）\n"
 	"  --json          要約と機器ごとの合計を JSON で\n"
 	"  --csv           日・機器・都道府県ごとの発送・返却・不足（Excel 用は --bom）\n"
 	"  -o FILE         標準出力の代わりに FILE へ書く\n";
@@ -451,13 +493,14 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 		{ "no-worse-off", no_argument, NULL, OPT_NO_WORSE },
 		{ "hospitals", no_argument, NULL, OPT_HOSPITALS },
 		{ "mps", required_argument, NULL, OPT_MPS },
+		{ "save", no_argument, NULL, OPT_SAVE },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_format f = { 0 };
 	const char *output = "-", *mps_path = NULL;
 	struct run_opts ro = { 0, -1, sysconf(_SC_NPROCESSORS_ONLN) };
-	int fair = 0, no_worse = 0, hospitals = 0, c, r;
+	int fair = 0, no_worse = 0, hospitals = 0, keep = 0, c, r;
 	struct kb_store *s;
 	struct kb_supply sup;
 	struct kb_scenario sc;
@@ -478,6 +521,7 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 		case OPT_FAIR: fair = 1; break;
 		case OPT_NO_WORSE: no_worse = 1; break;
 		case OPT_HOSPITALS: hospitals = 1; break;
+		case OPT_SAVE: keep = 1; break;
 		case OPT_MPS: mps_path = optarg; break;
 		case 'o': output = optarg; break;
 		default:
@@ -486,13 +530,13 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 				return r;
 		}
 	}
-	if (hospitals && (fair || no_worse || mps_path))
+	if (hospitals && (fair || no_worse || mps_path || keep))
 		return cli_usage_error(
 			cli, CMD, "%s",
 			CLI_T(cli,
-			      "--hospitals goes without --fair, --no-worse-off and --mps",
-			      "--hospitals は --fair、--no-worse-off、--mps と併用できません"));
-	if ((r = prepare(cli, CMD, argc, argv, &ro, &s, &sup, &sc, &res)))
+			      "--hospitals goes without --fair, --no-worse-off, --mps and --save",
+			      "--hospitals は --fair、--no-worse-off、--mps、--save と併用できません"));
+	if ((r = prepare(cli, CMD, argc, argv, &ro, keep, &s, &sup, &sc, &res)))
 		return r;
 	if (hospitals) {
 		r = allocate_hospitals(cli, s, &sup, &sc, &res, &f,
@@ -506,6 +550,13 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 		r = cli_fail(cli, r);
 		goto done;
 	}
+	if (keep &&
+	    (r = save(cli, s, "allocate", &sc,
+		      json_pack("{s:o, s:o}", "run",
+				kb_scenario_to_json(&sc, &res, &sup, cli->lang),
+				"allocation",
+				kb_alloc_to_json(&sc, &pl, &sup, cli->lang)))))
+		goto plan;
 	if (mps_path && (r = cli_write(cli, &mps, mps_path)))
 		goto plan;
 	if (f.csv) {
@@ -603,6 +654,7 @@ static const char stock_en[] =
 	"  --runs N        runs per file (default: the file's, at most 100)\n"
 	"  --seed N, --threads N   as for 'kiban scenario run'\n"
 	"  --mps FILE      also write the model as MPS, for another solver\n"
+	"  --save          keep the result for 'kiban scenario report'\n"
 	"  --json          the plan as JSON\n"
 	"  --csv           one row per device and warehouse (--bom for Excel)\n"
 	"  -o FILE         write there instead of standard output\n";
@@ -621,6 +673,7 @@ static const char stock_ja[] =
 	"  --runs N        ファイルごとの試行回数（既定: ファイルの値、最大 100）\n"
 	"  --seed N, --threads N   'kiban scenario run' と同じ\n"
 	"  --mps FILE      モデルを MPS でも書く（他のソルバー用）\n"
+	"  --save          結果を保存する（'kiban scenario report' 用）\n"
 	"  --json          計画を JSON で\n"
 	"  --csv           機器・保管場所ごとに 1 行（Excel 用は --bom）\n"
 	"  -o FILE         標準出力の代わりに FILE へ書く\n";
@@ -719,6 +772,7 @@ int cmd_stockpile(struct cli *cli, int argc, char **argv)
 		{ "weeks", required_argument, NULL, OPT_WEEKS },
 		{ "levels", required_argument, NULL, OPT_LEVELS },
 		{ "mps", required_argument, NULL, OPT_MPS },
+		{ "save", no_argument, NULL, OPT_SAVE },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -735,7 +789,7 @@ int cmd_stockpile(struct cli *cli, int argc, char **argv)
 	struct kb_buf out = KB_BUF_INIT, mps = KB_BUF_INIT;
 	size_t n, i, loaded = 0;
 	char *end;
-	int c, r;
+	int c, r, save_it = 0;
 
 	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
 		if (cli_format_option(&f, c))
@@ -771,6 +825,7 @@ int cmd_stockpile(struct cli *cli, int argc, char **argv)
 					optarg);
 			break;
 		case OPT_MPS: mps_path = optarg; break;
+		case OPT_SAVE: save_it = 1; break;
 		case 'o': output = optarg; break;
 		default:
 			if ((r = cli_option(cli, c, CMD, argv, stock_en,
@@ -783,7 +838,7 @@ int cmd_stockpile(struct cli *cli, int argc, char **argv)
 			cli, CMD, "%s",
 			CLI_T(cli, "give one or more scenario files",
 			      "シナリオのファイルを 1 つ以上指定してください"));
-	if ((r = open_registry(cli, &s, &sup)))
+	if ((r = open_registry(cli, save_it, &s, &sup)))
 		return r;
 	n = (size_t)(argc - optind);
 	sc = kb_calloc(n, sizeof(*sc));
@@ -798,6 +853,10 @@ int cmd_stockpile(struct cli *cli, int argc, char **argv)
 		r = cli_fail(cli, r);
 		goto done;
 	}
+	if (save_it &&
+	    (r = save(cli, s, "stockpile", &sc[0],
+		      kb_stockpile_to_json(&sc[0], &sp, &sup, cli->lang))))
+		goto plan;
 	if (mps_path && (r = cli_write(cli, &mps, mps_path)))
 		goto plan;
 	if (f.csv) {
@@ -854,6 +913,122 @@ static int scenario_example(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static int scenario_list(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = { CLI_COMMON_OPTIONS,
+					      CLI_FORMAT_OPTIONS,
+					      { NULL, 0, NULL, 0 } };
+	struct cli_format f = { 0 };
+	struct kb_store *s;
+	json_t *rows, *x;
+	size_t i;
+	int c, r;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		if ((r = cli_option(
+			     cli, c, "scenario list", argv,
+			     "Usage: kiban scenario list [--json]\n"
+			     "List the scenario results kept with --save, newest first.\n",
+			     "使い方: kiban scenario list [--json]\n"
+			     "--save で保存したシナリオの結果を新しい順に一覧します。\n")) >=
+		    0)
+			return r;
+	}
+	if ((r = cli_open(cli, KB_STORE_READONLY, &s)))
+		return r;
+	if ((r = kb_scenario_saved(s, &rows, &cli->err))) {
+		kb_store_close(s);
+		return cli_fail(cli, r);
+	}
+	if (f.json) {
+		char *dump = json_dumps(rows, JSON_INDENT(2));
+		puts(dump);
+		free(dump);
+	} else {
+		struct cli_table t;
+		cli_table_init(&t, 5, "id", CLI_T(cli, "kind", "種類"),
+			       CLI_T(cli, "name", "名前"),
+			       CLI_T(cli, "kept", "保存日時"),
+			       CLI_T(cli, "by", "保存者"));
+		json_array_foreach(rows, i, x)
+		{
+			char id[24];
+			snprintf(id, sizeof(id), "%lld",
+				 (long long)json_integer_value(
+					 json_object_get(x, "id")));
+			cli_table_row(
+				&t, id,
+				json_string_value(json_object_get(x, "kind")),
+				json_string_value(json_object_get(x, "name")),
+				json_string_value(
+					json_object_get(x, "created_at")),
+				json_string_value(
+					json_object_get(x, "created_by")));
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	json_decref(rows);
+	kb_store_close(s);
+	return 0;
+}
+
+static int scenario_report(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = "-";
+	struct kb_store *s;
+	struct kb_buf out = KB_BUF_INIT;
+	json_t *saved;
+	char *end;
+	long id;
+	int c, r;
+	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
+		if (c == 'o') {
+			output = optarg;
+			continue;
+		}
+		if ((r = cli_option(
+			     cli, c, "scenario report", argv,
+			     "Usage: kiban scenario report ID [-o FILE]\n"
+			     "Write the report of a scenario result kept with --save\n"
+			     "('kiban scenario list'): one HTML page with, per device, the\n"
+			     "demand curve with its 5-95% band and the stock, a prefecture x\n"
+			     "day heat map of the shortfall, and the shipment plan or the\n"
+			     "stockpile.\n\n"
+			     "  -o FILE   write there instead of standard output\n",
+			     "使い方: kiban scenario report ID [-o FILE]\n"
+			     "--save で保存したシナリオの結果（'kiban scenario list'）の報告を\n"
+			     "HTML で書きます: 機器ごとの需要曲線と 5〜95% の幅と在庫、\n"
+			     "都道府県 x 日の不足のヒートマップ、配分計画または備蓄計画。\n\n"
+			     "  -o FILE   標準出力の代わりに FILE へ書く\n")) >= 0)
+			return r;
+	}
+	if (optind + 1 != argc ||
+	    (id = strtol(argv[optind], &end, 10), *end || id < 1))
+		return cli_usage_error(
+			cli, "scenario report", "%s",
+			CLI_T(cli, "give the number of a result kept",
+			      "保存した結果の番号を指定してください"));
+	if ((r = cli_open(cli, KB_STORE_READONLY, &s)))
+		return r;
+	if ((r = kb_scenario_load(s, id, &saved, &cli->err))) {
+		kb_store_close(s);
+		return cli_fail(cli, r);
+	}
+	kb_scenario_report(saved, cli->lang, &out);
+	r = cli_write(cli, &out, output);
+	json_decref(saved);
+	kb_store_close(s);
+	kb_buf_release(&out);
+	return r;
+}
+
 int cmd_scenario(struct cli *cli, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
@@ -862,6 +1037,11 @@ int cmd_scenario(struct cli *cli, int argc, char **argv)
 		  "流行シナリオでの機器の需要（幅つき）" },
 		{ "example", scenario_example, "print an example scenario file",
 		  "シナリオファイルの例を出力する" },
+		{ "list", scenario_list, "the scenario results kept",
+		  "保存したシナリオの結果" },
+		{ "report", scenario_report,
+		  "the HTML report of a result kept, with charts",
+		  "保存した結果の HTML 報告（図つき）" },
 	};
 	return cli_dispatch(cli, "scenario", cmds, KB_ARRAY_SIZE(cmds), NULL,
 			    argc, argv);

@@ -22,6 +22,7 @@
 #define KIBAN_SCENARIO_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include <jansson.h>
 
@@ -481,5 +482,25 @@ void kb_scenario_csv(const struct kb_scenario *sc,
 		     const struct kb_scenario_result *r,
 		     const struct kb_supply *sup, enum kb_lang lang, int bom,
 		     struct kb_buf *out);
+
+/* ---- results kept, and their report ---- */
+
+/* Keeps a result (kind "run", "allocate" or "stockpile"; the JSON the
+ * command prints) with the scenario's text; *id is its number. */
+int kb_scenario_save(struct kb_store *s, const char *kind, const char *name,
+		     const char *scenario, const json_t *result,
+		     const char *actor, time_t now, long *id, struct kb_err *err);
+/* The results kept, newest first: [{id, kind, name, created_at,
+ * created_by}]. */
+int kb_scenario_saved(struct kb_store *s, json_t **out, struct kb_err *err);
+/* One result: {id, kind, name, scenario, result, created_at, created_by};
+ * KB_ENOTFOUND if there is none. */
+int kb_scenario_load(struct kb_store *s, long id, json_t **out,
+		     struct kb_err *err);
+/* A self-contained HTML page of a result kept: per device the demand
+ * curve with its 5-95% band and the stock, a prefecture x day heat map of
+ * the shortfall, and the shipment plan (allocation) or the stockpile. */
+void kb_scenario_report(const json_t *saved, enum kb_lang lang,
+			struct kb_buf *out);
 
 #endif

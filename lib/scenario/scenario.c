@@ -936,6 +936,18 @@ static double shortfall(const struct kb_scenario *sc,
 	return sum;
 }
 
+static json_t *pref_names(const struct kb_supply *sup, enum kb_lang lang)
+{
+	json_t *a = json_array();
+	int p;
+	for (p = 0; p < KB_NPREF; p++)
+		json_array_append_new(
+			a, json_string(lang == KB_LANG_EN
+					       ? sup->prefs[p].name_en
+					       : sup->prefs[p].name_ja));
+	return a;
+}
+
 static json_t *disruptions_json(const struct kb_scenario *sc,
 				const struct kb_scenario_result *r)
 {
@@ -1036,6 +1048,28 @@ json_t *kb_scenario_to_json(const struct kb_scenario *sc,
 				    json_pack("{s:o, s:o, s:o, s:o}", "p5",
 					      series[0], "p50", series[1], "p95",
 					      series[2], "shortfall", shortj));
+		/* the shortfall by prefecture and day, whole units */
+		{
+			json_t *by = json_array();
+			for (p = 1; p <= KB_NPREF; p++) {
+				json_t *row = json_array();
+				for (t = 0; t <= sc->days; t++) {
+					double lack =
+						kb_scenario_demand(sc, r, k, 1,
+								   t, p) -
+						kb_scenario_stock(sc, r, k, t, p);
+					json_array_append_new(
+						row,
+						json_integer(
+							lack >= 0.5
+								? (json_int_t)floor(
+									  lack + 0.5)
+								: 0));
+				}
+				json_array_append_new(by, row);
+			}
+			json_object_set_new(x, "shortfall_by_prefecture", by);
+		}
 		if (r->missed) {
 			/* what the disruptions leave: the share of supply
 			 * made, the national stock by day */
@@ -1063,6 +1097,7 @@ json_t *kb_scenario_to_json(const struct kb_scenario *sc,
 	}
 	json_object_set_new(j, "devices", devs);
 	json_object_set_new(j, "disruptions", disruptions_json(sc, r));
+	json_object_set_new(j, "prefectures", pref_names(sup, lang));
 	return j;
 }
 
@@ -1188,22 +1223,47 @@ json_t *kb_alloc_to_json(const struct kb_scenario *sc,
 	for (k = 0; k < sc->ndevices; k++) {
 		const struct kb_device *d = &sup->devices[sc->devices[k].device];
 		double ship = 0, ret = 0, buy = 0, unmet = 0;
-		for (p = 0; p < KB_NPREF; p++)
-			for (t = 0; t < T; t++) {
+		json_t *day[4], *by = json_array(), *x;
+		int q;
+		for (q = 0; q < 4; q++)
+			day[q] = json_array();
+		for (t = 0; t < T; t++) {
+			double v[4] = { 0, 0, pl->buy[k * T + t], 0 };
+			for (p = 0; p < KB_NPREF; p++) {
 				size_t c = (k * KB_NPREF + p) * T + t;
-				ship += pl->ship[c];
-				ret += pl->ret[c];
-				unmet += pl->unmet[c];
+				v[0] += pl->ship[c];
+				v[1] += pl->ret[c];
+				v[3] += pl->unmet[c];
 			}
-		for (t = 0; t < T; t++)
-			buy += pl->buy[k * T + t];
-		json_array_append_new(
-			devs,
-			json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "code",
-				  d->code, "name",
-				  lang == KB_LANG_EN ? d->name_en : d->name_ja,
-				  "shipped", ship, "returned", ret, "bought",
-				  buy, "unmet", unmet));
+			for (q = 0; q < 4; q++)
+				json_array_append_new(day[q], json_real(v[q]));
+			ship += v[0];
+			ret += v[1];
+			buy += v[2];
+			unmet += v[3];
+		}
+		for (p = 0; p < KB_NPREF; p++) {
+			double sp = 0, up = 0;
+			for (t = 0; t < T; t++) {
+				sp += pl->ship[(k * KB_NPREF + p) * T + t];
+				up += pl->unmet[(k * KB_NPREF + p) * T + t];
+			}
+			json_array_append_new(
+				by, json_pack("{s:i, s:f, s:f}", "prefecture",
+					      (int)p + 1, "shipped", sp,
+					      "unmet", up));
+		}
+		x = json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "code", d->code,
+			      "name",
+			      lang == KB_LANG_EN ? d->name_en : d->name_ja,
+			      "shipped", ship, "returned", ret, "bought", buy,
+			      "unmet", unmet);
+		json_object_set_new(x, "daily",
+				    json_pack("{s:o, s:o, s:o, s:o}", "shipped",
+					      day[0], "returned", day[1],
+					      "bought", day[2], "unmet", day[3]));
+		json_object_set_new(x, "by_prefecture", by);
+		json_array_append_new(devs, x);
 	}
 	return json_pack(
 		"{s:s, s:i, s:{s:f, s:f, s:f, s:f, s:f, s:o}, s:f, s:f, s:I, "

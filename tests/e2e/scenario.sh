@@ -153,6 +153,22 @@ printf 'stop = country SG 0 60\n' >>alloc2.txt
 $KIBAN allocate alloc2.txt --json >alloc2.json
 expect_eq "no ventilators bought while none are made" "$(jq '.devices[0].bought' alloc2.json)" 0
 
+# results kept and their report: the demand band, the heat map, the plan
+$KIBAN --lang en scenario run dis.txt --runs 10 --save --quiet >/dev/null
+$KIBAN allocate alloc2.txt --save >/dev/null 2>saved.txt
+expect_in "the number given" "'kiban scenario report 2'" saved.txt
+$KIBAN scenario list --json >list.json
+expect_eq "two results, newest first" "$(jq -c '[.[] | [.id, .kind]]' list.json)" '[[2,"allocate"],[1,"run"]]'
+$KIBAN --lang en scenario report 1 -o r1.html
+expect_in "the band" "the median run and the 5-95% band, with the stock" r1.html
+expect_in "the heat map" "Shortfall of Ventilator by prefecture" r1.html
+expect_in "the scenario's own text" "stop = country SG 10 60" r1.html
+expect_eq "one demand chart per device" "$(grep -o "class='band'" r1.html | wc -l)" 4
+$KIBAN --lang ja scenario report 2 -o r2.html
+expect_in "the shipment plan, in Japanese" "の計画（日ごと）: 備蓄からの発送" r2.html
+expect_status 4 $KIBAN scenario report 99
+expect_status 2 $KIBAN scenario report abc
+
 # a bad file: every problem with file:line:column and key; exit 3
 cat >bad.txt <<'S'
 days = 20
