@@ -98,6 +98,13 @@ static void print_summary(struct cli *cli, const struct kb_scenario *sc,
 	size_t i;
 	const char *wk = json_string_value(json_object_get(j, "stock_week"));
 	printf("%s\n", sc->name);
+	if (sc->fit_r0 >= 0)
+		printf(CLI_T(cli,
+			     "Fitted to the admissions: growth %.3f a day, R0 %.2f, "
+			     "%.0f infectious on day 0\n",
+			     "入院数から推定: 増加率 1 日 %.3f、R0 %.2f、0 日目の感染者 "
+			     "%.0f 人\n"),
+		       sc->fit_growth, sc->fit_r0, sc->fit_infected);
 	printf(CLI_T(cli, "%s, %d days, %zu runs; stock of the week of %s\n\n",
 		     "%s から %d 日間、試行 %zu 回。在庫は %s の週の報告\n\n"),
 	       json_string_value(json_object_get(j, "start")), sc->days,

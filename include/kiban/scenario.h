@@ -351,6 +351,10 @@ struct kb_scenario {
 	int delay, delay_from, delay_to;
 	struct kb_scenario_surge *surges;
 	size_t nsurges;
+	/* fitted to the admissions observed ('admissions' line): the growth
+	 * a day, the reproduction number and the infectious on day 0
+	 * nation-wide; growth 0 and r0 -1 when not fitted */
+	double fit_growth, fit_r0, fit_infected;
 	/* for the stockpile plan */
 	double probability; /* of this scenario among several; -1 not given */
 	double budget;	    /* yen a year; -1 not given */

@@ -40,6 +40,10 @@ struct parser {
 	size_t nlate, alate;
 	size_t achanges, astops, asurges;
 	double per_million;
+	int per_million_given;
+	double *adm; /* admissions observed, the last on day 0 */
+	size_t nadm;
+	unsigned adm_line;
 };
 
 /* The column of at in the line, in characters as an editor counts. */
@@ -396,6 +400,33 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 	}
 	if (!strcmp(key, "infected_per_million")) {
 		number(ps, key, val, val, 0, 1e6, 0, &ps->per_million);
+		ps->per_million_given = 1;
+		return;
+	}
+	if (!strcmp(key, "admissions")) {
+		/* "N N N ...": whole numbers, any count */
+		char *p = val, *end;
+		ps->nadm = 0;
+		ps->adm_line = ps->line;
+		while (*p) {
+			errno = 0;
+			v = strtod(p, &end);
+			if (end == p || errno || !(v >= 0) ||
+			    (*end && *end != ' ' && *end != '\t')) {
+				char bad[64];
+				size_t len = strcspn(p, " \t");
+				snprintf(bad, sizeof(bad), "%.*s",
+					 (int)(len < 60 ? len : 60), p);
+				fail_at(ps, p, key,
+					"a count of admissions (0 or more)",
+					"入院数（0 以上）", bad);
+				return;
+			}
+			ps->adm = kb_realloc(ps->adm,
+					     (ps->nadm + 1) * sizeof(double));
+			ps->adm[ps->nadm++] = v;
+			p = end + strspn(end, " \t");
+		}
 		return;
 	}
 	/* the words of a copy: messages quote the whole value */
@@ -592,6 +623,53 @@ static void line_of(struct parser *ps, struct kb_scenario *sc, char *key,
 		  key);
 }
 
+static double total_population(const struct kb_supply *sup)
+{
+	double sum = 0;
+	int i;
+	for (i = 0; i < KB_NPREF; i++)
+		sum += (double)sup->prefs[i].population;
+	return sum;
+}
+
+/* R0 and the infectious on day 0 from the admissions observed: their
+ * growth r a day (kb_epi_fit_growth), R0 = (1 + r incubation)(1 + r
+ * infectious) with the periods' middle values; the last day's admissions
+ * are the ward's share of the day's new infectious, and in steady growth
+ * the infectious are the new ones times infectious / (1 + r infectious). */
+static void fit(struct parser *ps, struct kb_scenario *sc, struct kb_err *err)
+{
+	double inc = (sc->lo.incubation + sc->hi.incubation) / 2,
+	       inf = (sc->lo.infectious + sc->hi.infectious) / 2,
+	       ward = (sc->lo.share[KB_CARE_WARD] + sc->hi.share[KB_CARE_WARD]) /
+		      2,
+	       r, r0;
+	struct kb_err e;
+	kb_err_init(&e, err->lang);
+	if (kb_epi_fit_growth(ps->adm, ps->nadm, inc, inf, &r, &r0, &e)) {
+		kb_err_at(err, KB_EINVALID, ps->file, ps->adm_line, 1,
+			  "admissions", "%s", e.v[0].msg);
+		kb_err_release(&e);
+		return;
+	}
+	kb_err_release(&e);
+	if (r0 < 0 || r0 > 50 || ward <= 0) {
+		kb_err_at(
+			err, KB_EINVALID, ps->file, ps->adm_line, 1, "admissions",
+			KB_TR(err->lang,
+			      "they imply a reproduction number of %.3g, outside 0-50 (or no one is admitted: share.ward is 0)",
+			      "推定される再生産数 %.3g が 0〜50 の外です（または share.ward が 0 です）"),
+			r0);
+		return;
+	}
+	sc->fit_growth = r;
+	sc->fit_r0 = r0;
+	sc->lo.r0 = sc->hi.r0 = r0;
+	sc->fit_infected = ps->adm[ps->nadm - 1] / ward * inf / (1 + r * inf);
+	if (sc->fit_infected < 0)
+		sc->fit_infected = 0;
+}
+
 int kb_scenario_parse(const char *file, const char *text, size_t len,
 		      const struct kb_supply *sup, int today,
 		      struct kb_scenario *out, struct kb_err *err)
@@ -622,6 +700,7 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 	}
 	sc->lo.r0 = sc->hi.r0 = -1;
 	sc->probability = sc->budget = -1;
+	sc->fit_r0 = -1;
 	for (i = 0; i < KB_NPREF; i++) /* a day; two to Hokkaido, Okinawa */
 		sc->tau[i] = i == 0 || i == KB_NPREF - 1 ? 2 : 1;
 	/* lines are split by hand: strtok would skip empty ones */
@@ -657,7 +736,16 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		device_lines += !strcmp(key, "device");
 		line_of(&ps, sc, key, val);
 	}
-	if (!r0_given)
+	if (ps.nadm && r0_given)
+		kb_err_at(
+			err, KB_EINVALID, file, ps.adm_line, 1, "admissions",
+			"%s",
+			KB_TR(err->lang,
+			      "give either r0 or the admissions it is fitted to, not both",
+			      "r0 と、それを推定する入院数の両方は指定できません"));
+	else if (ps.nadm) /* the growth of the admissions, then R0 */
+		fit(&ps, sc, err);
+	else if (!r0_given)
 		kb_err_at(
 			err, KB_EINVALID, file, 0, 0, "r0", "%s",
 			KB_TR(err->lang,
@@ -679,16 +767,23 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 				      "%d 日目はシナリオの最終日 %d 日目より後です"),
 				ps.late[i].day, sc->days);
 	free(ps.late);
+	free(ps.adm);
 	free(buf);
 	if (kb_err_count(err) > before) {
 		kb_err_sort(err);
 		kb_scenario_release(sc);
 		return KB_EINVALID;
 	}
-	for (i = 0; i < KB_NPREF; i++)
-		if (!sc->infected[i])
-			sc->infected[i] = (double)sup->prefs[i].population *
-					  ps.per_million / 1e6;
+	for (i = 0; i < KB_NPREF; i++) {
+		double pop = (double)sup->prefs[i].population;
+		if (sc->infected[i])
+			continue;
+		/* fitted: the infectious by population, unless given */
+		sc->infected[i] =
+			sc->fit_r0 >= 0 && !ps.per_million_given
+				? sc->fit_infected * pop / total_population(sup)
+				: pop * ps.per_million / 1e6;
+	}
 	if (!sc->runs)
 		sc->runs = ps.ranged ? 1000 : 1;
 	if (!sc->name)
@@ -1098,6 +1193,12 @@ json_t *kb_scenario_to_json(const struct kb_scenario *sc,
 	json_object_set_new(j, "devices", devs);
 	json_object_set_new(j, "disruptions", disruptions_json(sc, r));
 	json_object_set_new(j, "prefectures", pref_names(sup, lang));
+	json_object_set_new(
+		j, "fitted",
+		sc->fit_r0 >= 0 ? json_pack("{s:f, s:f, s:f}", "growth_per_day",
+					    sc->fit_growth, "r0", sc->fit_r0,
+					    "infected_day0", sc->fit_infected)
+				: json_null());
 	return j;
 }
 

@@ -51,6 +51,23 @@ $KIBAN scenario run quiet.txt --json >quiet.json
 expect_eq "day 0: the patients in care" "$(jq '.devices[0].national.p50[0]' quiet.json)" 100
 expect_eq "day 10: a share exp(-1) of them" "$(jq '.devices[0].national.p50[10] | . * 100 | round' quiet.json)" 3679
 
+# R0 and the start fitted to the admissions observed: 10 e^(0.1 t)
+cat >fit.txt <<'S'
+days = 30
+admissions = 10 11.052 12.214 13.499 14.918 16.487 18.221 20.138 22.255 24.596 27.183 30.042 33.201 36.693
+device = 30001013 ventilation
+S
+$KIBAN scenario run fit.txt --json >fit.json
+expect_eq "the growth" "$(jq '.fitted.growth_per_day * 1000 | round' fit.json)" 100
+expect_eq "R0 = (1 + r incubation)(1 + r infectious)" "$(jq '.fitted.r0 * 100 | round' fit.json)" 255
+expect_eq "the infectious on day 0" "$(jq '.fitted.infected_day0 | round' fit.json)" 5036
+printf 'r0 = 2\n' >>fit.txt
+expect_status 3 $KIBAN --lang en scenario run fit.txt
+expect_in "r0 and admissions" "fit.txt:2:1: field 'admissions': give either r0 or the admissions it is fitted to, not both" out
+printf 'days = 30\nadmissions = 0 4 x\ndevice = 30001013 ventilation\n' >fit2.txt
+expect_status 3 $KIBAN --lang en scenario run fit2.txt
+expect_in "a bad count" "fit2.txt:2:18: field 'admissions': 'x' is not a count of admissions" out
+
 # emergency allocation: the stockpile and purchases through a pool
 cat >alloc.txt <<'S'
 name = allocation
