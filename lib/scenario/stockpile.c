@@ -6,13 +6,19 @@
  * the prefecture's own stock on day t.  A unit sent there serves every
  * day, from its arrival on, whose need reaches its level: the u-th unit
  * serves the days with e[t] >= u.  So the units sent fill levels from the
- * bottom, and a piece of levels (b0, b1] is worth, per unit, the days from
- * arrival with e[t] >= b1 (exactly, when no e[t] falls inside the piece):
+ * bottom; the unmet unit-days are convex and piecewise linear in the units
+ * sent, and a piece of levels (lo, hi] is worth, per unit, the chord:
+ * sum over the days from arrival of min(e, hi) - min(e, lo), over hi - lo
+ * (exact at the pieces' ends, above the truth between them).
  *
- *   minimise  sum_s prob[s] (sum e+ - sum worth * send) / units
- *   subject to  sum_{p, piece} send[s][k][d][p][piece] <= x[k][d]
- *               sum_d send[s][k][d][p][piece] <= width of the piece
- *               sum_{k, d} cost[k] x[k][d] <= budget
+ *   minimise  sum_s prob[s] (sum e+ - sum worth * level) / units
+ *   subject to  sum_{p, piece} level[s][k][p][piece] <= x[k]     (one depot)
+ *               0 <= level <= the piece's width
+ *               sum_k cost[k] x[k] <= budget
+ *
+ * With several depots, each prefecture's pieces are fed by one send from
+ * each depot, sum_d send[s][k][d][p] >= sum_piece level, the sends drawing
+ * on x[k][d] and charged the days they travel.
  */
 #include "core/compat.h"
 
