@@ -13,6 +13,13 @@
  * Emergency allocation, 47 prefectures x 10 devices x 90 days, the demand
  * of a wave from the same model: target under 2 s; its peer, GLPK's
  * glpsol on our MPS file (60 s limit), when installed.
+ *
+ * Hospital-level allocation, 8,200 hospitals x 3 devices x 28 days, by
+ * decomposition: target under 60 s, with the gap to the bound on the
+ * single model; peer, glpsol on the decomposition's largest model.
+ *
+ * Stockpile plan, 100 scenarios x 10 devices, one depot and three: target
+ * under 10 s; peer, glpsol on our MPS file.
  */
 #include "core/compat.h"
 
