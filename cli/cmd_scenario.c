@@ -722,11 +722,8 @@ static void print_stockpile(struct cli *cli, const struct kb_scenario *sc,
 			{
 				kb_buf_addf(
 					&wh, "%s%s ", w ? ", " : "",
-					cli->lang == KB_LANG_EN
-						? sup->prefs[sc->warehouse[w] - 1]
-							  .name_en
-						: sup->prefs[sc->warehouse[w] - 1]
-							  .name_ja);
+					KB_NAME(&sup->prefs[sc->warehouse[w] - 1],
+						cli->lang));
 				kb_buf_adds(&wh, num(&a, json_number_value(u)));
 			}
 			kb_buf_adds(&wh, ")");

@@ -24,6 +24,10 @@ enum kb_lang {
 /* Picks the English or Japanese literal; both stay visible to -Wformat. */
 #define KB_TR(lang, en, ja) ((lang) == KB_LANG_EN ? (en) : (ja))
 
+/* The name of anything that has name_en and name_ja. */
+#define KB_NAME(obj, lang) \
+	((lang) == KB_LANG_EN ? (obj)->name_en : (obj)->name_ja)
+
 /* Parses "ja" or "en" (case-insensitive); returns -1 for anything else. */
 int kb_lang_parse(const char *s);
 

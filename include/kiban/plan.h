@@ -94,9 +94,6 @@ struct kb_plan {
 	size_t nplatforms;
 };
 
-#define KB_NAME(obj, lang) \
-	((lang) == KB_LANG_EN ? (obj)->name_en : (obj)->name_ja)
-
 void kb_plan_init(struct kb_plan *p);
 void kb_plan_release(struct kb_plan *p);
 

@@ -179,12 +179,10 @@ json_t *kb_hospital_plan_to_json(const struct kb_scenario *sc,
 			short_h += u > 0;
 		}
 		json_array_append_new(
-			devs,
-			json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "code",
-				  d->code, "name",
-				  lang == KB_LANG_EN ? d->name_en : d->name_ja,
-				  "shipped", ship, "returned", ret, "unmet",
-				  unmet, "hospitals_short", short_h));
+			devs, json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "code",
+					d->code, "name", KB_NAME(d, lang),
+					"shipped", ship, "returned", ret, "unmet",
+					unmet, "hospitals_short", short_h));
 	}
 	return json_pack("{s:s, s:i, s:I, s:{s:f, s:f, s:f}, s:f, s:I, s:I, "
 			 "s:I, s:o}",
@@ -228,14 +226,10 @@ void kb_hospital_plan_csv(const struct kb_scenario *sc,
 				kb_csvw_field(&w, date);
 				kb_csvw_fieldf(&w, "%zu", t + 1);
 				kb_csvw_field(&w, o->id);
-				kb_csvw_field(&w, lang == KB_LANG_EN
-							  ? o->name_en
-							  : o->name_ja);
+				kb_csvw_field(&w, KB_NAME(o, lang));
 				kb_csvw_fieldf(&w, "%02d", o->pref);
 				kb_csvw_field(&w, d->code);
-				kb_csvw_field(&w, lang == KB_LANG_EN
-							  ? d->name_en
-							  : d->name_ja);
+				kb_csvw_field(&w, KB_NAME(d, lang));
 				kb_csvw_num(&w, pl->ship[c]);
 				kb_csvw_num(&w, pl->ret[c]);
 				kb_csvw_num(&w, pl->unmet[c]);

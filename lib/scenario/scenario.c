@@ -1037,9 +1037,7 @@ static json_t *pref_names(const struct kb_supply *sup, enum kb_lang lang)
 	int p;
 	for (p = 0; p < KB_NPREF; p++)
 		json_array_append_new(
-			a, json_string(lang == KB_LANG_EN
-					       ? sup->prefs[p].name_en
-					       : sup->prefs[p].name_ja));
+			a, json_string(KB_NAME(&sup->prefs[p], lang)));
 	return a;
 }
 
@@ -1125,8 +1123,7 @@ json_t *kb_scenario_to_json(const struct kb_scenario *sc,
 		x = json_pack(
 			"{s:s, s:s, s:s, s:f, s:{s:s, s:i, s:f, s:f, s:f}, s:f, "
 			"s:f, s:i}",
-			"code", d->code, "name",
-			lang == KB_LANG_EN ? d->name_en : d->name_ja, "care",
+			"code", d->code, "name", KB_NAME(d, lang), "care",
 			kb_care_key(sc->devices[k].care), "units_per_patient",
 			sc->devices[k].units, "peak", "date", date, "day", day,
 			"p5", kb_scenario_demand(sc, r, k, 0, day, 0), "p50",
@@ -1232,14 +1229,10 @@ void kb_scenario_csv(const struct kb_scenario *sc,
 				kb_csvw_field(&w, date);
 				kb_csvw_fieldf(&w, "%d", t);
 				kb_csvw_fieldf(&w, "%02d", p);
-				kb_csvw_field(
-					&w, lang == KB_LANG_EN
-						    ? sup->prefs[p - 1].name_en
-						    : sup->prefs[p - 1].name_ja);
+				kb_csvw_field(&w,
+					      KB_NAME(&sup->prefs[p - 1], lang));
 				kb_csvw_field(&w, d->code);
-				kb_csvw_field(&w, lang == KB_LANG_EN
-							  ? d->name_en
-							  : d->name_ja);
+				kb_csvw_field(&w, KB_NAME(d, lang));
 				kb_csvw_field(&w,
 					      kb_care_key(sc->devices[k].care));
 				kb_csvw_num(&w, kb_scenario_demand(sc, r, k, 0,
@@ -1355,10 +1348,8 @@ json_t *kb_alloc_to_json(const struct kb_scenario *sc,
 					      "unmet", up));
 		}
 		x = json_pack("{s:s, s:s, s:f, s:f, s:f, s:f}", "code", d->code,
-			      "name",
-			      lang == KB_LANG_EN ? d->name_en : d->name_ja,
-			      "shipped", ship, "returned", ret, "bought", buy,
-			      "unmet", unmet);
+			      "name", KB_NAME(d, lang), "shipped", ship,
+			      "returned", ret, "bought", buy, "unmet", unmet);
 		json_object_set_new(x, "daily",
 				    json_pack("{s:o, s:o, s:o, s:o}", "shipped",
 					      day[0], "returned", day[1],
@@ -1408,14 +1399,9 @@ void kb_alloc_csv(const struct kb_scenario *sc, const struct kb_alloc_plan *pl,
 				kb_csvw_field(&w, date);
 				kb_csvw_fieldf(&w, "%zu", t + 1);
 				kb_csvw_field(&w, d->code);
-				kb_csvw_field(&w, lang == KB_LANG_EN
-							  ? d->name_en
-							  : d->name_ja);
+				kb_csvw_field(&w, KB_NAME(d, lang));
 				kb_csvw_fieldf(&w, "%02zu", p + 1);
-				kb_csvw_field(&w,
-					      lang == KB_LANG_EN
-						      ? sup->prefs[p].name_en
-						      : sup->prefs[p].name_ja);
+				kb_csvw_field(&w, KB_NAME(&sup->prefs[p], lang));
 				kb_csvw_num(&w, pl->ship[c]);
 				kb_csvw_num(&w, pl->ret[c]);
 				kb_csvw_num(&w, pl->unmet[c]);

@@ -170,13 +170,6 @@ void kb_stockpile_result_release(struct kb_stockpile_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static const char *pref_name(const struct kb_supply *sup, int code,
-			     enum kb_lang lang)
-{
-	return lang == KB_LANG_EN ? sup->prefs[code - 1].name_en
-				  : sup->prefs[code - 1].name_ja;
-}
-
 json_t *kb_stockpile_to_json(const struct kb_scenario *sc,
 			     const struct kb_stockpile_result *r,
 			     const struct kb_supply *sup, enum kb_lang lang)
@@ -188,7 +181,8 @@ json_t *kb_stockpile_to_json(const struct kb_scenario *sc,
 		json_array_append_new(
 			wh, json_pack("{s:i, s:s}", "prefecture",
 				      sc->warehouse[d], "name",
-				      pref_name(sup, sc->warehouse[d], lang)));
+				      KB_NAME(&sup->prefs[sc->warehouse[d] - 1],
+					      lang)));
 	for (k = 0; k < sc->ndevices; k++) {
 		const struct kb_scenario_device *dv = &sc->devices[k];
 		const struct kb_device *x = &sup->devices[dv->device];
@@ -207,8 +201,7 @@ json_t *kb_stockpile_to_json(const struct kb_scenario *sc,
 			devs,
 			json_pack(
 				"{s:s, s:s, s:f, s:o, s:f, s:f, s:f, s:f, s:f}",
-				"code", x->code, "name",
-				lang == KB_LANG_EN ? x->name_en : x->name_ja,
+				"code", x->code, "name", KB_NAME(x, lang),
 				"units", total, "by_warehouse", at,
 				"held_before", dv->depot, "yen_a_year_each",
 				yearly, "value_per_unit", pl->value[k],
@@ -252,12 +245,13 @@ void kb_stockpile_csv(const struct kb_scenario *sc,
 			const struct kb_device *x = &sup->devices[dv->device];
 			double u = r->plan.units[k * D + d];
 			kb_csvw_field(&w, x->code);
-			kb_csvw_field(&w, lang == KB_LANG_EN ? x->name_en
-							     : x->name_ja);
+			kb_csvw_field(&w, KB_NAME(x, lang));
 			if (sc->nwarehouses) {
 				kb_csvw_fieldf(&w, "%02d", sc->warehouse[d]);
-				kb_csvw_field(&w, pref_name(sup, sc->warehouse[d],
-							    lang));
+				kb_csvw_field(
+					&w,
+					KB_NAME(&sup->prefs[sc->warehouse[d] - 1],
+						lang));
 			} else {
 				kb_csvw_field(&w, "");
 				kb_csvw_field(&w, KB_TR(lang, "national depot",
