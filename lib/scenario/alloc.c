@@ -20,9 +20,9 @@
 #include "core/compat.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 
+#include "core/parallel.h"
 #include "kiban/lp.h"
 #include "kiban/scenario.h"
 
@@ -459,8 +459,7 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 {
 	size_t P = a->npref, T = (size_t)a->days, n, k;
 	struct devices w;
-	pthread_t th[16];
-	int r, nt = threads < 1 ? 1 : threads > 16 ? 16 : threads, started;
+	int r;
 	if ((r = check(a, err)))
 		return r;
 	if (a->fair || a->ndev == 1)
@@ -474,12 +473,7 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 	w.rc = kb_calloc(a->ndev, sizeof(int));
 	for (k = 0; k < a->ndev; k++)
 		kb_err_init(&w.errs[k], err->lang);
-	for (started = 1; started < nt; started++)
-		if (pthread_create(&th[started], NULL, device_worker, &w))
-			break;
-	device_worker(&w);
-	while (--started > 0)
-		pthread_join(th[started], NULL);
+	kb__parallel(threads, device_worker, &w);
 	n = a->ndev * P * T;
 	out->ship = kb_calloc(n + 1, sizeof(double));
 	out->ret = kb_calloc(n + 1, sizeof(double));

@@ -6,9 +6,9 @@
 #include "core/compat.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 
+#include "core/parallel.h"
 #include "kiban/scenario.h"
 
 /* Pools the hospitals of each group: demand and stock summed, transport
@@ -224,11 +224,10 @@ int kb_alloc_tree_solve(const struct kb_alloc_tree *tr, int threads,
 	size_t G = tr->ngroup, P = a->npref, T = (size_t)a->days, K = a->ndev,
 	       g, h, k, t, n = K * G * T;
 	double *demand, *stock, *pop;
-	int *tau, r, nt, started;
+	int *tau, r;
 	struct kb_alloc pooled;
 	struct kb_alloc_plan first, relaxed;
 	struct stage2 w;
-	pthread_t th[16];
 
 	memset(out, 0, sizeof(*out));
 	for (h = 0; h < P; h++)
@@ -285,13 +284,7 @@ int kb_alloc_tree_solve(const struct kb_alloc_tree *tr, int threads,
 	w.errs = kb_calloc(K * G, sizeof(*w.errs));
 	for (k = 0; k < K * G; k++)
 		kb_err_init(&w.errs[k], err->lang);
-	nt = threads < 1 ? 1 : threads > 16 ? 16 : threads;
-	for (started = 1; started < nt; started++)
-		if (pthread_create(&th[started], NULL, stage2_worker, &w))
-			break;
-	stage2_worker(&w);
-	while (--started > 0)
-		pthread_join(th[started], NULL);
+	kb__parallel(threads, stage2_worker, &w);
 	for (k = 0; k < K * G; k++) {
 		if (w.rc[k] && !r) {
 			r = w.rc[k];

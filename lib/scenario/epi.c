@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 
 #include "kiban/buf.h"
+#include "core/parallel.h"
 #include "kiban/scenario.h"
 
 static const char *const care_names[KB_NCARE][3] = {
@@ -432,11 +433,9 @@ int kb_epi_monte_carlo(const struct kb_epi *m, const struct kb_epi_params *lo,
 {
 	struct kb_epi check = *m;
 	struct mc mc;
-	pthread_t *t;
 	size_t ndays = (size_t)m->days + 1, cells = ndays * m->npref, i, r;
 	float *col;
-	int c, k, rc, started;
-	int nt = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+	int c, k, rc;
 
 	memset(out, 0, sizeof(*out));
 	if (!runs || runs > 100000)
@@ -464,15 +463,8 @@ int kb_epi_monte_carlo(const struct kb_epi *m, const struct kb_epi_params *lo,
 	mc.progress = progress;
 	mc.ctx = ctx;
 	mc.main = pthread_self();
-	t = kb_calloc((size_t)nt, sizeof(*t));
-	for (started = 1; started < nt; started++)
-		if (pthread_create(&t[started], NULL, mc_worker, &mc))
-			break;
 	/* this thread works too, and reports the progress between its runs */
-	mc_worker(&mc);
-	for (k = 1; k < started; k++)
-		pthread_join(t[k], NULL);
-	free(t);
+	kb__parallel(threads, mc_worker, &mc);
 	if (progress)
 		progress(ctx, runs, runs);
 
