@@ -304,6 +304,19 @@ int cli_write(struct cli *cli, const struct kb_buf *buf, const char *path)
 	return 0;
 }
 
+int cli_write_json(struct cli *cli, const json_t *j, const char *path)
+{
+	struct kb_buf b = KB_BUF_INIT;
+	char *s = json_dumps(j, JSON_INDENT(2));
+	int r;
+	kb_buf_adds(&b, s ? s : "null");
+	kb_buf_addch(&b, '\n');
+	free(s);
+	r = cli_write(cli, &b, path);
+	kb_buf_release(&b);
+	return r;
+}
+
 int cli_print_json(struct cli *cli, json_t *j)
 {
 	char *s = json_dumps(j, JSON_INDENT(2) | JSON_REAL_PRECISION(12));

@@ -139,6 +139,8 @@ int cli_write(struct cli *cli, const struct kb_buf *buf, const char *path);
 
 /* Prints JSON (pretty, UTF-8) to stdout and frees it. */
 int cli_print_json(struct cli *cli, json_t *j);
+/* j indented, to path ("-": standard output); j stays the caller's. */
+int cli_write_json(struct cli *cli, const json_t *j, const char *path);
 
 /* Parses a fiscal year argument; reports and returns -1 if invalid. */
 int cli_fy(struct cli *cli, const char *arg, int *fy);

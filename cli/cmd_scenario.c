@@ -358,11 +358,7 @@ static int scenario_run(struct cli *cli, int argc, char **argv)
 	} else {
 		json_t *j = kb_scenario_to_json(&sc, &res, &sup, cli->lang);
 		if (f.json) {
-			char *dump = json_dumps(j, JSON_INDENT(2));
-			kb_buf_adds(&out, dump);
-			kb_buf_addch(&out, '\n');
-			free(dump);
-			r = cli_write(cli, &out, output);
+			r = cli_write_json(cli, j, output);
 		} else {
 			print_summary(cli, &sc, j);
 		}
@@ -439,11 +435,7 @@ static int allocate_hospitals(struct cli *cli, struct kb_store *s,
 	}
 	j = kb_hospital_plan_to_json(sc, &hp, sup, cli->lang);
 	if (f->json) {
-		char *dump = json_dumps(j, JSON_INDENT(2));
-		kb_buf_adds(&out, dump);
-		kb_buf_addch(&out, '\n');
-		free(dump);
-		r = cli_write(cli, &out, output);
+		r = cli_write_json(cli, j, output);
 	} else {
 		printf("%s\n", sc->name);
 		printf(CLI_T(cli, "%zu hospitals; unmet unit-days: this plan %s",
@@ -573,11 +565,7 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 	}
 	j = kb_alloc_to_json(&sc, &pl, &sup, cli->lang);
 	if (f.json) {
-		char *dump = json_dumps(j, JSON_INDENT(2));
-		kb_buf_adds(&out, dump);
-		kb_buf_addch(&out, '\n');
-		free(dump);
-		r = cli_write(cli, &out, output);
+		r = cli_write_json(cli, j, output);
 	} else {
 		json_t *x;
 		struct kb_buf a = KB_BUF_INIT;
@@ -869,11 +857,7 @@ int cmd_stockpile(struct cli *cli, int argc, char **argv)
 	} else {
 		json_t *j = kb_stockpile_to_json(&sc[0], &sp, &sup, cli->lang);
 		if (f.json) {
-			char *dump = json_dumps(j, JSON_INDENT(2));
-			kb_buf_adds(&out, dump);
-			kb_buf_addch(&out, '\n');
-			free(dump);
-			r = cli_write(cli, &out, output);
+			r = cli_write_json(cli, j, output);
 		} else {
 			print_stockpile(cli, &sc[0], &sp, &sup, j);
 		}
@@ -946,9 +930,7 @@ static int scenario_list(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, r);
 	}
 	if (f.json) {
-		char *dump = json_dumps(rows, JSON_INDENT(2));
-		puts(dump);
-		free(dump);
+		r = cli_write_json(cli, rows, "-");
 	} else {
 		struct cli_table t;
 		cli_table_init(&t, 5, "id", CLI_T(cli, "kind", "種類"),
@@ -975,7 +957,7 @@ static int scenario_list(struct cli *cli, int argc, char **argv)
 	}
 	json_decref(rows);
 	kb_store_close(s);
-	return 0;
+	return r;
 }
 
 static int scenario_report(struct cli *cli, int argc, char **argv)
