@@ -127,32 +127,40 @@ struct need {
 	int npieces;
 };
 
-static void need_of(const struct kb_stockpile *sp, size_t s, size_t k, size_t p,
-		    int levels, struct need *nd)
+/* The need beyond own stock, nd->e; the positive values into nd->sorted,
+ * unsorted, their count returned. */
+static int excess(const struct kb_stockpile *sp, size_t s, size_t k, size_t p,
+		  struct need *nd)
 {
 	const float *d = sp->demand + ((s * sp->ndev + k) * sp->npref + p) *
 					      (size_t)sp->days;
 	double own = sp->stock[k * sp->npref + p];
-	int t, n = 0, distinct = 0, j;
+	int t, n = 0;
 	for (t = 0; t < sp->days; t++) {
 		double v = ceil((double)d[t] - 1e-6) - own;
 		nd->e[t] = v > 0 ? v : 0;
 		if (v > 0)
 			nd->sorted[n++] = v;
 	}
+	return n;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* The need and its pieces. */
+static void need_of(const struct kb_stockpile *sp, size_t s, size_t k, size_t p,
+		    int levels, struct need *nd)
+{
+	int n = excess(sp, s, k, p, nd), distinct = 0, t, j;
 	nd->npieces = 0;
 	if (!n)
 		return;
 	/* the distinct levels, ascending */
-	for (t = 1; t < n; t++) { /* insertion sort: n is days */
-		double v = nd->sorted[t];
-		int i = t;
-		while (i > 0 && nd->sorted[i - 1] > v) {
-			nd->sorted[i] = nd->sorted[i - 1];
-			i--;
-		}
-		nd->sorted[i] = v;
-	}
+	qsort(nd->sorted, (size_t)n, sizeof(double), by_value);
 	for (t = 0; t < n; t++)
 		if (!distinct || nd->sorted[t] != nd->sorted[distinct - 1])
 			nd->sorted[distinct++] = nd->sorted[t];
@@ -368,7 +376,7 @@ int kb_stockpile_solve(const struct kb_stockpile *sp, struct kb_buf *mps,
 			double per = sp->prob[s] / (sp->units ? sp->units[k] : 1);
 			for (p = 0; p < P; p++) {
 				size_t at = (s * K + k) * P + p, c;
-				need_of(sp, s, k, p, levels, &nd);
+				excess(sp, s, k, p, &nd);
 				memset(sent, 0, D * sizeof(double));
 				for (c = from[at]; c < from[at] + count[at]; c++)
 					if (depot[c - first_send] < D)
