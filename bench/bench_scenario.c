@@ -71,6 +71,25 @@ static void glpsol_peer(const struct kb_buf *mps, double ours)
 	}
 }
 
+/* One deterministic wave of the model over `days`: R0 2.2, the cares'
+ * shares and stays rising with their index. */
+static void wave_run(struct kb_epi *m, int days, struct kb_epi_run *run,
+		     struct kb_err *err)
+{
+	int c;
+	m->days = days;
+	m->p.r0 = 2.2;
+	m->p.incubation = 4;
+	m->p.infectious = 6;
+	m->p.mixing = 0.05;
+	for (c = 0; c < KB_NCARE; c++) {
+		m->p.share[c] = 0.002 * (c + 1);
+		m->p.stay[c] = 8 + c;
+	}
+	if (kb_epi_simulate(m, run, err))
+		die(err, "the wave");
+}
+
 /* 10 devices whose demand follows the wave's care census at different
  * rates, stock spread unevenly (some prefectures hold two days' peak,
  * others little), a depot and urgent purchases. */
@@ -88,17 +107,7 @@ static void alloc_bench(const struct kb_epi *wave, const double *pop,
 	int lead[D], tau[KB_NPREF], k, p, t;
 	double t0;
 
-	m.days = 200;
-	m.p.r0 = 2.2;
-	m.p.incubation = 4;
-	m.p.infectious = 6;
-	m.p.mixing = 0.05;
-	for (k = 0; k < KB_NCARE; k++) {
-		m.p.share[k] = 0.002 * (k + 1);
-		m.p.stay[k] = 8 + k;
-	}
-	if (kb_epi_simulate(&m, &run, err))
-		die(err, "the wave");
+	wave_run(&m, 200, &run, err);
 	for (k = 0; k < D; k++) {
 		double peak = 0;
 		depot[k] = 0;
@@ -186,17 +195,7 @@ static void hospital_bench(const struct kb_epi *wave, const double *pop,
 	    lead[K] = { 3, 5, 7 }, lead0 = 0, p, h, k, t, n0 = 0;
 	unsigned x = 12345;
 
-	m.days = 120;
-	m.p.r0 = 2.2;
-	m.p.incubation = 4;
-	m.p.infectious = 6;
-	m.p.mixing = 0.05;
-	for (k = 0; k < KB_NCARE; k++) {
-		m.p.share[k] = 0.002 * (k + 1);
-		m.p.stay[k] = 8 + k;
-	}
-	if (kb_epi_simulate(&m, &run, err))
-		die(err, "the wave");
+	wave_run(&m, 120, &run, err);
 	for (p = 0; p < KB_NPREF; p++)
 		total += pop[p];
 	for (p = 0, h = 0; p < KB_NPREF; p++) {

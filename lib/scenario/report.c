@@ -42,6 +42,16 @@ static void fmt(struct kb_buf *o, double v)
 	kb_buf_add_num(o, v, 0);
 }
 
+/* An SVG chart of the page's width and the height given, up to its
+ * <title>, which the caller writes. */
+static void chart_open(struct kb_buf *o, double height)
+{
+	kb_buf_addf(o,
+		    "<svg viewBox='0 0 %.0f %.0f' role='img' class='chart'>"
+		    "<title>",
+		    ML + W + 10, height);
+}
+
 /* A series as an SVG polyline's points, x over n values, y scaled to max. */
 static void points(struct kb_buf *o, const json_t *a, double max, int reverse)
 {
@@ -95,10 +105,7 @@ static void demand_chart(struct kb_buf *o, const json_t *d, int days,
 	}
 	max = st > max ? st : max;
 	max = max > 0 ? max * 1.05 : 1;
-	kb_buf_addf(o,
-		    "<svg viewBox='0 0 %.0f %.0f' role='img' class='chart'>"
-		    "<title>",
-		    ML + W + 10, HT + 34);
+	chart_open(o, HT + 34);
 	kb_buf_addf(o,
 		    KB_TR(L,
 			  "Units of %s needed nation-wide by day: the median run "
@@ -142,10 +149,7 @@ static void heat_map(struct kb_buf *o, const json_t *d, const json_t *names,
 				  "不足する都道府県はありません。"));
 		return;
 	}
-	kb_buf_addf(o,
-		    "<svg viewBox='0 0 %.0f %.0f' role='img' class='chart'>"
-		    "<title>",
-		    ML + W + 10, ch * (double)json_array_size(by) + 30);
+	chart_open(o, ch * (double)json_array_size(by) + 30);
 	kb_buf_addf(o,
 		    KB_TR(L,
 			  "Shortfall of %s by prefecture (rows, north to south) "
@@ -196,10 +200,7 @@ static void plan_chart(struct kb_buf *o, const json_t *d, int days,
 	if (max <= 0)
 		return;
 	max *= 1.05;
-	kb_buf_addf(o,
-		    "<svg viewBox='0 0 %.0f %.0f' role='img' class='chart'>"
-		    "<title>",
-		    ML + W + 10, HT + 34);
+	chart_open(o, HT + 34);
 	kb_buf_addf(o,
 		    KB_TR(L,
 			  "The plan for %s by day: units shipped from the depot "
