@@ -175,5 +175,6 @@ int cmd_serve(struct cli *cli, int argc, char **argv);
 int cmd_scenario(struct cli *cli, int argc, char **argv);
 int cmd_allocate(struct cli *cli, int argc, char **argv);
 int cmd_stockpile(struct cli *cli, int argc, char **argv);
+int cmd_anon(struct cli *cli, int argc, char **argv);
 
 #endif

@@ -56,6 +56,7 @@ struct kb_csv {
 	char *text;	      /* whole decoded file */
 	size_t len, pos;
 	unsigned line, col; /* position of text[pos] */
+	char delim; /* ',' unless set (or sniffed) after opening */
 	struct kb_csv_field *f;
 	size_t nf, af;
 	struct kb_buf store; /* unescaped field contents of this record */
@@ -78,6 +79,13 @@ int kb_csv_open(struct kb_csv *c, const char *path, enum kb_encoding enc,
 /* The same over bytes in memory; name is used in messages. */
 int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 		    size_t len, enum kb_encoding enc, struct kb_err *err);
+
+/*
+ * Takes the field separator from the first line: the first ';' or tab
+ * outside quotes, else ','.  For files that are not always comma-separated
+ * (the anonymizer's data and hierarchies); JSON input keeps ','.
+ */
+void kb_csv_sniff(struct kb_csv *c);
 
 /*
  * Reads the next record into c->f[0..c->nf).  Returns 1 when a record was
@@ -135,6 +143,7 @@ int kb_csv_fy(const struct kb_csv *c, struct kb_err *err, int idx,
 /* Writer. */
 struct kb_csvw {
 	struct kb_buf *out;
+	char delim; /* ',' after kb_csvw_init; a caller may change it */
 	size_t nfield; /* fields written on the current line */
 };
 

@@ -206,6 +206,7 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 		return r;
 	}
 	c->name = kb_strdup(name);
+	c->delim = ',';
 	c->text = kb_buf_detach(&text, &c->len);
 	c->line = 1;
 	c->col = 1;
@@ -281,6 +282,23 @@ static int syntax(struct kb_csv *c, struct kb_err *err, unsigned line,
 	return kb_err_at(err, KB_EPARSE, c->name, line, col, NULL, "%s", msg);
 }
 
+void kb_csv_sniff(struct kb_csv *c)
+{
+	size_t i = c->pos;
+	int q = 0;
+	if (c->jpos)
+		return;
+	for (; i < c->len && (q || (c->text[i] != '\n' && c->text[i] != '\r'));
+	     i++) {
+		if (c->text[i] == '"')
+			q = !q;
+		else if (!q && (c->text[i] == ';' || c->text[i] == '\t')) {
+			c->delim = c->text[i];
+			return;
+		}
+	}
+}
+
 int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 {
 	size_t i, off;
@@ -330,7 +348,7 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 				kb_buf_addch(&c->store, ch);
 				advance(c);
 			}
-			if (c->pos < c->len && c->text[c->pos] != ',' &&
+			if (c->pos < c->len && c->text[c->pos] != c->delim &&
 			    !at_newline(c))
 				return syntax(
 					c, err, c->line, c->col,
@@ -341,7 +359,7 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 			/* the common case, copied as one run */
 			size_t end = c->pos;
 			const char *t = c->text;
-			while (end < c->len && t[end] != ',' &&
+			while (end < c->len && t[end] != c->delim &&
 			       t[end] != '\n' && t[end] != '\r' && t[end] != '"')
 				c->col += ((unsigned char)t[end++] & 0xc0) !=
 					  0x80;
@@ -356,7 +374,7 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 		}
 		f->len = c->store.len - start;
 		kb_buf_addch(&c->store, '\0');
-		if (c->pos < c->len && c->text[c->pos] == ',') {
+		if (c->pos < c->len && c->text[c->pos] == c->delim) {
 			advance(c);
 			continue;
 		}
@@ -557,6 +575,7 @@ void kb_csvw_init(struct kb_csvw *w, struct kb_buf *out, int bom)
 {
 	w->out = out;
 	w->nfield = 0;
+	w->delim = ',';
 	if (bom)
 		kb_buf_adds(out, "\xef\xbb\xbf");
 }
@@ -568,7 +587,7 @@ void kb_csvw_field(struct kb_csvw *w, const char *s)
 		s = "";
 	n = strlen(s);
 	if (w->nfield++)
-		kb_buf_addch(w->out, ',');
+		kb_buf_addch(w->out, w->delim);
 	if (n && strchr("=+-@\t\r", s[0]) &&
 	    (n > 1 || s[0] == '=' || s[0] == '@')) {
 		double v;
@@ -585,7 +604,8 @@ void kb_csvw_field(struct kb_csvw *w, const char *s)
 			return;
 		}
 	}
-	if (strpbrk(s, ",\"\r\n") || (n && (s[0] == ' ' || s[n - 1] == ' '))) {
+	if (strpbrk(s, "\"\r\n") || strchr(s, w->delim) ||
+	    (n && (s[0] == ' ' || s[n - 1] == ' '))) {
 		kb_buf_addch(w->out, '"');
 		for (; *s; s++) {
 			if (*s == '"')
