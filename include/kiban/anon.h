@@ -133,6 +133,9 @@ struct kb_anon_result {
 struct kb_anon_search_opts {
 	enum kb_anon_strategy strategy;
 	uint64_t max_nodes; /* 0: 1,000,000 */
+	/* exhaustive only: evaluate this many nodes spread over the lattice
+	 * and report the time the whole would take (benchmarks) */
+	size_t sample;
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 };

@@ -76,7 +76,8 @@ static size_t sattr_id(struct sattr *s, const char *v)
 
 /* Reads the release's header and rows: the key text of each row and the
  * ids of its sensitive values. */
-static int read_rows(const struct kb_anon *a, struct kb_csv *c, size_t *qcol,
+static int read_rows(const struct kb_anon *a, struct kb_csv *c,
+		     const size_t *qa, size_t nq, size_t *qcol,
 		     struct sattr *sa, size_t nsa, struct rows *rows,
 		     struct kb_err *err)
 {
@@ -90,7 +91,7 @@ static int read_rows(const struct kb_anon *a, struct kb_csv *c, size_t *qcol,
 				       "%s",
 				       KB_TR(a->lang, "the file is empty",
 					     "ファイルが空です"));
-	for (i = 0; i < a->nqi; i++)
+	for (i = 0; i < nq; i++)
 		qcol[i] = KB_NONE;
 	for (i = 0; i < nsa; i++)
 		sa[i].col = KB_NONE;
@@ -107,20 +108,20 @@ static int read_rows(const struct kb_anon *a, struct kb_csv *c, size_t *qcol,
 					"the release still has the identifying column '%s'",
 					"公開データに識別子の列 '%s' が残っています"),
 				  h);
-		for (q = 0; q < a->nqi; q++)
-			if (a->qi[q] == i)
+		for (q = 0; q < nq; q++)
+			if (qa[q] == i)
 				qcol[q] = j;
 		for (q = 0; q < nsa; q++)
 			if (sa[q].ci == i)
 				sa[q].col = j;
 	}
-	for (i = 0; i < a->nqi; i++)
+	for (i = 0; i < nq; i++)
 		if (qcol[i] == KB_NONE)
 			kb_err_at(err, KB_EINVALID, c->name, 1, 1, NULL,
 				  KB_TR(a->lang,
 					"the quasi-identifier '%s' is not a column of the release",
 					"準識別子 '%s' が公開データの列にありません"),
-				  a->attr[a->qi[i]].name);
+				  a->attr[qa[i]].name);
 	for (i = 0; i < nsa; i++)
 		if (sa[i].col == KB_NONE)
 			kb_err_at(err, KB_EINVALID, c->name, 1, 1, NULL,
@@ -134,7 +135,7 @@ static int read_rows(const struct kb_anon *a, struct kb_csv *c, size_t *qcol,
 		struct kb_buf k = KB_BUF_INIT;
 		if (kb_csv_check_width(c, err))
 			continue;
-		for (i = 0; i < a->nqi; i++) {
+		for (i = 0; i < nq; i++) {
 			if (i)
 				kb_buf_addch(&k, '\x1f');
 			kb_buf_adds(&k, kb_csv_get(c, (int)qcol[i]));
@@ -276,11 +277,11 @@ static void sattr_release(struct sattr *s)
 
 /* Population class sizes: the rows of pop with each key. */
 static int population(const struct kb_anon *a, struct kb_csv *pop,
-		      struct kb__strmap *map, struct rows *prow,
-		      size_t **count, struct kb_err *err)
+		      const size_t *qa, size_t nq, struct kb__strmap *map,
+		      struct rows *prow, size_t **count, struct kb_err *err)
 {
-	size_t *qcol = kb_calloc(a->nqi ? a->nqi : 1, sizeof(*qcol)), i, n = 0;
-	int ret = read_rows(a, pop, qcol, NULL, 0, prow, err);
+	size_t *qcol = kb_calloc(nq ? nq : 1, sizeof(*qcol)), i, n = 0;
+	int ret = read_rows(a, pop, qa, nq, qcol, NULL, 0, prow, err);
 	free(qcol);
 	if (ret)
 		return ret;
@@ -299,7 +300,8 @@ int kb_anon_check(const struct kb_anon *a, struct kb_csv *csv,
 		  struct kb_anon_check *out, struct kb_err *err)
 {
 	struct sattr *sa = kb_calloc(a->nattr ? a->nattr : 1, sizeof(*sa));
-	size_t *qcol = kb_calloc(a->nqi ? a->nqi : 1, sizeof(*qcol));
+	size_t *qcol = kb_calloc(a->nattr ? a->nattr : 1, sizeof(*qcol));
+	size_t *qa = kb_calloc(a->nattr ? a->nattr : 1, sizeof(*qa)), nq = 0;
 	struct rows rows = { .n = 0 }, prow = { .n = 0 };
 	struct kb__strmap pmap;
 	size_t *pcount = NULL, nsa = 0, i, m, g;
@@ -311,6 +313,9 @@ int kb_anon_check(const struct kb_anon *a, struct kb_csv *csv,
 	memset(out, 0, sizeof(*out));
 	out->threshold = threshold;
 	kb__strmap_init(&pmap);
+	for (i = 0; i < a->nattr; i++)
+		if (a->attr[i].role == KB_ANON_QUASI)
+			qa[nq++] = i;
 	for (m = 0; m < a->nmodel; m++) {
 		if (a->model[m].kind == KB_ANON_K)
 			continue;
@@ -326,12 +331,13 @@ int kb_anon_check(const struct kb_anon *a, struct kb_csv *csv,
 	for (i = 0; i < nsa; i++)
 		if ((ret = sattr_hier(a, &sa[i], err)))
 			goto out;
-	if ((ret = read_rows(a, csv, qcol, sa, nsa, &rows, err)))
+	if ((ret = read_rows(a, csv, qa, nq, qcol, sa, nsa, &rows, err)))
 		goto out;
 	for (i = 0; i < nsa; i++)
 		if ((ret = sattr_domain(a, &sa[i], rows.n, err)))
 			goto out;
-	if (pop && (ret = population(a, pop, &pmap, &prow, &pcount, err)))
+	if (pop && (ret = population(a, pop, qa, nq, &pmap, &prow, &pcount,
+				     err)))
 		goto out;
 
 	/* classes: rows sorted by key text */
@@ -447,6 +453,7 @@ out:
 	free(cnts);
 	free(order);
 	free(qcol);
+	free(qa);
 	free(sa);
 	return ret;
 }

@@ -253,14 +253,14 @@ static char *fmt_num(double x)
 }
 
 /* Reads a list of positive numbers, each a multiple of the one before. */
-static int widths(const json_t *arr, double **out, size_t *n)
+static int widths(const json_t *arr, int empty_ok, double **out, size_t *n)
 {
 	size_t i;
 	json_t *x;
-	if (!json_is_array(arr) || !json_array_size(arr))
+	if (!json_is_array(arr) || (!empty_ok && !json_array_size(arr)))
 		return -1;
 	*n = json_array_size(arr);
-	*out = kb_calloc(*n, sizeof(**out));
+	*out = kb_calloc(*n ? *n : 1, sizeof(**out));
 	json_array_foreach(arr, i, x)
 	{
 		double w = json_number_value(x), q;
@@ -335,7 +335,7 @@ int kb__hier_build(const json_t *spec, const char *cfg, const char *attr,
 			      "階層には \"file\"、\"intervals\"、\"dates\"、\"mask\"、\"groups\" のいずれかが必要です"));
 
 	if (kind == 0 || kind == 3) {
-		if (widths(x, &w, &nw)) {
+		if (widths(x, kind == 3, &w, &nw)) {
 			free(w);
 			return spec_error(
 				cfg, attr, err,

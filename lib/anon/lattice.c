@@ -60,6 +60,8 @@ struct engine {
 	size_t ncache, cache_bytes, budget;
 	uint32_t *slot;
 	size_t nslot;
+	struct slot1 *slot1; /* one-word keys: the key and count in the slot */
+	size_t nslot1;
 	/* evaluation scratch, as large as the bottom table */
 	uint32_t *cls, *csize, *cstart, *corder, *rep;
 	uint32_t **hc; /* [ns][value] counts of the class at hand */
@@ -67,6 +69,11 @@ struct engine {
 	size_t bytes, peak;
 	unsigned long tick;
 	size_t checked;
+};
+
+struct slot1 {
+	uint64_t key;
+	uint64_t cnt; /* 0: empty */
 };
 
 struct eval {
@@ -207,11 +214,52 @@ static void record_key(const struct engine *e, size_t r, const unsigned *lv,
 		set_id(&e->s[j], k, cell[e->s[j].ci]);
 }
 
+/* One-word keys, the common case: one random access per entry, into a
+ * slot that holds the key and its count; the table is read off the slots
+ * afterwards.  Returns the slot count (cleared) and its bits. */
+static size_t slots1(struct engine *e, size_t n, unsigned *bits)
+{
+	size_t cap = 16;
+	*bits = 4;
+	while (cap < n + n / 2 + 1) {
+		cap *= 2;
+		++*bits;
+	}
+	if (cap > e->nslot1) {
+		mem(e, (long long)(cap - e->nslot1) * (long long)sizeof(struct slot1));
+		free(e->slot1);
+		e->slot1 = kb_malloc(cap * sizeof(*e->slot1));
+		e->nslot1 = cap;
+	}
+	memset(e->slot1, 0, cap * sizeof(*e->slot1));
+	return cap;
+}
+
+static inline void add1(struct slot1 *s, unsigned bits, uint64_t k, uint64_t c)
+{
+	size_t mask = ((size_t)1 << bits) - 1,
+	       h = (size_t)((k * 0x9e3779b97f4a7c15ULL) >> (64 - bits));
+	while (s[h].cnt && s[h].key != k)
+		h = (h + 1) & mask;
+	s[h].key = k;
+	s[h].cnt += c;
+}
+
+static void collect1(struct engine *e, struct table *t, size_t cap)
+{
+	size_t h;
+	for (h = 0; h < cap; h++)
+		if (e->slot1[h].cnt) {
+			t->key[t->n] = e->slot1[h].key;
+			t->cnt[t->n++] = (uint32_t)e->slot1[h].cnt;
+		}
+}
+
 static struct table *rollup(struct engine *e, const struct table *src,
 			    const unsigned *lv)
 {
 	struct table *t = table_new(e, lv, src->n);
-	size_t mask = slots(e, src->n), i, j, nch = 0;
+	size_t mask = e->W == 1 ? 0 : slots(e, src->n), i, j, nch = 0;
 	const uint32_t **up = kb_calloc(e->nq ? e->nq : 1, sizeof(*up));
 	size_t *ch = kb_calloc(e->nq ? e->nq : 1, sizeof(*ch));
 	uint64_t *k = kb_malloc(e->W * sizeof(*k));
@@ -222,13 +270,29 @@ static struct table *rollup(struct engine *e, const struct table *src,
 			up[nch] = h->up[src->lv[j] * h->nlevels + lv[j]];
 			ch[nch++] = j;
 		}
-	for (i = 0; i < src->n; i++) {
-		memcpy(k, src->key + i * e->W, e->W * sizeof(*k));
-		for (j = 0; j < nch; j++) {
-			const struct col *c = &e->q[ch[j]];
-			set_id(c, k, up[j][get_id(c, k)]);
+	if (e->W == 1) {
+		unsigned bits;
+		size_t cap = slots1(e, src->n, &bits);
+		for (i = 0; i < src->n; i++) {
+			uint64_t k1 = src->key[i];
+			for (j = 0; j < nch; j++) {
+				const struct col *c = &e->q[ch[j]];
+				uint64_t id = (k1 >> c->shift) & c->mask;
+				k1 = (k1 & ~(c->mask << c->shift)) |
+				     ((uint64_t)up[j][id] << c->shift);
+			}
+			add1(e->slot1, bits, k1, src->cnt[i]);
 		}
-		table_add(e, t, mask, k, src->cnt[i]);
+		collect1(e, t, cap);
+	} else {
+		for (i = 0; i < src->n; i++) {
+			memcpy(k, src->key + i * e->W, e->W * sizeof(*k));
+			for (j = 0; j < nch; j++) {
+				const struct col *c = &e->q[ch[j]];
+				set_id(c, k, up[j][get_id(c, k)]);
+			}
+			table_add(e, t, mask, k, src->cnt[i]);
+		}
 	}
 	free(k);
 	free(up);
@@ -475,6 +539,7 @@ static void engine_free(struct engine *e)
 	free(e->s);
 	free(e->nlev);
 	free(e->slot);
+	free(e->slot1);
 	free(e->cls);
 	free(e->csize);
 	free(e->cstart);
@@ -656,12 +721,22 @@ static void engine_init(struct engine *e, const struct kb_anon *a)
 	/* the bottom table */
 	{
 		unsigned *lv = kb_calloc(e->nq ? e->nq : 1, sizeof(*lv));
-		size_t mask = slots(e, e->N);
 		e->bottom = table_new(e, lv, e->N);
 		k = kb_malloc(e->W * sizeof(*k));
-		for (r = 0; r < e->N; r++) {
-			record_key(e, r, NULL, k);
-			table_add(e, e->bottom, mask, k, 1);
+		if (e->W == 1) {
+			unsigned bits;
+			size_t cap = slots1(e, e->N, &bits);
+			for (r = 0; r < e->N; r++) {
+				record_key(e, r, NULL, k);
+				add1(e->slot1, bits, k[0], 1);
+			}
+			collect1(e, e->bottom, cap);
+		} else {
+			size_t mask = slots(e, e->N);
+			for (r = 0; r < e->N; r++) {
+				record_key(e, r, NULL, k);
+				table_add(e, e->bottom, mask, k, 1);
+			}
 		}
 		free(k);
 		free(lv);
@@ -935,7 +1010,10 @@ static void search_exact(struct engine *e, struct lattice *L,
 	order = by_height(e, L);
 
 	if (exhaustive) {
-		for (i = 0; i < L->n; i++) {
+		uint64_t step = o->sample && o->sample < L->n ? L->n / o->sample
+							     : 1;
+		double t0 = kb__anon_now();
+		for (i = 0; i < L->n; i += step) {
 			struct eval ev;
 			struct table *t;
 			int temp;
@@ -953,6 +1031,9 @@ static void search_exact(struct engine *e, struct lattice *L,
 				o->progress(o->progress_ctx, (size_t)i + 1,
 					    (size_t)L->n);
 		}
+		if (step > 1)
+			r->seconds = (kb__anon_now() - t0) / (double)e->checked *
+				     (double)L->n;
 	} else if (models_monotonic(e) && !e->max_supp) {
 		/* the optimum is a minimal anonymous node, and all of those
 		 * were checked */
@@ -1140,7 +1221,8 @@ int kb_anon_search(struct kb_anon *a, const struct kb_anon_search_opts *o,
 	free(L.stack);
 	free(L.path);
 	engine_free(&e);
-	r->seconds = kb__anon_now() - t0;
+	if (!r->seconds) /* a sample has its estimate */
+		r->seconds = kb__anon_now() - t0;
 	return 0;
 }
 
