@@ -143,6 +143,7 @@ static int parse_attrs(struct kb_anon *a, const json_t *attrs,
 	static const char *const keys[] = { "type", "hierarchy", NULL };
 	const char *name;
 	json_t *v;
+	size_t before = kb_err_count(err);
 
 	if (!json_is_object(attrs) || !json_object_size(attrs))
 		return bad(a, err, "attributes",
@@ -184,7 +185,7 @@ static int parse_attrs(struct kb_anon *a, const json_t *attrs,
 			at->spec = json_incref(h);
 		kb_buf_release(&field);
 	}
-	return kb_err_count(err) ? KB_EINVALID : 0;
+	return kb_err_count(err) > before ? KB_EINVALID : 0;
 }
 
 static int number(const json_t *o, const char *key, double lo, double *out)
@@ -301,6 +302,7 @@ static int parse_privacy(struct kb_anon *a, const json_t *p,
 					    "suppression", NULL };
 	int t;
 	json_t *x;
+	size_t before = kb_err_count(err);
 
 	if (!json_is_object(p))
 		return bad(a, err, "privacy",
@@ -336,7 +338,7 @@ static int parse_privacy(struct kb_anon *a, const json_t *p,
 			parse_model(a, err, x, t);
 		}
 	}
-	return kb_err_count(err) ? KB_EINVALID : 0;
+	return kb_err_count(err) > before ? KB_EINVALID : 0;
 }
 
 int kb_anon_config_text(struct kb_anon *a, const char *name, const char *json,
@@ -346,6 +348,7 @@ int kb_anon_config_text(struct kb_anon *a, const char *name, const char *json,
 					    NULL };
 	json_error_t je;
 	json_t *root, *x;
+	size_t before = kb_err_count(err);
 	int ret;
 
 	free(a->config_name);
@@ -381,7 +384,7 @@ int kb_anon_config_text(struct kb_anon *a, const char *name, const char *json,
 			  "name at least one privacy model: \"k\", \"l-diversity\" or \"t-closeness\"",
 			  "プライバシーモデル（\"k\"、\"l-diversity\"、\"t-closeness\"）を一つ以上指定してください");
 	json_decref(root);
-	if (!ret && kb_err_count(err))
+	if (!ret && kb_err_count(err) > before)
 		ret = KB_EINVALID;
 	return ret;
 }

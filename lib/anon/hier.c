@@ -186,6 +186,7 @@ int kb__hier_file(const char *path, char delim, enum kb_lang lang,
 {
 	struct kb_csv c;
 	struct rows r = { .n = 0 };
+	size_t before = kb_err_count(err);
 	int ret;
 
 	if ((ret = kb_csv_open(&c, path, KB_ENC_AUTO, err)))
@@ -217,7 +218,7 @@ int kb__hier_file(const char *path, char delim, enum kb_lang lang,
 		ret = kb_err_at(err, KB_EINVALID, c.name, 1, 1, NULL, "%s",
 				KB_TR(lang, "the hierarchy has no rows",
 				      "階層に行がありません"));
-	if (ret == 0 && kb_err_count(err) == 0)
+	if (ret == 0 && kb_err_count(err) == before)
 		ret = from_rows(&r, c.name, lang, out, err);
 	else if (ret == 0)
 		ret = KB_EINVALID;
