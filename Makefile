@@ -57,6 +57,7 @@ bench: build
 	./$(BUILD)/bench_report
 	./$(BUILD)/bench_supply
 	./$(BUILD)/bench_scenario
+	./$(BUILD)/bench_anon
 	@sh scripts/deps.sh bench
 	sh bench/bench_server.sh ./$(BUILD)/kiban
 

@@ -75,15 +75,13 @@ static double timed(struct kb_anon *a, int runs, struct kb_anon_result *keep)
 	return med;
 }
 
-static void print_result(const struct kb_anon *a,
-			 const struct kb_anon_result *r)
+static void print_result(const struct kb_anon *a, const struct kb_anon_result *r)
 {
 	size_t i;
 	printf("  transformation [");
 	for (i = 0; i < a->nqi; i++)
 		printf("%s%u", i ? "," : "", r->levels[i]);
-	printf("], loss %.2f, %zu classes, %zu of %" PRIu64
-	       " nodes evaluated\n",
+	printf("], loss %.2f, %zu classes, %zu of %" PRIu64 " nodes evaluated\n",
 	       r->loss, r->classes, r->checked, r->lattice);
 	printf("  memory: search peak %.1f MiB, encoded table %.1f MiB (ratio %.2f; target <= 2)\n",
 	       (double)r->peak_bytes / 1048576.0,
@@ -114,10 +112,11 @@ static double exhaustive(struct kb_anon *a, const struct kb_anon_result *opt)
 
 static void adult(int runs)
 {
-	static const char *const cols[] = {
-		"sex",	     "age",	"race",	      "marital-status", "education",
-		"native-country", "workclass", "occupation", "salary-class"
-	};
+	static const char *const cols[] = { "sex",	   "age",
+					    "race",	   "marital-status",
+					    "education",   "native-country",
+					    "workclass",   "occupation",
+					    "salary-class" };
 	const char *dir = "../shared/data/adult";
 	int nq;
 
@@ -138,9 +137,10 @@ static void adult(int runs)
 		kb_buf_adds(&cfg, "{\"attributes\": {");
 		for (i = 0; i < 9; i++)
 			if (i < nq)
-				kb_buf_addf(&cfg,
-					    "%s\"%s\": {\"type\": \"quasi\", \"hierarchy\": \"adult_hierarchy_%s.csv\"}",
-					    i ? ", " : "", cols[i], cols[i]);
+				kb_buf_addf(
+					&cfg,
+					"%s\"%s\": {\"type\": \"quasi\", \"hierarchy\": \"adult_hierarchy_%s.csv\"}",
+					i ? ", " : "", cols[i], cols[i]);
 			else
 				kb_buf_addf(&cfg, ", \"%s\": \"insensitive\"",
 					    cols[i]);
@@ -159,8 +159,9 @@ static void adult(int runs)
 		if (nq == 9)
 			printf("  target: under 30 ms: %s; known optimum [1,2,1,1,3,2,2,1,1] 407289.54: %s\n",
 			       med < 0.030 ? "met" : "NOT MET",
-			       fabs(r.loss - 407289.54) < 0.01 ? "reproduced"
-							       : "NOT REPRODUCED");
+			       fabs(r.loss - 407289.54) < 0.01
+				       ? "reproduced"
+				       : "NOT REPRODUCED");
 		else
 			printf("  peer: ARX Flash (published, 2014) 27 ms; ratio ours/ARX %.2f\n",
 			       med / 0.027);
@@ -201,11 +202,13 @@ static const char ihis_config[] =
 static void ihis_table(struct kb_buf *csv, size_t n)
 {
 	size_t i;
-	kb_buf_adds(csv, "year,quarter,region,pernum,age,marstat,sex,racea,educ\n");
+	kb_buf_adds(csv,
+		    "year,quarter,region,pernum,age,marstat,sex,racea,educ\n");
 	for (i = 0; i < n;) {
 		/* a household: its year, quarter and region, 1 to 8 people */
 		int year = 2005 + (int)(urand() * 10), q = 1 + (int)(urand() * 4);
-		int region = 1 + (int)(urand() * 4), size = 1 + (int)(urand() * urand() * 9);
+		int region = 1 + (int)(urand() * 4),
+		    size = 1 + (int)(urand() * urand() * 9);
 		int race = urand() < 0.7 ? 1 : 2 + (int)(urand() * urand() * 11);
 		int p;
 		for (p = 1; p <= size && i < n; p++, i++) {
@@ -213,8 +216,8 @@ static void ihis_table(struct kb_buf *csv, size_t n)
 					 : (int)(urand() * 25);
 			int mar = age < 18 ? 1 : 1 + (int)(urand() * urand() * 8);
 			int educ = age < 6 ? 0 : 1 + (int)(urand() * 20);
-			kb_buf_addf(csv, "%d,%d,%d,%d,%d,%d,%d,%d,%d\n", year, q,
-				    region, p, age > 85 ? 85 : age, mar,
+			kb_buf_addf(csv, "%d,%d,%d,%d,%d,%d,%d,%d,%d\n", year,
+				    q, region, p, age > 85 ? 85 : age, mar,
 				    1 + (urand() < 0.49), race, educ);
 		}
 	}
@@ -235,8 +238,7 @@ static void ihis(int runs, int full)
 	ihis_table(&csv, n);
 	t0 = now_s();
 	if (kb_anon_config_text(a, "ihis.json", ihis_config, ".", &err) ||
-	    kb_csv_open_mem(&c, "ihis.csv", csv.buf, csv.len, KB_ENC_UTF8,
-			    &err) ||
+	    kb_csv_open_mem(&c, "ihis.csv", csv.buf, csv.len, KB_ENC_UTF8, &err) ||
 	    kb_anon_read(a, &c, &err))
 		die(&err, "reading the IHIS-shaped table");
 	kb_csv_release(&c);

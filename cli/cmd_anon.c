@@ -32,11 +32,11 @@ static int number_arg(struct cli *cli, const char *cmd, const char *opt,
 		      const char *arg, double lo, double hi, double *out)
 {
 	if (kb_parse_number(arg, out) || *out < lo || *out > hi)
-		return cli_usage_error(cli, cmd,
-				       CLI_T(cli,
-					     "%s takes a number from %g to %g, not '%s'",
-					     "%s には %g から %g の数を指定してください（'%s' は不可）"),
-				       opt, lo, hi, arg);
+		return cli_usage_error(
+			cli, cmd,
+			CLI_T(cli, "%s takes a number from %g to %g, not '%s'",
+			      "%s には %g から %g の数を指定してください（'%s' は不可）"),
+			opt, lo, hi, arg);
 	return 0;
 }
 
@@ -47,18 +47,10 @@ static int anon_option(struct cli *cli, const char *cmd, struct anon_opts *o,
 {
 	double x;
 	switch (c) {
-	case 'c':
-		o->config = optarg;
-		return 1;
-	case OPT_ENCODING:
-		o->encoding = optarg;
-		return 1;
-	case OPT_POPULATION:
-		o->population = optarg;
-		return 1;
-	case OPT_JSON:
-		o->json = 1;
-		return 1;
+	case 'c': o->config = optarg; return 1;
+	case OPT_ENCODING: o->encoding = optarg; return 1;
+	case OPT_POPULATION: o->population = optarg; return 1;
+	case OPT_JSON: o->json = 1; return 1;
 	case OPT_THRESHOLD:
 		return number_arg(cli, cmd, "--threshold", optarg, 0, 1,
 				  &o->threshold)
@@ -77,11 +69,12 @@ static int anon_option(struct cli *cli, const char *cmd, struct anon_opts *o,
 	case OPT_METRIC:
 		o->metric = kb_anon_metric_parse(optarg);
 		if (o->metric < 0)
-			return cli_usage_error(cli, cmd,
-					       CLI_T(cli,
-						     "unknown metric '%s' (expected entropy, loss, discernibility, aecs or precision)",
-						     "不明な指標 '%s' です（entropy, loss, discernibility, aecs, precision）"),
-					       optarg);
+			return cli_usage_error(
+				cli, cmd,
+				CLI_T(cli,
+				      "unknown metric '%s' (expected entropy, loss, discernibility, aecs or precision)",
+				      "不明な指標 '%s' です（entropy, loss, discernibility, aecs, precision）"),
+				optarg);
 		return 1;
 	}
 	return 0;
@@ -94,10 +87,10 @@ static int load_config(struct cli *cli, const char *cmd,
 	struct kb_anon *a;
 	int r;
 	if (!o->config)
-		return cli_usage_error(cli, cmd, "%s",
-				       CLI_T(cli,
-					     "give the configuration with -c FILE",
-					     "設定ファイルを -c で指定してください"));
+		return cli_usage_error(
+			cli, cmd, "%s",
+			CLI_T(cli, "give the configuration with -c FILE",
+			      "設定ファイルを -c で指定してください"));
 	a = kb_anon_new(cli->lang);
 	if ((r = kb_anon_config_file(a, o->config, &cli->err))) {
 		kb_anon_free(a);
@@ -111,8 +104,8 @@ static int load_config(struct cli *cli, const char *cmd,
 			KB_ALLOC_GROW(a->model, a->nmodel + 1, a->alloc_model);
 			a->nmodel++;
 		}
-		a->model[i] = (struct kb_anon_model){ .kind = KB_ANON_K,
-						      .k = o->k };
+		a->model[i] =
+			(struct kb_anon_model){ .kind = KB_ANON_K, .k = o->k };
 	}
 	if (o->suppression >= 0)
 		a->suppression = o->suppression;
@@ -145,29 +138,34 @@ static void print_check(struct cli *cli, const struct kb_anon_check *c)
 	struct kb_buf b = KB_BUF_INIT;
 	size_t i;
 
-	kb_buf_addf(&b, CLI_T(cli, "records:        %zu in %zu classes (smallest %zu)\n",
-			      "レコード:       %zu 件、%zu クラス（最小 %zu 件）\n"),
+	kb_buf_addf(&b,
+		    CLI_T(cli,
+			  "records:        %zu in %zu classes (smallest %zu)\n",
+			  "レコード:       %zu 件、%zu クラス（最小 %zu 件）\n"),
 		    c->records, c->classes, c->min_class);
-	kb_buf_adds(&b, CLI_T(cli, "prosecutor risk: highest ", "検察官リスク:   最大 "));
+	kb_buf_adds(&b, CLI_T(cli, "prosecutor risk: highest ",
+			      "検察官リスク:   最大 "));
 	pct(&b, c->prosecutor_max);
 	kb_buf_adds(&b, CLI_T(cli, ", average ", "、平均 "));
 	pct(&b, c->prosecutor_avg);
-	kb_buf_adds(&b, CLI_T(cli, "\njournalist risk: highest ", "\n記者リスク:     最大 "));
+	kb_buf_adds(&b, CLI_T(cli, "\njournalist risk: highest ",
+			      "\n記者リスク:     最大 "));
 	pct(&b, c->journalist_max);
 	kb_buf_adds(&b, CLI_T(cli, ", average ", "、平均 "));
 	pct(&b, c->journalist_avg);
 	kb_buf_adds(&b, CLI_T(cli, "\nmarketer risk:  ", "\nマーケターリスク: "));
 	pct(&b, c->marketer);
-	kb_buf_addf(&b, CLI_T(cli, "\nrecords above a risk of %.4g%%: %zu (",
-			      "\nリスク %.4g%% を超えるレコード: %zu 件（"),
+	kb_buf_addf(&b,
+		    CLI_T(cli, "\nrecords above a risk of %.4g%%: %zu (",
+			  "\nリスク %.4g%% を超えるレコード: %zu 件（"),
 		    100 * c->threshold, c->above_threshold);
-	pct(&b, c->records ? (double)c->above_threshold / (double)c->records
-			   : 0);
+	pct(&b, c->records ? (double)c->above_threshold / (double)c->records : 0);
 	kb_buf_adds(&b, CLI_T(cli, ")\nclass sizes:   ", "）\nクラスの大きさ: "));
 	for (i = 0; i < 9; i++)
 		if (c->sizes[i][0])
-			kb_buf_addf(&b, CLI_T(cli, " %s: %zu (%zu records)",
-					      " %s: %zu（%zu 件）"),
+			kb_buf_addf(&b,
+				    CLI_T(cli, " %s: %zu (%zu records)",
+					  " %s: %zu（%zu 件）"),
 				    kb_anon_size_bands[i], c->sizes[i][0],
 				    c->sizes[i][1]);
 	kb_buf_addch(&b, '\n');
@@ -215,8 +213,7 @@ static int anon_run(struct cli *cli, int argc, char **argv)
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct anon_opts o = { .suppression = -1, .metric = -1,
-			       .threshold = 0.2 };
+	struct anon_opts o = { .suppression = -1, .metric = -1, .threshold = 0.2 };
 	struct kb_anon *a = NULL, *pa = NULL;
 	struct kb_anon_result res = { .found = 0 };
 	struct kb_anon_check chk;
@@ -232,15 +229,9 @@ static int anon_run(struct cli *cli, int argc, char **argv)
 		if (r > 1)
 			return r;
 		switch (c) {
-		case 'o':
-			o.output = optarg;
-			continue;
-		case OPT_REPORT:
-			o.report = optarg;
-			continue;
-		case OPT_BOM:
-			o.bom = 1;
-			continue;
+		case 'o': o.output = optarg; continue;
+		case OPT_REPORT: o.report = optarg; continue;
+		case OPT_BOM: o.bom = 1; continue;
 		case OPT_SEARCH:
 			if (!strcmp(optarg, "auto"))
 				o.search.strategy = KB_ANON_AUTO;
@@ -303,13 +294,15 @@ static int anon_run(struct cli *cli, int argc, char **argv)
 			     "      --max-nodes N      厳密に探索する束の大きさの上限（既定 1000000）\n"
 			     "      --threshold P      この値を超えるリスクのレコードを数える（既定 0.2）\n"
 			     "      --population ファイル 母集団（記者・マーケターのリスク用）\n"
-			     "      --encoding E       auto, utf-8, cp932（既定 auto）\n")) >= 0)
+			     "      --encoding E       auto, utf-8, cp932（既定 auto）\n")) >=
+		    0)
 			return r;
 	}
 	if (optind + 1 != argc)
-		return cli_usage_error(cli, "anon run", "%s",
-				       CLI_T(cli, "give one data file",
-					     "データファイルを一つ指定してください"));
+		return cli_usage_error(
+			cli, "anon run", "%s",
+			CLI_T(cli, "give one data file",
+			      "データファイルを一つ指定してください"));
 	if ((r = load_config(cli, "anon run", &o, &a)))
 		return r;
 	if ((r = read_records(cli, a, argv[optind], o.encoding)))
@@ -361,8 +354,7 @@ static int anon_run(struct cli *cli, int argc, char **argv)
 		r = cli_fail(cli, r);
 		goto out;
 	}
-	r = kb_anon_check(a, &rc, pa ? &pc : NULL, o.threshold, &chk,
-			  &cli->err);
+	r = kb_anon_check(a, &rc, pa ? &pc : NULL, o.threshold, &chk, &cli->err);
 	kb_csv_release(&rc);
 	if (pa)
 		kb_csv_release(&pc);
@@ -436,8 +428,7 @@ static int anon_check(struct cli *cli, int argc, char **argv)
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct anon_opts o = { .suppression = -1, .metric = -1,
-			       .threshold = 0.2 };
+	struct anon_opts o = { .suppression = -1, .metric = -1, .threshold = 0.2 };
 	struct kb_anon *a = NULL;
 	struct kb_anon_check chk;
 	struct kb_csv rc, pc;
@@ -475,13 +466,15 @@ static int anon_check(struct cli *cli, int argc, char **argv)
 			     "      --population ファイル 公開データと同じく一般化した母集団\n"
 			     "      --threshold P      この値を超えるリスクのレコードを数える（既定 0.2）\n"
 			     "      --json             結果を JSON で出力する\n"
-			     "      --encoding E       auto, utf-8, cp932（既定 auto）\n")) >= 0)
+			     "      --encoding E       auto, utf-8, cp932（既定 auto）\n")) >=
+		    0)
 			return r;
 	}
 	if (optind + 1 != argc)
-		return cli_usage_error(cli, "anon check", "%s",
-				       CLI_T(cli, "give one release file",
-					     "公開データのファイルを一つ指定してください"));
+		return cli_usage_error(
+			cli, "anon check", "%s",
+			CLI_T(cli, "give one release file",
+			      "公開データのファイルを一つ指定してください"));
 	if ((r = load_config(cli, "anon check", &o, &a)))
 		return r;
 	if (o.original && (r = read_records(cli, a, o.original, o.encoding)))
@@ -512,9 +505,10 @@ static int anon_check(struct cli *cli, int argc, char **argv)
 			       chk.failing_classes, chk.failing_records,
 			       chk.first_failure);
 		else
-			printf("%s\n", CLI_T(cli,
-					     "satisfied: every class meets the models",
-					     "満たしています: すべてのクラスがモデルを満たします"));
+			printf("%s\n",
+			       CLI_T(cli,
+				     "satisfied: every class meets the models",
+				     "満たしています: すべてのクラスがモデルを満たします"));
 		print_check(cli, &chk);
 	}
 	if (!r && chk.failing_classes)
@@ -561,10 +555,10 @@ static int anon_hierarchy(struct cli *cli, int argc, char **argv)
 			return r;
 	}
 	if (optind + 1 != argc || !attr)
-		return cli_usage_error(cli, "anon hierarchy", "%s",
-				       CLI_T(cli,
-					     "give one data file and --attribute",
-					     "データファイルを一つと --attribute を指定してください"));
+		return cli_usage_error(
+			cli, "anon hierarchy", "%s",
+			CLI_T(cli, "give one data file and --attribute",
+			      "データファイルを一つと --attribute を指定してください"));
 	if ((r = load_config(cli, "anon hierarchy", &o, &a)))
 		return r;
 	if ((r = read_records(cli, a, argv[optind], o.encoding)))
@@ -573,7 +567,8 @@ static int anon_hierarchy(struct cli *cli, int argc, char **argv)
 		;
 	if (i == a->nattr || !a->attr[i].hier) {
 		fprintf(stderr,
-			CLI_T(cli, "%s: error: '%s' is not a column with a hierarchy\n",
+			CLI_T(cli,
+			      "%s: error: '%s' is not a column with a hierarchy\n",
 			      "%s: エラー: '%s' は階層のある列ではありません\n"),
 			cli->prog, attr);
 		r = EXIT_NOTFOUND;

@@ -39,25 +39,25 @@
 enum kb_anon_role {
 	KB_ANON_IDENTIFYING, /* removed from the release */
 	KB_ANON_QUASI,	     /* generalized */
-	KB_ANON_SENSITIVE,   /* kept; what l-diversity and t-closeness protect */
+	KB_ANON_SENSITIVE, /* kept; what l-diversity and t-closeness protect */
 	KB_ANON_INSENSITIVE, /* kept as it is */
 };
 
 enum kb_anon_model_kind {
-	KB_ANON_K,	      /* every class at least k records */
-	KB_ANON_L_DISTINCT,   /* at least l distinct sensitive values */
-	KB_ANON_L_ENTROPY,    /* entropy of the sensitive values >= log l */
-	KB_ANON_L_RECURSIVE,  /* (c,l): r1 < c (r_l + ... + r_m) */
-	KB_ANON_T_EQUAL,      /* EMD with equal ground distance <= t */
-	KB_ANON_T_HIERARCHY,  /* EMD with hierarchical ground distance */
-	KB_ANON_T_ORDERED,    /* EMD with ordered distance (numbers) */
+	KB_ANON_K,	     /* every class at least k records */
+	KB_ANON_L_DISTINCT,  /* at least l distinct sensitive values */
+	KB_ANON_L_ENTROPY,   /* entropy of the sensitive values >= log l */
+	KB_ANON_L_RECURSIVE, /* (c,l): r1 < c (r_l + ... + r_m) */
+	KB_ANON_T_EQUAL,     /* EMD with equal ground distance <= t */
+	KB_ANON_T_HIERARCHY, /* EMD with hierarchical ground distance */
+	KB_ANON_T_ORDERED,   /* EMD with ordered distance (numbers) */
 };
 
 enum kb_anon_metric {
 	KB_ANON_ENTROPY, /* non-uniform entropy (bits) */
 	KB_ANON_LOSS,	 /* Iyengar's loss, 0..1 */
 	KB_ANON_DISCERNIBILITY,
-	KB_ANON_AECS, /* average equivalence class size */
+	KB_ANON_AECS,	   /* average equivalence class size */
 	KB_ANON_PRECISION, /* Sweeney's precision loss, 0..1 */
 };
 
@@ -70,12 +70,12 @@ enum kb_anon_strategy {
 /* A generalization hierarchy: level 0 the values, the last most general. */
 struct kb_anon_hier {
 	unsigned nlevels;
-	size_t *nlabels;  /* [level] distinct labels */
-	char ***labels;	  /* [level][id] */
-	uint32_t **map;	  /* [level][value id] -> label id at that level */
-	uint32_t **up;	  /* [a * nlevels + b], a < b: label at a -> at b */
-	size_t **leaves;  /* [level][id] values under the label */
-	void *index;	  /* value -> id */
+	size_t *nlabels; /* [level] distinct labels */
+	char ***labels;	 /* [level][id] */
+	uint32_t **map;	 /* [level][value id] -> label id at that level */
+	uint32_t **up;	 /* [a * nlevels + b], a < b: label at a -> at b */
+	size_t **leaves; /* [level][id] values under the label */
+	void *index;	 /* value -> id */
 };
 
 struct kb_anon_model {
@@ -116,15 +116,15 @@ struct kb_anon {
 };
 
 struct kb_anon_result {
-	int found;    /* a transformation satisfies the models */
-	int optimal;  /* proven optimal (not greedy) */
+	int found;	  /* a transformation satisfies the models */
+	int optimal;	  /* proven optimal (not greedy) */
 	unsigned *levels; /* [nqi] */
 	double loss;
 	size_t suppressed; /* records removed */
 	size_t classes;	   /* classes released */
 	/* the search */
-	uint64_t lattice; /* nodes (0 when too large to count) */
-	size_t checked;	  /* nodes whose classes were computed */
+	uint64_t lattice;  /* nodes (0 when too large to count) */
+	size_t checked;	   /* nodes whose classes were computed */
 	size_t peak_bytes; /* the search's own memory at its peak */
 	double seconds;
 	enum kb_anon_strategy strategy;
@@ -145,8 +145,7 @@ void kb_anon_free(struct kb_anon *a);
 
 /* The configuration from a JSON file, or from text (name for messages,
  * dir for hierarchy files).  Returns 0, KB_EIO, KB_EPARSE, KB_EINVALID. */
-int kb_anon_config_file(struct kb_anon *a, const char *path,
-			struct kb_err *err);
+int kb_anon_config_file(struct kb_anon *a, const char *path, struct kb_err *err);
 int kb_anon_config_text(struct kb_anon *a, const char *name, const char *json,
 			const char *dir, struct kb_err *err);
 

@@ -56,7 +56,7 @@ struct kb_csv {
 	char *text;	      /* whole decoded file */
 	size_t len, pos;
 	unsigned line, col; /* position of text[pos] */
-	char delim; /* ',' unless set (or sniffed) after opening */
+	char delim;	    /* ',' unless set (or sniffed) after opening */
 	struct kb_csv_field *f;
 	size_t nf, af;
 	struct kb_buf store; /* unescaped field contents of this record */
@@ -143,7 +143,7 @@ int kb_csv_fy(const struct kb_csv *c, struct kb_err *err, int idx,
 /* Writer. */
 struct kb_csvw {
 	struct kb_buf *out;
-	char delim; /* ',' after kb_csvw_init; a caller may change it */
+	char delim;    /* ',' after kb_csvw_init; a caller may change it */
 	size_t nfield; /* fields written on the current line */
 };
 

@@ -33,14 +33,14 @@ static size_t band(size_t f)
 
 /* One sensitive attribute's values in the release. */
 struct sattr {
-	size_t col;		 /* in the release */
-	size_t ci;		 /* in the configuration */
-	struct kb__strmap map;	 /* value -> id (when no hierarchy) */
-	char **v;		 /* owned values */
+	size_t col;	       /* in the release */
+	size_t ci;	       /* in the configuration */
+	struct kb__strmap map; /* value -> id (when no hierarchy) */
+	char **v;	       /* owned values */
 	size_t n, alloc;
 	const struct kb_anon_hier *h;
 	struct kb_anon_hier *own; /* built or read here */
-	uint32_t *id;		 /* [row] */
+	uint32_t *id;		  /* [row] */
 	struct kb__anon_sdom dom;
 };
 
@@ -76,10 +76,9 @@ static size_t sattr_id(struct sattr *s, const char *v)
 
 /* Reads the release's header and rows: the key text of each row and the
  * ids of its sensitive values. */
-static int read_rows(const struct kb_anon *a, struct kb_csv *c,
-		     const size_t *qa, size_t nq, size_t *qcol,
-		     struct sattr *sa, size_t nsa, struct rows *rows,
-		     struct kb_err *err)
+static int read_rows(const struct kb_anon *a, struct kb_csv *c, const size_t *qa,
+		     size_t nq, size_t *qcol, struct sattr *sa, size_t nsa,
+		     struct rows *rows, struct kb_err *err)
 {
 	size_t i, j, before = kb_err_count(err);
 	int ret;
@@ -102,12 +101,13 @@ static int read_rows(const struct kb_anon *a, struct kb_csv *c,
 			if (!strcmp(a->attr[i].name, h))
 				break;
 		if (i < a->nattr && a->attr[i].role == KB_ANON_IDENTIFYING)
-			kb_err_at(err, KB_EINVALID, c->name, c->f[j].line,
-				  c->f[j].col, h,
-				  KB_TR(a->lang,
-					"the release still has the identifying column '%s'",
-					"公開データに識別子の列 '%s' が残っています"),
-				  h);
+			kb_err_at(
+				err, KB_EINVALID, c->name, c->f[j].line,
+				c->f[j].col, h,
+				KB_TR(a->lang,
+				      "the release still has the identifying column '%s'",
+				      "公開データに識別子の列 '%s' が残っています"),
+				h);
 		for (q = 0; q < nq; q++)
 			if (qa[q] == i)
 				qcol[q] = j;
@@ -117,18 +117,20 @@ static int read_rows(const struct kb_anon *a, struct kb_csv *c,
 	}
 	for (i = 0; i < nq; i++)
 		if (qcol[i] == KB_NONE)
-			kb_err_at(err, KB_EINVALID, c->name, 1, 1, NULL,
-				  KB_TR(a->lang,
-					"the quasi-identifier '%s' is not a column of the release",
-					"準識別子 '%s' が公開データの列にありません"),
-				  a->attr[qa[i]].name);
+			kb_err_at(
+				err, KB_EINVALID, c->name, 1, 1, NULL,
+				KB_TR(a->lang,
+				      "the quasi-identifier '%s' is not a column of the release",
+				      "準識別子 '%s' が公開データの列にありません"),
+				a->attr[qa[i]].name);
 	for (i = 0; i < nsa; i++)
 		if (sa[i].col == KB_NONE)
-			kb_err_at(err, KB_EINVALID, c->name, 1, 1, NULL,
-				  KB_TR(a->lang,
-					"the sensitive attribute '%s' is not a column of the release",
-					"機微属性 '%s' が公開データの列にありません"),
-				  a->attr[sa[i].ci].name);
+			kb_err_at(
+				err, KB_EINVALID, c->name, 1, 1, NULL,
+				KB_TR(a->lang,
+				      "the sensitive attribute '%s' is not a column of the release",
+				      "機微属性 '%s' が公開データの列にありません"),
+				a->attr[sa[i].ci].name);
 	if (kb_err_count(err) > before)
 		return KB_EINVALID;
 	while ((ret = kb_csv_next(c, err)) == 1) {
@@ -148,12 +150,13 @@ static int read_rows(const struct kb_anon *a, struct kb_csv *c,
 			sa[i].id = kb_realloc(sa[i].id,
 					      rows->alloc * sizeof(uint32_t));
 			if (id == KB_NONE)
-				kb_csv_bad(c, err, (int)sa[i].col,
-					   a->attr[sa[i].ci].name,
-					   KB_TR(a->lang,
-						 "'%s' is not in the attribute's hierarchy",
-						 "'%s' が属性の階層にありません"),
-					   v);
+				kb_csv_bad(
+					c, err, (int)sa[i].col,
+					a->attr[sa[i].ci].name,
+					KB_TR(a->lang,
+					      "'%s' is not in the attribute's hierarchy",
+					      "'%s' が属性の階層にありません"),
+					v);
 			sa[i].id[rows->n] = (uint32_t)id;
 		}
 		rows->n++;
@@ -165,8 +168,8 @@ static int read_rows(const struct kb_anon *a, struct kb_csv *c,
 
 /* The domain of a sensitive attribute: reference shares (the original
  * records when a holds them, else the release) and the order. */
-static int sattr_domain(const struct kb_anon *a, struct sattr *s,
-			size_t nrows, struct kb_err *err)
+static int sattr_domain(const struct kb_anon *a, struct sattr *s, size_t nrows,
+			struct kb_err *err)
 {
 	const struct kb_anon_attr *at = &a->attr[s->ci];
 	double total = 0;
@@ -189,7 +192,8 @@ static int sattr_domain(const struct kb_anon *a, struct sattr *s,
 		for (i = 0; i < a->nrows; i++) {
 			uint32_t v = a->cell[i * a->nattr + s->ci];
 			s->dom.ref[sattr_id(s, at->hier ? at->hier->labels[0][v]
-							: a->dict[s->ci][v])] += 1;
+							: a->dict[s->ci][v])] +=
+				1;
 		}
 		total = (double)a->nrows;
 	} else {
@@ -206,11 +210,12 @@ static int sattr_domain(const struct kb_anon *a, struct sattr *s,
 		i = kb__anon_rank(txt, n, s->dom.rank);
 		free(txt);
 		if (i != KB_NONE)
-			return kb_err_at(err, KB_EINVALID, NULL, 0, 0, at->name,
-					 KB_TR(a->lang,
-					       "'%s' is not a number, as ordered t-closeness needs",
-					       "'%s' は数値ではありません（順序距離の t-近接性に必要です）"),
-					 s->h ? s->h->labels[0][i] : s->v[i]);
+			return kb_err_at(
+				err, KB_EINVALID, NULL, 0, 0, at->name,
+				KB_TR(a->lang,
+				      "'%s' is not a number, as ordered t-closeness needs",
+				      "'%s' は数値ではありません（順序距離の t-近接性に必要です）"),
+				s->h ? s->h->labels[0][i] : s->v[i]);
 	} else {
 		for (i = 0; i < n; i++)
 			s->dom.rank[i] = (uint32_t)i;
@@ -219,8 +224,7 @@ static int sattr_domain(const struct kb_anon *a, struct sattr *s,
 }
 
 /* A hierarchy for hierarchical distance when a has none loaded. */
-static int sattr_hier(const struct kb_anon *a, struct sattr *s,
-		      struct kb_err *err)
+static int sattr_hier(const struct kb_anon *a, struct sattr *s, struct kb_err *err)
 {
 	const struct kb_anon_attr *at = &a->attr[s->ci];
 	const char *file;
@@ -242,11 +246,11 @@ static int sattr_hier(const struct kb_anon *a, struct sattr *s,
 					 ? at->spec
 					 : json_object_get(at->spec, "file"));
 	if (!file)
-		return kb_err_at(err, KB_EINVALID, a->config_name, 0, 0,
-				 at->name, "%s",
-				 KB_TR(a->lang,
-				       "checking hierarchical t-closeness without the original records needs a hierarchy file",
-				       "元のレコードなしで階層的 t-近接性を検査するには階層ファイルが必要です"));
+		return kb_err_at(
+			err, KB_EINVALID, a->config_name, 0, 0, at->name, "%s",
+			KB_TR(a->lang,
+			      "checking hierarchical t-closeness without the original records needs a hierarchy file",
+			      "元のレコードなしで階層的 t-近接性を検査するには階層ファイルが必要です"));
 	path = kb_strdup(file);
 	if (file[0] != '/' && a->dir && strcmp(a->dir, ".")) {
 		struct kb_buf b = KB_BUF_INIT;
@@ -336,8 +340,7 @@ int kb_anon_check(const struct kb_anon *a, struct kb_csv *csv,
 	for (i = 0; i < nsa; i++)
 		if ((ret = sattr_domain(a, &sa[i], rows.n, err)))
 			goto out;
-	if (pop && (ret = population(a, pop, qa, nq, &pmap, &prow, &pcount,
-				     err)))
+	if (pop && (ret = population(a, pop, qa, nq, &pmap, &prow, &pcount, err)))
 		goto out;
 
 	/* classes: rows sorted by key text */
@@ -408,8 +411,7 @@ int kb_anon_check(const struct kb_anon *a, struct kb_csv *csv,
 					      "the release's class '%s' (line %zu) has %zu records in the population but %zu in the release: is the population generalized the same way?",
 					      "公開データのクラス '%s'（%zu 行目）の母集団のレコードは %zu 件で、公開データの %zu 件より少なくなっています。同じ一般化をした母集団ですか"),
 					*order[g],
-					(size_t)(order[g] - rows.key) + 2, F,
-					f);
+					(size_t)(order[g] - rows.key) + 2, F, f);
 				goto out;
 			}
 		}

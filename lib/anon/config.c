@@ -59,9 +59,8 @@ void kb_anon_free(struct kb_anon *a)
 	free(a);
 }
 
-static const char *const metric_names[] = { "entropy", "loss",
-					    "discernibility", "aecs",
-					    "precision" };
+static const char *const metric_names[] = { "entropy", "loss", "discernibility",
+					    "aecs", "precision" };
 
 int kb_anon_metric_parse(const char *s)
 {
@@ -129,16 +128,14 @@ static int only_keys(struct kb_anon *a, struct kb_err *err, const json_t *obj,
 		if (!*k)
 			ret = kb_err_at(err, KB_EINVALID, a->config_name, 0, 0,
 					where,
-					KB_TR(a->lang,
-					      "unknown key \"%s\"",
+					KB_TR(a->lang, "unknown key \"%s\"",
 					      "不明なキー \"%s\" です"),
 					key);
 	}
 	return ret;
 }
 
-static int parse_attrs(struct kb_anon *a, const json_t *attrs,
-		       struct kb_err *err)
+static int parse_attrs(struct kb_anon *a, const json_t *attrs, struct kb_err *err)
 {
 	static const char *const keys[] = { "type", "hierarchy", NULL };
 	const char *name;
@@ -146,11 +143,12 @@ static int parse_attrs(struct kb_anon *a, const json_t *attrs,
 	size_t before = kb_err_count(err);
 
 	if (!json_is_object(attrs) || !json_object_size(attrs))
-		return bad(a, err, "attributes",
-			   "\"attributes\" must be an object naming each column's type, "
-			   "e.g. {\"age\": {\"type\": \"quasi\", \"hierarchy\": \"age.csv\"}}",
-			   "\"attributes\" には各列の種類をオブジェクトで書いてください"
-			   "（例: {\"age\": {\"type\": \"quasi\", \"hierarchy\": \"age.csv\"}}）");
+		return bad(
+			a, err, "attributes",
+			"\"attributes\" must be an object naming each column's type, "
+			"e.g. {\"age\": {\"type\": \"quasi\", \"hierarchy\": \"age.csv\"}}",
+			"\"attributes\" には各列の種類をオブジェクトで書いてください"
+			"（例: {\"age\": {\"type\": \"quasi\", \"hierarchy\": \"age.csv\"}}）");
 	a->attr = kb_calloc(json_object_size(attrs), sizeof(*a->attr));
 	json_object_foreach((json_t *)attrs, name, v)
 	{
@@ -206,12 +204,12 @@ static int model_attr(struct kb_anon *a, struct kb_err *err, const json_t *o,
 	if (name) {
 		i = find_attr(a, name);
 		if (i == KB_NONE || a->attr[i].role != KB_ANON_SENSITIVE)
-			return kb_err_at(err, KB_EINVALID, a->config_name, 0, 0,
-					 field,
-					 KB_TR(a->lang,
-					       "\"%s\" is not a sensitive attribute of the configuration",
-					       "\"%s\" は設定の機微属性ではありません"),
-					 name);
+			return kb_err_at(
+				err, KB_EINVALID, a->config_name, 0, 0, field,
+				KB_TR(a->lang,
+				      "\"%s\" is not a sensitive attribute of the configuration",
+				      "\"%s\" は設定の機微属性ではありません"),
+				name);
 		*out = i;
 		return 0;
 	}
@@ -221,9 +219,10 @@ static int model_attr(struct kb_anon *a, struct kb_err *err, const json_t *o,
 			n++;
 		}
 	if (n != 1)
-		return bad(a, err, field,
-			   "name the sensitive \"attribute\" the model protects",
-			   "モデルが保護する機微属性を \"attribute\" で指定してください");
+		return bad(
+			a, err, field,
+			"name the sensitive \"attribute\" the model protects",
+			"モデルが保護する機微属性を \"attribute\" で指定してください");
 	return 0;
 }
 
@@ -232,10 +231,8 @@ static int parse_model(struct kb_anon *a, struct kb_err *err, const json_t *o,
 {
 	static const char *const lkeys[] = { "attribute", "variant", "l", "c",
 					     NULL };
-	static const char *const tkeys[] = { "attribute", "distance", "t",
-					     NULL };
-	const char *field = is_t ? "privacy.t-closeness"
-				 : "privacy.l-diversity";
+	static const char *const tkeys[] = { "attribute", "distance", "t", NULL };
+	const char *field = is_t ? "privacy.t-closeness" : "privacy.l-diversity";
 	struct kb_anon_model m = { .kind = KB_ANON_K };
 	const char *kind;
 
@@ -254,17 +251,18 @@ static int parse_model(struct kb_anon *a, struct kb_err *err, const json_t *o,
 		else if (!strcmp(kind, "ordered"))
 			m.kind = KB_ANON_T_ORDERED;
 		else
-			return bad(a, err, field,
-				   "\"distance\" is \"equal\", \"hierarchical\" or \"ordered\"",
-				   "\"distance\" は \"equal\"、\"hierarchical\"、\"ordered\" のいずれかです");
+			return bad(
+				a, err, field,
+				"\"distance\" is \"equal\", \"hierarchical\" or \"ordered\"",
+				"\"distance\" は \"equal\"、\"hierarchical\"、\"ordered\" のいずれかです");
 		if (number(o, "t", 0, &m.t) || m.t > 1)
-			return bad(a, err, field,
-				   "\"t\" is a number from 0 to 1",
+			return bad(a, err, field, "\"t\" is a number from 0 to 1",
 				   "\"t\" は 0 から 1 の数にしてください");
 		if (m.kind == KB_ANON_T_HIERARCHY && !a->attr[m.attr].spec)
-			return bad(a, err, field,
-				   "hierarchical distance needs a \"hierarchy\" on the sensitive attribute",
-				   "階層的距離には機微属性の \"hierarchy\" が必要です");
+			return bad(
+				a, err, field,
+				"hierarchical distance needs a \"hierarchy\" on the sensitive attribute",
+				"階層的距離には機微属性の \"hierarchy\" が必要です");
 		if (m.kind == KB_ANON_T_ORDERED)
 			a->attr[m.attr].numeric_order = 1;
 	} else {
@@ -276,27 +274,29 @@ static int parse_model(struct kb_anon *a, struct kb_err *err, const json_t *o,
 		else if (!strcmp(kind, "recursive"))
 			m.kind = KB_ANON_L_RECURSIVE;
 		else
-			return bad(a, err, field,
-				   "\"variant\" is \"distinct\", \"entropy\" or \"recursive\"",
-				   "\"variant\" は \"distinct\"、\"entropy\"、\"recursive\" のいずれかです");
+			return bad(
+				a, err, field,
+				"\"variant\" is \"distinct\", \"entropy\" or \"recursive\"",
+				"\"variant\" は \"distinct\"、\"entropy\"、\"recursive\" のいずれかです");
 		if (number(o, "l", 1, &m.l) ||
 		    (m.kind != KB_ANON_L_ENTROPY && m.l != floor(m.l)))
-			return bad(a, err, field,
-				   "\"l\" is a whole number of at least 1 (entropy l-diversity accepts fractions)",
-				   "\"l\" は 1 以上の整数です（エントロピー l-多様性では小数も可）");
+			return bad(
+				a, err, field,
+				"\"l\" is a whole number of at least 1 (entropy l-diversity accepts fractions)",
+				"\"l\" は 1 以上の整数です（エントロピー l-多様性では小数も可）");
 		if (m.kind == KB_ANON_L_RECURSIVE &&
 		    (number(o, "c", 0, &m.c) || m.c <= 0))
-			return bad(a, err, field,
-				   "recursive (c,l)-diversity needs \"c\" above 0",
-				   "再帰的 (c,l)-多様性には 0 より大きい \"c\" が必要です");
+			return bad(
+				a, err, field,
+				"recursive (c,l)-diversity needs \"c\" above 0",
+				"再帰的 (c,l)-多様性には 0 より大きい \"c\" が必要です");
 	}
 	KB_ALLOC_GROW(a->model, a->nmodel + 1, a->alloc_model);
 	a->model[a->nmodel++] = m;
 	return 0;
 }
 
-static int parse_privacy(struct kb_anon *a, const json_t *p,
-			 struct kb_err *err)
+static int parse_privacy(struct kb_anon *a, const json_t *p, struct kb_err *err)
 {
 	static const char *const keys[] = { "k", "l-diversity", "t-closeness",
 					    "suppression", NULL };
@@ -305,9 +305,10 @@ static int parse_privacy(struct kb_anon *a, const json_t *p,
 	size_t before = kb_err_count(err);
 
 	if (!json_is_object(p))
-		return bad(a, err, "privacy",
-			   "\"privacy\" must be an object, e.g. {\"k\": 5}",
-			   "\"privacy\" はオブジェクトにしてください（例: {\"k\": 5}）");
+		return bad(
+			a, err, "privacy",
+			"\"privacy\" must be an object, e.g. {\"k\": 5}",
+			"\"privacy\" はオブジェクトにしてください（例: {\"k\": 5}）");
 	only_keys(a, err, p, "privacy", keys);
 	if ((x = json_object_get(p, "k"))) {
 		struct kb_anon_model m = { .kind = KB_ANON_K };
@@ -320,11 +321,11 @@ static int parse_privacy(struct kb_anon *a, const json_t *p,
 		a->model[a->nmodel++] = m;
 	}
 	if ((x = json_object_get(p, "suppression")) &&
-	    (number(p, "suppression", 0, &a->suppression) ||
-	     a->suppression > 1))
-		return bad(a, err, "privacy.suppression",
-			   "\"suppression\" is the largest share of records removed, from 0 to 1",
-			   "\"suppression\" は削除してよいレコードの割合（0 から 1）です");
+	    (number(p, "suppression", 0, &a->suppression) || a->suppression > 1))
+		return bad(
+			a, err, "privacy.suppression",
+			"\"suppression\" is the largest share of records removed, from 0 to 1",
+			"\"suppression\" は削除してよいレコードの割合（0 から 1）です");
 	for (t = 0; t < 2; t++) {
 		size_t i;
 		json_t *m;
@@ -373,24 +374,25 @@ int kb_anon_config_text(struct kb_anon *a, const char *name, const char *json,
 				? kb_anon_metric_parse(json_string_value(x))
 				: -1;
 		if (m < 0)
-			ret = bad(a, err, "metric",
-				  "\"metric\" is \"entropy\", \"loss\", \"discernibility\", \"aecs\" or \"precision\"",
-				  "\"metric\" は \"entropy\"、\"loss\"、\"discernibility\"、\"aecs\"、\"precision\" のいずれかです");
+			ret = bad(
+				a, err, "metric",
+				"\"metric\" is \"entropy\", \"loss\", \"discernibility\", \"aecs\" or \"precision\"",
+				"\"metric\" は \"entropy\"、\"loss\"、\"discernibility\"、\"aecs\"、\"precision\" のいずれかです");
 		else
 			a->metric = (enum kb_anon_metric)m;
 	}
 	if (!ret && !a->nmodel)
-		ret = bad(a, err, "privacy",
-			  "name at least one privacy model: \"k\", \"l-diversity\" or \"t-closeness\"",
-			  "プライバシーモデル（\"k\"、\"l-diversity\"、\"t-closeness\"）を一つ以上指定してください");
+		ret = bad(
+			a, err, "privacy",
+			"name at least one privacy model: \"k\", \"l-diversity\" or \"t-closeness\"",
+			"プライバシーモデル（\"k\"、\"l-diversity\"、\"t-closeness\"）を一つ以上指定してください");
 	json_decref(root);
 	if (!ret && kb_err_count(err) > before)
 		ret = KB_EINVALID;
 	return ret;
 }
 
-int kb_anon_config_file(struct kb_anon *a, const char *path,
-			struct kb_err *err)
+int kb_anon_config_file(struct kb_anon *a, const char *path, struct kb_err *err)
 {
 	struct kb_buf text = KB_BUF_INIT, dir = KB_BUF_INIT;
 	FILE *fp = fopen(path, "r");
@@ -482,8 +484,8 @@ static int encode_hier(struct kb_anon *a, size_t ci, struct coldict *d,
 	d->v.field = at->name;
 	if (file) {
 		char *path = path_in(a->dir, file);
-		const char *dl = json_string_value(
-			json_object_get(spec, "delimiter"));
+		const char *dl =
+			json_string_value(json_object_get(spec, "delimiter"));
 		ret = kb__hier_file(path, dl ? dl[0] : 0, a->lang, &at->hier,
 				    err);
 		free(path);
@@ -553,12 +555,13 @@ int kb_anon_read(struct kb_anon *a, struct kb_csv *c, struct kb_err *err)
 	for (i = 0; i < c->nf; i++) {
 		size_t at = find_attr(a, c->f[i].s);
 		if (at == KB_NONE)
-			kb_err_at(err, KB_EINVALID, c->name, c->f[i].line,
-				  c->f[i].col, c->f[i].s,
-				  KB_TR(a->lang,
-					"column '%s' has no type in %s: add it to \"attributes\" (\"identifying\" removes it)",
-					"列 '%s' の種類が %s にありません。\"attributes\" に加えてください（\"identifying\" で削除されます）"),
-				  c->f[i].s, a->config_name);
+			kb_err_at(
+				err, KB_EINVALID, c->name, c->f[i].line,
+				c->f[i].col, c->f[i].s,
+				KB_TR(a->lang,
+				      "column '%s' has no type in %s: add it to \"attributes\" (\"identifying\" removes it)",
+				      "列 '%s' の種類が %s にありません。\"attributes\" に加えてください（\"identifying\" で削除されます）"),
+				c->f[i].s, a->config_name);
 		else if (col_of_attr[at] != KB_NONE)
 			kb_err_at(err, KB_EINVALID, c->name, c->f[i].line,
 				  c->f[i].col, c->f[i].s,
@@ -588,12 +591,12 @@ int kb_anon_read(struct kb_anon *a, struct kb_csv *c, struct kb_err *err)
 	while ((ret = kb_csv_next(c, err)) == 1) {
 		size_t j;
 		if (c->nf != a->nattr) {
-			kb_err_at(err, KB_EINVALID, c->name, c->rec_line, 1,
-				  NULL,
-				  KB_TR(a->lang,
-					"the record has %zu fields; the header has %zu",
-					"レコードの項目数は %zu ですが、見出しは %zu です"),
-				  c->nf, a->nattr);
+			kb_err_at(
+				err, KB_EINVALID, c->name, c->rec_line, 1, NULL,
+				KB_TR(a->lang,
+				      "the record has %zu fields; the header has %zu",
+				      "レコードの項目数は %zu ですが、見出しは %zu です"),
+				c->nf, a->nattr);
 			continue;
 		}
 		if (a->nrows == alloc) {
@@ -622,12 +625,13 @@ int kb_anon_read(struct kb_anon *a, struct kb_csv *c, struct kb_err *err)
 	for (i = 0; i < a->nmodel; i++)
 		if (a->model[i].kind == KB_ANON_K &&
 		    a->model[i].k > (double)a->nrows)
-			kb_err_at(err, KB_EINVALID, a->config_name, 0, 0,
-				  "privacy.k",
-				  KB_TR(a->lang,
-					"k = %g is larger than the table's %zu records",
-					"k = %g が表のレコード数 %zu より大きくなっています"),
-				  a->model[i].k, a->nrows);
+			kb_err_at(
+				err, KB_EINVALID, a->config_name, 0, 0,
+				"privacy.k",
+				KB_TR(a->lang,
+				      "k = %g is larger than the table's %zu records",
+				      "k = %g が表のレコード数 %zu より大きくなっています"),
+				a->model[i].k, a->nrows);
 	/* ordered distance: the sensitive values must be numbers */
 	for (i = 0; i < a->nattr; i++) {
 		size_t j;
@@ -636,13 +640,13 @@ int kb_anon_read(struct kb_anon *a, struct kb_csv *c, struct kb_err *err)
 			continue;
 		for (j = 0; j < d[i].v.n; j++)
 			if (kb_parse_number(d[i].v.v[j], &x))
-				kb_err_at(err, KB_EINVALID, c->name,
-					  d[i].v.line[j], d[i].v.col[j],
-					  a->attr[i].name,
-					  KB_TR(a->lang,
-						"'%s' is not a number, as ordered t-closeness needs",
-						"'%s' は数値ではありません（順序距離の t-近接性に必要です）"),
-					  d[i].v.v[j]);
+				kb_err_at(
+					err, KB_EINVALID, c->name, d[i].v.line[j],
+					d[i].v.col[j], a->attr[i].name,
+					KB_TR(a->lang,
+					      "'%s' is not a number, as ordered t-closeness needs",
+					      "'%s' は数値ではありません（順序距離の t-近接性に必要です）"),
+					d[i].v.v[j]);
 	}
 	if (kb_err_count(err) > before) {
 		ret = KB_EINVALID;

@@ -112,11 +112,12 @@ static int from_rows(struct rows *r, const char *file, enum kb_lang lang,
 		char *s0 = r->cell[i * h->nlevels];
 		size_t v = kb__strmap_get(&lab[0], s0);
 		if (v != KB_NONE) {
-			kb_err_at(err, KB_EINVALID, file, r->line[i], 1, NULL,
-				  KB_TR(lang,
-					"value '%s' is listed twice (first on line %u): each value has one row",
-					"値 '%s' が二度あります（最初は %u 行目）。値ごとに一行にしてください"),
-				  s0, r->line[first[0][v]]);
+			kb_err_at(
+				err, KB_EINVALID, file, r->line[i], 1, NULL,
+				KB_TR(lang,
+				      "value '%s' is listed twice (first on line %u): each value has one row",
+				      "値 '%s' が二度あります（最初は %u 行目）。値ごとに一行にしてください"),
+				s0, r->line[first[0][v]]);
 			continue;
 		}
 		v = h->nlabels[0];
@@ -201,11 +202,12 @@ int kb__hier_file(const char *path, char delim, enum kb_lang lang,
 		if (!r.nlevels)
 			r.nlevels = (unsigned)c.nf;
 		if (c.nf != r.nlevels) {
-			kb_err_at(err, KB_EINVALID, c.name, c.rec_line, 1, NULL,
-				  KB_TR(lang,
-					"value '%s' has %zu levels but the first row has %u: every row of a hierarchy has the same depth",
-					"値 '%s' のレベル数は %zu ですが、最初の行は %u です。階層のすべての行は同じ深さにしてください"),
-				  c.f[0].s, c.nf, r.nlevels);
+			kb_err_at(
+				err, KB_EINVALID, c.name, c.rec_line, 1, NULL,
+				KB_TR(lang,
+				      "value '%s' has %zu levels but the first row has %u: every row of a hierarchy has the same depth",
+				      "値 '%s' のレベル数は %zu ですが、最初の行は %u です。階層のすべての行は同じ深さにしてください"),
+				c.f[0].s, c.nf, r.nlevels);
 			continue;
 		}
 		labels = kb_calloc(r.nlevels, sizeof(*labels));
@@ -232,12 +234,11 @@ int kb__hier_file(const char *path, char delim, enum kb_lang lang,
 static int value_error(const struct kb__anon_values *v, size_t i,
 		       struct kb_err *err, const char *what)
 {
-	return kb_err_at(err, KB_EINVALID, v->file, v->line[i], v->col[i],
-			 v->field,
-			 KB_TR(err->lang,
-			       "'%s' is not %s, as the column's hierarchy needs",
-			       "'%s' は%sではありません（この列の階層に必要です）"),
-			 v->v[i], what);
+	return kb_err_at(
+		err, KB_EINVALID, v->file, v->line[i], v->col[i], v->field,
+		KB_TR(err->lang, "'%s' is not %s, as the column's hierarchy needs",
+		      "'%s' は%sではありません（この列の階層に必要です）"),
+		v->v[i], what);
 }
 
 static int spec_error(const char *cfg, const char *attr, struct kb_err *err,
@@ -303,8 +304,8 @@ static int parse_date(const char *s, int *y, int *m, int *d)
 	char sep;
 	int n = 0;
 	if (sscanf(s, "%4d%c%2d%*c%2d%n", y, &sep, m, d, &n) != 4 ||
-	    (sep != '-' && sep != '/') || s[n] || *m < 1 || *m > 12 ||
-	    *d < 1 || *d > 31 || strlen(s) != 10 || s[7] != sep)
+	    (sep != '-' && sep != '/') || s[n] || *m < 1 || *m > 12 || *d < 1 ||
+	    *d > 31 || strlen(s) != 10 || s[7] != sep)
 		return -1;
 	return 0;
 }
@@ -340,12 +341,13 @@ int kb__hier_build(const json_t *spec, const char *cfg, const char *attr,
 			free(w);
 			return spec_error(
 				cfg, attr, err,
-				kind == 0 ? KB_TR(lang,
-						  "\"intervals\" must be a list of widths, each a multiple of the one before, e.g. [5, 10, 20]",
-						  "\"intervals\" は幅の一覧で、各幅は前の幅の倍数にしてください（例: [5, 10, 20]）")
-					  : KB_TR(lang,
-						  "\"groups\" must be a list of group sizes, each a multiple of the one before, e.g. [2, 4]",
-						  "\"groups\" はグループの大きさの一覧で、各大きさは前の倍数にしてください（例: [2, 4]）"));
+				kind == 0
+					? KB_TR(lang,
+						"\"intervals\" must be a list of widths, each a multiple of the one before, e.g. [5, 10, 20]",
+						"\"intervals\" は幅の一覧で、各幅は前の幅の倍数にしてください（例: [5, 10, 20]）")
+					: KB_TR(lang,
+						"\"groups\" must be a list of group sizes, each a multiple of the one before, e.g. [2, 4]",
+						"\"groups\" はグループの大きさの一覧で、各大きさは前の倍数にしてください（例: [2, 4]）"));
 		}
 	} else if (kind == 1) {
 		static const char *const units[] = { "month", "quarter", "year",
@@ -430,15 +432,13 @@ int kb__hier_build(const json_t *spec, const char *cfg, const char *attr,
 					}
 				}
 				for (i = 0; i < vals->n; i++) {
-					size_t p = kb__strmap_get(&pos,
-								  vals->v[i]);
+					size_t p =
+						kb__strmap_get(&pos, vals->v[i]);
 					if (p == KB_NONE)
 						kb_err_at(
 							err, KB_EINVALID,
-							vals->file,
-							vals->line[i],
-							vals->col[i],
-							vals->field,
+							vals->file, vals->line[i],
+							vals->col[i], vals->field,
 							KB_TR(lang,
 							      "'%s' is not in the hierarchy's \"order\" list in %s",
 							      "'%s' は %s の階層の \"order\" の一覧にありません"),
@@ -464,8 +464,7 @@ int kb__hier_build(const json_t *spec, const char *cfg, const char *attr,
 					char *s1, *s2;
 					if (kb_parse_number(v, &num)) {
 						value_error(vals, vi, err,
-							    KB_TR(lang,
-								  "a number",
+							    KB_TR(lang, "a number",
 								  "数値"));
 						break;
 					}
@@ -498,15 +497,14 @@ int kb__hier_build(const json_t *spec, const char *cfg, const char *attr,
 						kb_buf_addf(&b, "%04ds",
 							    y / 10 * 10);
 				} else if (kind == 2) {
-					size_t len = strlen(v), n = (size_t)w[k],
-					       j;
+					size_t len = strlen(v),
+					       n = (size_t)w[k], j;
 					kb_buf_add(&b, v, len > n ? len - n : 0);
 					for (j = len > n ? len - n : 0; j < len;
 					     j++)
 						kb_buf_addch(&b, '*');
 				} else {
-					size_t g = (size_t)w[k],
-					       lo = i / g * g,
+					size_t g = (size_t)w[k], lo = i / g * g,
 					       hi = lo + g - 1 < nv - 1
 							    ? lo + g - 1
 							    : nv - 1;

@@ -52,9 +52,9 @@ struct engine {
 	double k;
 	int cheap; /* the metric has a lower bound from the levels alone */
 	struct kb__anon_sdom *dom; /* [ns] */
-	size_t *model_s;	   /* [nmodel]: its sensitive column, or KB_NONE */
-	double **lb;		   /* [nq][level] */
-	double ***supp;		   /* [nq][level][label] a suppressed record's extra */
+	size_t *model_s; /* [nmodel]: its sensitive column, or KB_NONE */
+	double **lb;	 /* [nq][level] */
+	double ***supp;	 /* [nq][level][label] a suppressed record's extra */
 	struct table *bottom;
 	struct table **cache;
 	size_t ncache, cache_bytes, budget;
@@ -166,8 +166,7 @@ static void table_add(struct engine *e, struct table *t, size_t mask,
 	}
 }
 
-static struct table *table_new(struct engine *e, const unsigned *lv,
-			       size_t cap)
+static struct table *table_new(struct engine *e, const unsigned *lv, size_t cap)
 {
 	struct table *t = kb_calloc(1, sizeof(*t));
 	t->lv = kb_malloc((e->nq ? e->nq : 1) * sizeof(*t->lv));
@@ -226,7 +225,8 @@ static size_t slots1(struct engine *e, size_t n, unsigned *bits)
 		++*bits;
 	}
 	if (cap > e->nslot1) {
-		mem(e, (long long)(cap - e->nslot1) * (long long)sizeof(struct slot1));
+		mem(e, (long long)(cap - e->nslot1) *
+			       (long long)sizeof(struct slot1));
 		free(e->slot1);
 		e->slot1 = kb_malloc(cap * sizeof(*e->slot1));
 		e->nslot1 = cap;
@@ -384,9 +384,8 @@ static int class_passes(struct engine *e, const struct table *t,
 			e->hn[i] = hc[e->hv[i]];
 		for (m = 0; m < a->nmodel && ok; m++)
 			if (e->model_s[m] == s)
-				ok = kb__anon_class_ok(&a->model[m], e->hv,
-						       e->hn, nv, size,
-						       &e->dom[s]);
+				ok = kb__anon_class_ok(&a->model[m], e->hv, e->hn,
+						       nv, size, &e->dom[s]);
 		for (i = 0; i < nv; i++)
 			hc[e->hv[i]] = 0;
 		if (!ok)
@@ -472,8 +471,8 @@ static void evaluate(struct engine *e, const struct table *t, struct eval *ev,
 			e->corder[e->cstart[e->cls[i]]++] = (uint32_t)i;
 		for (c = 0, i = 0; c < nc; c++) {
 			size_t end = e->cstart[c], size = e->csize[c];
-			int pass = class_passes(e, t, e->corder + i, end - i,
-						size);
+			int pass =
+				class_passes(e, t, e->corder + i, end - i, size);
 			e->cstart[c] = (uint32_t)pass;
 			if (pass) {
 				nok++;
@@ -500,8 +499,7 @@ static void evaluate(struct engine *e, const struct table *t, struct eval *ev,
 	case KB_ANON_AECS:
 		ev->loss = (double)e->N / (double)(nok + (ev->supp > 0));
 		break;
-	default:
-		ev->loss = lower_bound(e, t->lv) + extra;
+	default: ev->loss = lower_bound(e, t->lv) + extra;
 	}
 }
 
@@ -618,9 +616,7 @@ static void losses(struct engine *e)
 				if (a->metric == KB_ANON_ENTROPY)
 					s += c * log2((double)cntl[g] / c);
 				else if (a->metric == KB_ANON_LOSS)
-					s += n0 > 1 ? c *
-							      (double)(h->leaves[l][g] -
-								       1) /
+					s += n0 > 1 ? c * (double)(h->leaves[l][g] - 1) /
 							      (double)(n0 - 1)
 						    : 0;
 				else
@@ -631,17 +627,19 @@ static void losses(struct engine *e)
 					sp[g] = cntl[g] ? log2(N / (double)cntl[g])
 							: 0;
 				else if (a->metric == KB_ANON_LOSS)
-					sp[g] = n0 > 1 ? (1 - (double)(h->leaves[l][g] -
-								     1) /
-								    (double)(n0 - 1)) /
+					sp[g] = n0 > 1 ? (1 -
+							  (double)(h->leaves[l][g] -
+								   1) /
+								  (double)(n0 -
+									   1)) /
 								 (N * q)
 						       : 1 / (N * q);
 				else
 					sp[g] = (1 - (H ? (double)l / H : 1)) /
 						(N * q);
 			}
-			e->lb[j][l] = a->metric == KB_ANON_ENTROPY ? s
-								   : s / (N * q);
+			e->lb[j][l] =
+				a->metric == KB_ANON_ENTROPY ? s : s / (N * q);
 			e->supp[j][l] = sp;
 			free(cntl);
 		}
@@ -926,8 +924,7 @@ static void flash(struct engine *e, struct lattice *L, const uint32_t *order,
 			levels_of(e, L, x, lv);
 			for (j = 0; j < e->nq; j++) {
 				uint64_t y = x + L->stride[j];
-				if (lv[j] + 1 < e->nlev[j] &&
-				    L->st[y] == UNKNOWN)
+				if (lv[j] + 1 < e->nlev[j] && L->st[y] == UNKNOWN)
 					check_path(e, L, y, o);
 			}
 		}
@@ -1010,8 +1007,8 @@ static void search_exact(struct engine *e, struct lattice *L,
 	order = by_height(e, L);
 
 	if (exhaustive) {
-		uint64_t step = o->sample && o->sample < L->n ? L->n / o->sample
-							     : 1;
+		uint64_t step =
+			o->sample && o->sample < L->n ? L->n / o->sample : 1;
 		double t0 = kb__anon_now();
 		for (i = 0; i < L->n; i += step) {
 			struct eval ev;
@@ -1022,7 +1019,8 @@ static void search_exact(struct engine *e, struct lattice *L,
 			evaluate(e, t, &ev, NULL);
 			if (temp)
 				table_free(e, t);
-			if (ev.anon && (!have || better(e, ev.loss, lv, bl, best))) {
+			if (ev.anon &&
+			    (!have || better(e, ev.loss, lv, bl, best))) {
 				bl = ev.loss;
 				memcpy(best, lv, e->nq * sizeof(*lv));
 				have = 1;
@@ -1032,8 +1030,8 @@ static void search_exact(struct engine *e, struct lattice *L,
 					    (size_t)L->n);
 		}
 		if (step > 1)
-			r->seconds = (kb__anon_now() - t0) / (double)e->checked *
-				     (double)L->n;
+			r->seconds = (kb__anon_now() - t0) /
+				     (double)e->checked * (double)L->n;
 	} else if (models_monotonic(e) && !e->max_supp) {
 		/* the optimum is a minimal anonymous node, and all of those
 		 * were checked */
@@ -1128,7 +1126,8 @@ static void search_greedy(struct engine *e, struct kb_anon_result *r,
 			evaluate(e, t, &ev, NULL);
 			if (temp)
 				table_free(e, t);
-			if (ev.anon && (!have || better(e, ev.loss, cur, bl, best))) {
+			if (ev.anon &&
+			    (!have || better(e, ev.loss, cur, bl, best))) {
 				bl = ev.loss;
 				memcpy(best, cur, e->nq * sizeof(*cur));
 				have = 1;
@@ -1290,8 +1289,9 @@ void kb_anon_write(const struct kb_anon *a, const unsigned *levels,
 				continue;
 			if (at->role == KB_ANON_QUASI) {
 				unsigned l = levels[q++];
-				kb_csvw_field(&w, at->hier->labels[l]
-								  [at->hier->map[l][cell[j]]]);
+				kb_csvw_field(
+					&w,
+					at->hier->labels[l][at->hier->map[l][cell[j]]]);
 			} else if (at->hier)
 				kb_csvw_field(&w, at->hier->labels[0][cell[j]]);
 			else

@@ -96,9 +96,8 @@ static double emd_ordered(const uint32_t *vals, const uint32_t *cnt, size_t n,
 	return s / (double)(m - 1);
 }
 
-static double emd_hierarchy(const uint32_t *vals, const uint32_t *cnt,
-			    size_t n, size_t size,
-			    const struct kb__anon_sdom *d)
+static double emd_hierarchy(const uint32_t *vals, const uint32_t *cnt, size_t n,
+			    size_t size, const struct kb__anon_sdom *d)
 {
 	/* extra(N) of each label, level by level: what a subtree has too
 	 * much (> 0) or too little; moving min(pos, neg) across the label
@@ -139,10 +138,8 @@ int kb__anon_class_ok(const struct kb_anon_model *m, const uint32_t *vals,
 {
 	size_t i;
 	switch (m->kind) {
-	case KB_ANON_K:
-		return (double)size >= m->k;
-	case KB_ANON_L_DISTINCT:
-		return (double)n >= m->l;
+	case KB_ANON_K: return (double)size >= m->k;
+	case KB_ANON_L_DISTINCT: return (double)n >= m->l;
 	case KB_ANON_L_ENTROPY: {
 		double e = 0;
 		for (i = 0; i < n; i++) {
@@ -180,9 +177,7 @@ int kb__anon_class_ok(const struct kb_anon_model *m, const uint32_t *vals,
 void kb__anon_model_name(const struct kb_anon_model *m, struct kb_buf *out)
 {
 	switch (m->kind) {
-	case KB_ANON_K:
-		kb_buf_addf(out, "k-anonymity (k=%g)", m->k);
-		break;
+	case KB_ANON_K: kb_buf_addf(out, "k-anonymity (k=%g)", m->k); break;
 	case KB_ANON_L_DISTINCT:
 		kb_buf_addf(out, "distinct l-diversity (l=%g)", m->l);
 		break;

@@ -31,21 +31,18 @@ json_t *kb_anon_check_json(const struct kb_anon_check *c)
 				    json_string(c->first_failure));
 	json_object_set_new(j, "smallest_class",
 			    json_integer((json_int_t)c->min_class));
-	json_object_set_new(
-		j, "prosecutor",
-		json_pack("{s:f,s:f}", "highest", c->prosecutor_max, "average",
-			  c->prosecutor_avg));
-	json_object_set_new(
-		j, "journalist",
-		json_pack("{s:f,s:f}", "highest", c->journalist_max, "average",
-			  c->journalist_avg));
+	json_object_set_new(j, "prosecutor",
+			    json_pack("{s:f,s:f}", "highest", c->prosecutor_max,
+				      "average", c->prosecutor_avg));
+	json_object_set_new(j, "journalist",
+			    json_pack("{s:f,s:f}", "highest", c->journalist_max,
+				      "average", c->journalist_avg));
 	json_object_set_new(j, "marketer", json_real(c->marketer));
 	json_object_set_new(
 		j, "above_threshold",
 		json_pack("{s:f,s:I,s:f}", "threshold", c->threshold, "records",
 			  (json_int_t)c->above_threshold, "share",
-			  c->records ? (double)c->above_threshold /
-					       (double)c->records
+			  c->records ? (double)c->above_threshold / (double)c->records
 				     : 0.0));
 	for (b = 0; b < 9; b++)
 		json_array_append_new(
@@ -70,10 +67,10 @@ json_t *kb_anon_report(const struct kb_anon *a, const struct kb_anon_result *r,
 		const struct kb_anon_attr *at = &a->attr[a->qi[i]];
 		json_array_append_new(qi, json_string(at->name));
 		if (r->found)
-			json_object_set_new(
-				tr, at->name,
-				json_pack("{s:i,s:i}", "level", (int)r->levels[i],
-					  "levels", (int)at->hier->nlevels));
+			json_object_set_new(tr, at->name,
+					    json_pack("{s:i,s:i}", "level",
+						      (int)r->levels[i], "levels",
+						      (int)at->hier->nlevels));
 	}
 	json_object_set_new(j, "quasi_identifiers", qi);
 	if (r->found) {
@@ -99,21 +96,21 @@ json_t *kb_anon_report(const struct kb_anon *a, const struct kb_anon_result *r,
 		json_object_set_new(j, "loss", json_real(r->loss));
 		json_object_set_new(j, "records",
 				    json_integer((json_int_t)a->nrows));
-		json_object_set_new(j, "released",
-				    json_integer((json_int_t)(a->nrows -
-							      r->suppressed)));
+		json_object_set_new(
+			j, "released",
+			json_integer((json_int_t)(a->nrows - r->suppressed)));
 		json_object_set_new(j, "suppressed",
 				    json_integer((json_int_t)r->suppressed));
 		json_object_set_new(j, "classes",
 				    json_integer((json_int_t)r->classes));
 	}
-	json_object_set_new(
-		j, "search",
-		json_pack("{s:s,s:I,s:I,s:f,s:I}", "strategy",
-			  strategy_name(r->strategy), "lattice",
-			  (json_int_t)r->lattice, "checked",
-			  (json_int_t)r->checked, "seconds", r->seconds,
-			  "peak_bytes", (json_int_t)r->peak_bytes));
+	json_object_set_new(j, "search",
+			    json_pack("{s:s,s:I,s:I,s:f,s:I}", "strategy",
+				      strategy_name(r->strategy), "lattice",
+				      (json_int_t)r->lattice, "checked",
+				      (json_int_t)r->checked, "seconds",
+				      r->seconds, "peak_bytes",
+				      (json_int_t)r->peak_bytes));
 	if (check)
 		json_object_set_new(j, "check", kb_anon_check_json(check));
 	return j;

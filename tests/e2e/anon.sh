@@ -85,6 +85,12 @@ tr -d '\r' <release.csv | awk -F, 'NR > 1 {
 age_level=$(jq -r '.transformation["年齢"].level' report.json)
 [ "$age_level" -ge 1 ] || fail "age was released ungeneralized"
 
+# a population twice the sample, each record twice: the journalist risk is
+# half the prosecutor's
+(cat data.csv; tail -n +2 data.csv | sed 's/^P/Q/') >population.csv
+$KIBAN anon run data.csv -c cfg.json --population population.csv --json >pop.json
+expect_eq "journalist risk" "$(jq '.check.journalist.highest * 2 == .check.prosecutor.highest and .check.marketer * 2 == .check.prosecutor.average' pop.json)" true
+
 # kiban anon check: the release passes; against a stricter k it fails
 $KIBAN anon check release.csv -c cfg.json --original data.csv >check.txt
 expect_in "check" "satisfied: every class meets the models" check.txt

@@ -23,19 +23,20 @@ static struct kb_anon *config(const char *privacy, const char *metric)
 	struct kb_buf b = KB_BUF_INIT;
 	struct kb_anon *a = kb_anon_new(KB_LANG_EN);
 	struct kb_err err;
-	char *sex = t_file("sex.csv", sex_h), *dis = t_file("disease.csv",
-							    disease_h);
+	char *sex = t_file("sex.csv", sex_h),
+	     *dis = t_file("disease.csv", disease_h);
 	kb_err_init(&err, KB_LANG_EN);
-	kb_buf_addf(&b,
-		    "{\"attributes\": {\"name\": \"identifying\",\n"
-		    " \"age\": {\"type\": \"quasi\", \"hierarchy\": {\"intervals\": [5, 10, 20]}},\n"
-		    " \"sex\": {\"type\": \"quasi\", \"hierarchy\": \"%s\"},\n"
-		    " \"zip\": {\"type\": \"quasi\", \"hierarchy\": {\"mask\": [1, 2, 3]}},\n"
-		    " \"grade\": {\"type\": \"quasi\", \"hierarchy\": {\"groups\": [2], \"order\": [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\"]}},\n"
-		    " \"disease\": {\"type\": \"sensitive\", \"hierarchy\": \"%s\"},\n"
-		    " \"cost\": \"sensitive\"},\n"
-		    " \"privacy\": %s, \"metric\": \"%s\"}",
-		    sex, dis, privacy, metric);
+	kb_buf_addf(
+		&b,
+		"{\"attributes\": {\"name\": \"identifying\",\n"
+		" \"age\": {\"type\": \"quasi\", \"hierarchy\": {\"intervals\": [5, 10, 20]}},\n"
+		" \"sex\": {\"type\": \"quasi\", \"hierarchy\": \"%s\"},\n"
+		" \"zip\": {\"type\": \"quasi\", \"hierarchy\": {\"mask\": [1, 2, 3]}},\n"
+		" \"grade\": {\"type\": \"quasi\", \"hierarchy\": {\"groups\": [2], \"order\": [\"a\", \"b\", \"c\", \"d\", \"e\", \"f\"]}},\n"
+		" \"disease\": {\"type\": \"sensitive\", \"hierarchy\": \"%s\"},\n"
+		" \"cost\": \"sensitive\"},\n"
+		" \"privacy\": %s, \"metric\": \"%s\"}",
+		sex, dis, privacy, metric);
 	T_OK(kb_anon_config_text(a, "cfg.json", b.buf, NULL, &err), &err);
 	kb_buf_release(&b);
 	kb_err_release(&err);
@@ -47,7 +48,7 @@ static struct kb_anon *config(const char *privacy, const char *metric)
 /* n patients with correlated attributes, from a fixed seed. */
 static char *patients(size_t n, unsigned seed)
 {
-	static const char *const dis[] = { "flu",   "cold",  "asthma",
+	static const char *const dis[] = { "flu",	"cold",	 "asthma",
 					   "gastritis", "ulcer", "colitis" };
 	struct kb_buf b = KB_BUF_INIT;
 	size_t i;
@@ -94,8 +95,9 @@ static void test_models_by_hand(void **state)
 	 * uniform; the class {3k, 4k, 5k} */
 	double ref[9], scratch[27];
 	uint32_t rank[9], vals[3] = { 0, 1, 2 }, one[3] = { 1, 1, 1 };
-	struct kb__anon_sdom d = { .ndom = 9, .ref = ref, .rank = rank,
-				   .scratch = scratch };
+	struct kb__anon_sdom d = {
+		.ndom = 9, .ref = ref, .rank = rank, .scratch = scratch
+	};
 	struct kb_anon_model m = { .kind = KB_ANON_T_ORDERED, .t = 0.375 };
 	size_t i;
 	(void)state;
@@ -155,8 +157,9 @@ static void test_hierarchical_distance(void **state)
 	uint32_t rank[4] = { 0, 1, 2, 3 }, ab[2] = { 0, 1 }, ac[2] = { 0, 2 },
 		 one[2] = { 1, 1 };
 	struct kb_anon_model m = { .kind = KB_ANON_T_HIERARCHY, .t = 0.5 };
-	struct kb__anon_sdom d = { .ndom = 4, .ref = ref, .rank = rank,
-				   .scratch = scratch };
+	struct kb__anon_sdom d = {
+		.ndom = 4, .ref = ref, .rank = rank, .scratch = scratch
+	};
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	T_OK(kb__hier_file(f, 0, KB_LANG_EN, &h, &err), &err);
@@ -181,25 +184,24 @@ static void test_hierarchy_errors(void **state)
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	f = t_file("depth.csv", "M;*\nF;person;*\n");
-	assert_int_equal(kb__hier_file(f, 0, KB_LANG_EN, &h, &err),
-			 KB_EINVALID);
+	assert_int_equal(kb__hier_file(f, 0, KB_LANG_EN, &h, &err), KB_EINVALID);
 	t_assert_error(&err, "depth.csv:2:1");
 	t_assert_error(&err, "value 'F' has 3 levels but the first row has 2");
 	free(f);
 	kb_err_clear(&err);
 	f = t_file("parents.csv", "10;10-19;*\n11;10-14;*\n12;10-19;x\n");
-	assert_int_equal(kb__hier_file(f, 0, KB_LANG_EN, &h, &err),
-			 KB_EINVALID);
+	assert_int_equal(kb__hier_file(f, 0, KB_LANG_EN, &h, &err), KB_EINVALID);
 	t_assert_error(&err, "parents.csv:3:1");
-	t_assert_error(&err,
-		       "'10-19' at level 1 has two parents: 'x' here and '*' on line 1");
+	t_assert_error(
+		&err,
+		"'10-19' at level 1 has two parents: 'x' here and '*' on line 1");
 	free(f);
 	kb_err_clear(&err);
 	f = t_file("twice.csv", "a;*\nb;*\na;*\n");
-	assert_int_equal(kb__hier_file(f, 0, KB_LANG_EN, &h, &err),
-			 KB_EINVALID);
-	t_assert_error(&err,
-		       "twice.csv:3:1: value 'a' is listed twice (first on line 1)");
+	assert_int_equal(kb__hier_file(f, 0, KB_LANG_EN, &h, &err), KB_EINVALID);
+	t_assert_error(
+		&err,
+		"twice.csv:3:1: value 'a' is listed twice (first on line 1)");
 	free(f);
 	kb_err_release(&err);
 	assert_null(h);
@@ -249,8 +251,9 @@ static void test_builders(void **state)
 		assert_string_equal(h->labels[1][0], "2025-08");
 		assert_string_equal(h->labels[2][0], "2025-Q3");
 		assert_string_equal(h->labels[3][0], "2025");
-		read_fails(d, "admitted\n2025-08-14\n14/08/2025\n",
-			   "data.csv:3:1: field 'admitted': '14/08/2025' is not a date (YYYY-MM-DD)");
+		read_fails(
+			d, "admitted\n2025-08-14\n14/08/2025\n",
+			"data.csv:3:1: field 'admitted': '14/08/2025' is not a date (YYYY-MM-DD)");
 		kb_anon_free(d);
 		kb_err_release(&err);
 	}
@@ -263,11 +266,12 @@ static void test_bad_input(void **state)
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	/* a value missing from a hierarchy file, with its place */
-	read_fails(a,
-		   "name,age,sex,zip,grade,disease,cost\n"
-		   "x,23,M,1501,b,flu,3\n"
-		   "y,7,X,1520,e,ulcer,4\n",
-		   "data.csv:3:5: field 'sex': value 'X' is not in the column's hierarchy");
+	read_fails(
+		a,
+		"name,age,sex,zip,grade,disease,cost\n"
+		"x,23,M,1501,b,flu,3\n"
+		"y,7,X,1520,e,ulcer,4\n",
+		"data.csv:3:5: field 'sex': value 'X' is not in the column's hierarchy");
 	read_fails(a,
 		   "name,age,sex,zip,grade,disease,cost\n"
 		   "x,twenty,M,1501,b,flu,3\n",
@@ -281,10 +285,11 @@ static void test_bad_input(void **state)
 		   "name,age,sex,zip,grade,illness,cost\n"
 		   "x,23,M,1501,b,flu,3\n",
 		   "data.csv:1:24: field 'illness': column 'illness' has no type");
-	read_fails(a,
-		   "name,age,sex,zip,grade,illness,cost\n"
-		   "x,23,M,1501,b,flu,3\n",
-		   "cfg.json: field 'disease': the configuration names column 'disease'");
+	read_fails(
+		a,
+		"name,age,sex,zip,grade,illness,cost\n"
+		"x,23,M,1501,b,flu,3\n",
+		"cfg.json: field 'disease': the configuration names column 'disease'");
 	/* k larger than the table */
 	read_fails(a,
 		   "name,age,sex,zip,grade,disease,cost\n"
@@ -301,7 +306,9 @@ static void test_bad_input(void **state)
 			"{\"attributes\": {\"age\": {\"type\": \"quasi\"}}, \"privacy\": {\"k\": 2, \"kk\": 1}}",
 			NULL, &err),
 		KB_EINVALID);
-	t_assert_error(&err, "field 'attributes.age': a quasi-identifier needs a \"hierarchy\"");
+	t_assert_error(
+		&err,
+		"field 'attributes.age': a quasi-identifier needs a \"hierarchy\"");
 	kb_err_clear(&err);
 	kb_anon_free(a);
 	a = kb_anon_new(KB_LANG_EN);
@@ -324,8 +331,7 @@ static void check_release(struct kb_anon *a, const struct kb_anon_result *r)
 	kb_err_init(&err, KB_LANG_EN);
 	kb_anon_write(a, r->levels, 1, &out);
 	assert_null(strstr(out.buf, "name")); /* identifying: removed */
-	T_OK(kb_csv_open_mem(&c, "release", out.buf, out.len, KB_ENC_UTF8,
-			     &err),
+	T_OK(kb_csv_open_mem(&c, "release", out.buf, out.len, KB_ENC_UTF8, &err),
 	     &err);
 	T_OK(kb_anon_check(a, &c, NULL, 0.2, &chk, &err), &err);
 	assert_int_equal(chk.failing_classes, 0);
@@ -377,29 +383,34 @@ static void test_search_vs_exhaustive(void **state)
 				T_OK(kb_anon_search(a, &ex, &r2, &err), &err);
 				/* brute force: every node on its own */
 				for (lv[0] = 0; lv[0] < 5; lv[0]++)
-				for (lv[1] = 0; lv[1] < 2; lv[1]++)
-				for (lv[2] = 0; lv[2] < 5; lv[2]++)
-				for (lv[3] = 0; lv[3] < 3; lv[3]++) {
-					if (!kb_anon_node(a, lv, &loss))
-						continue;
-					if (!have ||
-					    loss < bl - 1e-9 * fmax(1, bl)) {
-						bl = loss;
-						memcpy(best, lv, sizeof(lv));
-						have = 1;
-					}
-				}
+					for (lv[1] = 0; lv[1] < 2; lv[1]++)
+						for (lv[2] = 0; lv[2] < 5; lv[2]++)
+							for (lv[3] = 0;
+							     lv[3] < 3; lv[3]++) {
+								if (!kb_anon_node(
+									    a, lv,
+									    &loss))
+									continue;
+								if (!have ||
+								    loss < bl - 1e-9 * fmax(1,
+											    bl)) {
+									bl = loss;
+									memcpy(best,
+									       lv,
+									       sizeof(lv));
+									have = 1;
+								}
+							}
 				if (r1.found != have || r2.found != have ||
-				    (have && (fabs(r1.loss - bl) >
-						      1e-9 * fmax(1, bl) ||
-					      fabs(r2.loss - bl) >
-						      1e-9 * fmax(1, bl) ||
-					      memcmp(r1.levels, r2.levels,
-						     sizeof(lv))))) {
-					print_error("%s, %s, suppression %g: search %d %g, exhaustive %d %g, brute force %d %g\n",
-						    privacy[p], metrics[m],
-						    supp[s], r1.found, r1.loss,
-						    r2.found, r2.loss, have, bl);
+				    (have &&
+				     (fabs(r1.loss - bl) > 1e-9 * fmax(1, bl) ||
+				      fabs(r2.loss - bl) > 1e-9 * fmax(1, bl) ||
+				      memcmp(r1.levels, r2.levels, sizeof(lv))))) {
+					print_error(
+						"%s, %s, suppression %g: search %d %g, exhaustive %d %g, brute force %d %g\n",
+						privacy[p], metrics[m], supp[s],
+						r1.found, r1.loss, r2.found,
+						r2.loss, have, bl);
 					fail();
 				}
 				assert_int_equal(r1.lattice, 150);
@@ -445,8 +456,7 @@ static void test_greedy_and_check(void **state)
 	/* the checker fails a release against a stricter model, and says
 	 * which */
 	kb_anon_write(a, opt.levels, 1, &out);
-	T_OK(kb_csv_open_mem(&c, "release", out.buf, out.len, KB_ENC_UTF8,
-			     &err),
+	T_OK(kb_csv_open_mem(&c, "release", out.buf, out.len, KB_ENC_UTF8, &err),
 	     &err);
 	a->model[0].k = 1000;
 	T_OK(kb_anon_check(a, &c, NULL, 0.2, &chk, &err), &err);
@@ -477,10 +487,11 @@ static void test_greedy_and_check(void **state)
 /* The Adult benchmark's known optimum (../shared/data/adult/README.md). */
 static void test_adult(void **state)
 {
-	static const char *const cols[] = {
-		"sex",	     "age",	"race",	      "marital-status", "education",
-		"native-country", "workclass", "occupation", "salary-class"
-	};
+	static const char *const cols[] = { "sex",	   "age",
+					    "race",	   "marital-status",
+					    "education",   "native-country",
+					    "workclass",   "occupation",
+					    "salary-class" };
 	static const unsigned want[] = { 1, 2, 1, 1, 3, 2, 2, 1, 1 };
 	const char *shared = getenv("KIBAN_SHARED");
 	struct kb_buf dir = KB_BUF_INIT, cfg = KB_BUF_INIT, data = KB_BUF_INIT;
@@ -493,8 +504,9 @@ static void test_adult(void **state)
 	kb_buf_addf(&dir, "%s/data/adult", shared ? shared : "../shared");
 	kb_buf_addf(&data, "%s/adult.csv", dir.buf);
 	if (access(data.buf, R_OK)) {
-		print_message("%s is absent (../shared is not beside the project): skipping the Adult conformance test\n",
-			      data.buf);
+		print_message(
+			"%s is absent (../shared is not beside the project): skipping the Adult conformance test\n",
+			data.buf);
 		kb_buf_release(&dir);
 		kb_buf_release(&data);
 		skip();
@@ -502,13 +514,13 @@ static void test_adult(void **state)
 	kb_err_init(&err, KB_LANG_EN);
 	kb_buf_adds(&cfg, "{\"attributes\": {");
 	for (i = 0; i < 9; i++)
-		kb_buf_addf(&cfg,
-			    "%s\"%s\": {\"type\": \"quasi\", \"hierarchy\": \"adult_hierarchy_%s.csv\"}",
-			    i ? ", " : "", cols[i], cols[i]);
+		kb_buf_addf(
+			&cfg,
+			"%s\"%s\": {\"type\": \"quasi\", \"hierarchy\": \"adult_hierarchy_%s.csv\"}",
+			i ? ", " : "", cols[i], cols[i]);
 	kb_buf_adds(&cfg, "}, \"privacy\": {\"k\": 5}, \"metric\": \"entropy\"}");
 	a = kb_anon_new(KB_LANG_EN);
-	T_OK(kb_anon_config_text(a, "adult.json", cfg.buf, dir.buf, &err),
-	     &err);
+	T_OK(kb_anon_config_text(a, "adult.json", cfg.buf, dir.buf, &err), &err);
 	T_OK(kb_csv_open(&c, data.buf, KB_ENC_AUTO, &err), &err);
 	T_OK(kb_anon_read(a, &c, &err), &err);
 	kb_csv_release(&c);
