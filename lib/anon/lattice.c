@@ -503,6 +503,18 @@ static void evaluate(struct engine *e, const struct table *t, struct eval *ev,
 	}
 }
 
+/* Evaluates node lv, its table from the cache (use_cache) or the bottom. */
+static struct eval eval_node(struct engine *e, const unsigned *lv, int use_cache)
+{
+	struct eval ev;
+	int temp;
+	struct table *t = node_table(e, lv, use_cache, &temp);
+	evaluate(e, t, &ev, NULL);
+	if (temp)
+		table_free(e, t);
+	return ev;
+}
+
 /* ---- set-up ---- */
 
 static void engine_free(struct engine *e)
@@ -780,6 +792,13 @@ static void levels_of(const struct engine *e, const struct lattice *L,
 		lv[j] = (unsigned)((idx / L->stride[j]) % e->nlev[j]);
 }
 
+/* The best node so far. */
+struct best {
+	unsigned *lv;
+	double loss;
+	int have;
+};
+
 /* Is (la, lva) better than (lb, lvb)?  Lower loss, then lower height,
  * then the lexicographically smaller levels. */
 static int better(const struct engine *e, double la, const unsigned *lva,
@@ -804,6 +823,17 @@ static int better(const struct engine *e, double la, const unsigned *lva,
 		if (lva[j] != lvb[j])
 			return lva[j] < lvb[j];
 	return 0;
+}
+
+/* Keeps (loss, lv) in b if it is the first or better. */
+static void keep(const struct engine *e, struct best *b, double loss,
+		 const unsigned *lv)
+{
+	if (b->have && !better(e, loss, lv, b->loss, b->lv))
+		return;
+	b->loss = loss;
+	memcpy(b->lv, lv, e->nq * sizeof(*lv));
+	b->have = 1;
 }
 
 static void tag(struct engine *e, struct lattice *L, uint64_t idx, int up)
@@ -841,14 +871,9 @@ static int check(struct engine *e, struct lattice *L, uint64_t idx,
 {
 	unsigned *lv = kb_malloc((e->nq ? e->nq : 1) * sizeof(*lv));
 	struct eval ev;
-	struct table *t;
-	int temp;
 
 	levels_of(e, L, idx, lv);
-	t = node_table(e, lv, 1, &temp);
-	evaluate(e, t, &ev, NULL);
-	if (temp)
-		table_free(e, t);
+	ev = eval_node(e, lv, 1);
 	free(lv);
 	if (ev.anon)
 		L->loss[idx] = ev.loss;
@@ -991,10 +1016,8 @@ static void search_exact(struct engine *e, struct lattice *L,
 			 struct kb_anon_result *r)
 {
 	unsigned *lv = kb_malloc((e->nq ? e->nq : 1) * sizeof(*lv));
-	unsigned *best = kb_malloc((e->nq ? e->nq : 1) * sizeof(*best));
+	struct best b = { .lv = r->levels };
 	uint32_t *order;
-	double bl = 0;
-	int have = 0;
 	uint64_t i;
 
 	L->st = kb_calloc(L->n, 1);
@@ -1012,19 +1035,10 @@ static void search_exact(struct engine *e, struct lattice *L,
 		double t0 = kb__anon_now();
 		for (i = 0; i < L->n; i += step) {
 			struct eval ev;
-			struct table *t;
-			int temp;
 			levels_of(e, L, order[i], lv);
-			t = node_table(e, lv, 0, &temp);
-			evaluate(e, t, &ev, NULL);
-			if (temp)
-				table_free(e, t);
-			if (ev.anon &&
-			    (!have || better(e, ev.loss, lv, bl, best))) {
-				bl = ev.loss;
-				memcpy(best, lv, e->nq * sizeof(*lv));
-				have = 1;
-			}
+			ev = eval_node(e, lv, 0);
+			if (ev.anon)
+				keep(e, &b, ev.loss, lv);
 			if (o->progress)
 				o->progress(o->progress_ctx, (size_t)i + 1,
 					    (size_t)L->n);
@@ -1040,11 +1054,7 @@ static void search_exact(struct engine *e, struct lattice *L,
 			if (L->st[i] != ANON || isnan(L->loss[i]))
 				continue;
 			levels_of(e, L, i, lv);
-			if (!have || better(e, L->loss[i], lv, bl, best)) {
-				bl = L->loss[i];
-				memcpy(best, lv, e->nq * sizeof(*lv));
-				have = 1;
-			}
+			keep(e, &b, L->loss[i], lv);
 		}
 	} else {
 		int mono = models_monotonic(e);
@@ -1063,87 +1073,59 @@ static void search_exact(struct engine *e, struct lattice *L,
 			qsort(c, nc, sizeof(*c), cmp_cand);
 		for (ci = 0; ci < nc; ci++) {
 			uint64_t x = c[ci].idx;
-			double tol = 1e-9 * fmax(1, fabs(bl));
-			if (have && e->cheap && c[ci].lb > bl + tol)
+			double tol = 1e-9 * fmax(1, fabs(b.loss));
+			if (b.have && e->cheap && c[ci].lb > b.loss + tol)
 				break;
 			if (isnan(L->loss[x]) && !check(e, L, x, o))
 				continue;
 			levels_of(e, L, x, lv);
-			if (!have || better(e, L->loss[x], lv, bl, best)) {
-				bl = L->loss[x];
-				memcpy(best, lv, e->nq * sizeof(*lv));
-				have = 1;
-			}
+			keep(e, &b, L->loss[x], lv);
 		}
 		free(c);
 	}
 	free(order);
-	if (have) {
-		r->found = 1;
-		r->loss = bl;
-		memcpy(r->levels, best, e->nq * sizeof(*best));
-	}
+	r->found = b.have;
+	r->loss = b.loss;
 	r->optimal = 1;
 	free(lv);
-	free(best);
 }
 
 /* Down from the top, each step to the best anonymous specialization. */
 static void search_greedy(struct engine *e, struct kb_anon_result *r,
 			  const struct kb_anon_search_opts *o)
 {
-	unsigned *cur = kb_malloc((e->nq ? e->nq : 1) * sizeof(*cur));
-	unsigned *best = kb_malloc((e->nq ? e->nq : 1) * sizeof(*best));
+	unsigned *cur = r->levels;
+	struct best b = { .lv = kb_malloc((e->nq ? e->nq : 1) * sizeof(unsigned)) };
 	struct eval ev;
-	struct table *t;
 	size_t j, steps = 0, H = 0;
-	int temp;
 
 	for (j = 0; j < e->nq; j++) {
 		cur[j] = e->nlev[j] - 1;
 		H += cur[j];
 	}
-	t = node_table(e, cur, 1, &temp);
-	evaluate(e, t, &ev, NULL);
-	if (temp)
-		table_free(e, t);
+	ev = eval_node(e, cur, 1);
 	r->optimal = 0;
-	if (!ev.anon) {
-		free(cur);
-		free(best);
-		return;
-	}
-	r->found = 1;
+	r->found = ev.anon;
 	r->loss = ev.loss;
-	for (;;) {
-		int have = 0;
-		double bl = 0;
+	while (r->found) {
+		b.have = 0;
 		for (j = 0; j < e->nq; j++) {
 			if (!cur[j])
 				continue;
 			cur[j]--;
-			t = node_table(e, cur, 1, &temp);
-			evaluate(e, t, &ev, NULL);
-			if (temp)
-				table_free(e, t);
-			if (ev.anon &&
-			    (!have || better(e, ev.loss, cur, bl, best))) {
-				bl = ev.loss;
-				memcpy(best, cur, e->nq * sizeof(*cur));
-				have = 1;
-			}
+			ev = eval_node(e, cur, 1);
+			if (ev.anon)
+				keep(e, &b, ev.loss, cur);
 			cur[j]++;
 		}
 		if (o->progress)
 			o->progress(o->progress_ctx, ++steps, H);
-		if (!have)
+		if (!b.have)
 			break;
-		memcpy(cur, best, e->nq * sizeof(*cur));
-		r->loss = bl;
+		memcpy(cur, b.lv, e->nq * sizeof(*cur));
+		r->loss = b.loss;
 	}
-	memcpy(r->levels, cur, e->nq * sizeof(*cur));
-	free(cur);
-	free(best);
+	free(b.lv);
 }
 
 void kb_anon_result_release(struct kb_anon_result *r)
@@ -1204,12 +1186,7 @@ int kb_anon_search(struct kb_anon *a, const struct kb_anon_search_opts *o,
 	r->checked = e.checked;
 	if (r->found) {
 		/* the release's figures */
-		struct eval ev;
-		int temp;
-		struct table *t = node_table(&e, r->levels, 1, &temp);
-		evaluate(&e, t, &ev, NULL);
-		if (temp)
-			table_free(&e, t);
+		struct eval ev = eval_node(&e, r->levels, 1);
 		r->suppressed = ev.supp;
 		r->classes = ev.classes;
 	}
@@ -1229,13 +1206,8 @@ int kb_anon_node(struct kb_anon *a, const unsigned *levels, double *loss)
 {
 	struct engine e;
 	struct eval ev;
-	struct table *t;
-	int temp;
 	engine_init(&e, a);
-	t = node_table(&e, levels, 0, &temp);
-	evaluate(&e, t, &ev, NULL);
-	if (temp)
-		table_free(&e, t);
+	ev = eval_node(&e, levels, 0);
 	engine_free(&e);
 	*loss = ev.loss;
 	return ev.anon;
