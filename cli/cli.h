@@ -176,5 +176,6 @@ int cmd_scenario(struct cli *cli, int argc, char **argv);
 int cmd_allocate(struct cli *cli, int argc, char **argv);
 int cmd_stockpile(struct cli *cli, int argc, char **argv);
 int cmd_anon(struct cli *cli, int argc, char **argv);
+int cmd_match(struct cli *cli, int argc, char **argv);
 
 #endif

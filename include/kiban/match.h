@@ -75,4 +75,89 @@ size_t kb_match_search(struct kb_match_index *ix, const char *text,
 void kb_match_explain(struct kb_match_index *ix, const char *text, size_t doc,
 		      size_t max, struct kb_buf *out);
 
+/* ---- the registry (the store's match_org, need, seed, cases) ----
+ *
+ * Organisations take part as clinical sites, academia, companies (with or
+ * without a marketing-authorisation licence), ventures and support bodies.
+ * A need or seed is 'open' (everyone), 'members' (member organisations)
+ * or 'nda' (its owner and the organisations named for it).  Every reading
+ * function takes the organisation acting (its id; NULL: the registry's
+ * administrator, who sees everything) and never returns what it may not
+ * see; asking for such a thing by id is refused (KB_EDENIED).
+ */
+#include <jansson.h>
+
+#include "kiban/csv.h"
+#include "kiban/import.h"
+#include "kiban/store.h"
+
+enum kb_match_kind {
+	KB_MATCH_NEED,
+	KB_MATCH_SEED,
+	KB_MATCH_COMPANY, /* companies and ventures */
+	KB_MATCH_SUPPORT, /* support bodies */
+	KB_MATCH_ORG,	  /* every organisation (import, export) */
+	KB_MATCH_NDA,	  /* who may see what is under NDA (import) */
+};
+
+/* "need", "seed", "company", "support", "org", "nda"; -1 if unknown. */
+int kb_match_kind_parse(const char *s);
+
+/* Imports the registry of kind from CSV or JSON: all or nothing, every
+ * problem with its line, column and field. */
+int kb_match_import(struct kb_store *s, enum kb_match_kind kind,
+		    struct kb_csv *c, const struct kb_import_opts *o,
+		    struct kb_import_stats *st, struct kb_err *err);
+
+/* The registry of kind as the organisation as may see it: a JSON array
+ * of objects with the import's columns. */
+int kb_match_export(struct kb_store *s, const char *as, enum kb_match_kind kind,
+		    json_t **out, struct kb_err *err);
+
+/*
+ * The best limit matches of the need or seed id (from) among the targets
+ * of kind to (need -> seed, need -> company, seed -> support, seed ->
+ * need, company -> need), as the organisation as may see them.  A JSON
+ * array, best first: rank, id, name, org, score, why (the shared words
+ * and their fields) and boosts (same clinical area; a licence for class
+ * III and IV; support that fits the seed's readiness).
+ */
+int kb_match_rank(struct kb_store *s, const char *as, enum kb_match_kind from,
+		  const char *id, enum kb_match_kind to, size_t limit,
+		  int mecab, json_t **out, struct kb_err *err);
+
+/* Records that need matched seed (as: the owner of either, or NULL). */
+int kb_match_link(struct kb_store *s, const char *as, const char *need,
+		  const char *seed, const char *actor, time_t now,
+		  struct kb_err *err);
+
+/* The phases of a venture's way to market, in order. */
+extern const char *const kb_case_phases[8];
+int kb_case_phase_parse(const char *s);
+
+/* Opens a consultation case of the support body for the venture; its
+ * number in *id.  as must be the support body (or NULL). */
+int kb_case_open(struct kb_store *s, const char *as, const char *venture,
+		 const char *support, const char *title, const char *phase,
+		 const char *topics, const char *actor, time_t now, long *id,
+		 struct kb_err *err);
+
+/* Adds to case id: kind "meeting" (text), "phase" (phase, text),
+ * "action" (text, due YYYY-MM-DD), "done" (text: the action's event
+ * number), "outcome" (text; closes the case).  as: one of its parties. */
+int kb_case_event(struct kb_store *s, const char *as, long id, const char *kind,
+		  const char *phase, const char *text, const char *due,
+		  const char *actor, time_t now, struct kb_err *err);
+
+/* The cases as may see (its own), or one case with its events. */
+int kb_case_list(struct kb_store *s, const char *as, json_t **out,
+		 struct kb_err *err);
+int kb_case_show(struct kb_store *s, const char *as, long id, json_t **out,
+		 struct kb_err *err);
+
+/* The figures offered to the plan's KPIs: ventures that reached launch
+ * (crossed 死の谷), needs matched to a seed, days from a need to its first
+ * match (median), as of now. */
+int kb_match_kpi(struct kb_store *s, json_t **out, struct kb_err *err);
+
 #endif

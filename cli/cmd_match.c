@@ -1,0 +1,641 @@
+/*
+ * cmd_match.c - kiban match: the registry of needs, seeds and
+ * organisations, ranked matches with their reasons, recorded matches,
+ * consultation cases and the figures for the plan's KPIs.
+ */
+#include "cli.h"
+
+#include "kiban/match.h"
+
+enum {
+	OPT_AS = OPT_FIRST_OWN,
+	OPT_TO,
+	OPT_LIMIT,
+	OPT_MECAB,
+	OPT_ENCODING,
+	OPT_DRY_RUN,
+	OPT_VENTURE,
+	OPT_SUPPORT,
+	OPT_TITLE,
+	OPT_PHASE,
+	OPT_TOPICS,
+	OPT_DUE,
+};
+
+#define IMPORT_FN(name, kind)                                           \
+	static int name(struct kb_store *s, struct kb_csv *c,           \
+			const struct kb_import_opts *o,                 \
+			struct kb_import_stats *st, struct kb_err *err) \
+	{                                                               \
+		return kb_match_import(s, kind, c, o, st, err);         \
+	}
+IMPORT_FN(import_orgs, KB_MATCH_ORG)
+IMPORT_FN(import_needs, KB_MATCH_NEED)
+IMPORT_FN(import_seeds, KB_MATCH_SEED)
+IMPORT_FN(import_nda, KB_MATCH_NDA)
+
+static int match_import(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "encoding", required_argument, NULL, OPT_ENCODING },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *enc = NULL;
+	struct kb_store *s;
+	kb_import_fn fn;
+	int c, r, dry = 0, kind;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (c == OPT_ENCODING) {
+			enc = optarg;
+			continue;
+		}
+		if (c == OPT_DRY_RUN) {
+			dry = 1;
+			continue;
+		}
+		if ((r = cli_option(
+			     cli, c, "match import", argv,
+			     "Usage: kiban match import [--dry-run] [--encoding ENC] orgs|needs|seeds|nda FILE\n"
+			     "Import organisations, clinical needs, technology seeds, or who may see\n"
+			     "what is under NDA, from CSV (UTF-8 or CP932) or JSON: all or nothing,\n"
+			     "every problem with its line and column.  Rows with an id already held\n"
+			     "replace it.  Columns: docs/match-format.md.\n",
+			     "使い方: kiban match import [--dry-run] [--encoding ENC] orgs|needs|seeds|nda ファイル\n"
+			     "組織・臨床ニーズ・技術シーズ・NDA の相手を CSV（UTF-8 か CP932）または JSON から\n"
+			     "取り込みます。すべてかゼロか。問題は行と列つきですべて示します。登録済みの ID の行は\n"
+			     "置き換えます。列: docs/match-format.md\n")) >= 0)
+			return r;
+	}
+	if (optind + 2 != argc)
+		return cli_usage_error(
+			cli, "match import", "%s",
+			CLI_T(cli, "give the kind and one file",
+			      "種類とファイルを一つ指定してください"));
+	kind = kb_match_kind_parse(argv[optind]);
+	fn = kind == KB_MATCH_ORG    ? import_orgs
+	     : kind == KB_MATCH_NEED ? import_needs
+	     : kind == KB_MATCH_SEED ? import_seeds
+	     : kind == KB_MATCH_NDA  ? import_nda
+				     : NULL;
+	if (!fn)
+		return cli_usage_error(
+			cli, "match import",
+			CLI_T(cli, "unknown kind '%s' (orgs, needs, seeds or nda)",
+			      "不明な種類 '%s' です（orgs, needs, seeds, nda）"),
+			argv[optind]);
+	if ((r = cli_open(cli, 0, &s)))
+		return r;
+	r = cli_import_file(cli, s, fn, argv[optind + 1], enc, dry);
+	kb_store_close(s);
+	return r;
+}
+
+/* rows (an array of objects) as CSV, the first row's keys as header. */
+static void rows_csv(json_t *rows, int bom, struct kb_buf *out)
+{
+	struct kb_csvw w;
+	json_t *row, *v;
+	const char *k;
+	size_t i;
+	kb_csvw_init(&w, out, bom);
+	row = json_array_get(rows, 0);
+	json_object_foreach(row, k, v)
+	{
+		kb_csvw_field(&w, k);
+	}
+	if (row)
+		kb_csvw_end(&w);
+	json_array_foreach(rows, i, row)
+	{
+		json_object_foreach(row, k, v)
+		{
+			if (json_is_string(v))
+				kb_csvw_field(&w, json_string_value(v));
+			else if (json_is_integer(v))
+				kb_csvw_fieldf(&w, "%" JSON_INTEGER_FORMAT,
+					       json_integer_value(v));
+			else if (json_is_real(v))
+				kb_csvw_num(&w, json_real_value(v));
+			else
+				kb_csvw_field(&w, "");
+		}
+		kb_csvw_end(&w);
+	}
+}
+
+static int match_export(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "as", required_argument, NULL, OPT_AS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "bom", no_argument, NULL, OPT_BOM },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *as = NULL;
+	struct kb_store *s;
+	struct kb_buf out = KB_BUF_INIT;
+	json_t *rows;
+	int c, r, json = 0, bom = 0, kind;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (c == OPT_AS || c == OPT_JSON || c == OPT_BOM) {
+			as = c == OPT_AS ? optarg : as;
+			json |= c == OPT_JSON;
+			bom |= c == OPT_BOM;
+			continue;
+		}
+		if ((r = cli_option(
+			     cli, c, "match export", argv,
+			     "Usage: kiban match export [--as ORG] [--json | --bom] orgs|needs|seeds|nda\n"
+			     "Write a registry as CSV (or JSON) to standard output, as the organisation\n"
+			     "ORG may see it (without --as: everything, as the administrator).\n",
+			     "使い方: kiban match export [--as 組織] [--json | --bom] orgs|needs|seeds|nda\n"
+			     "登録簿を CSV（または JSON）で標準出力に書きます。組織 ORG が見られる範囲だけです\n"
+			     "（--as なし: 管理者としてすべて）。\n")) >= 0)
+			return r;
+	}
+	if (optind + 1 != argc || (kind = kb_match_kind_parse(argv[optind])) < 0)
+		return cli_usage_error(
+			cli, "match export", "%s",
+			CLI_T(cli, "give the kind: orgs, needs, seeds or nda",
+			      "種類を指定してください: orgs, needs, seeds, nda"));
+	if ((r = cli_open(cli, KB_STORE_READONLY, &s)))
+		return r;
+	r = kb_match_export(s, as, (enum kb_match_kind)kind, &rows, &cli->err);
+	kb_store_close(s);
+	if (r)
+		return cli_fail(cli, r);
+	if (json)
+		return cli_print_json(cli, rows);
+	rows_csv(rows, bom, &out);
+	json_decref(rows);
+	r = cli_write(cli, &out, "-");
+	kb_buf_release(&out);
+	return r;
+}
+
+static int match_find(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "as", required_argument, NULL, OPT_AS },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "mecab", no_argument, NULL, OPT_MECAB },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *as = NULL, *to = NULL;
+	struct kb_store *s;
+	json_t *rows, *x;
+	long limit = 10;
+	int c, r, json = 0, mecab = 0, from = -1, target;
+	size_t i;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_AS: as = optarg; continue;
+		case OPT_TO: to = optarg; continue;
+		case OPT_LIMIT:
+			limit = strtol(optarg, NULL, 10);
+			if (limit < 1 || limit > 1000)
+				return cli_usage_error(
+					cli, "match find", "%s",
+					CLI_T(cli, "--limit takes 1 to 1000",
+					      "--limit は 1 から 1000 です"));
+			continue;
+		case OPT_MECAB: mecab = 1; continue;
+		case OPT_JSON: json = 1; continue;
+		}
+		if ((r = cli_option(
+			     cli, c, "match find", argv,
+			     "Usage: kiban match find [--as ORG] [--to KIND] [--limit N] [--mecab] [--json] ID\n"
+			     "The best matches of a need (to seeds, or --to companies), a seed (to\n"
+			     "support bodies, or --to needs) or a company (to needs), with the words\n"
+			     "and fields they share and the boosts they got.  ORG sees only what it\n"
+			     "may see; asking for a need or seed it may not see is refused.\n"
+			     "  --mecab   add MeCab's words to the character bigrams (when installed)\n",
+			     "使い方: kiban match find [--as 組織] [--to 種類] [--limit N] [--mecab] [--json] ID\n"
+			     "ニーズ（シーズへ、または --to companies で企業へ）、シーズ（支援機関へ、または\n"
+			     "--to needs でニーズへ）、企業（ニーズへ）の良い組み合わせを、共通する語と項目、\n"
+			     "加点の理由とともに示します。組織 ORG には見てよいものだけを示し、見られない\n"
+			     "ニーズやシーズの照会は拒否します。\n"
+			     "  --mecab   文字の2文字組に MeCab の単語を加える（インストール時）\n")) >=
+		    0)
+			return r;
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error(
+			cli, "match find", "%s",
+			CLI_T(cli, "give one need, seed or company id",
+			      "ニーズ・シーズ・企業の ID を一つ指定してください"));
+	if ((r = cli_open(cli, KB_STORE_READONLY, &s)))
+		return r;
+	/* what the id names: a need, a seed or a company */
+	{
+		static const enum kb_match_kind kinds[] = { KB_MATCH_NEED,
+							    KB_MATCH_SEED,
+							    KB_MATCH_COMPANY };
+		for (i = 0; i < 3 && from < 0; i++) {
+			json_t *all;
+			if (kb_match_export(s, NULL, kinds[i], &all, &cli->err))
+				break;
+			json_array_foreach(all, c, x)
+			{
+				if (!strcmp(json_string_value(
+						    json_object_get(x, "id")),
+					    argv[optind]))
+					from = (int)kinds[i];
+			}
+			json_decref(all);
+		}
+	}
+	if (from < 0) {
+		kb_store_close(s);
+		fprintf(stderr,
+			CLI_T(cli,
+			      "%s: error: there is no need, seed or company '%s'\n",
+			      "%s: エラー: ニーズ・シーズ・企業 '%s' は登録されていません\n"),
+			cli->prog, argv[optind]);
+		return EXIT_NOTFOUND;
+	}
+	target = to			 ? kb_match_kind_parse(to)
+		 : from == KB_MATCH_NEED ? KB_MATCH_SEED
+		 : from == KB_MATCH_SEED ? KB_MATCH_SUPPORT
+					 : KB_MATCH_NEED;
+	if (target < 0) {
+		kb_store_close(s);
+		return cli_usage_error(
+			cli, "match find",
+			CLI_T(cli,
+			      "unknown kind '%s' (seeds, needs, companies or support)",
+			      "不明な種類 '%s' です（seeds, needs, companies, support）"),
+			to);
+	}
+	r = kb_match_rank(s, as, (enum kb_match_kind)from, argv[optind],
+			  (enum kb_match_kind)target, (size_t)limit, mecab,
+			  &rows, &cli->err);
+	kb_store_close(s);
+	if (r)
+		return cli_fail(cli, r);
+	if (json)
+		return cli_print_json(cli, rows);
+	{
+		struct cli_table t;
+		cli_table_init(&t, 5, CLI_T(cli, "rank", "順位"), "ID",
+			       CLI_T(cli, "name", "名称"),
+			       CLI_T(cli, "score", "得点"),
+			       CLI_T(cli, "why", "理由"));
+		cli_table_limit(&t, 2, 30);
+		cli_table_limit(&t, 4, 60);
+		json_array_foreach(rows, i, x)
+		{
+			char rank[24], score[32];
+			struct kb_buf why = KB_BUF_INIT;
+			json_t *b;
+			size_t k;
+			snprintf(rank, sizeof(rank), "%zu", i + 1);
+			snprintf(score, sizeof(score), "%.2f",
+				 json_real_value(json_object_get(x, "score")));
+			kb_buf_adds(&why,
+				    json_string_value(json_object_get(x, "why")));
+			json_array_foreach(json_object_get(x, "boosts"), k, b)
+			{
+				kb_buf_addf(&why, "; %s", json_string_value(b));
+			}
+			cli_table_row(
+				&t, rank,
+				json_string_value(json_object_get(x, "id")),
+				json_string_value(json_object_get(x, "name")),
+				score, why.buf);
+			kb_buf_release(&why);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	json_decref(rows);
+	return 0;
+}
+
+static int match_link(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "as", required_argument, NULL, OPT_AS },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *as = NULL;
+	struct kb_store *s;
+	int c, r;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (c == OPT_AS) {
+			as = optarg;
+			continue;
+		}
+		if ((r = cli_option(
+			     cli, c, "match link", argv,
+			     "Usage: kiban match link [--as ORG] NEED SEED\n"
+			     "Record that a need was matched to a seed (by the owner of either).\n"
+			     "The KPIs count the needs matched and the days to their first match.\n",
+			     "使い方: kiban match link [--as 組織] ニーズ シーズ\n"
+			     "ニーズとシーズのマッチを記録します（どちらかの所有者が行います）。KPI は\n"
+			     "マッチしたニーズの数と最初のマッチまでの日数を数えます。\n")) >=
+		    0)
+			return r;
+	}
+	if (optind + 2 != argc)
+		return cli_usage_error(cli, "match link", "%s",
+				       CLI_T(cli, "give a need and a seed",
+					     "ニーズとシーズを指定してください"));
+	if ((r = cli_open(cli, 0, &s)))
+		return r;
+	r = kb_match_link(s, as, argv[optind], argv[optind + 1], cli->user,
+			  cli->now, &cli->err);
+	kb_store_close(s);
+	if (r)
+		return cli_fail(cli, r);
+	if (!cli->quiet)
+		printf(CLI_T(cli, "matched %s with %s\n",
+			     "%s と %s のマッチを記録しました\n"),
+		       argv[optind], argv[optind + 1]);
+	return 0;
+}
+
+static void print_case(struct cli *cli, json_t *c)
+{
+	json_t *e;
+	size_t i;
+	printf(CLI_T(cli,
+		     "case %lld: %s\n  venture %s, support %s, phase %s, topics %s\n  opened %s%s%s\n",
+		     "相談案件 %lld: %s\n  ベンチャー %s、支援機関 %s、フェーズ %s、話題 %s\n  開始 %s%s%s\n"),
+	       (long long)json_integer_value(json_object_get(c, "id")),
+	       json_string_value(json_object_get(c, "title")),
+	       json_string_value(json_object_get(c, "venture")),
+	       json_string_value(json_object_get(c, "support")),
+	       json_string_value(json_object_get(c, "phase")),
+	       json_string_value(json_object_get(c, "topics")),
+	       json_string_value(json_object_get(c, "opened_at")),
+	       json_is_string(json_object_get(c, "closed_at"))
+		       ? CLI_T(cli, ", closed ", "、終了 ")
+		       : "",
+	       json_is_string(json_object_get(c, "closed_at"))
+		       ? json_string_value(json_object_get(c, "closed_at"))
+		       : "");
+	json_array_foreach(json_object_get(c, "events"), i, e)
+	{
+		const char *due = json_string_value(json_object_get(e, "due"));
+		const char *ph = json_string_value(json_object_get(e, "phase"));
+		struct kb_buf b = KB_BUF_INIT;
+		kb_buf_addf(&b, "  #%lld %s %s",
+			    (long long)json_integer_value(
+				    json_object_get(e, "event")),
+			    json_string_value(json_object_get(e, "at")),
+			    json_string_value(json_object_get(e, "kind")));
+		if (ph)
+			kb_buf_addf(&b, " %s", ph);
+		kb_buf_addf(&b, " %s",
+			    json_string_value(json_object_get(e, "text")));
+		if (due)
+			kb_buf_addf(&b, CLI_T(cli, " (due %s)", "（期日 %s）"),
+				    due);
+		puts(b.buf);
+		kb_buf_release(&b);
+	}
+}
+
+static int match_case(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "as", required_argument, NULL, OPT_AS },
+		{ "venture", required_argument, NULL, OPT_VENTURE },
+		{ "support", required_argument, NULL, OPT_SUPPORT },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "phase", required_argument, NULL, OPT_PHASE },
+		{ "topics", required_argument, NULL, OPT_TOPICS },
+		{ "due", required_argument, NULL, OPT_DUE },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *as = NULL, *venture = NULL, *support = NULL, *title = NULL,
+		   *phase = NULL, *topics = NULL, *due = NULL, *op;
+	struct kb_store *s;
+	json_t *out = NULL;
+	int c, r, json = 0;
+	long id = 0;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_AS: as = optarg; continue;
+		case OPT_VENTURE: venture = optarg; continue;
+		case OPT_SUPPORT: support = optarg; continue;
+		case OPT_TITLE: title = optarg; continue;
+		case OPT_PHASE: phase = optarg; continue;
+		case OPT_TOPICS: topics = optarg; continue;
+		case OPT_DUE: due = optarg; continue;
+		case OPT_JSON: json = 1; continue;
+		}
+		if ((r = cli_option(
+			     cli, c, "match case", argv,
+			     "Usage: kiban match case open --venture ORG --support ORG --title TEXT\n"
+			     "                             [--phase PHASE] [--topics LIST]\n"
+			     "       kiban match case meet ID TEXT | phase ID PHASE [TEXT]\n"
+			     "       kiban match case action ID TEXT --due YYYY-MM-DD | done ID EVENT\n"
+			     "       kiban match case close ID OUTCOME | list | show ID   [--as ORG] [--json]\n"
+			     "Accompaniment-support cases of a support body with a venture, phase by\n"
+			     "phase: idea, prototype, nonclinical, clinical, approval, insurance,\n"
+			     "launch, overseas.  Topics: ip, regulatory, management, international,\n"
+			     "insurance.  A case is seen and changed by its two parties only.\n",
+			     "使い方: kiban match case open --venture 組織 --support 組織 --title 件名\n"
+			     "                             [--phase フェーズ] [--topics 一覧]\n"
+			     "       kiban match case meet ID 内容 | phase ID フェーズ [内容]\n"
+			     "       kiban match case action ID 内容 --due YYYY-MM-DD | done ID 番号\n"
+			     "       kiban match case close ID 結果 | list | show ID   [--as 組織] [--json]\n"
+			     "支援機関がベンチャーを伴走支援する相談案件をフェーズごとに記録します: idea, prototype,\n"
+			     "nonclinical, clinical, approval, insurance, launch, overseas。話題: ip, regulatory,\n"
+			     "management, international, insurance。案件を見て変えられるのは当事者の二者だけです。\n")) >=
+		    0)
+			return r;
+	}
+	if (optind >= argc)
+		return cli_usage_error(
+			cli, "match case", "%s",
+			CLI_T(cli,
+			      "give what to do: open, meet, phase, action, done, close, list or show",
+			      "操作を指定してください: open, meet, phase, action, done, close, list, show"));
+	op = argv[optind++];
+	if (strcmp(op, "open") && strcmp(op, "list")) {
+		char *end;
+		if (optind >= argc ||
+		    (id = strtol(argv[optind], &end, 10)) <= 0 || *end)
+			return cli_usage_error(
+				cli, "match case", "%s",
+				CLI_T(cli, "give the case number",
+				      "案件番号を指定してください"));
+		optind++;
+	}
+	if ((r = cli_open(cli,
+			  strcmp(op, "list") && strcmp(op, "show")
+				  ? 0
+				  : KB_STORE_READONLY,
+			  &s)))
+		return r;
+	if (!strcmp(op, "open")) {
+		if (!venture || !support) {
+			kb_store_close(s);
+			return cli_usage_error(
+				cli, "match case", "%s",
+				CLI_T(cli, "open needs --venture and --support",
+				      "open には --venture と --support が必要です"));
+		}
+		r = kb_case_open(s, as, venture, support, title, phase, topics,
+				 cli->user, cli->now, &id, &cli->err);
+		if (!r && !cli->quiet)
+			printf(CLI_T(cli, "opened case %ld\n",
+				     "相談案件 %ld を開きました\n"),
+			       id);
+	} else if (!strcmp(op, "list")) {
+		r = kb_case_list(s, as, &out, &cli->err);
+	} else if (!strcmp(op, "show")) {
+		r = kb_case_show(s, as, id, &out, &cli->err);
+	} else if (!strcmp(op, "meet") || !strcmp(op, "action") ||
+		   !strcmp(op, "done") || !strcmp(op, "close") ||
+		   !strcmp(op, "phase")) {
+		const char *kind = !strcmp(op, "meet")	  ? "meeting"
+				   : !strcmp(op, "close") ? "outcome"
+							  : op;
+		const char *ph = NULL, *text = NULL;
+		if (!strcmp(op, "phase")) {
+			ph = optind < argc ? argv[optind++] : "";
+			text = optind < argc ? argv[optind++] : "";
+		} else {
+			text = optind < argc ? argv[optind++] : "";
+		}
+		r = kb_case_event(s, as, id, kind, ph, text, due, cli->user,
+				  cli->now, &cli->err);
+		if (!r && !cli->quiet)
+			printf(CLI_T(cli, "case %ld: %s recorded\n",
+				     "相談案件 %ld: %s を記録しました\n"),
+			       id, op);
+	} else {
+		kb_store_close(s);
+		return cli_usage_error(cli, "match case",
+				       CLI_T(cli, "unknown operation '%s'",
+					     "不明な操作 '%s' です"),
+				       op);
+	}
+	kb_store_close(s);
+	if (r)
+		return cli_fail(cli, r);
+	if (out && json)
+		return cli_print_json(cli, out);
+	if (out && !strcmp(op, "show")) {
+		print_case(cli, out);
+	} else if (out) {
+		struct cli_table t;
+		json_t *x;
+		size_t i;
+		cli_table_init(&t, 6, CLI_T(cli, "case", "案件"),
+			       CLI_T(cli, "venture", "ベンチャー"),
+			       CLI_T(cli, "support", "支援機関"),
+			       CLI_T(cli, "phase", "フェーズ"),
+			       CLI_T(cli, "next due", "次の期日"),
+			       CLI_T(cli, "title", "件名"));
+		json_array_foreach(out, i, x)
+		{
+			char n[24];
+			const char *d =
+				json_string_value(json_object_get(x, "next_due"));
+			snprintf(n, sizeof(n), "%lld",
+				 (long long)json_integer_value(
+					 json_object_get(x, "id")));
+			cli_table_row(
+				&t, n,
+				json_string_value(json_object_get(x, "venture")),
+				json_string_value(json_object_get(x, "support")),
+				json_string_value(json_object_get(x, "phase")),
+				d ? d : "-",
+				json_string_value(json_object_get(x, "title")));
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+	json_decref(out);
+	return 0;
+}
+
+static int match_kpi(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_store *s;
+	json_t *k;
+	int c, r, json = 0;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (c == OPT_JSON) {
+			json = 1;
+			continue;
+		}
+		if ((r = cli_option(
+			     cli, c, "match kpi", argv,
+			     "Usage: kiban match kpi [--json]\n"
+			     "The figures the plan's KPIs take from matching and the cases: ventures\n"
+			     "that reached launch (crossed the valley of death), needs matched to a\n"
+			     "seed, and the median days from a need to its first match.\n",
+			     "使い方: kiban match kpi [--json]\n"
+			     "マッチングと相談案件から計画の KPI に渡す数値: 上市に至ったベンチャー（死の谷を\n"
+			     "越えた数）、シーズとマッチしたニーズ、ニーズから最初のマッチまでの日数（中央値）。\n")) >=
+		    0)
+			return r;
+	}
+	if ((r = cli_open(cli, KB_STORE_READONLY, &s)))
+		return r;
+	r = kb_match_kpi(s, &k, &cli->err);
+	kb_store_close(s);
+	if (r)
+		return cli_fail(cli, r);
+	if (json)
+		return cli_print_json(cli, k);
+	printf(CLI_T(cli,
+		     "ventures that reached launch: %lld of %lld supported\n"
+		     "needs matched to a seed:      %lld of %lld\n",
+		     "上市に至ったベンチャー:       支援した %2$lld 社中 %1$lld 社\n"
+		     "シーズとマッチしたニーズ:     %4$lld 件中 %3$lld 件\n"),
+	       (long long)json_integer_value(
+		       json_object_get(k, "ventures_launched")),
+	       (long long)json_integer_value(
+		       json_object_get(k, "ventures_supported")),
+	       (long long)json_integer_value(json_object_get(k, "needs_matched")),
+	       (long long)json_integer_value(json_object_get(k, "needs")));
+	if (json_is_real(json_object_get(k, "days_to_first_match_median")))
+		printf(CLI_T(cli, "days to the first match:      %.1f (median)\n",
+			     "最初のマッチまでの日数:       %.1f（中央値）\n"),
+		       json_real_value(json_object_get(
+			       k, "days_to_first_match_median")));
+	json_decref(k);
+	return 0;
+}
+
+int cmd_match(struct cli *cli, int argc, char **argv)
+{
+	static const struct cli_cmd cmds[] = {
+		{ "import", match_import,
+		  "import organisations, needs, seeds or NDAs (CSV or JSON)",
+		  "組織・ニーズ・シーズ・NDA の取り込み（CSV か JSON）" },
+		{ "export", match_export, "a registry as CSV or JSON",
+		  "登録簿を CSV か JSON で出力" },
+		{ "find", match_find, "ranked matches with their reasons",
+		  "理由つきの順位づけされた組み合わせ" },
+		{ "link", match_link, "record a need matched to a seed",
+		  "ニーズとシーズのマッチを記録" },
+		{ "case", match_case, "accompaniment-support consultation cases",
+		  "伴走支援の相談案件" },
+		{ "kpi", match_kpi, "the figures for the plan's KPIs",
+		  "計画の KPI に渡す数値" },
+	};
+	return cli_dispatch(cli, "match", cmds, KB_ARRAY_SIZE(cmds), NULL, argc,
+			    argv);
+}

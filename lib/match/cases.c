@@ -1,0 +1,380 @@
+/*
+ * cases.c - accompaniment-support consultation cases (伴走支援): a support
+ * body follows a venture phase by phase, from the idea to launch and
+ * overseas, with its meetings, next actions and outcome; and the figures
+ * that the plan's KPIs take from the cases and the matches.
+ */
+#include "core/compat.h"
+
+#include "kiban/match.h"
+#include "store/sql.h"
+
+const char *const kb_case_phases[8] = { "idea",	    "prototype", "nonclinical",
+					"clinical", "approval",	 "insurance",
+					"launch",   "overseas" };
+
+static const char *const phases_ja[8] = { "アイデア", "試作",	 "非臨床評価",
+					  "臨床評価", "承認",	 "保険適用",
+					  "上市",     "海外展開" };
+
+int kb_case_phase_parse(const char *s)
+{
+	int i;
+	for (i = 0; i < 8; i++)
+		if (!strcmp(s, kb_case_phases[i]) || !strcmp(s, phases_ja[i]))
+			return i;
+	return -1;
+}
+
+static int bad_phase(struct kb_err *err, const char *p)
+{
+	return kb_err_set(
+		err, KB_EINVALID,
+		KB_TR(err->lang,
+		      "'%s' is not a phase (idea, prototype, nonclinical, clinical, approval, insurance, launch, overseas)",
+		      "'%s' はフェーズではありません（idea, prototype, nonclinical, clinical, approval, insurance, launch, overseas）"),
+		p);
+}
+
+/* The organisation's number and kind; KB_ENOTFOUND when unknown. */
+static int org_of(struct kb_store *s, const char *id, long *n, char **kind,
+		  struct kb_err *err)
+{
+	sqlite3_stmt *st = kb__sql_prepare(
+		s, "SELECT n, kind FROM match_org WHERE id = ?", err);
+	int r = 0;
+	if (!st)
+		return KB_EDB;
+	kb__sql_bind_text(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*n = (long)sqlite3_column_int64(st, 0);
+		if (kind)
+			*kind = kb__sql_text(st, 1);
+	} else {
+		r = kb_err_set(err, KB_ENOTFOUND,
+			       KB_TR(err->lang, "there is no organisation '%s'",
+				     "組織 '%s' は登録されていません"),
+			       id);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int kb_case_open(struct kb_store *s, const char *as, const char *venture,
+		 const char *support, const char *title, const char *phase,
+		 const char *topics, const char *actor, time_t now, long *id,
+		 struct kb_err *err)
+{
+	long vn, sn;
+	char *vk = NULL, *sk = NULL, when[32];
+	sqlite3_stmt *st;
+	int r;
+
+	if (!phase)
+		phase = "idea";
+	if (kb_case_phase_parse(phase) < 0)
+		return bad_phase(err, phase);
+	if (!title || !*title)
+		return kb_err_set(err, KB_EINVALID, "%s",
+				  KB_TR(err->lang, "a case needs a title",
+					"相談案件には件名が必要です"));
+	if ((r = org_of(s, venture, &vn, &vk, err)) ||
+	    (r = org_of(s, support, &sn, &sk, err)))
+		goto out;
+	if (strcmp(sk, "support")) {
+		r = kb_err_set(
+			err, KB_EINVALID,
+			KB_TR(err->lang,
+			      "'%s' is not a support body (its kind is %s)",
+			      "'%s' は支援機関ではありません（種別は %s）"),
+			support, sk);
+		goto out;
+	}
+	if (as && strcmp(as, support)) {
+		r = kb_err_set(
+			err, KB_EDENIED,
+			KB_TR(err->lang,
+			      "only the support body '%s' opens its cases, not '%s'",
+			      "相談案件を開けるのは支援機関 '%s' だけです（'%s' は不可）"),
+			support, as);
+		goto out;
+	}
+	kb__iso_time(now, when);
+	if ((r = kb_store_begin(s, err)))
+		goto out;
+	st = kb__sql_prepare(
+		s,
+		"INSERT INTO consult_case (venture, support, title, phase, topics, "
+		"opened_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		err);
+	if (!st) {
+		r = KB_EDB;
+	} else {
+		sqlite3_bind_int64(st, 1, vn);
+		sqlite3_bind_int64(st, 2, sn);
+		kb__sql_bind_text(st, 3, title);
+		kb__sql_bind_text(st, 4,
+				  kb_case_phases[kb_case_phase_parse(phase)]);
+		kb__sql_bind_text(st, 5, topics ? topics : "");
+		kb__sql_bind_text(st, 6, when);
+		kb__sql_bind_text(st, 7, actor ? actor : "");
+		r = kb__sql_done(s, st, err);
+		sqlite3_finalize(st);
+		*id = (long)sqlite3_last_insert_rowid(kb_store_sqlite(s));
+	}
+	r = kb_store_end(s, r, err);
+out:
+	free(vk);
+	free(sk);
+	return r;
+}
+
+/* Whether as may act on case id (a party, or the administrator). */
+static int case_party(struct kb_store *s, const char *as, long id, int *closed,
+		      struct kb_err *err)
+{
+	sqlite3_stmt *st = kb__sql_prepare(
+		s,
+		"SELECT v.id, p.id, c.closed_at IS NOT NULL FROM consult_case c "
+		"JOIN match_org v ON v.n = c.venture JOIN match_org p "
+		"ON p.n = c.support WHERE c.n = ?",
+		err);
+	int r = 0;
+	if (!st)
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		r = kb_err_set(err, KB_ENOTFOUND,
+			       KB_TR(err->lang, "there is no case %ld",
+				     "相談案件 %ld はありません"),
+			       id);
+	else if (as && strcmp(as, (const char *)sqlite3_column_text(st, 0)) &&
+		 strcmp(as, (const char *)sqlite3_column_text(st, 1)))
+		r = kb_err_set(
+			err, KB_EDENIED,
+			KB_TR(err->lang,
+			      "organisation '%s' is not a party to case %ld",
+			      "組織 '%s' は相談案件 %ld の当事者ではありません"),
+			as, id);
+	else if (closed)
+		*closed = sqlite3_column_int(st, 2);
+	sqlite3_finalize(st);
+	return r;
+}
+
+static int valid_date(const char *d)
+{
+	int y, m, dd, n = 0;
+	return d && sscanf(d, "%4d-%2d-%2d%n", &y, &m, &dd, &n) == 3 &&
+	       n == 10 && !d[10] && m >= 1 && m <= 12 && dd >= 1 && dd <= 31;
+}
+
+int kb_case_event(struct kb_store *s, const char *as, long id, const char *kind,
+		  const char *phase, const char *text, const char *due,
+		  const char *actor, time_t now, struct kb_err *err)
+{
+	static const char *const kinds[] = { "meeting", "phase", "action",
+					     "done", "outcome" };
+	char when[32];
+	sqlite3_stmt *st;
+	size_t k;
+	int r, closed = 0, ph = -1;
+
+	for (k = 0; k < KB_ARRAY_SIZE(kinds) && strcmp(kind, kinds[k]); k++)
+		;
+	if (k == KB_ARRAY_SIZE(kinds))
+		return kb_err_set(err, KB_EUSAGE, "unknown case event '%s'",
+				  kind);
+	if ((r = case_party(s, as, id, &closed, err)))
+		return r;
+	if (closed)
+		return kb_err_set(err, KB_ESTATE,
+				  KB_TR(err->lang, "case %ld is closed",
+					"相談案件 %ld は終了しています"),
+				  id);
+	if (!strcmp(kind, "phase") &&
+	    (!phase || (ph = kb_case_phase_parse(phase)) < 0))
+		return bad_phase(err, phase ? phase : "");
+	if (!strcmp(kind, "action") && !valid_date(due))
+		return kb_err_set(
+			err, KB_EINVALID,
+			KB_TR(err->lang,
+			      "a next action needs its due date as YYYY-MM-DD, not '%s'",
+			      "次のアクションには期日（YYYY-MM-DD）が必要です（'%s' は不可）"),
+			due ? due : "");
+	if (strcmp(kind, "phase") && (!text || !*text))
+		return kb_err_set(err, KB_EINVALID, "%s",
+				  KB_TR(err->lang,
+					"say what happened (the text is empty)",
+					"内容を書いてください（空です）"));
+	kb__iso_time(now, when);
+	if ((r = kb_store_begin(s, err)))
+		return r;
+	st = kb__sql_prepare(
+		s,
+		"INSERT INTO consult_event (\"case\", kind, at, phase, "
+		"text, due, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		err);
+	if (!st) {
+		r = KB_EDB;
+	} else {
+		sqlite3_bind_int64(st, 1, id);
+		kb__sql_bind_text(st, 2, kind);
+		kb__sql_bind_text(st, 3, when);
+		kb__sql_bind_text(st, 4, ph >= 0 ? kb_case_phases[ph] : NULL);
+		kb__sql_bind_text(st, 5, text ? text : "");
+		kb__sql_bind_text(st, 6, due);
+		kb__sql_bind_text(st, 7, actor ? actor : "");
+		r = kb__sql_done(s, st, err);
+		sqlite3_finalize(st);
+	}
+	if (!r && ph >= 0) {
+		st = kb__sql_prepare(
+			s, "UPDATE consult_case SET phase = ? WHERE n = ?", err);
+		if (!st) {
+			r = KB_EDB;
+		} else {
+			kb__sql_bind_text(st, 1, kb_case_phases[ph]);
+			sqlite3_bind_int64(st, 2, id);
+			r = kb__sql_done(s, st, err);
+			sqlite3_finalize(st);
+		}
+	}
+	if (!r && !strcmp(kind, "outcome")) {
+		st = kb__sql_prepare(
+			s,
+			"UPDATE consult_case SET outcome = ?, closed_at = ? WHERE n = ?",
+			err);
+		if (!st) {
+			r = KB_EDB;
+		} else {
+			kb__sql_bind_text(st, 1, text);
+			kb__sql_bind_text(st, 2, when);
+			sqlite3_bind_int64(st, 3, id);
+			r = kb__sql_done(s, st, err);
+			sqlite3_finalize(st);
+		}
+	}
+	return kb_store_end(s, r, err);
+}
+
+#define CASE_COLUMNS                                                             \
+	"SELECT c.n AS id, v.id AS venture, p.id AS support, c.title, c.phase, " \
+	"c.topics, c.opened_at, c.closed_at, c.outcome, "                        \
+	"(SELECT count(*) FROM consult_event e WHERE e.\"case\" = c.n AND "      \
+	"e.kind = 'meeting') AS meetings, "                                      \
+	"(SELECT min(e.due) FROM consult_event e WHERE e.\"case\" = c.n AND "    \
+	"e.kind = 'action' AND NOT EXISTS (SELECT 1 FROM consult_event d "       \
+	"WHERE d.\"case\" = c.n AND d.kind = 'done' AND d.text = "               \
+	"CAST(e.n AS TEXT))) AS next_due "                                       \
+	"FROM consult_case c JOIN match_org v ON v.n = c.venture "               \
+	"JOIN match_org p ON p.n = c.support "
+
+int kb_case_list(struct kb_store *s, const char *as, json_t **out,
+		 struct kb_err *err)
+{
+	sqlite3_stmt *st = kb__sql_prepare(
+		s,
+		CASE_COLUMNS
+		"WHERE ?1 IS NULL OR v.id = ?1 OR p.id = ?1 ORDER BY c.n",
+		err);
+	if (!st)
+		return KB_EDB;
+	kb__sql_bind_text(st, 1, as);
+	*out = kb__sql_rows_json(st);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int kb_case_show(struct kb_store *s, const char *as, long id, json_t **out,
+		 struct kb_err *err)
+{
+	sqlite3_stmt *st;
+	json_t *rows;
+	int r;
+	if ((r = case_party(s, as, id, NULL, err)))
+		return r;
+	st = kb__sql_prepare(s, CASE_COLUMNS "WHERE c.n = ?", err);
+	if (!st)
+		return KB_EDB;
+	sqlite3_bind_int64(st, 1, id);
+	rows = kb__sql_rows_json(st);
+	sqlite3_finalize(st);
+	*out = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	st = kb__sql_prepare(
+		s,
+		"SELECT n AS event, kind, at, phase, text, due, created_by "
+		"FROM consult_event WHERE \"case\" = ? ORDER BY n",
+		err);
+	if (!st) {
+		json_decref(*out);
+		return KB_EDB;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	json_object_set_new(*out, "events", kb__sql_rows_json(st));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static double scalar(struct kb_store *s, const char *sql, struct kb_err *err)
+{
+	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
+	double v = 0;
+	if (!st)
+		return NAN;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_type(st, 0) == SQLITE_NULL
+			    ? NAN
+			    : sqlite3_column_double(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int kb_match_kpi(struct kb_store *s, json_t **out, struct kb_err *err)
+{
+	/* the days from each matched need to its first match, for the median */
+	sqlite3_stmt *st = kb__sql_prepare(
+		s,
+		"SELECT julianday(min(l.created_at)) - julianday(n.created_at) "
+		"FROM need n JOIN match_link l ON l.need = n.n GROUP BY n.n ORDER BY 1",
+		err);
+	double *d = NULL, median = NAN;
+	size_t nd = 0, ad = 0;
+	json_t *j;
+
+	if (!st)
+		return KB_EDB;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		KB_ALLOC_GROW(d, nd + 1, ad);
+		d[nd++] = sqlite3_column_double(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (nd)
+		median = nd % 2 ? d[nd / 2] : (d[nd / 2 - 1] + d[nd / 2]) / 2;
+	free(d);
+	j = json_object();
+	json_object_set_new(j, "ventures_launched",
+			    json_integer((json_int_t)scalar(
+				    s,
+				    "SELECT count(DISTINCT venture) FROM consult_case "
+				    "WHERE phase IN ('launch', 'overseas')",
+				    err)));
+	json_object_set_new(
+		j, "ventures_supported",
+		json_integer((json_int_t)scalar(
+			s, "SELECT count(DISTINCT venture) FROM consult_case",
+			err)));
+	json_object_set_new(j, "needs",
+			    json_integer((json_int_t)scalar(
+				    s, "SELECT count(*) FROM need", err)));
+	json_object_set_new(
+		j, "needs_matched",
+		json_integer((json_int_t)scalar(
+			s, "SELECT count(DISTINCT need) FROM match_link", err)));
+	json_object_set_new(j, "days_to_first_match_median",
+			    isnan(median) ? json_null()
+					  : json_real(round(median * 10) / 10));
+	*out = j;
+	return 0;
+}
