@@ -58,6 +58,7 @@ bench: build
 	./$(BUILD)/bench_supply
 	./$(BUILD)/bench_scenario
 	./$(BUILD)/bench_anon
+	./$(BUILD)/bench_match
 	@sh scripts/deps.sh bench
 	sh bench/bench_server.sh ./$(BUILD)/kiban
 

@@ -16,7 +16,7 @@ for lang in ja en; do
 	[ "$lang" = en ] && expect_in "top help in English" "Usage: kiban" top.txt
 done
 checked=0
-for group in init demo plan kpi values eval report supply scenario anon account; do
+for group in init demo plan kpi values eval report supply scenario anon match account; do
 	KIBAN_LANG=ja $KIBAN $group --help >group.txt || fail "kiban $group --help failed"
 	grep -q "使い方" group.txt || fail "kiban $group --help is not in Japanese"
 	expect_in "the manual documents '$group'" "kiban $group" manual.txt
@@ -35,7 +35,7 @@ for group in init demo plan kpi values eval report supply scenario anon account;
 		done
 	done
 done
-expect_eq "subcommands checked" "$checked" 47
+expect_eq "subcommands checked" "$checked" 53
 # the commands without subcommands
 for cmd in stockpile allocate; do
 	for lang in ja en; do
