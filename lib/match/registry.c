@@ -102,9 +102,9 @@ static const struct reg regs[] = {
 int kb_match_kind_parse(const char *s)
 {
 	static const char *const names[][2] = {
-		{ "need", "needs" },	     { "seed", "seeds" },
+		{ "need", "needs" },	    { "seed", "seeds" },
 		{ "company", "companies" }, { "support", "supports" },
-		{ "org", "orgs" },	     { "nda", "ndas" },
+		{ "org", "orgs" },	    { "nda", "ndas" },
 	};
 	size_t i;
 	for (i = 0; i < KB_ARRAY_SIZE(names); i++)
