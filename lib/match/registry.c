@@ -211,14 +211,10 @@ static int check_field(struct kb_store *s, struct kb_csv *c, int idx,
 	case INT:
 		if (!kb_parse_number(v, &x) && x == floor(x) && x >= m->lo &&
 		    x <= m->hi) {
+			struct kb_buf b = KB_BUF_INIT;
+			kb_buf_addf(&b, "%d", (int)x);
 			free(v);
-			*out = kb_strdup("");
-			{
-				struct kb_buf b = KB_BUF_INIT;
-				kb_buf_addf(&b, "%d", (int)x);
-				free(*out);
-				*out = kb_buf_detach(&b, NULL);
-			}
+			*out = kb_buf_detach(&b, NULL);
 			return 0;
 		}
 		return kb_csv_bad(
