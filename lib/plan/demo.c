@@ -10,6 +10,7 @@
 #include "kiban/demo.h"
 #include "kiban/eval.h"
 #include "kiban/kpi.h"
+#include "kiban/match.h"
 #include "kiban/plan.h"
 #include "store/sql.h"
 #include "supply/supply_int.h"
@@ -53,6 +54,52 @@ static int import(struct kb_store *s, const char *name, int kpis,
 		 : kb_obs_import(s, &c, &o, &st, err);
 	kb_csv_release(&c);
 	return r;
+}
+
+/* The matching registry: organisations, the judged set's needs and seeds,
+ * two recorded matches and a venture's consultation case. */
+static int demo_match(struct kb_store *s, struct kb_err *err)
+{
+	static const struct {
+		const char *file;
+		enum kb_match_kind kind;
+	} regs[] = {
+		{ "data/demo/match-orgs.csv", KB_MATCH_ORG },
+		{ "data/demo/match-needs.csv", KB_MATCH_NEED },
+		{ "data/demo/match-seeds.csv", KB_MATCH_SEED },
+	};
+	const char *who = "医療機器開発支援ネットワーク（例示）";
+	struct kb_import_opts o = { .actor = who, .now = jst(2025, 4, 1) };
+	struct kb_import_stats st;
+	size_t i;
+	long id;
+	int r = 0;
+
+	for (i = 0; !r && i < KB_ARRAY_SIZE(regs); i++) {
+		struct kb_csv c;
+		if ((r = open_res(&c, regs[i].file, err)))
+			return r;
+		r = kb_match_import(s, regs[i].kind, &c, &o, &st, err);
+		kb_csv_release(&c);
+	}
+	if (r ||
+	    (r = kb_match_link(s, "MH01", "N001", "S001", who, jst(2025, 5, 20),
+			       err)) ||
+	    (r = kb_match_link(s, "MH02", "N011", "S070", who, jst(2025, 7, 10),
+			       err)) ||
+	    (r = kb_case_open(s, "MS01", "MV01", "MS01",
+			      "心電図パッチの薬事承認と保険適用の相談",
+			      "prototype", "regulatory;insurance", who,
+			      jst(2025, 4, 15), &id, err)) ||
+	    (r = kb_case_event(s, "MS01", id, "meeting", NULL,
+			       "初回面談: 非臨床評価と臨床評価の計画を確認",
+			       NULL, who, jst(2025, 4, 22), err)) ||
+	    (r = kb_case_event(s, "MS01", id, "phase", "nonclinical",
+			       "試作機が完成し非臨床評価へ", NULL, who,
+			       jst(2025, 9, 1), err)))
+		return r;
+	return kb_case_event(s, "MS01", id, "action", NULL, "PMDA 事前相談の申込",
+			     "2026-12-15", who, jst(2025, 11, 1), err);
 }
 
 int kb_demo_load(struct kb_store *s, struct kb_err *err)
@@ -109,7 +156,7 @@ int kb_demo_load(struct kb_store *s, struct kb_err *err)
 	    (r = import(s, "data/demo/values-fy2025.csv", 0, office,
 			jst(2026, 6, 1), err)))
 		return r;
-	if ((r = kb__demo_supply(s, err)))
+	if ((r = kb__demo_supply(s, err)) || (r = demo_match(s, err)))
 		return r;
 	return kb__demo_accounts(s, err);
 }
