@@ -80,6 +80,7 @@ struct eval {
 	int anon;
 	double loss;
 	size_t classes, supp;
+	double dm, extra; /* sums for the metrics while classes are counted */
 };
 
 static void mem(struct engine *e, long long delta)
@@ -405,6 +406,20 @@ static double supp_loss(const struct engine *e, const uint64_t *k,
 	return s * (double)size;
 }
 
+/* Counts one class of size records (key: one of its entries's keys). */
+static void tally(const struct engine *e, const struct table *t,
+		  const uint64_t *key, size_t size, int pass, struct eval *ev)
+{
+	if (pass) {
+		ev->classes++;
+		ev->dm += (double)size * (double)size;
+	} else {
+		ev->supp += size;
+		if (e->cheap)
+			ev->extra += supp_loss(e, key, t->lv, size);
+	}
+}
+
 /*
  * Evaluates the node of table t: its classes, the records they suppress,
  * whether that is within the limit, and the loss.  ok, if not NULL, gets
@@ -414,8 +429,7 @@ static void evaluate(struct engine *e, const struct table *t, struct eval *ev,
 		     uint8_t *ok)
 {
 	const struct kb_anon *a = e->a;
-	double extra = 0, dm = 0;
-	size_t i, nok = 0;
+	size_t i;
 
 	memset(ev, 0, sizeof(*ev));
 	e->checked++;
@@ -425,15 +439,7 @@ static void evaluate(struct engine *e, const struct table *t, struct eval *ev,
 			int pass = (double)size >= e->k;
 			if (ok)
 				ok[i] = (uint8_t)pass;
-			if (pass) {
-				nok++;
-				dm += (double)size * (double)size;
-			} else {
-				ev->supp += size;
-				if (e->cheap)
-					extra += supp_loss(e, t->key + i * e->W,
-							   t->lv, size);
-			}
+			tally(e, t, t->key + i * e->W, size, pass, ev);
 		}
 	} else {
 		/* classes: entries with equal quasi-identifiers */
@@ -474,32 +480,23 @@ static void evaluate(struct engine *e, const struct table *t, struct eval *ev,
 			int pass =
 				class_passes(e, t, e->corder + i, end - i, size);
 			e->cstart[c] = (uint32_t)pass;
-			if (pass) {
-				nok++;
-				dm += (double)size * (double)size;
-			} else {
-				ev->supp += size;
-				if (e->cheap)
-					extra += supp_loss(
-						e, t->key + e->rep[c] * e->W,
-						t->lv, size);
-			}
+			tally(e, t, t->key + (size_t)e->rep[c] * e->W, size,
+			      pass, ev);
 			i = end;
 		}
 		if (ok)
 			for (i = 0; i < t->n; i++)
 				ok[i] = (uint8_t)e->cstart[e->cls[i]];
 	}
-	ev->classes = nok;
 	ev->anon = ev->supp <= e->max_supp;
 	switch (a->metric) {
 	case KB_ANON_DISCERNIBILITY:
-		ev->loss = dm + (double)ev->supp * (double)e->N;
+		ev->loss = ev->dm + (double)ev->supp * (double)e->N;
 		break;
 	case KB_ANON_AECS:
-		ev->loss = (double)e->N / (double)(nok + (ev->supp > 0));
+		ev->loss = (double)e->N / (double)(ev->classes + (ev->supp > 0));
 		break;
-	default: ev->loss = lower_bound(e, t->lv) + extra;
+	default: ev->loss = lower_bound(e, t->lv) + ev->extra;
 	}
 }
 
