@@ -97,27 +97,30 @@ static size_t term_id(struct kb_match_index *ix, const char *s)
 
 long kb_match_index_add(struct kb_match_index *ix, const char *const *text)
 {
-	struct kb_buf terms = KB_BUF_INIT;
+	struct kb_buf terms[MAXF];
+	long nterms[MAXF];
 	uint32_t doc = (uint32_t)ix->ndocs;
 	size_t f;
+	int bad = 0;
 
-	/* every text first, so that a bad one adds nothing */
+	/* every text's terms first, so that a bad one adds nothing */
 	for (f = 0; f < ix->nf; f++) {
-		struct kb_buf norm = KB_BUF_INIT;
-		int bad = text[f] && kb_match_normalize(text[f], &norm, NULL);
-		kb_buf_release(&norm);
-		if (bad)
-			return -1;
+		kb_buf_init(&terms[f], 0);
+		nterms[f] = kb_match_terms(text[f], ix->mecab, &terms[f]);
+		bad |= nterms[f] < 0;
+	}
+	if (bad) {
+		for (f = 0; f < ix->nf; f++)
+			kb_buf_release(&terms[f]);
+		return -1;
 	}
 	KB_ALLOC_GROW(ix->len, (ix->ndocs + 1) * ix->nf, ix->adocs);
 	for (f = 0; f < ix->nf; f++) {
-		long n, i;
+		long n = nterms[f], i;
 		const char *s;
-		kb_buf_reset(&terms);
-		n = kb_match_terms(text[f], ix->mecab, &terms);
-		ix->len[doc * ix->nf + f] = (uint32_t)(n > 0 ? n : 0);
-		ix->sumlen[f] += (double)(n > 0 ? n : 0);
-		for (i = 0, s = terms.buf; i < n; i++, s += strlen(s) + 1) {
+		ix->len[doc * ix->nf + f] = (uint32_t)n;
+		ix->sumlen[f] += (double)n;
+		for (i = 0, s = terms[f].buf; i < n; i++, s += strlen(s) + 1) {
 			size_t id = term_id(ix, s); /* may move ix->t */
 			struct term *t = &ix->t[id];
 			struct post *last = t->n ? &t->p[t->n - 1] : NULL;
@@ -133,8 +136,8 @@ long kb_match_index_add(struct kb_match_index *ix, const char *const *text)
 						      .tf = 1,
 						      .field = (uint8_t)f };
 		}
+		kb_buf_release(&terms[f]);
 	}
-	kb_buf_release(&terms);
 	ix->ndocs++;
 	for (f = 0; f < ix->nf; f++)
 		ix->avglen[f] = ix->sumlen[f] / (double)ix->ndocs;
