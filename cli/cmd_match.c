@@ -191,7 +191,7 @@ static int match_find(struct cli *cli, int argc, char **argv)
 	struct kb_store *s;
 	json_t *rows, *x;
 	long limit = 10;
-	int c, r, json = 0, mecab = 0, from = -1, target;
+	int c, r, json = 0, mecab = 0, from, target;
 	size_t i;
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
 		switch (c) {
@@ -232,33 +232,10 @@ static int match_find(struct cli *cli, int argc, char **argv)
 			      "ニーズ・シーズ・企業の ID を一つ指定してください"));
 	if ((r = cli_open(cli, KB_STORE_READONLY, &s)))
 		return r;
-	/* what the id names: a need, a seed or a company */
-	{
-		static const enum kb_match_kind kinds[] = { KB_MATCH_NEED,
-							    KB_MATCH_SEED,
-							    KB_MATCH_COMPANY };
-		for (i = 0; i < 3 && from < 0; i++) {
-			json_t *all;
-			if (kb_match_export(s, NULL, kinds[i], &all, &cli->err))
-				break;
-			json_array_foreach(all, c, x)
-			{
-				if (!strcmp(json_string_value(
-						    json_object_get(x, "id")),
-					    argv[optind]))
-					from = (int)kinds[i];
-			}
-			json_decref(all);
-		}
-	}
+	from = kb_match_kind_of(s, argv[optind], &cli->err);
 	if (from < 0) {
 		kb_store_close(s);
-		fprintf(stderr,
-			CLI_T(cli,
-			      "%s: error: there is no need, seed or company '%s'\n",
-			      "%s: エラー: ニーズ・シーズ・企業 '%s' は登録されていません\n"),
-			cli->prog, argv[optind]);
-		return EXIT_NOTFOUND;
+		return cli_fail(cli, from);
 	}
 	target = to			 ? kb_match_kind_parse(to)
 		 : from == KB_MATCH_NEED ? KB_MATCH_SEED

@@ -103,6 +103,10 @@ enum kb_match_kind {
 /* "need", "seed", "company", "support", "org", "nda"; -1 if unknown. */
 int kb_match_kind_parse(const char *s);
 
+/* What id names: KB_MATCH_NEED, KB_MATCH_SEED or KB_MATCH_COMPANY (a
+ * company or venture); KB_ENOTFOUND (recorded) when none. */
+int kb_match_kind_of(struct kb_store *s, const char *id, struct kb_err *err);
+
 /* Imports the registry of kind from CSV or JSON: all or nothing, every
  * problem with its line, column and field. */
 int kb_match_import(struct kb_store *s, enum kb_match_kind kind,

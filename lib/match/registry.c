@@ -528,6 +528,32 @@ int kb_match_export(struct kb_store *s, const char *as, enum kb_match_kind kind,
 	return *out ? 0 : KB_EDB;
 }
 
+int kb_match_kind_of(struct kb_store *s, const char *id, struct kb_err *err)
+{
+	sqlite3_stmt *st =
+		kb__sql_prepare(s,
+				"SELECT 0 FROM need WHERE id = ?1 UNION ALL "
+				"SELECT 1 FROM seed WHERE id = ?1 UNION ALL "
+				"SELECT 2 FROM match_org WHERE id = ?1 "
+				"AND kind IN ('company', 'venture')",
+				err);
+	int r;
+	if (!st)
+		return KB_EDB;
+	kb__sql_bind_text(st, 1, id);
+	r = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	if (r >= 0)
+		return r == 0	? KB_MATCH_NEED
+		       : r == 1 ? KB_MATCH_SEED
+				: KB_MATCH_COMPANY;
+	return kb_err_set(
+		err, KB_ENOTFOUND,
+		KB_TR(err->lang, "there is no need, seed or company '%s'",
+		      "ニーズ・シーズ・企業 '%s' は登録されていません"),
+		id);
+}
+
 /* One need or seed by id, if as may see it; KB_ENOTFOUND or KB_EDENIED. */
 static int fetch(struct kb_store *s, const char *as, enum kb_match_kind kind,
 		 const char *id, json_t **row, struct kb_err *err)
