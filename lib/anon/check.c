@@ -142,13 +142,17 @@ static int read_rows(const struct kb_anon *a, struct kb_csv *c, const size_t *qa
 				kb_buf_addch(&k, '\x1f');
 			kb_buf_adds(&k, kb_csv_get(c, (int)qcol[i]));
 		}
-		KB_ALLOC_GROW(rows->key, rows->n + 1, rows->alloc);
+		if (rows->n == rows->alloc) {
+			/* the keys and the sensitive ids grow together */
+			KB_ALLOC_GROW(rows->key, rows->n + 1, rows->alloc);
+			for (i = 0; i < nsa; i++)
+				sa[i].id = kb_realloc(
+					sa[i].id, rows->alloc * sizeof(uint32_t));
+		}
 		rows->key[rows->n] = kb_buf_detach(&k, NULL);
 		for (i = 0; i < nsa; i++) {
 			const char *v = kb_csv_get(c, (int)sa[i].col);
 			size_t id = sattr_id(&sa[i], v);
-			sa[i].id = kb_realloc(sa[i].id,
-					      rows->alloc * sizeof(uint32_t));
 			if (id == KB_NONE)
 				kb_csv_bad(
 					c, err, (int)sa[i].col,
