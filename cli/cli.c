@@ -185,6 +185,7 @@ void cli_import_opts(struct cli *cli, struct kb_import_opts *o, int dry_run)
 	o->actor = cli->user;
 	o->now = cli->now;
 	o->dry_run = dry_run;
+	o->only_org = cli->only_org;
 	if (isatty(STDERR_FILENO) && !cli->quiet) {
 		o->progress = progress;
 		o->progress_ctx = cli;

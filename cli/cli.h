@@ -33,6 +33,8 @@ struct cli {
 	int bar_shown;	       /* the progress bar is on the screen */
 	double bar_last;       /* when it was last drawn (monotonic seconds) */
 	const char *bar_label; /* what it says it is doing; NULL: reading */
+	const char *only_org;  /* an import's rows must be this organisation's
+				  (kb_import_opts.only_org); NULL: any */
 };
 
 enum { EXIT_USAGE = 2, EXIT_INVALID = 3, EXIT_NOTFOUND = 4, EXIT_CONFLICT = 5 };

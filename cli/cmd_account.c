@@ -19,7 +19,8 @@ enum {
 	OPT_PREF,
 	OPT_ORG,
 	OPT_LABEL,
-	OPT_ACCOUNT_LANG
+	OPT_ACCOUNT_LANG,
+	OPT_MATCH_ORG
 };
 
 /* The password on the first line of standard input. */
@@ -51,7 +52,9 @@ static const char add_en[] =
 	"  --ministry CODE   for staff: the ministry (e.g. 厚)\n"
 	"  --pref P          for a prefecture: its code or name\n"
 	"  --org ID          for a hospital or industry: the organisation's id\n"
-	"  --account-lang L  the account's language, ja (default) or en\n";
+	"  --account-lang L  the account's language, ja (default) or en\n"
+	"  --match-org ID    any role: the organisation it acts for in needs-seeds\n"
+	"                    matching (see 'kiban match')\n";
 static const char add_ja[] =
 	"使い方: kiban account add [オプション]... ログイン名 < パスワードのファイル\n"
 	"サーバーを使うアカウントを作ります。パスワード（10 文字以上）は標準入力の\n"
@@ -62,7 +65,9 @@ static const char add_ja[] =
 	"  --ministry コード staff の場合: 省庁（例: 厚）\n"
 	"  --pref 都道府県   prefecture の場合: コードか名前\n"
 	"  --org ID          hospital・industry の場合: 組織の ID\n"
-	"  --account-lang L  アカウントの言語 ja（既定）か en\n";
+	"  --account-lang L  アカウントの言語 ja（既定）か en\n"
+	"  --match-org ID    どの役割でも: ニーズ・シーズのマッチングで代表する組織\n"
+	"                    （'kiban match' を参照）\n";
 
 static int account_add(struct cli *cli, int argc, char **argv)
 {
@@ -74,10 +79,11 @@ static int account_add(struct cli *cli, int argc, char **argv)
 		{ "pref", required_argument, NULL, OPT_PREF },
 		{ "org", required_argument, NULL, OPT_ORG },
 		{ "account-lang", required_argument, NULL, OPT_ACCOUNT_LANG },
+		{ "match-org", required_argument, NULL, OPT_MATCH_ORG },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kb_account_spec a = { NULL, NULL, KB_NROLES, NULL,
-				     0,	   NULL, KB_LANG_JA };
+	struct kb_account_spec a = { NULL, NULL, KB_NROLES,  NULL,
+				     0,	   NULL, KB_LANG_JA, NULL };
 	const char *pref = NULL;
 	char pw[256];
 	struct kb_store *s;
@@ -99,6 +105,7 @@ static int account_add(struct cli *cli, int argc, char **argv)
 		case OPT_MINISTRY: a.ministry = optarg; break;
 		case OPT_PREF: pref = optarg; break;
 		case OPT_ORG: a.org = optarg; break;
+		case OPT_MATCH_ORG: a.match_org = optarg; break;
 		case OPT_ACCOUNT_LANG:
 			if ((r = kb_lang_parse(optarg)) < 0)
 				return cli_usage_error(
@@ -234,6 +241,43 @@ static int account_enable(struct cli *cli, int argc, char **argv)
 			   enable_ja);
 }
 
+static const char match_org_en[] =
+	"Usage: kiban account match-org [OPTION]... LOGIN [ORG]\n"
+	"Let the account act for organisation ORG of the needs-seeds matching\n"
+	"registry: it then sees and registers what ORG may.  Without ORG the\n"
+	"account no longer acts for any.\n";
+static const char match_org_ja[] =
+	"使い方: kiban account match-org [オプション]... ログイン名 [組織]\n"
+	"アカウントがニーズ・シーズのマッチング登録簿で組織 ORG を代表するようにします。\n"
+	"以後、ORG が見られるものを見て、ORG として登録できます。ORG を省くと、\n"
+	"どの組織も代表しなくなります。\n";
+
+static int account_match_org(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_store *s;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1)
+		if ((r = cli_option(cli, c, "account match-org", argv,
+				    match_org_en, match_org_ja)) >= 0)
+			return r;
+	if (optind + 1 != argc && optind + 2 != argc)
+		return cli_usage_error(
+			cli, "account match-org", "%s",
+			CLI_T(cli, "expected a LOGIN and, optionally, an ORG",
+			      "ログイン名と、必要なら組織を指定してください"));
+	if ((r = cli_open(cli, 0, &s)))
+		return r;
+	r = kb_account_set_match_org(s, argv[optind], argv[optind + 1],
+				     &cli->err);
+	kb_store_close(s);
+	return r ? cli_fail(cli, r) : 0;
+}
+
 static const char token_en[] =
 	"Usage: kiban account token [OPTION]... LOGIN\n"
 	"Create an API token with which a script acts as LOGIN (for example to\n"
@@ -326,6 +370,9 @@ static const struct cli_cmd cmds[] = {
 	{ "disable", account_disable, "stop an account", "アカウントを止める" },
 	{ "enable", account_enable, "let a stopped account in again",
 	  "止めたアカウントを戻す" },
+	{ "match-org", account_match_org,
+	  "set the organisation an account acts for in matching",
+	  "マッチングで代表する組織を設定する" },
 	{ "token", account_token, "create an API token for scripts",
 	  "スクリプト用の API トークンを作る" },
 	{ "revoke", account_revoke, "revoke an API token",

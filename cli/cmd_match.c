@@ -40,6 +40,7 @@ static int match_import(struct cli *cli, int argc, char **argv)
 		CLI_COMMON_OPTIONS,
 		{ "encoding", required_argument, NULL, OPT_ENCODING },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "as", required_argument, NULL, OPT_AS },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *enc = NULL;
@@ -51,21 +52,28 @@ static int match_import(struct cli *cli, int argc, char **argv)
 			enc = optarg;
 			continue;
 		}
+		if (c == OPT_AS) {
+			cli->only_org = optarg;
+			continue;
+		}
 		if (c == OPT_DRY_RUN) {
 			dry = 1;
 			continue;
 		}
 		if ((r = cli_option(
 			     cli, c, "match import", argv,
-			     "Usage: kiban match import [--dry-run] [--encoding ENC] orgs|needs|seeds|nda FILE\n"
+			     "Usage: kiban match import [--as ORG] [--dry-run] [--encoding ENC] orgs|needs|seeds|nda FILE\n"
 			     "Import organisations, clinical needs, technology seeds, or who may see\n"
 			     "what is under NDA, from CSV (UTF-8 or CP932) or JSON: all or nothing,\n"
 			     "every problem with its line and column.  Rows with an id already held\n"
-			     "replace it.  Columns: docs/match-format.md.\n",
-			     "使い方: kiban match import [--dry-run] [--encoding ENC] orgs|needs|seeds|nda ファイル\n"
+			     "replace it.  With --as, ORG imports its own needs, seeds and NDAs only\n"
+			     "(organisations are the administrator's).  Columns: docs/match-format.md.\n",
+			     "使い方: kiban match import [--as 組織] [--dry-run] [--encoding ENC] orgs|needs|seeds|nda ファイル\n"
 			     "組織・臨床ニーズ・技術シーズ・NDA の相手を CSV（UTF-8 か CP932）または JSON から\n"
 			     "取り込みます。すべてかゼロか。問題は行と列つきですべて示します。登録済みの ID の行は\n"
-			     "置き換えます。列: docs/match-format.md\n")) >= 0)
+			     "置き換えます。--as では組織 ORG が自らのニーズ・シーズ・NDA だけを取り込みます\n"
+			     "（組織の登録は管理者が行います）。列: docs/match-format.md\n")) >=
+		    0)
 			return r;
 	}
 	if (optind + 2 != argc)
@@ -90,6 +98,84 @@ static int match_import(struct cli *cli, int argc, char **argv)
 	r = cli_import_file(cli, s, fn, argv[optind + 1], enc, dry);
 	kb_store_close(s);
 	return r;
+}
+
+static int match_add(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "as", required_argument, NULL, OPT_AS },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *as = NULL;
+	struct kb_store *s;
+	json_t *fields;
+	char id[64];
+	int c, r, json = 0, kind;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (c == OPT_AS || c == OPT_JSON) {
+			as = c == OPT_AS ? optarg : as;
+			json |= c == OPT_JSON;
+			continue;
+		}
+		if ((r = cli_option(
+			     cli, c, "match add", argv,
+			     "Usage: kiban match add [--as ORG] [--json] need|seed FIELD=VALUE...\n"
+			     "Register one need or seed of organisation ORG (without --as, the\n"
+			     "administrator's, naming org=).  The fields are the import's columns\n"
+			     "(docs/match-format.md); without id= one is made (N0061, S0301...) and\n"
+			     "printed.  Example:\n"
+			     "  kiban match add need --as MH01 problem=... population=... outcome=... area=循環器\n",
+			     "使い方: kiban match add [--as 組織] [--json] need|seed 項目=値...\n"
+			     "組織 ORG のニーズかシーズを一件登録します（--as なしは管理者として、org= を指定）。\n"
+			     "項目は取り込みの列と同じです（docs/match-format.md）。id= がなければ作って\n"
+			     "（N0061、S0301 など）表示します。例:\n"
+			     "  kiban match add need --as MH01 problem=... population=... outcome=... area=循環器\n")) >=
+		    0)
+			return r;
+	}
+	kind = optind < argc ? kb_match_kind_parse(argv[optind]) : -1;
+	if (kind != KB_MATCH_NEED && kind != KB_MATCH_SEED)
+		return cli_usage_error(
+			cli, "match add", "%s",
+			CLI_T(cli, "give the kind, need or seed, and its fields",
+			      "種類（need か seed）と項目を指定してください"));
+	fields = json_object();
+	for (optind++; optind < argc; optind++) {
+		const char *eq = strchr(argv[optind], '=');
+		char key[64];
+		if (!eq || eq == argv[optind] ||
+		    (size_t)(eq - argv[optind]) >= sizeof(key)) {
+			json_decref(fields);
+			return cli_usage_error(
+				cli, "match add",
+				CLI_T(cli, "'%s' is not FIELD=VALUE",
+				      "'%s' は 項目=値 の形ではありません"),
+				argv[optind]);
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - argv[optind]),
+			 argv[optind]);
+		json_object_set_new(fields, key, json_string(eq + 1));
+	}
+	if ((r = cli_open(cli, 0, &s))) {
+		json_decref(fields);
+		return r;
+	}
+	r = kb_match_add(s, as, (enum kb_match_kind)kind, fields, cli->user,
+			 cli->now, id, sizeof(id), &cli->err);
+	kb_store_close(s);
+	json_decref(fields);
+	if (r)
+		return cli_fail(cli, r);
+	if (json)
+		return cli_print_json(cli, json_pack("{s:s}", "id", id));
+	if (!cli->quiet)
+		printf(CLI_T(cli, "%s %s registered\n", "%s %s を登録しました\n"),
+		       kind == KB_MATCH_NEED ? CLI_T(cli, "need", "ニーズ")
+					     : CLI_T(cli, "seed", "シーズ"),
+		       id);
+	return 0;
 }
 
 /* rows (an array of objects) as CSV, the first row's keys as header. */
@@ -602,6 +688,8 @@ int cmd_match(struct cli *cli, int argc, char **argv)
 		{ "import", match_import,
 		  "import organisations, needs, seeds or NDAs (CSV or JSON)",
 		  "組織・ニーズ・シーズ・NDA の取り込み（CSV か JSON）" },
+		{ "add", match_add, "register one need or seed",
+		  "ニーズかシーズを一件登録" },
 		{ "export", match_export, "a registry as CSV or JSON",
 		  "登録簿を CSV か JSON で出力" },
 		{ "find", match_find, "ranked matches with their reasons",

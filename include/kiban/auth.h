@@ -72,6 +72,8 @@ struct kb_principal {
 	int prefecture;	   /* prefecture role, or the hospital's prefecture */
 	long org;	   /* org.n of a hospital or industry account */
 	char org_id[64];
+	char match_org[64]; /* the organisation it acts for in needs-seeds
+			       matching (its id; "" none) */
 	enum kb_lang lang;
 };
 
@@ -92,6 +94,7 @@ struct kb_account_spec {
 	int prefecture;	      /* code, for a prefecture */
 	const char *org;      /* org id, for a hospital or industry */
 	enum kb_lang lang;
+	const char *match_org; /* any role: its matching organisation (id) */
 };
 
 /* How hard a password is to guess by trying: Argon2id's cost.  The default
@@ -106,6 +109,10 @@ int kb_account_add(struct kb_store *s, const struct kb_account_spec *a,
 int kb_account_set_password(struct kb_store *s, const char *login,
 			    const char *password, enum kb_pw_cost cost,
 			    struct kb_err *err);
+/* Lets the account act for organisation match_org (an id of the matching
+ * registry; NULL: none) in needs-seeds matching. */
+int kb_account_set_match_org(struct kb_store *s, const char *login,
+			     const char *match_org, struct kb_err *err);
 int kb_account_disable(struct kb_store *s, const char *login, int disabled,
 		       struct kb_err *err);
 

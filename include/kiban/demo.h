@@ -21,6 +21,7 @@
 #define KB_DEMO_PASSWORD "kiban-demo-2026"
 struct kb_demo_account {
 	const char *login, *role, *what_en, *what_ja;
+	const char *match_org; /* its organisation in matching, or NULL */
 };
 extern const struct kb_demo_account kb_demo_accounts[];
 extern const size_t kb_demo_naccounts;

@@ -113,6 +113,19 @@ int kb_match_import(struct kb_store *s, enum kb_match_kind kind,
 		    struct kb_csv *c, const struct kb_import_opts *o,
 		    struct kb_import_stats *st, struct kb_err *err);
 
+/*
+ * Registers one need or seed for organisation as (NULL: the administrator,
+ * and fields name the org) from fields, an object with the import's
+ * columns (other keys are ignored).  Without an id one is made (N0061,
+ * S0301...); an id already held is KB_EEXISTS.  Its id goes to id (room
+ * for idlen).  Each problem names its field; nothing is written then.
+ * With o->only_org set, kb_match_import() likewise takes the needs, seeds
+ * and NDA rows of that organisation only (KB_EDENIED for another's).
+ */
+int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
+		 const json_t *fields, const char *actor, time_t now, char *id,
+		 size_t idlen, struct kb_err *err);
+
 /* The registry of kind as the organisation as may see it: a JSON array
  * of objects with the import's columns. */
 int kb_match_export(struct kb_store *s, const char *as, enum kb_match_kind kind,

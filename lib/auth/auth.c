@@ -138,6 +138,29 @@ static int hash_password(const char *pw, enum kb_pw_cost cost,
 	return 0;
 }
 
+/* The row of matching organisation id in *n; KB_ENOTFOUND if none. */
+static int match_org_n(struct kb_store *s, const char *id, long *n,
+		       struct kb_err *err)
+{
+	sqlite3_stmt *st =
+		kb__sql_prepare(s, "SELECT n FROM match_org WHERE id = ?1", err);
+	*n = 0;
+	if (!st)
+		return KB_EDB;
+	kb__sql_bind_text(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (*n)
+		return 0;
+	return kb_err_set(
+		err, KB_ENOTFOUND,
+		KB_TR(err->lang,
+		      "there is no organisation '%s' in the matching registry",
+		      "マッチング登録簿に組織 '%s' はありません"),
+		id);
+}
+
 int kb_account_add(struct kb_store *s, const struct kb_account_spec *a,
 		   const char *password, enum kb_pw_cost cost,
 		   const char *actor, time_t now, struct kb_err *err)
@@ -145,7 +168,7 @@ int kb_account_add(struct kb_store *s, const struct kb_account_spec *a,
 	enum kb_lang L = err->lang;
 	char hash[crypto_pwhash_STRBYTES], when[32];
 	sqlite3_stmt *st;
-	long org = 0;
+	long org = 0, morg = 0;
 	int r;
 
 	if (!login_ok(a->login))
@@ -206,14 +229,18 @@ int kb_account_add(struct kb_store *s, const struct kb_account_spec *a,
 						"製造販売業者・販売業者"),
 				a->org);
 	}
+	if (a->match_org && *a->match_org &&
+	    (r = match_org_n(s, a->match_org, &morg, err)))
+		return r;
 	if ((r = hash_password(password, cost, hash, err)))
 		return r;
 	kb__iso_time(now, when);
 	if (!(st = kb__sql_prepare(
 		      s,
 		      "INSERT INTO account (login, name, role, ministry, "
-		      "prefecture, org, password, lang, created_at, created_by) "
-		      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		      "prefecture, org, password, lang, created_at, created_by, "
+		      "match_org) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		      "?10, ?11)",
 		      err)))
 		return KB_EDB;
 	kb__sql_bind_text(st, 1, a->login);
@@ -228,6 +255,8 @@ int kb_account_add(struct kb_store *s, const struct kb_account_spec *a,
 	kb__sql_bind_text(st, 8, a->lang == KB_LANG_EN ? "en" : "ja");
 	kb__sql_bind_text(st, 9, when);
 	kb__sql_bind_text(st, 10, actor);
+	if (morg)
+		sqlite3_bind_int64(st, 11, morg);
 	r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (r == SQLITE_DONE)
@@ -302,6 +331,18 @@ int kb_account_set_password(struct kb_store *s, const char *login,
 	return end_sessions(s, login, err);
 }
 
+int kb_account_set_match_org(struct kb_store *s, const char *login,
+			     const char *match_org, struct kb_err *err)
+{
+	long n = 0;
+	int r = match_org ? match_org_n(s, match_org, &n, err) : 0;
+	return r ? r
+		 : account_update(s,
+				  "UPDATE account SET match_org = nullif(?2, 0) "
+				  "WHERE login = ?1",
+				  login, NULL, (int)n, err);
+}
+
 int kb_account_disable(struct kb_store *s, const char *login, int disabled,
 		       struct kb_err *err)
 {
@@ -316,7 +357,8 @@ int kb_account_disable(struct kb_store *s, const char *login, int disabled,
 #define PRINCIPAL_COLS                                                  \
 	"a.n, a.login, a.name, a.role, coalesce(a.ministry, ''), "      \
 	"coalesce(a.prefecture, o.prefecture, 0), coalesce(a.org, 0), " \
-	"coalesce(o.id, ''), a.lang, a.disabled"
+	"coalesce(o.id, ''), a.lang, a.disabled, "                      \
+	"coalesce((SELECT id FROM match_org WHERE n = a.match_org), '')"
 #define PRINCIPAL_FROM " FROM account a LEFT JOIN org o ON o.n = a.org "
 
 static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
@@ -325,7 +367,7 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int col)
 	snprintf(dst, n, "%s", t ? (const char *)t : "");
 }
 
-/* Reads a principal from columns 0..9 of st; 0, or -1 if disabled. */
+/* Reads a principal from columns 0..10 of st; 0, or -1 if disabled. */
 static int read_principal(sqlite3_stmt *st, struct kb_principal *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -338,6 +380,7 @@ static int read_principal(sqlite3_stmt *st, struct kb_principal *p)
 	p->prefecture = sqlite3_column_int(st, 5);
 	p->org = (long)sqlite3_column_int64(st, 6);
 	copy_col(p->org_id, sizeof(p->org_id), st, 7);
+	copy_col(p->match_org, sizeof(p->match_org), st, 10);
 	p->lang = strcmp((const char *)sqlite3_column_text(st, 8), "en")
 			  ? KB_LANG_JA
 			  : KB_LANG_EN;
@@ -390,7 +433,7 @@ int kb_login(struct kb_store *s, const char *login, const char *password,
 		return KB_EDB;
 	kb__sql_bind_text(st, 1, login);
 	if (sqlite3_step(st) == SQLITE_ROW && !read_principal(st, p))
-		hash = kb__sql_text(st, 10);
+		hash = kb__sql_text(st, 11);
 	sqlite3_finalize(st);
 	if (hash)
 		ok = !crypto_pwhash_str_verify(hash, password, strlen(password));
@@ -448,7 +491,7 @@ static int by_token(struct kb_store *s, const char *sql, const char *token,
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 	if (sqlite3_step(st) == SQLITE_ROW && !read_principal(st, p)) {
 		if (csrf)
-			copy_col(csrf, KB_TOKEN_LEN, st, 10);
+			copy_col(csrf, KB_TOKEN_LEN, st, 11);
 		found = 1;
 	}
 	kb__sql_finish(s, st);

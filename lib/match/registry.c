@@ -294,6 +294,70 @@ static int nda_item(struct kb_store *s, struct kb_csv *c, int idx,
 			  kind, item);
 }
 
+/* The id of the organisation that owns need or seed id; NULL if none. */
+static char *owner_of(struct kb_store *s, const char *kind, const char *id)
+{
+	sqlite3_stmt *st = kb__sql_prepare(
+		s,
+		!strcmp(kind, "need")
+			? "SELECT o.id FROM need t JOIN match_org o ON o.n = t.org WHERE t.id = ?"
+			: "SELECT o.id FROM seed t JOIN match_org o ON o.n = t.org WHERE t.id = ?",
+		NULL);
+	char *owner = NULL;
+	if (!st)
+		return NULL;
+	kb__sql_bind_text(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		owner = kb_strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return owner;
+}
+
+/* An organisation importing (only_org) writes its own needs and seeds, and
+ * says who may see them under NDA: a row for another's is refused. */
+static int check_owner(struct kb_store *s, struct kb_csv *c,
+		       enum kb_match_kind kind, const int *idx, char **row,
+		       const char *as, struct kb_err *err)
+{
+	enum kb_lang L = err->lang;
+	const char *what = kind == KB_MATCH_NEED ? "need" : "seed";
+	char *owner;
+	int bad = 0;
+	if (kind == KB_MATCH_NDA) {
+		if (!row[0] || !row[1])
+			return 0;
+		what = row[0];
+	} else if (row[1] && strcmp(row[1], as)) {
+		kb_err_at(
+			err, KB_EDENIED, c->name, c->rec_line,
+			kb_csv_col(c, idx[1]), "org",
+			KB_TR(L, "organisation '%s' may register only its own %ss (this one names '%s')",
+			      "組織 '%s' が登録できるのは自らの%sだけです（この行は '%s' のもの）"),
+			as,
+			KB_TR(L, what,
+			      !strcmp(what, "need") ? "ニーズ" : "シーズ"),
+			row[1]);
+		bad = 1;
+	}
+	if (!row[kind == KB_MATCH_NDA])
+		return bad;
+	owner = owner_of(s, what, row[kind == KB_MATCH_NDA]);
+	if (owner && strcmp(owner, as)) {
+		kb_err_at(
+			err, KB_EDENIED, c->name, c->rec_line,
+			kb_csv_col(c, idx[kind == KB_MATCH_NDA]),
+			kind == KB_MATCH_NDA ? "item" : "id",
+			KB_TR(L, "%s '%s' belongs to '%s': organisation '%s' may not change it",
+			      "%s '%s' は '%s' のものです。組織 '%s' は変更できません"),
+			KB_TR(L, what,
+			      !strcmp(what, "need") ? "ニーズ" : "シーズ"),
+			row[kind == KB_MATCH_NDA], owner, as);
+		bad = 1;
+	}
+	free(owner);
+	return bad;
+}
+
 /* INSERT ... ON CONFLICT for the table's columns. */
 static void insert_sql(const struct reg *g, struct kb_buf *sql)
 {
@@ -337,7 +401,7 @@ int kb_match_import(struct kb_store *s, enum kb_match_kind kind,
 {
 	const struct reg *g = &regs[kind];
 	struct kb_csv_col *cc = kb_calloc(g->ncols, sizeof(*cc));
-	int *idx = kb_calloc(g->ncols, sizeof(int)), r, bad = 0;
+	int *idx = kb_calloc(g->ncols, sizeof(int)), r, bad = 0, denied = 0;
 	char **cell = NULL;
 	unsigned *line = NULL;
 	size_t n = 0, alloc = 0, i, j;
@@ -348,6 +412,16 @@ int kb_match_import(struct kb_store *s, enum kb_match_kind kind,
 
 	memset(st, 0, sizeof(*st));
 	kb__strmap_init(&ids);
+	if (o->only_org && kind != KB_MATCH_NEED && kind != KB_MATCH_SEED &&
+	    kind != KB_MATCH_NDA) {
+		free(cc);
+		free(idx);
+		return kb_err_set(
+			err, KB_EDENIED, "%s",
+			KB_TR(err->lang,
+			      "only the registry's administrator registers organisations",
+			      "組織を登録できるのは登録簿の管理者だけです"));
+	}
 	for (i = 0; i < g->ncols; i++)
 		cc[i] = (struct kb_csv_col){ .name = g->cols[i].name,
 					     .name_ja = g->cols[i].name_ja,
@@ -374,6 +448,9 @@ int kb_match_import(struct kb_store *s, enum kb_match_kind kind,
 		if (kind == KB_MATCH_NDA && row[0] && row[1] &&
 		    nda_item(s, c, idx[1], row[0], row[1], err))
 			bad = 1;
+		if (o->only_org &&
+		    check_owner(s, c, kind, idx, row, o->only_org, err))
+			bad = denied = 1;
 		if (g->cols[0].type == ID && row[0]) {
 			size_t prev = kb__strmap_put(&ids, row[0], n);
 			if (prev != n) {
@@ -389,7 +466,7 @@ int kb_match_import(struct kb_store *s, enum kb_match_kind kind,
 	}
 	st->rows = n;
 	if (r < 0 || bad) {
-		r = r < 0 ? r : KB_EINVALID;
+		r = r < 0 ? r : denied ? KB_EDENIED : KB_EINVALID;
 		kb_err_sort(err);
 		goto out;
 	}
@@ -469,6 +546,96 @@ static int check_as(struct kb_store *s, const char *as, struct kb_err *err)
 					"組織 '%s' は登録されていません"),
 				  as);
 	return 0;
+}
+
+/* A free id for a new need or seed: N0061, S0301... */
+static int new_id(struct kb_store *s, enum kb_match_kind kind, char *id,
+		  size_t idlen, struct kb_err *err)
+{
+	const char *table = kind == KB_MATCH_NEED ? "need" : "seed";
+	char sql[64], *owner = NULL;
+	sqlite3_stmt *st;
+	long n = 0;
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if (!(st = kb__sql_prepare(s, sql, err)))
+		return KB_EDB;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	do {
+		free(owner);
+		snprintf(id, idlen, "%c%04ld",
+			 kind == KB_MATCH_NEED ? 'N' : 'S', ++n);
+	} while ((owner = owner_of(s, table, id)));
+	return 0;
+}
+
+int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
+		 const json_t *fields, const char *actor, time_t now, char *id,
+		 size_t idlen, struct kb_err *err)
+{
+	const struct reg *g = &regs[kind];
+	struct kb_import_opts o = { .actor = actor, .now = now, .only_org = as };
+	struct kb_import_stats st;
+	struct kb_csv c;
+	json_t *row, *rows;
+	char *text;
+	size_t i;
+	int r;
+
+	if (kind != KB_MATCH_NEED && kind != KB_MATCH_SEED)
+		return kb_err_set(
+			err, KB_EUSAGE, "%s",
+			KB_TR(err->lang,
+			      "one at a time, needs and seeds are added",
+			      "一件ずつ登録できるのはニーズとシーズです"));
+	if ((r = check_as(s, as, err)))
+		return r;
+	row = json_object();
+	for (i = 0; i < g->ncols; i++) {
+		json_t *v = json_object_get(fields, g->cols[i].name);
+		if (v && !json_is_null(v))
+			json_object_set(row, g->cols[i].name, v);
+	}
+	if (as && !json_object_get(row, "org"))
+		json_object_set_new(row, "org", json_string(as));
+	snprintf(id, idlen, "%s",
+		 json_string_value(json_object_get(row, "id"))
+			 ? json_string_value(json_object_get(row, "id"))
+			 : "");
+	if (!*id) {
+		if ((r = new_id(s, kind, id, idlen, err))) {
+			json_decref(row);
+			return r;
+		}
+		json_object_set_new(row, "id", json_string(id));
+	} else if ((text = owner_of(s, g->table, id))) {
+		free(text);
+		json_decref(row);
+		return kb_err_at(
+			err, KB_EEXISTS, NULL, 0, 0, "id",
+			KB_TR(err->lang, "%s '%s' already exists",
+			      "%s '%s' はすでにあります"),
+			KB_TR(err->lang, g->table,
+			      kind == KB_MATCH_NEED ? "ニーズ" : "シーズ"),
+			id);
+	}
+	rows = json_pack("[o]", row);
+	text = json_dumps(rows, JSON_COMPACT);
+	json_decref(rows);
+	r = kb_csv_open_mem(&c, "-", text, strlen(text), KB_ENC_UTF8, err);
+	free(text);
+	if (!r) {
+		r = kb_match_import(s, kind, &c, &o, &st, err);
+		kb_csv_release(&c);
+	}
+	/* the problems are of fields, not of a line in a file */
+	for (i = 0; i < err->n; i++) {
+		free(err->v[i].file);
+		err->v[i].file = NULL;
+		err->v[i].line = err->v[i].col = 0;
+	}
+	return r;
 }
 
 static json_t *query_rows(struct kb_store *s, const char *sql, const char *as,

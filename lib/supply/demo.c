@@ -223,19 +223,25 @@ done:
 
 const struct kb_demo_account kb_demo_accounts[] = {
 	{ "demo-admin", "admin", "ministry administrator: everything",
-	  "省庁管理者: すべて" },
+	  "省庁管理者: すべて", NULL },
 	{ "demo-mhlw", "staff", "MHLW staff: KPIs of MHLW's goals, supply",
-	  "厚生労働省の職員: 厚労省の KPI、供給" },
+	  "厚生労働省の職員: 厚労省の KPI、供給", NULL },
 	{ "demo-committee", "committee", "review committee: plan, evaluation",
-	  "検討会委員: 計画、評価" },
+	  "検討会委員: 計画、評価", NULL },
 	{ "demo-tokyo", "prefecture", "Tokyo: its hospitals, incidents",
-	  "東京都: 都内の病院、事案" },
-	{ "demo-hospital", "hospital", "a Tokyo hospital: its reports",
-	  "都内の病院: 自院の報告" },
-	{ "demo-maker", "industry", "a marketing-authorisation holder",
-	  "製造販売業者" },
-	{ "demo-researcher", "researcher", "a researcher: public aggregates",
-	  "研究者: 公開の集計" },
+	  "東京都: 都内の病院、事案", NULL },
+	{ "demo-hospital", "hospital",
+	  "a Tokyo hospital: its reports; clinical needs of MH01",
+	  "都内の病院: 自院の報告、MH01 の臨床ニーズ", "MH01" },
+	{ "demo-maker", "industry",
+	  "a marketing-authorisation holder; company MC01 in matching",
+	  "製造販売業者、マッチングでは企業 MC01", "MC01" },
+	{ "demo-researcher", "researcher",
+	  "a researcher: public aggregates; seeds of MU01",
+	  "研究者: 公開の集計、MU01 のシーズ", "MU01" },
+	{ "demo-support", "researcher",
+	  "a support body (MS01): consultation cases with ventures",
+	  "支援機関（MS01）: ベンチャーの相談案件", "MS01" },
 };
 const size_t kb_demo_naccounts = KB_ARRAY_SIZE(kb_demo_accounts);
 
@@ -262,7 +268,8 @@ int kb__demo_accounts(struct kb_store *s, struct kb_err *err)
 					     NULL,
 					     0,
 					     NULL,
-					     KB_LANG_JA };
+					     KB_LANG_JA,
+					     d->match_org };
 		if (a.role == KB_ROLE_STAFF)
 			a.ministry = "厚";
 		else if (a.role == KB_ROLE_PREFECTURE)

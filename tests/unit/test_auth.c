@@ -29,8 +29,8 @@ static int add(struct kb_store *s, const char *login, enum kb_role role,
 	       const char *ministry, int pref, const char *org,
 	       const char *password, struct kb_err *err)
 {
-	struct kb_account_spec a = { login, login, role,      ministry,
-				     pref,  org,   KB_LANG_JA };
+	struct kb_account_spec a = { login, login, role,       ministry,
+				     pref,  org,   KB_LANG_JA, NULL };
 	return kb_account_add(s, &a, password, KB_PW_MIN, "tester", T_NOW, err);
 }
 

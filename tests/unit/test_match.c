@@ -199,6 +199,85 @@ static void test_import_errors(void **state)
 	kb_err_release(&err);
 }
 
+/* An organisation writes its own needs, seeds and NDAs, and nothing else. */
+static void test_write_as_org(void **state)
+{
+	struct kb_import_opts o = { .actor = "tester", .now = T_NOW };
+	struct kb_import_stats st;
+	struct kb_err err;
+	struct kb_store *s;
+	struct kb_csv c;
+	json_t *f;
+	char id[64];
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	/* one need, its id made, its owner the acting organisation */
+	f = json_pack("{s:s, s:s, s:s, s:s, s:s}", "problem", "褥瘡を防ぎたい",
+		      "population", "寝たきりの患者", "outcome",
+		      "体位変換の負担を減らす", "area", "在宅・介護", "csrf",
+		      "ignored");
+	T_OK(kb_match_add(s, "H1", KB_MATCH_NEED, f, "h1", T_NOW, id,
+			  sizeof(id), &err),
+	     &err);
+	assert_string_equal(id, "N0004");
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM need n JOIN "
+				      "match_org o ON o.n = n.org WHERE "
+				      "n.id = 'N0004' AND o.id = 'H1'"),
+			 1);
+	/* the same id again is refused; so is another's org or no text */
+	json_object_set_new(f, "id", json_string("N0004"));
+	assert_int_equal(kb_match_add(s, "H1", KB_MATCH_NEED, f, "h1", T_NOW,
+				      id, sizeof(id), &err),
+			 KB_EEXISTS);
+	t_assert_error(&err, "field 'id': need 'N0004' already exists");
+	kb_err_clear(&err);
+	json_object_set_new(f, "id", json_string("N5"));
+	json_object_set_new(f, "org", json_string("U1"));
+	json_object_set_new(f, "problem", json_string(""));
+	assert_int_equal(kb_match_add(s, "H1", KB_MATCH_NEED, f, "h1", T_NOW,
+				      id, sizeof(id), &err),
+			 KB_EDENIED);
+	t_assert_error(&err, "field 'org': organisation 'H1' may register only "
+			     "its own needs (this one names 'U1')");
+	t_assert_error(&err, "field 'problem': a value is required");
+	assert_null(err.v[0].file);
+	kb_err_clear(&err);
+	json_decref(f);
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM need"), 4);
+	/* an import as an organisation: its own rows only, all or nothing */
+	o.only_org = "C1";
+	t_csv(&c, "mine.csv",
+	      "id,org,title,description\n"
+	      "S4,C1,新しいシーズ,説明\n"
+	      "S1,C1,乗っ取り,説明\n"
+	      "S3,H1,代理登録,説明\n");
+	assert_int_equal(kb_match_import(s, KB_MATCH_SEED, &c, &o, &st, &err),
+			 KB_EDENIED);
+	kb_csv_release(&c);
+	t_assert_error(&err,
+		       "mine.csv:3:1: field 'id': seed 'S1' belongs to 'U1'");
+	t_assert_error(&err, "mine.csv:4:4: field 'org': organisation 'C1' "
+			     "may register only its own seeds");
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM seed"), 3);
+	kb_err_clear(&err);
+	o.only_org = "H1";
+	t_csv(&c, "nda.csv", "kind,item,org\nseed,S1,C1\n");
+	assert_int_equal(kb_match_import(s, KB_MATCH_NDA, &c, &o, &st, &err),
+			 KB_EDENIED);
+	kb_csv_release(&c);
+	t_assert_error(&err, "nda.csv:2:6: field 'item': seed 'S1' belongs to "
+			     "'U1': organisation 'H1' may not change it");
+	kb_err_clear(&err);
+	t_csv(&c, "orgs.csv", orgs_csv);
+	assert_int_equal(kb_match_import(s, KB_MATCH_ORG, &c, &o, &st, &err),
+			 KB_EDENIED);
+	kb_csv_release(&c);
+	kb_err_clear(&err);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
 static size_t count_ids(json_t *rows, const char *id)
 {
 	json_t *x;
@@ -466,6 +545,7 @@ int main(void)
 		cmocka_unit_test(test_normalize_and_terms),
 		cmocka_unit_test(test_ranking),
 		cmocka_unit_test(test_import_errors),
+		cmocka_unit_test(test_write_as_org),
 		cmocka_unit_test(test_visibility),
 		cmocka_unit_test(test_rank_and_link),
 		cmocka_unit_test(test_cases),

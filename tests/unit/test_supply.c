@@ -773,8 +773,8 @@ static long account_n(struct kb_store *s, const char *login)
 static void add_account(struct kb_store *s, const char *login,
 			enum kb_role role, int pref, struct kb_err *err)
 {
-	struct kb_account_spec a = { login, login, role,      NULL,
-				     pref,  NULL,  KB_LANG_JA };
+	struct kb_account_spec a = { login, login, role,       NULL,
+				     pref,  NULL,  KB_LANG_JA, NULL };
 	T_OK(kb_account_add(s, &a, "a long password", KB_PW_MIN, "tester",
 			    T_NOW, err),
 	     err);
