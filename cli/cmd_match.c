@@ -178,39 +178,6 @@ static int match_add(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* rows (an array of objects) as CSV, the first row's keys as header. */
-static void rows_csv(json_t *rows, int bom, struct kb_buf *out)
-{
-	struct kb_csvw w;
-	json_t *row, *v;
-	const char *k;
-	size_t i;
-	kb_csvw_init(&w, out, bom);
-	row = json_array_get(rows, 0);
-	json_object_foreach(row, k, v)
-	{
-		kb_csvw_field(&w, k);
-	}
-	if (row)
-		kb_csvw_end(&w);
-	json_array_foreach(rows, i, row)
-	{
-		json_object_foreach(row, k, v)
-		{
-			if (json_is_string(v))
-				kb_csvw_field(&w, json_string_value(v));
-			else if (json_is_integer(v))
-				kb_csvw_fieldf(&w, "%" JSON_INTEGER_FORMAT,
-					       json_integer_value(v));
-			else if (json_is_real(v))
-				kb_csvw_num(&w, json_real_value(v));
-			else
-				kb_csvw_field(&w, "");
-		}
-		kb_csvw_end(&w);
-	}
-}
-
 static int match_export(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -255,7 +222,7 @@ static int match_export(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, r);
 	if (json)
 		return cli_print_json(cli, rows);
-	rows_csv(rows, bom, &out);
+	kb_csvw_rows(&out, rows, bom);
 	json_decref(rows);
 	r = cli_write(cli, &out, "-");
 	kb_buf_release(&out);

@@ -302,8 +302,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 				       CLI_T(cli, "serve takes no arguments",
 					     "serve は引数を取りません"));
 	if (list) {
-		for (i = 0; i < srv_nroutes; i++) {
-			const struct route *rt = &srv_routes[i];
+		const struct route *rt;
+		for (i = 0; (rt = srv_route(i)); i++) {
 			if (rt->methods & M_GET)
 				printf("GET %s\n", rt->pattern);
 			if (rt->methods & M_POST)

@@ -55,6 +55,7 @@ static const struct {
 	{ "/alerts", "Alerts", "警報", KB_PERM_SUPPLY_PUBLIC },
 	{ "/reports", "Reports", "報告", KB_PERM_REPORT_UPLOAD },
 	{ "/incidents", "Incidents", "供給事案", KB_PERM_INCIDENT_READ },
+	{ "/match", "Needs & seeds", "ニーズ・シーズ", KB_PERM_MATCH },
 	{ "/notices", "Notifications", "通知", -1 },
 	{ "/audit", "Audit log", "監査ログ", KB_PERM_ADMIN },
 };
@@ -139,7 +140,7 @@ int page_finish(struct req *q, struct kb_buf *b, int status)
 	return reply_html(q, status, b);
 }
 
-static void diag_list(struct req *q, struct kb_buf *b, const struct kb_err *e)
+void page_diags(struct req *q, struct kb_buf *b, const struct kb_err *e)
 {
 	size_t i;
 	kb_buf_addf(b, "<div class=\"errors\" role=\"alert\"><p>%s</p><ol>",
@@ -176,7 +177,7 @@ void page_error(struct req *q, int status, const char *msg,
 	page_esc(&b, msg);
 	kb_buf_adds(&b, "</p>");
 	if (details && details->n > 1)
-		diag_list(q, &b, details);
+		page_diags(q, &b, details);
 	kb_buf_addf(&b, "<p><a href=\"/\">%s</a></p>",
 		    T("Back to the dashboard", "ダッシュボードへ戻る"));
 	page_finish(q, &b, status);
@@ -661,7 +662,7 @@ static int kpi_page(struct req *q, int status, const char *saved)
 	kb_buf_adds(&b, "</tbody></table>");
 	if (kb_allowed(&q->p, KB_PERM_KPI_WRITE, 0, 0)) {
 		if (keep.n)
-			diag_list(q, &b, &keep);
+			page_diags(q, &b, &keep);
 		kb_buf_addf(
 			&b,
 			"<h2 id=\"enter\">%s</h2><form method=\"post\" action=\"/kpis/",
@@ -897,7 +898,7 @@ int page_upload_done(struct req *q, int rc, const struct kb_import_stats *st)
 		  rc ? T("The report was refused", "報告を受け付けませんでした")
 		     : T("The report was accepted", "報告を受け付けました"));
 	if (rc) {
-		diag_list(q, &b, &q->err);
+		page_diags(q, &b, &q->err);
 	} else {
 		kb_buf_adds(&b, "<p class=\"ok\" role=\"status\">");
 		page_escf(

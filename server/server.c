@@ -196,7 +196,7 @@ int reply_cached(struct req *q, struct MHD_Response *r)
 /* A response to keep and queue many times (the dashboard's). */
 struct MHD_Response *srv_response_json(json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
 	struct MHD_Response *r;
 	json_decref(j);
 	r = MHD_create_response_from_buffer(strlen(s), s, MHD_RESPMEM_MUST_FREE);
@@ -209,7 +209,7 @@ struct MHD_Response *srv_response_json(json_t *j)
 
 int reply_json(struct req *q, int status, json_t *j)
 {
-	char *s = json_dumps(j, JSON_COMPACT);
+	char *s = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(12));
 	int r;
 	json_decref(j);
 	if (!s)
@@ -618,20 +618,29 @@ static void free_args(struct req *q)
 	q->arg[0] = q->arg[1] = NULL;
 }
 
+const struct route *srv_route(size_t i)
+{
+	if (i < srv_nroutes)
+		return &srv_routes[i];
+	i -= srv_nroutes;
+	return i < srv_match_nroutes ? &srv_match_routes[i] : NULL;
+}
+
 static int find_route(struct req *q)
 {
+	const struct route *rt;
 	size_t i;
 	int allowed = 0;
-	for (i = 0; i < srv_nroutes; i++) {
-		if (!route_match(srv_routes[i].pattern, q->url, q->arg)) {
+	for (i = 0; (rt = srv_route(i)); i++) {
+		if (!route_match(rt->pattern, q->url, q->arg)) {
 			free_args(q);
 			continue;
 		}
-		if (srv_routes[i].methods & q->method) {
-			q->route = &srv_routes[i];
+		if (rt->methods & q->method) {
+			q->route = rt;
 			return 0;
 		}
-		allowed |= srv_routes[i].methods;
+		allowed |= rt->methods;
 		free_args(q);
 	}
 	return allowed ? 405 : 404;
@@ -743,6 +752,15 @@ static int dispatch(struct req *q)
 			      "the form's security token is missing or wrong: reload the page and try again",
 			      "フォームのセキュリティトークンがないか誤っています。ページを再読み込みしてやり直してください"));
 		audit(q, "denied", "csrf");
+		goto out;
+	}
+	if (rt->perm == KB_PERM_MATCH && !kb_allowed(&q->p, KB_PERM_MATCH, 0, 0)) {
+		r = reply_error(
+			q, 403, "forbidden", "%s",
+			KB_TR(q->lang,
+			      "this account does not act for an organisation of the needs-seeds registry: ask the administrator to link it ('kiban account match-org')",
+			      "このアカウントはニーズ・シーズ登録簿のどの組織も代表していません。管理者に紐づけを依頼してください（'kiban account match-org'）"));
+		audit(q, "denied", kb_perm_key(KB_PERM_MATCH));
 		goto out;
 	}
 	if (rt->perm >= 0 && !(rt->flags & R_SCOPED) &&

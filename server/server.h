@@ -147,6 +147,12 @@ enum {
 
 extern const struct route srv_routes[];
 extern const size_t srv_nroutes;
+/* match.c: needs-seeds matching and consultation cases */
+extern const struct route srv_match_routes[];
+extern const size_t srv_match_nroutes;
+/* Route i of all the tables, in the order they are tried; NULL past the
+ * last. */
+const struct route *srv_route(size_t i);
 
 /* ---- server.c ---- */
 int srv_run(struct srv_conf *c, struct kb_err *err);
@@ -244,6 +250,8 @@ void page_esc(struct kb_buf *b, const char *s);
 void page_escf(struct kb_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void page_csrf_field(struct req *q, struct kb_buf *b);
+/* The problems of e as a list, above a form that saved nothing. */
+void page_diags(struct req *q, struct kb_buf *b, const struct kb_err *e);
 int page_finish(struct req *q, struct kb_buf *b, int status);
 
 int page_login(struct req *q);

@@ -57,6 +57,9 @@ enum kb_perm {
 	KB_PERM_INCIDENT_READ,
 	KB_PERM_INCIDENT_WRITE,
 	KB_PERM_ADMIN, /* accounts and the audit log */
+	KB_PERM_MATCH, /* needs-seeds matching and consultation cases, as
+			  the account's matching organisation (p->match_org)
+			  may; the administrator: everything */
 	KB_NPERMS
 };
 

@@ -155,6 +155,11 @@ void kb_csvw_fieldf(struct kb_csvw *w, const char *fmt, ...)
 void kb_csvw_num(struct kb_csvw *w, double v);
 void kb_csvw_end(struct kb_csvw *w);
 
+/* An array of flat JSON objects as CSV into out, the first object's keys
+ * as the header (numbers as numbers, true/false, null empty). */
+struct json_t;
+void kb_csvw_rows(struct kb_buf *out, const struct json_t *rows, int bom);
+
 /* Parses a number as people type it: spaces, "1,234.5", full-width digits. */
 int kb_parse_number(const char *s, double *out);
 

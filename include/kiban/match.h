@@ -8,8 +8,10 @@
  * An index holds documents with the same fields (title, description,
  * keywords, ...), each with a weight.  A query is text; its distinct terms
  * are looked up, and every document that shares one is scored:
- *   sum over terms t of idf(t) * tf'(t) / (k1 + tf'(t)),
+ *   sum over terms t of idf(t) * q(t) * tf'(t) / (k1 + tf'(t)),
  *   tf'(t) = sum over fields f of w_f * tf_f / (1 - b + b * len_f / avglen_f)
+ *   q(t) = qtf (k3 + 1) / (k3 + qtf), qtf the times the query has t
+ * with k1 = 1.2, b = 0.75, k3 = 8.
  * Each hit says which terms matched in which fields (as the text shows
  * them), so a ranking can be explained.  Ties go to the lower document.
  *
@@ -103,6 +105,11 @@ enum kb_match_kind {
 /* "need", "seed", "company", "support", "org", "nda"; -1 if unknown. */
 int kb_match_kind_parse(const char *s);
 
+/* One need, seed, company or support body (kind) as the organisation as
+ * may see it: KB_ENOTFOUND, or KB_EDENIED when as may not see it. */
+int kb_match_get(struct kb_store *s, const char *as, enum kb_match_kind kind,
+		 const char *id, json_t **out, struct kb_err *err);
+
 /* What id names: KB_MATCH_NEED, KB_MATCH_SEED or KB_MATCH_COMPANY (a
  * company or venture); KB_ENOTFOUND (recorded) when none. */
 int kb_match_kind_of(struct kb_store *s, const char *id, struct kb_err *err);
@@ -150,7 +157,8 @@ int kb_match_link(struct kb_store *s, const char *as, const char *need,
 
 /* The phases of a venture's way to market, in order. */
 extern const char *const kb_case_phases[8];
-int kb_case_phase_parse(const char *s);
+int kb_case_phase_parse(const char *s); /* key or Japanese; -1 if neither */
+const char *kb_case_phase_label(int phase, enum kb_lang lang);
 
 /* Opens a consultation case of the support body for the venture; its
  * number in *id.  as must be the support body (or NULL). */

@@ -17,6 +17,23 @@ static const char *const phases_ja[8] = { "アイデア", "試作",	 "非臨床�
 					  "臨床評価", "承認",	 "保険適用",
 					  "上市",     "海外展開" };
 
+const char *kb_case_phase_label(int phase, enum kb_lang lang)
+{
+	static const char *const en[8] = {
+		"idea",
+		"prototype",
+		"non-clinical evaluation",
+		"clinical evaluation",
+		"approval",
+		"insurance coverage",
+		"launch",
+		"overseas expansion",
+	};
+	if (phase < 0 || phase >= 8)
+		return "?";
+	return KB_TR(lang, en[phase], phases_ja[phase]);
+}
+
 int kb_case_phase_parse(const char *s)
 {
 	int i;
@@ -70,14 +87,21 @@ int kb_case_open(struct kb_store *s, const char *as, const char *venture,
 	sqlite3_stmt *st;
 	int r;
 
-	if (!phase)
+	if (!phase || !*phase)
 		phase = "idea";
 	if (kb_case_phase_parse(phase) < 0)
 		return bad_phase(err, phase);
+	if (!venture || !*venture || !support || !*support)
+		return kb_err_at(
+			err, KB_EINVALID, NULL, 0, 0,
+			!venture || !*venture ? "venture" : "support", "%s",
+			KB_TR(err->lang,
+			      "a case needs its venture and its support body",
+			      "相談案件にはベンチャーと支援機関が必要です"));
 	if (!title || !*title)
-		return kb_err_set(err, KB_EINVALID, "%s",
-				  KB_TR(err->lang, "a case needs a title",
-					"相談案件には件名が必要です"));
+		return kb_err_at(err, KB_EINVALID, NULL, 0, 0, "title", "%s",
+				 KB_TR(err->lang, "a case needs a title",
+				       "相談案件には件名が必要です"));
 	if ((r = org_of(s, venture, &vn, &vk, err)) ||
 	    (r = org_of(s, support, &sn, &sk, err)))
 		goto out;

@@ -12,6 +12,7 @@
 #define MAXF 8
 #define K1   1.2
 #define B    0.75
+#define K3   8.0 /* Robertson's usual value, not tuned on the judged set */
 
 struct post {
 	uint32_t doc;
@@ -144,24 +145,34 @@ long kb_match_index_add(struct kb_match_index *ix, const char *const *text)
 	return (long)doc;
 }
 
-/* The query's distinct terms that the index has, as term ids. */
+/* The query's distinct terms that the index has, as term ids, and the
+ * weight of each: qtf (K3 + 1) / (K3 + qtf), BM25's for a term the query
+ * repeats (a need says what matters to it more than once). */
 static size_t query_terms(struct kb_match_index *ix, const char *text,
-			  size_t **out)
+			  size_t **out, double **qw)
 {
 	struct kb_buf terms = KB_BUF_INIT;
 	struct kb__strmap seen;
 	long n = kb_match_terms(text, ix->mecab, &terms), i;
-	size_t nq = 0;
+	size_t nq = 0, at;
 	const char *s;
 
 	kb__strmap_init(&seen);
 	*out = kb_malloc((n > 0 ? (size_t)n : 1) * sizeof(**out));
+	*qw = kb_malloc((n > 0 ? (size_t)n : 1) * sizeof(**qw));
 	for (i = 0, s = terms.buf; i < n; i++, s += strlen(s) + 1) {
 		size_t id = kb__strmap_get(&ix->map, s);
-		if (id == KB_NONE || kb__strmap_put(&seen, s, nq) != nq)
+		if (id == KB_NONE)
 			continue;
+		if ((at = kb__strmap_put(&seen, s, nq)) != nq) {
+			(*qw)[at]++;
+			continue;
+		}
+		(*qw)[nq] = 1;
 		(*out)[nq++] = id;
 	}
+	for (at = 0; at < nq; at++)
+		(*qw)[at] = (*qw)[at] * (K3 + 1) / (K3 + (*qw)[at]);
 	kb__strmap_release(&seen);
 	kb_buf_release(&terms);
 	return nq;
@@ -219,6 +230,7 @@ size_t kb_match_search(struct kb_match_index *ix, const char *text,
 		       struct kb_match_hit *hits)
 {
 	size_t *q, nq, i, nscored = 0, nh = 0;
+	double *qw;
 
 	if (ix->nscore < ix->ndocs) {
 		ix->score = kb_realloc(ix->score, ix->ndocs * sizeof(double));
@@ -227,10 +239,10 @@ size_t kb_match_search(struct kb_match_index *ix, const char *text,
 		       (ix->ndocs - ix->nscore) * sizeof(double));
 		ix->nscore = ix->ndocs;
 	}
-	nq = query_terms(ix, text, &q);
+	nq = query_terms(ix, text, &q, &qw);
 	for (i = 0; i < nq; i++) {
 		const struct term *t = &ix->t[q[i]];
-		double w = idf(ix, t), acc = 0;
+		double w = idf(ix, t) * qw[i], acc = 0;
 		size_t j;
 		for (j = 0; j < t->n; j++) {
 			const struct post *p = &t->p[j];
@@ -244,6 +256,7 @@ size_t kb_match_search(struct kb_match_index *ix, const char *text,
 		}
 	}
 	free(q);
+	free(qw);
 	for (i = 0; i < nscored; i++) {
 		uint32_t d = ix->scored[i];
 		struct kb_match_hit h = { .doc = d, .score = ix->score[d] };
@@ -286,7 +299,8 @@ static int cmp_why(const void *a, const void *b)
 void kb_match_explain(struct kb_match_index *ix, const char *text, size_t doc,
 		      size_t max, struct kb_buf *out)
 {
-	size_t *q, nq = query_terms(ix, text, &q), i, nw = 0;
+	double *qw;
+	size_t *q, nq = query_terms(ix, text, &q, &qw), i, nw = 0;
 	struct why *w = kb_calloc(nq ? nq : 1, sizeof(*w));
 
 	for (i = 0; i < nq; i++) {
@@ -306,10 +320,10 @@ void kb_match_explain(struct kb_match_index *ix, const char *text, size_t doc,
 			fields |= 1u << t->p[lo].field;
 		}
 		if (fields)
-			w[nw++] =
-				(struct why){ .term = q[i],
-					      .w = idf(ix, t) * acc / (K1 + acc),
-					      .fields = fields };
+			w[nw++] = (struct why){ .term = q[i],
+						.w = idf(ix, t) * qw[i] * acc /
+						     (K1 + acc),
+						.fields = fields };
 	}
 	qsort(w, nw, sizeof(*w), cmp_why);
 	for (i = 0; i < nw && i < max; i++) {
@@ -327,4 +341,5 @@ void kb_match_explain(struct kb_match_index *ix, const char *text, size_t doc,
 	}
 	free(w);
 	free(q);
+	free(qw);
 }

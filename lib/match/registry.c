@@ -548,6 +548,12 @@ static int check_as(struct kb_store *s, const char *as, struct kb_err *err)
 	return 0;
 }
 
+static const char *str(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
 /* A free id for a new need or seed: N0061, S0301... */
 static int new_id(struct kb_store *s, enum kb_match_kind kind, char *id,
 		  size_t idlen, struct kb_err *err)
@@ -591,11 +597,14 @@ int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
 			      "一件ずつ登録できるのはニーズとシーズです"));
 	if ((r = check_as(s, as, err)))
 		return r;
-	row = json_object();
+	row = json_object(); /* every column, so that a missing one is empty */
 	for (i = 0; i < g->ncols; i++) {
 		json_t *v = json_object_get(fields, g->cols[i].name);
 		if (v && !json_is_null(v))
 			json_object_set(row, g->cols[i].name, v);
+		else if (i != 1 || !as)
+			json_object_set_new(row, g->cols[i].name,
+					    json_string(""));
 	}
 	if (as && !json_object_get(row, "org"))
 		json_object_set_new(row, "org", json_string(as));
@@ -760,13 +769,14 @@ static int fetch(struct kb_store *s, const char *as, enum kb_match_kind kind,
 	return r;
 }
 
-/* ---- ranking ---- */
-
-static const char *str(const json_t *o, const char *k)
+int kb_match_get(struct kb_store *s, const char *as, enum kb_match_kind kind,
+		 const char *id, json_t **out, struct kb_err *err)
 {
-	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
+	int r = check_as(s, as, err);
+	return r ? r : fetch(s, as, kind, id, out, err);
 }
+
+/* ---- ranking ---- */
 
 /* A document's fields for the index, and the text that queries with it. */
 static void doc_text(enum kb_match_kind kind, const json_t *o, const char **f,
@@ -875,19 +885,31 @@ int kb_match_rank(struct kb_store *s, const char *as, enum kb_match_kind from,
 		  const char *id, enum kb_match_kind to, size_t limit,
 		  int mecab, json_t **out, struct kb_err *err)
 {
-	static const struct kb_match_field fields[][3] = {
-		[KB_MATCH_NEED] = { { "problem", 1.5 },
-				    { "population", 1 },
-				    { "outcome", 1 } },
-		[KB_MATCH_SEED] = { { "title", 2 },
-				    { "description", 1 },
-				    { "area", 0.5 } },
-		[KB_MATCH_COMPANY] = { { "name", 0.5 },
-				       { "capability", 1.5 },
-				       { "areas", 0.5 } },
-		[KB_MATCH_SUPPORT] = { { "name", 0.5 },
-				       { "capability", 1.5 },
-				       { "areas", 0.5 } },
+	static const struct kb_match_field fields[][2][3] = {
+		[KB_MATCH_NEED] = { { { "problem", 1.5 },
+				      { "population", 1 },
+				      { "outcome", 1 } },
+				    { { "課題", 1.5 },
+				      { "対象", 1 },
+				      { "目的", 1 } } },
+		[KB_MATCH_SEED] = { { { "title", 2 },
+				      { "description", 1 },
+				      { "area", 0.5 } },
+				    { { "題名", 2 },
+				      { "説明", 1 },
+				      { "領域", 0.5 } } },
+		[KB_MATCH_COMPANY] = { { { "name", 0.5 },
+					 { "capability", 1.5 },
+					 { "areas", 0.5 } },
+				       { { "名称", 0.5 },
+					 { "できること", 1.5 },
+					 { "領域", 0.5 } } },
+		[KB_MATCH_SUPPORT] = { { { "name", 0.5 },
+					 { "capability", 1.5 },
+					 { "areas", 0.5 } },
+				       { { "名称", 0.5 },
+					 { "できること", 1.5 },
+					 { "領域", 0.5 } } },
 	};
 	json_t *src = NULL, *cand = NULL, *t;
 	struct kb_match_index *ix = NULL;
@@ -916,7 +938,7 @@ int kb_match_rank(struct kb_store *s, const char *as, enum kb_match_kind from,
 		json_decref(src);
 		return KB_EDB;
 	}
-	ix = kb_match_index_new(fields[to], 3, mecab);
+	ix = kb_match_index_new(fields[to][err->lang != KB_LANG_EN], 3, mecab);
 	boost = kb_calloc(json_array_size(cand) + 1, sizeof(*boost));
 	why = kb_calloc(json_array_size(cand) + 1, sizeof(*why));
 	json_array_foreach(cand, i, t)

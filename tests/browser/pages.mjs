@@ -1,7 +1,8 @@
 // The web pages in a real Chromium (Debian's, driven by playwright-core):
 // sign in, read the dashboard, enter a KPI figure, upload a CSV with an
 // error and read it, be refused a page, follow a device for notifications,
-// switch to English.  Screenshots
+// register a need and record a match, open a consultation case, switch to
+// English.  Screenshots
 // go to $SHOTS.  Usage: node pages.mjs URL PASSWORD
 import { createRequire } from "node:module";
 const require = createRequire(process.env.PLAYWRIGHT_DIR + "/");
@@ -86,6 +87,58 @@ await page.screenshot({ path: shots + "/notices.png", fullPage: true });
 await page.getByRole("button", { name: "解除" }).click();
 await page.waitForURL(url + "/notices");
 check(await page.locator("ul.follows li").count() === 0, "and is gone once unfollowed");
+
+// needs-seeds matching: the hospital registers a need (first without its
+// outcome), reads the seeds ranked for it with their reasons, records one
+await page.getByRole("link", { name: "ニーズ・シーズ" }).click();
+await page.waitForURL(url + "/match");
+check(await page.locator("#needs tbody tr").count() >= 60, "the needs it may see are listed");
+const needForm = page.locator("#need-form");
+await needForm.getByLabel("課題").fill("夜間の転倒に気づけない");
+await needForm.getByLabel("対象").fill("認知症の入院患者");
+// past the browser's own check of required fields: the server checks too
+await page.evaluate(() => { document.querySelector("#need-form").noValidate = true; });
+await needForm.getByRole("button", { name: "登録" }).click();
+await page.waitForSelector(".errors");
+check(await page.locator(".errors li[data-field=outcome]").count() === 1, "a need without its outcome is refused, naming the field");
+check(await page.locator("#need-form").getByLabel("課題").inputValue() === "夜間の転倒に気づけない", "what was typed is kept");
+await page.screenshot({ path: shots + "/need-error.png", fullPage: true });
+await page.locator("#need-form").getByLabel("目的").fill("転倒による骨折を減らす");
+await page.locator("#need-form").getByLabel("臨床領域").fill("脳神経");
+await page.locator("#need-form").getByRole("button", { name: "登録" }).click();
+await page.waitForURL(/\/match\/needs\/N\d+\?added=1$/);
+const ranked = page.locator("table.matches[data-to=seeds] tbody tr");
+check(await ranked.count() > 0, "seeds are ranked for the new need");
+const why = await ranked.first().locator("td.why").innerText();
+check(/転倒/.test(why), "the best seed is explained by the words it shares: " + why);
+await page.screenshot({ path: shots + "/need-matches.png", fullPage: true });
+await ranked.first().getByRole("button", { name: "記録" }).click();
+await page.waitForURL(/linked=1$/);
+check(await page.locator(".saved[role=status]").count() === 1, "the match is recorded");
+await page.getByRole("button", { name: "ログアウト" }).click();
+await page.waitForURL(url + "/login");
+
+// a support body opens a consultation case for a venture and logs a meeting
+await signIn("demo-support");
+await page.goto(url + "/match/cases");
+const caseForm = page.locator("#case-form");
+await caseForm.getByLabel("ベンチャー・企業（ID）").fill("MV01");
+await caseForm.getByLabel("件名").fill("臨床評価の計画づくり");
+await caseForm.getByLabel("フェーズ").selectOption("clinical");
+await caseForm.getByRole("button", { name: "開く" }).click();
+await page.waitForURL(/\/match\/cases\/\d+$/);
+await page.locator("#event-form").getByLabel("内容").fill("治験計画の初回面談");
+await page.locator("#event-form").getByRole("button", { name: "追加" }).click();
+await page.waitForURL(/\/match\/cases\/\d+$/);
+check(/治験計画の初回面談/.test(await page.locator("ol.timeline").innerText()), "the meeting is on the case's timeline");
+await page.screenshot({ path: shots + "/case.png", fullPage: true });
+await page.getByRole("button", { name: "ログアウト" }).click();
+await page.waitForURL(url + "/login");
+
+// a prefecture takes no part in matching: no menu entry, the page refused
+await signIn("demo-tokyo");
+check(await page.getByRole("link", { name: "ニーズ・シーズ" }).count() === 0, "no matching menu for a prefecture");
+check((await page.goto(url + "/match")).status() === 403, "the matching page is refused to a prefecture");
 
 // English, and a tablet's width
 await page.goto(url + "/?lang=en");

@@ -98,4 +98,88 @@ $KIBAN match kpi --json >k.json
 expect_eq "launched" "$(jq .ventures_launched k.json)" 1
 expect_eq "needs matched" "$(jq .needs_matched k.json)" 2
 expect_eq "days to match" "$(jq .days_to_first_match_median k.json)" 0
+# an organisation writes its own needs and seeds, one at a time or by file
+$KIBAN match add need --as H1 problem=夜間の転倒に気づけない population=認知症の入院患者 \
+	outcome=転倒による骨折を減らす area=脳神経 >add.txt
+expect_in "need added" "need N0061 registered" add.txt
+$KIBAN match find N0061 --as H1 --json --limit 3 >fall.json
+jq -e 'all(.[]; .why | contains("転倒"))' fall.json >/dev/null || fail "the fall seeds first: $(jq -c '[.[] | [.id, .why]]' fall.json)"
+expect_status 1 $KIBAN match add need --as C1 org=H1 problem=x population=y outcome=z area=a
+expect_in "another's" "field 'org': organisation 'C1' may register only its own needs (this one names 'H1')" "$work/out"
+expect_status 3 $KIBAN match add seed --as U1 title=センサ trl=12
+expect_in "field named" "field 'description': a value is required here" "$work/out"
+expect_in "range" "field 'trl': '12' is not a whole number from 1 to 9" "$work/out"
+printf 'id,org,title,description\nS001,C1,乗っ取り,説明\n' >take.csv
+expect_status 1 $KIBAN match import seeds take.csv --as C1
+expect_in "not its own" "take.csv:2:1: field 'id': seed 'S001' belongs to 'U1'" "$work/out"
+expect_status 1 $KIBAN match import orgs orgs.csv --as C1
+expect_eq "S001 kept" "$($KIBAN match export seeds --json | jq -r '.[] | select(.id == "S001") | .org')" U1
+
+# the same over HTTP, as accounts linked to organisations of the registry
+pw="correct horse battery"
+add() { echo "$pw" | $KIBAN account add "$@" >/dev/null; }
+add admin --name 管理者 --role admin
+add clin --name 臨床医 --role researcher --match-org H1
+add maker --name 企業 --role researcher --match-org C1
+add support --name 支援 --role researcher
+add tokyo --name 東京都 --role prefecture --pref 13
+expect_status 4 $KIBAN account match-org support NOPE
+$KIBAN account match-org support S1
+for r in admin clin maker support tokyo; do
+	$KIBAN account token "$r" | head -1 >"tok_$r"
+done
+start_server
+as() {
+	r=$1
+	shift
+	http -H "Authorization: Bearer $(cat "$work/tok_$r")" "$@"
+}
+#       path                                   admin clin maker support tokyo
+matrix() {
+	path=$1
+	shift
+	for r in admin clin maker support tokyo; do
+		got=$(as "$r" "$url$path")
+		[ "$got" = "$1" ] || { cat "$work/body" >&2; fail "$r GET $path: got $got, want $1"; }
+		shift
+	done
+}
+matrix /api/v1/match/needs                     200 200 200 200 403
+matrix /api/v1/match/needs/N003                200 200 200 403 403
+matrix "/api/v1/match/needs/N003/matches"      200 200 200 403 403
+matrix "/api/v1/match/seeds/S001/matches?to=needs" 200 200 200 200 403
+matrix /api/v1/match/cases/1                   200 403 403 200 403
+matrix /api/v1/match/kpi                       200 200 200 200 200
+as tokyo "$url/api/v1/match/needs?lang=en" >/dev/null
+expect_in "why refused" "does not act for an organisation" "$work/body"
+# what an organisation may not see is never listed nor ranked
+as support "$url/api/v1/match/needs?limit=1000" >/dev/null
+expect_eq "no NDA need listed" "$(jq '[.items[].id] | index("N003")' "$work/body")" null
+as support "$url/api/v1/match/seeds/S229/matches?to=needs&limit=100" >/dev/null
+expect_eq "nor ranked" "$(jq '[.items[].id] | index("N003")' "$work/body")" null
+as maker "$url/api/v1/match/needs/N003/matches?limit=3" >/dev/null
+jq -e '.items[0].why | contains("造影")' "$work/body" >/dev/null || fail "ranked with reasons over HTTP: $(cat "$work/body")"
+as clin "$url/api/v1/match/needs?format=csv" >/dev/null
+expect_eq "CSV for Excel" "$(head -c 3 "$work/body" | od -An -tx1 | tr -d ' ')" efbbbf
+# writes: its own only, problems by field, nothing written on error
+expect_eq "need by JSON" "$(as clin -H 'Content-Type: application/json' \
+	-d '{"problem":"人工呼吸器の離脱を早めたい","population":"集中治療室の患者","outcome":"人工呼吸期間を短くする","area":"救急・集中治療","urgency":3}' \
+	"$url/api/v1/match/needs")" 201
+expect_eq "its id" "$(jq -r .id "$work/body")" N0062
+expect_eq "no text" "$(as clin -H 'Content-Type: application/json' -d '{"problem":""}' "$url/api/v1/match/needs")" 422
+expect_eq "by field" "$(jq -r '[.error.details[].field] | join(",")' "$work/body")" problem,population,outcome,area
+printf '{"problem":"\377"}' >bad.json
+expect_eq "invalid UTF-8" "$(as clin -H 'Content-Type: application/json' --data-binary @bad.json "$url/api/v1/match/needs")" 400
+expect_eq "another's seed" "$(as maker -d org=U1 -d title=t -d description=d "$url/api/v1/match/seeds")" 403
+expect_eq "needs unchanged" "$($KIBAN match export needs --json | jq length)" 62
+expect_eq "link: not an owner" "$(as maker -d need=N0062 -d seed=S001 "$url/api/v1/match/links")" 403
+expect_eq "link: the owner" "$(as clin -d need=N0062 -d seed=S001 "$url/api/v1/match/links")" 201
+expect_eq "case by another body" "$(as support -d venture=V1 -d title=t "$url/api/v1/match/cases")" 201
+expect_eq "event" "$(as support -d kind=meeting -d text=初回面談 "$url/api/v1/match/cases/2/events")" 201
+expect_eq "the timeline" "$(jq -r '.events[-1].text' "$work/body")" 初回面談
+expect_eq "bad phase" "$(as support -d kind=phase -d phase=done "$url/api/v1/match/cases/2/events")" 422
+expect_eq "not a party" "$(as maker -d kind=meeting -d text=x "$url/api/v1/match/cases/2/events")" 403
+as admin "$url/api/v1/match/kpi" >/dev/null
+expect_eq "KPI over HTTP" "$(jq .needs_matched "$work/body")" 3
+stop_server
 echo "match: ok"

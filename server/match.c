@@ -1,0 +1,1032 @@
+/*
+ * match.c - needs-seeds matching and accompaniment-support cases on the
+ * server: the JSON API under /api/v1/match/ and the pages under /match.
+ *
+ * An account acts for the organisation of the matching registry it is
+ * linked to (account.match_org): it sees what that organisation may see,
+ * registers its needs and seeds, records its matches and follows its
+ * cases.  The administrator acts for the registry (everything).  The
+ * routes need KB_PERM_MATCH; libkiban refuses the rest (KB_EDENIED).
+ */
+#include "core/compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "kiban/match.h"
+#include "server/server.h"
+
+#define T(en, ja) KB_TR(q->lang, en, ja)
+
+/* The organisation q acts for; NULL: the administrator, who sees all. */
+static const char *as_of(const struct req *q)
+{
+	return q->p.role == KB_ROLE_ADMIN ? NULL : q->p.match_org;
+}
+
+static const char *str(const json_t *o, const char *k)
+{
+	const char *v = json_string_value(json_object_get(o, k));
+	return v ? v : "";
+}
+
+static json_int_t num(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+
+/* The written data changed: cached pages are stale, the write audited. */
+static void wrote(struct req *q, const char *what)
+{
+	q->status = 201;
+	audit(q, "write", what);
+	atomic_fetch_add(&q->srv->gen, 1);
+}
+
+/* A form or JSON body that could not be read (not UTF-8, not an object)
+ * reads as no fields: say so rather than "a value is required". */
+static int body_unreadable(struct req *q)
+{
+	form_get(q, "");
+	if (!q->body.len || json_object_size(q->form))
+		return 0;
+	reply_error(
+		q, 400, "bad_request", "%s",
+		T("the request body is not a form or a JSON object in UTF-8",
+		  "リクエストの本文が UTF-8 のフォームまたは JSON オブジェクトではありません"));
+	return 1;
+}
+
+/* ---- the API ---- */
+
+static int list(struct req *q, enum kb_match_kind kind, const char *file)
+{
+	size_t limit, offset;
+	json_t *rows;
+	int r;
+	if (page_args(q, &limit, &offset))
+		return MHD_YES;
+	if ((r = kb_match_export(q->s, as_of(q), kind, &rows, &q->err)))
+		return reply_kb_error(q, r);
+	if (want_csv(q)) {
+		struct kb_buf out = KB_BUF_INIT;
+		kb_csvw_rows(&out, rows, 1);
+		json_decref(rows);
+		return reply_csv(q, &out, file);
+	}
+	return reply_page(q, rows, 0, limit, offset, 0);
+}
+
+static int api_needs(struct req *q)
+{
+	return list(q, KB_MATCH_NEED, "needs.csv");
+}
+
+static int api_seeds(struct req *q)
+{
+	return list(q, KB_MATCH_SEED, "seeds.csv");
+}
+
+static int api_orgs(struct req *q)
+{
+	return list(q, KB_MATCH_ORG, "organisations.csv");
+}
+
+static int one(struct req *q, enum kb_match_kind kind)
+{
+	json_t *x;
+	int r = kb_match_get(q->s, as_of(q), kind, q->arg[0], &x, &q->err);
+	return r ? reply_kb_error(q, r) : reply_json(q, 200, x);
+}
+
+static int api_need(struct req *q)
+{
+	return one(q, KB_MATCH_NEED);
+}
+
+static int api_seed(struct req *q)
+{
+	return one(q, KB_MATCH_SEED);
+}
+
+/* The targets a source is matched to, by the name in ?to=. */
+static int target_of(enum kb_match_kind from, const char *to)
+{
+	int k = to ? kb_match_kind_parse(to) : -1;
+	if (!to)
+		return from == KB_MATCH_NEED   ? KB_MATCH_SEED
+		       : from == KB_MATCH_SEED ? KB_MATCH_SUPPORT
+					       : KB_MATCH_NEED;
+	return k == KB_MATCH_ORG || k == KB_MATCH_NDA ? -1 : k;
+}
+
+static int matches(struct req *q, enum kb_match_kind from)
+{
+	const char *to = arg_get(q, "to"), *lim = arg_get(q, "limit");
+	int target = target_of(from, to), r;
+	long limit = lim ? id_arg(lim) : 10;
+	json_t *rows;
+	if (target < 0 || limit < 1 || limit > 100)
+		return reply_error(
+			q, 400, "bad_request", "%s",
+			T("to: seeds, needs, companies or support; limit: 1 to 100",
+			  "to: seeds, needs, companies, support のいずれか。limit: 1 から 100"));
+	if ((r = kb_match_rank(q->s, as_of(q), from, q->arg[0],
+			       (enum kb_match_kind)target, (size_t)limit,
+			       arg_get(q, "mecab") != NULL, &rows, &q->err)))
+		return reply_kb_error(q, r);
+	return reply_json(
+		q, 200,
+		json_pack("{s:s, s:o}", "from", q->arg[0], "items", rows));
+}
+
+static int api_need_matches(struct req *q)
+{
+	return matches(q, KB_MATCH_NEED);
+}
+
+static int api_seed_matches(struct req *q)
+{
+	return matches(q, KB_MATCH_SEED);
+}
+
+static int api_org_matches(struct req *q)
+{
+	return matches(q, KB_MATCH_COMPANY);
+}
+
+/* Registers a need or seed from the body; 1 with its id, or 0 replied. */
+static int add(struct req *q, enum kb_match_kind kind, char *id, size_t idlen)
+{
+	int r;
+	if (body_unreadable(q))
+		return 0;
+	if ((r = kb_match_add(q->s, as_of(q), kind, q->form, q->p.login,
+			      srv_now(q->srv), id, idlen, &q->err))) {
+		reply_kb_error(q, r);
+		return 0;
+	}
+	wrote(q, id);
+	return 1;
+}
+
+static int api_add(struct req *q, enum kb_match_kind kind)
+{
+	char id[64];
+	if (!add(q, kind, id, sizeof(id)))
+		return MHD_YES;
+	return reply_json(q, 201, json_pack("{s:s}", "id", id));
+}
+
+static int api_need_post(struct req *q)
+{
+	return api_add(q, KB_MATCH_NEED);
+}
+
+static int api_seed_post(struct req *q)
+{
+	return api_add(q, KB_MATCH_SEED);
+}
+
+static int link_post(struct req *q)
+{
+	const char *need = form_get(q, "need"), *seed = form_get(q, "seed");
+	int r;
+	if (body_unreadable(q))
+		return 0;
+	if (!need || !seed) {
+		reply_error(q, 422, "invalid", "%s",
+			    T("give the need and the seed",
+			      "ニーズとシーズを指定してください"));
+		return 0;
+	}
+	if ((r = kb_match_link(q->s, as_of(q), need, seed, q->p.login,
+			       srv_now(q->srv), &q->err))) {
+		reply_kb_error(q, r);
+		return 0;
+	}
+	wrote(q, need);
+	return 1;
+}
+
+static int api_link_post(struct req *q)
+{
+	if (!link_post(q))
+		return MHD_YES;
+	return reply_json(q, 201,
+			  json_pack("{s:s, s:s}", "need", form_get(q, "need"),
+				    "seed", form_get(q, "seed")));
+}
+
+static int api_cases(struct req *q)
+{
+	size_t limit, offset;
+	json_t *rows;
+	int r;
+	if (page_args(q, &limit, &offset))
+		return MHD_YES;
+	if ((r = kb_case_list(q->s, as_of(q), &rows, &q->err)))
+		return reply_kb_error(q, r);
+	return reply_page(q, rows, 0, limit, offset, 0);
+}
+
+/* The case of the URL, as q may see it; NULL with the reply sent. */
+static json_t *case_of(struct req *q)
+{
+	long id = id_arg(q->arg[0]);
+	json_t *c = NULL;
+	int r;
+	if (!id) {
+		reply_error(q, 404, "not_found",
+			    T("no case %s", "相談案件 %s はありません"),
+			    q->arg[0]);
+		return NULL;
+	}
+	if ((r = kb_case_show(q->s, as_of(q), id, &c, &q->err))) {
+		reply_kb_error(q, r);
+		return NULL;
+	}
+	return c;
+}
+
+static int api_case(struct req *q)
+{
+	json_t *c = case_of(q);
+	return c ? reply_json(q, 200, c) : MHD_YES;
+}
+
+/* Opens a case from the body.  A support body opens its own cases; the
+ * administrator names the body. */
+static int case_open(struct req *q, long *id)
+{
+	const char *as = as_of(q), *support = as ? as : form_get(q, "support");
+	return kb_case_open(q->s, as, form_get(q, "venture"), support,
+			    form_get(q, "title"), form_get(q, "phase"),
+			    form_get(q, "topics"), q->p.login, srv_now(q->srv),
+			    id, &q->err);
+}
+
+static int api_case_post(struct req *q)
+{
+	long id = 0;
+	int r;
+	if (body_unreadable(q))
+		return MHD_YES;
+	if ((r = case_open(q, &id)))
+		return reply_kb_error(q, r);
+	wrote(q, form_get(q, "title"));
+	return reply_json(q, 201, json_pack("{s:I}", "id", (json_int_t)id));
+}
+
+static int case_event(struct req *q)
+{
+	long id = id_arg(q->arg[0]);
+	int r;
+	if (body_unreadable(q))
+		return 0;
+	if (!id) {
+		reply_error(q, 404, "not_found",
+			    T("no case %s", "相談案件 %s はありません"),
+			    q->arg[0]);
+		return 0;
+	}
+	if ((r = kb_case_event(q->s, as_of(q), id, form_get(q, "kind"),
+			       form_get(q, "phase"), form_get(q, "text"),
+			       form_get(q, "due"), q->p.login, srv_now(q->srv),
+			       &q->err))) {
+		reply_kb_error(q, r);
+		return 0;
+	}
+	wrote(q, form_get(q, "kind"));
+	return 1;
+}
+
+static int api_case_event(struct req *q)
+{
+	json_t *c;
+	if (!case_event(q) || !(c = case_of(q)))
+		return MHD_YES;
+	return reply_json(q, 201, c);
+}
+
+static int api_match_kpi(struct req *q)
+{
+	json_t *k;
+	int r = kb_match_kpi(q->s, &k, &q->err);
+	return r ? reply_kb_error(q, r) : reply_json(q, 200, k);
+}
+
+/* ---- the pages ---- */
+
+static const char *conf_label(struct req *q, const char *k)
+{
+	return !strcmp(k, "open")      ? T("open", "公開")
+	       : !strcmp(k, "members") ? T("members", "会員限定")
+	       : !strcmp(k, "nda")     ? T("under NDA", "NDA")
+				       : k;
+}
+
+/* The figures offered to the plan's KPIs. */
+static void kpi_box(struct req *q, struct kb_buf *b)
+{
+	json_t *k;
+	json_t *med;
+	if (kb_match_kpi(q->s, &k, &q->err)) {
+		kb_err_clear(&q->err);
+		return;
+	}
+	med = json_object_get(k, "days_to_first_match_median");
+	kb_buf_addf(
+		b,
+		"<dl class=\"facts\" id=\"match-kpi\"><dt>%s</dt><dd data-kpi=\"ventures_launched\">%lld / %lld</dd>"
+		"<dt>%s</dt><dd data-kpi=\"needs_matched\">%lld / %lld</dd><dt>%s</dt><dd data-kpi=\"days\">",
+		T("Ventures that reached launch (of those supported)",
+		  "上市に至ったベンチャー（支援した数のうち）"),
+		(long long)num(k, "ventures_launched"),
+		(long long)num(k, "ventures_supported"),
+		T("Needs matched to a seed", "シーズとマッチしたニーズ"),
+		(long long)num(k, "needs_matched"), (long long)num(k, "needs"),
+		T("Days from a need to its first match (median)",
+		  "ニーズから最初のマッチまでの日数（中央値）"));
+	if (json_is_number(med))
+		kb_buf_addf(b, "%.1f", json_number_value(med));
+	else
+		kb_buf_adds(b, "—");
+	kb_buf_adds(b, "</dd></dl>");
+	json_decref(k);
+}
+
+static void th(struct kb_buf *b, const char *label)
+{
+	kb_buf_adds(b, "<th scope=\"col\">");
+	page_esc(b, label);
+	kb_buf_adds(b, "</th>");
+}
+
+/* A text field of a form, refilled with what was sent. */
+static void field(struct req *q, struct kb_buf *b, const char *form,
+		  const char *name, const char *label, const char *type,
+		  int required)
+{
+	const char *v = q->form_parsed ? form_get(q, name) : NULL;
+	kb_buf_addf(b, "<p><label for=\"%s-%s\">", form, name);
+	page_esc(b, label);
+	if (!strcmp(type, "textarea")) {
+		kb_buf_addf(
+			b,
+			"</label><textarea id=\"%s-%s\" name=\"%s\" rows=\"2\"%s>",
+			form, name, name, required ? " required" : "");
+		page_esc(b, v);
+		kb_buf_adds(b, "</textarea></p>");
+		return;
+	}
+	kb_buf_addf(b, "</label><input id=\"%s-%s\" name=\"%s\" type=\"%s\"%s",
+		    form, name, name, type, required ? " required" : "");
+	if (!strcmp(type, "number"))
+		kb_buf_adds(b, " min=\"1\" max=\"9\"");
+	kb_buf_adds(b, " value=\"");
+	page_esc(b, v);
+	kb_buf_adds(b, "\"></p>");
+}
+
+/* A select of "key|English|日本語" options, the sent one selected. */
+static void select_field(struct req *q, struct kb_buf *b, const char *form,
+			 const char *name, const char *label,
+			 const char *const *opts, size_t n)
+{
+	const char *v = q->form_parsed ? form_get(q, name) : NULL;
+	size_t i;
+	kb_buf_addf(b, "<p><label for=\"%s-%s\">", form, name);
+	page_esc(b, label);
+	kb_buf_addf(b, "</label><select id=\"%s-%s\" name=\"%s\">", form, name,
+		    name);
+	for (i = 0; i < n; i++) {
+		const char *en = strchr(opts[i], '|') + 1;
+		const char *ja = strchr(en, '|') + 1;
+		int klen = (int)(en - 1 - opts[i]);
+		kb_buf_addf(b, "<option value=\"%.*s\"%s>", klen, opts[i],
+			    v && (int)strlen(v) == klen &&
+					    !strncmp(v, opts[i], (size_t)klen)
+				    ? " selected"
+				    : "");
+		if (q->lang == KB_LANG_EN)
+			kb_buf_addf(b, "%.*s</option>", (int)(ja - 1 - en), en);
+		else
+			kb_buf_addf(b, "%s</option>", ja);
+	}
+	kb_buf_adds(b, "</select></p>");
+}
+
+static const char *const conf_opts[] = { "open|open|公開",
+					 "members|members only|会員限定",
+					 "nda|under NDA|NDA" };
+
+static void need_form(struct req *q, struct kb_buf *b)
+{
+	static const char *const classes[] = { "|—|—", "I|I|I", "II|II|II",
+					       "III|III|III", "IV|IV|IV" };
+	static const char *const urgency[] = { "2|normal|通常", "1|low|低",
+					       "3|high|高" };
+	kb_buf_addf(
+		b,
+		"<form method=\"post\" action=\"/match/needs\" class=\"narrow\" id=\"need-form\"><h3>%s</h3><p class=\"hint\">%s</p>",
+		T("Register a clinical need", "臨床ニーズの登録"),
+		T("A way to [problem] in [population] in order to [outcome].",
+		  "［対象］における［課題］を解決し、［目的］を達成する方法。"));
+	page_csrf_field(q, b);
+	field(q, b, "need", "problem", T("Problem", "課題"), "textarea", 1);
+	field(q, b, "need", "population", T("Population", "対象"), "text", 1);
+	field(q, b, "need", "outcome", T("Outcome", "目的"), "text", 1);
+	field(q, b, "need", "area", T("Clinical area", "臨床領域"), "text", 1);
+	field(q, b, "need", "setting", T("Care setting", "場面"), "text", 0);
+	select_field(q, b, "need", "device_class",
+		     T("Expected device class", "想定クラス"), classes,
+		     KB_ARRAY_SIZE(classes));
+	select_field(q, b, "need", "urgency", T("Urgency", "緊急度"), urgency,
+		     KB_ARRAY_SIZE(urgency));
+	select_field(q, b, "need", "confidentiality",
+		     T("Who may see it", "公開範囲"), conf_opts,
+		     KB_ARRAY_SIZE(conf_opts));
+	kb_buf_addf(b, "<p><button type=\"submit\">%s</button></p></form>",
+		    T("Register", "登録"));
+}
+
+static void seed_form(struct req *q, struct kb_buf *b)
+{
+	static const char *const ips[] = { "none|none|なし", "filed|filed|出願中",
+					   "granted|granted|登録済み",
+					   "licensed|licensed|実施許諾済み" };
+	kb_buf_addf(
+		b,
+		"<form method=\"post\" action=\"/match/seeds\" class=\"narrow\" id=\"seed-form\"><h3>%s</h3>",
+		T("Register a technology seed", "技術シーズの登録"));
+	page_csrf_field(q, b);
+	field(q, b, "seed", "title", T("Title", "題名"), "text", 1);
+	field(q, b, "seed", "description",
+	      T("Description, in plain language", "説明（平易なことばで）"),
+	      "textarea", 1);
+	field(q, b, "seed", "area", T("Clinical area", "臨床領域"), "text", 0);
+	field(q, b, "seed", "trl",
+	      T("Technology readiness level (1-9)", "技術成熟度 TRL（1〜9）"),
+	      "number", 0);
+	select_field(q, b, "seed", "ip", T("IP status", "知財"), ips,
+		     KB_ARRAY_SIZE(ips));
+	select_field(q, b, "seed", "confidentiality",
+		     T("Who may see it", "公開範囲"), conf_opts,
+		     KB_ARRAY_SIZE(conf_opts));
+	kb_buf_addf(b, "<p><button type=\"submit\">%s</button></p></form>",
+		    T("Register", "登録"));
+}
+
+static void items_table(struct req *q, struct kb_buf *b, json_t *rows,
+			enum kb_match_kind kind)
+{
+	const char *path = kind == KB_MATCH_NEED ? "needs" : "seeds";
+	json_t *x;
+	size_t i;
+	kb_buf_addf(b, "<table id=\"%s\"><thead><tr>", path);
+	th(b, "ID");
+	th(b, kind == KB_MATCH_NEED ? T("Problem", "課題") : T("Title", "題名"));
+	th(b, T("Organisation", "組織"));
+	th(b, T("Clinical area", "臨床領域"));
+	th(b, T("Who may see it", "公開範囲"));
+	kb_buf_adds(b, "</tr></thead><tbody>");
+	json_array_foreach(rows, i, x)
+	{
+		kb_buf_adds(b, "<tr data-id=\"");
+		page_esc(b, str(x, "id"));
+		kb_buf_addf(b, "\"><td><a href=\"/match/%s/", path);
+		page_esc(b, str(x, "id"));
+		kb_buf_adds(b, "\">");
+		page_esc(b, str(x, "id"));
+		kb_buf_adds(b, "</a></td><td>");
+		page_esc(b, str(x, kind == KB_MATCH_NEED ? "problem" : "title"));
+		kb_buf_adds(b, "</td><td>");
+		page_esc(b, str(x, "org"));
+		kb_buf_adds(b, "</td><td>");
+		page_esc(b, str(x, "area"));
+		kb_buf_adds(b, "</td><td>");
+		page_esc(b, conf_label(q, str(x, "confidentiality")));
+		kb_buf_adds(b, "</td></tr>");
+	}
+	kb_buf_adds(b, "</tbody></table>");
+}
+
+/* The registry's page; with the problems of a form that saved nothing. */
+static int match_page(struct req *q, int status)
+{
+	struct kb_buf b = KB_BUF_INIT;
+	json_t *needs = NULL, *seeds = NULL;
+	struct kb_err keep;
+	int r;
+	kb_err_init(&keep, q->lang);
+	if (status != 200) { /* the form's problems, kept for the page */
+		keep = q->err;
+		kb_err_init(&q->err, q->lang);
+	}
+	if ((r = kb_match_export(q->s, as_of(q), KB_MATCH_NEED, &needs, &q->err)) ||
+	    (r = kb_match_export(q->s, as_of(q), KB_MATCH_SEED, &seeds, &q->err))) {
+		json_decref(needs);
+		kb_err_release(&keep);
+		return reply_kb_error(q, r);
+	}
+	page_head(q, &b, T("Needs and seeds", "ニーズ・シーズ"));
+	kb_buf_adds(&b, "<p class=\"who-as\">");
+	if (as_of(q)) {
+		kb_buf_adds(&b, T("Acting for ", "代表する組織: "));
+		page_esc(&b, as_of(q));
+	} else {
+		kb_buf_adds(&b,
+			    T("The registry's administrator: everything.",
+			      "登録簿の管理者として、すべてを表示しています。"));
+	}
+	kb_buf_addf(&b, " <a href=\"/match/cases\">%s</a></p>",
+		    T("Consultation cases", "相談案件"));
+	kpi_box(q, &b);
+	if (keep.n)
+		page_diags(q, &b, &keep);
+	kb_buf_addf(&b, "<h2>%s (%zu)</h2>", T("Clinical needs", "臨床ニーズ"),
+		    json_array_size(needs));
+	items_table(q, &b, needs, KB_MATCH_NEED);
+	kb_buf_addf(&b, "<h2>%s (%zu)</h2>",
+		    T("Technology seeds", "技術シーズ"), json_array_size(seeds));
+	items_table(q, &b, seeds, KB_MATCH_SEED);
+	if (as_of(q)) {
+		kb_buf_addf(&b, "<h2>%s</h2><div class=\"forms\">",
+			    T("Register", "登録"));
+		need_form(q, &b);
+		seed_form(q, &b);
+		kb_buf_adds(&b, "</div>");
+	}
+	json_decref(needs);
+	json_decref(seeds);
+	kb_err_release(&keep);
+	return page_finish(q, &b, status);
+}
+
+static int page_match(struct req *q)
+{
+	return match_page(q, 200);
+}
+
+static int page_add(struct req *q, enum kb_match_kind kind)
+{
+	char id[64], loc[96];
+	int r;
+	if (body_unreadable(q))
+		return MHD_YES;
+	if ((r = kb_match_add(q->s, as_of(q), kind, q->form, q->p.login,
+			      srv_now(q->srv), id, sizeof(id), &q->err))) {
+		if (r == KB_EINVALID || r == KB_EEXISTS)
+			return match_page(q, 422);
+		return reply_kb_error(q, r);
+	}
+	wrote(q, id);
+	snprintf(loc, sizeof(loc), "/match/%s/%s?added=1",
+		 kind == KB_MATCH_NEED ? "needs" : "seeds", id);
+	return reply_redirect(q, loc);
+}
+
+static int page_need_post(struct req *q)
+{
+	return page_add(q, KB_MATCH_NEED);
+}
+
+static int page_seed_post(struct req *q)
+{
+	return page_add(q, KB_MATCH_SEED);
+}
+
+static void fact(struct kb_buf *b, const char *label, const char *value)
+{
+	kb_buf_adds(b, "<dt>");
+	page_esc(b, label);
+	kb_buf_adds(b, "</dt><dd>");
+	page_esc(b, *value ? value : "—");
+	kb_buf_adds(b, "</dd>");
+}
+
+/* A ranked list of matches, each with its reasons; when the acting
+ * organisation owns the need or the seed, a button records the match. */
+static void ranked(struct req *q, struct kb_buf *b, enum kb_match_kind from,
+		   const json_t *src, enum kb_match_kind to, const char *title)
+{
+	const char *path = to == KB_MATCH_NEED	 ? "needs"
+			   : to == KB_MATCH_SEED ? "seeds"
+						 : NULL;
+	int mine = !as_of(q) || !strcmp(str(src, "org"), as_of(q));
+	int can_link = (from == KB_MATCH_NEED && to == KB_MATCH_SEED) ||
+		       (from == KB_MATCH_SEED && to == KB_MATCH_NEED);
+	json_t *rows, *x;
+	size_t i;
+	int r = kb_match_rank(q->s, as_of(q), from, str(src, "id"), to, 10, 0,
+			      &rows, &q->err);
+	kb_buf_addf(b, "<h2>");
+	page_esc(b, title);
+	kb_buf_adds(b, "</h2>");
+	if (r) {
+		kb_err_clear(&q->err);
+		return;
+	}
+	if (!json_array_size(rows)) {
+		kb_buf_addf(b, "<p>%s</p>",
+			    T("No match among what you may see.",
+			      "見られる範囲に候補はありません。"));
+		json_decref(rows);
+		return;
+	}
+	kb_buf_addf(b, "<table class=\"matches\" data-to=\"%s\"><thead><tr>",
+		    path ? path : "orgs");
+	th(b, T("Rank", "順位"));
+	th(b, "ID");
+	th(b, T("Name", "名称"));
+	th(b, T("Score", "得点"));
+	th(b, T("Why", "理由"));
+	if (can_link)
+		th(b, T("Match", "マッチ"));
+	kb_buf_adds(b, "</tr></thead><tbody>");
+	json_array_foreach(rows, i, x)
+	{
+		json_t *boost;
+		size_t k;
+		int link = can_link && (mine || !strcmp(str(x, "org"), as_of(q)));
+		kb_buf_addf(b, "<tr data-id=\"");
+		page_esc(b, str(x, "id"));
+		kb_buf_addf(b, "\"><td>%lld</td><td>", (long long)num(x, "rank"));
+		if (path) {
+			kb_buf_addf(b, "<a href=\"/match/%s/", path);
+			page_esc(b, str(x, "id"));
+			kb_buf_adds(b, "\">");
+		}
+		page_esc(b, str(x, "id"));
+		kb_buf_adds(b, path ? "</a></td><td>" : "</td><td>");
+		page_esc(b, str(x, "name"));
+		kb_buf_addf(b, "</td><td>%.2f</td><td class=\"why\">",
+			    json_number_value(json_object_get(x, "score")));
+		page_esc(b, str(x, "why"));
+		json_array_foreach(json_object_get(x, "boosts"), k, boost)
+		{
+			kb_buf_adds(b, "<br><span class=\"boost\">");
+			page_esc(b, json_string_value(boost));
+			kb_buf_adds(b, "</span>");
+		}
+		kb_buf_adds(b, "</td>");
+		if (can_link) {
+			kb_buf_adds(b, "<td>");
+			if (link) {
+				const char *need = from == KB_MATCH_NEED
+							   ? str(src, "id")
+							   : str(x, "id");
+				const char *seed = from == KB_MATCH_NEED
+							   ? str(x, "id")
+							   : str(src, "id");
+				kb_buf_adds(b, "<form method=\"post\" "
+					       "action=\"/match/links\">");
+				page_csrf_field(q, b);
+				kb_buf_adds(b, "<input type=\"hidden\" "
+					       "name=\"need\" value=\"");
+				page_esc(b, need);
+				kb_buf_adds(b, "\"><input type=\"hidden\" "
+					       "name=\"seed\" value=\"");
+				page_esc(b, seed);
+				kb_buf_addf(
+					b,
+					"\"><input type=\"hidden\" name=\"back\" value=\"%s\">"
+					"<button type=\"submit\">%s</button></form>",
+					from == KB_MATCH_NEED ? "need" : "seed",
+					T("Record", "記録"));
+			}
+			kb_buf_adds(b, "</td>");
+		}
+		kb_buf_adds(b, "</tr>");
+	}
+	kb_buf_adds(b, "</tbody></table>");
+	json_decref(rows);
+}
+
+static int item_page(struct req *q, enum kb_match_kind kind)
+{
+	struct kb_buf b = KB_BUF_INIT, t = KB_BUF_INIT;
+	json_t *x;
+	char n[32];
+	int r = kb_match_get(q->s, as_of(q), kind, q->arg[0], &x, &q->err);
+	if (r)
+		return reply_kb_error(q, r);
+	kb_buf_addf(&t, "%s %s",
+		    kind == KB_MATCH_NEED ? T("Need", "ニーズ")
+					  : T("Seed", "シーズ"),
+		    str(x, "id"));
+	page_head(q, &b, t.buf);
+	kb_buf_release(&t);
+	if (arg_get(q, "added"))
+		kb_buf_addf(&b, "<p class=\"saved\" role=\"status\">%s</p>",
+			    T("Registered.", "登録しました。"));
+	if (arg_get(q, "linked"))
+		kb_buf_addf(
+			&b, "<p class=\"saved\" role=\"status\">%s</p>",
+			T("The match was recorded.", "マッチを記録しました。"));
+	kb_buf_adds(&b, "<dl class=\"facts\">");
+	fact(&b, T("Organisation", "組織"), str(x, "org"));
+	if (kind == KB_MATCH_NEED) {
+		fact(&b, T("Problem", "課題"), str(x, "problem"));
+		fact(&b, T("Population", "対象"), str(x, "population"));
+		fact(&b, T("Outcome", "目的"), str(x, "outcome"));
+		fact(&b, T("Clinical area", "臨床領域"), str(x, "area"));
+		fact(&b, T("Care setting", "場面"), str(x, "setting"));
+		fact(&b, T("Expected device class", "想定クラス"),
+		     str(x, "device_class"));
+		snprintf(n, sizeof(n), "%lld", (long long)num(x, "urgency"));
+		fact(&b, T("Urgency (1-3)", "緊急度（1〜3）"), n);
+	} else {
+		fact(&b, T("Title", "題名"), str(x, "title"));
+		fact(&b, T("Description", "説明"), str(x, "description"));
+		fact(&b, T("Clinical area", "臨床領域"), str(x, "area"));
+		snprintf(n, sizeof(n), "%lld", (long long)num(x, "trl"));
+		fact(&b, T("Technology readiness level", "技術成熟度 TRL"), n);
+		fact(&b, T("IP status", "知財"), str(x, "ip"));
+	}
+	fact(&b, T("Who may see it", "公開範囲"),
+	     conf_label(q, str(x, "confidentiality")));
+	fact(&b, T("Registered", "登録日時"), str(x, "created_at"));
+	kb_buf_adds(&b, "</dl>");
+	if (kind == KB_MATCH_NEED) {
+		ranked(q, &b, kind, x, KB_MATCH_SEED,
+		       T("Seeds that may answer it", "応えうるシーズ"));
+		ranked(q, &b, kind, x, KB_MATCH_COMPANY,
+		       T("Companies that could develop it", "開発しうる企業"));
+	} else {
+		ranked(q, &b, kind, x, KB_MATCH_SUPPORT,
+		       T("Support bodies for its next step",
+			 "次の段階に向けた支援機関"));
+		ranked(q, &b, kind, x, KB_MATCH_NEED,
+		       T("Needs it may answer", "応えうるニーズ"));
+	}
+	json_decref(x);
+	return page_finish(q, &b, 200);
+}
+
+static int page_need(struct req *q)
+{
+	return item_page(q, KB_MATCH_NEED);
+}
+
+static int page_seed(struct req *q)
+{
+	return item_page(q, KB_MATCH_SEED);
+}
+
+static int page_link_post(struct req *q)
+{
+	const char *back = form_get(q, "back");
+	struct kb_buf loc = KB_BUF_INIT;
+	int seed_page = back && !strcmp(back, "seed");
+	if (!link_post(q))
+		return MHD_YES;
+	/* the ids were checked against the registry: they are safe */
+	kb_buf_addf(&loc, "/match/%s/%s?linked=1", seed_page ? "seeds" : "needs",
+		    form_get(q, seed_page ? "seed" : "need"));
+	reply_redirect(q, loc.buf);
+	kb_buf_release(&loc);
+	return MHD_YES;
+}
+
+static void case_form(struct req *q, struct kb_buf *b)
+{
+	static const char *const phases[] = {
+		"idea|idea|アイデア",
+		"prototype|prototype|試作",
+		"nonclinical|non-clinical evaluation|非臨床評価",
+		"clinical|clinical evaluation|臨床評価",
+		"approval|approval|承認",
+		"insurance|insurance coverage|保険適用",
+		"launch|launch|上市",
+		"overseas|overseas expansion|海外展開",
+	};
+	kb_buf_addf(
+		b,
+		"<h2>%s</h2><form method=\"post\" action=\"/match/cases\" class=\"narrow\" id=\"case-form\">",
+		T("Open a case", "相談案件を開く"));
+	page_csrf_field(q, b);
+	field(q, b, "case", "venture",
+	      T("Venture or company (id)", "ベンチャー・企業（ID）"), "text", 1);
+	if (!as_of(q))
+		field(q, b, "case", "support",
+		      T("Support body (id)", "支援機関（ID）"), "text", 1);
+	field(q, b, "case", "title", T("Title", "件名"), "text", 1);
+	select_field(q, b, "case", "phase", T("Phase", "フェーズ"), phases,
+		     KB_ARRAY_SIZE(phases));
+	field(q, b, "case", "topics",
+	      T("Topics (IP, regulatory filing, management, international expansion, insurance)",
+		"相談の主題（知財、薬事申請、経営、海外展開、保険など）"),
+	      "text", 0);
+	kb_buf_addf(b, "<p><button type=\"submit\">%s</button></p></form>",
+		    T("Open", "開く"));
+}
+
+static int cases_page(struct req *q, int status)
+{
+	struct kb_buf b = KB_BUF_INIT;
+	struct kb_err keep;
+	json_t *rows, *x;
+	size_t i;
+	int r;
+	kb_err_init(&keep, q->lang);
+	if (status != 200) {
+		keep = q->err;
+		kb_err_init(&q->err, q->lang);
+	}
+	if ((r = kb_case_list(q->s, as_of(q), &rows, &q->err))) {
+		kb_err_release(&keep);
+		return reply_kb_error(q, r);
+	}
+	page_head(q, &b, T("Consultation cases", "相談案件"));
+	kb_buf_addf(&b, "<p><a href=\"/match\">%s</a></p>",
+		    T("Needs and seeds", "ニーズ・シーズ"));
+	kpi_box(q, &b);
+	if (keep.n)
+		page_diags(q, &b, &keep);
+	kb_buf_adds(&b, "<table id=\"cases\"><thead><tr>");
+	th(&b, "#");
+	th(&b, T("Title", "件名"));
+	th(&b, T("Venture", "ベンチャー"));
+	th(&b, T("Support body", "支援機関"));
+	th(&b, T("Phase", "フェーズ"));
+	th(&b, T("Meetings", "面談"));
+	th(&b, T("Next action due", "次の対応の期日"));
+	th(&b, T("Outcome", "結果"));
+	kb_buf_adds(&b, "</tr></thead><tbody>");
+	json_array_foreach(rows, i, x)
+	{
+		kb_buf_addf(
+			&b,
+			"<tr data-case=\"%lld\"><td>%lld</td><td><a href=\"/match/cases/%lld\">",
+			(long long)num(x, "id"), (long long)num(x, "id"),
+			(long long)num(x, "id"));
+		page_esc(&b, str(x, "title"));
+		kb_buf_adds(&b, "</a></td><td>");
+		page_esc(&b, str(x, "venture"));
+		kb_buf_adds(&b, "</td><td>");
+		page_esc(&b, str(x, "support"));
+		kb_buf_addf(&b, "</td><td data-phase=\"%s\">", str(x, "phase"));
+		page_esc(&b,
+			 kb_case_phase_label(
+				 kb_case_phase_parse(str(x, "phase")), q->lang));
+		kb_buf_addf(&b, "</td><td>%lld</td><td>",
+			    (long long)num(x, "meetings"));
+		page_esc(&b, str(x, "next_due"));
+		kb_buf_adds(&b, "</td><td>");
+		page_esc(&b, str(x, "outcome"));
+		kb_buf_adds(&b, "</td></tr>");
+	}
+	kb_buf_adds(&b, "</tbody></table>");
+	json_decref(rows);
+	case_form(q, &b);
+	kb_err_release(&keep);
+	return page_finish(q, &b, status);
+}
+
+static int page_cases(struct req *q)
+{
+	return cases_page(q, 200);
+}
+
+static int page_cases_post(struct req *q)
+{
+	char loc[64];
+	long id = 0;
+	int r;
+	if (body_unreadable(q))
+		return MHD_YES;
+	if ((r = case_open(q, &id))) /* mistakes come back on the page */
+		return r == KB_EINVALID || r == KB_ENOTFOUND
+			       ? cases_page(q, 422)
+			       : reply_kb_error(q, r);
+	wrote(q, form_get(q, "title"));
+	snprintf(loc, sizeof(loc), "/match/cases/%ld", id);
+	return reply_redirect(q, loc);
+}
+
+static int page_case(struct req *q)
+{
+	static const char *const kinds[] = {
+		"meeting|meeting|面談",
+		"phase|change of phase|フェーズの変更",
+		"action|next action|次の対応",
+		"done|action done (its event number)|対応の完了（記録番号）",
+		"outcome|outcome (closes the case)|結果（案件を閉じる）",
+	};
+	struct kb_buf b = KB_BUF_INIT, t = KB_BUF_INIT;
+	json_t *c = case_of(q), *e;
+	size_t i;
+	if (!c)
+		return MHD_YES;
+	kb_buf_addf(&t, "#%lld %s", (long long)num(c, "id"), str(c, "title"));
+	page_head(q, &b, t.buf);
+	kb_buf_release(&t);
+	kb_buf_addf(&b, "<p><a href=\"/match/cases\">%s</a></p>",
+		    T("All cases", "相談案件の一覧"));
+	kb_buf_adds(&b, "<dl class=\"facts\">");
+	fact(&b, T("Venture", "ベンチャー"), str(c, "venture"));
+	fact(&b, T("Support body", "支援機関"), str(c, "support"));
+	fact(&b, T("Phase", "フェーズ"),
+	     kb_case_phase_label(kb_case_phase_parse(str(c, "phase")), q->lang));
+	fact(&b, T("Topics", "主題"), str(c, "topics"));
+	fact(&b, T("Opened", "開始"), str(c, "opened_at"));
+	fact(&b, T("Outcome", "結果"), str(c, "outcome"));
+	kb_buf_addf(&b, "</dl><h2>%s</h2><ol class=\"timeline\">",
+		    T("Timeline", "経過"));
+	json_array_foreach(json_object_get(c, "events"), i, e)
+	{
+		kb_buf_addf(&b, "<li data-kind=\"%s\" value=\"%lld\"><time>",
+			    str(e, "kind"), (long long)num(e, "event"));
+		page_esc(&b, str(e, "at"));
+		kb_buf_adds(&b, "</time> <span class=\"kind\">");
+		page_esc(&b, str(e, "kind"));
+		if (*str(e, "phase")) {
+			kb_buf_adds(&b, " → ");
+			page_esc(&b, kb_case_phase_label(
+					     kb_case_phase_parse(str(e, "phase")),
+					     q->lang));
+		}
+		if (*str(e, "due")) {
+			kb_buf_addf(&b, " (%s ", T("due", "期日"));
+			page_esc(&b, str(e, "due"));
+			kb_buf_adds(&b, ")");
+		}
+		kb_buf_adds(&b, "</span><p>");
+		page_esc(&b, str(e, "text"));
+		kb_buf_adds(&b, "</p></li>");
+	}
+	kb_buf_adds(&b, "</ol>");
+	if (!json_is_string(json_object_get(c, "outcome"))) {
+		kb_buf_addf(
+			&b,
+			"<h2>%s</h2><form method=\"post\" action=\"/match/cases/%lld\" class=\"narrow\" id=\"event-form\">",
+			T("Add to the timeline", "経過の追加"),
+			(long long)num(c, "id"));
+		page_csrf_field(q, &b);
+		select_field(q, &b, "event", "kind", T("Kind", "種類"), kinds,
+			     KB_ARRAY_SIZE(kinds));
+		kb_buf_addf(
+			&b,
+			"<p><label for=\"event-phase\">%s</label><select id=\"event-phase\" name=\"phase\"><option value=\"\">—</option>",
+			T("New phase", "新しいフェーズ"));
+		for (i = 0; i < 8; i++)
+			kb_buf_addf(&b, "<option value=\"%s\">%s</option>",
+				    kb_case_phases[i],
+				    kb_case_phase_label((int)i, q->lang));
+		kb_buf_adds(&b, "</select></p>");
+		field(q, &b, "event", "text", T("Text", "内容"), "textarea", 0);
+		field(q, &b, "event", "due",
+		      T("Due (for a next action)", "期日（次の対応）"), "date",
+		      0);
+		kb_buf_addf(&b,
+			    "<p><button type=\"submit\">%s</button></p></form>",
+			    T("Add", "追加"));
+	}
+	json_decref(c);
+	return page_finish(q, &b, 200);
+}
+
+static int page_case_post(struct req *q)
+{
+	char loc[64];
+	if (!case_event(q))
+		return MHD_YES;
+	snprintf(loc, sizeof(loc), "/match/cases/%ld", id_arg(q->arg[0]));
+	return reply_redirect(q, loc);
+}
+
+#define P KB_PERM_MATCH
+const struct route srv_match_routes[] = {
+	{ M_GET, "/api/v1/match/needs", api_needs, P, 0 },
+	{ M_POST, "/api/v1/match/needs", api_need_post, P, R_WRITE },
+	{ M_GET, "/api/v1/match/needs/{}", api_need, P, 0 },
+	{ M_GET, "/api/v1/match/needs/{}/matches", api_need_matches, P, 0 },
+	{ M_GET, "/api/v1/match/seeds", api_seeds, P, 0 },
+	{ M_POST, "/api/v1/match/seeds", api_seed_post, P, R_WRITE },
+	{ M_GET, "/api/v1/match/seeds/{}", api_seed, P, 0 },
+	{ M_GET, "/api/v1/match/seeds/{}/matches", api_seed_matches, P, 0 },
+	{ M_GET, "/api/v1/match/orgs", api_orgs, P, 0 },
+	{ M_GET, "/api/v1/match/orgs/{}/matches", api_org_matches, P, 0 },
+	{ M_POST, "/api/v1/match/links", api_link_post, P, R_WRITE },
+	{ M_GET, "/api/v1/match/cases", api_cases, P, 0 },
+	{ M_POST, "/api/v1/match/cases", api_case_post, P, R_WRITE },
+	{ M_GET, "/api/v1/match/cases/{}", api_case, P, 0 },
+	{ M_POST, "/api/v1/match/cases/{}/events", api_case_event, P, R_WRITE },
+	{ M_GET, "/api/v1/match/kpi", api_match_kpi, KB_PERM_PLAN_READ, 0 },
+	{ M_GET, "/match", page_match, P, R_PAGE },
+	{ M_POST, "/match/needs", page_need_post, P, R_PAGE | R_WRITE },
+	{ M_POST, "/match/seeds", page_seed_post, P, R_PAGE | R_WRITE },
+	{ M_GET, "/match/needs/{}", page_need, P, R_PAGE },
+	{ M_GET, "/match/seeds/{}", page_seed, P, R_PAGE },
+	{ M_POST, "/match/links", page_link_post, P, R_PAGE | R_WRITE },
+	{ M_GET, "/match/cases", page_cases, P, R_PAGE },
+	{ M_POST, "/match/cases", page_cases_post, P, R_PAGE | R_WRITE },
+	{ M_GET, "/match/cases/{}", page_case, P, R_PAGE },
+	{ M_POST, "/match/cases/{}", page_case_post, P, R_PAGE | R_WRITE },
+};
+const size_t srv_match_nroutes = KB_ARRAY_SIZE(srv_match_routes);
