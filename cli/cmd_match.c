@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include "kiban/kpi.h"
 #include "kiban/match.h"
 
 enum {
@@ -20,6 +21,8 @@ enum {
 	OPT_PHASE,
 	OPT_TOPICS,
 	OPT_DUE,
+	OPT_YEAR,
+	OPT_RECORD,
 };
 
 #define IMPORT_FN(name, kind)                                           \
@@ -599,47 +602,114 @@ static int match_kpi(struct cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		CLI_COMMON_OPTIONS,
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "year", required_argument, NULL, OPT_YEAR },
+		{ "record", required_argument, NULL, OPT_RECORD },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *records[8];
+	size_t nrec = 0, i;
 	struct kb_store *s;
-	json_t *k;
-	int c, r, json = 0;
+	json_t *k = NULL;
+	int c, r, json = 0, fy = 0;
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_JSON) {
-			json = 1;
+		switch (c) {
+		case OPT_JSON: json = 1; continue;
+		case OPT_YEAR:
+			if (cli_fy(cli, optarg, &fy))
+				return EXIT_USAGE;
+			continue;
+		case OPT_RECORD:
+			if (nrec < KB_ARRAY_SIZE(records))
+				records[nrec++] = optarg;
 			continue;
 		}
 		if ((r = cli_option(
 			     cli, c, "match kpi", argv,
-			     "Usage: kiban match kpi [--json]\n"
-			     "The figures the plan's KPIs take from matching and the cases: ventures\n"
-			     "that reached launch (crossed the valley of death), needs matched to a\n"
-			     "seed, and the median days from a need to its first match.\n",
-			     "使い方: kiban match kpi [--json]\n"
-			     "マッチングと相談案件から計画の KPI に渡す数値: 上市に至ったベンチャー（死の谷を\n"
-			     "越えた数）、シーズとマッチしたニーズ、ニーズから最初のマッチまでの日数（中央値）。\n")) >=
-		    0)
+			     "Usage: kiban match kpi [--year FY [--record KPI=FIGURE]...] [--json]\n"
+			     "The figures the plan's KPIs take from matching and the cases, for a\n"
+			     "fiscal year (default: all time): matches recorded, needs registered and\n"
+			     "first matched, ventures supported and those that reached launch (crossed\n"
+			     "the valley of death), the median days from a need to its first match.\n\n"
+			     "  --year FY            the fiscal year (April to March)\n"
+			     "  --record KPI=FIGURE  store FIGURE (matches, needs, needs_matched,\n"
+			     "                       ventures_supported, ventures_launched or\n"
+			     "                       days_to_first_match_median) as KPI's value for FY\n"
+			     "  --json               for scripts\n",
+			     "使い方: kiban match kpi [--year 年度 [--record KPI=数値名]...] [--json]\n"
+			     "マッチングと相談案件から計画の KPI に渡す数値（既定は全期間）: 記録したマッチ、\n"
+			     "登録されたニーズと初めてマッチしたニーズ、支援したベンチャーと上市に至った\n"
+			     "ベンチャー（死の谷を越えた数）、ニーズから最初のマッチまでの日数（中央値）。\n\n"
+			     "  --year 年度          年度（4 月〜3 月）\n"
+			     "  --record KPI=数値名  数値名（matches, needs, needs_matched,\n"
+			     "                       ventures_supported, ventures_launched,\n"
+			     "                       days_to_first_match_median）を KPI のその年度の値として記録\n"
+			     "  --json               スクリプト向け\n")) >= 0)
 			return r;
 	}
-	if ((r = cli_open(cli, KB_STORE_READONLY, &s)))
+	if (nrec && !fy)
+		return cli_usage_error(cli, "match kpi", "%s",
+				       CLI_T(cli, "--record needs --year",
+					     "--record には --year が必要です"));
+	if ((r = cli_open(cli, nrec ? 0 : KB_STORE_READONLY, &s)))
 		return r;
-	r = kb_match_kpi(s, &k, &cli->err);
+	r = kb_match_kpi(s, fy, &k, &cli->err);
+	for (i = 0; !r && i < nrec; i++) {
+		const char *eq = strchr(records[i], '=');
+		char kpi[64];
+		json_t *v;
+		size_t f;
+		for (f = 0; eq && kb_match_kpi_figures[f]; f++)
+			if (!strcmp(eq + 1, kb_match_kpi_figures[f]))
+				break;
+		if (!eq || (size_t)(eq - records[i]) >= sizeof(kpi) ||
+		    !kb_match_kpi_figures[f]) {
+			kb_store_close(s);
+			json_decref(k);
+			return cli_usage_error(
+				cli, "match kpi",
+				CLI_T(cli,
+				      "'%s' is not KPI=FIGURE with a figure of 'kiban match kpi --json'",
+				      "'%s' は KPI=数値名 ではありません（数値名は 'kiban match kpi --json' の項目）"),
+				records[i]);
+		}
+		snprintf(kpi, sizeof(kpi), "%.*s", (int)(eq - records[i]),
+			 records[i]);
+		v = json_object_get(k, eq + 1);
+		r = kb_obs_set(s, kpi, fy, !json_is_number(v),
+			       json_is_number(v) ? json_number_value(v) : 0,
+			       "kiban match kpi",
+			       json_is_number(v)
+				       ? ""
+				       : CLI_T(cli, "no need matched in the year",
+					       "年度内にマッチしたニーズなし"),
+			       cli->user, cli->now, &cli->err);
+	}
 	kb_store_close(s);
-	if (r)
+	if (r) {
+		json_decref(k);
 		return cli_fail(cli, r);
+	}
 	if (json)
 		return cli_print_json(cli, k);
+	if (fy) {
+		char label[32];
+		kb_fy_label(fy, cli->lang, label, sizeof(label));
+		printf("%s\n", label);
+	}
 	printf(CLI_T(cli,
-		     "ventures that reached launch: %lld of %lld supported\n"
-		     "needs matched to a seed:      %lld of %lld\n",
-		     "上市に至ったベンチャー:       支援した %2$lld 社中 %1$lld 社\n"
-		     "シーズとマッチしたニーズ:     %4$lld 件中 %3$lld 件\n"),
-	       (long long)json_integer_value(
-		       json_object_get(k, "ventures_launched")),
+		     "matches recorded:             %lld\n"
+		     "needs registered:             %lld, first matched %lld\n"
+		     "ventures supported:           %lld, reached launch %lld\n",
+		     "記録したマッチ:               %lld 件\n"
+		     "登録されたニーズ:             %lld 件、初めてマッチ %lld 件\n"
+		     "支援したベンチャー:           %lld 社、上市に至った %lld 社\n"),
+	       (long long)json_integer_value(json_object_get(k, "matches")),
+	       (long long)json_integer_value(json_object_get(k, "needs")),
+	       (long long)json_integer_value(json_object_get(k, "needs_matched")),
 	       (long long)json_integer_value(
 		       json_object_get(k, "ventures_supported")),
-	       (long long)json_integer_value(json_object_get(k, "needs_matched")),
-	       (long long)json_integer_value(json_object_get(k, "needs")));
+	       (long long)json_integer_value(
+		       json_object_get(k, "ventures_launched")));
 	if (json_is_real(json_object_get(k, "days_to_first_match_median")))
 		printf(CLI_T(cli, "days to the first match:      %.1f (median)\n",
 			     "最初のマッチまでの日数:       %.1f（中央値）\n"),

@@ -314,9 +314,17 @@ static int api_case_event(struct req *q)
 
 static int api_match_kpi(struct req *q)
 {
+	const char *year = arg_get(q, "year");
 	json_t *k;
-	int r = kb_match_kpi(q->s, &k, &q->err);
-	return r ? reply_kb_error(q, r) : reply_json(q, 200, k);
+	int fy = 0, r;
+	if (year && kb_fy_parse(year, &fy))
+		return reply_error(q, 400, "bad_request",
+				   T("year: '%s' is not a fiscal year",
+				     "year: '%s' は年度ではありません"),
+				   year);
+	if ((r = kb_match_kpi(q->s, fy, &k, &q->err)))
+		return reply_kb_error(q, r);
+	return reply_json(q, 200, k);
 }
 
 /* ---- the pages ---- */
@@ -334,7 +342,7 @@ static void kpi_box(struct req *q, struct kb_buf *b)
 {
 	json_t *k;
 	json_t *med;
-	if (kb_match_kpi(q->s, &k, &q->err)) {
+	if (kb_match_kpi(q->s, 0, &k, &q->err)) {
 		kb_err_clear(&q->err);
 		return;
 	}

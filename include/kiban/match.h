@@ -180,9 +180,16 @@ int kb_case_list(struct kb_store *s, const char *as, json_t **out,
 int kb_case_show(struct kb_store *s, const char *as, long id, json_t **out,
 		 struct kb_err *err);
 
-/* The figures offered to the plan's KPIs: ventures that reached launch
- * (crossed 死の谷), needs matched to a seed, days from a need to its first
- * match (median), as of now. */
-int kb_match_kpi(struct kb_store *s, json_t **out, struct kb_err *err);
+/*
+ * The figures offered to the plan's KPIs, for fiscal year fy (April to
+ * March, Japan's time; 0: all time): matches recorded, needs registered,
+ * needs first matched, ventures supported by a case open in the year,
+ * ventures that reached launch (crossed 死の谷) in it, and the median
+ * days from a need to its first match (null when none).
+ */
+int kb_match_kpi(struct kb_store *s, int fy, json_t **out, struct kb_err *err);
+
+/* The names of kb_match_kpi()'s figures, NULL-ended. */
+extern const char *const kb_match_kpi_figures[];
 
 #endif

@@ -129,7 +129,8 @@ int kb_case_open(struct kb_store *s, const char *as, const char *venture,
 	st = kb__sql_prepare(
 		s,
 		"INSERT INTO consult_case (venture, support, title, phase, topics, "
-		"opened_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		"opened_at, created_by, opened_phase) VALUES (?1, ?2, ?3, ?4, ?5, "
+		"?6, ?7, ?4)",
 		err);
 	if (!st) {
 		r = KB_EDB;
@@ -341,34 +342,82 @@ int kb_case_show(struct kb_store *s, const char *as, long id, json_t **out,
 	return 0;
 }
 
-static double scalar(struct kb_store *s, const char *sql, struct kb_err *err)
+/* A number from sql over the window [?1, ?2) of ISO times; NaN if none. */
+static double scalar(struct kb_store *s, const char *sql, const char *from,
+		     const char *to, struct kb_err *err)
 {
 	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
-	double v = 0;
+	double v = NAN;
 	if (!st)
 		return NAN;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_type(st, 0) == SQLITE_NULL
-			    ? NAN
-			    : sqlite3_column_double(st, 0);
+	kb__sql_bind_text(st, 1, from);
+	kb__sql_bind_text(st, 2, to);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_double(st, 0);
 	sqlite3_finalize(st);
 	return v;
 }
 
-int kb_match_kpi(struct kb_store *s, json_t **out, struct kb_err *err)
+/* When each venture first reached launch: a case opened at launch or
+ * later, or a change of phase to it. */
+#define LAUNCHED                                                              \
+	"SELECT c.venture, min(x.at) AS at FROM consult_case c JOIN ("        \
+	"SELECT n AS c, opened_at AS at, coalesce(opened_phase, phase) AS p " \
+	"FROM consult_case UNION ALL SELECT \"case\", at, phase "             \
+	"FROM consult_event WHERE kind = 'phase') x ON x.c = c.n "            \
+	"WHERE x.p IN ('launch', 'overseas') GROUP BY c.venture"
+/* When each need was first matched. */
+#define FIRST_MATCH                                                      \
+	"SELECT l.need, min(l.created_at) AS at, n.created_at AS since " \
+	"FROM match_link l JOIN need n ON n.n = l.need GROUP BY l.need"
+
+const char *const kb_match_kpi_figures[] = {
+	"matches",
+	"needs",
+	"needs_matched",
+	"ventures_supported",
+	"ventures_launched",
+	"days_to_first_match_median",
+	NULL,
+};
+
+int kb_match_kpi(struct kb_store *s, int fy, json_t **out, struct kb_err *err)
 {
-	/* the days from each matched need to its first match, for the median */
-	sqlite3_stmt *st = kb__sql_prepare(
-		s,
-		"SELECT julianday(min(l.created_at)) - julianday(n.created_at) "
-		"FROM need n JOIN match_link l ON l.need = n.n GROUP BY n.n ORDER BY 1",
-		err);
+	static const struct {
+		const char *key, *sql;
+	} figures[] = {
+		{ "matches", "SELECT count(*) FROM match_link "
+			     "WHERE created_at >= ?1 AND created_at < ?2" },
+		{ "needs", "SELECT count(*) FROM need "
+			   "WHERE created_at >= ?1 AND created_at < ?2" },
+		{ "needs_matched", "SELECT count(*) FROM (" FIRST_MATCH ") "
+				   "WHERE at >= ?1 AND at < ?2" },
+		{ "ventures_supported",
+		  "SELECT count(DISTINCT venture) FROM consult_case WHERE "
+		  "opened_at < ?2 AND (closed_at IS NULL OR closed_at >= ?1)" },
+		{ "ventures_launched", "SELECT count(*) FROM (" LAUNCHED ") "
+				       "WHERE at >= ?1 AND at < ?2" },
+	};
+	char from[32] = "", to[32] = "9999";
+	sqlite3_stmt *st;
 	double *d = NULL, median = NAN;
-	size_t nd = 0, ad = 0;
+	size_t nd = 0, ad = 0, i;
 	json_t *j;
 
+	if (fy) { /* 1 April to 31 March, in Japan's time */
+		snprintf(from, sizeof(from), "%04d-03-31T15:00:00Z", fy);
+		snprintf(to, sizeof(to), "%04d-03-31T15:00:00Z", fy + 1);
+	}
+	st = kb__sql_prepare(
+		s,
+		"SELECT julianday(at) - julianday(since) FROM (" FIRST_MATCH
+		") WHERE at >= ?1 AND at < ?2 ORDER BY 1",
+		err);
 	if (!st)
 		return KB_EDB;
+	kb__sql_bind_text(st, 1, from);
+	kb__sql_bind_text(st, 2, to);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		KB_ALLOC_GROW(d, nd + 1, ad);
 		d[nd++] = sqlite3_column_double(st, 0);
@@ -378,24 +427,17 @@ int kb_match_kpi(struct kb_store *s, json_t **out, struct kb_err *err)
 		median = nd % 2 ? d[nd / 2] : (d[nd / 2 - 1] + d[nd / 2]) / 2;
 	free(d);
 	j = json_object();
-	json_object_set_new(j, "ventures_launched",
-			    json_integer((json_int_t)scalar(
-				    s,
-				    "SELECT count(DISTINCT venture) FROM consult_case "
-				    "WHERE phase IN ('launch', 'overseas')",
-				    err)));
-	json_object_set_new(
-		j, "ventures_supported",
-		json_integer((json_int_t)scalar(
-			s, "SELECT count(DISTINCT venture) FROM consult_case",
-			err)));
-	json_object_set_new(j, "needs",
-			    json_integer((json_int_t)scalar(
-				    s, "SELECT count(*) FROM need", err)));
-	json_object_set_new(
-		j, "needs_matched",
-		json_integer((json_int_t)scalar(
-			s, "SELECT count(DISTINCT need) FROM match_link", err)));
+	if (fy)
+		json_object_set_new(j, "fiscal_year", json_integer(fy));
+	for (i = 0; i < KB_ARRAY_SIZE(figures); i++) {
+		double v = scalar(s, figures[i].sql, from, to, err);
+		if (isnan(v)) {
+			json_decref(j);
+			return KB_EDB;
+		}
+		json_object_set_new(j, figures[i].key,
+				    json_integer((json_int_t)v));
+	}
 	json_object_set_new(j, "days_to_first_match_median",
 			    isnan(median) ? json_null()
 					  : json_real(round(median * 10) / 10));

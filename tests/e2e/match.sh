@@ -182,4 +182,14 @@ expect_eq "not a party" "$(as maker -d kind=meeting -d text=x "$url/api/v1/match
 as admin "$url/api/v1/match/kpi" >/dev/null
 expect_eq "KPI over HTTP" "$(jq .needs_matched "$work/body")" 3
 stop_server
+
+# the figures go to the plan's KPIs, year by year (the demo's K07: matches)
+expect_status 2 $KIBAN match kpi --record K07=matches
+expect_status 4 $KIBAN match kpi --year 2026 --record K07=matches # no plan here
+KIBAN_DB="$work/demo.db" $KIBAN demo --quiet
+KIBAN_DB="$work/demo.db" $KIBAN match kpi --year 2025 --json >k25.json
+KIBAN_DB="$work/demo.db" $KIBAN match kpi --year 2025 --record K07=matches >/dev/null
+KIBAN_DB="$work/demo.db" $KIBAN values list --kpi K07 --json >k07.json
+expect_eq "recorded as K07's FY2025 value" \
+	"$(jq '.[] | select(.fiscal_year == 2025) | .value' k07.json)" "$(jq .matches k25.json)"
 echo "match: ok"

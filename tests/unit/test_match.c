@@ -385,7 +385,7 @@ static void test_rank_and_link(void **state)
 	T_OK(kb_match_link(s, "H1", "N2", "S2", "x", T_NOW + 86400, &err), &err);
 	{
 		json_t *k;
-		T_OK(kb_match_kpi(s, &k, &err), &err);
+		T_OK(kb_match_kpi(s, 0, &k, &err), &err);
 		assert_int_equal(
 			json_integer_value(json_object_get(k, "needs_matched")),
 			2);
@@ -394,6 +394,17 @@ static void test_rank_and_link(void **state)
 		assert_true(fabs(json_real_value(json_object_get(
 					 k, "days_to_first_match_median")) -
 				 2.0) < 1e-6);
+		json_decref(k);
+		/* by fiscal year: the matches fall in FY2026, none in 2025 */
+		T_OK(kb_match_kpi(s, 2026, &k, &err), &err);
+		assert_int_equal(
+			json_integer_value(json_object_get(k, "matches")), 2);
+		json_decref(k);
+		T_OK(kb_match_kpi(s, 2025, &k, &err), &err);
+		assert_int_equal(
+			json_integer_value(json_object_get(k, "matches")), 0);
+		assert_true(json_is_null(
+			json_object_get(k, "days_to_first_match_median")));
 		json_decref(k);
 	}
 	kb_store_close(s);
@@ -440,7 +451,7 @@ static void test_cases(void **state)
 			    "2026-12-15");
 	assert_int_equal(json_integer_value(json_object_get(c, "meetings")), 1);
 	json_decref(c);
-	T_OK(kb_match_kpi(s, &k, &err), &err);
+	T_OK(kb_match_kpi(s, 0, &k, &err), &err);
 	assert_int_equal(
 		json_integer_value(json_object_get(k, "ventures_launched")), 0);
 	json_decref(k);
@@ -454,7 +465,7 @@ static void test_cases(void **state)
 				       NULL, "x", T_NOW, &err),
 			 KB_ESTATE);
 	kb_err_clear(&err);
-	T_OK(kb_match_kpi(s, &k, &err), &err);
+	T_OK(kb_match_kpi(s, 0, &k, &err), &err);
 	assert_int_equal(
 		json_integer_value(json_object_get(k, "ventures_launched")), 1);
 	json_decref(k);

@@ -4,3 +4,7 @@
 -- Independent of the role and of the supply organisation (account.org).
 
 ALTER TABLE account ADD COLUMN match_org INTEGER REFERENCES match_org(n);
+
+-- the phase a case was opened at, so that the KPIs can tell when a venture
+-- reached launch (later phases are its 'phase' events)
+ALTER TABLE consult_case ADD COLUMN opened_phase TEXT;
