@@ -64,21 +64,8 @@ static int reply_rows_csv(struct req *q, json_t *rows, const char *const *cols,
 	kb_csvw_end(&w);
 	for (i = 0; i < json_array_size(rows); i++) {
 		json_t *x = json_array_get(rows, i);
-		for (k = 0; cols[k]; k++) {
-			json_t *v = json_object_get(x, cols[k]);
-			if (json_is_string(v))
-				kb_csvw_field(&w, json_string_value(v));
-			else if (json_is_integer(v))
-				kb_csvw_fieldf(&w, "%lld",
-					       (long long)json_integer_value(v));
-			else if (json_is_real(v))
-				kb_csvw_num(&w, json_real_value(v));
-			else if (json_is_boolean(v))
-				kb_csvw_field(&w, json_is_true(v) ? "true"
-								  : "false");
-			else
-				kb_csvw_field(&w, "");
-		}
+		for (k = 0; cols[k]; k++)
+			kb_csvw_json(&w, json_object_get(x, cols[k]));
 		kb_csvw_end(&w);
 	}
 	json_decref(rows);

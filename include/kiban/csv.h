@@ -155,9 +155,11 @@ void kb_csvw_fieldf(struct kb_csvw *w, const char *fmt, ...)
 void kb_csvw_num(struct kb_csvw *w, double v);
 void kb_csvw_end(struct kb_csvw *w);
 
-/* An array of flat JSON objects as CSV into out, the first object's keys
- * as the header (numbers as numbers, true/false, null empty). */
+/* A JSON value as one field: text, a number, true/false; else empty. */
 struct json_t;
+void kb_csvw_json(struct kb_csvw *w, const struct json_t *v);
+/* An array of flat JSON objects as CSV into out, the first object's keys
+ * as the header. */
 void kb_csvw_rows(struct kb_buf *out, const struct json_t *rows, int bom);
 
 /* Parses a number as people type it: spaces, "1,234.5", full-width digits. */

@@ -180,6 +180,20 @@ int kb__csv_from_json(struct kb_csv *c, struct kb_err *err)
 	return 0;
 }
 
+void kb_csvw_json(struct kb_csvw *w, const json_t *v)
+{
+	if (json_is_string(v))
+		kb_csvw_field(w, json_string_value(v));
+	else if (json_is_integer(v))
+		kb_csvw_fieldf(w, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		kb_csvw_num(w, json_real_value(v));
+	else if (json_is_boolean(v))
+		kb_csvw_field(w, json_is_true(v) ? "true" : "false");
+	else
+		kb_csvw_field(w, "");
+}
+
 void kb_csvw_rows(struct kb_buf *out, const json_t *rows, int bom)
 {
 	struct kb_csvw w;
@@ -199,18 +213,7 @@ void kb_csvw_rows(struct kb_buf *out, const json_t *rows, int bom)
 	{
 		json_object_foreach((json_t *)row, k, v)
 		{
-			if (json_is_string(v))
-				kb_csvw_field(&w, json_string_value(v));
-			else if (json_is_integer(v))
-				kb_csvw_fieldf(&w, "%" JSON_INTEGER_FORMAT,
-					       json_integer_value(v));
-			else if (json_is_real(v))
-				kb_csvw_num(&w, json_real_value(v));
-			else if (json_is_boolean(v))
-				kb_csvw_field(&w, json_is_true(v) ? "true"
-								  : "false");
-			else
-				kb_csvw_field(&w, "");
+			kb_csvw_json(&w, v);
 		}
 		kb_csvw_end(&w);
 	}

@@ -64,3 +64,10 @@ stop_server() {
 http() {
 	curl -s -o "$work/body" -w '%{http_code}' "$@"
 }
+
+# as NAME ARGS... - http with the API token saved in $work/tok_NAME
+as() {
+	r=$1
+	shift
+	http -H "Authorization: Bearer $(cat "$work/tok_$r")" "$@"
+}

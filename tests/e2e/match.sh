@@ -129,11 +129,6 @@ for r in admin clin maker support tokyo; do
 	$KIBAN account token "$r" | head -1 >"tok_$r"
 done
 start_server
-as() {
-	r=$1
-	shift
-	http -H "Authorization: Bearer $(cat "$work/tok_$r")" "$@"
-}
 #       path                                   admin clin maker support tokyo
 matrix() {
 	path=$1

@@ -12,11 +12,6 @@ $KIBAN demo --quiet
 for r in admin committee tokyo researcher hospital; do
 	$KIBAN account token "demo-$r" --label e2e | head -1 >"tok_$r"
 done
-as() {
-	r=$1
-	shift
-	http -H "Authorization: Bearer $(cat "$work/tok_$r")" "$@"
-}
 # wait_for WHAT COMMAND... - until the command succeeds, at most 15 s
 wait_for() {
 	what=$1

@@ -32,12 +32,6 @@ export KIBAN_LANG=en
 expect_eq "health" "$(http "$url/api/v1/health")" 200
 expect_in "the API describes itself" '"openapi"' "$(http "$url/api/v1/openapi.json" >/dev/null; echo "$work/body")"
 
-# as ROLE: http with that role's API token
-as() {
-	r=$1
-	shift
-	http -H "Authorization: Bearer $(cat "$work/tok_$r")" "$@"
-}
 
 # The authorisation matrix.  Each line: method, path, then the status for
 # admin staff committee tokyo hosp maker res.
