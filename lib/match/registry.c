@@ -426,6 +426,13 @@ int kb_match_import(struct kb_store *s, enum kb_match_kind kind,
 		cc[i] = (struct kb_csv_col){ .name = g->cols[i].name,
 					     .name_ja = g->cols[i].name_ja,
 					     .required = !g->cols[i].dflt };
+	/* an organisation's rows are checked against their owners and written
+	 * under one lock: nobody takes an id between the check and the write */
+	if (o->only_org && (r = kb_store_begin(s, err))) {
+		free(cc);
+		free(idx);
+		return r;
+	}
 	if ((r = kb_csv_header(c, cc, g->ncols, idx, err)))
 		goto out;
 	while ((r = kb_csv_next(c, err)) == 1) {
@@ -518,7 +525,7 @@ out:
 	free(idx);
 	kb_buf_release(&sql);
 	kb__strmap_release(&ids);
-	return r;
+	return o->only_org ? kb_store_end(s, r, err) : r;
 }
 
 /* ---- visibility ---- */
@@ -586,7 +593,7 @@ int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
 	struct kb_csv c;
 	json_t *row, *rows;
 	char *text;
-	size_t i;
+	size_t i, first;
 	int r;
 
 	if (kind != KB_MATCH_NEED && kind != KB_MATCH_SEED)
@@ -595,8 +602,8 @@ int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
 			KB_TR(err->lang,
 			      "one at a time, needs and seeds are added",
 			      "一件ずつ登録できるのはニーズとシーズです"));
-	if ((r = check_as(s, as, err)))
-		return r;
+	if ((r = check_as(s, as, err)) || (r = kb_store_begin(s, err)))
+		return r;    /* the id is chosen and taken under one lock */
 	row = json_object(); /* every column, so that a missing one is empty */
 	for (i = 0; i < g->ncols; i++) {
 		json_t *v = json_object_get(fields, g->cols[i].name);
@@ -608,30 +615,27 @@ int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
 	}
 	if (as && !json_object_get(row, "org"))
 		json_object_set_new(row, "org", json_string(as));
-	snprintf(id, idlen, "%s",
-		 json_string_value(json_object_get(row, "id"))
-			 ? json_string_value(json_object_get(row, "id"))
-			 : "");
+	snprintf(id, idlen, "%s", str(row, "id"));
 	if (!*id) {
-		if ((r = new_id(s, kind, id, idlen, err))) {
-			json_decref(row);
-			return r;
-		}
-		json_object_set_new(row, "id", json_string(id));
+		if (!(r = new_id(s, kind, id, idlen, err)))
+			json_object_set_new(row, "id", json_string(id));
 	} else if ((text = owner_of(s, g->table, id))) {
 		free(text);
+		r = kb_err_at(err, KB_EEXISTS, NULL, 0, 0, "id",
+			      KB_TR(err->lang, "%s '%s' already exists",
+				    "%s '%s' はすでにあります"),
+			      KB_TR(err->lang, g->table,
+				    kind == KB_MATCH_NEED ? "ニーズ" : "シーズ"),
+			      id);
+	}
+	if (r) {
 		json_decref(row);
-		return kb_err_at(
-			err, KB_EEXISTS, NULL, 0, 0, "id",
-			KB_TR(err->lang, "%s '%s' already exists",
-			      "%s '%s' はすでにあります"),
-			KB_TR(err->lang, g->table,
-			      kind == KB_MATCH_NEED ? "ニーズ" : "シーズ"),
-			id);
+		return kb_store_end(s, r, err);
 	}
 	rows = json_pack("[o]", row);
 	text = json_dumps(rows, JSON_COMPACT);
 	json_decref(rows);
+	first = err->n;
 	r = kb_csv_open_mem(&c, "-", text, strlen(text), KB_ENC_UTF8, err);
 	free(text);
 	if (!r) {
@@ -639,12 +643,12 @@ int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
 		kb_csv_release(&c);
 	}
 	/* the problems are of fields, not of a line in a file */
-	for (i = 0; i < err->n; i++) {
+	for (i = first; i < err->n; i++) {
 		free(err->v[i].file);
 		err->v[i].file = NULL;
 		err->v[i].line = err->v[i].col = 0;
 	}
-	return r;
+	return kb_store_end(s, r, err);
 }
 
 static json_t *query_rows(struct kb_store *s, const char *sql, const char *as,
