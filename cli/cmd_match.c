@@ -103,6 +103,77 @@ static int match_import(struct cli *cli, int argc, char **argv)
 	return r;
 }
 
+/* The FIELD=VALUE arguments from argv[i] on, as an object in *out. */
+static int fields_of(struct cli *cli, const char *cmd, int argc, char **argv,
+		     int i, json_t **out)
+{
+	*out = json_object();
+	for (; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		char key[64];
+		if (!eq || eq == argv[i] ||
+		    (size_t)(eq - argv[i]) >= sizeof(key)) {
+			json_decref(*out);
+			return cli_usage_error(
+				cli, cmd,
+				CLI_T(cli, "'%s' is not FIELD=VALUE",
+				      "'%s' は 項目=値 の形ではありません"),
+				argv[i]);
+		}
+		snprintf(key, sizeof(key), "%.*s", (int)(eq - argv[i]), argv[i]);
+		json_object_set_new(*out, key, json_string(eq + 1));
+	}
+	return 0;
+}
+
+static int match_profile(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		{ "as", required_argument, NULL, OPT_AS },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *as = NULL;
+	struct kb_store *s;
+	json_t *fields;
+	int c, r;
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (c == OPT_AS) {
+			as = optarg;
+			continue;
+		}
+		if ((r = cli_option(
+			     cli, c, "match profile", argv,
+			     "Usage: kiban match profile --as ORG FIELD=VALUE...\n"
+			     "Say what organisation ORG can do: capability= (in words), areas=\n"
+			     "(clinical areas, ';'-separated) and, for a support body, support=\n"
+			     "(regulatory;ip;finance;sales;overseas;insurance).  Companies and support\n"
+			     "bodies are ranked by these.  The rest of ORG's row is the\n"
+			     "administrator's.\n",
+			     "使い方: kiban match profile --as 組織 項目=値...\n"
+			     "組織 ORG ができることを登録します: capability=（ことばで）、areas=（臨床領域、\n"
+			     "; 区切り）、支援機関は support=（regulatory;ip;finance;sales;overseas;insurance）。\n"
+			     "企業と支援機関はこれで順位づけされます。ほかの項目は管理者が登録します。\n")) >=
+		    0)
+			return r;
+	}
+	if (!as || optind == argc)
+		return cli_usage_error(
+			cli, "match profile", "%s",
+			CLI_T(cli, "give --as ORG and at least one FIELD=VALUE",
+			      "--as 組織 と 項目=値 を一つ以上指定してください"));
+	if ((r = fields_of(cli, "match profile", argc, argv, optind, &fields)))
+		return r;
+	if ((r = cli_open(cli, 0, &s))) {
+		json_decref(fields);
+		return r;
+	}
+	r = kb_match_profile(s, as, fields, cli->user, cli->now, &cli->err);
+	kb_store_close(s);
+	json_decref(fields);
+	return r ? cli_fail(cli, r) : 0;
+}
+
 static int match_add(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -144,23 +215,8 @@ static int match_add(struct cli *cli, int argc, char **argv)
 			cli, "match add", "%s",
 			CLI_T(cli, "give the kind, need or seed, and its fields",
 			      "種類（need か seed）と項目を指定してください"));
-	fields = json_object();
-	for (optind++; optind < argc; optind++) {
-		const char *eq = strchr(argv[optind], '=');
-		char key[64];
-		if (!eq || eq == argv[optind] ||
-		    (size_t)(eq - argv[optind]) >= sizeof(key)) {
-			json_decref(fields);
-			return cli_usage_error(
-				cli, "match add",
-				CLI_T(cli, "'%s' is not FIELD=VALUE",
-				      "'%s' は 項目=値 の形ではありません"),
-				argv[optind]);
-		}
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - argv[optind]),
-			 argv[optind]);
-		json_object_set_new(fields, key, json_string(eq + 1));
-	}
+	if ((r = fields_of(cli, "match add", argc, argv, optind + 1, &fields)))
+		return r;
 	if ((r = cli_open(cli, 0, &s))) {
 		json_decref(fields);
 		return r;
@@ -727,6 +783,9 @@ int cmd_match(struct cli *cli, int argc, char **argv)
 		  "組織・ニーズ・シーズ・NDA の取り込み（CSV か JSON）" },
 		{ "add", match_add, "register one need or seed",
 		  "ニーズかシーズを一件登録" },
+		{ "profile", match_profile,
+		  "say what an organisation can do (capability, areas, support)",
+		  "組織ができること（能力・領域・支援の種類）を登録" },
 		{ "export", match_export, "a registry as CSV or JSON",
 		  "登録簿を CSV か JSON で出力" },
 		{ "find", match_find, "ranked matches with their reasons",

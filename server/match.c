@@ -191,6 +191,53 @@ static int api_seed_post(struct req *q)
 	return api_add(q, KB_MATCH_SEED);
 }
 
+static int profile_post(struct req *q)
+{
+	int r;
+	if (body_unreadable(q))
+		return 0;
+	if (!as_of(q)) {
+		reply_error(
+			q, 400, "bad_request", "%s",
+			T("the administrator's account acts for no organisation: use 'kiban match import orgs'",
+			  "管理者のアカウントはどの組織も代表しません。'kiban match import orgs' を使ってください"));
+		return 0;
+	}
+	if ((r = kb_match_profile(q->s, as_of(q), q->form, q->p.login,
+				  srv_now(q->srv), &q->err))) {
+		reply_kb_error(q, r);
+		return 0;
+	}
+	wrote(q, as_of(q));
+	return 1;
+}
+
+/* The row of the organisation q acts for; NULL for the administrator. */
+static json_t *own_org(struct req *q)
+{
+	json_t *rows, *x, *mine = NULL;
+	size_t i;
+	if (!as_of(q) ||
+	    kb_match_export(q->s, NULL, KB_MATCH_ORG, &rows, &q->err))
+		return NULL;
+	json_array_foreach(rows, i, x)
+	{
+		if (!strcmp(str(x, "id"), as_of(q)))
+			mine = json_incref(x);
+	}
+	json_decref(rows);
+	return mine;
+}
+
+static int api_profile_post(struct req *q)
+{
+	json_t *x;
+	if (!profile_post(q))
+		return MHD_YES;
+	x = own_org(q);
+	return reply_json(q, 201, x ? x : json_object());
+}
+
 static int link_post(struct req *q)
 {
 	const char *need = form_get(q, "need"), *seed = form_get(q, "seed");
@@ -489,6 +536,46 @@ static void seed_form(struct req *q, struct kb_buf *b)
 		    T("Register", "登録"));
 }
 
+/* What the organisation says it can do, refilled from what was sent or
+ * from its row. */
+static void profile_form(struct req *q, struct kb_buf *b)
+{
+	static const char *const names[] = { "capability", "areas", "support" };
+	json_t *org = own_org(q);
+	size_t i;
+	if (!org) {
+		kb_err_clear(&q->err);
+		return;
+	}
+	kb_buf_addf(
+		b,
+		"<form method=\"post\" action=\"/match/profile\" class=\"narrow\" id=\"profile-form\"><h3>%s</h3>",
+		T("What your organisation can do", "組織ができること"));
+	page_csrf_field(q, b);
+	for (i = 0; i < KB_ARRAY_SIZE(names); i++) {
+		const char *v = q->form_parsed ? form_get(q, names[i])
+					       : str(org, names[i]);
+		if (i == 2 && strcmp(str(org, "kind"), "support"))
+			break;
+		kb_buf_addf(
+			b, "<p><label for=\"profile-%s\">%s</label>", names[i],
+			i == 0 ? T("Capability, in words", "できること（ことばで）")
+			: i == 1
+				? T("Clinical areas (separated by ;)",
+				    "臨床領域（; 区切り）")
+				: T("Support types (regulatory;ip;finance;sales;overseas;insurance)",
+				    "支援の種類（regulatory;ip;finance;sales;overseas;insurance）"));
+		kb_buf_addf(b,
+			    "<textarea id=\"profile-%s\" name=\"%s\" rows=\"2\">",
+			    names[i], names[i]);
+		page_esc(b, v);
+		kb_buf_adds(b, "</textarea></p>");
+	}
+	kb_buf_addf(b, "<p><button type=\"submit\">%s</button></p></form>",
+		    T("Save", "保存"));
+	json_decref(org);
+}
+
 static void items_table(struct req *q, struct kb_buf *b, json_t *rows,
 			enum kb_match_kind kind)
 {
@@ -554,6 +641,9 @@ static int match_page(struct req *q, int status)
 	kb_buf_addf(&b, " <a href=\"/match/cases\">%s</a></p>",
 		    T("Consultation cases", "相談案件"));
 	kpi_box(q, &b);
+	if (arg_get(q, "saved"))
+		kb_buf_addf(&b, "<p class=\"saved\" role=\"status\">%s</p>",
+			    T("Saved.", "保存しました。"));
 	if (keep.n)
 		page_diags(q, &b, &keep);
 	kb_buf_addf(&b, "<h2>%s (%zu)</h2>", T("Clinical needs", "臨床ニーズ"),
@@ -567,6 +657,7 @@ static int match_page(struct req *q, int status)
 			    T("Register", "登録"));
 		need_form(q, &b);
 		seed_form(q, &b);
+		profile_form(q, &b);
 		kb_buf_adds(&b, "</div>");
 	}
 	json_decref(needs);
@@ -596,6 +687,23 @@ static int page_add(struct req *q, enum kb_match_kind kind)
 	snprintf(loc, sizeof(loc), "/match/%s/%s?added=1",
 		 kind == KB_MATCH_NEED ? "needs" : "seeds", id);
 	return reply_redirect(q, loc);
+}
+
+static int page_profile_post(struct req *q)
+{
+	int r;
+	if (body_unreadable(q))
+		return MHD_YES;
+	if (!as_of(q))
+		return reply_error(q, 400, "bad_request", "%s",
+				   T("the administrator acts for no organisation",
+				     "管理者はどの組織も代表しません"));
+	if ((r = kb_match_profile(q->s, as_of(q), q->form, q->p.login,
+				  srv_now(q->srv), &q->err)))
+		return r == KB_EINVALID ? match_page(q, 422)
+					: reply_kb_error(q, r);
+	wrote(q, as_of(q));
+	return reply_redirect(q, "/match?saved=1");
 }
 
 static int page_need_post(struct req *q)
@@ -1021,6 +1129,7 @@ const struct route srv_match_routes[] = {
 	{ M_GET, "/api/v1/match/orgs", api_orgs, P, 0 },
 	{ M_GET, "/api/v1/match/orgs/{}/matches", api_org_matches, P, 0 },
 	{ M_POST, "/api/v1/match/links", api_link_post, P, R_WRITE },
+	{ M_POST, "/api/v1/match/profile", api_profile_post, P, R_WRITE },
 	{ M_GET, "/api/v1/match/cases", api_cases, P, 0 },
 	{ M_POST, "/api/v1/match/cases", api_case_post, P, R_WRITE },
 	{ M_GET, "/api/v1/match/cases/{}", api_case, P, 0 },
@@ -1032,6 +1141,7 @@ const struct route srv_match_routes[] = {
 	{ M_GET, "/match/needs/{}", page_need, P, R_PAGE },
 	{ M_GET, "/match/seeds/{}", page_seed, P, R_PAGE },
 	{ M_POST, "/match/links", page_link_post, P, R_PAGE | R_WRITE },
+	{ M_POST, "/match/profile", page_profile_post, P, R_PAGE | R_WRITE },
 	{ M_GET, "/match/cases", page_cases, P, R_PAGE },
 	{ M_POST, "/match/cases", page_cases_post, P, R_PAGE | R_WRITE },
 	{ M_GET, "/match/cases/{}", page_case, P, R_PAGE },

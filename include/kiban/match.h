@@ -133,6 +133,12 @@ int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
 		 const json_t *fields, const char *actor, time_t now, char *id,
 		 size_t idlen, struct kb_err *err);
 
+/* Organisation as says what it can do: fields may hold its capability (in
+ * words), its clinical areas and, for a support body, its support types
+ * (the import's columns; the rest of its row is the administrator's). */
+int kb_match_profile(struct kb_store *s, const char *as, const json_t *fields,
+		     const char *actor, time_t now, struct kb_err *err);
+
 /* The registry of kind as the organisation as may see it: a JSON array
  * of objects with the import's columns. */
 int kb_match_export(struct kb_store *s, const char *as, enum kb_match_kind kind,

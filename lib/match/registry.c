@@ -583,17 +583,41 @@ static int new_id(struct kb_store *s, enum kb_match_kind kind, char *id,
 	return 0;
 }
 
+/* Imports rows (a JSON array of objects, stolen) whose problems are of
+ * fields a form or a command line gave, not of lines in a file. */
+static int import_fields(struct kb_store *s, enum kb_match_kind kind,
+			 json_t *rows, const struct kb_import_opts *o,
+			 struct kb_err *err)
+{
+	struct kb_import_stats st;
+	struct kb_csv c;
+	char *text = json_dumps(rows, JSON_COMPACT);
+	size_t i, first = err->n;
+	int r;
+	json_decref(rows);
+	r = kb_csv_open_mem(&c, "-", text, strlen(text), KB_ENC_UTF8, err);
+	free(text);
+	if (!r) {
+		r = kb_match_import(s, kind, &c, o, &st, err);
+		kb_csv_release(&c);
+	}
+	for (i = first; i < err->n; i++) {
+		free(err->v[i].file);
+		err->v[i].file = NULL;
+		err->v[i].line = err->v[i].col = 0;
+	}
+	return r;
+}
+
 int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
 		 const json_t *fields, const char *actor, time_t now, char *id,
 		 size_t idlen, struct kb_err *err)
 {
 	const struct reg *g = &regs[kind];
 	struct kb_import_opts o = { .actor = actor, .now = now, .only_org = as };
-	struct kb_import_stats st;
-	struct kb_csv c;
-	json_t *row, *rows;
+	json_t *row;
 	char *text;
-	size_t i, first;
+	size_t i;
 	int r;
 
 	if (kind != KB_MATCH_NEED && kind != KB_MATCH_SEED)
@@ -632,22 +656,7 @@ int kb_match_add(struct kb_store *s, const char *as, enum kb_match_kind kind,
 		json_decref(row);
 		return kb_store_end(s, r, err);
 	}
-	rows = json_pack("[o]", row);
-	text = json_dumps(rows, JSON_COMPACT);
-	json_decref(rows);
-	first = err->n;
-	r = kb_csv_open_mem(&c, "-", text, strlen(text), KB_ENC_UTF8, err);
-	free(text);
-	if (!r) {
-		r = kb_match_import(s, kind, &c, &o, &st, err);
-		kb_csv_release(&c);
-	}
-	/* the problems are of fields, not of a line in a file */
-	for (i = first; i < err->n; i++) {
-		free(err->v[i].file);
-		err->v[i].file = NULL;
-		err->v[i].line = err->v[i].col = 0;
-	}
+	r = import_fields(s, kind, json_pack("[o]", row), &o, err);
 	return kb_store_end(s, r, err);
 }
 
@@ -706,6 +715,38 @@ int kb_match_export(struct kb_store *s, const char *as, enum kb_match_kind kind,
 		return r;
 	*out = query_rows(s, export_sql[kind], as, NULL, err);
 	return *out ? 0 : KB_EDB;
+}
+
+int kb_match_profile(struct kb_store *s, const char *as, const json_t *fields,
+		     const char *actor, time_t now, struct kb_err *err)
+{
+	static const char *const own[] = { "capability", "areas", "support" };
+	struct kb_import_opts o = { .actor = actor, .now = now };
+	json_t *rows, *row;
+	size_t i;
+	int r;
+
+	if (!as)
+		return kb_err_set(
+			err, KB_EUSAGE, "%s",
+			KB_TR(err->lang, "say which organisation's profile",
+			      "どの組織のプロフィールか指定してください"));
+	if ((r = check_as(s, as, err)) || (r = kb_store_begin(s, err)))
+		return r;
+	rows = query_rows(s, export_sql[KB_MATCH_ORG], NULL, as, err);
+	if (!rows) {
+		kb_store_rollback(s);
+		return KB_EDB;
+	}
+	/* the row as held, with what the organisation says it can do */
+	row = json_array_get(rows, 0);
+	for (i = 0; i < KB_ARRAY_SIZE(own); i++) {
+		json_t *v = json_object_get(fields, own[i]);
+		if (json_is_string(v))
+			json_object_set(row, own[i], v);
+	}
+	r = import_fields(s, KB_MATCH_ORG, rows, &o, err);
+	return kb_store_end(s, r, err);
 }
 
 int kb_match_kind_of(struct kb_store *s, const char *id, struct kb_err *err)

@@ -115,6 +115,11 @@ await page.screenshot({ path: shots + "/need-matches.png", fullPage: true });
 await ranked.first().getByRole("button", { name: "記録" }).click();
 await page.waitForURL(/linked=1$/);
 check(await page.locator(".saved[role=status]").count() === 1, "the match is recorded");
+await page.goto(url + "/match");
+await page.locator("#profile-form").getByLabel("できること（ことばで）").fill("心不全の在宅管理の臨床研究");
+await page.locator("#profile-form").getByRole("button", { name: "保存" }).click();
+await page.waitForURL(url + "/match?saved=1");
+check(await page.locator("#profile-form textarea[name=capability]").inputValue() === "心不全の在宅管理の臨床研究", "what the organisation can do is saved");
 await page.getByRole("button", { name: "ログアウト" }).click();
 await page.waitForURL(url + "/login");
 

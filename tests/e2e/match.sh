@@ -113,6 +113,14 @@ printf 'id,org,title,description\nS001,C1,乗っ取り,説明\n' >take.csv
 expect_status 1 $KIBAN match import seeds take.csv --as C1
 expect_in "not its own" "take.csv:2:1: field 'id': seed 'S001' belongs to 'U1'" "$work/out"
 expect_status 1 $KIBAN match import orgs orgs.csv --as C1
+# a company says what it can do, and is ranked by it
+$KIBAN match profile --as C2 "capability=褥瘡を防ぐ体圧分散マットレスの開発と製造" "areas=在宅・介護" >/dev/null
+expect_status 3 $KIBAN match profile --as C2 support=lobbying
+expect_in "field" "field 'support': 'lobbying' is not one of" "$work/out"
+$KIBAN match add need --as H1 problem=褥瘡を防ぎたい population=寝たきりの在宅患者 \
+	outcome=体圧を分散する area=在宅・介護 >/dev/null
+expect_eq "ranked by its profile" "$($KIBAN match find N0062 --to companies --json | jq -r '.[0].id')" C2
+expect_eq "its kind kept" "$($KIBAN match export orgs --json | jq -r '.[] | select(.id == "C2") | .kind')" company
 expect_eq "S001 kept" "$($KIBAN match export seeds --json | jq -r '.[] | select(.id == "S001") | .org')" U1
 
 # the same over HTTP, as accounts linked to organisations of the registry
@@ -160,15 +168,17 @@ expect_eq "CSV for Excel" "$(head -c 3 "$work/body" | od -An -tx1 | tr -d ' ')" 
 expect_eq "need by JSON" "$(as clin -H 'Content-Type: application/json' \
 	-d '{"problem":"人工呼吸器の離脱を早めたい","population":"集中治療室の患者","outcome":"人工呼吸期間を短くする","area":"救急・集中治療","urgency":3}' \
 	"$url/api/v1/match/needs")" 201
-expect_eq "its id" "$(jq -r .id "$work/body")" N0062
+expect_eq "its id" "$(jq -r .id "$work/body")" N0063
 expect_eq "no text" "$(as clin -H 'Content-Type: application/json' -d '{"problem":""}' "$url/api/v1/match/needs")" 422
 expect_eq "by field" "$(jq -r '[.error.details[].field] | join(",")' "$work/body")" problem,population,outcome,area
 printf '{"problem":"\377"}' >bad.json
 expect_eq "invalid UTF-8" "$(as clin -H 'Content-Type: application/json' --data-binary @bad.json "$url/api/v1/match/needs")" 400
 expect_eq "another's seed" "$(as maker -d org=U1 -d title=t -d description=d "$url/api/v1/match/seeds")" 403
-expect_eq "needs unchanged" "$($KIBAN match export needs --json | jq length)" 62
-expect_eq "link: not an owner" "$(as maker -d need=N0062 -d seed=S001 "$url/api/v1/match/links")" 403
-expect_eq "link: the owner" "$(as clin -d need=N0062 -d seed=S001 "$url/api/v1/match/links")" 201
+expect_eq "needs unchanged" "$($KIBAN match export needs --json | jq length)" 63
+expect_eq "link: not an owner" "$(as maker -d need=N0063 -d seed=S001 "$url/api/v1/match/links")" 403
+expect_eq "link: the owner" "$(as clin -d need=N0063 -d seed=S001 "$url/api/v1/match/links")" 201
+expect_eq "profile over HTTP" "$(as maker -d 'capability=カテーテルの設計' "$url/api/v1/match/profile")" 201
+expect_eq "its row" "$(jq -r .capability "$work/body")" カテーテルの設計
 expect_eq "case by another body" "$(as support -d venture=V1 -d title=t "$url/api/v1/match/cases")" 201
 expect_eq "event" "$(as support -d kind=meeting -d text=初回面談 "$url/api/v1/match/cases/2/events")" 201
 expect_eq "the timeline" "$(jq -r '.events[-1].text' "$work/body")" 初回面談
