@@ -91,30 +91,23 @@ static void seed_row(struct kb_csv *c)
 	seeds[nseeds++].area = kb_strdup(c->f[3].s);
 }
 
-static size_t find_need(const char *id)
+/* The number of the need or seed (base: needs or seeds, each beginning
+ * with its id) with this id. */
+static size_t find(const void *base, size_t n, size_t size, const char *id)
 {
 	size_t i;
-	for (i = 0; i < nneeds; i++)
-		if (!strcmp(needs[i].id, id))
+	for (i = 0; i < n; i++)
+		if (!strcmp(*(char *const *)((const char *)base + i * size), id))
 			return i;
-	die("qrels name an unknown need");
-	return 0;
-}
-
-static size_t find_seed(const char *id)
-{
-	size_t i;
-	for (i = 0; i < nseeds; i++)
-		if (!strcmp(seeds[i].id, id))
-			return i;
-	die("qrels name an unknown seed");
+	die("qrels name an unknown need or seed");
 	return 0;
 }
 
 static void qrel_row(struct kb_csv *c)
 {
-	grade[find_need(c->f[0].s)][find_seed(c->f[1].s)] =
-		(int)strtol(c->f[2].s, NULL, 10);
+	grade[find(needs, nneeds, sizeof(*needs), c->f[0].s)]
+	     [find(seeds, nseeds, sizeof(*seeds), c->f[1].s)] =
+		     (int)strtol(c->f[2].s, NULL, 10);
 }
 
 /* nDCG@10 and Recall@20 of one ranking (seed numbers, best first). */

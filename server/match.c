@@ -158,26 +158,24 @@ static int api_org_matches(struct req *q)
 	return matches(q, KB_MATCH_COMPANY);
 }
 
-/* Registers a need or seed from the body; 1 with its id, or 0 replied. */
+/* Registers a need or seed from the form: 0 with its id, or the error. */
 static int add(struct req *q, enum kb_match_kind kind, char *id, size_t idlen)
 {
-	int r;
-	if (body_unreadable(q))
-		return 0;
-	if ((r = kb_match_add(q->s, as_of(q), kind, q->form, q->p.login,
-			      srv_now(q->srv), id, idlen, &q->err))) {
-		reply_kb_error(q, r);
-		return 0;
-	}
-	wrote(q, id);
-	return 1;
+	int r = kb_match_add(q->s, as_of(q), kind, q->form, q->p.login,
+			     srv_now(q->srv), id, idlen, &q->err);
+	if (!r)
+		wrote(q, id);
+	return r;
 }
 
 static int api_add(struct req *q, enum kb_match_kind kind)
 {
 	char id[64];
-	if (!add(q, kind, id, sizeof(id)))
+	int r;
+	if (body_unreadable(q))
 		return MHD_YES;
+	if ((r = add(q, kind, id, sizeof(id))))
+		return reply_kb_error(q, r);
 	return reply_json(q, 201, json_pack("{s:s}", "id", id));
 }
 
@@ -191,49 +189,35 @@ static int api_seed_post(struct req *q)
 	return api_add(q, KB_MATCH_SEED);
 }
 
-static int profile_post(struct req *q)
+/* What the organisation says it can do, from the form: 0 or the error
+ * (the administrator acts for none: KB_EUSAGE). */
+static int profile(struct req *q)
 {
-	int r;
-	if (body_unreadable(q))
-		return 0;
-	if (!as_of(q)) {
-		reply_error(
-			q, 400, "bad_request", "%s",
-			T("the administrator's account acts for no organisation: use 'kiban match import orgs'",
-			  "管理者のアカウントはどの組織も代表しません。'kiban match import orgs' を使ってください"));
-		return 0;
-	}
-	if ((r = kb_match_profile(q->s, as_of(q), q->form, q->p.login,
-				  srv_now(q->srv), &q->err))) {
-		reply_kb_error(q, r);
-		return 0;
-	}
-	wrote(q, as_of(q));
-	return 1;
+	int r = kb_match_profile(q->s, as_of(q), q->form, q->p.login,
+				 srv_now(q->srv), &q->err);
+	if (!r)
+		wrote(q, as_of(q));
+	return r;
 }
 
 /* The row of the organisation q acts for; NULL for the administrator. */
 static json_t *own_org(struct req *q)
 {
-	json_t *rows, *x, *mine = NULL;
-	size_t i;
-	if (!as_of(q) ||
-	    kb_match_export(q->s, NULL, KB_MATCH_ORG, &rows, &q->err))
-		return NULL;
-	json_array_foreach(rows, i, x)
-	{
-		if (!strcmp(str(x, "id"), as_of(q)))
-			mine = json_incref(x);
-	}
-	json_decref(rows);
-	return mine;
+	json_t *x = NULL;
+	if (as_of(q) &&
+	    kb_match_get(q->s, NULL, KB_MATCH_ORG, as_of(q), &x, &q->err))
+		x = NULL;
+	return x;
 }
 
 static int api_profile_post(struct req *q)
 {
 	json_t *x;
-	if (!profile_post(q))
+	int r;
+	if (body_unreadable(q))
 		return MHD_YES;
+	if ((r = profile(q)))
+		return reply_kb_error(q, r);
 	x = own_org(q);
 	return reply_json(q, 201, x ? x : json_object());
 }
@@ -677,13 +661,10 @@ static int page_add(struct req *q, enum kb_match_kind kind)
 	int r;
 	if (body_unreadable(q))
 		return MHD_YES;
-	if ((r = kb_match_add(q->s, as_of(q), kind, q->form, q->p.login,
-			      srv_now(q->srv), id, sizeof(id), &q->err))) {
-		if (r == KB_EINVALID || r == KB_EEXISTS)
-			return match_page(q, 422);
-		return reply_kb_error(q, r);
-	}
-	wrote(q, id);
+	if ((r = add(q, kind, id, sizeof(id))))
+		return r == KB_EINVALID || r == KB_EEXISTS
+			       ? match_page(q, 422)
+			       : reply_kb_error(q, r);
 	snprintf(loc, sizeof(loc), "/match/%s/%s?added=1",
 		 kind == KB_MATCH_NEED ? "needs" : "seeds", id);
 	return reply_redirect(q, loc);
@@ -694,15 +675,9 @@ static int page_profile_post(struct req *q)
 	int r;
 	if (body_unreadable(q))
 		return MHD_YES;
-	if (!as_of(q))
-		return reply_error(q, 400, "bad_request", "%s",
-				   T("the administrator acts for no organisation",
-				     "管理者はどの組織も代表しません"));
-	if ((r = kb_match_profile(q->s, as_of(q), q->form, q->p.login,
-				  srv_now(q->srv), &q->err)))
+	if ((r = profile(q)))
 		return r == KB_EINVALID ? match_page(q, 422)
 					: reply_kb_error(q, r);
-	wrote(q, as_of(q));
 	return reply_redirect(q, "/match?saved=1");
 }
 

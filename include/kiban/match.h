@@ -105,8 +105,9 @@ enum kb_match_kind {
 /* "need", "seed", "company", "support", "org", "nda"; -1 if unknown. */
 int kb_match_kind_parse(const char *s);
 
-/* One need, seed, company or support body (kind) as the organisation as
- * may see it: KB_ENOTFOUND, or KB_EDENIED when as may not see it. */
+/* One need, seed, company, support body or organisation of any kind
+ * (kind) as the organisation as may see it: KB_ENOTFOUND, or KB_EDENIED
+ * when as may not see it. */
 int kb_match_get(struct kb_store *s, const char *as, enum kb_match_kind kind,
 		 const char *id, json_t **out, struct kb_err *err);
 

@@ -729,8 +729,9 @@ int kb_match_profile(struct kb_store *s, const char *as, const json_t *fields,
 	if (!as)
 		return kb_err_set(
 			err, KB_EUSAGE, "%s",
-			KB_TR(err->lang, "say which organisation's profile",
-			      "どの組織のプロフィールか指定してください"));
+			KB_TR(err->lang,
+			      "say whose profile it is: the registry's administrator acts for no organisation",
+			      "どの組織のプロフィールか指定してください（登録簿の管理者はどの組織も代表しません）"));
 	if ((r = check_as(s, as, err)) || (r = kb_store_begin(s, err)))
 		return r;
 	rows = query_rows(s, export_sql[KB_MATCH_ORG], NULL, as, err);
@@ -784,6 +785,7 @@ static int fetch(struct kb_store *s, const char *as, enum kb_match_kind kind,
 		[KB_MATCH_SEED] = { "seed", "シーズ" },
 		[KB_MATCH_COMPANY] = { "company", "企業" },
 		[KB_MATCH_SUPPORT] = { "support body", "支援機関" },
+		[KB_MATCH_ORG] = { "organisation", "組織" },
 	};
 	json_t *all = query_rows(s, export_sql[kind], NULL, id, err), *mine;
 	int r = 0;
