@@ -6,7 +6,9 @@
 # packages and the command that installs them, and fails.
 set -eu
 
-run_pkgs="gcc make cmake pkg-config libc6-dev libsqlite3-dev libjansson-dev libsodium-dev libmicrohttpd-dev libcurl4-openssl-dev coinor-libclp-dev libutf8proc-dev libmecab-dev mecab-ipadic-utf8"
+# zlib1g-dev: coinutils.pc names -lz, and Debian's coinor-libcoinutils-dev
+# does not depend on it; man-db so that `man -l docs/kiban.1` works
+run_pkgs="gcc make cmake pkg-config libc6-dev zlib1g-dev man-db libsqlite3-dev libjansson-dev libsodium-dev libmicrohttpd-dev libcurl4-openssl-dev coinor-libclp-dev libutf8proc-dev libmecab-dev mecab-ipadic-utf8"
 # tests: cmocka, valgrind, a real browser with Japanese fonts and PDF tools
 # to check the printed report, jq to read JSON output, groff for the man page,
 # the sqlite3 shell to look into the database, clang-format for the house style,
