@@ -241,7 +241,7 @@ static int supply_load(struct cli *cli, int argc, char **argv)
 /* ---- generate ---- */
 
 struct gen_ctx {
-	FILE *stock, *prod;
+	struct kb_out stock, prod;
 	struct cli *cli;
 	size_t done, total;
 };
@@ -254,10 +254,10 @@ static int gen_week(void *ctx, int week, const struct kb_buf *stock,
 	size_t skip_s = strcspn(stock->buf, "\n") + 1;
 	size_t skip_p = strcspn(prod->buf, "\n") + 1;
 	(void)week;
-	if (fwrite(stock->buf + (g->done ? skip_s : 0), 1,
-		   stock->len - (g->done ? skip_s : 0), g->stock) == 0 ||
-	    fwrite(prod->buf + (g->done ? skip_p : 0), 1,
-		   prod->len - (g->done ? skip_p : 0), g->prod) == 0)
+	if (kb_out_write(&g->stock, stock->buf + (g->done ? skip_s : 0),
+			 stock->len - (g->done ? skip_s : 0)) ||
+	    kb_out_write(&g->prod, prod->buf + (g->done ? skip_p : 0),
+			 prod->len - (g->done ? skip_p : 0)))
 		return KB_EIO;
 	g->done++;
 	if (!g->cli->quiet && isatty(STDERR_FILENO)) {
@@ -340,7 +340,7 @@ static int supply_generate(struct cli *cli, int argc, char **argv)
 	};
 	struct kb_gen_opts o = { 1, 8200, 50, 500, 104, -1, 1 };
 	struct kb_gen_out out;
-	struct gen_ctx g = { NULL, NULL, cli, 0, 0 };
+	struct gen_ctx g = { .cli = cli };
 	const char *dir = NULL, *cmd = "supply generate";
 	struct kb_buf path = KB_BUF_INIT;
 	size_t v;
@@ -398,17 +398,17 @@ static int supply_generate(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, KB_EIO);
 	}
 	kb_buf_addf(&path, "%s/stock.csv", dir);
-	g.stock = fopen(path.buf, "wb");
+	r = kb_out_open(&g.stock, path.buf);
 	kb_buf_reset(&path);
 	kb_buf_addf(&path, "%s/production.csv", dir);
-	g.prod = fopen(path.buf, "wb");
+	if (!r && (r = kb_out_open(&g.prod, path.buf))) {
+		int saved = errno;
+		kb_out_close(&g.stock, 0);
+		errno = saved;
+	}
 	kb_buf_release(&path);
 	g.total = o.weeks;
-	if (!g.stock || !g.prod) {
-		if (g.stock)
-			fclose(g.stock);
-		if (g.prod)
-			fclose(g.prod);
+	if (r) {
 		kb_err_set(&cli->err, KB_EIO,
 			   CLI_T(cli, "cannot write in '%s': %s",
 				 "'%s' に書き込めません: %s"),
@@ -416,7 +416,9 @@ static int supply_generate(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, KB_EIO);
 	}
 	r = kb_supply_generate(&o, &out, gen_week, &g, &cli->err);
-	if (fclose(g.stock) | fclose(g.prod) && !r)
+	if (kb_out_close(&g.stock, !r) && !r)
+		r = kb_err_set(&cli->err, KB_EIO, "%s: %s", dir, strerror(errno));
+	if (kb_out_close(&g.prod, !r) && !r)
 		r = kb_err_set(&cli->err, KB_EIO, "%s: %s", dir, strerror(errno));
 	if (r)
 		return cli_fail(cli, r);

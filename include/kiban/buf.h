@@ -64,7 +64,35 @@ void kb_buf_add_num(struct kb_buf *b, double v, int decimals);
 /* Reads a whole file into b (appending).  Returns 0, or -1 with errno set. */
 int kb_buf_read_file(struct kb_buf *b, const char *path);
 
-/* Writes b to path atomically (temporary file, fsync, rename). 0 or -1. */
+/*
+ * An output file, written the way every kiban output is:
+ *  - "-" is standard output;
+ *  - a path that names something other than a regular file (a character
+ *    device such as /dev/null, a FIFO, a terminal) is written in place and
+ *    never renamed over;
+ *  - a regular file, or a path where nothing is yet, is replaced atomically:
+ *    a temporary file beside it, fsync, rename; an existing file keeps its
+ *    mode and (where permitted) its owner, a new one gets 0666 less the
+ *    umask;
+ *  - a symlink is followed: the file it names is replaced, not the link.
+ * kb_out_open returns 0 or -1 with errno set; kb_out_write remembers the
+ * first error; kb_out_close(o, 1) finishes the file (0, or -1 with errno:
+ * the target is then unchanged when it was a regular file), and
+ * kb_out_close(o, 0) abandons it (the temporary is removed).
+ */
+enum kb_out_mode { KB_OUT_STDOUT, KB_OUT_IN_PLACE, KB_OUT_REPLACE };
+struct kb_out {
+	int fd;
+	enum kb_out_mode mode;
+	int error;  /* the first write error, or 0 */
+	char *path; /* the target, symlinks resolved */
+	char *tmp;  /* the temporary beside it (KB_OUT_REPLACE) */
+};
+int kb_out_open(struct kb_out *o, const char *path);
+int kb_out_write(struct kb_out *o, const void *data, size_t len);
+int kb_out_close(struct kb_out *o, int commit);
+
+/* Writes b to path as a kb_out does (see above).  0, or -1 with errno. */
 int kb_buf_write_file(const struct kb_buf *b, const char *path);
 
 /* Duplicates memory or a string; aborts when out of memory. */

@@ -235,42 +235,173 @@ int kb_buf_read_file(struct kb_buf *b, const char *path)
 	return 0;
 }
 
-int kb_buf_write_file(const struct kb_buf *b, const char *path)
+/*
+ * Where output for `path` really goes: a symlink is followed (to its final
+ * target, which need not exist yet), so that writing through a link
+ * replaces the file it names, never the link.  Returns a new string.
+ */
+static char *resolve_target(const char *path)
 {
-	struct kb_buf tmp = KB_BUF_INIT;
-	int fd, saved = 0;
-	size_t off = 0;
+	char *cur = kb_strdup(path);
+	int hops;
 
+	for (hops = 0; hops < 40; hops++) {
+		struct stat st;
+		char link[PATH_MAX];
+		ssize_t n;
+		char *slash, *next;
+
+		if (lstat(cur, &st) || !S_ISLNK(st.st_mode))
+			return cur;
+		n = readlink(cur, link, sizeof(link) - 1);
+		if (n < 0)
+			return cur;
+		link[n] = '\0';
+		slash = strrchr(cur, '/');
+		if (link[0] == '/' || !slash) {
+			next = kb_strdup(link);
+		} else {
+			struct kb_buf b = KB_BUF_INIT;
+			kb_buf_add(&b, cur, (size_t)(slash - cur) + 1);
+			kb_buf_adds(&b, link);
+			next = kb_buf_detach(&b, NULL);
+		}
+		free(cur);
+		cur = next;
+	}
+	return cur; /* a loop: open() will say ELOOP */
+}
+
+int kb_out_open(struct kb_out *o, const char *path)
+{
+	static unsigned seq; /* temporaries of one process differ */
+	struct stat st;
+	int have;
+	unsigned attempt;
+
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
 	if (!strcmp(path, "-")) {
-		if (fwrite(b->buf, 1, b->len, stdout) != b->len || fflush(stdout))
-			return -1;
+		fflush(stdout);
+		o->fd = STDOUT_FILENO;
+		o->mode = KB_OUT_STDOUT;
 		return 0;
 	}
-	kb_buf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		kb_buf_release(&tmp);
-		return -1;
+	o->path = resolve_target(path);
+	have = !stat(o->path, &st);
+	if (have && !S_ISREG(st.st_mode)) {
+		/* a device, a FIFO, a terminal: written in place, never renamed over */
+		o->fd = open(o->path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (o->fd < 0)
+			goto fail;
+		o->mode = KB_OUT_IN_PLACE;
+		return 0;
 	}
-	while (off < b->len) {
-		ssize_t w = write(fd, b->buf + off, b->len - off);
+	/* a regular file, or none yet: a temporary beside it, then rename */
+	for (attempt = 0; attempt < 100; attempt++) {
+		struct kb_buf t = KB_BUF_INIT;
+		const char *slash = strrchr(o->path, '/');
+		size_t dirlen = slash ? (size_t)(slash - o->path) + 1 : 0;
+		kb_buf_add(&t, o->path, dirlen);
+		kb_buf_addf(&t, ".%s.tmp.%ld.%u", o->path + dirlen,
+			    (long)getpid(),
+			    __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
+		/* new files get 0666 less the umask, as any other program's */
+		o->fd = open(t.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			     have ? 0600 : 0666);
+		if (o->fd >= 0) {
+			o->tmp = kb_buf_detach(&t, NULL);
+			break;
+		}
+		kb_buf_release(&t);
+		if (errno != EEXIST)
+			goto fail;
+	}
+	if (o->fd < 0)
+		goto fail;
+	if (have) {
+		/* an existing file keeps its mode and, where we may, its owner */
+		if (fchown(o->fd, st.st_uid, st.st_gid) && errno != EPERM)
+			goto fail_tmp;
+		if (fchmod(o->fd, st.st_mode & 07777))
+			goto fail_tmp;
+	}
+	o->mode = KB_OUT_REPLACE;
+	return 0;
+fail_tmp : {
+	int saved = errno;
+	close(o->fd);
+	unlink(o->tmp);
+	errno = saved;
+}
+fail : {
+	int saved = errno;
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	errno = saved;
+	return -1;
+}
+}
+
+int kb_out_write(struct kb_out *o, const void *data, size_t len)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(o->fd, p, len);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			saved = errno;
-			break;
+			if (!o->error)
+				o->error = errno;
+			return -1;
 		}
-		off += (size_t)w;
+		p += w;
+		len -= (size_t)w;
 	}
-	if (!saved && fsync(fd))
-		saved = errno;
-	if (close(fd) && !saved)
-		saved = errno;
-	if (!saved && rename(tmp.buf, path))
-		saved = errno;
-	if (saved)
-		unlink(tmp.buf);
-	kb_buf_release(&tmp);
+	return 0;
+}
+
+int kb_out_close(struct kb_out *o, int commit)
+{
+	int saved = o->error;
+
+	if (!commit && !saved)
+		saved = ECANCELED;
+	switch (o->mode) {
+	case KB_OUT_STDOUT: break;
+	case KB_OUT_IN_PLACE:
+		if (close(o->fd) && !saved)
+			saved = errno;
+		break;
+	case KB_OUT_REPLACE:
+		if (!saved && fsync(o->fd))
+			saved = errno;
+		if (close(o->fd) && !saved)
+			saved = errno;
+		if (!saved && rename(o->tmp, o->path))
+			saved = errno;
+		if (saved)
+			unlink(o->tmp);
+		break;
+	}
+	free(o->path);
+	free(o->tmp);
+	memset(o, 0, sizeof(*o));
+	o->fd = -1;
+	if (saved == ECANCELED && !commit)
+		saved = 0;
 	errno = saved;
 	return saved ? -1 : 0;
+}
+
+int kb_buf_write_file(const struct kb_buf *b, const char *path)
+{
+	struct kb_out o;
+
+	if (kb_out_open(&o, path))
+		return -1;
+	kb_out_write(&o, b->buf, b->len);
+	return kb_out_close(&o, 1);
 }

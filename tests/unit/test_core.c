@@ -77,6 +77,122 @@ static void files_are_written_atomically(void **state)
 	free(path);
 }
 
+/* no temporary file is left beside the outputs in dir */
+static void assert_no_temporaries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	assert_non_null(d);
+	while ((e = readdir(d)))
+		assert_null(strstr(e->d_name, ".tmp."));
+	closedir(d);
+}
+
+static char *dir_of(const char *path)
+{
+	return kb_strndup(path, (size_t)(strrchr(path, '/') - path));
+}
+
+static void outputs_keep_mode_and_follow_symlinks(void **state)
+{
+	struct kb_buf b = KB_BUF_INIT, back = KB_BUF_INIT;
+	char *file = t_file("kept.txt", "old\n"), *dir = dir_of(file);
+	char *link = t_path("link.txt"), *dangling = t_path("dangling.txt");
+	char *made = t_path("made.txt");
+	struct stat st, before;
+	struct kb_out o;
+	(void)state;
+
+	/* an existing file keeps its mode; it is a new inode (renamed over) */
+	assert_int_equal(chmod(file, 0640), 0);
+	assert_int_equal(stat(file, &before), 0);
+	kb_buf_adds(&b, "new\n");
+	assert_int_equal(kb_buf_write_file(&b, file), 0);
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_not_equal(st.st_ino, before.st_ino);
+	assert_int_equal(kb_buf_read_file(&back, file), 0);
+	assert_string_equal(back.buf, "new\n");
+
+	/* a symlink is followed: the link stays, its target is replaced */
+	assert_int_equal(symlink(strrchr(file, '/') + 1, link), 0);
+	kb_buf_reset(&b);
+	kb_buf_adds(&b, "through the link\n");
+	assert_int_equal(kb_buf_write_file(&b, link), 0);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	kb_buf_reset(&back);
+	assert_int_equal(kb_buf_read_file(&back, file), 0);
+	assert_string_equal(back.buf, "through the link\n");
+	assert_int_equal(stat(file, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+
+	/* a link to nothing yet makes its target */
+	assert_int_equal(symlink(strrchr(made, '/') + 1, dangling), 0);
+	assert_int_equal(kb_buf_write_file(&b, dangling), 0);
+	assert_int_equal(lstat(dangling, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	kb_buf_reset(&back);
+	assert_int_equal(kb_buf_read_file(&back, made), 0);
+	assert_string_equal(back.buf, "through the link\n");
+
+	/* an abandoned output leaves the target as it was */
+	assert_int_equal(kb_out_open(&o, file), 0);
+	assert_int_equal(kb_out_write(&o, "half", 4), 0);
+	assert_int_equal(kb_out_close(&o, 0), 0);
+	kb_buf_reset(&back);
+	assert_int_equal(kb_buf_read_file(&back, file), 0);
+	assert_string_equal(back.buf, "through the link\n");
+
+	/* a directory is refused, and nothing is made beside it */
+	assert_int_equal(kb_buf_write_file(&b, dir), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_no_temporaries(dir);
+	kb_buf_release(&b);
+	kb_buf_release(&back);
+	free(file);
+	free(dir);
+	free(link);
+	free(dangling);
+	free(made);
+}
+
+static void outputs_to_a_fifo_are_written_in_place(void **state)
+{
+	struct kb_buf b = KB_BUF_INIT, back = KB_BUF_INIT;
+	char *fifo = t_path("out.fifo"), *got = t_path("got.txt");
+	char *dir = dir_of(fifo);
+	struct stat st;
+	pid_t pid;
+	int status, i;
+	(void)state;
+
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	for (i = 0; i < 10000; i++)
+		kb_buf_addf(&b, "行 %d\n", i); /* more than a pipe holds */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		/* the reader: copies what arrives to a regular file */
+		struct kb_buf in = KB_BUF_INIT;
+		_exit(kb_buf_read_file(&in, fifo) || kb_buf_write_file(&in, got));
+	}
+	assert_int_equal(kb_buf_write_file(&b, fifo), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode)); /* still the FIFO, not a file */
+	assert_int_equal(kb_buf_read_file(&back, got), 0);
+	assert_int_equal(back.len, b.len);
+	assert_memory_equal(back.buf, b.buf, b.len);
+	assert_no_temporaries(dir);
+	kb_buf_release(&b);
+	kb_buf_release(&back);
+	free(fifo);
+	free(got);
+	free(dir);
+}
+
 static void fiscal_years_parse(void **state)
 {
 	static const struct {
@@ -182,6 +298,8 @@ int main(void)
 		cmocka_unit_test(buf_escapes_html),
 		cmocka_unit_test(numbers_for_people),
 		cmocka_unit_test(files_are_written_atomically),
+		cmocka_unit_test(outputs_keep_mode_and_follow_symlinks),
+		cmocka_unit_test(outputs_to_a_fifo_are_written_in_place),
 		cmocka_unit_test(fiscal_years_parse),
 		cmocka_unit_test(fiscal_years_label),
 		cmocka_unit_test(fiscal_year_turns_on_1_april_in_japan),
