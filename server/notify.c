@@ -8,13 +8,19 @@
  * for what other processes wrote (`kiban supply import` on the same
  * database).  Then it posts what is due, one at a time, on one libcurl
  * handle that keeps its connections.  A receiver that fails is tried again
- * later (notify.h); a receiver on a loopback, private or link-local
- * address is refused unless --webhook-private says the deployment wants
- * one, so that a user cannot make the server call inside its own network.
+ * later (notify.h).  A receiver on a loopback, private or link-local
+ * address is refused before any connection is made, unless
+ * --webhook-private says the deployment wants one, so that a user cannot
+ * make the server call inside its own network, nor learn from the errors
+ * what listens there: the error recorded is only REFUSED.  Redirects are
+ * not followed (a 3xx is a failed delivery), and without
+ * --webhook-private no proxy is used.
  */
 #include "core/compat.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,46 +30,66 @@
 #include "kiban/notify.h"
 #include "server/server.h"
 
-/* Is the numeric address ip one the Internet cannot reach? */
-static int private_ip(const char *ip)
+#define REFUSED "refused: the target is not allowed"
+
+/* Is the IPv4 address a (4 bytes, network order) one the Internet cannot
+ * reach: this host, a private, shared, link-local, benchmarking or
+ * multicast network, or reserved? */
+static int private_v4(const unsigned char *a)
 {
-	unsigned char a[16];
-	if (inet_pton(AF_INET, ip, a) == 1)
-		goto v4;
-	if (inet_pton(AF_INET6, ip, a) != 1)
-		return 1; /* not an address we know: refuse */
-	if (!memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12)) {
-		memmove(a, a + 12, 4); /* IPv4-mapped */
-		goto v4;
-	}
-	return !memcmp(a, in6addr_loopback.s6_addr, 16) ||
-	       !memcmp(a, in6addr_any.s6_addr, 16) ||
-	       (a[0] & 0xfe) == 0xfc || /* fc00::/7 unique local */
-	       (a[0] == 0xfe && (a[1] & 0xc0) == 0x80); /* fe80::/10 */
-v4:
 	return a[0] == 0 || a[0] == 10 || a[0] == 127 ||
 	       (a[0] == 100 && (a[1] & 0xc0) == 64) || /* 100.64/10 */
 	       (a[0] == 169 && a[1] == 254) ||
 	       (a[0] == 172 && (a[1] & 0xf0) == 16) ||
-	       (a[0] == 192 && a[1] == 168) || a[0] >= 224;
+	       (a[0] == 192 && a[1] == 0 && a[2] == 0) ||
+	       (a[0] == 192 && a[1] == 168) ||
+	       (a[0] == 198 && (a[1] & 0xfe) == 18) || /* 198.18/15 */
+	       a[0] >= 224;
 }
 
-/* libcurl calls this once connected, before sending: the address is the
- * one really reached, whatever the name resolved to. */
-static int check_peer(void *ctx, char *peer, char *local, int peer_port,
-		      int local_port)
+/* The same for an address as libcurl is about to connect to it; one of a
+ * family we do not know is refused.  IPv6 forms that carry an IPv4
+ * address (mapped, compatible, NAT64, 6to4) are judged by that address. */
+static int private_addr(const struct sockaddr *sa)
 {
-	char *refused = ctx;
-	(void)local;
-	(void)peer_port;
-	(void)local_port;
-	if (!private_ip(peer))
-		return CURL_PREREQFUNC_OK;
-	snprintf(refused, CURL_ERROR_SIZE,
-		 "refused: %s is a private address (kiban serve "
-		 "--webhook-private allows it)",
-		 peer);
-	return CURL_PREREQFUNC_ABORT;
+	const unsigned char *a;
+	if (sa->sa_family == AF_INET)
+		return private_v4(
+			(const unsigned char *)&((const struct sockaddr_in *)sa)
+				->sin_addr);
+	if (sa->sa_family != AF_INET6)
+		return 1;
+	a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+	if (!memcmp(a, "\0\0\0\0\0\0\0\0\0\0", 10) &&
+	    ((a[10] == 0xff && a[11] == 0xff) || (!a[10] && !a[11])))
+		return private_v4(a + 12); /* ::ffff:a.b.c.d, ::a.b.c.d, ::1 */
+	if (!memcmp(a, "\0\x64\xff\x9b\0\0\0\0\0\0\0\0", 12))
+		return private_v4(a + 12); /* 64:ff9b::/96 */
+	if (a[0] == 0x20 && a[1] == 0x02)
+		return private_v4(a + 2); /* 2002::/16 */
+	return (a[0] & 0xfe) == 0xfc ||	  /* fc00::/7 unique local */
+	       (a[0] == 0xfe &&
+		(a[1] & 0x80) == 0x80) || /* fe80::/10, fec0::/10 */
+	       a[0] == 0xff;		  /* multicast */
+}
+
+/*
+ * libcurl calls this for every address it is about to connect to, once the
+ * name is resolved and before any packet is sent: a private one gets no
+ * socket, so nothing reaches it (and a name that resolves differently the
+ * second time gains nothing: this is the address really used).  libcurl
+ * then tries the name's other addresses, if any.
+ */
+static curl_socket_t open_socket(void *ctx, curlsocktype purpose,
+				 struct curl_sockaddr *a)
+{
+	int *refused = ctx;
+	(void)purpose;
+	if (private_addr(&a->addr)) {
+		*refused = 1;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
 }
 
 /* A shutdown does not wait for a slow receiver. */
@@ -90,7 +116,7 @@ static int post(struct srv *v, CURL *h, const struct kb_delivery *d,
 		long *status, char error[CURL_ERROR_SIZE])
 {
 	struct curl_slist *hdr = NULL;
-	char refused[CURL_ERROR_SIZE] = "";
+	int refused = 0;
 	char sig[KB_SIGNATURE_LEN], line[32 + KB_SIGNATURE_LEN];
 	CURLcode rc;
 
@@ -105,6 +131,7 @@ static int post(struct srv *v, CURL *h, const struct kb_delivery *d,
 	*error = 0;
 	curl_easy_setopt(h, CURLOPT_URL, d->url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L); /* 3xx: a failure */
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, d->body);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(d->body));
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
@@ -118,15 +145,18 @@ static int post(struct srv *v, CURL *h, const struct kb_delivery *d,
 	curl_easy_setopt(h, CURLOPT_XFERINFODATA, v);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
 	if (!v->c.webhook_private) {
-		curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, check_peer);
-		curl_easy_setopt(h, CURLOPT_PREREQDATA, (void *)refused);
+		/* straight to the receiver, whose address is checked: a
+		 * proxy from the environment would connect anywhere */
+		curl_easy_setopt(h, CURLOPT_PROXY, "");
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+		curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, (void *)&refused);
 	}
 	rc = curl_easy_perform(h);
 	*status = 0;
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, status);
-	else if (*refused)
-		memcpy(error, refused, CURL_ERROR_SIZE);
+	else if (refused) /* no detail: which addresses, ports, why */
+		snprintf(error, CURL_ERROR_SIZE, "%s", REFUSED);
 	else if (!*error)
 		snprintf(error, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
 	curl_slist_free_all(hdr);

@@ -135,16 +135,22 @@ expect_eq "gone" "$(as committee -X DELETE "$url/api/v1/subscriptions/$sub")" 40
 expect_in "every change audited" 'webhook add' "$(sqlite3 "$KIBAN_DB" "SELECT detail FROM audit" >audit; echo "$work/audit")"
 expect_in "every change audited" 'subscribe prefecture' audit
 
-# without --webhook-private, a webhook on loopback is refused, not called
+# without --webhook-private, a webhook on loopback is refused before any
+# connection: the receiver accepts none, and the error says nothing of why
 stop_server
 start_server --notify-interval 0.2 --webhook-retry 1
-expect_eq "Tokyo adds a loopback webhook" "$(as tokyo -d "url=$hook" "$url/api/v1/webhooks")" 201
-posts=$(wc -l <hook/received)
+port=$(cat hook/port)
+for u in "$hook" "http://localhost:$port/kiban" "http://[::ffff:127.0.0.1]:$port/kiban" "http://[::1]:$port/" "http://0x7f000001:$port/"; do
+	expect_eq "Tokyo adds a webhook to $u" "$(as tokyo -d "url=$u" "$url/api/v1/webhooks")" 201
+done
+conns=$(wc -l <hook/connections)
 expect_eq "another incident in Tokyo" "$(as admin -d title=Shortage -d cause=logistics -d device=$dev -d prefectures=東京都 "$url/api/v1/incidents")" 201
-refused() {
+all_refused() {
 	as tokyo "$url/api/v1/webhooks" >/dev/null
-	jq -r '.items[0].last_error // ""' "$work/body" | grep -q 'private address'
+	[ "$(jq '[.items[] | select(.last_error != null)] | length' "$work/body")" = 5 ]
 }
-wait_for "the refusal recorded" refused
-expect_eq "the receiver was not called" "$(wc -l <hook/received)" "$posts"
+wait_for "the refusals recorded" all_refused
+expect_eq "only that the target is not allowed" "$(jq -r '.items[].last_error' body | sort -u)" "refused: the target is not allowed"
+expect_eq "no status" "$(jq -r '[.items[].last_status] | unique | map(tostring) | join(",")' body)" null
+expect_eq "the receiver accepted no connection" "$(wc -l <hook/connections)" "$conns"
 echo "notify: ok"

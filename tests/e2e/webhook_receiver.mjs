@@ -5,7 +5,8 @@
 // X-Kiban-Signature header checks out against the secret in DIR/secret
 // (HMAC-SHA256 over "<t>.<body>", computed here with Node's own crypto),
 // and the body.  The first request gets 500, to make the server retry;
-// later ones get 204.
+// later ones get 204.  Every TCP connection accepted, whatever comes on it,
+// appends a line to DIR/connections.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -37,6 +38,8 @@ createServer((req, res) => {
 		res.writeHead(requests === 1 ? 500 : 204);
 		res.end();
 	});
+}).on('connection', () => {
+	appendFileSync(`${dir}/connections`, 'connection\n');
 }).listen(0, '127.0.0.1', function () {
 	writeFileSync(`${dir}/port`, String(this.address().port));
 });
