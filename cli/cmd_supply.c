@@ -303,6 +303,7 @@ static int size_arg(struct cli *cli, const char *cmd, const char *s, size_t lo,
 {
 	char *end;
 	unsigned long long v = strtoull(s, &end, 10);
+	*out = lo; /* set on every path: read only on success */
 	if (*s == '-' || *end || v < lo || v > hi)
 		return cli_usage_error(
 			cli, cmd,

@@ -60,6 +60,9 @@ static int org_of(struct kb_store *s, const char *id, long *n, char **kind,
 	sqlite3_stmt *st = kb__sql_prepare(
 		s, "SELECT n, kind FROM match_org WHERE id = ?", err);
 	int r = 0;
+	*n = 0; /* set on every path: callers read them only on success */
+	if (kind)
+		*kind = NULL;
 	if (!st)
 		return KB_EDB;
 	kb__sql_bind_text(st, 1, id);

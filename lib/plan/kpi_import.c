@@ -757,6 +757,9 @@ static int kpi_row(struct kb_store *s, const char *id, int *base_fy,
 		"(SELECT max(seq) FROM kpi_target WHERE kpi_id = kpi.id) FROM kpi WHERE id = ?1",
 		err);
 	int rc;
+	/* set on every path: callers read them only on success */
+	*base_fy = *direction = *tseq = 0;
+	*base_value = 0;
 	if (!st)
 		return KB_EDB;
 	kb__sql_bind_text(st, 1, id);
