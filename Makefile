@@ -16,7 +16,7 @@ PORT ?= 8080
 KIBAN = ./$(BUILD)/kiban
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all build run test bench install clean
+.PHONY: all build run test release-builds fuzz bench install clean
 
 all: build
 
@@ -25,9 +25,26 @@ build:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIBAN_TESTS=OFF >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
+# What make run says, in the language of KIBAN_LANG (ja by default; the
+# kiban commands it runs read the same variable): make run KIBAN_LANG=en
+KIBAN_LANG ?= ja
+export KIBAN_LANG
+REPORT = annual-report-$(YEAR).html
+ifeq ($(KIBAN_LANG),en)
+MSG_REPORT = Report: open file://$(CURDIR)/$(REPORT) in a browser; print it to PDF on A4.
+MSG_INCIDENTS = Supply incidents: $(KIBAN) --db $(DEMO_DB) supply incident list
+MSG_MORE = More: $(KIBAN) --help, man -l docs/kiban.1 (or make install, then kiban and man kiban)
+MSG_SERVE = Open http://127.0.0.1:$(PORT)/ and sign in with a demo account above (Ctrl-C stops the server).
+else
+MSG_REPORT = 報告書: file://$(CURDIR)/$(REPORT) をブラウザで開き、A4 で PDF に印刷できます。
+MSG_INCIDENTS = 供給の事案: $(KIBAN) --db $(DEMO_DB) supply incident list
+MSG_MORE = 詳しくは: $(KIBAN) --help、man -l docs/kiban.1（make install の後は kiban と man kiban）
+MSG_SERVE = ブラウザで http://127.0.0.1:$(PORT)/ を開き、上のデモ用アカウントでログインしてください（Ctrl-C で停止）。
+endif
+
 run: build
 	@$(KIBAN) demo --db $(DEMO_DB) --force
-	@$(KIBAN) --db $(DEMO_DB) report annual --year $(YEAR) -o annual-report-$(YEAR).html
+	@$(KIBAN) --db $(DEMO_DB) report annual --year $(YEAR) -o $(REPORT)
 	@echo
 	@$(KIBAN) --db $(DEMO_DB) eval show --year $(YEAR)
 	@echo
@@ -35,13 +52,11 @@ run: build
 	@echo
 	@$(KIBAN) --db $(DEMO_DB) supply alerts --severity warning --limit 10
 	@echo
-	@echo "報告書: file://$(CURDIR)/annual-report-$(YEAR).html をブラウザで開き、A4 で PDF に印刷できます。"
-	@echo "Report: open file://$(CURDIR)/annual-report-$(YEAR).html in a browser; print it to PDF on A4."
-	@echo "供給の事案 / Supply incidents: $(KIBAN) --db $(DEMO_DB) supply incident list"
-	@echo "詳しくは / More: $(KIBAN) --db $(DEMO_DB) --help, man ./docs/kiban.1"
+	@echo "$(MSG_REPORT)"
+	@echo "$(MSG_INCIDENTS)"
+	@echo "$(MSG_MORE)"
 	@echo
-	@echo "ブラウザで http://127.0.0.1:$(PORT)/ を開き、上のデモ用アカウントでログインしてください（Ctrl-C で停止）。"
-	@echo "Open http://127.0.0.1:$(PORT)/ and sign in with a demo account above (Ctrl-C stops the server)."
+	@echo "$(MSG_SERVE)"
 	@$(KIBAN) --db $(DEMO_DB) serve --port $(PORT)
 
 test:
@@ -52,6 +67,16 @@ test:
 	cmake -S . -B $(VG_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKIBAN_VALGRIND=ON >/dev/null
 	cmake --build $(VG_BUILD) -j$(JOBS)
 	cd $(VG_BUILD) && ctest --output-on-failure -j$(JOBS) -L memcheck
+
+# Every build type must compile without a warning (-Werror): Debug is built
+# by make test (ASan), RelWithDebInfo by make test (valgrind) and make run;
+# here the optimised ones with gcc and clang, where -O3 finds what -O0 misses.
+release-builds:
+	@sh scripts/deps.sh test
+	cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build-release -j$(JOBS)
+	CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build-clang -j$(JOBS)
 
 bench: build
 	./$(BUILD)/bench_report
@@ -66,4 +91,4 @@ install: build
 	cmake --install $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(VG_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(VG_BUILD) build-release build-clang build-fuzz
