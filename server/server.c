@@ -21,6 +21,7 @@
 #include <curl/curl.h>
 #include <microhttpd.h>
 
+#include "core/utf8.h"
 #include "server/server.h"
 
 #define REGISTRY_MAX_AGE 30.0 /* seconds before the registry is reread */
@@ -357,6 +358,75 @@ int reply_redirect(struct req *q, const char *location)
 const char *arg_get(struct req *q, const char *name)
 {
 	return MHD_lookup_connection_value(q->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+/* A name or value of the request is text: UTF-8, without NUL. */
+static int is_text(const char *s, size_t n)
+{
+	return !memchr(s, '\0', n) && kb__utf8_valid(s, n, NULL);
+}
+
+struct arg_check {
+	int bad;	  /* 1: a value is not text, 2: a name is not */
+	const char *name; /* the parameter whose value is not text */
+};
+
+static enum MHD_Result arg_check(void *cls, enum MHD_ValueKind kind,
+				 const char *key, size_t nkey,
+				 const char *value, size_t nvalue)
+{
+	struct arg_check *a = cls;
+	(void)kind;
+	if (!is_text(key, nkey))
+		a->bad = 2;
+	else if (value && !is_text(value, nvalue))
+		a->bad = 1, a->name = key;
+	return a->bad ? MHD_NO : MHD_YES;
+}
+
+/*
+ * The one check of the query string and the path, before any handler
+ * reads them: every parameter's name and value, and the path, must be
+ * UTF-8 text.  Anything else is the client's error, a 400 that names the
+ * parameter (a handler would echo it into a JSON reply, which cannot hold
+ * it).  Returns 0, or -1 with the reply queued in *r.
+ */
+static int args_check(struct req *q, int *r)
+{
+	struct arg_check a = { 0, NULL };
+	enum kb_lang L = q->lang;
+	struct kb_buf m = KB_BUF_INIT;
+	json_t *d;
+
+	if (!is_text(q->url, strlen(q->url))) {
+		a.bad = 3;
+	} else {
+		MHD_get_connection_values_n(q->c, MHD_GET_ARGUMENT_KIND,
+					    arg_check, &a);
+		if (!a.bad)
+			return 0;
+	}
+	if (a.bad == 1)
+		kb_buf_addf(
+			&m,
+			KB_TR(L, "query parameter '%s': the value is not UTF-8 text (send UTF-8, percent-encoded: 東 is %%E6%%9D%%B1)",
+			      "クエリパラメータ '%s' の値が UTF-8 の文字列ではありません（UTF-8 をパーセントエンコードして送ってください。東 は %%E6%%9D%%B1）"),
+			a.name);
+	else
+		kb_buf_adds(
+			&m,
+			a.bad == 2
+				? KB_TR(L, "the name of a query parameter is not UTF-8 text (send UTF-8, percent-encoded)",
+					"クエリパラメータの名前が UTF-8 の文字列ではありません（UTF-8 をパーセントエンコードして送ってください）")
+				: KB_TR(L, "the path is not UTF-8 text (send UTF-8, percent-encoded)",
+					"パスが UTF-8 の文字列ではありません（UTF-8 をパーセントエンコードして送ってください）"));
+	d = json_pack("[{s:s, s:s}]", "code", "bad_request", "message", m.buf);
+	if (a.bad == 1)
+		json_object_set_new(json_array_get(d, 0), "field",
+				    json_string(a.name));
+	*r = error_reply(q, 400, "bad_request", m.buf, d);
+	kb_buf_release(&m);
+	return -1;
 }
 
 const char *header_get(struct req *q, const char *name)
@@ -723,6 +793,8 @@ static int dispatch(struct req *q)
 		goto out;
 	}
 	pick_lang(q);
+	if (args_check(q, &r))
+		goto out;
 	if (st) {
 		r = reply_error(q, st,
 				st == 404 ? "not_found" : "method_not_allowed",

@@ -27,14 +27,22 @@ int kb_encoding_parse(const char *s)
 	return -1;
 }
 
-/* Line and column of byte offset off in UTF-8 text t. */
-static void position(const char *t, size_t off, unsigned *line, unsigned *col)
+/*
+ * Line and column of byte offset off in the n bytes at t, counted in
+ * characters as in UTF-8 (in other bytes, as near as can be).  Reads
+ * nothing outside t[0..n): an offset past the end is the end.
+ */
+static void position(const char *t, size_t n, size_t off, unsigned *line,
+		     unsigned *col)
 {
 	size_t i;
 	*line = 1;
 	*col = 1;
+	if (off > n)
+		off = n;
 	for (i = 0; i < off; i++) {
-		if (t[i] == '\n' || (t[i] == '\r' && t[i + 1] != '\n')) {
+		if (t[i] == '\n' ||
+		    (t[i] == '\r' && (i + 1 == n || t[i + 1] != '\n'))) {
 			(*line)++;
 			*col = 1;
 		} else if (t[i] != '\r' && ((unsigned char)t[i] & 0xc0) != 0x80) {
@@ -72,12 +80,13 @@ static int from_cp932(const char *in, size_t n, struct kb_buf *out, size_t *bad)
 	return 0;
 }
 
+/* An invalid byte at offset off of the n bytes at text. */
 static int bad_byte(struct kb_err *err, const char *name, const char *text,
-		    size_t off, unsigned char byte, const char *what,
+		    size_t n, size_t off, unsigned char byte, const char *what,
 		    const char *hint)
 {
 	unsigned line, col;
-	position(text, off, &line, &col);
+	position(text, n, off, &line, &col);
 	return kb_err_at(err, KB_EPARSE, name, line, col, NULL,
 			 KB_TR(err->lang, "invalid %s byte 0x%02X%s",
 			       "%s として不正なバイト 0x%02X があります%s"),
@@ -146,14 +155,12 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 	    (enc == KB_ENC_AUTO && kb__utf8_valid((const char *)u, len, NULL))) {
 		if ((bom || enc == KB_ENC_UTF8) &&
 		    !kb__utf8_valid((const char *)u, len, &bad)) {
-			char *t = kb_strndup((const char *)u, bad);
-			int r = bad_byte(
-				err, name, t, bad, u[bad], "UTF-8",
+			return bad_byte(
+				err, name, (const char *)u, len, bad, u[bad],
+				"UTF-8",
 				KB_TR(err->lang,
 				      " (if the file is Shift_JIS, give the encoding cp932)",
 				      "（Shift_JIS のファイルなら文字コード cp932 を指定してください）"));
-			free(t);
-			return r;
 		}
 		kb_buf_add(&text, u, len);
 		c->enc = KB_ENC_UTF8;
@@ -162,10 +169,8 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 		if (enc == KB_ENC_AUTO &&
 		    mixed_encodings(u, len, &utf8_line, &bad)) {
 			unsigned l1, c1, l2, c2;
-			char *t = kb_strndup((const char *)u, bad);
-			position(t, utf8_line, &l1, &c1);
-			position(t, bad, &l2, &c2);
-			free(t);
+			position((const char *)u, len, utf8_line, &l1, &c1);
+			position((const char *)u, len, bad, &l2, &c2);
 			return kb_err_at(
 				err, KB_EPARSE, name, l2, c2, NULL,
 				KB_TR(err->lang,
@@ -180,16 +185,15 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 			if (enc == KB_ENC_AUTO) {
 				/* Neither: report the first byte that is not UTF-8. */
 				kb__utf8_valid((const char *)u, len, &bad);
-				kb_buf_reset(&text);
-				kb_buf_add(&text, u, bad);
 				r = bad_byte(
-					err, name, text.buf, bad, u[bad], "UTF-8",
+					err, name, (const char *)u, len, bad,
+					u[bad], "UTF-8",
 					KB_TR(err->lang,
 					      " (and the file is not valid CP932 either)",
 					      "（CP932 としても読めません）"));
 			} else {
 				r = bad_byte(err, name, text.buf, text.len,
-					     u[bad], "CP932", "");
+					     text.len, u[bad], "CP932", "");
 			}
 			kb_buf_release(&text);
 			return r;
@@ -199,7 +203,7 @@ int kb_csv_open_mem(struct kb_csv *c, const char *name, const void *data,
 	if (memchr(text.buf, '\0', text.len)) {
 		size_t off = (size_t)((char *)memchr(text.buf, '\0', text.len) -
 				      text.buf);
-		int r = bad_byte(err, name, text.buf, off, 0, "CSV",
+		int r = bad_byte(err, name, text.buf, text.len, off, 0, "CSV",
 				 KB_TR(err->lang, " (NUL): is this a text file?",
 				       "（NUL）: テキストファイルですか"));
 		kb_buf_release(&text);
@@ -397,16 +401,6 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 	return 1;
 }
 
-static char *trimmed(const char *s)
-{
-	size_t n = strlen(s);
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	while (*s == ' ' || *s == '\t')
-		s++, n--;
-	return kb_strndup(s, n);
-}
-
 int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols, size_t ncols,
 		  int *idx, struct kb_err *err)
 {
@@ -431,13 +425,22 @@ int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols, size_t ncols,
 		return r;
 	}
 	for (i = 0; i < c->nf; i++) {
-		char *name = trimmed(c->f[i].s);
+		char *name = kb__strdup_trim(c->f[i].s);
 		for (j = 0; j < ncols; j++)
 			if (!strcasecmp(name, cols[j].name) ||
 			    (cols[j].name_ja && !strcmp(name, cols[j].name_ja)))
 				break;
 		if (j == ncols) {
-			if (*name || i + 1 < c->nf) {
+			if (!*name && i + 1 < c->nf) {
+				kb_err_at(
+					err, KB_EINVALID, c->name, c->f[i].line,
+					c->f[i].col, NULL,
+					KB_TR(err->lang,
+					      "column %zu has no name in the header row (expected: %s)",
+					      "見出し行の %zu 列目に列名がありません（使える列: %s）"),
+					i + 1, expected.buf);
+				bad = 1;
+			} else if (*name) {
 				kb_err_at(
 					err, KB_EINVALID, c->name, c->f[i].line,
 					c->f[i].col, NULL,
@@ -526,7 +529,7 @@ int kb_csv_bad(const struct kb_csv *c, struct kb_err *err, int idx,
 int kb_csv_text(const struct kb_csv *c, struct kb_err *err, int idx,
 		const char *field, int required, char **out)
 {
-	char *t = trimmed(kb_csv_get(c, idx));
+	char *t = kb__strdup_trim(kb_csv_get(c, idx));
 	if (required && !*t) {
 		free(t);
 		*out = NULL;
@@ -541,11 +544,8 @@ int kb_csv_text(const struct kb_csv *c, struct kb_err *err, int idx,
 int kb_csv_num(const struct kb_csv *c, struct kb_err *err, int idx,
 	       const char *field, double *out)
 {
-	const char *v = kb_csv_get(c, idx);
-	char *t = trimmed(v);
-	int empty = !*t;
-	free(t);
-	if (empty)
+	const char *v = kb_csv_get(c, idx), *t;
+	if (!kb__trim(v, strlen(v), &t))
 		return kb_csv_bad(c, err, idx, field, "%s",
 				  KB_TR(err->lang, "a number is required here",
 					"数値が必要です"));
@@ -560,15 +560,23 @@ int kb_csv_num(const struct kb_csv *c, struct kb_err *err, int idx,
 int kb_csv_fy(const struct kb_csv *c, struct kb_err *err, int idx,
 	      const char *field, int *out)
 {
-	const char *v = kb_csv_get(c, idx);
-	if (kb_fy_parse(v, out))
-		return kb_csv_bad(
+	char *v = kb__strdup_trim(kb_csv_get(c, idx));
+	int r = 0;
+	if (!*v)
+		r = kb_csv_bad(
+			c, err, idx, field, "%s",
+			KB_TR(err->lang,
+			      "a fiscal year is required here (e.g. 2025, FY2025 or 令和7年度)",
+			      "年度が必要です（2025、FY2025、令和7年度 のように書いてください）"));
+	else if (kb_fy_parse(v, out))
+		r = kb_csv_bad(
 			c, err, idx, field,
 			KB_TR(err->lang,
 			      "'%s' is not a fiscal year (expected e.g. 2025, FY2025 or 令和7年度)",
 			      "'%s' は年度ではありません（2025、FY2025、令和7年度 のように書いてください）"),
 			v);
-	return 0;
+	free(v);
+	return r;
 }
 
 void kb_csvw_init(struct kb_csvw *w, struct kb_buf *out, int bom)
@@ -651,13 +659,8 @@ int kb_parse_number(const char *in, double *out)
 	size_t n;
 	int ok = 1;
 
-	/* trim */
-	p = s;
-	while (*p == ' ' || *p == '\t')
-		p++;
+	p = kb__trim_in_place(s);
 	n = strlen(p);
-	while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-		p[--n] = '\0';
 	/* thousands separators: only between groups of three digits */
 	dot = strchr(p, '.');
 	if (strchr(p, ',')) {

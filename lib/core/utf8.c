@@ -1,5 +1,5 @@
 /*
- * utf8.c - strict UTF-8 decoding, display width, full-width folding.
+ * utf8.c - strict UTF-8 decoding, display width, full-width folding, trimming.
  */
 #include "core/compat.h"
 
@@ -126,4 +126,36 @@ char *kb__fold_fullwidth(const char *s)
 		i += k;
 	}
 	return kb_buf_detach(&b, NULL);
+}
+
+static int blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+size_t kb__trim(const char *s, size_t n, const char **start)
+{
+	while (n && blank(*s))
+		s++, n--;
+	while (n && blank(s[n - 1]))
+		n--;
+	*start = s;
+	return n;
+}
+
+char *kb__strdup_trim(const char *s)
+{
+	const char *t;
+	size_t n = kb__trim(s, strlen(s), &t);
+	return kb_strndup(t, n);
+}
+
+char *kb__trim_in_place(char *s)
+{
+	const char *t;
+	size_t n = kb__trim(s, strlen(s), &t);
+	char *p = s + (t - s);
+	if (p[n]) /* an empty string may be a constant */
+		p[n] = '\0';
+	return p;
 }

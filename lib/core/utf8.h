@@ -1,5 +1,5 @@
 /*
- * utf8.h - the few UTF-8 operations kiban needs (internal).
+ * utf8.h - the few UTF-8 and text operations kiban needs (internal).
  *
  * Decoding is strict (no overlong forms, no surrogates, nothing above
  * U+10FFFF).  Display width follows the East Asian Width property closely
@@ -28,5 +28,17 @@ size_t kb__utf8_width(const char *s);
  * input mode needs before parsing.  Caller frees.
  */
 char *kb__fold_fullwidth(const char *s);
+
+/*
+ * Trimming, the one place for it: the blanks are ASCII white space (space,
+ * tab, CR, LF, VT, FF).  kb__trim gives the part of s[0..n) without blanks
+ * at either end: its length, and its first byte in *start (a string of
+ * blanks only is empty, at its end).  kb__strdup_trim copies that part of
+ * the string s (caller frees).  kb__trim_in_place ends the string s after
+ * that part and returns its first byte.
+ */
+size_t kb__trim(const char *s, size_t n, const char **start);
+char *kb__strdup_trim(const char *s);
+char *kb__trim_in_place(char *s);
 
 #endif

@@ -17,6 +17,7 @@
 
 #include "core/ident.h"
 #include "core/strmap.h"
+#include "core/utf8.h"
 #include "kiban/buf.h"
 #include "kiban/plan.h"
 
@@ -542,13 +543,7 @@ int kb_plan_read_csv(struct kb_plan *p, struct kb_csv *c, struct kb_err *err)
 		if (kb_csv_check_width(c, err))
 			r.bad = 1;
 		for (k = 0; k < C_COUNT; k++) {
-			const char *v = kb_csv_get(c, idx[k]);
-			size_t n = strlen(v);
-			while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
-				n--;
-			while (*v == ' ' || *v == '\t')
-				v++, n--;
-			w->v[k] = kb_strndup(v, n);
+			w->v[k] = kb__strdup_trim(kb_csv_get(c, idx[k]));
 			w->line[k] = kb_csv_line(c, idx[k]);
 			w->col[k] = kb_csv_col(c, idx[k]);
 		}

@@ -911,6 +911,7 @@ int kb_device_import(struct kb_store *s, struct kb_csv *c,
 	while ((r = kb_csv_next(c, err)) == 1) {
 		KB_ALLOC_GROW(rows, n + 1, alloc);
 		KB_ALLOC_GROW(lines, n + 1, la);
+		memset(&rows[n], 0, sizeof(rows[n]));
 		if (kb_csv_check_width(c, err) ||
 		    read_device(c, idx, err, &sup, &rows[n]))
 			bad = 1;
@@ -1275,6 +1276,7 @@ int kb_org_import(struct kb_store *s, struct kb_csv *c,
 	while ((r = kb_csv_next(c, err)) == 1) {
 		KB_ALLOC_GROW(rows, n + 1, alloc);
 		KB_ALLOC_GROW(lines, n + 1, la);
+		memset(&rows[n], 0, sizeof(rows[n]));
 		if (kb_csv_check_width(c, err) ||
 		    read_org(c, idx, err, &sup, &rows[n]))
 			bad = 1;
