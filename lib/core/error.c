@@ -67,8 +67,9 @@ void kb_err_release(struct kb_err *e)
 	e->alloc = 0;
 }
 
-static int vadd(struct kb_err *e, int code, const char *file, unsigned line,
-		unsigned col, const char *field, const char *fmt, va_list ap)
+static __attribute__((format(printf, 7, 0))) int
+vadd(struct kb_err *e, int code, const char *file, unsigned line, unsigned col,
+     const char *field, const char *fmt, va_list ap)
 {
 	struct kb_buf msg = KB_BUF_INIT;
 	struct kb_diag *d;

@@ -40,7 +40,8 @@ void kb_lp_release(struct kb_lp *lp)
 	kb_lp_init(lp);
 }
 
-static char *vname(const char *fmt, va_list ap)
+static __attribute__((format(printf, 1, 0))) char *vname(const char *fmt,
+							 va_list ap)
 {
 	char buf[128];
 	vsnprintf(buf, sizeof(buf), fmt, ap);

@@ -199,17 +199,14 @@ json_t *kb_stockpile_to_json(const struct kb_scenario *sc,
 		}
 		json_array_append_new(
 			devs,
-			json_pack(
-				"{s:s, s:s, s:f, s:o, s:f, s:f, s:f, s:f, s:f}",
-				"code", x->code, "name", KB_NAME(x, lang),
-				"units", total, "by_warehouse", at,
-				"held_before", dv->depot, "yen_a_year_each",
-				yearly, "value_per_unit", pl->value[k],
-				"value_per_million_yen",
-				pl->value[k] / yearly * 1e6, "rule_units",
-				r->rule.units[k * D] +
-					(D > 1 ? r->rule.units[k * D + 1] : 0) +
-					(D > 2 ? r->rule.units[k * D + 2] : 0)));
+			json_pack("{s:s, s:s, s:f, s:o, s:f, s:f, s:f, s:f, s:f}",
+				  "code", x->code, "name", KB_NAME(x, lang),
+				  "units", total, "by_warehouse", at,
+				  "held_before", dv->depot, "yen_a_year_each",
+				  yearly, "value_per_unit", pl->value[k],
+				  "value_per_million_yen",
+				  pl->value[k] / yearly * 1e6, "rule_units",
+				  rule));
 	}
 	return json_pack(
 		"{s:s, s:I, s:f, s:f, s:f, s:o, s:{s:f, s:f, s:f, s:f}, s:f, "
