@@ -6,9 +6,10 @@
 # are not installed; 'make test' installs them.
 . "$(dirname "$0")/../e2e/lib.sh"
 
-for tool in chromium pdfinfo pdftotext; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "SKIP: $tool is not installed (scripts/deps.sh test installs it)"
+for tool in chromium:chromium pdfinfo:poppler-utils pdftotext:poppler-utils; do
+	if ! command -v ${tool%%:*} >/dev/null 2>&1; then
+		echo "SKIP: ${tool%%:*} is not installed: the Debian package ${tool#*:} is missing" \
+			"(install it with: apt-get install ${tool#*:}, or sh scripts/deps.sh test as root)"
 		exit 77
 	fi
 done

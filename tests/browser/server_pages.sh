@@ -7,9 +7,10 @@
 # for a first install; 'make test' installs the Debian packages.
 . "$(dirname "$0")/../e2e/lib.sh"
 
-for tool in chromium node npm; do
-	if ! command -v $tool >/dev/null 2>&1; then
-		echo "SKIP: $tool is not installed (scripts/deps.sh test installs it)"
+for tool in chromium:chromium node:nodejs npm:npm; do
+	if ! command -v ${tool%%:*} >/dev/null 2>&1; then
+		echo "SKIP: ${tool%%:*} is not installed: the Debian package ${tool#*:} is missing" \
+			"(install it with: apt-get install ${tool#*:}, or sh scripts/deps.sh test as root)"
 		exit 77
 	fi
 done
@@ -17,8 +18,9 @@ npmdir=${KIBAN_NPM_CACHE:-$HOME/.cache/kiban-npm}
 if [ ! -f "$npmdir/node_modules/playwright-core/package.json" ]; then
 	mkdir -p "$npmdir"
 	(cd "$npmdir" && npm install --no-audit --no-fund --silent playwright-core@1 >npm.log 2>&1) || {
-		cat "$npmdir/npm.log" >&2
-		echo "SKIP: cannot install playwright-core from npm"
+		tail -n 20 "$npmdir/npm.log"
+		echo "SKIP: the npm package playwright-core is missing and npm could not install it" \
+			"(install it with: npm install --prefix $npmdir playwright-core@1)"
 		exit 77
 	}
 fi
