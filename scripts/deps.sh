@@ -13,8 +13,9 @@ run_pkgs="gcc make cmake pkg-config libc6-dev zlib1g-dev man-db libsqlite3-dev l
 # to check the printed report, jq to read JSON output, groff for the man page,
 # the sqlite3 shell to look into the database, clang-format for the house style,
 # curl to talk to the server, Node.js and npm for playwright-core (the
-# browser tests drive Debian's chromium with it)
-test_pkgs="$run_pkgs libcmocka-dev valgrind chromium fonts-ipafont-gothic poppler-utils jq groff-base sqlite3 clang-format git curl nodejs npm glpk-utils"
+# browser tests drive Debian's chromium with it), clang with its runtime
+# libraries (libFuzzer, the sanitizers) for make fuzz
+test_pkgs="$run_pkgs libcmocka-dev valgrind chromium fonts-ipafont-gothic poppler-utils jq groff-base sqlite3 clang-format git curl nodejs npm glpk-utils clang libclang-rt-14-dev"
 # the server's load benchmark: wrk on loopback, sqlite3 to count reports;
 # GLPK's glpsol, the peer of the linear programs
 bench_pkgs="$run_pkgs wrk sqlite3 glpk-utils"

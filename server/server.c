@@ -471,35 +471,6 @@ int page_args(struct req *q, size_t *limit, size_t *offset)
 	return 0;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/* Decodes application/x-www-form-urlencoded in place; 0 if malformed. */
-static int url_decode(char *s)
-{
-	char *o = s;
-	for (; *s; s++) {
-		if (*s == '+') {
-			*o++ = ' ';
-		} else if (*s == '%') {
-			int a = hexval((unsigned char)s[1]), b;
-			if (a < 0 || (b = hexval((unsigned char)s[2])) < 0)
-				return 0;
-			*o++ = (char)(a * 16 + b);
-			s += 2;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = 0;
-	return 1;
-}
-
 struct mp {
 	json_t *form;
 	struct req *q;
@@ -536,70 +507,26 @@ static enum MHD_Result on_part(void *cls, enum MHD_ValueKind kind,
 }
 
 /*
- * The body's fields: a form (urlencoded or multipart) or a JSON object.
- * A field that is not valid UTF-8 makes json_stringn fail, and the form
- * as a whole is then treated as missing fields.
+ * The body's fields: a form (urlencoded or multipart) or a JSON object
+ * (form.c; multipart through libmicrohttpd's post processor).  A field
+ * that is not valid UTF-8 is missing.
  */
 static void parse_form(struct req *q)
 {
 	const char *ct = header_get(q, "Content-Type");
 	q->form_parsed = 1;
-	q->form = json_object();
-	if (!ct || !q->body.len)
-		return;
-	if (!strncasecmp(ct, "application/json", 16)) {
-		json_t *j = json_loadb(q->body.buf, q->body.len, 0, NULL), *v;
-		const char *k;
-		if (json_is_object(j)) {
-			json_decref(q->form);
-			q->form = j;
-		} else {
-			json_decref(j);
-		}
-		/* numbers and booleans read as the text a form would send */
-		json_object_foreach(q->form, k, v)
-		{
-			char num[40];
-			if (json_is_integer(v))
-				snprintf(num, sizeof(num),
-					 "%" JSON_INTEGER_FORMAT,
-					 json_integer_value(v));
-			else if (json_is_real(v)) {
-				double d = json_real_value(v);
-				snprintf(num, sizeof(num), "%.15g", d);
-				if (strtod(num, NULL) != d)
-					snprintf(num, sizeof(num), "%.17g", d);
-			} else if (json_is_boolean(v))
-				snprintf(num, sizeof(num), "%s",
-					 json_is_true(v) ? "true" : "false");
-			else
-				continue;
-			json_object_set_new(q->form, k, json_string(num));
-		}
-	} else if (!strncasecmp(ct, "application/x-www-form-urlencoded", 33)) {
-		char *s = kb_malloc(q->body.len + 1), *p, *save = NULL;
-		memcpy(s, q->body.buf, q->body.len);
-		s[q->body.len] = 0;
-		for (p = strtok_r(s, "&", &save); p;
-		     p = strtok_r(NULL, "&", &save)) {
-			char *eq = strchr(p, '=');
-			if (!eq)
-				continue;
-			*eq = 0;
-			if (url_decode(p) && url_decode(eq + 1))
-				json_object_set_new(q->form, p,
-						    json_string(eq + 1));
-		}
-		free(s);
-	} else if (!strncasecmp(ct, "multipart/form-data", 19)) {
-		struct mp m = { q->form, q };
+	if (ct && q->body.len && !strncasecmp(ct, "multipart/form-data", 19)) {
+		struct mp m = { json_object(), q };
 		struct MHD_PostProcessor *pp =
 			MHD_create_post_processor(q->c, 64 * 1024, on_part, &m);
+		q->form = m.form;
 		if (pp) {
 			MHD_post_process(pp, q->body.buf, q->body.len);
 			MHD_destroy_post_processor(pp);
 		}
+		return;
 	}
+	q->form = srv_form_parse(ct, q->body.buf, q->body.len);
 }
 
 const char *form_get(struct req *q, const char *name)

@@ -186,6 +186,10 @@ int srv_status_of(int rc); /* KB_E* -> HTTP status */
 const char *arg_get(struct req *q, const char *name);  /* query string */
 const char *form_get(struct req *q, const char *name); /* body fields */
 const char *header_get(struct req *q, const char *name);
+/* form.c: the fields of an urlencoded form or a JSON object body (type is
+ * its Content-Type; anything else, or no type, has none) as a JSON object
+ * of strings (JSON numbers and booleans as text); never NULL. */
+json_t *srv_form_parse(const char *type, const char *body, size_t len);
 int want_csv(struct req *q); /* ?format=csv or Accept: text/csv */
 /* ?limit= and ?offset= (defaults 100 and 0; limit at most 1000); -1 and a
  * reply on a bad value. */
