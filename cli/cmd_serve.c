@@ -23,6 +23,9 @@ enum {
 	OPT_NOTIFY_INTERVAL,
 	OPT_WEBHOOK_RETRY,
 	OPT_WEBHOOK_PRIVATE,
+	OPT_LOGIN_LIMIT,
+	OPT_LOGIN_WINDOW,
+	OPT_LOGIN_HASHERS,
 	OPT_SECURE,
 	OPT_READY_FILE,
 	OPT_LIST_ROUTES,
@@ -52,10 +55,18 @@ static const char serve_en[] =
 	"  --webhook-private   let webhooks reach loopback and private addresses\n"
 	"                      (refused by default: users cannot make the server\n"
 	"                      call into its own network)\n"
+	"  --login-limit N     failed sign-ins of an account that lock it out;\n"
+	"                      an address may fail 4 times as many (default 5)\n"
+	"  --login-window SECONDS\n"
+	"                      the failures counted over this long, and the first\n"
+	"                      lock-out as long; each next one twice (default 900)\n"
+	"  --login-hashers N   threads checking passwords, off those serving the\n"
+	"                      rest (default: half the threads, at least 1)\n"
 	"  --config FILE       read these settings from FILE (key = value lines,\n"
 	"                      keys: db, addr, port, threads, max-body, timeout,\n"
 	"                      access-log, session-ttl, secure-cookies, lang,\n"
-	"                      notify-interval, webhook-retry, webhook-private);\n"
+	"                      notify-interval, webhook-retry, webhook-private,\n"
+	"                      login-limit, login-window, login-hashers);\n"
 	"                      options on the command line win\n";
 static const char serve_ja[] =
 	"使い方: kiban serve [オプション]...\n"
@@ -80,10 +91,17 @@ static const char serve_ja[] =
 	"  --webhook-private   ループバックとプライベートアドレスへの Webhook を許す\n"
 	"                      （既定は拒否: 利用者にサーバー内部のネットワークを\n"
 	"                      呼ばせない）\n"
+	"  --login-limit N     アカウントをロックするログイン失敗の回数。アドレスは\n"
+	"                      その 4 倍まで失敗できる（既定 5）\n"
+	"  --login-window 秒   失敗を数える期間。最初のロックもこの長さで、次からは\n"
+	"                      前回の 2 倍（既定 900）\n"
+	"  --login-hashers N   パスワードを確かめるスレッド数。ほかの処理のスレッド\n"
+	"                      とは別（既定: 処理スレッドの半分、1 以上）\n"
 	"  --config FILE       設定を FILE から読む（key = value の行。key は db, addr,\n"
 	"                      port, threads, max-body, timeout, access-log,\n"
 	"                      session-ttl, secure-cookies, lang, notify-interval,\n"
-	"                      webhook-retry, webhook-private）。コマンド行の\n"
+	"                      webhook-retry, webhook-private, login-limit,\n"
+	"                      login-window, login-hashers）。コマンド行の\n"
 	"                      オプションが優先します\n";
 
 /* A number with an optional K or M suffix, lo..hi; -1 if not. */
@@ -163,6 +181,20 @@ static const char *apply(struct cli *cli, struct srv_conf *c, const char *key,
 		if ((v = parse_size(val, 1, 3600)) < 0 || strpbrk(val, "KkMm"))
 			return CLI_T(cli, "seconds, 1-3600", "1〜3600 の秒数");
 		c->webhook_retry = (unsigned)v;
+	} else if (!strcmp(key, "login-limit")) {
+		if ((v = parse_size(val, 1, 1000000)) < 0 || strpbrk(val, "KkMm"))
+			return CLI_T(cli, "a number of failures 1-1000000",
+				     "1〜1000000 の失敗回数");
+		c->login_limit = (unsigned)v;
+	} else if (!strcmp(key, "login-window")) {
+		if ((v = parse_size(val, 1, 86400)) < 0 || strpbrk(val, "KkMm"))
+			return CLI_T(cli, "seconds, 1-86400", "1〜86400 の秒数");
+		c->login_window = (unsigned)v;
+	} else if (!strcmp(key, "login-hashers")) {
+		if ((v = parse_size(val, 1, 64)) < 0 || strpbrk(val, "KkMm"))
+			return CLI_T(cli, "a number of threads 1-64",
+				     "1〜64 のスレッド数");
+		c->login_hashers = (unsigned)v;
 	} else if (!strcmp(key, "secure-cookies") ||
 		   !strcmp(key, "webhook-private")) {
 		if (strcmp(val, "true") && strcmp(val, "false") &&
@@ -178,8 +210,8 @@ static const char *apply(struct cli *cli, struct srv_conf *c, const char *key,
 	} else {
 		return CLI_T(
 			cli,
-			"a known key (db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang, notify-interval, webhook-retry, webhook-private)",
-			"既知のキー（db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang, notify-interval, webhook-retry, webhook-private）");
+			"a known key (db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang, notify-interval, webhook-retry, webhook-private, login-limit, login-window, login-hashers)",
+			"既知のキー（db, addr, port, threads, max-body, timeout, access-log, session-ttl, secure-cookies, lang, notify-interval, webhook-retry, webhook-private, login-limit, login-window, login-hashers）");
 	}
 	return NULL;
 }
@@ -250,6 +282,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 		  OPT_NOTIFY_INTERVAL },
 		{ "webhook-retry", required_argument, NULL, OPT_WEBHOOK_RETRY },
 		{ "webhook-private", no_argument, NULL, OPT_WEBHOOK_PRIVATE },
+		{ "login-limit", required_argument, NULL, OPT_LOGIN_LIMIT },
+		{ "login-window", required_argument, NULL, OPT_LOGIN_WINDOW },
+		{ "login-hashers", required_argument, NULL, OPT_LOGIN_HASHERS },
 		{ "ready-file", required_argument, NULL, OPT_READY_FILE },
 		{ "list-routes", no_argument, NULL, OPT_LIST_ROUTES },
 		{ NULL, 0, NULL, 0 },
@@ -257,7 +292,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	struct srv_conf c = { 0 };
 	struct {
 		const char *key, *val;
-	} set[16];
+	} set[24];
 	size_t nset = 0, i;
 	struct owned owned = { { 0 }, 0 };
 	const char *config = NULL;
@@ -272,6 +307,8 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
 	c.session_ttl = 12 * 3600;
 	c.notify_interval = 2;
 	c.webhook_retry = 30;
+	c.login_limit = 5;
+	c.login_window = 900;
 	c.lang = cli->lang;
 	c.epoch = cli->now;
 	while ((ch = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {

@@ -160,23 +160,21 @@ int srv_login(struct req *q, const char *login, const char *password)
 {
 	char token[KB_TOKEN_LEN], cookie[256];
 	int r;
-	if (!same_origin(q))
-		return reply_error(
-			q, 403, "forbidden", "%s",
-			KB_TR(q->lang, "cross-site sign-in refused",
-			      "別のサイトからのログインは受け付けません"));
-	if (!login || !password)
-		return reply_error(q, 400, "bad_request", "%s",
-				   KB_TR(q->lang, "give login and password",
-					 "login と password を指定してください"));
-	r = kb_login(q->s, login, password, srv_now(q->srv),
-		     q->srv->c.session_ttl, &q->p, token, q->csrf, &q->err);
-	if (r) {
-		struct kb_principal none = { 0 };
-		snprintf(none.login, sizeof(none.login), "%.63s", login);
-		q->p = none;
-		q->status = srv_status_of(r);
-		audit(q, "login_failed", NULL);
+	if (!q->login) { /* first the checks, then the hashers (login.c) */
+		if (!same_origin(q))
+			return reply_error(
+				q, 403, "forbidden", "%s",
+				KB_TR(q->lang, "cross-site sign-in refused",
+				      "別のサイトからのログインは受け付けません"));
+		if (!login || !password)
+			return reply_error(
+				q, 400, "bad_request", "%s",
+				KB_TR(q->lang, "give login and password",
+				      "login と password を指定してください"));
+		login_submit(q, login, password);
+		return -1; /* suspended until checked, or refused */
+	}
+	if ((r = login_finish(q, token))) {
 		if (q->route->flags & R_PAGE) { /* the form again, saying why */
 			page_login_form(q, q->status,
 					q->err.n ? q->err.v[0].msg : "");
@@ -184,8 +182,6 @@ int srv_login(struct req *q, const char *login, const char *password)
 		}
 		return fail(q, r);
 	}
-	q->status = 200;
-	audit(q, "login", NULL);
 	memcpy(q->session, token, sizeof(token));
 	snprintf(cookie, sizeof(cookie),
 		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "

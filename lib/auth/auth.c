@@ -408,6 +408,12 @@ static void token_hash(const char *token, unsigned char out[32])
 			   NULL, 0);
 }
 
+/* The hash of a random password nobody knows, at the interactive cost:
+ * what kb_login checks when there is no account. */
+#define NOBODY                                                   \
+	"$argon2id$v=19$m=65536,t=2,p=1$wLtiAIyuYm+gAbgNB0xcBA$" \
+	"2NUF/yQOLwVWAyO1QuDFISYTy1TSKmAEm0k5lrp3uhI"
+
 static int auth_failed(struct kb_err *err)
 {
 	return kb_err_set(err, KB_EAUTH, "%s",
@@ -438,8 +444,11 @@ int kb_login(struct kb_store *s, const char *login, const char *password,
 	if (sqlite3_step(st) == SQLITE_ROW && !read_principal(st, p))
 		hash = kb__sql_text(st, 11);
 	sqlite3_finalize(st);
-	if (hash)
-		ok = !crypto_pwhash_str_verify(hash, password, strlen(password));
+	/* an unknown or disabled account takes as long to refuse, so that
+	 * the time of the answer does not tell which accounts exist */
+	ok = !crypto_pwhash_str_verify(hash ? hash : NOBODY, password,
+				       strlen(password)) &&
+	     hash;
 	free(hash);
 	if (!ok) {
 		memset(p, 0, sizeof(*p));
