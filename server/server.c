@@ -159,6 +159,11 @@ static int queue(struct req *q, int status, struct MHD_Response *r)
 	if (q->www_auth)
 		MHD_add_response_header(r, "WWW-Authenticate",
 					"Bearer realm=\"kiban\"");
+	if (q->retry_after) {
+		char s[24];
+		snprintf(s, sizeof(s), "%ld", q->retry_after);
+		MHD_add_response_header(r, "Retry-After", s);
+	}
 	if (lang && kb_lang_parse(lang) >= 0) {
 		char c[64];
 		snprintf(c, sizeof(c),
@@ -234,6 +239,11 @@ static const char *status_text(int status, enum kb_lang L)
 	case 413: return KB_TR(L, "Too large", "大きすぎます");
 	case 415: return KB_TR(L, "Unsupported type", "未対応の形式です");
 	case 422: return KB_TR(L, "Invalid input", "入力に誤りがあります");
+	case 429:
+		return KB_TR(L, "Too many requests", "リクエストが多すぎます");
+	case 503:
+		return KB_TR(L, "Busy: try again shortly",
+			     "混み合っています。少し待ってからお試しください");
 	default: return KB_TR(L, "Server error", "サーバーのエラー");
 	}
 }
@@ -540,7 +550,7 @@ const char *form_get(struct req *q, const char *name)
 
 /* ---- the audit log ---- */
 
-static const char *client_ip(struct req *q, char *buf, size_t n)
+const char *client_ip(struct req *q, char *buf, size_t n)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(q->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -774,7 +784,7 @@ static int dispatch(struct req *q)
 		goto out;
 	}
 	r = rt->fn(q);
-	if (!q->answered && !q->job)
+	if (!q->answered && !q->job && !q->login)
 		r = reply_error(q, 500, "internal", "%s",
 				status_text(500, q->lang));
 out:
@@ -827,6 +837,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		return MHD_YES;
 	if (q->job)
 		return (enum MHD_Result)writer_reply(q);
+	if (q->login) /* back from the hashers: the handler again */
+		return (enum MHD_Result)dispatch(q);
 	if (q->too_big) {
 		pick_lang(q);
 		return (enum MHD_Result)reply_error(
@@ -891,6 +903,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **ctx,
 	free(q->set_cookie);
 	if (q->job)
 		job_free(q->job);
+	login_job_free(q->login);
 	free(q);
 	*ctx = NULL;
 }
@@ -984,6 +997,8 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 		r = writer_start(&v, err);
 	if (!r)
 		r = notifier_start(&v, err);
+	if (!r)
+		r = login_start(&v, err);
 	if (!r) {
 		v.d = MHD_start_daemon(
 			MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME |
@@ -1037,6 +1052,7 @@ int srv_run(struct srv_conf *c, struct kb_err *err)
 out:
 	notifier_stop(&v);
 	writer_stop(&v); /* commits what was queued, wakes its connections */
+	login_stop(&v);	 /* the same for sign-ins */
 	if (v.d)
 		MHD_stop_daemon(v.d);
 	for (i = 0; i < 2; i++)

@@ -54,6 +54,12 @@ struct srv_conf {
 	unsigned webhook_retry; /* seconds before a failed delivery's
 				   first retry (then doubling) */
 	int webhook_private;	/* may post to private addresses */
+	unsigned login_limit;	/* failed sign-ins of an account that lock
+				   it out (an address: 4 times as many) */
+	unsigned login_window;	/* seconds they are counted over, and of
+				   the first lock-out */
+	unsigned login_hashers; /* threads checking passwords; 0: half the
+				   threads, at least 1 */
 };
 
 /* The registry (devices, organisations...) shared read-only by every
@@ -65,7 +71,9 @@ struct registry {
 	double loaded_at; /* srv_clock() when loaded */
 };
 
-struct job; /* an upload waiting for the writer (writer.c) */
+struct job;	  /* an upload waiting for the writer (writer.c) */
+struct login_job; /* a sign-in waiting for the hashers (login.c) */
+struct signin;	  /* the sign-in throttle and hashers (login.c) */
 
 struct cached {
 	struct MHD_Response *resp;
@@ -99,6 +107,7 @@ struct srv {
 	struct kb_store *ns;
 	atomic_int notify_stop;
 	int notifier_on;
+	struct signin *signin;
 };
 
 enum { M_GET = 1, M_POST = 2, M_DELETE = 4, M_HEAD = 8 };
@@ -126,7 +135,9 @@ struct req {
 	struct job *job;
 	json_t *form; /* the fields of a form or JSON body, once parsed */
 	int form_parsed;
-	char *set_cookie;   /* sent with the reply */
+	char *set_cookie;	 /* sent with the reply */
+	long retry_after;	 /* seconds, sent as Retry-After when not 0 */
+	struct login_job *login; /* its sign-in, once handed to the hashers */
 	struct kb_buf file; /* a file field of a multipart form, as bytes */
 };
 
@@ -195,6 +206,8 @@ int want_csv(struct req *q); /* ?format=csv or Accept: text/csv */
  * reply on a bad value. */
 int page_args(struct req *q, size_t *limit, size_t *offset);
 void audit(struct req *q, const char *action, const char *detail);
+/* The client's numeric address into buf (n bytes); "" if unknown. */
+const char *client_ip(struct req *q, char *buf, size_t n);
 
 /* ---- writer.c ---- */
 int writer_start(struct srv *v, struct kb_err *err);
@@ -205,6 +218,20 @@ void writer_submit(struct req *q, int production);
 /* After the writer: the reply for q's upload. */
 int writer_reply(struct req *q);
 void job_free(struct job *j);
+
+/* ---- login.c: the sign-in's throttle and password hashers ---- */
+int login_start(struct srv *v, struct kb_err *err);
+void login_stop(struct srv *v); /* checks what waits, then stops */
+/* Hands the sign-in to the hashers and suspends the connection (1), or
+ * refuses it at once with the reply sent (-1): 429 while the account or
+ * the address is locked out, 503 when too many wait.  login and password
+ * must live as long as q. */
+int login_submit(struct req *q, const char *login, const char *password);
+/* Once resumed: the verdict (kb_login's code; q->p, q->csrf, q->err and
+ * the session's token set), counted by the throttle and written to the
+ * audit log with any lock-out it starts. */
+int login_finish(struct req *q, char token[KB_TOKEN_LEN]);
+void login_job_free(struct login_job *j); /* accepts NULL */
 
 /* ---- notify.c ---- */
 int notifier_start(struct srv *v, struct kb_err *err);
