@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "core/utf8.h"
 #include "server/server.h"
 
 enum {
@@ -232,11 +233,11 @@ static int read_config(struct cli *cli, struct srv_conf *c, const char *path,
 	}
 	for (line = b.buf ? strtok_r(b.buf, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
-		char *eq, *key, *val, *e;
+		char *eq, *key, *val;
 		const char *why;
 		lineno++;
 		line[strcspn(line, "\r")] = 0;
-		key = line + strspn(line, " \t");
+		key = kb__trim_in_place(line);
 		if (!*key || *key == '#')
 			continue;
 		if (!(eq = strchr(key, '='))) {
@@ -246,14 +247,9 @@ static int read_config(struct cli *cli, struct srv_conf *c, const char *path,
 					"key = value の形で書いてください"));
 			continue;
 		}
-		for (e = eq; e > key && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			;
-		*e = 0;
-		val = eq + 1 + strspn(eq + 1, " \t");
-		for (e = val + strlen(val);
-		     e > val && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			;
-		*e = 0;
+		*eq = 0;
+		kb__trim_in_place(key);
+		val = kb__trim_in_place(eq + 1);
 		if ((why = apply(cli, c, key, val, owned)))
 			kb_err_at(&cli->err, KB_EINVALID, path, lineno,
 				  (unsigned)(val - line) + 1, key,

@@ -62,6 +62,7 @@ struct kb_csv {
 	struct kb_buf store; /* unescaped field contents of this record */
 	unsigned rec_line;   /* line where the current record starts */
 	size_t header_nf;    /* fields in the header row, once read */
+	size_t nwide;	     /* rows found wider than the header */
 	/* JSON input: the records were rendered as CSV; jpos[2*i], jpos[2*i+1]
 	 * are the line and column of record i (0 = the keys) in the JSON. */
 	unsigned *jpos;
@@ -91,6 +92,11 @@ void kb_csv_sniff(struct kb_csv *c);
  * Reads the next record into c->f[0..c->nf).  Returns 1 when a record was
  * read, 0 at the end, KB_EPARSE on a syntax error (unterminated quote,
  * text after a closing quote, a quote inside an unquoted field, NUL).
+ * Once the header is read (header_nf set), a record is never wider than
+ * it: a wider one is reported (its line, the first extra field) and cut
+ * to the header, its other fields still there to check, and the end of
+ * the file is then KB_EINVALID instead of 0.  A shorter one reads "" for
+ * the fields it lacks (kb_csv_get).
  */
 int kb_csv_next(struct kb_csv *c, struct kb_err *err);
 
@@ -107,13 +113,11 @@ struct kb_csv_col {
  * Reads the header record and fills idx[i] with the field index of
  * cols[i], or -1 if an optional column is absent.  Every unknown,
  * duplicate or missing column is reported.  Returns 0, KB_EINVALID, or
- * what kb_csv_next() returned; an empty file is KB_EINVALID.
+ * what kb_csv_next() returned; an empty file is KB_EINVALID.  Sets
+ * header_nf (a reader that takes the header row itself may set it too).
  */
 int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols, size_t ncols,
 		  int *idx, struct kb_err *err);
-
-/* Reports a record with more fields than the header; 0 or KB_EINVALID. */
-int kb_csv_check_width(const struct kb_csv *c, struct kb_err *err);
 
 /* Field idx of the current record, or "" if idx < 0 or the row is short. */
 const char *kb_csv_get(const struct kb_csv *c, int idx);

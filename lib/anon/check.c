@@ -133,10 +133,9 @@ static int read_rows(const struct kb_anon *a, struct kb_csv *c, const size_t *qa
 				a->attr[sa[i].ci].name);
 	if (kb_err_count(err) > before)
 		return KB_EINVALID;
+	c->header_nf = c->nf; /* a wider row is then refused */
 	while ((ret = kb_csv_next(c, err)) == 1) {
 		struct kb_buf k = KB_BUF_INIT;
-		if (kb_csv_check_width(c, err))
-			continue;
 		for (i = 0; i < nq; i++) {
 			if (i)
 				kb_buf_addch(&k, '\x1f');

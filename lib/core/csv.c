@@ -310,7 +310,7 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 	while (at_newline(c))
 		eat_newline(c);
 	if (c->pos >= c->len)
-		return 0;
+		return c->nwide ? KB_EINVALID : 0;
 	c->nf = 0;
 	c->rec_line = c->line;
 	kb_buf_reset(&c->store);
@@ -398,6 +398,20 @@ int kb_csv_next(struct kb_csv *c, struct kb_err *err)
 		}
 		c->jrec++;
 	}
+	if (c->header_nf && c->nf > c->header_nf) {
+		/* the one place where rows meet the header: a wider row is
+		 * reported and cut to the header, so that no reader takes a
+		 * field past it; the end of the file is then KB_EINVALID */
+		kb_err_at(
+			err, KB_EINVALID, c->name, c->rec_line,
+			c->f[c->header_nf].col, NULL,
+			KB_TR(err->lang,
+			      "this row has %zu fields but the header has %zu (a comma too many, or a field that needs quotes?)",
+			      "この行の項目数は %zu ですが、見出しは %zu 列です（余分なカンマか、引用符が必要な項目がありませんか）"),
+			c->nf, c->header_nf);
+		c->nf = c->header_nf;
+		c->nwide++;
+	}
 	return 1;
 }
 
@@ -476,19 +490,6 @@ int kb_csv_header(struct kb_csv *c, const struct kb_csv_col *cols, size_t ncols,
 	kb_buf_release(&expected);
 	c->header_nf = c->nf;
 	return bad ? KB_EINVALID : 0;
-}
-
-int kb_csv_check_width(const struct kb_csv *c, struct kb_err *err)
-{
-	if (!c->header_nf || c->nf <= c->header_nf)
-		return 0;
-	return kb_err_at(
-		err, KB_EINVALID, c->name, c->rec_line, c->f[c->header_nf].col,
-		NULL,
-		KB_TR(err->lang,
-		      "this row has %zu fields but the header has %zu (a comma too many, or a field that needs quotes?)",
-		      "この行の項目数は %zu ですが、見出しは %zu 列です（余分なカンマか、引用符が必要な項目がありませんか）"),
-		c->nf, c->header_nf);
 }
 
 const char *kb_csv_get(const struct kb_csv *c, int idx)

@@ -13,6 +13,7 @@
 
 #include "core/ident.h"
 #include "core/strmap.h"
+#include "core/utf8.h"
 #include "kiban/match.h"
 #include "store/sql.h"
 
@@ -246,8 +247,7 @@ static int check_field(struct kb_store *s, struct kb_csv *c, int idx,
 		int bad = 0;
 		for (tok = strtok_r(dup, ";、,", &save); tok;
 		     tok = strtok_r(NULL, ";、,", &save)) {
-			while (*tok == ' ')
-				tok++;
+			tok = kb__trim_in_place(tok);
 			if (!value_key(m->values, tok, key, sizeof(key))) {
 				struct kb_buf all = KB_BUF_INIT;
 				values_list(m->values, &all);
@@ -444,8 +444,6 @@ int kb_match_import(struct kb_store *s, enum kb_match_kind kind,
 		}
 		row = cell + n * g->ncols;
 		line[n] = c->rec_line;
-		if (kb_csv_check_width(c, err))
-			bad = 1;
 		for (i = 0; i < g->ncols; i++) {
 			row[i] = NULL;
 			if (check_field(s, c, idx[i], &g->cols[i], &ids,

@@ -438,8 +438,6 @@ int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 		KB_ALLOC_GROW(d, n + 1, alloc);
 		row = &d[n++];
 		stats->rows++;
-		if (kb_csv_check_width(c, err))
-			rowbad = 1;
 		if (read_kpi_row(c, idx, err, row, &parents))
 			rowbad = 1;
 		if (row->k.id && *row->k.id &&
@@ -656,7 +654,6 @@ int kb_obs_import(struct kb_store *s, struct kb_csv *c,
 		memset(w, 0, sizeof(*w));
 		w->line = c->rec_line;
 		stats->rows++;
-		rowbad |= kb_csv_check_width(c, err) ? -1 : 0;
 		rowbad |= kb_csv_text(c, err, idx[O_KPI], "kpi_id", 1, &w->kpi);
 		if (w->kpi && kb__strmap_get(&kpis, w->kpi) == KB_NONE)
 			rowbad |= kb_csv_bad(

@@ -288,14 +288,8 @@ static void build_ministries(struct reader *r, struct row *w, struct kb_plan *p,
 		}
 		{
 			/* one entry: trim, take ◎ off either end */
-			char *e = cur.buf, *t;
+			char *e = kb__trim_in_place(cur.buf), *t;
 			int lead = 0;
-			size_t n;
-			while (*e == ' ')
-				e++;
-			n = strlen(e);
-			while (n && e[n - 1] == ' ')
-				e[--n] = '\0';
 			while ((t = strstr(e, "◎"))) {
 				lead++;
 				memmove(t, t + strlen("◎"),
@@ -540,8 +534,6 @@ int kb_plan_read_csv(struct kb_plan *p, struct kb_csv *c, struct kb_err *err)
 		w = &r.rows[r.nrows++];
 		memset(w, 0, sizeof(*w));
 		w->rec_line = c->rec_line;
-		if (kb_csv_check_width(c, err))
-			r.bad = 1;
 		for (k = 0; k < C_COUNT; k++) {
 			w->v[k] = kb__strdup_trim(kb_csv_get(c, idx[k]));
 			w->line[k] = kb_csv_line(c, idx[k]);

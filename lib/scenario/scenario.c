@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <math.h>
 
+#include "core/utf8.h"
 #include "kiban/csv.h"
 #include "kiban/scenario.h"
 #include "store/sql.h"
@@ -705,7 +706,7 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		sc->tau[i] = i == 0 || i == KB_NPREF - 1 ? 2 : 1;
 	/* lines are split by hand: strtok would skip empty ones */
 	for (line = buf; line; line = save) {
-		char *eq, *key, *val, *e;
+		char *eq, *key, *val;
 		save = strchr(line, '\n');
 		if (save)
 			*save++ = 0;
@@ -714,7 +715,7 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 		line[strcspn(line, "\r")] = 0;
 		if (ps.line == 1 && !strncmp(line, "\xEF\xBB\xBF", 3))
 			line += 3, ps.text = line; /* a BOM */
-		key = line + strspn(line, " \t");
+		key = kb__trim_in_place(line);
 		if (!*key || *key == '#')
 			continue;
 		if (!(eq = strchr(key, '='))) {
@@ -724,14 +725,9 @@ int kb_scenario_parse(const char *file, const char *text, size_t len,
 					"key = value の形で書いてください"));
 			continue;
 		}
-		for (e = eq; e > key && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			;
-		*e = 0;
-		val = eq + 1 + strspn(eq + 1, " \t");
-		for (e = val + strlen(val);
-		     e > val && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			;
-		*e = 0;
+		*eq = 0;
+		kb__trim_in_place(key);
+		val = kb__trim_in_place(eq + 1);
 		r0_given |= !strcmp(key, "r0");
 		device_lines += !strcmp(key, "device");
 		line_of(&ps, sc, key, val);

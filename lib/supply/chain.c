@@ -410,8 +410,7 @@ int kb_chain_import(struct kb_store *s, struct kb_csv *c,
 		goto out;
 	while ((r = kb_csv_next(c, err)) == 1) {
 		KB_ALLOC_GROW(rows, n + 1, alloc);
-		if (kb_csv_check_width(c, err) |
-		    read_row(c, idx, err, &sup, &rows[n]))
+		if (read_row(c, idx, err, &sup, &rows[n]))
 			bad = 1;
 		n++;
 		if (o->progress)

@@ -13,6 +13,7 @@
 
 #include "core/ident.h"
 #include "core/strmap.h"
+#include "core/utf8.h"
 #include "kiban/supply.h"
 #include "store/sql.h"
 #include "supply/supply_int.h"
@@ -506,16 +507,12 @@ int kb__criteria_parse(const char *s, struct kb_buf *keys, int *score,
 
 	*score = 0;
 	while (*p) {
-		size_t n = strcspn(p, ";；,、");
+		size_t n = strcspn(p, ";；,、"), len;
 		char item[96];
-		size_t a = 0, b = n;
-		while (a < b && isspace((unsigned char)p[a]))
-			a++;
-		while (b > a && isspace((unsigned char)p[b - 1]))
-			b--;
-		if (b > a) {
+		const char *t;
+		if ((len = kb__trim(p, n, &t))) {
 			int k;
-			snprintf(item, sizeof(item), "%.*s", (int)(b - a), p + a);
+			snprintf(item, sizeof(item), "%.*s", (int)len, t);
 			if ((k = criterion_parse(item)) < 0) {
 				snprintf(bad, nbad, "%s", item);
 				return -1;
@@ -911,9 +908,7 @@ int kb_device_import(struct kb_store *s, struct kb_csv *c,
 	while ((r = kb_csv_next(c, err)) == 1) {
 		KB_ALLOC_GROW(rows, n + 1, alloc);
 		KB_ALLOC_GROW(lines, n + 1, la);
-		memset(&rows[n], 0, sizeof(rows[n]));
-		if (kb_csv_check_width(c, err) ||
-		    read_device(c, idx, err, &sup, &rows[n]))
+		if (read_device(c, idx, err, &sup, &rows[n]))
 			bad = 1;
 		lines[n] = c->rec_line;
 		if (rows[n].d.code &&
@@ -1276,9 +1271,7 @@ int kb_org_import(struct kb_store *s, struct kb_csv *c,
 	while ((r = kb_csv_next(c, err)) == 1) {
 		KB_ALLOC_GROW(rows, n + 1, alloc);
 		KB_ALLOC_GROW(lines, n + 1, la);
-		memset(&rows[n], 0, sizeof(rows[n]));
-		if (kb_csv_check_width(c, err) ||
-		    read_org(c, idx, err, &sup, &rows[n]))
+		if (read_org(c, idx, err, &sup, &rows[n]))
 			bad = 1;
 		lines[n] = c->rec_line;
 		if (rows[n].o.id &&
@@ -1497,8 +1490,7 @@ static int table_import(struct kb_store *s, struct kb_csv *c,
 		KB_ALLOC_GROW(rows, n + 1, alloc);
 		KB_ALLOC_GROW(lines, n + 1, la);
 		memset(&rows[n], 0, sizeof(rows[n]));
-		if (kb_csv_check_width(c, err) ||
-		    (site ? read_site : read_component)(c, idx, err, &sup,
+		if ((site ? read_site : read_component)(c, idx, err, &sup,
 							&rows[n]))
 			bad = 1;
 		lines[n] = c->rec_line;

@@ -381,8 +381,7 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 		goto out;
 	while ((r = kb_csv_next(c, err)) == 1) {
 		KB_ALLOC_GROW(lines, n + 1, alloc);
-		if (kb_csv_check_width(c, err) |
-		    read_line(c, idx, err, k, &sup, &repmap, &reps, &nreps, &areps,
+		if (read_line(c, idx, err, k, &sup, &repmap, &reps, &nreps, &areps,
 			      memo, &lines[n], last_week, today, o->only_org)) {
 			bad = 1;
 			continue;

@@ -4,6 +4,8 @@
  */
 #include "helpers.h"
 
+#include "core/utf8.h"
+
 static int open_bytes(struct kb_csv *c, const char *bytes, size_t n,
 		      enum kb_encoding enc, struct kb_err *err)
 {
@@ -114,6 +116,8 @@ static void encoding_errors_have_positions(void **state)
 	static const char nul[] = "a,b\nc,\0\n";
 	static const char mixed[] =
 		"a,b\nK1,\xe7\xa2\xba\xe5\xa0\xb1\nK2,\x8am\x95\xf1\n";
+	static const char mixed_rev[] =
+		"a,b\nK2,\x8am\x95\xf1\nK1,\xe7\xa2\xba\xe5\xa0\xb1\n";
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
 	assert_int_equal(open_bytes(&c, bad, sizeof(bad) - 1, KB_ENC_AUTO, &err),
@@ -133,6 +137,15 @@ static void encoding_errors_have_positions(void **state)
 	t_assert_error(
 		&err,
 		"t.csv:3:4: the file mixes encodings: line 2 is UTF-8 but this line is not");
+	kb_err_clear(&err);
+	/* the other way round: the UTF-8 line after the bad byte is found
+	 * without reading past the input */
+	assert_int_equal(open_bytes(&c, mixed_rev, sizeof(mixed_rev) - 1,
+				    KB_ENC_AUTO, &err),
+			 KB_EPARSE);
+	t_assert_error(
+		&err,
+		"t.csv:2:4: the file mixes encodings: line 3 is UTF-8 but this line is not");
 	kb_err_clear(&err);
 	assert_int_equal(
 		open_bytes(&c, utf16, sizeof(utf16) - 1, KB_ENC_AUTO, &err),
@@ -219,15 +232,70 @@ static void header_maps_columns_and_reports_all(void **state)
 	t_assert_error(&err, "the file is empty");
 	kb_csv_release(&c);
 
+	/* a row wider than the header is reported and cut to it, the rows
+	 * after it are read, and the end is then an error */
 	kb_err_clear(&err);
-	t_csv(&c, "w.csv", "kpi_id,fiscal_year,value\nK1,2025,1,2\n");
+	t_csv(&c, "w.csv", "kpi_id,fiscal_year,value\nK1,2025,1,2\nK2,2024\n");
 	T_OK(kb_csv_header(&c, cols, 4, idx, &err), &err);
 	assert_int_equal(kb_csv_next(&c, &err), 1);
-	assert_int_equal(kb_csv_check_width(&c, &err), KB_EINVALID);
+	assert_int_equal(c.nf, 3);
+	assert_string_equal(kb_csv_get(&c, 2), "1");
+	assert_string_equal(kb_csv_get(&c, 3), "");
 	t_assert_error(&err,
 		       "w.csv:2:11: this row has 4 fields but the header has 3");
+	assert_int_equal(kb_csv_next(&c, &err), 1);
+	assert_string_equal(kb_csv_get(&c, 0), "K2");
+	assert_string_equal(kb_csv_get(&c, 2), ""); /* a short row: "" */
+	assert_int_equal(kb_csv_next(&c, &err), KB_EINVALID);
+	assert_int_equal(err.n, 1);
+	kb_csv_release(&c);
+
+	/* header cells of blanks only: named as such, the last one allowed */
+	kb_err_clear(&err);
+	t_csv(&c, "b.csv", "kpi_id, \t ,value,fiscal_year,  \n");
+	assert_int_equal(kb_csv_header(&c, cols, 4, idx, &err), KB_EINVALID);
+	t_assert_error(&err, "b.csv:1:8: column 2 has no name in the header row");
+	assert_int_equal(err.n, 1);
 	kb_csv_release(&c);
 	kb_err_release(&err);
+}
+
+/* The one trim: ASCII blanks at either end, whatever the length. */
+static void blanks_are_trimmed(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "", "" },
+		{ " ", "" },
+		{ "\t", "" },
+		{ "  \t\r\n", "" },
+		{ "a", "a" },
+		{ " a", "a" },
+		{ "a ", "a" },
+		{ "\t a b \n", "a b" },
+		{ "　全角　", "　全角　" },
+	};
+	size_t i;
+	(void)state;
+	for (i = 0; i < KB_ARRAY_SIZE(cases); i++) {
+		char *t = kb__strdup_trim(cases[i].in),
+		     *m = kb_strdup(cases[i].in);
+		const char *start;
+		size_t n = kb__trim(cases[i].in, strlen(cases[i].in), &start);
+		assert_string_equal(t, cases[i].want);
+		assert_int_equal(n, strlen(cases[i].want));
+		assert_memory_equal(start, cases[i].want, n);
+		assert_string_equal(kb__trim_in_place(m), cases[i].want);
+		free(t);
+		free(m);
+	}
+	/* a part of a string, blanks only: empty, nothing read outside it */
+	assert_int_equal(kb__trim("  x", 2, &(const char *){ NULL }), 0);
+	{
+		char empty[] = "";
+		assert_ptr_equal(kb__trim_in_place(empty), empty);
+	}
 }
 
 static void field_checks(void **state)
@@ -341,6 +409,7 @@ int main(void)
 		cmocka_unit_test(encoding_errors_have_positions),
 		cmocka_unit_test(syntax_errors_have_positions),
 		cmocka_unit_test(header_maps_columns_and_reports_all),
+		cmocka_unit_test(blanks_are_trimmed),
 		cmocka_unit_test(field_checks),
 		cmocka_unit_test(numbers_as_people_type_them),
 		cmocka_unit_test(writer_quotes_and_round_trips),
