@@ -409,10 +409,11 @@ static void token_hash(const char *token, unsigned char out[32])
 }
 
 /* The hash of a random password nobody knows, at the interactive cost:
- * what kb_login checks when there is no account. */
-#define NOBODY                                                   \
-	"$argon2id$v=19$m=65536,t=2,p=1$wLtiAIyuYm+gAbgNB0xcBA$" \
-	"2NUF/yQOLwVWAyO1QuDFISYTy1TSKmAEm0k5lrp3uhI"
+ * what kb_login checks when there is no account (as long as any hash,
+ * as libsodium's prototype asks). */
+static const char nobody[crypto_pwhash_STRBYTES] =
+	"$argon2id$v=19$m=65536,t=2,p=1$wLtiAIyuYm+gAbgNB0xcBA$"
+	"2NUF/yQOLwVWAyO1QuDFISYTy1TSKmAEm0k5lrp3uhI";
 
 static int auth_failed(struct kb_err *err)
 {
@@ -446,7 +447,7 @@ int kb_login(struct kb_store *s, const char *login, const char *password,
 	sqlite3_finalize(st);
 	/* an unknown or disabled account takes as long to refuse, so that
 	 * the time of the answer does not tell which accounts exist */
-	ok = !crypto_pwhash_str_verify(hash ? hash : NOBODY, password,
+	ok = !crypto_pwhash_str_verify(hash ? hash : nobody, password,
 				       strlen(password)) &&
 	     hash;
 	free(hash);
