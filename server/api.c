@@ -51,7 +51,9 @@ int reply_page(struct req *q, json_t *all, size_t total, size_t limit,
 }
 
 /* A CSV download of an array of flat objects, with these columns (text
- * cells guarded against spreadsheet formulas by kb_csvw_field). */
+ * cells guarded against spreadsheet formulas by kb_csvw_field).  A figure
+ * withheld as a small cell (null in a row marked suppressed) is written
+ * as the mark 秘匿 / suppressed, never as 0 or blank. */
 static int reply_rows_csv(struct req *q, json_t *rows, const char *const *cols,
 			  const char *filename)
 {
@@ -64,8 +66,14 @@ static int reply_rows_csv(struct req *q, json_t *rows, const char *const *cols,
 	kb_csvw_end(&w);
 	for (i = 0; i < json_array_size(rows); i++) {
 		json_t *x = json_array_get(rows, i);
-		for (k = 0; cols[k]; k++)
-			kb_csvw_json(&w, json_object_get(x, cols[k]));
+		int supp = json_is_true(json_object_get(x, "suppressed"));
+		for (k = 0; cols[k]; k++) {
+			json_t *v = json_object_get(x, cols[k]);
+			if (supp && json_is_null(v))
+				kb_csvw_field(&w, kb_withheld_mark(q->lang));
+			else
+				kb_csvw_json(&w, v);
+		}
 		kb_csvw_end(&w);
 	}
 	json_decref(rows);
@@ -611,22 +619,6 @@ static int api_chain(struct req *q)
 
 /* ---- supply status, alerts ---- */
 
-/* Manufacturers' figures reach those without the right to see them only
- * when at least three companies stand behind them. */
-static void guard_confidential(struct req *q, json_t *row)
-{
-	json_t *n = json_object_get(row, "suppliers");
-	if (!n || kb_allowed(&q->p, KB_PERM_SUPPLY_CONFIDENTIAL, 0, 0))
-		return;
-	if (json_integer_value(n) < 3) {
-		json_object_set_new(row, "supply", json_null());
-		json_object_set_new(row, "shipments", json_null());
-		json_object_set_new(row, "manufacturer_inventory", json_null());
-		json_object_set_new(row, "suppressed", json_true());
-	}
-	json_object_del(row, "suppliers");
-}
-
 static int api_status(struct req *q)
 {
 	struct registry *g = srv_registry(q->srv);
@@ -669,16 +661,17 @@ static int api_status(struct req *q)
 	} else if (sq.pref) {
 		sq.scope = KB_SCOPE_PREF;
 	}
-	if ((r = kb_supply_status(q->s, &g->sup, &sq, &st, &q->err))) {
+	/* small cells withheld from those outside the ministry and the
+	 * prefecture itself, and manufacturers' below 3 companies */
+	if ((r = kb_supply_status(q->s, &g->sup, &sq, &st, &q->err)) ||
+	    (r = kb_supply_status_disclose(q->s, &g->sup, &q->p, &st, &q->err))) {
 		r = fail(q, r);
 		goto out;
 	}
 	a = json_array();
-	for (i = 0; i < st.n; i++) {
-		json_t *x = kb_status_row_to_json(&g->sup, st.week, &st.v[i]);
-		guard_confidential(q, x);
-		json_array_append_new(a, x);
-	}
+	for (i = 0; i < st.n; i++)
+		json_array_append_new(
+			a, kb_status_row_to_json(&g->sup, st.week, &st.v[i]));
 	if (want_csv(q)) {
 		static const char *const cols[] = { "week",
 						    "device",
@@ -693,6 +686,8 @@ static int api_status(struct req *q)
 						    "stockout_days",
 						    "supply",
 						    "shipments",
+						    "suppressed_reason",
+						    "supply_suppressed_reason",
 						    NULL };
 		r = reply_rows_csv(q, a, cols, "status.csv");
 	} else {
@@ -736,7 +731,8 @@ static int api_alerts(struct req *q)
 			goto out;
 		}
 	}
-	if ((r = kb_supply_alerts(q->s, &g->sup, from, week, &al, &q->err))) {
+	if ((r = kb_supply_alerts(q->s, &g->sup, from, week, &al, &q->err)) ||
+	    (r = kb_alerts_disclose(q->s, &g->sup, &q->p, &al, &q->err))) {
 		r = fail(q, r);
 		goto out;
 	}
@@ -750,8 +746,12 @@ static int api_alerts(struct req *q)
 	}
 	if (want_csv(q)) {
 		static const char *const cols[] = {
-			"key",	"severity", "rule",	 "device", "prefecture",
-			"week", "value",    "threshold", "reason", NULL
+			"key",	      "severity",
+			"rule",	      "device",
+			"prefecture", "week",
+			"value",      "threshold",
+			"reason",     "suppressed_reason",
+			NULL
 		};
 		r = reply_rows_csv(q, a, cols, "alerts.csv");
 	} else {
@@ -1074,7 +1074,10 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 	memset(&st, 0, sizeof(st));
 	memset(&al, 0, sizeof(al));
 	kb_eval_init(&ev);
+	/* one dashboard for every account: the public's figures (small
+	 * cells withheld) */
 	if (!kb_supply_status(q->s, &g->sup, &sq, &st, &q->err) &&
+	    !kb_supply_status_disclose(q->s, &g->sup, NULL, &st, &q->err) &&
 	    !kb_supply_alerts(q->s, &g->sup, -1, -1, &al, &q->err)) {
 		kb_week_format(st.week, wk);
 		json_object_set_new(j, "week", json_string(wk));
@@ -1092,20 +1095,29 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 		for (i = 0; i < st.n; i++) {
 			const struct kb_status_row *x = &st.v[i];
 			const struct kb_device *d = &g->sup.devices[x->device];
-			if (!d->essential || (x->calc.status != KB_STATUS_OUT &&
-					      x->calc.status != KB_STATUS_UNDER &&
-					      !devalerts[x->device]))
+			int low = !x->withheld &&
+				  (x->calc.status == KB_STATUS_OUT ||
+				   x->calc.status == KB_STATUS_UNDER);
+			json_t *r;
+			if (!d->essential || (!low && !devalerts[x->device]))
 				continue;
-			json_array_append_new(
-				risk,
-				json_pack("{s:s, s:s, s:s, s:f, s:i}", "code",
-					  d->code, "name",
-					  q->lang == KB_LANG_EN ? d->name_en
-								: d->name_ja,
-					  "status",
-					  kb_stock_status_key(x->calc.status),
-					  "days_of_supply", x->calc.dos,
-					  "alerts", devalerts[x->device]));
+			r = json_pack(
+				"{s:s, s:s, s:s, s:f, s:i}", "code", d->code,
+				"name",
+				q->lang == KB_LANG_EN ? d->name_en : d->name_ja,
+				"status", kb_stock_status_key(x->calc.status),
+				"days_of_supply", x->calc.dos, "alerts",
+				devalerts[x->device]);
+			if (x->withheld) {
+				json_object_set_new(r, "status", json_null());
+				json_object_set_new(r, "days_of_supply",
+						    json_null());
+				json_object_set_new(r, "suppressed", json_true());
+				json_object_set_new(r, "suppressed_reason",
+						    json_string(kb_withheld_key(
+							    x->withheld, 0)));
+			}
+			json_array_append_new(risk, r);
 		}
 	}
 	kb_err_clear(&q->err);

@@ -281,12 +281,32 @@ static const char *sev_name(struct req *q, const char *key)
 	return T("info", "情報");
 }
 
+/* Cells of a figure withheld as a small cell (suppress.c): the mark, and
+ * its legend below the table. */
+static void withheld_cells(struct req *q, struct kb_buf *b, int n)
+{
+	while (n-- > 0)
+		kb_buf_addf(b,
+			    "<td class=\"num withheld\" data-suppressed=\"true\">"
+			    "%s<sup>*</sup></td>",
+			    kb_withheld_mark(q->lang));
+}
+
+static void withheld_legend(struct req *q, struct kb_buf *b)
+{
+	kb_buf_addf(
+		b, "<p class=\"legend withheld-legend\"><sup>*</sup> %s: %s</p>",
+		kb_withheld_mark(q->lang),
+		T("a figure behind fewer than 3 reporting hospitals or companies, or one that would give such a figure away by difference from a total, is withheld (not zero)",
+		  "報告した医療機関・企業が 3 未満の数値と、合計との差し引きでそれが分かってしまう数値は表示しません（0 ではありません）"));
+}
+
 int page_dashboard(struct req *q)
 {
 	struct registry *g = srv_registry(q->srv);
 	json_t *d = dashboard_json(q, g), *x;
 	struct kb_buf b = KB_BUF_INIT;
-	size_t i;
+	size_t i, withheld = 0;
 	srv_registry_put(q->srv, g);
 
 	page_head(q, &b, T("National dashboard", "全国ダッシュボード"));
@@ -363,7 +383,8 @@ int page_dashboard(struct req *q)
 			const char *st =
 				json_string_value(json_object_get(r, "status"));
 			int sti;
-			for (sti = KB_STATUS_UNKNOWN; sti <= KB_STATUS_OVER; sti++)
+			for (sti = KB_STATUS_UNKNOWN;
+			     st && sti <= KB_STATUS_OVER; sti++)
 				if (!strcmp(st,
 					    kb_stock_status_key(
 						    (enum kb_stock_status)sti)))
@@ -377,18 +398,28 @@ int page_dashboard(struct req *q)
 			kb_buf_adds(&b, "\">");
 			page_esc(&b,
 				 json_string_value(json_object_get(r, "name")));
-			kb_buf_addf(
-				&b,
-				"</a></td><td class=\"st %s\">%s</td><td class=\"num\">%.1f</td>"
-				"<td class=\"num\">%lld</td></tr>",
-				st,
-				kb_stock_status_name((enum kb_stock_status)sti,
-						     q->lang),
-				json_real_value(
-					json_object_get(r, "days_of_supply")),
-				json_integer_value(json_object_get(r, "alerts")));
+			kb_buf_adds(&b, "</a></td>");
+			if (!st) { /* withheld: a small cell */
+				withheld_cells(q, &b, 2);
+				withheld++;
+			} else {
+				kb_buf_addf(
+					&b,
+					"<td class=\"st %s\">%s</td><td class=\"num\">%.1f</td>",
+					st,
+					kb_stock_status_name(
+						(enum kb_stock_status)sti,
+						q->lang),
+					json_real_value(json_object_get(
+						r, "days_of_supply")));
+			}
+			kb_buf_addf(&b, "<td class=\"num\">%lld</td></tr>",
+				    json_integer_value(
+					    json_object_get(r, "alerts")));
 		}
 		kb_buf_adds(&b, "</tbody></table>");
+		if (withheld)
+			withheld_legend(q, &b);
 	}
 	kb_buf_adds(&b, "</section>");
 
@@ -740,10 +771,13 @@ int page_alerts(struct req *q)
 	struct kb_buf b = KB_BUF_INIT, reason = KB_BUF_INIT;
 	const char *ps = arg_get(q, "pref"), *dev = arg_get(q, "device");
 	int pref = ps ? kb_supply_pref(&g->sup, ps) : 0, r;
-	size_t d = dev ? kb_supply_device(&g->sup, dev) : KB_NONE, i, shown = 0;
+	size_t d = dev ? kb_supply_device(&g->sup, dev) : KB_NONE, i, shown = 0,
+	       withheld = 0;
 
 	memset(&al, 0, sizeof(al));
-	if ((r = kb_supply_alerts(q->s, &g->sup, -1, -1, &al, &q->err))) {
+	if ((r = kb_supply_alerts(q->s, &g->sup, -1, -1, &al, &q->err)) ||
+	    (r = kb_alerts_disclose(q->s, &g->sup, &q->p, &al, &q->err))) {
+		kb_alerts_release(&al);
 		srv_registry_put(q->srv, g);
 		return reply_kb_error(q, r);
 	}
@@ -767,8 +801,10 @@ int page_alerts(struct req *q)
 		kb_buf_addf(&b, "<li class=\"sev %s\" data-key=\"",
 			    kb_severity_key(a->severity));
 		page_esc(&b, a->key);
-		kb_buf_addf(&b, "\"><strong>%s</strong> ",
+		kb_buf_addf(&b, "\"%s><strong>%s</strong> ",
+			    a->withheld ? " data-suppressed=\"true\"" : "",
 			    kb_severity_name(a->severity, q->lang));
+		withheld += a->withheld != KB_SHOWN;
 		if (a->device != KB_NONE) {
 			const struct kb_device *dv = &g->sup.devices[a->device];
 			page_esc(&b, q->lang == KB_LANG_EN ? dv->name_en
@@ -776,13 +812,18 @@ int page_alerts(struct req *q)
 			kb_buf_adds(&b, " — ");
 		}
 		page_esc(&b, reason.buf);
+		if (a->withheld)
+			kb_buf_adds(&b, "<sup>*</sup>");
 		kb_buf_adds(&b, "</li>");
 	}
 	if (!shown)
 		kb_buf_addf(&b, "<li>%s</li>",
 			    T("No alert.", "警報はありません。"));
+	kb_buf_adds(&b, "</ul>");
+	if (withheld)
+		withheld_legend(q, &b);
 	kb_buf_addf(
-		&b, "</ul><p><a href=\"/api/v1/alerts?format=csv\">%s</a></p>",
+		&b, "<p><a href=\"/api/v1/alerts?format=csv\">%s</a></p>",
 		T("Download as CSV (Excel)", "CSV でダウンロード（Excel 用）"));
 	kb_buf_release(&reason);
 	kb_alerts_release(&al);

@@ -60,6 +60,10 @@ enum kb_perm {
 	KB_PERM_MATCH, /* needs-seeds matching and consultation cases, as
 			  the account's matching organisation (p->match_org)
 			  may; the administrator: everything */
+	KB_PERM_SUPPLY_SMALL_CELLS, /* hospitals' aggregates behind fewer than
+				       3 facilities, and the cells withheld
+				       to protect them (the ministry; a
+				       prefecture: its own) */
 	KB_NPERMS
 };
 

@@ -306,6 +306,42 @@ struct kb_week_calc {
 void kb_monitor_series(const struct kb_week_figs *figs, size_t n,
 		       const struct kb_device *d, struct kb_week_calc *calc);
 
+/*
+ * Small cells.  An aggregate of hospitals' reports (a device's figures in
+ * a prefecture or the nation, one week) is withheld from a viewer outside
+ * the ministry and the prefecture itself when fewer than
+ * KB_MIN_CONTRIBUTORS facilities stand behind it, and so are the cells
+ * that would give it away by difference from a total; manufacturers'
+ * national figures likewise below KB_MIN_CONTRIBUTORS companies.  The rule
+ * is explained in suppress.c and docs/supply-format.md.
+ */
+#define KB_MIN_CONTRIBUTORS 3
+
+enum kb_withheld {
+	KB_SHOWN,
+	KB_WITHHELD_FEW,	/* fewer than KB_MIN_CONTRIBUTORS behind it */
+	KB_WITHHELD_COMPLEMENT, /* would give a withheld cell away by
+				   difference from a total */
+};
+/* "few_facilities", "few_companies" (companies != 0), "complementary" */
+const char *kb_withheld_key(enum kb_withheld w, int companies);
+/* The mark that stands for a withheld figure in CSV and on the pages:
+ * 秘匿 / suppressed. */
+const char *kb_withheld_mark(enum kb_lang lang);
+/* Why, in a sentence. */
+const char *kb_withheld_reason(enum kb_withheld w, int companies,
+			       enum kb_lang lang);
+
+/* One cell of an additive table: cells[0] is the total of cells[1..n). */
+struct kb_cell {
+	int contributors; /* facilities (or companies) behind the figure */
+	int known;	  /* the viewer sees it whatever its size (its own) */
+	enum kb_withheld withheld; /* out */
+};
+/* Sets withheld in every cell: primary suppression below
+ * KB_MIN_CONTRIBUTORS, then complementary suppression (suppress.c). */
+void kb_suppress_cells(struct kb_cell *cells, size_t n);
+
 /* Status of a device per scope at one week. */
 struct kb_status_row {
 	size_t device;
@@ -318,6 +354,8 @@ struct kb_status_row {
 	double inventory; /* national only: manufacturers' inventory, or -1 */
 	int suppliers;	  /* national only: the companies behind supply,
 			     shipments and inventory (confidential below 3) */
+	enum kb_withheld withheld;	  /* hospitals' figures, for a viewer */
+	enum kb_withheld supply_withheld; /* manufacturers' figures */
 };
 struct kb_supply_status {
 	int week;
@@ -342,6 +380,15 @@ int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
 		     struct kb_supply_status *out, struct kb_err *err);
 void kb_supply_status_release(struct kb_supply_status *st);
 
+struct kb_principal;
+/* Marks in st what viewer p (NULL: the public) may not see, as the cells
+ * of the whole national table of that week decide: rows' withheld and
+ * supply_withheld.  A facility's own rows are left as they are (who may
+ * ask for them is kb_allowed's). */
+int kb_supply_status_disclose(struct kb_store *s, const struct kb_supply *sup,
+			      const struct kb_principal *p,
+			      struct kb_supply_status *st, struct kb_err *err);
+
 /* ---- early warning ---- */
 
 enum kb_alert_rule {
@@ -365,6 +412,7 @@ struct kb_alert {
 	double value, threshold; /* the figure and the limit it crossed */
 	double a, b;		 /* rule-specific: see kb_alert_reason() */
 	char key[80]; /* rule:device:scope:week, stable across runs */
+	enum kb_withheld withheld; /* its figures, for a viewer */
 };
 struct kb_alerts {
 	struct kb_alert *v;
@@ -376,6 +424,12 @@ struct kb_alerts {
 int kb_supply_alerts(struct kb_store *s, const struct kb_supply *sup, int from,
 		     int to, struct kb_alerts *out, struct kb_err *err);
 void kb_alerts_release(struct kb_alerts *a);
+/* Marks the alerts whose figures viewer p (NULL: the public) may not see,
+ * by the cell each is about (kb_supply_status_disclose); the alert itself,
+ * its rule and severity stay, as early warning. */
+int kb_alerts_disclose(struct kb_store *s, const struct kb_supply *sup,
+		       const struct kb_principal *p, struct kb_alerts *al,
+		       struct kb_err *err);
 /* The reason, with the figures a person can check. */
 void kb_alert_reason(const struct kb_alert *a, const struct kb_supply *sup,
 		     enum kb_lang lang, struct kb_buf *out);

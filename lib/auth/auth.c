@@ -53,7 +53,7 @@ const char *kb_perm_key(enum kb_perm p)
 		"plan_read",	 "kpi_write",	    "eval_read",
 		"supply_public", "supply_facility", "supply_confidential",
 		"report_upload", "incident_read",   "incident_write",
-		"admin",	 "match",
+		"admin",	 "match",	    "supply_small_cells",
 	};
 	return (unsigned)p < KB_NPERMS ? keys[p] : "?";
 }
@@ -62,17 +62,20 @@ const char *kb_perm_key(enum kb_perm p)
  * The policy.  Rows are roles, columns permissions: 1 allowed outright,
  * 'o' allowed on the account's own organisation, 'p' on the organisations
  * of the account's prefecture, 'm' when the account acts for an
- * organisation of the matching registry, 0 refused.
+ * organisation of the matching registry, 0 refused.  "small" is
+ * hospitals' figures behind fewer than 3 facilities: for the ministry, and
+ * for a prefecture its own (its hospitals report to it); everyone else
+ * sees them withheld (kb_supply_status_disclose).
  */
 static const char policy[KB_NROLES][KB_NPERMS] = {
-	/*		plan kpi  eval pub  fac  conf up   ir   iw   adm  match */
-	[KB_ROLE_ADMIN] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
-	[KB_ROLE_STAFF] = { 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 'm' },
-	[KB_ROLE_COMMITTEE] = { 1, 0, 1, 1, 0, 0, 0, 1, 0, 0, 'm' },
-	[KB_ROLE_PREFECTURE] = { 1, 0, 0, 1, 'p', 0, 0, 1, 0, 0, 'm' },
-	[KB_ROLE_HOSPITAL] = { 1, 0, 0, 1, 'o', 0, 'o', 0, 0, 0, 'm' },
-	[KB_ROLE_INDUSTRY] = { 1, 0, 0, 1, 'o', 'o', 'o', 0, 0, 0, 'm' },
-	[KB_ROLE_RESEARCHER] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 'm' },
+	/*	    plan kpi  eval pub  fac  conf up   ir   iw   adm  match small */
+	[KB_ROLE_ADMIN] = { 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 },
+	[KB_ROLE_STAFF] = { 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 'm', 1 },
+	[KB_ROLE_COMMITTEE] = { 1, 0, 1, 1, 0, 0, 0, 1, 0, 0, 'm', 0 },
+	[KB_ROLE_PREFECTURE] = { 1, 0, 0, 1, 'p', 0, 0, 1, 0, 0, 'm', 'p' },
+	[KB_ROLE_HOSPITAL] = { 1, 0, 0, 1, 'o', 0, 'o', 0, 0, 0, 'm', 0 },
+	[KB_ROLE_INDUSTRY] = { 1, 0, 0, 1, 'o', 'o', 'o', 0, 0, 0, 'm', 0 },
+	[KB_ROLE_RESEARCHER] = { 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 'm', 0 },
 };
 
 int kb_allowed(const struct kb_principal *p, enum kb_perm perm, long org, int pref)

@@ -55,13 +55,35 @@ json_t *kb_status_row_to_json(const struct kb_supply *sup, int week,
 	if (x->facility >= 0)
 		json_object_set_new(j, "facility",
 				    json_string(sup->orgs[x->facility].id));
-	if (x->supply >= 0) {
+	if (x->withheld) {
+		static const char *const figs[] = {
+			"stock",	  "consumption", "expected_daily_use",
+			"days_of_supply", "status",	 "stockout_facilities",
+			"stockout_days",  NULL
+		};
+		size_t i;
+		for (i = 0; figs[i]; i++)
+			json_object_set_new(j, figs[i], json_null());
+		json_object_set_new(j, "suppressed", json_true());
+		json_object_set_new(j, "suppressed_reason",
+				    json_string(kb_withheld_key(x->withheld, 0)));
+	}
+	if (x->supply >= 0 && x->supply_withheld) {
+		json_object_set_new(j, "supply", json_null());
+		json_object_set_new(j, "shipments", json_null());
+		json_object_set_new(j, "manufacturer_inventory", json_null());
+		json_object_set_new(j, "suppressed", json_true());
+		json_object_set_new(
+			j, "supply_suppressed_reason",
+			json_string(kb_withheld_key(x->supply_withheld, 1)));
+	} else if (x->supply >= 0) {
 		json_object_set_new(j, "supply", json_real(x->supply));
 		json_object_set_new(j, "shipments", json_real(x->shipments));
 		json_object_set_new(j, "manufacturer_inventory",
 				    json_real(x->inventory));
-		json_object_set_new(j, "suppliers", json_integer(x->suppliers));
 	}
+	if (x->supply >= 0 && x->suppliers >= 0)
+		json_object_set_new(j, "suppliers", json_integer(x->suppliers));
 	return j;
 }
 
@@ -80,6 +102,14 @@ json_t *kb_alert_to_json(const struct kb_supply *sup, const struct kb_alert *a,
 		      "prefecture", a->pref, "week", wk, "value", a->value,
 		      "threshold", a->threshold, "reason",
 		      reason.buf ? reason.buf : "");
+	if (a->withheld) {
+		json_object_set_new(j, "value", json_null());
+		json_object_set_new(j, "suppressed", json_true());
+		json_object_set_new(
+			j, "suppressed_reason",
+			json_string(kb_withheld_key(
+				a->withheld, a->rule == KB_ALERT_SUPPLY_DROP)));
+	}
 	kb_buf_release(&reason);
 	return j;
 }

@@ -404,6 +404,7 @@ static void add_alert(struct kb_alerts *out, const struct kb_supply *sup,
 	x->threshold = threshold;
 	x->a = a;
 	x->b = b;
+	x->withheld = KB_SHOWN;
 	kb_week_format(week, w);
 	snprintf(x->key, sizeof(x->key), "%s:%s:%02d:%s", rule_keys[rule],
 		 dev == KB_NONE ? "-" : sup->devices[dev].code, pref, w);
@@ -601,6 +602,17 @@ void kb_alert_reason(const struct kb_alert *a, const struct kb_supply *sup,
 	const char *unit = d ? (L == KB_LANG_JA ? d->unit_ja : d->unit_en) : "";
 	char w[16];
 
+	if (a->withheld) { /* for this viewer: no figure (suppress.c) */
+		kb_buf_addf(out, "%s: %s",
+			    a->rule == KB_ALERT_SUPPLY_DROP
+				    ? KB_TR(L, "national production and imports",
+					    "全国の生産・輸入")
+				    : pref_name(sup, a->pref, L),
+			    kb_withheld_reason(a->withheld,
+					       a->rule == KB_ALERT_SUPPLY_DROP,
+					       L));
+		return;
+	}
 	switch (a->rule) {
 	case KB_ALERT_LOW_STOCK:
 		kb_buf_addf(

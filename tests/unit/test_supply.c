@@ -770,6 +770,336 @@ static long account_n(struct kb_store *s, const char *login)
 	return t_sql_int(s, sql);
 }
 
+/* ---- small cells ---- */
+
+/* Whether a viewer who sees the cells not withheld can work out a withheld
+ * one, or the sum of fewer than KB_MIN_CONTRIBUTORS facilities, from the
+ * one relation total = sum of cells: the attack complementary suppression
+ * must defeat. */
+static int recoverable(const struct kb_cell *c, size_t n)
+{
+	size_t i, hidden = 0;
+	int sum = 0;
+	for (i = 1; i < n; i++)
+		if (c[i].withheld) {
+			hidden++;
+			sum += c[i].contributors;
+		}
+	if (c[0].withheld)
+		return hidden == 0 && n > 1; /* the total = the cells shown */
+	return hidden == 1 || (hidden > 1 && sum < KB_MIN_CONTRIBUTORS);
+}
+
+static void cells(struct kb_cell *c, const int *contributors, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		c[i].contributors = contributors[i];
+		c[i].known = 0;
+		c[i].withheld = KB_SHOWN;
+	}
+}
+
+static void test_small_cells(void **state)
+{
+	struct kb_cell c[8];
+	(void)state;
+	{ /* nothing small: everything shown */
+		static const int n[] = { 20, 10, 5, 5 };
+		cells(c, n, 4);
+		kb_suppress_cells(c, 4);
+		assert_int_equal(c[0].withheld + c[1].withheld + c[2].withheld +
+					 c[3].withheld,
+				 KB_SHOWN);
+	}
+	{ /* one prefecture of 2 hospitals: withheld, and the smallest of the
+	   * others with it, so that total minus the cells shown gives only
+	   * their sum; the total stays */
+		static const int n[] = { 21, 10, 2, 5, 4 };
+		cells(c, n, 5);
+		kb_suppress_cells(c, 5);
+		assert_int_equal(c[2].withheld, KB_WITHHELD_FEW);
+		assert_int_equal(c[4].withheld, KB_WITHHELD_COMPLEMENT);
+		assert_int_equal(c[0].withheld, KB_SHOWN);
+		assert_int_equal(c[1].withheld, KB_SHOWN);
+		assert_int_equal(c[3].withheld, KB_SHOWN);
+		assert_false(recoverable(c, 5));
+		/* without the complement: 21 - 10 - 5 - 4 = 2's figure */
+		c[4].withheld = KB_SHOWN;
+		assert_true(recoverable(c, 5));
+	}
+	{ /* two small cells protect each other ... */
+		static const int n[] = { 14, 10, 2, 2 };
+		cells(c, n, 4);
+		kb_suppress_cells(c, 4);
+		assert_int_equal(c[1].withheld, KB_SHOWN);
+		assert_int_equal(c[2].withheld, KB_WITHHELD_FEW);
+		assert_int_equal(c[3].withheld, KB_WITHHELD_FEW);
+	}
+	{ /* ... but not when their sum is itself under 3 hospitals */
+		static const int n[] = { 17, 10, 1, 1, 5 };
+		cells(c, n, 5);
+		kb_suppress_cells(c, 5);
+		assert_int_equal(c[2].withheld, KB_WITHHELD_FEW);
+		assert_int_equal(c[3].withheld, KB_WITHHELD_FEW);
+		assert_int_equal(c[4].withheld, KB_WITHHELD_COMPLEMENT);
+		assert_int_equal(c[1].withheld + c[0].withheld, KB_SHOWN);
+	}
+	{ /* an empty cell (no report) has nothing to hide and hides nothing:
+	   * it is never the complement; with no cell left, the total is */
+		static const int n[] = { 12, 10, 2, 0 };
+		cells(c, n, 4);
+		kb_suppress_cells(c, 4);
+		assert_int_equal(c[3].withheld, KB_SHOWN);
+		assert_int_equal(c[2].withheld, KB_WITHHELD_FEW);
+		assert_int_equal(c[1].withheld, KB_WITHHELD_COMPLEMENT);
+		assert_int_equal(c[0].withheld, KB_SHOWN);
+		cells(c, n, 4);
+		c[1].known = 1; /* the prefecture of the 10 looks */
+		kb_suppress_cells(c, 4);
+		assert_int_equal(c[1].withheld, KB_SHOWN);
+		assert_int_equal(c[2].withheld, KB_WITHHELD_FEW);
+		assert_int_equal(c[0].withheld, KB_WITHHELD_COMPLEMENT);
+		assert_false(recoverable(c, 4));
+	}
+	{ /* a prefecture sees its own small cell; another's is withheld from
+	   * it with a complement that is not its own */
+		static const int n[] = { 24, 2, 2, 3, 17 };
+		cells(c, n, 5);
+		c[1].known = 1;
+		kb_suppress_cells(c, 5);
+		assert_int_equal(c[1].withheld, KB_SHOWN);
+		assert_int_equal(c[2].withheld, KB_WITHHELD_FEW);
+		assert_int_equal(c[3].withheld, KB_WITHHELD_COMPLEMENT);
+		assert_int_equal(c[4].withheld + c[0].withheld, KB_SHOWN);
+		assert_false(recoverable(c, 5));
+		/* the public: the two small ones cover each other */
+		cells(c, n, 5);
+		kb_suppress_cells(c, 5);
+		assert_int_equal(c[1].withheld, KB_WITHHELD_FEW);
+		assert_int_equal(c[2].withheld, KB_WITHHELD_FEW);
+		assert_int_equal(c[3].withheld + c[4].withheld, KB_SHOWN);
+	}
+	{ /* a table of one figure (manufacturers'): below 3, withheld unless
+	   * known; none: shown */
+		static const int n[] = { 2 };
+		cells(c, n, 1);
+		kb_suppress_cells(c, 1);
+		assert_int_equal(c[0].withheld, KB_WITHHELD_FEW);
+		c[0].known = 1;
+		kb_suppress_cells(c, 1);
+		assert_int_equal(c[0].withheld, KB_SHOWN);
+		c[0].contributors = 0;
+		c[0].known = 0;
+		kb_suppress_cells(c, 1);
+		assert_int_equal(c[0].withheld, KB_SHOWN);
+	}
+	{ /* the ministry knows every cell: nothing withheld */
+		static const int n[] = { 5, 1, 1, 3 };
+		size_t i;
+		cells(c, n, 4);
+		for (i = 0; i < 4; i++)
+			c[i].known = 1;
+		kb_suppress_cells(c, 4);
+		for (i = 0; i < 4; i++)
+			assert_int_equal(c[i].withheld, KB_SHOWN);
+	}
+	{ /* random tables: a small cell unknown to the viewer is always
+	   * withheld, a known one never, and no withheld cell can be
+	   * recovered unless nothing was left to withhold */
+		unsigned long long x = 88172645463325252ull;
+		int t;
+		for (t = 0; t < 20000; t++) {
+			size_t n = 2 + (size_t)(t % 7), i, left = 0;
+			int sum = 0;
+			for (i = 1; i < n; i++) {
+				x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+				c[i].contributors = (int)(x % 9);
+				c[i].known = x % 11 == 0;
+				sum += c[i].contributors;
+			}
+			c[0].contributors = sum;
+			c[0].known = 0;
+			kb_suppress_cells(c, n);
+			for (i = 0; i < n; i++) {
+				int small =
+					c[i].contributors > 0 &&
+					c[i].contributors < KB_MIN_CONTRIBUTORS;
+				if (c[i].known)
+					assert_int_equal(c[i].withheld, KB_SHOWN);
+				else if (small)
+					assert_int_equal(c[i].withheld,
+							 KB_WITHHELD_FEW);
+				else if (!c[i].withheld && c[i].contributors)
+					left++;
+			}
+			if (recoverable(c, n))
+				assert_true(left == 0 && c[0].withheld);
+		}
+	}
+	assert_string_equal(kb_withheld_key(KB_WITHHELD_FEW, 0),
+			    "few_facilities");
+	assert_string_equal(kb_withheld_key(KB_WITHHELD_FEW, 1), "few_companies");
+	assert_string_equal(kb_withheld_key(KB_WITHHELD_COMPLEMENT, 0),
+			    "complementary");
+	assert_string_equal(kb_withheld_mark(KB_LANG_JA), "秘匿");
+}
+
+/* The figures served for each kind of viewer: two hospitals in Tokyo, one
+ * in Osaka, one company. */
+static void test_small_cells_served(void **state)
+{
+	static const char stock[] =
+		"report_id,facility,device,week,stock,consumption,stockout_days\n"
+		"H1-w1,H1,10000002,2026-11-02,100,50,0\n"
+		"H2-w1,H2,10000002,2026-11-02,60,40,0\n"
+		"H3-w1,H3,10000002,2026-11-02,0,20,4\n";
+	static const char prod[] = "report_id,org,device,week,production,"
+				   "imports,shipments,inventory\n"
+				   "M1-w1,M1,10000002,2026-11-02,10,5,12,30\n";
+	struct {
+		enum kb_role role;
+		int pref;
+		long org;
+		/* withheld: nation, Tokyo, Osaka, manufacturers' */
+		enum kb_withheld nation, tokyo, osaka, supply;
+	} v[] = {
+		{ KB_ROLE_ADMIN, 0, 0, KB_SHOWN, KB_SHOWN, KB_SHOWN, KB_SHOWN },
+		{ KB_ROLE_STAFF, 0, 0, KB_SHOWN, KB_SHOWN, KB_SHOWN, KB_SHOWN },
+		/* Tokyo sees its own; Osaka's single hospital is withheld, and
+		 * the national total with it (Tokyo's own cannot hide it) */
+		{ KB_ROLE_PREFECTURE, 13, 0, KB_WITHHELD_COMPLEMENT, KB_SHOWN,
+		  KB_WITHHELD_FEW, KB_WITHHELD_FEW },
+		{ KB_ROLE_PREFECTURE, 27, 0, KB_WITHHELD_COMPLEMENT,
+		  KB_WITHHELD_FEW, KB_SHOWN, KB_WITHHELD_FEW },
+		/* everyone else: the two small prefectures cover each other */
+		{ KB_ROLE_HOSPITAL, 13, 1, KB_SHOWN, KB_WITHHELD_FEW,
+		  KB_WITHHELD_FEW, KB_WITHHELD_FEW },
+		{ KB_ROLE_INDUSTRY, 0, 4, KB_SHOWN, KB_WITHHELD_FEW,
+		  KB_WITHHELD_FEW, KB_WITHHELD_FEW },
+		{ KB_ROLE_RESEARCHER, 0, 0, KB_SHOWN, KB_WITHHELD_FEW,
+		  KB_WITHHELD_FEW, KB_WITHHELD_FEW },
+		{ KB_ROLE_COMMITTEE, 0, 0, KB_SHOWN, KB_WITHHELD_FEW,
+		  KB_WITHHELD_FEW, KB_WITHHELD_FEW },
+	};
+	struct kb_err err;
+	struct kb_store *s;
+	struct kb_supply sup;
+	size_t k, dev;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	T_OK(imp(s, kb_stock_import, "s.csv", stock, T_NOW, NULL, &err), &err);
+	T_OK(imp(s, kb_production_import, "p.csv", prod, T_NOW, NULL, &err),
+	     &err);
+	T_OK(kb_supply_load(s, &sup, &err), &err);
+	dev = kb_supply_device(&sup, "10000002");
+	for (k = 0; k < sizeof(v) / sizeof(v[0]) + 1; k++) {
+		struct kb_principal p = { 0 };
+		struct kb_status_query q = { KB_SCOPE_BY_PREF, -1, 0, dev, 0 };
+		struct kb_supply_status st, nat;
+		struct kb_status_query nq = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+		const struct kb_principal *pp = NULL; /* last: the public */
+		enum kb_withheld want[3], supply;
+		size_t i;
+		if (k < sizeof(v) / sizeof(v[0])) {
+			p.account = 1;
+			p.role = v[k].role;
+			p.prefecture = v[k].pref;
+			p.org = v[k].org;
+			pp = &p;
+			want[0] = v[k].nation;
+			want[1] = v[k].tokyo;
+			want[2] = v[k].osaka;
+			supply = v[k].supply;
+		} else {
+			want[0] = KB_SHOWN;
+			want[1] = want[2] = supply = KB_WITHHELD_FEW;
+		}
+		T_OK(kb_supply_status(s, &sup, &q, &st, &err), &err);
+		T_OK(kb_supply_status_disclose(s, &sup, pp, &st, &err), &err);
+		T_OK(kb_supply_status(s, &sup, &nq, &nat, &err), &err);
+		T_OK(kb_supply_status_disclose(s, &sup, pp, &nat, &err), &err);
+		for (i = 0; i < st.n; i++) {
+			const struct kb_status_row *x = &st.v[i];
+			if (x->pref == 13)
+				assert_int_equal(x->withheld, want[1]);
+			else if (x->pref == 27)
+				assert_int_equal(x->withheld, want[2]);
+			else
+				assert_int_equal(x->withheld, KB_SHOWN);
+		}
+		for (i = 0; i < nat.n; i++)
+			if (nat.v[i].device == dev) {
+				const struct kb_status_row *x = &nat.v[i];
+				json_t *j =
+					kb_status_row_to_json(&sup, nat.week, x);
+				assert_int_equal(x->withheld, want[0]);
+				assert_int_equal(x->supply_withheld, supply);
+				/* a withheld figure is null, never 0, and
+				 * says why */
+				assert_int_equal(
+					json_is_null(json_object_get(j, "stock")),
+					want[0] != KB_SHOWN);
+				assert_int_equal(json_is_null(json_object_get(
+							 j, "supply")),
+						 supply != KB_SHOWN);
+				assert_int_equal(json_is_true(json_object_get(
+							 j, "suppressed")),
+						 want[0] || supply);
+				if (want[0])
+					assert_string_equal(
+						json_string_value(json_object_get(
+							j, "suppressed_reason")),
+						"complementary");
+				/* how many companies: the supply desk's */
+				assert_int_equal(
+					json_object_get(j, "suppliers") != NULL,
+					k < 2);
+				assert_int_equal(json_integer_value(json_object_get(
+							 j, "facilities")),
+						 3);
+				json_decref(j);
+			}
+		kb_supply_status_release(&st);
+		kb_supply_status_release(&nat);
+	}
+	{ /* an alert of a withheld cell keeps its rule and severity, not its
+	   * figures: Osaka is stocked out */
+		struct kb_alerts al;
+		struct kb_principal p = { 0 };
+		struct kb_buf why = KB_BUF_INIT;
+		size_t i, osaka = 0;
+		p.account = 1;
+		p.role = KB_ROLE_RESEARCHER;
+		T_OK(kb_supply_alerts(s, &sup, -1, -1, &al, &err), &err);
+		T_OK(kb_alerts_disclose(s, &sup, &p, &al, &err), &err);
+		for (i = 0; i < al.n; i++) {
+			const struct kb_alert *a = &al.v[i];
+			if (a->rule == KB_ALERT_SILENT)
+				assert_int_equal(a->withheld, KB_SHOWN);
+			else if (a->pref == 27) {
+				json_t *j = kb_alert_to_json(&sup, a, KB_LANG_EN);
+				osaka++;
+				assert_int_equal(a->withheld, KB_WITHHELD_FEW);
+				assert_true(json_is_null(
+					json_object_get(j, "value")));
+				kb_buf_reset(&why);
+				kb_alert_reason(a, &sup, KB_LANG_EN, &why);
+				assert_non_null(strstr(why.buf, "withheld"));
+				assert_null(strstr(why.buf, "0 units"));
+				json_decref(j);
+			}
+		}
+		assert_true(osaka > 0);
+		kb_buf_release(&why);
+		kb_alerts_release(&al);
+	}
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
 static void add_account(struct kb_store *s, const char *login,
 			enum kb_role role, int pref, struct kb_err *err)
 {
@@ -1056,6 +1386,8 @@ int main(void)
 		cmocka_unit_test(test_monitor_series),
 		cmocka_unit_test(test_incidents),
 		cmocka_unit_test(test_generated),
+		cmocka_unit_test(test_small_cells),
+		cmocka_unit_test(test_small_cells_served),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
