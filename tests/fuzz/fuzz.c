@@ -185,13 +185,18 @@ int fz_csv(struct kb_csv *c, const char *name, const uint8_t *data, size_t size,
 
 void fz_diags(const struct kb_err *err)
 {
+	static int debug = -1;
 	struct kb_buf b = KB_BUF_INIT;
 	size_t i;
+	if (debug < 0)
+		debug = getenv("FUZZ_DEBUG") != NULL;
 	for (i = 0; i < err->n; i++) {
 		kb_diag_format(&err->v[i], KB_LANG_EN, &b);
+		if (debug)
+			fprintf(stderr, "%s\n", b.buf);
 		kb_diag_format(&err->v[i], KB_LANG_JA, &b);
+		kb_buf_release(&b);
 	}
-	kb_buf_release(&b);
 }
 
 void fz_import(kb_import_fn fn, const char *name, const uint8_t *data,

@@ -45,7 +45,8 @@ void fz_import(kb_import_fn fn, const char *name, const uint8_t *data,
 	       size_t size, const struct kb_import_opts *o);
 
 /* Formats every diagnostic of err, in both languages, as a user would
- * see them (a message that reads past its data is a finding too). */
+ * see them (a message that reads past its data is a finding too); with
+ * FUZZ_DEBUG set, prints them: why a seed stops where it does. */
 void fz_diags(const struct kb_err *err);
 
 #endif
