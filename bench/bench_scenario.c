@@ -11,15 +11,17 @@
  * thread (the ratio is the speed-up of the threads).  Peak memory.
  *
  * Emergency allocation, 47 prefectures x 10 devices x 90 days, the demand
- * of a wave from the same model: target under 2 s; its peer, GLPK's
- * glpsol on our MPS file (60 s limit), when installed.
+ * of a wave from the same model: target under 2 s; its peers, GLPK's
+ * glpsol and CLP's command clp on our MPS file (60 s limit each), when
+ * installed, with their objectives against kiban's.
  *
  * Hospital-level allocation, 8,200 hospitals x 3 devices x 28 days, by
  * decomposition: target under 60 s, with the gap to the bound on the
- * single model; peer, glpsol on the decomposition's largest model.
+ * single model; peers, glpsol and clp on the decomposition's largest
+ * model.
  *
  * Stockpile plan, 100 scenarios x 10 devices, one depot and three: target
- * under 10 s; peer, glpsol on our MPS file.
+ * under 10 s; peers, glpsol and clp on our MPS file.
  */
 #include "core/compat.h"
 
@@ -46,24 +48,76 @@ static void die(struct kb_err *err, const char *what)
 	exit(1);
 }
 
-/* The peer: GLPK's glpsol on our MPS file, 60 s at most; ratio ours /
- * its time. */
-static void glpsol_peer(const struct kb_buf *mps, double ours)
+/* The objective a solver wrote in `path` after `mark`, if the file also
+ * says `optimal`; NAN if not. */
+static double objective_in(const char *path, const char *optimal, const char *mark)
 {
-	char file[] = "/tmp/bench_lp.XXXXXX", cmd[256];
-	int fd = mkstemp(file), rc;
-	double g0;
-	if (fd < 0 || write(fd, mps->buf, mps->len) != (ssize_t)mps->len ||
-	    system("command -v glpsol >/dev/null 2>&1")) {
-		printf("peer: glpsol is not installed (scripts/deps.sh bench)\n");
+	struct kb_buf b = KB_BUF_INIT;
+	const char *at;
+	double v = NAN;
+	if (!kb_buf_read_file(&b, path) && strstr(b.buf, optimal) &&
+	    (at = strstr(b.buf, mark)))
+		v = strtod(at + strlen(mark), NULL);
+	kb_buf_release(&b);
+	return v;
+}
+
+/* One peer on the MPS file: its command (the solution written to out),
+ * its time, the ratio ours / its, and its objective against ours
+ * (objective: NAN when kiban does not report one). */
+static void peer(const char *tool, const char *cmd, const char *out,
+		 const char *optimal, const char *mark, double ours,
+		 double objective)
+{
+	char check[64];
+	double t0, got;
+	int rc;
+	snprintf(check, sizeof(check), "command -v %s >/dev/null 2>&1", tool);
+	if (system(check)) {
+		printf("  peer: %s is not installed (scripts/deps.sh bench)\n",
+		       tool);
+		return;
+	}
+	unlink(out);
+	t0 = now_s();
+	rc = system(cmd);
+	t0 = now_s() - t0;
+	got = objective_in(out, optimal, mark);
+	printf("  peer, %s on the same MPS file: %.2f s%s; ratio kiban / %s "
+	       "%.2f",
+	       tool, t0,
+	       rc || isnan(got) ? " (stopped before the optimum, or failed)" : "",
+	       tool, ours / t0);
+	if (!isnan(got) && !isnan(objective))
+		printf("; objective %.10g, kiban's %.10g (%s)", got, objective,
+		       fabs(got - objective) <= 1e-6 * fmax(1, fabs(objective))
+			       ? "the same"
+			       : "DIFFERENT");
+	printf("\n");
+	unlink(out);
+}
+
+/* The peers, GLPK's glpsol and CLP's command clp, on our MPS file in one
+ * run, 60 s at most each; ratios ours / theirs. */
+static void mps_peers(const struct kb_buf *mps, double ours, double objective)
+{
+	char file[] = "/tmp/bench_lp.XXXXXX", out[64], cmd[512];
+	int fd = mkstemp(file);
+	if (fd < 0 || write(fd, mps->buf, mps->len) != (ssize_t)mps->len) {
+		printf("  peers: the MPS file could not be written\n");
 	} else {
+		snprintf(out, sizeof(out), "%s.out", file);
 		snprintf(cmd, sizeof(cmd),
-			 "glpsol --freemps %s --tmlim 60 >/dev/null 2>&1", file);
-		g0 = now_s();
-		rc = system(cmd);
-		g0 = now_s() - g0;
-		printf("peer, glpsol on the same MPS: %.2f s%s; ratio %.2f\n",
-		       g0, rc ? " (stopped or failed)" : "", ours / g0);
+			 "glpsol --freemps %s --tmlim 60 -o %s >/dev/null 2>&1",
+			 file, out);
+		peer("glpsol", cmd, out, "Status:     OPTIMAL", "obj = ", ours,
+		     objective);
+		snprintf(cmd, sizeof(cmd),
+			 "clp %s -seconds 60 -dualsimplex -solution %s "
+			 ">/dev/null 2>&1",
+			 file, out);
+		peer("clp", cmd, out, "Optimal - objective value",
+		     "Optimal - objective value", ours, objective);
 	}
 	if (fd >= 0) {
 		close(fd);
@@ -161,8 +215,8 @@ static void alloc_bench(const struct kb_epi *wave, const double *pop,
 	       pl.lp_unmet > 0 ? 100 * (pl.unmet_total - pl.lp_unmet) / pl.lp_unmet
 			       : 0.0,
 	       pl.own_unmet, pl.population_unmet);
+	mps_peers(&mps, t0, pl.objective);
 	kb_alloc_plan_release(&pl);
-	glpsol_peer(&mps, t0);
 	kb_buf_release(&mps);
 	kb_epi_run_release(&run);
 	free(demand);
@@ -173,8 +227,8 @@ static void alloc_bench(const struct kb_epi *wave, const double *pop,
  * days, each prefecture's demand from the wave shared by beds with noise,
  * stocks uneven, a day from the hub to most hospitals.  Target under 60 s;
  * the loss against the single hospital-level model is at most the gap to
- * the relaxation's bound; its peer, glpsol on the largest model of the
- * decomposition (Tokyo's hospitals, one device). */
+ * the relaxation's bound; its peers, glpsol and clp on the largest model
+ * of the decomposition (Tokyo's hospitals, one device). */
 static void hospital_bench(const struct kb_epi *wave, const double *pop,
 			   struct kb_err *err)
 {
@@ -290,8 +344,8 @@ static void hospital_bench(const struct kb_epi *wave, const double *pop,
 	printf("  the largest model of the decomposition, Tokyo's %d hospitals "
 	       "and one device, alone: %.2f s\n",
 	       n0, t0);
+	mps_peers(&mps, t0, one.objective);
 	kb_alloc_plan_release(&one);
-	glpsol_peer(&mps, t0);
 	kb_buf_release(&mps);
 	kb_epi_run_release(&run);
 	free(demand);
@@ -305,7 +359,7 @@ static void hospital_bench(const struct kb_epi *wave, const double *pop,
  * each following a care's census at its own rate, stock spread unevenly,
  * yearly costs from 0.2 to 2 million yen, a budget that buys about a third
  * of the p95 peak shortfall; one national depot, then three.  Target under
- * 10 s; its peer glpsol on our MPS file. */
+ * 10 s; its peers glpsol and clp on our MPS file. */
 static void stockpile_bench(const struct kb_epi *wave,
 			    const struct kb_epi_params *lo,
 			    const struct kb_epi_params *hi, struct kb_err *err)
@@ -396,7 +450,7 @@ static void stockpile_bench(const struct kb_epi *wave,
 		       "million yen avoids %.2f\n",
 		       pl.expected_unmet, pl.lp_unmet, weeks,
 		       rule.expected_unmet, pl.none_unmet, pl.yen_value * 1e6);
-		glpsol_peer(&mps, t0);
+		mps_peers(&mps, t0, NAN);
 		kb_buf_reset(&mps);
 		kb_stockpile_plan_release(&pl);
 		kb_stockpile_plan_release(&rule);

@@ -14,11 +14,12 @@ run_pkgs="gcc make cmake pkg-config libc6-dev zlib1g-dev man-db libsqlite3-dev l
 # the sqlite3 shell to look into the database, clang-format for the house style,
 # curl to talk to the server, Node.js and npm for playwright-core (the
 # browser tests drive Debian's chromium with it), clang with its runtime
-# libraries (libFuzzer, the sanitizers) for make fuzz
-test_pkgs="$run_pkgs libcmocka-dev valgrind chromium fonts-ipafont-gothic poppler-utils jq groff-base sqlite3 clang-format git curl nodejs npm glpk-utils clang libclang-rt-14-dev"
+# libraries (libFuzzer, the sanitizers) for make fuzz, GLPK's glpsol and
+# CLP's command clp to solve the MPS files kiban writes
+test_pkgs="$run_pkgs libcmocka-dev valgrind chromium fonts-ipafont-gothic poppler-utils jq groff-base sqlite3 clang-format git curl nodejs npm glpk-utils coinor-clp clang libclang-rt-14-dev"
 # the server's load benchmark: wrk on loopback, sqlite3 to count reports;
-# GLPK's glpsol, the peer of the linear programs
-bench_pkgs="$run_pkgs wrk sqlite3 glpk-utils"
+# GLPK's glpsol and CLP's clp, the peers of the linear programs
+bench_pkgs="$run_pkgs wrk sqlite3 glpk-utils coinor-clp"
 
 case "${1:-run}" in
 run) want=$run_pkgs ;;

@@ -66,7 +66,9 @@ void kb_lp_solution_release(struct kb_lp_solution *sol);
 double kb_lp_violation(const struct kb_lp *lp, const double *x,
 		       size_t *where_row, size_t *where_col);
 
-/* The model in free MPS format (ranged rows in RANGES). */
+/* The model in MPS, readable as fixed and as free MPS: rows r0, r1, ...,
+ * columns c0, ... (base 36), the objective obj, the model's own names in
+ * comment lines at the top; ranged rows in RANGES. */
 void kb_lp_mps(const struct kb_lp *lp, const char *name, struct kb_buf *out);
 
 #endif

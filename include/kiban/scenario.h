@@ -181,6 +181,7 @@ struct kb_alloc_plan {
 	double consumption_unmet;     /* the same in proportion to recent
 					 consumption (-1: not compared) */
 	double worst_share; /* the largest unmet share of a prefecture */
+	double objective;   /* the LP's optimum, the MPS file's objective */
 	double seconds;	    /* in the solver */
 	size_t rows, cols;
 };

@@ -379,6 +379,7 @@ static int solve_whole(const struct kb_alloc *given, const double *population,
 	r = kb_lp_solve(&lp, 0, &sol, err);
 	if (!r) {
 		out->seconds = sol.seconds;
+		out->objective = sol.objective;
 		out->ship = kb_calloc(n + 1, sizeof(double));
 		out->ret = kb_calloc(n + 1, sizeof(double));
 		out->unmet = kb_calloc(n + 1, sizeof(double));
@@ -504,6 +505,7 @@ int kb_alloc_solve(const struct kb_alloc *a, const double *population,
 		out->population_unmet += part->population_unmet;
 		if (a->consumption)
 			out->consumption_unmet += part->consumption_unmet;
+		out->objective += part->objective;
 		out->seconds += part->seconds;
 		out->rows += part->rows;
 		out->cols += part->cols;

@@ -359,9 +359,43 @@ void kb_lp_solution_release(struct kb_lp_solution *sol)
 
 /* ---- MPS ---- */
 
-static void num(struct kb_buf *out, double v)
+/*
+ * Names in the file are short, so that it reads as fixed MPS as well as
+ * free (CLP's reader takes a name past 8 characters for a fixed-format
+ * error): a row is r and its index in base 36 (0-9, A-Z), a column c and
+ * its index (7 digits: 78 billion), the objective obj; the lower-case
+ * prefix keeps them apart from the section names (RHS, ROWS, COLUMNS).
+ * The model's own names are in the comment lines at the top ("* r0
+ * depot_0_0"), which glpsol and CLP skip.  Each field starts at its
+ * fixed column; numbers have 17 digits, which both readers take past
+ * column 36.
+ */
+static const char *short_name(char *buf, char prefix, size_t i)
 {
-	kb_buf_addf(out, " %.17g", v);
+	char tmp[16];
+	size_t n = 0, k = 0;
+	do {
+		tmp[n++] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[i % 36];
+		i /= 36;
+	} while (i && n < 7);
+	buf[k++] = prefix;
+	while (n)
+		buf[k++] = tmp[--n];
+	buf[k] = 0;
+	return buf;
+}
+
+/* A data line: field 1 (type) at column 2, field 2 at 5, field 3 at 15,
+ * the number at 25; v NULL: none (a row, a free bound). */
+static void line(struct kb_buf *out, const char *type, const char *f2,
+		 const char *f3, const double *v)
+{
+	if (v)
+		kb_buf_addf(out, " %-2s %-8s  %-8s  %.17g\n", type, f2, f3, *v);
+	else if (*f3)
+		kb_buf_addf(out, " %-2s %-8s  %s\n", type, f2, f3);
+	else
+		kb_buf_addf(out, " %-2s %s\n", type, f2);
 }
 
 void kb_lp_mps(const struct kb_lp *lp, const char *name, struct kb_buf *out)
@@ -369,75 +403,66 @@ void kb_lp_mps(const struct kb_lp *lp, const char *name, struct kb_buf *out)
 	struct csc m;
 	size_t i, j;
 	CoinBigIndex k;
+	char a[16], b[16];
 	to_csc(lp, &m);
-	kb_buf_addf(out, "NAME %s\nROWS\n N obj\n", name);
+	kb_buf_addf(out, "NAME          %s\n", name);
+	kb_buf_adds(out, "* the model's names: r rows, c columns (base 36)\n");
+	for (i = 0; i < lp->nrows; i++)
+		kb_buf_addf(out, "* %s %s\n", short_name(a, 'r', i),
+			    lp->row_name[i]);
+	for (j = 0; j < lp->ncols; j++)
+		kb_buf_addf(out, "* %s %s\n", short_name(a, 'c', j),
+			    lp->col_name[j]);
+	kb_buf_adds(out, "ROWS\n");
+	line(out, "N", "obj", "", NULL);
 	for (i = 0; i < lp->nrows; i++) {
 		double lo = lp->row_lo[i], hi = lp->row_hi[i];
 		const char *type = lo == hi ? "E"
 				   : lo <= -KB_LP_INF
 					   ? (hi >= KB_LP_INF ? "N" : "L")
 					   : "G";
-		kb_buf_addf(out, " %s %s\n", type, lp->row_name[i]);
+		line(out, type, short_name(a, 'r', i), "", NULL);
 	}
 	kb_buf_adds(out, "COLUMNS\n");
 	for (j = 0; j < lp->ncols; j++) {
-		if (lp->obj[j] != 0) {
-			kb_buf_addf(out, " %s obj", lp->col_name[j]);
-			num(out, lp->obj[j]);
-			kb_buf_addch(out, '\n');
-		}
-		for (k = m.start[j]; k < m.start[j + 1]; k++) {
-			kb_buf_addf(out, " %s %s", lp->col_name[j],
-				    lp->row_name[m.index[k]]);
-			num(out, m.value[k]);
-			kb_buf_addch(out, '\n');
-		}
+		short_name(a, 'c', j);
+		if (lp->obj[j] != 0)
+			line(out, "", a, "obj", &lp->obj[j]);
+		for (k = m.start[j]; k < m.start[j + 1]; k++)
+			line(out, "", a, short_name(b, 'r', (size_t)m.index[k]),
+			     &m.value[k]);
 	}
 	kb_buf_adds(out, "RHS\n");
 	for (i = 0; i < lp->nrows; i++) {
 		double lo = lp->row_lo[i], hi = lp->row_hi[i];
 		double rhs = lo <= -KB_LP_INF ? hi : lo;
-		if (rhs != 0 && !(lo <= -KB_LP_INF && hi >= KB_LP_INF)) {
-			kb_buf_addf(out, " rhs %s", lp->row_name[i]);
-			num(out, rhs);
-			kb_buf_addch(out, '\n');
-		}
+		if (rhs != 0 && !(lo <= -KB_LP_INF && hi >= KB_LP_INF))
+			line(out, "", "rhs", short_name(a, 'r', i), &rhs);
 	}
 	kb_buf_adds(out, "RANGES\n");
 	for (i = 0; i < lp->nrows; i++) {
-		double lo = lp->row_lo[i], hi = lp->row_hi[i];
-		if (lo > -KB_LP_INF && hi < KB_LP_INF && lo != hi) {
-			kb_buf_addf(out, " rng %s", lp->row_name[i]);
-			num(out, hi - lo);
-			kb_buf_addch(out, '\n');
-		}
+		double lo = lp->row_lo[i], hi = lp->row_hi[i], r = hi - lo;
+		if (lo > -KB_LP_INF && hi < KB_LP_INF && lo != hi)
+			line(out, "", "rng", short_name(a, 'r', i), &r);
 	}
 	kb_buf_adds(out, "BOUNDS\n");
 	for (j = 0; j < lp->ncols; j++) {
 		double lo = lp->col_lo[j], hi = lp->col_hi[j];
-		const char *n = lp->col_name[j];
+		short_name(a, 'c', j);
 		if (lo == hi) {
-			kb_buf_addf(out, " FX bnd %s", n);
-			num(out, lo);
-			kb_buf_addch(out, '\n');
+			line(out, "FX", "bnd", a, &lo);
 			continue;
 		}
 		if (lo <= -KB_LP_INF && hi >= KB_LP_INF) {
-			kb_buf_addf(out, " FR bnd %s\n", n);
+			line(out, "FR", "bnd", a, NULL);
 			continue;
 		}
 		if (lo <= -KB_LP_INF)
-			kb_buf_addf(out, " MI bnd %s\n", n);
-		else if (lo != 0) {
-			kb_buf_addf(out, " LO bnd %s", n);
-			num(out, lo);
-			kb_buf_addch(out, '\n');
-		}
-		if (hi < KB_LP_INF) {
-			kb_buf_addf(out, " UP bnd %s", n);
-			num(out, hi);
-			kb_buf_addch(out, '\n');
-		}
+			line(out, "MI", "bnd", a, NULL);
+		else if (lo != 0)
+			line(out, "LO", "bnd", a, &lo);
+		if (hi < KB_LP_INF)
+			line(out, "UP", "bnd", a, &hi);
 	}
 	kb_buf_adds(out, "ENDATA\n");
 	csc_release(&m);

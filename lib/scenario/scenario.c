@@ -1354,17 +1354,17 @@ json_t *kb_alloc_to_json(const struct kb_scenario *sc,
 		json_array_append_new(devs, x);
 	}
 	return json_pack(
-		"{s:s, s:i, s:{s:f, s:f, s:f, s:f, s:f, s:o}, s:f, s:f, s:I, "
-		"s:I, s:o}",
+		"{s:s, s:i, s:{s:f, s:f, s:f, s:f, s:f, s:o}, s:f, s:f, s:f, "
+		"s:I, s:I, s:o}",
 		"name", sc->name, "days", sc->days, "unmet_unit_days", "plan",
 		pl->unmet_total, "lp_bound", pl->lp_unmet, "own_stock_only",
 		pl->own_unmet, "by_population", pl->population_unmet,
 		"worst_share", pl->worst_share, "by_consumption",
 		pl->consumption_unmet >= 0 ? json_real(pl->consumption_unmet)
 					   : json_null(),
-		"gap", pl->unmet_total - pl->lp_unmet, "solver_seconds",
-		pl->seconds, "rows", (json_int_t)pl->rows, "columns",
-		(json_int_t)pl->cols, "devices", devs);
+		"gap", pl->unmet_total - pl->lp_unmet, "objective", pl->objective,
+		"solver_seconds", pl->seconds, "rows", (json_int_t)pl->rows,
+		"columns", (json_int_t)pl->cols, "devices", devs);
 }
 
 void kb_alloc_csv(const struct kb_scenario *sc, const struct kb_alloc_plan *pl,

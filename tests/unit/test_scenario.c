@@ -245,10 +245,41 @@ static void test_refused(void **state)
 	kb_err_release(&err);
 }
 
+/* Solves the MPS text with another solver's command ("tool pre FILE post
+ * OUTPUT"), when it is installed, and checks that the objective it writes
+ * after `mark` is want. */
+static void mps_resolved(const struct kb_buf *mps, const char *tool,
+			 const char *package, const char *pre, const char *post,
+			 const char *mark, double want)
+{
+	char *path, *out, line[512];
+	struct kb_buf b = KB_BUF_INIT;
+	const char *at;
+	snprintf(line, sizeof(line), "command -v %s >/dev/null 2>&1", tool);
+	if (system(line)) {
+		print_message("%s is not installed: MPS not re-solved by it "
+			      "(Debian package %s: apt-get install %s)\n",
+			      tool, package, package);
+		return;
+	}
+	path = t_file("test.mps", mps->buf);
+	out = t_path("solver.txt");
+	snprintf(line, sizeof(line), "%s %s %s %s %s >/dev/null 2>&1", tool,
+		 pre, path, post, out);
+	assert_int_equal(system(line), 0);
+	assert_int_equal(kb_buf_read_file(&b, out), 0);
+	at = strstr(b.buf, mark);
+	assert_non_null(at);
+	assert_true(fabs(strtod(at + strlen(mark), NULL) - want) < 1e-9);
+	kb_buf_release(&b);
+	free(path);
+	free(out);
+}
+
 /* The LP layer: a known optimum with its duals, repeated coefficients
  * summed, an infeasible model explained by the row that cannot be met,
  * our own check of a solution, and the MPS text (re-solved by GLPK's
- * glpsol when it is installed: the same optimum). */
+ * glpsol and CLP's clp when they are installed: the same optimum). */
 static void test_lp(void **state)
 {
 	struct kb_lp lp;
@@ -283,28 +314,20 @@ static void test_lp(void **state)
 	assert_int_equal(where, r1);
 
 	kb_lp_mps(&lp, "test", &mps);
-	assert_non_null(strstr(mps.buf, " L cap_1\n"));
-	assert_non_null(strstr(mps.buf, " y cap_2 3\n"));
-	assert_non_null(strstr(mps.buf, " rng range 11\n"));
-	assert_non_null(strstr(mps.buf, " LO bnd x 1\n UP bnd x 3\n"));
-	if (!system("command -v glpsol >/dev/null 2>&1")) {
-		char *path = t_file("test.mps", mps.buf), cmd[512];
-		char *out = t_path("glpsol.txt");
-		char *txt;
-		struct kb_buf b = KB_BUF_INIT;
-		snprintf(cmd, sizeof(cmd),
-			 "glpsol --freemps %s -o %s >/dev/null 2>&1", path, out);
-		assert_int_equal(system(cmd), 0);
-		assert_int_equal(kb_buf_read_file(&b, out), 0);
-		txt = strstr(b.buf, "Objective:");
-		assert_non_null(txt);
-		assert_non_null(strstr(txt, "= -11 (MINimum)"));
-		kb_buf_release(&b);
-		free(path);
-		free(out);
-	} else {
-		print_message("glpsol is not installed: MPS not re-solved\n");
-	}
+	/* short names, fixed columns, the model's names as comments */
+	assert_non_null(strstr(mps.buf, "* r0 cap_1\n* r1 cap_2\n* r2 range\n"));
+	assert_non_null(strstr(mps.buf, "* c0 x\n* c1 y\n"));
+	assert_non_null(strstr(mps.buf, " L  r0\n"));
+	assert_non_null(strstr(mps.buf, "    c1        r1        3\n"));
+	assert_non_null(strstr(mps.buf, "    rng       r2        11\n"));
+	assert_non_null(strstr(mps.buf, " LO bnd       c0        1\n"
+					" UP bnd       c0        3\n"));
+	/* GLPK (free and fixed MPS) and CLP's command: the same optimum */
+	mps_resolved(&mps, "glpsol", "glpk-utils", "--freemps", "-o",
+		     "obj = ", -11);
+	mps_resolved(&mps, "glpsol", "glpk-utils", "--mps", "-o", "obj = ", -11);
+	mps_resolved(&mps, "clp", "coinor-clp", "", "-dualsimplex -solution",
+		     "Optimal - objective value", -11);
 	kb_buf_release(&mps);
 
 	/* x + y >= 10 cannot be met beside x + y <= 4: the row is named */
@@ -360,7 +383,7 @@ static void test_alloc(void **state)
 	assert_true(pl.lp_unmet < 1e-6 && pl.unmet_total == 0);
 	assert_true(pl.own_unmet == 5 * (T - 3));
 	assert_true(pl.population_unmet == pl.own_unmet); /* empty depot */
-	assert_non_null(strstr(mps.buf, "NAME kiban_allocation"));
+	assert_non_null(strstr(mps.buf, "NAME          kiban_allocation"));
 	kb_buf_release(&mps);
 	kb_alloc_plan_release(&pl);
 
