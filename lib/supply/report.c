@@ -635,7 +635,7 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 			st->week_max = weeks[j];
 	}
 	if (!r && !o->defer_aggregates)
-		r = kb__supply_aggregate(s, weeks, nweeks, NULL, err);
+		r = kb__supply_aggregate(s, weeks, nweeks, 0, NULL, err);
 	r = kb_store_end(s, r, err);
 out:
 	for (i = 0; i < nreps; i++)
@@ -849,12 +849,12 @@ static int write_week(struct kb_store *s, const struct summer *u,
  * years), so with several weeks to do a second thread sums every other
  * week through a read-only connection of its own while this one sums the
  * rest; the writes stay on the store's connection.  The second connection
- * sees the last commit, and the lines it reads are the ones this
- * transaction sees: the import that calls this with one or two weeks
- * stays on one thread, and a recomputation changes no line.
+ * sees only the last commit, so it is used only when the caller says the
+ * lines are committed (a recomputation changes no line); an import's lines
+ * are this transaction's, and are summed here, on one thread.
  */
 int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
-			 size_t *rows, struct kb_err *err)
+			 int committed, size_t *rows, struct kb_err *err)
 {
 	long maxdev, maxorg;
 	unsigned char *pref = NULL;
@@ -901,7 +901,7 @@ int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 		r = kb__sql_fail(err, kb_store_sqlite(s), "aggregate");
 		goto out;
 	}
-	if (n >= 4 &&
+	if (committed && n >= 4 &&
 	    sqlite3_open_v2(kb_store_path(s), &db2,
 			    SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
 			    NULL) == SQLITE_OK &&
@@ -942,7 +942,7 @@ out:
 int kb_supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 			struct kb_err *err)
 {
-	return kb__supply_aggregate(s, weeks, n, NULL, err);
+	return kb__supply_aggregate(s, weeks, n, 0, NULL, err);
 }
 
 int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err)
@@ -966,7 +966,7 @@ int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err)
 	r = kb__sql_exec(s, "DELETE FROM stock_agg; DELETE FROM production_agg",
 			 err);
 	if (!r)
-		r = kb__supply_aggregate(s, weeks, n, rows, err);
+		r = kb__supply_aggregate(s, weeks, n, 1, rows, err);
 	free(weeks);
 	return kb_store_end(s, r, err);
 }

@@ -34,9 +34,11 @@ int kb__device_write(struct kb_store *s, const struct kb_device *d,
 int kb__demo_supply(struct kb_store *s, struct kb_err *err);
 
 /* Rewrites the aggregates of the weeks weeks[0..n) from the lines; *rows
- * (unless NULL) = lines read. */
+ * (unless NULL) = lines read.  committed: no line of these weeks was written
+ * in the open transaction (a recomputation), so a second connection may
+ * read them. */
 int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
-			 size_t *rows, struct kb_err *err);
+			 int committed, size_t *rows, struct kb_err *err);
 
 /* The demo's accounts (kiban/demo.h), after its registry. */
 int kb__demo_accounts(struct kb_store *s, struct kb_err *err);

@@ -407,6 +407,41 @@ static void test_reports(void **state)
 	kb_err_release(&err);
 }
 
+/* A file of many weeks: every week gets its sums, though the lines are
+ * not committed yet when they are summed (a second connection would not
+ * see them). */
+static void test_aggregate_weeks(void **state)
+{
+	struct kb_err err;
+	struct kb_store *s;
+	struct kb_buf csv = KB_BUF_INIT;
+	int w, i;
+	(void)state;
+	kb_err_init(&err, KB_LANG_EN);
+	s = registry(&err);
+	kb_week_parse("2026-09-07", &w);
+	kb_buf_adds(&csv, "report_id,facility,device,week,stock,consumption,"
+			  "stockout_days\n");
+	for (i = 0; i < 9; i++) {
+		char wk[16];
+		kb_week_format(w + 7 * i, wk);
+		kb_buf_addf(&csv, "H1-%d,H1,10000002,%s,%d,5,0\n", i, wk, 10 + i);
+		kb_buf_addf(&csv, "H3-%d,H3,10000002,%s,4,1,0\n", i, wk);
+	}
+	T_OK(imp(s, kb_stock_import, "weeks.csv", csv.buf, T_NOW, NULL, &err),
+	     &err);
+	assert_int_equal(t_sql_int(s, "SELECT count(DISTINCT week) FROM "
+				      "stock_agg WHERE prefecture = 0 AND "
+				      "facilities = 2"),
+			 9);
+	assert_int_equal(t_sql_int(s, "SELECT sum(stock) FROM stock_agg WHERE "
+				      "prefecture = 13"),
+			 10 * 9 + 36);
+	kb_buf_release(&csv);
+	kb_store_close(s);
+	kb_err_release(&err);
+}
+
 static void test_report_errors(void **state)
 {
 	struct kb_err err;
@@ -1381,6 +1416,7 @@ int main(void)
 		cmocka_unit_test(test_chain),
 		cmocka_unit_test(test_chain_errors),
 		cmocka_unit_test(test_reports),
+		cmocka_unit_test(test_aggregate_weeks),
 		cmocka_unit_test(test_report_errors),
 		cmocka_unit_test(test_report_lines),
 		cmocka_unit_test(test_monitor_series),
