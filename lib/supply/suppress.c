@@ -221,7 +221,7 @@ int kb_supply_status_disclose(struct kb_store *s, const struct kb_supply *sup,
 	int conf = kb_allowed(p, KB_PERM_SUPPLY_CONFIDENTIAL, 0, 0), r;
 	size_t i;
 
-	if (!st->n)
+	if (!st->n || st->v[0].facility >= 0) /* one facility's own rows */
 		return 0;
 	if ((r = pattern_load(s, sup, p, st->week, &pt, err))) {
 		pattern_release(&pt);
