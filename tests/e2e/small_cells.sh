@@ -153,6 +153,12 @@ grep -q 'stock 0 units' "$work/body" && fail "the page shows Tottori's stock"
 expect_eq "alerts page" "$(as tottori "$url/alerts?pref=31&lang=en")" 200
 expect_in "Tottori reads its figures" 'stock 0 units' "$work/body"
 grep -q 'withheld-legend' "$work/body" && fail "nothing is withheld from Tottori"
+# no aggregate without signing in: there are no public pages of figures
+expect_eq "status unsigned" "$(http "$url/api/v1/status?device=$dev")" 401
+expect_eq "alerts unsigned" "$(http "$url/api/v1/alerts")" 401
+expect_eq "dashboard unsigned" "$(http "$url/api/v1/dashboard")" 401
+http "$url/alerts?pref=31" >/dev/null
+grep -q 'stock 0 units\|在庫 0 台' "$work/body" && fail "the alerts page shows figures to nobody"
 # the dashboard is the public's, the same for everyone
 expect_eq "dashboard" "$(as admin "$url/api/v1/dashboard")" 200
 cp "$work/body" dash_admin.json
