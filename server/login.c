@@ -374,6 +374,16 @@ void login_stop(struct srv *v)
 	pthread_mutex_unlock(&g->mu);
 	for (i = 0; i < g->started; i++)
 		pthread_join(g->h[i].t, NULL);
+	g->started = 0;
+}
+
+void login_free(struct srv *v)
+{
+	struct signin *g = v->signin;
+	unsigned i;
+	if (!g)
+		return;
+	login_stop(v);
 	for (i = 0; i < g->nh; i++)
 		kb_store_close(g->h[i].s);
 	pthread_mutex_destroy(&g->mu);

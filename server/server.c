@@ -1055,6 +1055,7 @@ out:
 	login_stop(&v);	 /* the same for sign-ins */
 	if (v.d)
 		MHD_stop_daemon(v.d);
+	login_free(&v);
 	for (i = 0; i < 2; i++)
 		if (v.dash[i].resp)
 			MHD_destroy_response(v.dash[i].resp);

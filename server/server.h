@@ -221,7 +221,10 @@ void job_free(struct job *j);
 
 /* ---- login.c: the sign-in's throttle and password hashers ---- */
 int login_start(struct srv *v, struct kb_err *err);
-void login_stop(struct srv *v); /* checks what waits, then stops */
+/* Checks what waits, then stops the hashers; a sign-in coming later gets
+ * 503.  The throttle stays until login_free, once no request runs. */
+void login_stop(struct srv *v);
+void login_free(struct srv *v);
 /* Hands the sign-in to the hashers and suspends the connection (1), or
  * refuses it at once with the reply sent (-1): 429 while the account or
  * the address is locked out, 503 when too many wait.  login and password
