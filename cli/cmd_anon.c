@@ -187,6 +187,9 @@ static void print_result(struct cli *cli, const struct kb_anon *a,
 	printf(CLI_T(cli, "information loss (%s): %.2f\n",
 		     "情報損失（%s）: %.2f\n"),
 	       kb_anon_metric_name(a->metric), res->loss);
+	printf(CLI_T(cli, "  as ARX reports it: %.2f\n",
+		     "  ARX の計算では:  %.2f\n"),
+	       res->loss_arx);
 	printf(CLI_T(cli,
 		     "released:       %zu of %zu records; suppressed %zu (limit %.4g%%)\n",
 		     "公開:           %2$zu 件中 %1$zu 件、削除 %3$zu 件（上限 %4$.4g%%）\n"),

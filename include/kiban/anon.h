@@ -120,6 +120,8 @@ struct kb_anon_result {
 	int optimal;	  /* proven optimal (not greedy) */
 	unsigned *levels; /* [nqi] */
 	double loss;
+	double loss_arx;   /* the same transformation's loss as ARX 3.9 reports
+			      it (docs/anon-format.md) */
 	size_t suppressed; /* records removed */
 	size_t classes;	   /* classes released */
 	/* the search */

@@ -500,6 +500,60 @@ static void evaluate(struct engine *e, const struct table *t, struct eval *ev,
 	}
 }
 
+/*
+ * The loss of the evaluated table t (ok: its entries released) as ARX 3.9
+ * computes it with its defaults (generalization and suppression weighed
+ * alike, attributes alike), for the metrics where it differs from ours:
+ * - entropy: a suppressed record keeps its generalized values' entropy,
+ *   and adds, in each column, log2(S / c) where S records are suppressed
+ *   and c of them have its generalized value (MetricMDNUNMEntropy);
+ * - loss: the loss of each column, (Σ share - N/D) / (N - N/D) with share
+ *   the values under the record's label / D (1 for a suppressed record),
+ *   D the values in the hierarchy, is the same as ours, but the columns
+ *   are aggregated by the geometric mean, (Π (1 + loss)) ^ (1/q) - 1,
+ *   not the arithmetic (MetricMDNMLoss).
+ * Discernibility, AECS and precision are ARX's own formulas.
+ */
+static double arx_loss(const struct engine *e, const struct table *t,
+		       const uint8_t *ok, const struct eval *ev)
+{
+	const struct kb_anon *a = e->a;
+	double N = (double)e->N, S = (double)ev->supp, out;
+	size_t i, j;
+
+	if (a->metric != KB_ANON_ENTROPY && a->metric != KB_ANON_LOSS)
+		return ev->loss;
+	out = a->metric == KB_ANON_ENTROPY ? 0 : 1;
+	for (j = 0; j < e->nq; j++) {
+		const struct kb_anon_hier *h = e->q[j].h;
+		unsigned l = t->lv[j];
+		size_t nl = h->nlabels[l], D = h->nlabels[0];
+		double *c = kb_calloc(nl ? nl : 1, sizeof(*c)), share = 0, g;
+		for (i = 0; i < t->n; i++) {
+			uint32_t id = get_id(&e->q[j], t->key + i * e->W);
+			if (!ok[i])
+				c[id] += t->cnt[i];
+			share += ok[i] ? (double)t->cnt[i] *
+						 (double)h->leaves[l][id] /
+						 (double)D
+				       : (double)t->cnt[i];
+		}
+		if (a->metric == KB_ANON_ENTROPY) {
+			out += e->lb[j][l];
+			for (g = 0, i = 0; i < nl; i++)
+				if (c[i] > 0)
+					g += c[i] * log2(S / c[i]);
+			out += g;
+		} else {
+			g = D > 1 ? (share - N / (double)D) / (N - N / (double)D)
+				  : 0;
+			out *= pow(1 + fmax(0, g), 1 / (double)e->nq);
+		}
+		free(c);
+	}
+	return a->metric == KB_ANON_ENTROPY ? out : out - 1;
+}
+
 /* Evaluates node lv, its table from the cache (use_cache) or the bottom. */
 static struct eval eval_node(struct engine *e, const unsigned *lv, int use_cache)
 {
@@ -1183,9 +1237,17 @@ int kb_anon_search(struct kb_anon *a, const struct kb_anon_search_opts *o,
 	r->checked = e.checked;
 	if (r->found) {
 		/* the release's figures */
-		struct eval ev = eval_node(&e, r->levels, 1);
+		struct eval ev;
+		int temp;
+		struct table *t = node_table(&e, r->levels, 1, &temp);
+		uint8_t *ok = kb_malloc(t->n ? t->n : 1);
+		evaluate(&e, t, &ev, ok);
 		r->suppressed = ev.supp;
 		r->classes = ev.classes;
+		r->loss_arx = arx_loss(&e, t, ok, &ev);
+		free(ok);
+		if (temp)
+			table_free(&e, t);
 	}
 	r->peak_bytes = e.peak;
 	free(L.stride);

@@ -94,6 +94,7 @@ json_t *kb_anon_report(const struct kb_anon *a, const struct kb_anon_result *r,
 			    json_string(kb_anon_metric_name(a->metric)));
 	if (r->found) {
 		json_object_set_new(j, "loss", json_real(r->loss));
+		json_object_set_new(j, "loss_arx", json_real(r->loss_arx));
 		json_object_set_new(j, "records",
 				    json_integer((json_int_t)a->nrows));
 		json_object_set_new(

@@ -68,6 +68,7 @@ expect_eq "release rows" "$(($(wc -l <release.csv) - 1))" "$released"
 expect_eq "columns" "$(head -1 release.csv | tr -d '\r')" "年齢,性別,郵便番号,入院日,病名,在院日数"
 grep -q P00001 release.csv && fail "the identifying column was released"
 expect_in "summary" "(optimal)" summary.txt
+expect_in "summary: the loss as ARX reports it, labelled" "  as ARX reports it: $(jq -r '.loss_arx * 100 | round / 100 | tostring' report.json)" summary.txt
 expect_in "summary risk" "prosecutor risk: highest" summary.txt
 jq -e '.check.prosecutor.highest <= 0.2 and .check.smallest_class >= 5' report.json >/dev/null ||
 	fail "risk: $(jq -c .check report.json)"
@@ -169,6 +170,15 @@ if [ -r "$adult/adult.csv" ]; then
 	expect_eq "Adult transformation" "$(jq -c .levels adult-report.json)" "[1,2,1,1,3,2,2,1,1]"
 	expect_eq "Adult loss" "$(jq '.loss * 100 | round' adult-report.json)" 40728954
 	$KIBAN anon check adult-release.csv -c adult.json >/dev/null
+	expect_eq "Adult, nothing suppressed: ARX's loss is kiban's" "$(jq '.loss_arx == .loss' adult-report.json)" true
+	# 4 % suppressed: ARX 3.9 chooses the same transformation, suppresses
+	# the same 906 records and reports 264,971.58 (it scores them against
+	# the suppressed records; kiban as '*' over all records)
+	$KIBAN --lang en anon run "$adult/adult.csv" -c adult.json --suppression 0.04 -o adult-release.csv --json >adult-report.json
+	expect_eq "Adult 4 % transformation" "$(jq -c .levels adult-report.json)" "[1,0,1,1,3,2,2,0,1]"
+	expect_eq "Adult 4 % suppressed" "$(jq .suppressed adult-report.json)" 906
+	expect_eq "Adult 4 % loss" "$(jq '.loss * 100 | round' adult-report.json)" 26779335
+	expect_eq "Adult 4 % loss as ARX reports it" "$(jq '.loss_arx * 100 | round' adult-report.json)" 26497158
 else
 	echo "skipping the Adult conformance: $adult/adult.csv is absent (../shared is not beside the project)"
 fi
