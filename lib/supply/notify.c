@@ -405,7 +405,10 @@ static int find_alerts(struct scan *sc)
 				  sc->cursor < 0 || sc->cursor > sc->latest
 					  ? sc->latest
 					  : (int)sc->cursor,
-				  sc->latest, &sc->al, sc->err)))
+				  sc->latest, &sc->al, sc->err)) ||
+	    /* one notice goes to every subscriber and webhook alike: the
+	     * public's figures, small cells withheld (suppress.c) */
+	    (r = kb_alerts_disclose(sc->s, sc->sup, NULL, &sc->al, sc->err)))
 		return r;
 	if (sc->al.n)
 		qsort(sc->al.v, sc->al.n, sizeof(*sc->al.v), by_week);

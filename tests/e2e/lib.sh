@@ -71,3 +71,15 @@ as() {
 	shift
 	http -H "Authorization: Bearer $(cat "$work/tok_$r")" "$@"
 }
+
+# wait_for WHAT COMMAND... - until the command succeeds, at most 15 s
+wait_for() {
+	what=$1
+	shift
+	i=0
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -lt 150 ] || fail "$what: not within 15 s"
+		sleep 0.1
+	done
+}

@@ -40,7 +40,14 @@ for r in $roles; do
 	$KIBAN account token "$r" --label e2e | head -1 >"tok_$r"
 done
 
-start_server
+start_server --notify-interval 0.2
+# the researcher and Tottori follow Tottori; the first scan of the
+# database only takes note of what is there
+for r in res tottori; do
+	expect_eq "$r follows Tottori" "$(as $r -d kind=prefecture -d code=31 "$url/api/v1/subscriptions")" 201
+done
+scanned() { [ -n "$(sqlite3 "$KIBAN_DB" "SELECT value FROM notify_cursor WHERE name = 'alert_week'")" ]; }
+wait_for "the first scan" scanned
 # Tottori's two hospitals report running out of ventilators: corrections
 # of their generated reports of the week (every line of a report again),
 # by the hospital itself and by the supply desk
@@ -133,6 +140,17 @@ for r in $roles; do
 	*) expect_eq "$r: Tottori's alert, no figure" "$got" "critical null true"
 		jq -e '.items[] | select(.rule == "low_stock") | .reason | test("0 units") | not' "$work/body" >/dev/null || fail "$r: the reason shows the figure" ;;
 	esac
+done
+
+# the notice of the alert: one text for every subscriber, the public's
+notice() { # ROLE
+	as "$1" "$url/api/v1/notices?lang=en" >/dev/null
+	jq -e '.items[] | select(.ref | startswith("low_stock:'$dev':31:"))' "$work/body" >"notice_$1.json"
+}
+for r in res tottori; do
+	wait_for "$r's notice of Tottori's alert" notice $r
+	jq -e '.text | test("withheld")' "notice_$r.json" >/dev/null || { cat "notice_$r.json" >&2; fail "$r: the notice withholds the figures"; }
+	jq -e '.text | test("0 units|days of supply") | not' "notice_$r.json" >/dev/null || fail "$r: the notice gives Tottori's figures"
 done
 
 # CSV: the mark, never 0 or blank
