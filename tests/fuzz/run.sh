@@ -49,7 +49,10 @@ finding() { # harness log [reproducer]
 	if [ -n "${3:-}" ]; then
 		echo "reproducer: $3"
 		echo "replay:     $bin/fuzz_$1 $3"
-		echo "keep it:    cp $3 $here/regress/$1/ (and add a tests/cases/cli case where the CLI reads such input)"
+		case $3 in
+		"$here"/regress/*) ;;
+		*) echo "keep it:    cp $3 $here/regress/$1/ (and a tests/cases/cli case where the command reads such input)" ;;
+		esac
 	fi
 	exit 1
 }
