@@ -12,17 +12,6 @@ $KIBAN demo --quiet
 for r in admin committee tokyo researcher hospital; do
 	$KIBAN account token "demo-$r" --label e2e | head -1 >"tok_$r"
 done
-# wait_for WHAT COMMAND... - until the command succeeds, at most 15 s
-wait_for() {
-	what=$1
-	shift
-	i=0
-	until "$@"; do
-		i=$((i + 1))
-		[ $i -lt 150 ] || fail "$what: not within 15 s"
-		sleep 0.1
-	done
-}
 
 mkdir hook
 node "$KIBAN_SRC/tests/e2e/webhook_receiver.mjs" "$work/hook" &
