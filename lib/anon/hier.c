@@ -372,7 +372,10 @@ int kb__hier_build(const json_t *spec, const char *cfg, const char *attr,
 		}
 	} else {
 		json_t *u;
-		if (json_is_integer(x) && json_integer_value(x) > 0) {
+		/* a level per character masked: more than 64 characters is
+		 * no quasi-identifier, and the levels are allocated */
+		if (json_is_integer(x) && json_integer_value(x) > 0 &&
+		    json_integer_value(x) <= 64) {
 			nw = (size_t)json_integer_value(x);
 			w = kb_calloc(nw, sizeof(*w));
 			for (i = 0; i < nw; i++)
@@ -558,6 +561,6 @@ bad_mask:
 	return spec_error(
 		cfg, attr, err,
 		KB_TR(lang,
-		      "\"mask\" must be a number of levels (one more character masked at each) or a rising list of characters masked, e.g. 3 or [1, 3]",
-		      "\"mask\" はレベル数（レベルごとに一文字ずつ伏せる）か、伏せる文字数の増加する一覧にしてください（例: 3 や [1, 3]）"));
+		      "\"mask\" must be a number of levels from 1 to 64 (one more character masked at each) or a rising list of characters masked, e.g. 3 or [1, 3]",
+		      "\"mask\" は 1〜64 のレベル数（レベルごとに一文字ずつ伏せる）か、伏せる文字数の増加する一覧にしてください（例: 3 や [1, 3]）"));
 }
