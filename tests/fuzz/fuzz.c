@@ -106,16 +106,18 @@ static void load_buf(kb_import_fn fn, const char *name, const struct kb_buf *b)
 	load(fn, name, b->buf, b->len);
 }
 
-#define MATCH_IMPORT(k, kind)                                                \
-	static int match_##k(struct kb_store *s, struct kb_csv *c,           \
-			     const struct kb_import_opts *o,                 \
-			     struct kb_import_stats *st, struct kb_err *err) \
-	{                                                                    \
-		return kb_match_import(s, kind, c, o, st, err);              \
+/* The matching registry's imports as kb_import_fn (fuzz.h). */
+#define MATCH_IMPORT(k, kind)                                            \
+	int fz_match_##k(struct kb_store *s, struct kb_csv *c,           \
+			 const struct kb_import_opts *o,                 \
+			 struct kb_import_stats *st, struct kb_err *err) \
+	{                                                                \
+		return kb_match_import(s, kind, c, o, st, err);          \
 	}
 MATCH_IMPORT(orgs, KB_MATCH_ORG)
 MATCH_IMPORT(needs, KB_MATCH_NEED)
 MATCH_IMPORT(seeds, KB_MATCH_SEED)
+MATCH_IMPORT(ndas, KB_MATCH_NDA)
 
 /* The generator's registry before its first week, then each week's
  * reports. */
@@ -156,9 +158,9 @@ struct kb_store *fz_demo(void)
 	load_res(plan_import, "data/plan2.csv");
 	load_res(kb_kpi_import, "data/demo/kpis.csv");
 	load_res(kb_obs_import, "data/demo/values.csv");
-	load_res(match_orgs, "data/demo/match-orgs.csv");
-	load_res(match_needs, "data/demo/match-needs.csv");
-	load_res(match_seeds, "data/demo/match-seeds.csv");
+	load_res(fz_match_orgs, "data/demo/match-orgs.csv");
+	load_res(fz_match_needs, "data/demo/match-needs.csv");
+	load_res(fz_match_seeds, "data/demo/match-seeds.csv");
 	kb_week_parse("2026-11-16", &go.last_week);
 	if (kb_supply_generate(&go, &out, week, &first, &err))
 		die("generating the registry", &err);

@@ -41,6 +41,21 @@ int fz_csv(struct kb_csv *c, const char *name, const uint8_t *data, size_t size,
 
 /* Runs fn over data (as file name, encoding detected) on the demo store,
  * inside a transaction rolled back afterwards.  o may be NULL. */
+/* The matching registry's imports (organisations, needs, seeds, NDAs) as
+ * kb_import_fn, for the fixture and the match harness. */
+int fz_match_orgs(struct kb_store *s, struct kb_csv *c,
+		  const struct kb_import_opts *o, struct kb_import_stats *st,
+		  struct kb_err *err);
+int fz_match_needs(struct kb_store *s, struct kb_csv *c,
+		   const struct kb_import_opts *o, struct kb_import_stats *st,
+		   struct kb_err *err);
+int fz_match_seeds(struct kb_store *s, struct kb_csv *c,
+		   const struct kb_import_opts *o, struct kb_import_stats *st,
+		   struct kb_err *err);
+int fz_match_ndas(struct kb_store *s, struct kb_csv *c,
+		  const struct kb_import_opts *o, struct kb_import_stats *st,
+		  struct kb_err *err);
+
 void fz_import(kb_import_fn fn, const char *name, const uint8_t *data,
 	       size_t size, const struct kb_import_opts *o);
 

@@ -8,18 +8,6 @@
 
 #include "kiban/match.h"
 
-#define KIND_IMPORT(k, kind)                                                  \
-	static int import_##k(struct kb_store *s, struct kb_csv *c,           \
-			      const struct kb_import_opts *o,                 \
-			      struct kb_import_stats *st, struct kb_err *err) \
-	{                                                                     \
-		return kb_match_import(s, kind, c, o, st, err);               \
-	}
-KIND_IMPORT(org, KB_MATCH_ORG)
-KIND_IMPORT(need, KB_MATCH_NEED)
-KIND_IMPORT(seed, KB_MATCH_SEED)
-KIND_IMPORT(nda, KB_MATCH_NDA)
-
 /* As the server's API and pages call them: fields from a JSON body. */
 static void fields(const uint8_t *data, size_t size)
 {
@@ -53,10 +41,10 @@ static void fields(const uint8_t *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_import(import_org, "match-orgs.csv", data, size, NULL);
-	fz_import(import_need, "match-needs.csv", data, size, NULL);
-	fz_import(import_seed, "match-seeds.csv", data, size, NULL);
-	fz_import(import_nda, "match-ndas.csv", data, size, NULL);
+	fz_import(fz_match_orgs, "match-orgs.csv", data, size, NULL);
+	fz_import(fz_match_needs, "match-needs.csv", data, size, NULL);
+	fz_import(fz_match_seeds, "match-seeds.csv", data, size, NULL);
+	fz_import(fz_match_ndas, "match-ndas.csv", data, size, NULL);
 	fields(data, size);
 	return 0;
 }
