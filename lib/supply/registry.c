@@ -1250,6 +1250,44 @@ static int same_org(const struct kb_org *a, const struct kb_org *b)
 	       a->icu_beds == b->icu_beds && same(a->country, b->country);
 }
 
+static int int_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Adds the weeks a hospital reported stock for to weeks[0..*n): a
+ * hospital that moves to another prefecture takes its lines out of the
+ * sums of its old prefecture and into those of its new one, so those
+ * weeks are summed again (the weekly aggregates are a function of the
+ * lines and of where each hospital is). */
+static int moved_weeks(struct kb_store *s, long org, int **weeks, size_t *n,
+		       size_t *alloc, struct kb_err *err)
+{
+	sqlite3_stmt *q = kb__sql_cached(
+		s,
+		"SELECT DISTINCT week FROM report WHERE org = ?1 AND "
+		"kind = 'stock'",
+		err);
+	size_t i;
+	int rc;
+	if (!q)
+		return KB_EDB;
+	sqlite3_bind_int64(q, 1, org);
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		int w = sqlite3_column_int(q, 0);
+		for (i = 0; i < *n && (*weeks)[i] != w; i++)
+			;
+		if (i == *n) {
+			KB_ALLOC_GROW(*weeks, *n + 1, *alloc);
+			(*weeks)[(*n)++] = w;
+		}
+	}
+	rc = rc == SQLITE_DONE ? 0 : kb__sql_fail(err, kb_store_sqlite(s), "org");
+	kb__sql_finish(s, q);
+	return rc;
+}
+
 int kb_org_import(struct kb_store *s, struct kb_csv *c,
 		  const struct kb_import_opts *o, struct kb_import_stats *st,
 		  struct kb_err *err)
@@ -1258,8 +1296,8 @@ int kb_org_import(struct kb_store *s, struct kb_csv *c,
 	struct kb__strmap seen;
 	struct orow *rows = NULL;
 	unsigned *lines = NULL;
-	size_t n = 0, alloc = 0, la = 0, i;
-	int idx[O_NCOLS], r, bad = 0;
+	size_t n = 0, alloc = 0, la = 0, i, nweeks = 0, aweeks = 0;
+	int idx[O_NCOLS], r, bad = 0, *weeks = NULL;
 	sqlite3_stmt *ins = NULL;
 
 	memset(st, 0, sizeof(*st));
@@ -1311,6 +1349,11 @@ int kb_org_import(struct kb_store *s, struct kb_csv *c,
 		const struct kb_org *x = &rows[i].o;
 		if (rows[i].old != KB_NONE && same_org(x, &sup.orgs[rows[i].old]))
 			continue;
+		if (rows[i].old != KB_NONE &&
+		    x->pref != sup.orgs[rows[i].old].pref)
+			if ((r = moved_weeks(s, sup.orgs[rows[i].old].n, &weeks,
+					     &nweeks, &aweeks, err)))
+				break;
 		kb__sql_bind_text(ins, 1, x->id);
 		kb__sql_bind_text(ins, 2, kb_org_kind_key(x->kind));
 		kb__sql_bind_text(ins, 3, x->name_ja);
@@ -1325,8 +1368,14 @@ int kb_org_import(struct kb_store *s, struct kb_csv *c,
 		r = kb__sql_done(s, ins, err);
 	}
 	sqlite3_finalize(ins);
+	/* the sums of its old and its new prefecture, in this transaction */
+	if (!r && nweeks) {
+		qsort(weeks, nweeks, sizeof(*weeks), int_cmp);
+		r = kb__supply_aggregate(s, weeks, nweeks, 0, NULL, err);
+	}
 	r = kb_store_end(s, r, err);
 out:
+	free(weeks);
 	for (i = 0; i < n; i++) {
 		free(rows[i].o.id);
 		free(rows[i].o.name_ja);

@@ -12,7 +12,11 @@
  * to; a line that another report already gives is a conflict.  Nothing is
  * written unless the whole file is right.  Then, in the same transaction,
  * the aggregates of every week the file touched are rewritten from the
- * lines, so they are never stale.
+ * lines, so they are never stale.  They depend on the lines and on each
+ * hospital's prefecture: the import of organisations sums again, in its
+ * transaction, every week of a hospital that moves (registry.c).  Stored
+ * or recomputed, a week's sums are the same doubles (tests/unit/
+ * test_supply_agg.c checks it after every kind of write).
  *
  * Speed matters here (a national week is 410,000 lines): rows are parsed
  * without allocating, organisations and devices are looked up in hash
@@ -712,6 +716,7 @@ struct summer {
 	struct pcell *pcells;
 	int week;
 	size_t rows;
+	int rc; /* SQLITE_DONE, or why the lines could not all be read */
 };
 
 static int summer_open(struct summer *u, sqlite3 *db, const unsigned char *pref,
@@ -749,11 +754,12 @@ static void *sum_week(void *arg)
 {
 	struct summer *u = arg;
 	sqlite3_int64 maxdev = u->maxdev, maxorg = u->maxorg;
+	int rc;
 	memset(u->cells, 0,
 	       (size_t)(maxdev + 1) * (KB_NPREF + 1) * sizeof(*u->cells));
 	memset(u->pcells, 0, (size_t)(maxdev + 1) * sizeof(*u->pcells));
 	sqlite3_bind_int(u->lines, 1, u->week);
-	while (sqlite3_step(u->lines) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(u->lines)) == SQLITE_ROW) {
 		sqlite3_int64 f = sqlite3_column_int64(u->lines, 0);
 		sqlite3_int64 dv = sqlite3_column_int64(u->lines, 1);
 		double stock = sqlite3_column_double(u->lines, 2);
@@ -783,9 +789,10 @@ static void *sum_week(void *arg)
 			}
 		}
 	}
+	u->rc = rc;
 	sqlite3_reset(u->lines);
 	sqlite3_bind_int(u->plines, 1, u->week);
-	while (sqlite3_step(u->plines) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(u->plines)) == SQLITE_ROW) {
 		sqlite3_int64 dv = sqlite3_column_int64(u->plines, 0);
 		int k;
 		u->rows++;
@@ -796,6 +803,8 @@ static void *sum_week(void *arg)
 			u->pcells[dv].v[k] +=
 				sqlite3_column_double(u->plines, 1 + k);
 	}
+	if (u->rc == SQLITE_DONE)
+		u->rc = rc;
 	sqlite3_reset(u->plines);
 	return NULL;
 }
@@ -850,8 +859,11 @@ static int write_week(struct kb_store *s, const struct summer *u,
  * week through a read-only connection of its own while this one sums the
  * rest; the writes stay on the store's connection.  The second connection
  * sees only the last commit, so it is used only when the caller says the
- * lines are committed (a recomputation changes no line); an import's lines
- * are this transaction's, and are summed here, on one thread.
+ * lines are committed (a recomputation in a transaction of its own, which
+ * changes no line); an import's lines are this transaction's, and are
+ * summed here, on one thread.  Either way the lines of a week are read in
+ * key order (facility, device), so its sums are the same doubles however
+ * and whenever they are computed.
  */
 int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 			 int committed, size_t *rows, struct kb_err *err)
@@ -921,6 +933,14 @@ int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 		sum_week(&u[0]);
 		if (helper)
 			pthread_join(t, NULL);
+		/* a week not read to its end is not written (as if empty) */
+		if (u[0].rc != SQLITE_DONE ||
+		    (two && i + 1 < n && u[1].rc != SQLITE_DONE)) {
+			r = kb__sql_fail(
+				err, u[0].rc != SQLITE_DONE ? u[0].db : u[1].db,
+				"aggregate");
+			break;
+		}
 		r = write_week(s, &u[0], del, pdel, ins, pins, err);
 		if (!r && two && i + 1 < n)
 			r = write_week(s, &u[1], del, pdel, ins, pins, err);
@@ -948,10 +968,14 @@ int kb_supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err)
 {
 	sqlite3_stmt *st;
-	int *weeks = NULL, r;
+	int *weeks = NULL, r, committed;
 	size_t n = 0, alloc = 0;
 
 	*rows = 0;
+	/* the lines are all committed only if no transaction is open: one
+	 * that is may have written some (an import whose aggregates were
+	 * deferred), and a second connection would not see them */
+	committed = sqlite3_get_autocommit(kb_store_sqlite(s)) != 0;
 	if ((r = kb_store_begin(s, err)))
 		return r;
 	st = kb__sql_prepare(s, "SELECT DISTINCT week FROM report ORDER BY week",
@@ -966,7 +990,7 @@ int kb_supply_recompute(struct kb_store *s, size_t *rows, struct kb_err *err)
 	r = kb__sql_exec(s, "DELETE FROM stock_agg; DELETE FROM production_agg",
 			 err);
 	if (!r)
-		r = kb__supply_aggregate(s, weeks, n, 1, rows, err);
+		r = kb__supply_aggregate(s, weeks, n, committed, rows, err);
 	free(weeks);
 	return kb_store_end(s, r, err);
 }

@@ -409,36 +409,101 @@ static void test_reports(void **state)
 
 /* A file of many weeks: every week gets its sums, though the lines are
  * not committed yet when they are summed (a second connection would not
- * see them). */
+ * see them; it once left every other week empty).  Ten weeks, H1 (Tokyo)
+ * in each, H2 (Tokyo) in every second, H3 (Osaka) in every third,
+ * imported three ways: one import ('supply load', 'supply import stock');
+ * the server's (aggregates deferred, then kb_supply_aggregate, in one
+ * transaction); and a recomputation inside the transaction that wrote
+ * the lines. */
+enum { AGG_WEEKS = 10 };
+
+static void check_weeks(struct kb_store *s, int w, int way)
+{
+	static const int prefs[] = { 0, 13, 27 };
+	int i, k;
+	for (i = 0; i < AGG_WEEKS; i++) {
+		int want[3];
+		want[1] = 1 + (i % 2 == 0);
+		want[2] = i % 3 == 0;
+		want[0] = want[1] + want[2];
+		for (k = 0; k < 3; k++) {
+			struct kb_buf q = KB_BUF_INIT;
+			long got;
+			kb_buf_addf(&q,
+				    "SELECT facilities FROM stock_agg WHERE "
+				    "week = %d AND prefecture = %d AND device = "
+				    "(SELECT n FROM device WHERE code = "
+				    "'10000002')",
+				    w + 7 * i, prefs[k]);
+			got = t_sql_int(s, q.buf);
+			if (got != (want[k] ? want[k] : -1))
+				print_error("way %d, week %d, prefecture %d: "
+					    "%ld facilities, not %d\n",
+					    way, i, prefs[k], got, want[k]);
+			assert_int_equal(got, want[k] ? want[k] : -1);
+			kb_buf_release(&q);
+		}
+	}
+	assert_int_equal(t_sql_int(s, "SELECT sum(stock) FROM stock_agg WHERE "
+				      "prefecture = 13"),
+			 (10 + 19) * 5 + 7 * 5);
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM production_agg"), 0);
+}
+
 static void test_aggregate_weeks(void **state)
 {
 	struct kb_err err;
 	struct kb_store *s;
 	struct kb_buf csv = KB_BUF_INIT;
-	int w, i;
+	struct kb_import_opts o = { .actor = "tester", .now = T_NOW };
+	struct kb_import_stats st;
+	struct kb_csv c;
+	int w, i, way, weeks[AGG_WEEKS];
+	size_t rows;
 	(void)state;
 	kb_err_init(&err, KB_LANG_EN);
-	s = registry(&err);
 	kb_week_parse("2026-09-07", &w);
 	kb_buf_adds(&csv, "report_id,facility,device,week,stock,consumption,"
 			  "stockout_days\n");
-	for (i = 0; i < 9; i++) {
+	for (i = 0; i < AGG_WEEKS; i++) {
 		char wk[16];
 		kb_week_format(w + 7 * i, wk);
+		weeks[i] = w + 7 * i;
 		kb_buf_addf(&csv, "H1-%d,H1,10000002,%s,%d,5,0\n", i, wk, 10 + i);
-		kb_buf_addf(&csv, "H3-%d,H3,10000002,%s,4,1,0\n", i, wk);
+		if (i % 2 == 0)
+			kb_buf_addf(&csv, "H2-%d,H2,10000002,%s,7,2,0\n", i, wk);
+		if (i % 3 == 0)
+			kb_buf_addf(&csv, "H3-%d,H3,10000002,%s,4,1,0\n", i, wk);
 	}
-	T_OK(imp(s, kb_stock_import, "weeks.csv", csv.buf, T_NOW, NULL, &err),
-	     &err);
-	assert_int_equal(t_sql_int(s, "SELECT count(DISTINCT week) FROM "
-				      "stock_agg WHERE prefecture = 0 AND "
-				      "facilities = 2"),
-			 9);
-	assert_int_equal(t_sql_int(s, "SELECT sum(stock) FROM stock_agg WHERE "
-				      "prefecture = 13"),
-			 10 * 9 + 36);
+	for (way = 0; way < 3; way++) {
+		s = registry(&err);
+		if (way == 0) {
+			T_OK(imp(s, kb_stock_import, "weeks.csv", csv.buf,
+				 T_NOW, NULL, &err),
+			     &err);
+		} else {
+			o.defer_aggregates = 1;
+			T_OK(kb_store_begin(s, &err), &err);
+			t_csv(&c, "weeks.csv", csv.buf);
+			T_OK(kb_stock_import(s, &c, &o, &st, &err), &err);
+			kb_csv_release(&c);
+			assert_int_equal(st.week_min, w);
+			assert_int_equal(st.week_max, w + 7 * (AGG_WEEKS - 1));
+			if (way == 1)
+				T_OK(kb_supply_aggregate(s, weeks, AGG_WEEKS,
+							 &err),
+				     &err);
+			else
+				T_OK(kb_supply_recompute(s, &rows, &err), &err);
+			T_OK(kb_store_commit(s, &err), &err);
+		}
+		check_weeks(s, w, way);
+		/* and a recomputation afterwards finds the same */
+		T_OK(kb_supply_recompute(s, &rows, &err), &err);
+		check_weeks(s, w, way);
+		kb_store_close(s);
+	}
 	kb_buf_release(&csv);
-	kb_store_close(s);
 	kb_err_release(&err);
 }
 
