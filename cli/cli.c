@@ -242,11 +242,15 @@ static void list_commands(struct cli *cli, const char *group,
 			  const struct cli_cmd *cmds, size_t n)
 {
 	size_t i;
+	int w = 12; /* the widest name and two spaces */
+	for (i = 0; i < n; i++)
+		if ((int)strlen(cmds[i].name) + 1 > w)
+			w = (int)strlen(cmds[i].name) + 1;
 	printf(CLI_T(cli, "Usage: %s %s COMMAND [OPTION]...\n\nCommands:\n",
 		     "使い方: %s %s コマンド [オプション]...\n\nコマンド:\n"),
 	       cli->prog, group);
 	for (i = 0; i < n; i++)
-		printf("  %-12s %s\n", cmds[i].name,
+		printf("  %-*s %s\n", w, cmds[i].name,
 		       cli->lang == KB_LANG_EN ? cmds[i].summary_en
 					       : cmds[i].summary_ja);
 	printf(CLI_T(cli,

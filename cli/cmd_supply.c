@@ -30,6 +30,9 @@ enum {
 	OPT_REGION,
 	OPT_WEEK,
 	OPT_FROM,
+	OPT_BY,
+	OPT_COMPLETENESS,
+	OPT_SET_THRESHOLD,
 	OPT_DEVICE,
 	OPT_FACILITY,
 	OPT_LIMIT,
@@ -1400,27 +1403,85 @@ out:
 static const char status_en[] =
 	"Usage: kiban supply status [OPTION]...\n"
 	"Days of supply and stock status of the essential devices for one week (the\n"
-	"latest by default): nationally with supply against demand, in a prefecture,\n"
-	"for one device in every prefecture, or at one facility.  Consumption is\n"
-	"adjusted for the days a facility was stocked out and smoothed over recent\n"
-	"weeks.  Status: stocked out, under, adequate, over, unknown (thresholds per\n"
-	"device: 'kiban supply thresholds').\n\n"
+	"latest complete week by default): nationally with supply against demand, in\n"
+	"a prefecture, for one device in every prefecture, or at one facility.\n"
+	"Consumption is adjusted for the days a facility was stocked out and smoothed\n"
+	"over recent weeks.  Status: stocked out, under, adequate, over, unknown\n"
+	"(thresholds per device: 'kiban supply thresholds').  The header says how many\n"
+	"hospitals reported the week, and apart the week still coming in, which the\n"
+	"figures leave out ('kiban supply completeness').\n\n"
 	"  --week W        the week (a date such as 2026-11-16, or 2026-W47)\n"
+	"  --completeness PCT  a week is complete at PCT% of hospitals reporting\n"
+	"                  (for this call; the stored threshold otherwise)\n"
 	"  --pref P        every device in prefecture P\n"
 	"  --device CODE   that device in every prefecture\n"
 	"  --facility ID   every device at that hospital\n"
 	"  --json, --csv   for scripts, for Excel (--bom)\n";
 static const char status_ja[] =
 	"使い方: kiban supply status [オプション]...\n"
-	"ある週（既定は最新）の必要不可欠な機器の在庫日数と在庫状況を表示します:\n"
-	"全国（供給と需要の比較つき）、都道府県ごと、一つの機器の全都道府県、\n"
+	"ある週（既定は報告のそろった最新の週）の必要不可欠な機器の在庫日数と在庫状況を\n"
+	"表示します: 全国（供給と需要の比較つき）、都道府県ごと、一つの機器の全都道府県、\n"
 	"一つの医療機関。使用量は欠品日数で補正し、直近数週で平滑化します。\n"
-	"状況: 欠品、不足、適正、過剰、不明（閾値は機器ごと: 'kiban supply thresholds'）。\n\n"
+	"状況: 欠品、不足、適正、過剰、不明（閾値は機器ごと: 'kiban supply thresholds'）。\n"
+	"見出しにその週に報告した病院の数を、別の行に報告受付中の週（数値には含めません）\n"
+	"を示します（'kiban supply completeness'）。\n\n"
 	"  --week W        週（2026-11-16 のような日付か 2026-W47）\n"
+	"  --completeness PCT  病院の PCT% が報告した週を「そろった週」とする\n"
+	"                  （この実行のみ。既定は保存された閾値）\n"
 	"  --pref P        都道府県 P の全機器\n"
 	"  --device コード  その機器の全都道府県\n"
 	"  --facility ID   その病院の全機器\n"
 	"  --json, --csv   スクリプト向け、Excel 向け（--bom）\n";
+
+/* --completeness PCT: a percentage from 0 to 100 ("80", "80%", "99.5"). */
+static int pct_arg(struct cli *cli, const char *cmd, const char *s, double *v)
+{
+	char *end;
+	*v = strtod(s, &end);
+	if (end != s && *end == '%')
+		end++;
+	if (end == s || *end || !(*v >= 0 && *v <= 100))
+		return cli_usage_error(
+			cli, cmd,
+			CLI_T(cli,
+			      "'%s' is not a percentage from 0 to 100 (such as 80)",
+			      "'%s' は 0〜100 のパーセントではありません（80 など）"),
+			s);
+	return 0;
+}
+
+/* The completeness of one week in a scope (a prefecture, or 0). */
+static int week_compl(struct cli *cli, struct kb_store *s,
+		      const struct kb_supply *sup, int week, int pref,
+		      struct kb_compl *out)
+{
+	struct kb_compl_query cq = { week, week, pref, KB_COMPL_TOTAL };
+	struct kb_compl_table t;
+	int r = kb_completeness(s, sup, &cq, &t, &cli->err);
+	if (r)
+		return r;
+	*out = t.v[0];
+	kb_compl_table_release(&t);
+	return 0;
+}
+
+/* "Week of 2026-11-16: 1,979 of 2,000 hospitals reported (99.0%)" */
+static void print_compl(struct cli *cli, const char *label_en,
+			const char *label_ja, const struct kb_compl *c,
+			const char *scope)
+{
+	struct kb_buf b = KB_BUF_INIT;
+	char wk[16];
+	kb_week_format(c->week, wk);
+	kb_compl_phrase(c, cli->lang, &b);
+	if (cli->lang == KB_LANG_JA)
+		printf("%s%s の週%s%s%s　%s", label_ja, wk, scope ? "（" : "",
+		       scope ? scope : "", scope ? "）" : "", b.buf);
+	else
+		printf("%s %s%s%s: %s", label_en, wk, scope ? ", " : "",
+		       scope ? scope : "", b.buf);
+	kb_buf_release(&b);
+}
 
 static void fmt_num(char *out, size_t n, double v, int dec)
 {
@@ -1439,6 +1500,7 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 		{ "pref", required_argument, NULL, OPT_PREF },
 		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "facility", required_argument, NULL, OPT_FACILITY },
+		{ "completeness", required_argument, NULL, OPT_COMPLETENESS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_format f = { 0 };
@@ -1447,8 +1509,12 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 	struct kb_store *s;
 	struct kb_supply sup;
 	struct kb_supply_status st;
+	struct kb_report_weeks rw;
+	struct kb_compl here, nation, *coming = NULL;
+	size_t ncoming = 0;
+	double threshold = -1;
 	char wk[16];
-	int c, r;
+	int c, r, asked;
 	size_t i;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
@@ -1462,6 +1528,11 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 		case OPT_PREF: pref = optarg; break;
 		case OPT_DEVICE: dev = optarg; break;
 		case OPT_FACILITY: fac = optarg; break;
+		case OPT_COMPLETENESS:
+			if ((r = pct_arg(cli, "supply status", optarg,
+					 &threshold)))
+				return r;
+			break;
 		default:
 			if ((r = cli_option(cli, c, "supply status", argv,
 					    status_en, status_ja)) >= 0)
@@ -1477,6 +1548,8 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
 		return r;
 	memset(&st, 0, sizeof(st));
+	memset(&rw, 0, sizeof(rw));
+	asked = q.week >= 0;
 	if (pref) {
 		q.scope = KB_SCOPE_PREF;
 		if ((r = pref_arg(cli, &sup, pref, &q.pref)))
@@ -1497,19 +1570,52 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((r = kb_supply_status(s, &sup, &q, &st, &cli->err))) {
+	/* the week shown: the latest complete one, unless asked */
+	if ((r = kb_report_weeks(s, threshold, &rw, &cli->err))) {
 		r = cli_fail(cli, r);
 		goto out;
 	}
+	if (!asked)
+		q.week = rw.shown.week;
+	if ((r = kb_supply_status(s, &sup, &q, &st, &cli->err)) ||
+	    (r = week_compl(cli, s, &sup, st.week, 0, &nation)) ||
+	    (r = week_compl(cli, s, &sup, st.week, q.pref, &here))) {
+		r = cli_fail(cli, r);
+		goto out;
+	}
+	/* the weeks still coming in, in the same scope */
+	if (!asked && rw.ncoming) {
+		coming = kb_calloc(rw.ncoming, sizeof(*coming));
+		for (ncoming = 0; ncoming < rw.ncoming; ncoming++) {
+			if (!q.pref) {
+				coming[ncoming] = rw.coming[ncoming];
+			} else if ((r = week_compl(cli, s, &sup,
+						   rw.coming[ncoming].week,
+						   q.pref, &coming[ncoming]))) {
+				r = cli_fail(cli, r);
+				goto out;
+			}
+		}
+	}
 	kb_week_format(st.week, wk);
 	if (f.json) {
-		json_t *a = json_array();
+		json_t *a = json_array(), *cm = json_array();
 		for (i = 0; i < st.n; i++) {
 			json_array_append_new(
 				a,
 				kb_status_row_to_json(&sup, st.week, &st.v[i]));
 		}
-		r = cli_print_json(cli, a);
+		for (i = 0; i < ncoming; i++)
+			json_array_append_new(
+				cm, kb_compl_to_json(&sup, &coming[i]));
+		r = cli_print_json(
+			cli,
+			json_pack("{s:s, s:o, s:f, s:b, s:o, s:o}", "week", wk,
+				  "completeness", kb_compl_to_json(&sup, &here),
+				  "threshold", rw.threshold, "complete",
+				  nation.rate >= 0 &&
+					  nation.rate >= rw.threshold - 1e-9,
+				  "coming", cm, "rows", a));
 	} else if (f.csv) {
 		struct kb_buf out = KB_BUF_INIT;
 		struct kb_csvw w;
@@ -1545,10 +1651,28 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 		kb_buf_release(&out);
 	} else {
 		struct cli_table t;
-		int nation = q.scope == KB_SCOPE_NATION;
-		if (!cli->quiet)
-			printf(CLI_T(cli, "Week of %s\n", "%s の週\n"), wk);
-		cli_table_init(&t, nation ? 8 : 7,
+		int nation_scope = q.scope == KB_SCOPE_NATION;
+		const char *scope =
+			q.pref ? name_of(cli, sup.prefs[q.pref - 1].name_ja,
+					 sup.prefs[q.pref - 1].name_en)
+			       : NULL;
+		if (!cli->quiet) {
+			print_compl(cli, "Week of", "", &here, scope);
+			putchar('\n');
+			if (!asked && !rw.complete)
+				printf(CLI_T(cli,
+					     "(no week has reached %g%% of hospitals reporting: the most complete one is shown)\n",
+					     "（病院の %g%% の報告がそろった週がないため、最も報告の多い週を表示しています）\n"),
+				       rw.threshold);
+			for (i = 0; i < ncoming; i++) {
+				print_compl(cli, "Still coming in: week of",
+					    "報告受付中: ", &coming[i], scope);
+				fputs(CLI_T(cli, "; not in the figures below\n",
+					    "（以下の数値には含めていません）\n"),
+				      stdout);
+			}
+		}
+		cli_table_init(&t, nation_scope ? 8 : 7,
 			       q.scope == KB_SCOPE_BY_PREF
 				       ? CLI_T(cli, "Prefecture", "都道府県")
 				       : CLI_T(cli, "Device", "機器"),
@@ -1589,6 +1713,8 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 		cli_table_release(&t);
 	}
 out:
+	free(coming);
+	kb_report_weeks_release(&rw);
 	kb_supply_status_release(&st);
 	kb_supply_release(&sup);
 	kb_store_close(s);
@@ -1597,7 +1723,8 @@ out:
 
 static const char alerts_en[] =
 	"Usage: kiban supply alerts [OPTION]...\n"
-	"Early warnings of one week (the latest by default) or of a range of weeks,\n"
+	"Early warnings of one week (the latest complete week by default) or of a\n"
+	"range of weeks,\n"
 	"most severe first, each with its reason and the figures behind it.  Rules:\n"
 	"low_stock (days of supply under the device's alert threshold), demand_jump\n"
 	"(demand well above its trend), supply_drop (national production and imports\n"
@@ -1608,10 +1735,13 @@ static const char alerts_en[] =
 	"  --device CODE     only this device\n"
 	"  --pref P          only this prefecture (0 or 'national' for the nation)\n"
 	"  --limit N         at most N alerts\n"
+	"  --completeness PCT  the default week: the latest with PCT% of hospitals\n"
+	"                    reporting (for this call; the stored threshold otherwise)\n"
 	"  --json, --csv     for scripts, for Excel (--bom)\n";
 static const char alerts_ja[] =
 	"使い方: kiban supply alerts [オプション]...\n"
-	"ある週（既定は最新）またはある期間の早期警報を、重大なものから順に、理由と\n"
+	"ある週（既定は報告のそろった最新の週）またはある期間の早期警報を、\n"
+	"重大なものから順に、理由と\n"
 	"根拠の数値とともに表示します。規則: low_stock（在庫日数が機器の警報閾値\n"
 	"未満）、demand_jump（需要が傾向を大きく上回る）、supply_drop（全国の生産・\n"
 	"輸入が傾向を大きく下回る）、silent（報告が途絶えた病院）。\n\n"
@@ -1621,6 +1751,8 @@ static const char alerts_ja[] =
 	"  --device コード    この機器のみ\n"
 	"  --pref P          この都道府県のみ（0 または national で全国）\n"
 	"  --limit N         最大 N 件\n"
+	"  --completeness PCT  既定の週: 病院の PCT% の報告がそろった最新の週\n"
+	"                    （この実行のみ。既定は保存された閾値）\n"
 	"  --json, --csv     スクリプト向け、Excel 向け（--bom）\n";
 
 static int supply_alerts(struct cli *cli, int argc, char **argv)
@@ -1634,10 +1766,12 @@ static int supply_alerts(struct cli *cli, int argc, char **argv)
 		{ "device", required_argument, NULL, OPT_DEVICE },
 		{ "pref", required_argument, NULL, OPT_PREF },
 		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ "completeness", required_argument, NULL, OPT_COMPLETENESS },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_format f = { 0 };
 	const char *dev = NULL, *pref = NULL;
+	double threshold = -1;
 	int week = -1, from = -1, min_sev = KB_SEV_INFO, p = -1, c, r;
 	size_t limit = (size_t)-1, shown = 0, i, d = KB_NONE;
 	struct kb_store *s;
@@ -1679,6 +1813,11 @@ static int supply_alerts(struct cli *cli, int argc, char **argv)
 					  (size_t)-1, &limit)))
 				return r;
 			break;
+		case OPT_COMPLETENESS:
+			if ((r = pct_arg(cli, "supply alerts", optarg,
+					 &threshold)))
+				return r;
+			break;
 		default:
 			if ((r = cli_option(cli, c, "supply alerts", argv,
 					    alerts_en, alerts_ja)) >= 0)
@@ -1696,6 +1835,12 @@ static int supply_alerts(struct cli *cli, int argc, char **argv)
 			p = 0;
 		else if ((r = pref_arg(cli, &sup, pref, &p)))
 			goto out;
+	}
+	/* the latest complete week by this call's threshold */
+	if (week < 0 && threshold >= 0 &&
+	    (week = kb_supply_shown_week(s, threshold, &cli->err)) < -1) {
+		r = cli_fail(cli, week);
+		goto out;
 	}
 	if ((r = kb_supply_alerts(s, &sup, from, week, &al, &cli->err))) {
 		r = cli_fail(cli, r);
@@ -2417,6 +2562,431 @@ static int supply_kpi(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/* ---- reporting completeness ---- */
+
+static const char completeness_en[] =
+	"Usage: kiban supply completeness [OPTION]...\n"
+	"Reporting completeness of the hospitals' weekly stock reports: for each week,\n"
+	"the hospitals expected to report, those that did, those that did on time (the\n"
+	"first version by the Wednesday after the week; a later correction keeps it on\n"
+	"time) and the rates; nationally, in a prefecture, by prefecture or by device\n"
+	"(a device's expected hospitals: those that reported it in the 13 weeks up to\n"
+	"the week).  It also names the latest complete week, the one monitoring shows\n"
+	"(the latest whose national rate reaches the threshold, 80% unless set), and\n"
+	"the weeks still coming in.\n\n"
+	"  --week W            the week, or the last of the range (default: the latest\n"
+	"                      complete week)\n"
+	"  --from W            the first week of the range\n"
+	"  --pref P            in prefecture P\n"
+	"  --by pref|device    the nation and each prefecture, or each device\n"
+	"  --completeness PCT  the threshold of a complete week, for this call\n"
+	"  --set-threshold PCT store the threshold for every later call and the server\n"
+	"  --json, --csv       for scripts, for Excel (--bom)\n";
+static const char completeness_ja[] =
+	"使い方: kiban supply completeness [オプション]...\n"
+	"病院の週次在庫報告の報告率を表示します: 週ごとに、報告すべき病院数、報告した\n"
+	"病院数、期限内に報告した病院数（最初の版が翌週水曜まで。後の訂正でも期限内の\n"
+	"まま）と、その割合。全国、都道府県、都道府県別、機器別（機器の報告すべき病院は、\n"
+	"その週までの 13 週にその機器を報告した病院）。監視が表示する「報告のそろった\n"
+	"最新の週」（全国の報告率が閾値（既定 80%）に達した最新の週）と、報告受付中の\n"
+	"週も示します。\n\n"
+	"  --week W            週、または期間の最後の週（既定: 報告のそろった最新の週）\n"
+	"  --from W            期間の最初の週\n"
+	"  --pref P            都道府県 P について\n"
+	"  --by pref|device    全国と都道府県別、または機器別\n"
+	"  --completeness PCT  そろった週とする報告率の閾値（この実行のみ）\n"
+	"  --set-threshold PCT 閾値を保存する（以後のコマンドとサーバーの既定）\n"
+	"  --json, --csv       スクリプト向け、Excel 向け（--bom）\n";
+
+static void fmt_rate(char *out, size_t n, double v)
+{
+	if (v < 0)
+		snprintf(out, n, "-");
+	else
+		snprintf(out, n, "%.1f%%", v);
+}
+
+static int supply_completeness(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "week", required_argument, NULL, OPT_WEEK },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "pref", required_argument, NULL, OPT_PREF },
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "completeness", required_argument, NULL, OPT_COMPLETENESS },
+		{ "set-threshold", required_argument, NULL, OPT_SET_THRESHOLD },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	struct kb_compl_query cq = { -1, -1, 0, KB_COMPL_TOTAL };
+	struct kb_compl_table t = { 0 };
+	struct kb_report_weeks rw;
+	const char *pref = NULL;
+	double threshold = -1, set = -1;
+	struct kb_store *s;
+	struct kb_supply sup;
+	int c, r;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		switch (c) {
+		case OPT_WEEK:
+			if ((r = week_arg(cli, "supply completeness", optarg,
+					  &cq.to)))
+				return r;
+			break;
+		case OPT_FROM:
+			if ((r = week_arg(cli, "supply completeness", optarg,
+					  &cq.from)))
+				return r;
+			break;
+		case OPT_PREF: pref = optarg; break;
+		case OPT_BY:
+			if (!strcmp(optarg, "pref"))
+				cq.by = KB_COMPL_BY_PREF;
+			else if (!strcmp(optarg, "device"))
+				cq.by = KB_COMPL_BY_DEVICE;
+			else
+				return cli_usage_error(
+					cli, "supply completeness",
+					CLI_T(cli,
+					      "--by: '%s' is neither 'pref' nor 'device'",
+					      "--by: '%s' は 'pref' でも 'device' でもありません"),
+					optarg);
+			break;
+		case OPT_COMPLETENESS:
+			if ((r = pct_arg(cli, "supply completeness", optarg,
+					 &threshold)))
+				return r;
+			break;
+		case OPT_SET_THRESHOLD:
+			if ((r = pct_arg(cli, "supply completeness", optarg,
+					 &set)))
+				return r;
+			break;
+		default:
+			if ((r = cli_option(cli, c, "supply completeness", argv,
+					    completeness_en, completeness_ja)) >=
+			    0)
+				return r;
+		}
+	}
+	if (pref && cq.by == KB_COMPL_BY_PREF)
+		return cli_usage_error(
+			cli, "supply completeness", "%s",
+			CLI_T(cli, "--by pref is national: give no --pref",
+			      "--by pref は全国についてです（--pref は指定できません）"));
+	if (set >= 0) {
+		if ((r = cli_open(cli, 0, &s)))
+			return r;
+		r = kb_completeness_threshold_set(s, set, cli->user, cli->now,
+						  &cli->err);
+		kb_store_close(s);
+		if (r)
+			return cli_fail(cli, r);
+		if (!cli->quiet)
+			printf(CLI_T(cli,
+				     "a week is complete from now on when %g%% of hospitals have reported it\n",
+				     "以後、病院の %g%% が報告した週を「報告のそろった週」とします\n"),
+			       set);
+		return 0;
+	}
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	memset(&rw, 0, sizeof(rw));
+	if (pref && (r = pref_arg(cli, &sup, pref, &cq.pref)))
+		goto out;
+	if ((r = kb_report_weeks(s, threshold, &rw, &cli->err))) {
+		r = cli_fail(cli, r);
+		goto out;
+	}
+	if (cq.to < 0) {
+		cq.to = rw.shown.week;
+		if (cq.from > cq.to && cq.to >= 0)
+			cq.to = cq.from;
+	}
+	if ((r = kb_completeness(s, &sup, &cq, &t, &cli->err))) {
+		r = cli_fail(cli, r);
+		goto out;
+	}
+	if (f.json) {
+		json_t *j = kb_report_weeks_to_json(&rw), *a = json_array();
+		for (i = 0; i < t.n; i++)
+			json_array_append_new(a, kb_compl_to_json(&sup, &t.v[i]));
+		json_object_set_new(j, "rows", a);
+		r = cli_print_json(cli, j);
+	} else if (f.csv) {
+		struct kb_buf out = KB_BUF_INIT;
+		struct kb_csvw w;
+		kb_csvw_init(&w, &out, f.bom);
+		kb_buf_adds(&out, "week,prefecture,device,expected,reported,"
+				  "on_time,rate,on_time_rate\r\n");
+		for (i = 0; i < t.n; i++) {
+			const struct kb_compl *x = &t.v[i];
+			char wk[16];
+			kb_week_format(x->week, wk);
+			kb_csvw_field(&w, wk);
+			kb_csvw_fieldf(&w, "%02d", x->pref);
+			kb_csvw_field(&w, x->device != KB_NONE
+						  ? sup.devices[x->device].code
+						  : "");
+			kb_csvw_fieldf(&w, "%d", x->expected);
+			kb_csvw_fieldf(&w, "%d", x->reported);
+			kb_csvw_fieldf(&w, "%d", x->on_time);
+			if (x->rate < 0) {
+				kb_csvw_field(&w, "NA");
+				kb_csvw_field(&w, "NA");
+			} else {
+				kb_csvw_fieldf(&w, "%.2f", x->rate);
+				kb_csvw_fieldf(&w, "%.2f", x->on_time_rate);
+			}
+			kb_csvw_end(&w);
+		}
+		r = cli_write(cli, &out, "-");
+		kb_buf_release(&out);
+	} else {
+		struct cli_table tb;
+		int scoped = cq.by != KB_COMPL_TOTAL;
+		if (!cli->quiet) {
+			printf(CLI_T(cli,
+				     "A week is complete at %g%% of hospitals reporting.\n",
+				     "病院の %g%% が報告した週を「報告のそろった週」とします。\n"),
+			       rw.threshold);
+			if (rw.shown.week >= 0) {
+				print_compl(
+					cli,
+					rw.complete
+						? "Latest complete week:"
+						: "Most complete week (none has reached it):",
+					rw.complete
+						? "報告のそろった最新の週: "
+						: "最も報告の多い週（閾値に達した週なし）: ",
+					&rw.shown, NULL);
+				putchar('\n');
+			}
+			for (i = 0; i < rw.ncoming; i++) {
+				print_compl(cli, "Still coming in:",
+					    "報告受付中: ", &rw.coming[i], NULL);
+				putchar('\n');
+			}
+			putchar('\n');
+		}
+		if (scoped)
+			cli_table_init(
+				&tb, 7, CLI_T(cli, "Week", "週"),
+				cq.by == KB_COMPL_BY_DEVICE
+					? CLI_T(cli, "Device", "機器")
+					: CLI_T(cli, "Prefecture", "都道府県"),
+				CLI_T(cli, "Expected", "報告すべき病院"),
+				CLI_T(cli, "Reported", "報告"),
+				CLI_T(cli, "On time", "期限内"),
+				CLI_T(cli, "Rate", "報告率"),
+				CLI_T(cli, "On time %", "期限内率"));
+		else
+			cli_table_init(&tb, 6, CLI_T(cli, "Week", "週"),
+				       CLI_T(cli, "Expected", "報告すべき病院"),
+				       CLI_T(cli, "Reported", "報告"),
+				       CLI_T(cli, "On time", "期限内"),
+				       CLI_T(cli, "Rate", "報告率"),
+				       CLI_T(cli, "On time %", "期限内率"));
+		if (scoped)
+			cli_table_limit(&tb, 1, 30);
+		for (i = 0; i < t.n; i++) {
+			const struct kb_compl *x = &t.v[i];
+			char wk[16], e[16], rp[16], ot[16], ra[16], or [16];
+			const char *who;
+			kb_week_format(x->week, wk);
+			snprintf(e, sizeof(e), "%d", x->expected);
+			snprintf(rp, sizeof(rp), "%d", x->reported);
+			snprintf(ot, sizeof(ot), "%d", x->on_time);
+			fmt_rate(ra, sizeof(ra), x->rate);
+			fmt_rate(or, sizeof(or), x->on_time_rate);
+			if (!scoped) {
+				cli_table_row(&tb, wk, e, rp, ot, ra, or);
+				continue;
+			}
+			if (x->device != KB_NONE)
+				who = name_of(cli, sup.devices[x->device].name_ja,
+					      sup.devices[x->device].name_en);
+			else if (x->pref)
+				who = name_of(cli, sup.prefs[x->pref - 1].name_ja,
+					      sup.prefs[x->pref - 1].name_en);
+			else
+				who = CLI_T(cli, "National", "全国");
+			cli_table_row(&tb, wk, who, e, rp, ot, ra, or);
+		}
+		cli_table_print(&tb, stdout);
+		cli_table_release(&tb);
+	}
+out:
+	kb_compl_table_release(&t);
+	kb_report_weeks_release(&rw);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+static const char missing_en[] =
+	"Usage: kiban supply missing [OPTION]...\n"
+	"The hospitals that have not sent a stock report for a week (the latest\n"
+	"complete week by default), nationally or in a prefecture, each with the week\n"
+	"of its last report before it (or never) and for how many weeks it has been\n"
+	"silent; by prefecture, the longest silent first.\n\n"
+	"  --week W            the week\n"
+	"  --pref P            the hospitals of prefecture P\n"
+	"  --completeness PCT  the default week: the latest with PCT% of hospitals\n"
+	"                      reporting (for this call)\n"
+	"  --json, --csv       for scripts, for Excel (--bom)\n";
+static const char missing_ja[] =
+	"使い方: kiban supply missing [オプション]...\n"
+	"ある週（既定は報告のそろった最新の週）に在庫報告のない病院を、全国または\n"
+	"都道府県について、その前の最後の報告の週（なければ「なし」）と、報告のない\n"
+	"週数とともに表示します。都道府県順、報告のない期間の長い順です。\n\n"
+	"  --week W            週\n"
+	"  --pref P            都道府県 P の病院\n"
+	"  --completeness PCT  既定の週: 病院の PCT% の報告がそろった最新の週\n"
+	"                      （この実行のみ）\n"
+	"  --json, --csv       スクリプト向け、Excel 向け（--bom）\n";
+
+static int supply_missing(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "week", required_argument, NULL, OPT_WEEK },
+		{ "pref", required_argument, NULL, OPT_PREF },
+		{ "completeness", required_argument, NULL, OPT_COMPLETENESS },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	struct kb_missing_list m = { 0 };
+	const char *pref = NULL;
+	double threshold = -1;
+	struct kb_store *s;
+	struct kb_supply sup;
+	int c, r, week = -1, p = 0;
+	size_t i;
+	char wk[16];
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		switch (c) {
+		case OPT_WEEK:
+			if ((r = week_arg(cli, "supply missing", optarg, &week)))
+				return r;
+			break;
+		case OPT_PREF: pref = optarg; break;
+		case OPT_COMPLETENESS:
+			if ((r = pct_arg(cli, "supply missing", optarg,
+					 &threshold)))
+				return r;
+			break;
+		default:
+			if ((r = cli_option(cli, c, "supply missing", argv,
+					    missing_en, missing_ja)) >= 0)
+				return r;
+		}
+	}
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	if (pref && (r = pref_arg(cli, &sup, pref, &p)))
+		goto out;
+	if (week < 0 && threshold >= 0 &&
+	    (week = kb_supply_shown_week(s, threshold, &cli->err)) < -1) {
+		r = cli_fail(cli, week);
+		goto out;
+	}
+	if ((r = kb_missing_reports(s, &sup, week, p, &m, &cli->err))) {
+		r = cli_fail(cli, r);
+		goto out;
+	}
+	kb_week_format(m.week, wk);
+	if (f.json) {
+		json_t *a = json_array();
+		for (i = 0; i < m.n; i++)
+			json_array_append_new(a,
+					      kb_missing_to_json(&sup, &m.v[i]));
+		r = cli_print_json(
+			cli, json_pack("{s:s, s:i, s:i, s:i, s:o}", "week", wk,
+				       "prefecture", p, "expected", m.expected,
+				       "missing", (int)m.n, "hospitals", a));
+	} else if (f.csv) {
+		struct kb_buf out = KB_BUF_INIT;
+		struct kb_csvw w;
+		kb_csvw_init(&w, &out, f.bom);
+		kb_buf_adds(&out, "week,facility,name_ja,name_en,prefecture,"
+				  "last_report,silent_weeks\r\n");
+		for (i = 0; i < m.n; i++) {
+			const struct kb_org *o = &sup.orgs[m.v[i].org];
+			char lw[16];
+			kb_csvw_field(&w, wk);
+			kb_csvw_field(&w, o->id);
+			kb_csvw_field(&w, o->name_ja);
+			kb_csvw_field(&w, o->name_en);
+			kb_csvw_fieldf(&w, "%02d", o->pref);
+			if (m.v[i].last >= 0) {
+				kb_week_format(m.v[i].last, lw);
+				kb_csvw_field(&w, lw);
+				kb_csvw_fieldf(&w, "%d", m.v[i].silent_weeks);
+			} else {
+				kb_csvw_field(&w, "");
+				kb_csvw_field(&w, "");
+			}
+			kb_csvw_end(&w);
+		}
+		r = cli_write(cli, &out, "-");
+		kb_buf_release(&out);
+	} else {
+		struct cli_table t;
+		const char *where = p ? name_of(cli, sup.prefs[p - 1].name_ja,
+						sup.prefs[p - 1].name_en)
+				      : CLI_T(cli, "nationally", "全国");
+		if (!cli->quiet && cli->lang == KB_LANG_JA)
+			printf("%s の週（%s）: %d 病院中 %zu 病院から在庫報告がありません\n",
+			       wk, where, m.expected, m.n);
+		else if (!cli->quiet)
+			printf("Week of %s (%s): %zu of %d hospitals have sent no stock report\n",
+			       wk, where, m.n, m.expected);
+		cli_table_init(&t, 5, CLI_T(cli, "Hospital", "病院"),
+			       CLI_T(cli, "Name", "名称"),
+			       CLI_T(cli, "Prefecture", "都道府県"),
+			       CLI_T(cli, "Last report", "最終報告"),
+			       CLI_T(cli, "Weeks silent", "報告なしの週数"));
+		cli_table_limit(&t, 1, 30);
+		for (i = 0; i < m.n; i++) {
+			const struct kb_org *o = &sup.orgs[m.v[i].org];
+			char lw[16], n[16];
+			if (m.v[i].last >= 0) {
+				kb_week_format(m.v[i].last, lw);
+				snprintf(n, sizeof(n), "%d", m.v[i].silent_weeks);
+			} else {
+				snprintf(lw, sizeof(lw), "%s",
+					 CLI_T(cli, "never", "なし"));
+				snprintf(n, sizeof(n), "-");
+			}
+			cli_table_row(
+				&t, o->id, name_of(cli, o->name_ja, o->name_en),
+				o->pref ? name_of(cli,
+						  sup.prefs[o->pref - 1].name_ja,
+						  sup.prefs[o->pref - 1].name_en)
+					: "-",
+				lw, n);
+		}
+		cli_table_print(&t, stdout);
+		cli_table_release(&t);
+	}
+out:
+	kb_missing_list_release(&m);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
 static const struct cli_cmd cmds[] = {
 	{ "import", supply_import,
 	  "import devices, organisations, sites, components, the chain or reports",
@@ -2457,6 +3027,11 @@ static const struct cli_cmd cmds[] = {
 	  "供給不安に関する協議の場の事案記録" },
 	{ "kpi", supply_kpi, "figures for the plan's KPIs",
 	  "計画の KPI 向けの数値" },
+	{ "completeness", supply_completeness,
+	  "how many hospitals reported each week, on time",
+	  "週ごとの病院の報告率と期限内の報告" },
+	{ "missing", supply_missing, "the hospitals that have not reported a week",
+	  "ある週に報告のない病院" },
 };
 
 int cmd_supply(struct cli *cli, int argc, char **argv)

@@ -874,6 +874,209 @@ out:
 	return r;
 }
 
+/* ---- reporting completeness ---- */
+
+/* ?completeness=PCT: this request's threshold of a complete week; -1 (the
+ * stored one) when absent, -2 and a reply when it is not a percentage. */
+static double threshold_arg(struct req *q)
+{
+	const char *s = arg_get(q, "completeness");
+	char *end;
+	double v;
+	if (!s)
+		return -1;
+	v = strtod(s, &end);
+	if (end == s || *end || !(v >= 0 && v <= 100)) {
+		reply_error(
+			q, 400, "bad_request",
+			KB_TR(q->lang,
+			      "completeness: '%s' is not a percentage from 0 to 100",
+			      "completeness: '%s' は 0〜100 のパーセントではありません"),
+			s);
+		return -2;
+	}
+	return v;
+}
+
+/* Counts of hospitals reporting, for every account that sees the public
+ * aggregates: nationally, by prefecture, by device nationally; by device
+ * within a prefecture only for those who see its small cells (the
+ * ministry, the prefecture itself), as a device's count in a prefecture
+ * can be one hospital. */
+static int api_completeness(struct req *q)
+{
+	static const char *const cols[] = {
+		"week",	   "prefecture", "device",	 "expected", "reported",
+		"on_time", "rate",	 "on_time_rate", NULL
+	};
+	struct registry *g = srv_registry(q->srv);
+	struct kb_compl_query cq = { -1, -1, 0, KB_COMPL_TOTAL };
+	struct kb_compl_table t = { 0 };
+	struct kb_report_weeks rw;
+	const char *by = arg_get(q, "by");
+	double threshold;
+	json_t *j, *a;
+	size_t i;
+	int r = MHD_YES;
+
+	memset(&rw, 0, sizeof(rw));
+	if (week_arg(q, "week", &cq.to) || week_arg(q, "from", &cq.from) ||
+	    pref_arg(q, &g->sup, "pref", &cq.pref) ||
+	    (threshold = threshold_arg(q)) < -1)
+		goto out;
+	if (by && !strcmp(by, "pref")) {
+		cq.by = KB_COMPL_BY_PREF;
+	} else if (by && !strcmp(by, "device")) {
+		cq.by = KB_COMPL_BY_DEVICE;
+	} else if (by) {
+		r = reply_error(
+			q, 400, "bad_request",
+			KB_TR(q->lang, "by: '%s' is neither 'pref' nor 'device'",
+			      "by: '%s' は 'pref' でも 'device' でもありません"),
+			by);
+		goto out;
+	}
+	if (cq.by == KB_COMPL_BY_PREF && cq.pref) {
+		r = reply_error(
+			q, 400, "bad_request", "%s",
+			KB_TR(q->lang, "by=pref is national: give no pref",
+			      "by=pref は全国についてです（pref は指定できません）"));
+		goto out;
+	}
+	if (cq.by == KB_COMPL_BY_DEVICE && cq.pref &&
+	    !kb_allowed(&q->p, KB_PERM_SUPPLY_SMALL_CELLS, 0, cq.pref)) {
+		audit(q, "denied", "completeness by device");
+		r = reply_error(
+			q, 403, "forbidden", "%s",
+			KB_TR(q->lang,
+			      "this account sees the completeness of a prefecture's devices only for its own prefecture",
+			      "都道府県の機器別の報告率は、その都道府県のアカウント（と国）だけが見られます"));
+		goto out;
+	}
+	if ((r = kb_report_weeks(q->s, threshold, &rw, &q->err))) {
+		r = fail(q, r);
+		goto out;
+	}
+	if (cq.to < 0) {
+		cq.to = rw.shown.week;
+		if (cq.from > cq.to && cq.to >= 0)
+			cq.to = cq.from;
+	}
+	if ((r = kb_completeness(q->s, &g->sup, &cq, &t, &q->err))) {
+		r = fail(q, r);
+		goto out;
+	}
+	a = json_array();
+	for (i = 0; i < t.n; i++)
+		json_array_append_new(a, kb_compl_to_json(&g->sup, &t.v[i]));
+	if (want_csv(q)) {
+		r = reply_rows_csv(q, a, cols, "completeness.csv");
+	} else {
+		j = kb_report_weeks_to_json(&rw);
+		json_object_set_new(j, "rows", a);
+		r = reply_json(q, 200, j);
+	}
+out:
+	kb_compl_table_release(&t);
+	kb_report_weeks_release(&rw);
+	srv_registry_put(q->srv, g);
+	return r;
+}
+
+/* The hospitals that have not reported a week: a prefecture's own (its
+ * hospitals report to it), every one for the ministry; nobody else sees
+ * another hospital's name. */
+static int api_missing(struct req *q)
+{
+	static const char *const cols[] = { "facility",	   "name_ja",
+					    "name_en",	   "prefecture",
+					    "last_report", "silent_weeks",
+					    NULL };
+	struct registry *g = srv_registry(q->srv);
+	struct kb_missing_list m = { 0 };
+	size_t limit, offset, i;
+	double threshold;
+	int week, pref, r = MHD_YES;
+	char wk[16];
+	json_t *a;
+
+	if (page_args(q, &limit, &offset) || week_arg(q, "week", &week) ||
+	    pref_arg(q, &g->sup, "pref", &pref) ||
+	    (threshold = threshold_arg(q)) < -1)
+		goto out;
+	if (!arg_get(q, "pref") &&
+	    !kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY, 0, 0))
+		pref = q->p.prefecture; /* a prefecture: its own by default */
+	if (!kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY, 0, pref) ||
+	    (!pref && !kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY, 0, 0))) {
+		audit(q, "denied", "missing reports");
+		r = reply_error(
+			q, 403, "forbidden", "%s",
+			KB_TR(q->lang,
+			      "this account may not see which hospitals have not reported (a prefecture sees its own)",
+			      "このアカウントは報告のない病院を見られません（都道府県は自らの病院を見られます）"));
+		goto out;
+	}
+	if (week < 0 && threshold >= 0 &&
+	    (week = kb_supply_shown_week(q->s, threshold, &q->err)) < -1) {
+		r = fail(q, week);
+		goto out;
+	}
+	if ((r = kb_missing_reports(q->s, &g->sup, week, pref, &m, &q->err))) {
+		r = fail(q, r);
+		goto out;
+	}
+	q->status = 200;
+	audit(q, "read",
+	      pref ? "missing reports of a prefecture" : "missing reports");
+	a = json_array();
+	if (want_csv(q)) {
+		for (i = 0; i < m.n; i++)
+			json_array_append_new(
+				a, kb_missing_to_json(&g->sup, &m.v[i]));
+		r = reply_rows_csv(q, a, cols, "missing.csv");
+		goto out;
+	}
+	for (i = offset; i < m.n && i < offset + limit; i++)
+		json_array_append_new(a, kb_missing_to_json(&g->sup, &m.v[i]));
+	kb_week_format(m.week, wk);
+	r = reply_json(q, 200,
+		       json_pack("{s:s, s:i, s:i, s:o, s:i, s:i, s:i}", "week",
+				 wk, "prefecture", pref, "expected", m.expected,
+				 "items", a, "total", (json_int_t)m.n, "limit",
+				 (json_int_t)limit, "offset", (json_int_t)offset));
+out:
+	kb_missing_list_release(&m);
+	srv_registry_put(q->srv, g);
+	return r;
+}
+
+/* What the dashboard says of the reports behind its figures: the week's
+ * completeness and the weeks still coming in (kb_report_weeks), and the
+ * facilities behind each device's row. */
+static void dashboard_completeness(struct req *q, json_t *j,
+				   const struct registry *g,
+				   const struct kb_supply_status *st)
+{
+	struct kb_report_weeks rw;
+	json_t *risk = json_object_get(j, "devices_at_risk");
+	size_t i, k;
+	if (!kb_report_weeks(q->s, -1, &rw, &q->err))
+		json_object_set_new(j, "completeness",
+				    kb_report_weeks_to_json(&rw));
+	kb_report_weeks_release(&rw);
+	kb_err_clear(&q->err);
+	for (i = 0; i < json_array_size(risk); i++) {
+		json_t *x = json_array_get(risk, i);
+		const char *code = json_string_value(json_object_get(x, "code"));
+		for (k = 0; code && k < st->n; k++)
+			if (!strcmp(g->sup.devices[st->v[k].device].code, code))
+				json_object_set_new(
+					x, "facilities",
+					json_integer(st->v[k].figs.facilities));
+	}
+}
+
 /* ---- incidents ---- */
 
 static int api_incidents(struct req *q)
@@ -1140,6 +1343,7 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 				      bysev[KB_SEV_WARNING], "info",
 				      bysev[KB_SEV_INFO]));
 	json_object_set_new(j, "devices_at_risk", risk);
+	dashboard_completeness(q, j, g, &st);
 	if (!kb_incident_load(q->s, 0, &inc, &q->err))
 		for (i = 0; i < inc.n; i++)
 			if (inc.v[i].state != KB_INC_RESOLVED)
@@ -1290,6 +1494,9 @@ const struct route srv_routes[] = {
 	{ M_GET, "/api/v1/incidents/{}", api_incident, P(INCIDENT_READ), 0 },
 	{ M_POST, "/api/v1/incidents/{}/events", api_incident_event,
 	  P(INCIDENT_WRITE), R_WRITE },
+	{ M_GET, "/api/v1/completeness", api_completeness, P(SUPPLY_PUBLIC), 0 },
+	{ M_GET, "/api/v1/completeness/missing", api_missing,
+	  P(SUPPLY_FACILITY), R_SCOPED },
 	{ M_GET, "/api/v1/notices", api_notices, -1, 0 },
 	{ M_POST, "/api/v1/notices/read", api_notices_read, -1, R_WRITE },
 	{ M_GET, "/api/v1/subscriptions", api_subscriptions, -1, 0 },

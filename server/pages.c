@@ -301,6 +301,150 @@ static void withheld_legend(struct req *q, struct kb_buf *b)
 		  "報告した医療機関・企業が 3 未満の数値と、合計との差し引きでそれが分かってしまう数値は表示しません（0 ではありません）"));
 }
 
+/* ---- reporting completeness on the dashboard ---- */
+
+/* A row of completeness from its JSON (kb_compl_to_json). */
+static void compl_of(const json_t *j, struct kb_compl *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->device = KB_NONE;
+	kb_week_parse(json_string_value(json_object_get(j, "week"))
+			      ? json_string_value(json_object_get(j, "week"))
+			      : "",
+		      &c->week);
+	c->expected = (int)json_integer_value(json_object_get(j, "expected"));
+	c->reported = (int)json_integer_value(json_object_get(j, "reported"));
+	c->on_time = (int)json_integer_value(json_object_get(j, "on_time"));
+	c->rate = c->expected ? 100.0 * c->reported / c->expected : -1;
+}
+
+/* How many hospitals stand behind the week shown, and apart the weeks
+ * still coming in, which the figures leave out. */
+static void completeness_lead(struct req *q, struct kb_buf *b, const json_t *d)
+{
+	const json_t *c = json_object_get(d, "completeness"), *x;
+	struct kb_compl k;
+	struct kb_buf t = KB_BUF_INIT;
+	char wk[16];
+	size_t i;
+	if (!c || !json_object_get(c, "shown") ||
+	    json_is_null(json_object_get(c, "shown")))
+		return;
+	compl_of(json_object_get(c, "shown"), &k);
+	kb_compl_phrase(&k, q->lang, &t);
+	kb_buf_addf(b,
+		    "<p class=\"completeness\" data-reported=\"%d\" "
+		    "data-expected=\"%d\">",
+		    k.reported, k.expected);
+	page_esc(b, t.buf);
+	if (!json_is_true(json_object_get(c, "complete")))
+		kb_buf_addf(
+			b, " %s",
+			T("(no week has reached the completeness threshold: the most complete one is shown)",
+			  "（報告率が閾値に達した週がないため、最も報告の多い週を表示しています）"));
+	kb_buf_adds(b, "</p>");
+	x = json_object_get(c, "coming");
+	for (i = 0; i < json_array_size(x); i++) {
+		compl_of(json_array_get(x, i), &k);
+		kb_buf_reset(&t);
+		kb_compl_phrase(&k, q->lang, &t);
+		kb_week_format(k.week, wk);
+		kb_buf_addf(b, "<p class=\"coming\" data-week=\"%s\">", wk);
+		if (q->lang == KB_LANG_JA)
+			page_escf(b,
+				  "報告受付中: %s の週　%s（この画面の数値には含めていません）",
+				  wk, t.buf);
+		else
+			page_escf(b,
+				  "Still coming in: week of %s: %s; not in the figures on this page",
+				  wk, t.buf);
+		kb_buf_adds(b, "</p>");
+	}
+	kb_buf_release(&t);
+}
+
+/* The facilities behind a device's figures. */
+static void facilities_note(struct req *q, struct kb_buf *b, const json_t *r)
+{
+	const json_t *f = json_object_get(r, "facilities");
+	if (!json_is_integer(f))
+		return;
+	kb_buf_addf(b, " <span class=\"facilities\" data-facilities=\"%lld\">",
+		    json_integer_value(f));
+	if (q->lang == KB_LANG_JA)
+		kb_buf_addf(b, "（%lld 施設）", json_integer_value(f));
+	else
+		kb_buf_addf(b, "(%lld facilities)", json_integer_value(f));
+	kb_buf_adds(b, "</span>");
+}
+
+/* For a prefecture's account: its hospitals without a report for the
+ * week shown, with their last report. */
+static void missing_section(struct req *q, struct kb_buf *b)
+{
+	struct registry *g;
+	struct kb_missing_list m = { 0 };
+	size_t i;
+	int pref = q->p.prefecture;
+	char wk[16];
+	if (!pref || pref > KB_NPREF ||
+	    !kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY, 0, pref))
+		return;
+	g = srv_registry(q->srv);
+	if (kb_missing_reports(q->s, &g->sup, -1, pref, &m, &q->err)) {
+		kb_err_clear(&q->err);
+		srv_registry_put(q->srv, g);
+		return;
+	}
+	kb_week_format(m.week, wk);
+	kb_buf_addf(
+		b,
+		"<section aria-labelledby=\"missing-h\"><h2 id=\"missing-h\">%s</h2><p>",
+		T("Hospitals without a report", "報告のない病院"));
+	if (q->lang == KB_LANG_JA)
+		page_escf(b, "%s の週、%s の %d 病院中 %zu 病院", wk,
+			  g->sup.prefs[pref - 1].name_ja, m.expected, m.n);
+	else
+		page_escf(b, "Week of %s: %zu of %d hospitals in %s", wk, m.n,
+			  m.expected, g->sup.prefs[pref - 1].name_en);
+	kb_buf_adds(b, "</p>");
+	if (m.n) {
+		kb_buf_addf(
+			b,
+			"<table class=\"missing\"><thead><tr><th scope=\"col\">%s</th>"
+			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+			T("Hospital", "病院"), T("Last report", "最終報告"),
+			T("Weeks silent", "報告なしの週数"));
+		for (i = 0; i < m.n; i++) {
+			const struct kb_org *o = &g->sup.orgs[m.v[i].org];
+			kb_buf_adds(b, "<tr data-facility=\"");
+			page_esc(b, o->id);
+			kb_buf_adds(b, "\"><td>");
+			page_esc(b, q->lang == KB_LANG_JA ? o->name_ja
+							  : o->name_en);
+			kb_buf_adds(b, " (");
+			page_esc(b, o->id);
+			kb_buf_adds(b, ")</td>");
+			if (m.v[i].last >= 0) {
+				kb_week_format(m.v[i].last, wk);
+				kb_buf_addf(
+					b,
+					"<td>%s</td><td class=\"num\">%d</td></tr>",
+					wk, m.v[i].silent_weeks);
+			} else {
+				kb_buf_addf(
+					b,
+					"<td>%s</td><td class=\"num\">-</td></tr>",
+					T("never", "なし"));
+			}
+		}
+		kb_buf_adds(b, "</tbody></table>");
+	}
+	kb_buf_adds(b, "</section>");
+	kb_missing_list_release(&m);
+	srv_registry_put(q->srv, g);
+}
+
 int page_dashboard(struct req *q)
 {
 	struct registry *g = srv_registry(q->srv);
@@ -326,6 +470,8 @@ int page_dashboard(struct req *q)
 		    json_integer_value(json_object_get(x, "warning")),
 		    T("info", "情報"),
 		    json_integer_value(json_object_get(x, "info")));
+
+	completeness_lead(q, &b, d);
 
 	kb_buf_addf(&b,
 		    "<div class=\"grid2\"><section aria-labelledby=\"map-h\">"
@@ -398,7 +544,9 @@ int page_dashboard(struct req *q)
 			kb_buf_adds(&b, "\">");
 			page_esc(&b,
 				 json_string_value(json_object_get(r, "name")));
-			kb_buf_adds(&b, "</a></td>");
+			kb_buf_adds(&b, "</a>");
+			facilities_note(q, &b, r);
+			kb_buf_adds(&b, "</td>");
 			if (!st) { /* withheld: a small cell */
 				withheld_cells(q, &b, 2);
 				withheld++;
@@ -449,6 +597,8 @@ int page_dashboard(struct req *q)
 		kb_buf_adds(&b, "</ul>");
 	}
 	kb_buf_adds(&b, "</section>");
+
+	missing_section(q, &b);
 
 	x = json_object_get(d, "kpis");
 	{

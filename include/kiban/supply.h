@@ -267,6 +267,112 @@ int kb_reports_list(struct kb_store *s, const struct kb_report_query *q,
 /* The last week with any stock report, or -1. */
 int kb_supply_latest_week(struct kb_store *s, struct kb_err *err);
 
+/* ---- reporting completeness (completeness.c) ---- */
+
+/*
+ * How many of the hospitals expected to report a week did, and how many
+ * did so on time.  Expected: the hospitals of the scope in the registry
+ * (org kind 'hospital'); for a device, those of them that gave a line for
+ * it in any of the KB_COMPL_DEVICE_WEEKS weeks up to and including the
+ * week.  Reported: those with a stock report for the week (for a device:
+ * a line for it).  On time: the first version of that report came by the
+ * deadline the import records as `late` (the Wednesday after the week,
+ * Japan time); a correction sent later does not make it late.  The
+ * method: completeness.c and docs/supply-format.md.
+ */
+#define KB_COMPL_DEVICE_WEEKS	   13
+#define KB_COMPL_THRESHOLD_DEFAULT 80.0 /* percent */
+
+struct kb_compl {
+	int week;
+	int pref;      /* 0 national */
+	size_t device; /* KB_NONE: the hospital's report, any device */
+	int expected, reported, on_time;
+	double rate, on_time_rate; /* percent of expected; -1 when none */
+};
+struct kb_compl_table {
+	struct kb_compl *v;
+	size_t n, alloc;
+};
+void kb_compl_table_release(struct kb_compl_table *t);
+
+enum kb_compl_by {
+	KB_COMPL_TOTAL,	    /* one row a week: the nation, or prefecture pref */
+	KB_COMPL_BY_PREF,   /* the nation, then each prefecture (pref 0) */
+	KB_COMPL_BY_DEVICE, /* each device, nationally or in prefecture pref */
+};
+struct kb_compl_query {
+	int from, to; /* Mondays; to -1: the week shown (kb_report_weeks
+			 with the stored threshold); from -1: the same as to */
+	int pref;     /* 0 nationally */
+	enum kb_compl_by by;
+};
+/* The rows of every week from..to, oldest first, each week's rows in
+ * the order above; weeks without any report included (0 reported). */
+int kb_completeness(struct kb_store *s, const struct kb_supply *sup,
+		    const struct kb_compl_query *q, struct kb_compl_table *out,
+		    struct kb_err *err);
+
+/* The installation's threshold of a complete week, in percent: the
+ * setting completeness_threshold, or KB_COMPL_THRESHOLD_DEFAULT. */
+int kb_completeness_threshold(struct kb_store *s, double *pct,
+			      struct kb_err *err);
+/* Stores it (0 to 100) for every later call of the command and server. */
+int kb_completeness_threshold_set(struct kb_store *s, double pct,
+				  const char *actor, time_t now,
+				  struct kb_err *err);
+
+/* Which week monitoring shows.  Walking back from the latest week with a
+ * stock report, the first whose national completeness reaches the
+ * threshold is the latest complete week and is shown; the weeks after it
+ * with reports are still coming in.  When no week reaches it, the week
+ * shown is the most complete one (the latest of equals) and complete is
+ * 0.  shown.week -1: no stock report at all. */
+struct kb_report_weeks {
+	double threshold; /* percent */
+	int complete;	  /* shown reaches the threshold */
+	struct kb_compl shown;
+	struct kb_compl *coming; /* the weeks after it with reports, oldest
+				    first (national) */
+	size_t ncoming;
+};
+/* threshold < 0: the stored one. */
+int kb_report_weeks(struct kb_store *s, double threshold,
+		    struct kb_report_weeks *out, struct kb_err *err);
+void kb_report_weeks_release(struct kb_report_weeks *w);
+/* kb_report_weeks()'s shown week, or -1 when nothing is reported; what
+ * kb_supply_status and kb_supply_alerts show when asked for no week. */
+int kb_supply_shown_week(struct kb_store *s, double threshold,
+			 struct kb_err *err);
+
+/* The hospitals of prefecture pref (0: every one) without a stock report
+ * for the week (-1: the week shown), by prefecture, the longest silent
+ * first. */
+struct kb_missing {
+	size_t org;	  /* index into the registry's orgs */
+	int last;	  /* its last week reported before the week, -1 never */
+	int silent_weeks; /* weeks since then, up to the week; -1 never */
+};
+struct kb_missing_list {
+	int week;
+	int expected; /* the hospitals of the scope */
+	struct kb_missing *v;
+	size_t n, alloc;
+};
+int kb_missing_reports(struct kb_store *s, const struct kb_supply *sup, int week,
+		       int pref, struct kb_missing_list *out, struct kb_err *err);
+void kb_missing_list_release(struct kb_missing_list *m);
+
+/* As JSON (rate and on_time_rate null when none is expected; device only
+ * for a device's row), and the phrase people read: "報告 1,979 / 2,000 病院
+ * （99.0%）", "1,979 of 2,000 hospitals reported (99.0%)". */
+json_t *kb_compl_to_json(const struct kb_supply *sup, const struct kb_compl *c);
+json_t *kb_report_weeks_to_json(const struct kb_report_weeks *w);
+json_t *kb_missing_to_json(const struct kb_supply *sup,
+			   const struct kb_missing *m);
+void kb_compl_phrase(const struct kb_compl *c, enum kb_lang lang,
+		     struct kb_buf *out);
+
 /* ---- monitoring ---- */
 
 enum kb_stock_status {

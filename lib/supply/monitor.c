@@ -232,9 +232,11 @@ static int resolve_week(struct kb_store *s, int week, struct kb_err *err)
 {
 	if (week >= 0)
 		return week;
-	week = kb_supply_latest_week(s, err);
-	if (week == KB_EDB)
-		return KB_EDB;
+	/* the latest complete week: one early report of the next week does
+	 * not move the nation (completeness.c) */
+	week = kb_supply_shown_week(s, -1, err);
+	if (week < -1)
+		return week;
 	if (week < 0)
 		return kb_err_set(
 			err, KB_ENOTFOUND, "%s",

@@ -274,7 +274,7 @@ struct scan {
 	struct kb_err *err;
 	struct kb_alerts al; /* of the weeks cursor (or latest) to latest */
 	long cursor;	     /* the alert week of the last scan, -1 none */
-	int latest;	     /* the latest week reported, -1 none */
+	int latest;	     /* the latest complete week, -1 none */
 };
 
 /* What a notice says, in both languages. */
@@ -396,7 +396,8 @@ static int find_alerts(struct scan *sc)
 	int r = cursor_get(sc->s, "alert_week", &sc->cursor, sc->err);
 	if (r)
 		return r;
-	sc->latest = kb_supply_latest_week(sc->s, sc->err);
+	/* the latest complete week (completeness.c), as the dashboard */
+	sc->latest = kb_supply_shown_week(sc->s, -1, sc->err);
 	if (sc->latest == -1)
 		return 0;
 	if (sc->latest < 0)

@@ -50,7 +50,7 @@ expect_in "JSON position" "bad.json:1:2: field 'stock'" out
 
 # status and alerts of the last full week
 $KIBAN supply status --week 2026-11-16 --json >status.json
-expect_eq "a row per device" "$(jq length status.json)" 15
+expect_eq "a row per device" "$(jq ".rows | length" status.json)" 15
 $KIBAN supply alerts --from 2025-12-01 --week 2026-11-16 --csv >alerts.csv
 head -1 alerts.csv | grep -q '^key,severity,rule,device,prefecture,week' || fail "alerts CSV header"
 awk -f "$KIBAN_SRC/tests/e2e/detect.awk" gen/truth.csv alerts.csv >detect.txt
