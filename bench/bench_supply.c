@@ -26,11 +26,12 @@
  *      of its device (cause other than reporting) that covers its
  *      prefecture (a region of the signal is the prefecture or the nation;
  *      a national row, prefecture 00, is covered by any region) with its
- *      onset from the event's start to the week before the shortage; a
+ *      raising (its first step; a lone region's onset waits a week for
+ *      confirmation) from the event's start to the week before the shortage; a
  *      signal opened before the start and still holding at it (latest week
  *      >= start) counts too, apart, as "already open", with its lead time
  *      counted from the start (the event cannot be warned of earlier).
- *      Lead time: weeks from the onset to the shortage.  By event kind,
+ *      Lead time: weeks from the raising to the shortage.  By event kind,
  *      and the same with alerts (the week of an alert of the device and
  *      region instead of the onset), by rule;
  *    - false alarms: an alert (rule other than silent) is outside when no
@@ -41,7 +42,8 @@
  *      ones apart (an alert's severity, a signal's peak);
  *    - signals per event and device: for each (event, device) of truth,
  *      the signals of the device overlapping [start, end + 8 weeks] in a
- *      region of the event;
+ *      region of the event, less those opened after another event of the
+ *      device began there (that event's);
  *    - reporting signals, which truth does not list (the generator stops
  *      15% of Fukuoka's reports in the last 3 weeks): their count, and
  *      whether one for Fukuoka (40) held in those weeks.
@@ -510,10 +512,13 @@ static int signal_warning(const struct truth *t, const struct kb_signals *sg,
 		if (g->cause == KB_CAUSE_REPORTING || g->device != t->device ||
 		    !covers(g, t->pref))
 			continue;
-		if (g->onset >= t->start && g->onset <= t->shortage - 7) {
-			if (best < 0 || g->onset < best)
-				best = g->onset;
-		} else if (g->onset < t->start && g->latest >= t->start) {
+		/* the week it was raised: a lone region waits a week for
+		 * confirmation (signal.c), so this may follow the onset */
+		int raised = g->nsteps ? g->steps[0].week : g->onset;
+		if (raised >= t->start && raised <= t->shortage - 7) {
+			if (best < 0 || raised < best)
+				best = raised;
+		} else if (raised < t->start && g->latest >= t->start) {
 			open = 1;
 		}
 	}
@@ -652,6 +657,15 @@ static void judge_pairs(struct figs *f, const struct truth *tr, size_t nt,
 				region = tr[j].event == tr[i].event &&
 					 tr[j].device == tr[i].device &&
 					 covers(g, tr[j].pref);
+			/* a signal opened after another event of the device
+			 * began there is that event's */
+			for (j = 0; j < nt && region; j++)
+				if (tr[j].event != tr[i].event &&
+				    tr[j].device == tr[i].device &&
+				    covers(g, tr[j].pref) &&
+				    tr[j].start > tr[i].start &&
+				    tr[j].start <= g->onset)
+					region = 0;
 			n += region;
 		}
 		f->pairs++;

@@ -51,6 +51,7 @@ enum {
 	OPT_REPORTED_BY,
 	OPT_NOTE,
 	OPT_STATE,
+	OPT_EVIDENCE,
 	OPT_YEAR,
 	OPT_RECORD,
 };
@@ -1624,7 +1625,7 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 			    "week,device,prefecture,facilities,stock,"
 			    "consumption,expected_daily_use,days_of_supply,"
 			    "status,stockout_facilities,stockout_days,supply,"
-			    "shipments\r\n");
+			    "shipments,level,signal\r\n");
 		for (i = 0; i < st.n; i++) {
 			const struct kb_status_row *x = &st.v[i];
 			kb_csvw_field(&w, wk);
@@ -1645,6 +1646,8 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 				kb_csvw_field(&w, "");
 				kb_csvw_field(&w, "");
 			}
+			kb_csvw_field(&w, kb_status_level_key(x));
+			kb_csvw_field(&w, x->risk_key);
 			kb_csvw_end(&w);
 		}
 		r = cli_write(cli, &out, "-");
@@ -1705,12 +1708,28 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 						  sup.prefs[x->pref - 1].name_ja,
 						  sup.prefs[x->pref - 1].name_en)
 					: name_of(cli, d->name_ja, d->name_en),
-				a, b, d2, e,
-				kb_stock_status_name(x->calc.status, cli->lang),
+				a, b, d2, e, kb_status_level_name(x, cli->lang),
 				g, h);
 		}
 		cli_table_print(&t, stdout);
 		cli_table_release(&t);
+		/* why each row at risk is so, in a sentence */
+		for (i = 0; !cli->quiet && i < st.n; i++) {
+			const struct kb_status_row *x = &st.v[i];
+			const struct kb_device *d = &sup.devices[x->device];
+			struct kb_buf why = KB_BUF_INIT;
+			if (!x->risk)
+				continue;
+			kb_status_reason(&sup, x, cli->lang, &why);
+			printf("%s %s\n",
+			       q.scope == KB_SCOPE_BY_PREF
+				       ? name_of(cli,
+						 sup.prefs[x->pref - 1].name_ja,
+						 sup.prefs[x->pref - 1].name_en)
+				       : name_of(cli, d->name_ja, d->name_en),
+			       why.buf);
+			kb_buf_release(&why);
+		}
 	}
 out:
 	free(coming);
@@ -1902,6 +1921,246 @@ out:
 	kb_buf_release(&reason);
 	kb_buf_release(&out);
 	kb_alerts_release(&al);
+	kb_supply_release(&sup);
+	kb_store_close(s);
+	return r;
+}
+
+static const char signals_en[] =
+	"Usage: kiban supply signals [OPTION]...\n"
+	"Signals: the alerts of one problem grouped into one line, per device and\n"
+	"cause (stock, supply, demand; reporting per region), over consecutive weeks,\n"
+	"with its onset, latest week, regions, severity and trend.  A signal opens\n"
+	"when a rule fires, stays open while a looser leaving threshold holds, and\n"
+	"closes after 3 quiet weeks.  By default the signals open in the latest\n"
+	"complete week.\n\n"
+	"  --week W          the week, or the last week of the range\n"
+	"  --from W          the first week of the range (signals active in it)\n"
+	"  --state S         open (default without --from), closed or all\n"
+	"  --cause C         stock, supply, demand or reporting\n"
+	"  --severity S      at least warning or critical (the peak)\n"
+	"  --device CODE     only this device\n"
+	"  --pref P          only signals reaching this prefecture\n"
+	"  --evidence        list the alerts behind each signal\n"
+	"  --limit N         at most N signals\n"
+	"  --json, --csv     for scripts, for Excel (--bom)\n";
+static const char signals_ja[] =
+	"使い方: kiban supply signals [オプション]...\n"
+	"シグナル: 一つの問題の警報を、機器と原因（在庫・供給・需要。報告途絶は地域\n"
+	"ごと）ごとに連続した週でまとめた一行です。発生週、最新週、地域、重大度、\n"
+	"傾向を示します。規則が発動すると開き、より緩い解除の閾値を満たす間は続き、\n"
+	"3 週続けて満たさなければ閉じます。既定では最新の確定週に開いているものです。\n\n"
+	"  --week W          週、または期間の最後の週\n"
+	"  --from W          期間の最初の週（期間中に続いていたもの）\n"
+	"  --state S         open（--from がなければ既定）, closed, all\n"
+	"  --cause C         stock（在庫）, supply（供給）, demand（需要）, reporting（報告）\n"
+	"  --severity S      warning（警告）, critical（重大）以上（最大時）\n"
+	"  --device コード    この機器のみ\n"
+	"  --pref P          この都道府県に及ぶもののみ\n"
+	"  --evidence        根拠の警報も表示\n"
+	"  --limit N         最大 N 件\n"
+	"  --json, --csv     スクリプト向け、Excel 向け（--bom）\n";
+
+static int signal_reaches(const struct kb_signal *g, int p)
+{
+	size_t i;
+	for (i = 0; i < g->nregions; i++)
+		if (g->regions[i].pref == p || !g->regions[i].pref)
+			return 1;
+	return 0;
+}
+
+static int supply_signals(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_OPTIONS,
+		CLI_FORMAT_OPTIONS,
+		{ "week", required_argument, NULL, OPT_WEEK },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "state", required_argument, NULL, OPT_STATE },
+		{ "cause", required_argument, NULL, OPT_CAUSE },
+		{ "severity", required_argument, NULL, OPT_SEVERITY },
+		{ "device", required_argument, NULL, OPT_DEVICE },
+		{ "pref", required_argument, NULL, OPT_PREF },
+		{ "evidence", no_argument, NULL, OPT_EVIDENCE },
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli_format f = { 0 };
+	const char *dev = NULL, *pref = NULL, *state = NULL;
+	int week = -1, from = -1, min_sev = KB_SEV_WARNING, p = -1, cause = -1;
+	int evidence = 0, c, r;
+	size_t limit = (size_t)-1, shown = 0, i, k, d = KB_NONE;
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct kb_signals sg;
+	struct kb_buf reason = KB_BUF_INIT, out = KB_BUF_INIT;
+	struct kb_csvw w;
+	json_t *arr = NULL;
+
+	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+		if (cli_format_option(&f, c))
+			continue;
+		switch (c) {
+		case OPT_WEEK:
+			if ((r = week_arg(cli, "supply signals", optarg, &week)))
+				return r;
+			break;
+		case OPT_FROM:
+			if ((r = week_arg(cli, "supply signals", optarg, &from)))
+				return r;
+			break;
+		case OPT_STATE:
+			if (strcmp(optarg, "open") &&
+			    strcmp(optarg, "closed") && strcmp(optarg, "all"))
+				return cli_usage_error(
+					cli, "supply signals",
+					CLI_T(cli,
+					      "'%s' is not a state (expected open, closed or all)",
+					      "'%s' は状態ではありません（open, closed, all）"),
+					optarg);
+			state = optarg;
+			break;
+		case OPT_CAUSE:
+			for (cause = 0; cause < KB_NCAUSES; cause++)
+				if (!strcmp(optarg, kb_signal_cause_key(cause)))
+					break;
+			if (cause == KB_NCAUSES)
+				return cli_usage_error(
+					cli, "supply signals",
+					CLI_T(cli,
+					      "'%s' is not a cause (expected stock, supply, demand or reporting)",
+					      "'%s' は原因ではありません（stock, supply, demand, reporting）"),
+					optarg);
+			break;
+		case OPT_SEVERITY:
+			for (min_sev = KB_SEV_WARNING;
+			     min_sev <= KB_SEV_CRITICAL; min_sev++)
+				if (!strcmp(optarg, kb_severity_key(min_sev)))
+					break;
+			if (min_sev > KB_SEV_CRITICAL)
+				return cli_usage_error(
+					cli, "supply signals",
+					CLI_T(cli,
+					      "'%s' is not a severity (expected warning or critical)",
+					      "'%s' は重大度ではありません（warning, critical）"),
+					optarg);
+			break;
+		case OPT_DEVICE: dev = optarg; break;
+		case OPT_PREF: pref = optarg; break;
+		case OPT_EVIDENCE: evidence = 1; break;
+		case OPT_LIMIT:
+			if ((r = size_arg(cli, "supply signals", optarg, 1,
+					  (size_t)-1, &limit)))
+				return r;
+			break;
+		default:
+			if ((r = cli_option(cli, c, "supply signals", argv,
+					    signals_en, signals_ja)) >= 0)
+				return r;
+		}
+	}
+	if (!state)
+		state = from < 0 ? "open" : "all";
+	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+		return r;
+	memset(&sg, 0, sizeof(sg));
+	if (dev && (r = device_arg(cli, &sup, dev, &d)))
+		goto out;
+	if (pref) {
+		if (!strcmp(pref, "0") || !strcasecmp(pref, "national") ||
+		    !strcmp(pref, "全国"))
+			p = 0;
+		else if ((r = pref_arg(cli, &sup, pref, &p)))
+			goto out;
+	}
+	if ((r = kb_supply_signals(s, &sup, from, week, &sg, &cli->err))) {
+		r = cli_fail(cli, r);
+		goto out;
+	}
+	arr = json_array();
+	kb_csvw_init(&w, &out, f.bom);
+	if (f.csv)
+		kb_buf_adds(&out, "key,state,cause,device,onset,latest,closed,"
+				  "peak,severity,trend,regions,facilities,"
+				  "population,alerts,reason\r\n");
+	for (i = 0; i < sg.n && shown < limit; i++) {
+		const struct kb_signal *g = &sg.v[i];
+		char on[16], last[16], cl[16] = "";
+		if ((int)g->peak < min_sev || (d != KB_NONE && g->device != d) ||
+		    (cause >= 0 && (int)g->cause != cause) ||
+		    (p >= 0 && !signal_reaches(g, p)) ||
+		    (!strcmp(state, "open") && g->closed >= 0) ||
+		    (!strcmp(state, "closed") && g->closed < 0))
+			continue;
+		shown++;
+		kb_buf_reset(&reason);
+		kb_signal_reason(g, &sg, &sup, cli->lang, &reason);
+		kb_week_format(g->onset, on);
+		kb_week_format(g->latest, last);
+		if (g->closed >= 0)
+			kb_week_format(g->closed, cl);
+		if (f.json) {
+			json_array_append_new(
+				arr, kb_signal_to_json(g, &sg, &sup, cli->lang,
+						       evidence));
+		} else if (f.csv) {
+			struct kb_buf rg = KB_BUF_INIT;
+			for (k = 0; k < g->nregions; k++)
+				kb_buf_addf(&rg, "%s%02d", k ? ";" : "",
+					    g->regions[k].pref);
+			kb_csvw_field(&w, g->key);
+			kb_csvw_field(&w, g->closed >= 0 ? "closed" : "open");
+			kb_csvw_field(&w, kb_signal_cause_key(g->cause));
+			kb_csvw_field(&w, g->device != KB_NONE
+						  ? sup.devices[g->device].code
+						  : "");
+			kb_csvw_field(&w, on);
+			kb_csvw_field(&w, last);
+			kb_csvw_field(&w, cl);
+			kb_csvw_field(&w, kb_severity_key(g->peak));
+			kb_csvw_field(&w, g->severity
+						  ? kb_severity_key(g->severity)
+						  : "");
+			kb_csvw_field(&w, kb_signal_trend_key(g->trend));
+			kb_csvw_field(&w, rg.buf ? rg.buf : "");
+			kb_csvw_fieldf(&w, "%d", g->facilities);
+			kb_csvw_fieldf(&w, "%ld", g->population);
+			kb_csvw_fieldf(&w, "%zu", g->nalerts);
+			kb_csvw_field(&w, reason.buf);
+			kb_csvw_end(&w);
+			kb_buf_release(&rg);
+		} else {
+			printf("[%s] %s\n    %s\n",
+			       g->closed >= 0
+				       ? CLI_T(cli, "closed", "終了")
+				       : kb_severity_name(g->severity, cli->lang),
+			       reason.buf, g->key);
+			for (k = 0; evidence && k < g->nalerts; k++) {
+				const struct kb_alert *a =
+					&sg.alerts.v[g->alerts[k]];
+				kb_buf_reset(&reason);
+				kb_alert_reason(a, &sup, cli->lang, &reason);
+				kb_week_format(a->week, on);
+				printf("      %s [%s] %s\n", on,
+				       kb_severity_name(a->severity, cli->lang),
+				       reason.buf);
+			}
+		}
+	}
+	if (f.json) {
+		r = cli_print_json(cli, arr);
+		arr = NULL;
+	} else if (f.csv) {
+		r = cli_write(cli, &out, "-");
+	} else if (!cli->quiet) {
+		printf(CLI_T(cli, "%zu signals\n", "シグナル %zu 件\n"), shown);
+	}
+out:
+	json_decref(arr);
+	kb_buf_release(&reason);
+	kb_buf_release(&out);
+	kb_signals_release(&sg);
 	kb_supply_release(&sup);
 	kb_store_close(s);
 	return r;
@@ -2150,7 +2409,8 @@ static const char incident_en[] =
 	"  state N STATE [--note TEXT]    reported, assessing, mitigating, resolved\n"
 	"  action N TEXT                  an action taken\n"
 	"  note N TEXT                    a note\n"
-	"  link N ALERT_KEY               link an alert ('kiban supply alerts')\n";
+	"  link N KEY                     link an alert or a signal\n"
+	"                                 ('kiban supply alerts', 'kiban supply signals')\n";
 static const char incident_ja[] =
 	"使い方: kiban supply incident コマンド [オプション]... [引数]...\n"
 	"供給不安に関する協議の場の事案記録です。\n\n"
@@ -2165,47 +2425,21 @@ static const char incident_ja[] =
 	"                                 mitigating（対応中）, resolved（解決）\n"
 	"  action N 内容                  講じた措置を記録\n"
 	"  note N 内容                    メモを記録\n"
-	"  link N 警報キー                警報を関連付ける（'kiban supply alerts'）\n";
-
-/* The reason of an alert by its key, from the alerts of its week. */
-static char *alert_reason(struct cli *cli, struct kb_store *s,
-			  const struct kb_supply *sup, const char *key)
-{
-	const char *w = strrchr(key, ':');
-	struct kb_alerts al;
-	struct kb_err quiet;
-	char *out = NULL;
-	int week;
-	size_t i;
-	if (!w || kb_week_parse(w + 1, &week))
-		return NULL;
-	kb_err_init(&quiet, cli->lang);
-	if (!kb_supply_alerts(s, sup, week, week, &al, &quiet)) {
-		for (i = 0; i < al.n; i++)
-			if (!strcmp(al.v[i].key, key)) {
-				struct kb_buf b = KB_BUF_INIT;
-				kb_alert_reason(&al.v[i], sup, cli->lang, &b);
-				out = kb_buf_detach(&b, NULL);
-				break;
-			}
-		kb_alerts_release(&al);
-	}
-	kb_err_release(&quiet);
-	return out;
-}
+	"  link N キー                    警報またはシグナルを関連付ける\n"
+	"                                 （'kiban supply alerts'、'kiban supply signals'）\n";
 
 static int incident_link_one(struct cli *cli, struct kb_store *s,
 			     const struct kb_supply *sup, long id,
 			     const char *key)
 {
-	char *reason = alert_reason(cli, s, sup, key);
+	char *reason = kb_supply_key_reason(s, sup, key, cli->lang);
 	int r;
 	if (!reason) {
 		kb_err_set(
 			&cli->err, KB_ENOTFOUND,
 			CLI_T(cli,
-			      "no alert with key '%s' ('kiban supply alerts' shows the keys)",
-			      "キー '%s' の警報はありません（'kiban supply alerts' でキーを確認できます）"),
+			      "no alert or signal with key '%s' ('kiban supply alerts' and 'kiban supply signals' show the keys)",
+			      "キー '%s' の警報・シグナルはありません（'kiban supply alerts' と 'kiban supply signals' でキーを確認できます）"),
 			key);
 		return KB_ENOTFOUND;
 	}
@@ -3021,6 +3255,9 @@ static const struct cli_cmd cmds[] = {
 	  "在庫日数と在庫状況" },
 	{ "alerts", supply_alerts, "early warnings with their reasons",
 	  "早期警報とその理由" },
+	{ "signals", supply_signals,
+	  "the alerts of each problem grouped, with onset and trend",
+	  "問題ごとにまとめた警報（発生週・傾向）" },
 	{ "recompute", supply_recompute, "rewrite the weekly aggregates",
 	  "週次集計を作り直す" },
 	{ "incident", supply_incident, "the supply council's incident log",

@@ -699,6 +699,90 @@ out:
 	return r;
 }
 
+/* Signals: the alerts of each problem grouped (kb_supply_signals), open
+ * ones by default, or all of a range with from; evidence=1 adds the
+ * alerts behind each, disclosed as the alerts route discloses them. */
+static int api_signals(struct req *q)
+{
+	struct registry *g = srv_registry(q->srv);
+	struct kb_signals sg;
+	const char *state = arg_get(q, "state"), *cs = arg_get(q, "cause");
+	const char *ps = arg_get(q, "pref"), *evs = arg_get(q, "evidence");
+	size_t limit, offset, i, k, d = KB_NONE;
+	int from, week, pref = -1, cause = -1, r = MHD_YES;
+	json_t *a;
+
+	memset(&sg, 0, sizeof(sg));
+	if (page_args(q, &limit, &offset) || week_arg(q, "week", &week) ||
+	    week_arg(q, "from", &from) ||
+	    device_arg(q, &g->sup, arg_get(q, "device"), &d))
+		goto out;
+	if (ps && (!strcmp(ps, "0") || !strcmp(ps, "national")))
+		pref = 0;
+	else if (ps && pref_arg(q, &g->sup, "pref", &pref))
+		goto out;
+	if (cs) {
+		for (cause = 0; cause < KB_NCAUSES; cause++)
+			if (!strcmp(cs, kb_signal_cause_key(cause)))
+				break;
+		if (cause == KB_NCAUSES) {
+			r = reply_error(
+				q, 400, "bad_request",
+				KB_TR(q->lang,
+				      "cause: '%s' is not stock, supply, demand or reporting",
+				      "cause: '%s' は stock, supply, demand, reporting のいずれでもありません"),
+				cs);
+			goto out;
+		}
+	}
+	if (!state)
+		state = from < 0 ? "open" : "all";
+	if (strcmp(state, "open") && strcmp(state, "closed") &&
+	    strcmp(state, "all")) {
+		r = reply_error(
+			q, 400, "bad_request",
+			KB_TR(q->lang, "state: '%s' is not open, closed or all",
+			      "state: '%s' は open, closed, all のいずれでもありません"),
+			state);
+		goto out;
+	}
+	if ((r = kb_supply_signals(q->s, &g->sup, from, week, &sg, &q->err)) ||
+	    (r = kb_alerts_disclose(q->s, &g->sup, &q->p, &sg.alerts, &q->err))) {
+		r = fail(q, r);
+		goto out;
+	}
+	a = json_array();
+	for (i = 0; i < sg.n; i++) {
+		const struct kb_signal *x = &sg.v[i];
+		int reach = pref < 0;
+		for (k = 0; k < x->nregions && !reach; k++)
+			reach = !x->regions[k].pref || x->regions[k].pref == pref;
+		if (!reach || (d != KB_NONE && x->device != d) ||
+		    (cause >= 0 && (int)x->cause != cause) ||
+		    (!strcmp(state, "open") && x->closed >= 0) ||
+		    (!strcmp(state, "closed") && x->closed < 0))
+			continue;
+		json_array_append_new(
+			a, kb_signal_to_json(x, &sg, &g->sup, q->lang,
+					     evs && !strcmp(evs, "1")));
+	}
+	if (want_csv(q)) {
+		static const char *const cols[] = {
+			"key",	    "state",  "cause",	    "device",
+			"onset",    "latest", "closed",	    "peak",
+			"severity", "trend",  "facilities", "population",
+			"alerts",   "reason", NULL
+		};
+		r = reply_rows_csv(q, a, cols, "signals.csv");
+	} else {
+		r = reply_page(q, a, 0, limit, offset, 0);
+	}
+out:
+	kb_signals_release(&sg);
+	srv_registry_put(q->srv, g);
+	return r;
+}
+
 static int api_alerts(struct req *q)
 {
 	struct registry *g = srv_registry(q->srv);
@@ -1052,29 +1136,16 @@ out:
 }
 
 /* What the dashboard says of the reports behind its figures: the week's
- * completeness and the weeks still coming in (kb_report_weeks), and the
- * facilities behind each device's row. */
-static void dashboard_completeness(struct req *q, json_t *j,
-				   const struct registry *g,
-				   const struct kb_supply_status *st)
+ * completeness and the weeks still coming in (kb_report_weeks); the
+ * facilities behind each device's row are in the row. */
+static void dashboard_completeness(struct req *q, json_t *j)
 {
 	struct kb_report_weeks rw;
-	json_t *risk = json_object_get(j, "devices_at_risk");
-	size_t i, k;
 	if (!kb_report_weeks(q->s, -1, &rw, &q->err))
 		json_object_set_new(j, "completeness",
 				    kb_report_weeks_to_json(&rw));
 	kb_report_weeks_release(&rw);
 	kb_err_clear(&q->err);
-	for (i = 0; i < json_array_size(risk); i++) {
-		json_t *x = json_array_get(risk, i);
-		const char *code = json_string_value(json_object_get(x, "code"));
-		for (k = 0; code && k < st->n; k++)
-			if (!strcmp(g->sup.devices[st->v[k].device].code, code))
-				json_object_set_new(
-					x, "facilities",
-					json_integer(st->v[k].figs.facilities));
-	}
 }
 
 /* ---- incidents ---- */
@@ -1263,37 +1334,57 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 {
 	struct kb_status_query sq = { KB_SCOPE_NATION, -1, 0, 0, 0 };
 	struct kb_supply_status st;
-	struct kb_alerts al;
+	struct kb_signals sg;
 	struct kb_incidents inc = { 0 };
 	struct kb_eval ev;
 	json_t *j = json_object(), *prefs = json_array(), *risk = json_array(),
-	       *open = json_array();
+	       *open = json_array(), *sigs = json_array();
 	int worst[KB_NPREF + 1] = { 0 }, count[KB_NPREF + 1] = { 0 };
-	int bysev[4] = { 0 };
+	int bysev[4] = { 0 }, sigsev[4] = { 0 };
 	int *devalerts = kb_calloc(g->sup.ndevices + 1, sizeof(int));
 	size_t i;
 	char wk[16];
 
 	memset(&st, 0, sizeof(st));
-	memset(&al, 0, sizeof(al));
 	kb_eval_init(&ev);
 	/* one dashboard for every account: the public's figures (small
 	 * cells withheld) */
+	memset(&sg, 0, sizeof(sg));
 	if (!kb_supply_status(q->s, &g->sup, &sq, &st, &q->err) &&
 	    !kb_supply_status_disclose(q->s, &g->sup, NULL, &st, &q->err) &&
-	    !kb_supply_alerts(q->s, &g->sup, -1, -1, &al, &q->err)) {
+	    !kb_supply_signals(q->s, &g->sup, st.week, st.week, &sg, &q->err) &&
+	    !kb_alerts_disclose(q->s, &g->sup, NULL, &sg.alerts, &q->err)) {
 		kb_week_format(st.week, wk);
 		json_object_set_new(j, "week", json_string(wk));
-		for (i = 0; i < al.n; i++) {
-			const struct kb_alert *a = &al.v[i];
+		/* the week's alerts, and the signals they make: the tiles
+		 * and the counts are the signals open (one per problem) */
+		for (i = 0; i < sg.alerts.n; i++) {
+			const struct kb_alert *a = &sg.alerts.v[i];
+			if (a->week != st.week)
+				continue;
 			bysev[a->severity]++;
-			if (a->pref > 0 && a->pref <= KB_NPREF) {
-				count[a->pref]++;
-				if ((int)a->severity > worst[a->pref])
-					worst[a->pref] = (int)a->severity;
-			}
 			if (a->device != KB_NONE)
 				devalerts[a->device]++;
+		}
+		for (i = 0; i < sg.n; i++) {
+			const struct kb_signal *x = &sg.v[i];
+			size_t k;
+			if (x->closed >= 0 || !x->severity)
+				continue;
+			sigsev[x->severity]++;
+			for (k = 0; k < x->nregions; k++) {
+				int p = x->regions[k].pref;
+				if (p <= 0 || p > KB_NPREF ||
+				    !x->regions[k].severity)
+					continue;
+				count[p]++;
+				if ((int)x->regions[k].severity > worst[p])
+					worst[p] = (int)x->regions[k].severity;
+			}
+			if (json_array_size(sigs) < 20)
+				json_array_append_new(
+					sigs, kb_signal_to_json(x, &sg, &g->sup,
+								q->lang, 0));
 		}
 		for (i = 0; i < st.n; i++) {
 			const struct kb_status_row *x = &st.v[i];
@@ -1302,15 +1393,24 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 				  (x->calc.status == KB_STATUS_OUT ||
 				   x->calc.status == KB_STATUS_UNDER);
 			json_t *r;
-			if (!d->essential || (!low && !devalerts[x->device]))
+			struct kb_buf why = KB_BUF_INIT;
+			if (!d->essential || (!low && !x->risk))
 				continue;
+			kb_status_reason(&g->sup, x, q->lang, &why);
 			r = json_pack(
-				"{s:s, s:s, s:s, s:f, s:i}", "code", d->code,
-				"name",
+				"{s:s, s:s, s:s, s:s, s:s, s:f, s:i, s:i, s:s, "
+				"s:s?}",
+				"code", d->code, "name",
 				q->lang == KB_LANG_EN ? d->name_en : d->name_ja,
 				"status", kb_stock_status_key(x->calc.status),
+				"level", kb_status_level_key(x), "level_name",
+				kb_status_level_name(x, q->lang),
 				"days_of_supply", x->calc.dos, "alerts",
-				devalerts[x->device]);
+				devalerts[x->device], "facilities",
+				x->figs.facilities, "reason",
+				why.buf ? why.buf : "", "signal",
+				x->risk ? x->risk_key : NULL);
+			kb_buf_release(&why);
 			if (x->withheld) {
 				json_object_set_new(r, "status", json_null());
 				json_object_set_new(r, "days_of_supply",
@@ -1342,8 +1442,13 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 				      bysev[KB_SEV_CRITICAL], "warning",
 				      bysev[KB_SEV_WARNING], "info",
 				      bysev[KB_SEV_INFO]));
+	json_object_set_new(j, "signals",
+			    json_pack("{s:i, s:i}", "critical",
+				      sigsev[KB_SEV_CRITICAL], "warning",
+				      sigsev[KB_SEV_WARNING]));
+	json_object_set_new(j, "signals_open", sigs);
 	json_object_set_new(j, "devices_at_risk", risk);
-	dashboard_completeness(q, j, g, &st);
+	dashboard_completeness(q, j);
 	if (!kb_incident_load(q->s, 0, &inc, &q->err))
 		for (i = 0; i < inc.n; i++)
 			if (inc.v[i].state != KB_INC_RESOLVED)
@@ -1381,7 +1486,7 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 	free(devalerts);
 	kb_eval_release(&ev);
 	kb_incidents_release(&inc);
-	kb_alerts_release(&al);
+	kb_signals_release(&sg);
 	kb_supply_status_release(&st);
 	return j;
 }
@@ -1483,6 +1588,7 @@ const struct route srv_routes[] = {
 	{ M_GET, "/api/v1/chains/{}", api_chain, P(SUPPLY_CONFIDENTIAL), 0 },
 	{ M_GET, "/api/v1/status", api_status, P(SUPPLY_PUBLIC), 0 },
 	{ M_GET, "/api/v1/alerts", api_alerts, P(SUPPLY_PUBLIC), 0 },
+	{ M_GET, "/api/v1/signals", api_signals, P(SUPPLY_PUBLIC), 0 },
 	{ M_GET, "/api/v1/reports", api_reports, P(SUPPLY_FACILITY), R_SCOPED },
 	{ M_POST, "/api/v1/reports/stock", api_upload_stock, P(REPORT_UPLOAD),
 	  R_SCOPED | R_WRITE },

@@ -454,32 +454,42 @@ int page_dashboard(struct req *q)
 	srv_registry_put(q->srv, g);
 
 	page_head(q, &b, T("National dashboard", "全国ダッシュボード"));
-	x = json_object_get(d, "alerts");
+	x = json_object_get(d, "signals");
 	kb_buf_addf(&b,
 		    "<p class=\"lead\">%s <strong>%s</strong>. %s: "
 		    "<span class=\"sev critical\">%s %lld</span> "
 		    "<span class=\"sev warning\">%s %lld</span> "
-		    "<span class=\"sev info\">%s %lld</span></p>",
+		    "(%s %lld)</p>",
 		    T("Week of", "対象週"),
 		    json_string_value(json_object_get(d, "week"))
 			    ? json_string_value(json_object_get(d, "week"))
 			    : "-",
-		    T("Shortage alerts", "欠品の警報"), T("critical", "重大"),
+		    T("Open signals", "継続中のシグナル"), T("critical", "重大"),
 		    json_integer_value(json_object_get(x, "critical")),
 		    T("warning", "警告"),
 		    json_integer_value(json_object_get(x, "warning")),
-		    T("info", "情報"),
-		    json_integer_value(json_object_get(x, "info")));
+		    T("alerts this week", "今週の警報"),
+		    json_integer_value(json_object_get(
+			    json_object_get(d, "alerts"), "critical")) +
+			    json_integer_value(json_object_get(
+				    json_object_get(d, "alerts"), "warning")) +
+			    json_integer_value(json_object_get(
+				    json_object_get(d, "alerts"), "info")));
+	kb_buf_addf(
+		&b, "<p class=\"help\">%s</p>",
+		T("A signal is one problem: the alerts of a device and a cause (stock, supply, demand; or a region's missing reports) over consecutive weeks. It opens when a rule fires, stays open while a looser leaving threshold holds, and closes after 3 quiet weeks.",
+		  "シグナルは一つの問題です。機器と原因（在庫・供給・需要、または地域の報告途絶）ごとに、連続した週の警報をまとめます。規則が発動すると開き、より緩い解除の閾値を満たす間は続き、3 週続けて満たさなければ閉じます。"));
 
 	completeness_lead(q, &b, d);
 
-	kb_buf_addf(&b,
-		    "<div class=\"grid2\"><section aria-labelledby=\"map-h\">"
-		    "<h2 id=\"map-h\">%s</h2>"
-		    "<ol class=\"tiles\" aria-label=\"%s\">",
-		    T("Alerts by prefecture", "都道府県別の警報"),
-		    T("47 prefectures, coloured by their most severe alert",
-		      "47 都道府県（最も重い警報で色分け）"));
+	kb_buf_addf(
+		&b,
+		"<div class=\"grid2\"><section aria-labelledby=\"map-h\">"
+		"<h2 id=\"map-h\">%s</h2>"
+		"<ol class=\"tiles\" aria-label=\"%s\">",
+		T("Signals by prefecture", "都道府県別のシグナル"),
+		T("47 prefectures, coloured by the most severe signal open there",
+		  "47 都道府県（継続中の最も重いシグナルで色分け）"));
 	x = json_object_get(d, "prefectures");
 	for (i = 0; i < json_array_size(x); i++) {
 		json_t *p = json_array_get(x, i);
@@ -523,11 +533,13 @@ int page_dashboard(struct req *q)
 			"<table><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 			"<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
 			T("Device", "機器"), T("Status", "状況"),
-			T("Days of supply", "在庫日数"), T("Alerts", "警報"));
+			T("Days of supply", "在庫日数"), T("Why", "理由"));
 		for (i = 0; i < json_array_size(x); i++) {
 			json_t *r = json_array_get(x, i);
 			const char *st =
 				json_string_value(json_object_get(r, "status"));
+			const char *lv =
+				json_string_value(json_object_get(r, "level"));
 			int sti;
 			for (sti = KB_STATUS_UNKNOWN;
 			     st && sti <= KB_STATUS_OVER; sti++)
@@ -551,23 +563,53 @@ int page_dashboard(struct req *q)
 				withheld_cells(q, &b, 2);
 				withheld++;
 			} else {
-				kb_buf_addf(
-					&b,
-					"<td class=\"st %s\">%s</td><td class=\"num\">%.1f</td>",
-					st,
-					kb_stock_status_name(
-						(enum kb_stock_status)sti,
-						q->lang),
-					json_real_value(json_object_get(
-						r, "days_of_supply")));
+				(void)sti;
+				kb_buf_adds(&b, "<td class=\"st ");
+				page_esc(&b, lv ? lv : st);
+				kb_buf_adds(&b, "\">");
+				page_esc(&b, json_string_value(json_object_get(
+						     r, "level_name")));
+				kb_buf_addf(&b,
+					    "</td><td class=\"num\">%.1f</td>",
+					    json_real_value(json_object_get(
+						    r, "days_of_supply")));
 			}
-			kb_buf_addf(&b, "<td class=\"num\">%lld</td></tr>",
-				    json_integer_value(
-					    json_object_get(r, "alerts")));
+			kb_buf_adds(&b, "<td>");
+			page_esc(&b,
+				 json_string_value(json_object_get(r, "reason")));
+			kb_buf_adds(&b, "</td></tr>");
 		}
 		kb_buf_adds(&b, "</tbody></table>");
 		if (withheld)
 			withheld_legend(q, &b);
+	}
+	kb_buf_adds(&b, "</section>");
+
+	kb_buf_addf(&b,
+		    "<section aria-labelledby=\"sig-h\"><h2 id=\"sig-h\">%s</h2>",
+		    T("Open signals", "継続中のシグナル"));
+	x = json_object_get(d, "signals_open");
+	if (!json_array_size(x))
+		kb_buf_addf(&b, "<p>%s</p>", T("None.", "ありません。"));
+	else {
+		kb_buf_adds(&b, "<ul class=\"signals\">");
+		for (i = 0; i < json_array_size(x); i++) {
+			json_t *r = json_array_get(x, i);
+			const char *sv =
+				json_string_value(json_object_get(r, "severity"));
+			kb_buf_adds(&b, "<li data-signal=\"");
+			page_esc(&b,
+				 json_string_value(json_object_get(r, "key")));
+			kb_buf_adds(&b, "\"><span class=\"sev ");
+			page_esc(&b, sv ? sv : "info");
+			kb_buf_adds(&b, "\">");
+			page_esc(&b, sev_name(q, sv));
+			kb_buf_adds(&b, "</span> ");
+			page_esc(&b,
+				 json_string_value(json_object_get(r, "reason")));
+			kb_buf_adds(&b, "</li>");
+		}
+		kb_buf_adds(&b, "</ul>");
 	}
 	kb_buf_adds(&b, "</section>");
 

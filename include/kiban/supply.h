@@ -448,6 +448,18 @@ struct kb_cell {
  * KB_MIN_CONTRIBUTORS, then complementary suppression (suppress.c). */
 void kb_suppress_cells(struct kb_cell *cells, size_t n);
 
+enum kb_severity { KB_SEV_INFO = 1, KB_SEV_WARNING, KB_SEV_CRITICAL };
+
+/* Why a device is in trouble: its stock (low_stock, low_facilities), its
+ * supply (supply_drop), its demand (demand_jump); or a region's hospitals
+ * that stopped reporting (silent). */
+enum kb_signal_cause {
+	KB_CAUSE_STOCK,
+	KB_CAUSE_SUPPLY,
+	KB_CAUSE_DEMAND,
+	KB_CAUSE_REPORTING,
+};
+#define KB_NCAUSES 4
 /* Status of a device per scope at one week. */
 struct kb_status_row {
 	size_t device;
@@ -462,6 +474,14 @@ struct kb_status_row {
 			     shipments and inventory (confidential below 3) */
 	enum kb_withheld withheld;	  /* hospitals' figures, for a viewer */
 	enum kb_withheld supply_withheld; /* manufacturers' figures */
+	/* The one status model: the most severe signal of the device open at
+	 * the week and reaching this row's region (the nation's row: any),
+	 * or risk 0.  Pages and the API show this, with kb_status_reason(). */
+	enum kb_severity risk;
+	enum kb_signal_cause risk_cause;
+	int risk_since;	      /* the signal's onset */
+	char risk_key[64];    /* the signal's key */
+	char risk_where[160]; /* its regions, in the language asked */
 };
 struct kb_supply_status {
 	int week;
@@ -486,6 +506,17 @@ int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
 		     struct kb_supply_status *out, struct kb_err *err);
 void kb_supply_status_release(struct kb_supply_status *st);
 
+/* Why a row has its status, in a sentence a person can check: the signal
+ * open for it, else its days of supply against the device's thresholds;
+ * and the facilities behind the figures. */
+void kb_status_reason(const struct kb_supply *sup, const struct kb_status_row *x,
+		      enum kb_lang lang, struct kb_buf *out);
+/* The status a person reads first: the risk's severity when a signal is
+ * open ("critical", "warning"), else the stock status's key. */
+const char *kb_status_level_key(const struct kb_status_row *x);
+const char *kb_status_level_name(const struct kb_status_row *x,
+				 enum kb_lang lang);
+
 struct kb_principal;
 /* Marks in st what viewer p (NULL: the public) may not see, as the cells
  * of the whole national table of that week decide: rows' withheld and
@@ -504,7 +535,6 @@ enum kb_alert_rule {
 	KB_ALERT_SILENT,      /* facilities that stopped reporting */
 	KB_ALERT_LOW_FACILITIES, /* many facilities with under a week left */
 };
-enum kb_severity { KB_SEV_INFO = 1, KB_SEV_WARNING, KB_SEV_CRITICAL };
 const char *kb_alert_rule_key(enum kb_alert_rule r);
 const char *kb_severity_key(enum kb_severity s);
 const char *kb_severity_name(enum kb_severity s, enum kb_lang lang);
@@ -539,6 +569,84 @@ int kb_alerts_disclose(struct kb_store *s, const struct kb_supply *sup,
 /* The reason, with the figures a person can check. */
 void kb_alert_reason(const struct kb_alert *a, const struct kb_supply *sup,
 		     enum kb_lang lang, struct kb_buf *out);
+
+/* ---- signals: the alerts of one problem, grouped (signal.c) ---- */
+
+enum kb_signal_trend {
+	KB_TREND_WORSENING,
+	KB_TREND_STABLE,
+	KB_TREND_RECOVERING,
+};
+const char *kb_signal_cause_key(enum kb_signal_cause c);
+const char *kb_signal_cause_name(enum kb_signal_cause c, enum kb_lang lang);
+const char *kb_signal_trend_key(enum kb_signal_trend t);
+const char *kb_signal_trend_name(enum kb_signal_trend t, enum kb_lang lang);
+/* The cause an alert rule belongs to. */
+enum kb_signal_cause kb_alert_cause(enum kb_alert_rule r);
+
+struct kb_signal_step { /* opened, escalated, de-escalated, closed */
+	int week;
+	enum kb_severity severity; /* 0: closed */
+};
+struct kb_signal_region {
+	int pref;			 /* 0: the nation */
+	enum kb_severity peak, severity; /* severity: at the latest week */
+};
+struct kb_signal {
+	char key[64]; /* signal:cause:device:region:onset, stable */
+	enum kb_signal_cause cause;
+	size_t device;	   /* KB_NONE for reporting */
+	int pref;	   /* reporting: its region; otherwise -1 */
+	int onset, latest; /* first and last week the condition held */
+	int closed;	   /* the week it was closed, or -1: open */
+	enum kb_severity severity, peak;
+	enum kb_signal_trend trend;
+	struct kb_signal_region *regions; /* the nation first, if affected */
+	size_t nregions;
+	int facilities;	 /* hospitals short (missing, for reporting) at the
+			    latest week, in the affected regions */
+	long population; /* of the affected regions (2020 census) */
+	struct kb_signal_step *steps;
+	size_t nsteps;
+	size_t *alerts; /* the evidence: indices into kb_signals.alerts */
+	size_t nalerts;
+	double score; /* the latest week's, 1 at the entering threshold */
+};
+struct kb_signals {
+	int from, to;
+	struct kb_signal *v;
+	size_t n, alloc;
+	struct kb_alerts alerts; /* every alert of the weeks judged */
+};
+
+/*
+ * Signals active in the weeks from..to (day numbers of Mondays; to = -1:
+ * the latest complete week, from = -1: the same as to), judged over the
+ * year before from as well, most severe first.  A signal opens when a rule
+ * of its cause fires for its device and something confirms it (the nation,
+ * a second region, a critical level, a second rule or a second week:
+ * steps[0] is the week it was raised), stays open while the
+ * looser leaving condition holds, closes after KB_SIGNAL_QUIET weeks
+ * without it; its severity escalates when a rule fires at critical level
+ * and de-escalates only when the critical leaving condition no longer
+ * holds.  See signal.c and docs/supply-monitoring.md.
+ */
+#define KB_SIGNAL_QUIET 3
+int kb_supply_signals(struct kb_store *s, const struct kb_supply *sup, int from,
+		      int to, struct kb_signals *out, struct kb_err *err);
+void kb_signals_release(struct kb_signals *v);
+/* What it is and why, in a sentence with the figures behind it. */
+void kb_signal_reason(const struct kb_signal *g, const struct kb_signals *all,
+		      const struct kb_supply *sup, enum kb_lang lang,
+		      struct kb_buf *out);
+/* The reason of an alert or a signal by its key (as linked to an
+ * incident), or NULL when no such alert or signal is found; caller frees. */
+char *kb_supply_key_reason(struct kb_store *s, const struct kb_supply *sup,
+			   const char *key, enum kb_lang lang);
+/* With regions, steps, its reason and (evidence != 0) its alerts. */
+json_t *kb_signal_to_json(const struct kb_signal *g, const struct kb_signals *all,
+			  const struct kb_supply *sup, enum kb_lang lang,
+			  int evidence);
 
 /* ---- the supply council's incidents ---- */
 

@@ -52,6 +52,19 @@ json_t *kb_status_row_to_json(const struct kb_supply *sup, int week,
 		      x->calc.dos, "status", kb_stock_status_key(x->calc.status),
 		      "stockout_facilities", x->figs.stockout_facilities,
 		      "stockout_days", x->figs.stockout_days);
+	json_object_set_new(j, "level", json_string(kb_status_level_key(x)));
+	json_object_set_new(j, "risk",
+			    x->risk ? json_string(kb_severity_key(x->risk))
+				    : json_null());
+	if (x->risk) {
+		char since[16];
+		kb_week_format(x->risk_since, since);
+		json_object_set_new(
+			j, "risk_cause",
+			json_string(kb_signal_cause_key(x->risk_cause)));
+		json_object_set_new(j, "signal", json_string(x->risk_key));
+		json_object_set_new(j, "risk_since", json_string(since));
+	}
 	if (x->facility >= 0)
 		json_object_set_new(j, "facility",
 				    json_string(sup->orgs[x->facility].id));

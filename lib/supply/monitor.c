@@ -13,22 +13,30 @@
  * days of supply is stock over that.  Working per reporting facility keeps
  * a facility that stops reporting from looking like a loss of stock.
  *
- * Rules, each with the figures that fired it:
+ * Rules, each with the figures that fired it (docs/supply-monitoring.md):
  *   low_stock    days of supply under the device's alert_days (critical
- *                under critical_days, or no stock at all);
- *   demand_jump  this week's rate at least jump_ratio times the smoothed
- *                rate of the weeks before (after 4 weeks of history), and
- *                the excess at least three Poisson standard deviations, so
- *                that a small count's noise does not fire it;
+ *                under critical_days, or no stock at all); a prefecture's
+ *                once 5 of its hospitals reported, or none has stock;
+ *   demand_jump  this week's rate at least jump_ratio times the rate of
+ *                the weeks before (after 4 weeks of history; the rate is
+ *                held while a jump lasts), the count rarer than once in
+ *                KB__RARE_JUMP weeks under Poisson demand at that rate;
  *   supply_drop  national production + imports under drop_ratio times
  *                their smoothed level (critical under half of that); the
  *                level is held while supply stays down (up to 13 weeks);
  *   low_facilities  at least 10% of the scope's hospitals (and two) ended
- *                the week with less stock than that week's demand (critical
- *                at 25%): an aggregate can look well stocked while stock
- *                sits in a few places;
- *   silent       hospitals that reported in the 8 weeks before but not in
- *                the last 2.
+ *                the week with less stock than that week's demand, the
+ *                share unusual for the region (EARS C2: 3 sd above the
+ *                weeks w-9..w-3) and rarer than once in KB__RARE weeks at
+ *                its usual share (critical at 25% with two stocked out):
+ *                an aggregate can look well stocked while stock sits in a
+ *                few places;
+ *   silent       the share of the region's hospitals without a report
+ *                that week, when it is unusual for the region (EARS C2),
+ *                at least 5% and three hospitals.
+ * A region's week is judged only when at least half its usual reporters
+ * stand behind it.  Each rule also gives a looser "hold" condition, the
+ * leaving threshold of a signal (signal.c).
  * Everything is computed from the weekly aggregates (or, for a facility,
  * its own lines) when asked, so it is as fresh as the reports.
  */
@@ -39,7 +47,7 @@
 #include "supply/supply_int.h"
 
 #define HISTORY_WEEKS  26  /* weeks read before the first one asked for */
-#define MIN_JUMP_UNITS 3.0 /* and 3 standard deviations (Poisson) above */
+#define MIN_JUMP_UNITS 3.0 /* expected units for a jump to mean anything */
 #define MIN_FACILITIES 5   /* for a share of facilities to mean something */
 
 static const char *const status_names[][3] = {
@@ -377,7 +385,7 @@ int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
 	}
 	free(c);
 	grid_release(&g);
-	return 0;
+	return kb__status_risk(s, sup, out, err);
 }
 
 /* ---- alerts ---- */
@@ -388,6 +396,19 @@ void kb_alerts_release(struct kb_alerts *a)
 	memset(a, 0, sizeof(*a));
 }
 
+void kb__eval_release(struct kb__eval *ev)
+{
+	free(ev->v);
+	memset(ev, 0, sizeof(*ev));
+}
+
+struct kb__verdict *kb__eval_at(const struct kb__eval *ev, size_t dev, int pref,
+				enum kb_alert_rule rule)
+{
+	return &ev->v[((dev * (KB_NPREF + 1) + (size_t)pref) * KB__NRULES + rule) *
+		      ev->nweeks];
+}
+
 static void add_alert(struct kb_alerts *out, const struct kb_supply *sup,
 		      enum kb_alert_rule rule, enum kb_severity sev, size_t dev,
 		      int pref, int week, double value, double threshold,
@@ -395,6 +416,8 @@ static void add_alert(struct kb_alerts *out, const struct kb_supply *sup,
 {
 	struct kb_alert *x;
 	char w[16];
+	if (!out)
+		return;
 	KB_ALLOC_GROW(out->v, out->n + 1, out->alloc);
 	x = &out->v[out->n++];
 	x->rule = rule;
@@ -424,72 +447,248 @@ static int by_severity(const void *pa, const void *pb)
 	return strcmp(a->key, b->key);
 }
 
-static void series_alerts(struct kb_alerts *out, const struct kb_supply *sup,
-			  size_t d, int pref, const struct kb_week_figs *f,
-			  const struct kb_week_calc *c, size_t from, size_t n)
+/*
+ * A share's usual level, as CDC's EARS C2 takes it: the mean and standard
+ * deviation of the weeks w-9..w-3 (seven weeks, and a guard band of two so
+ * that an outbreak's first weeks do not raise their own baseline), leaving
+ * out the weeks that fired (a shortage does not become the normal).  The
+ * deviation is at least the binomial one of the mean over n and
+ * KB__MIN_SD, so that a flat history does not make any change unusual.
+ * -1 while fewer than four such weeks are known.
+ */
+static double usual(const double *share, const unsigned char *fired, size_t w,
+		    double n, double *sd)
 {
-	const struct kb_device *dv = &sup->devices[d];
-	double expect;
-	size_t w;
-	for (w = from; w < n; w++) {
-		if (!f[w].facilities)
+	double sum = 0, sq = 0, mean, var;
+	size_t k, m = 0;
+	for (k = w >= 9 ? w - 9 : 0; k + 3 <= w; k++) {
+		if (share[k] < 0 || fired[k])
 			continue;
-		if (c[w].dos >= 0 && c[w].dos < dv->alert_days) {
-			int crit = c[w].dos < dv->critical_days;
-			add_alert(out, sup, KB_ALERT_LOW_STOCK,
-				  crit ? KB_SEV_CRITICAL : KB_SEV_WARNING, d,
-				  pref, f[w].week, c[w].dos,
-				  crit ? dv->critical_days : dv->alert_days,
-				  f[w].stock, c[w].daily);
-		}
-		if (f[w].facilities >= MIN_FACILITIES &&
-		    f[w].low_facilities >= 2 &&
-		    10 * f[w].low_facilities >= f[w].facilities)
-			add_alert(out, sup, KB_ALERT_LOW_FACILITIES,
-				  4 * f[w].low_facilities >= f[w].facilities
-					  ? KB_SEV_CRITICAL
-					  : KB_SEV_WARNING,
-				  d, pref, f[w].week, f[w].low_facilities,
-				  0.1 * f[w].facilities, f[w].facilities,
-				  f[w].stockout_facilities);
-		expect = c[w].baseline * f[w].demand_facilities;
-		if (w >= KB_WARMUP_WEEKS && c[w].baseline > 0 &&
-		    c[w].rate >= dv->jump_ratio * c[w].baseline &&
-		    expect >= MIN_JUMP_UNITS &&
-		    f[w].demand - expect >= 3 * sqrt(expect))
-			add_alert(out, sup, KB_ALERT_DEMAND_JUMP,
-				  c[w].rate >= 2 * dv->jump_ratio * c[w].baseline
-					  ? KB_SEV_CRITICAL
-					  : KB_SEV_WARNING,
-				  d, pref, f[w].week, c[w].rate / c[w].baseline,
-				  dv->jump_ratio, f[w].demand,
-				  c[w].baseline * f[w].demand_facilities);
+		sum += share[k];
+		sq += share[k] * share[k];
+		m++;
 	}
+	if (m < 4)
+		return -1;
+	mean = sum / (double)m;
+	var = sq / (double)m - mean * mean;
+	*sd = var > 0 ? sqrt(var * (double)m / (double)(m - 1)) : 0;
+	if (n > 0 && *sd < sqrt(mean * (1 - mean) / n))
+		*sd = sqrt(mean * (1 - mean) / n);
+	if (*sd < KB__MIN_SD)
+		*sd = KB__MIN_SD;
+	return mean;
 }
 
-static void supply_alerts(struct kb_alerts *out, const struct kb_supply *sup,
-			  size_t d, const struct grid *g, size_t from)
+/* P(X >= k) for X binomial(n, p): how surprising k of n is. */
+static double binom_tail(int n, int k, double p)
+{
+	double t, sum = 0;
+	int i;
+	if (k <= 0)
+		return 1;
+	if (p <= 0)
+		return 0;
+	if (p >= 1)
+		return 1;
+	t = exp(lgamma(n + 1.0) - lgamma(k + 1.0) - lgamma(n - k + 1.0) +
+		k * log(p) + (n - k) * log1p(-p));
+	for (i = k; i <= n && t > sum * 1e-12; i++) {
+		sum += t;
+		t *= (double)(n - i) / (i + 1) * p / (1 - p);
+	}
+	return sum;
+}
+
+/* P(X >= k) for X Poisson with mean m (k > m): the terms fall from k on. */
+static double poisson_tail(double k, double m)
+{
+	double t, sum = 0;
+	if (m > 1000) /* the normal approximation, with continuity */
+		return 0.5 * erfc((k - 0.5 - m) / sqrt(2 * m));
+	t = exp(-m + k * log(m) - lgamma(k + 1));
+	for (; t > sum * 1e-12 && t > 0; k++) {
+		sum += t;
+		t *= m / (k + 1);
+	}
+	return sum;
+}
+
+static void verdict(struct kb__verdict *v, int on, int crit, int hold,
+		    int crit_hold, double score, int n)
+{
+	v->on = on ? (unsigned char)(crit ? 2 : 1) : 0;
+	v->hold = on ? v->on : (unsigned char)(hold ? (crit_hold ? 2 : 1) : 0);
+	v->score = (float)score;
+	v->n = n;
+}
+
+/*
+ * The rules of one device in one region, every week of the grid; alerts
+ * for the weeks from `from`.  A region's week is judged only when enough
+ * of its usual reporters stand behind it (half the most of the 8 weeks
+ * before), so that a week still coming in does not speak for the region.
+ */
+static void series_rules(struct kb_alerts *out, const struct kb_supply *sup,
+			 size_t d, int pref, const struct kb_week_figs *f,
+			 const struct kb_week_calc *c, size_t from, size_t n,
+			 struct kb__eval *ev)
+{
+	const struct kb_device *dv = &sup->devices[d];
+	struct kb__verdict *vs = kb__eval_at(ev, d, pref, KB_ALERT_LOW_STOCK);
+	struct kb__verdict *vf =
+		kb__eval_at(ev, d, pref, KB_ALERT_LOW_FACILITIES);
+	struct kb__verdict *vj = kb__eval_at(ev, d, pref, KB_ALERT_DEMAND_JUMP);
+	double *share = kb_malloc((n + 1) * sizeof(*share));
+	unsigned char *fired = kb_calloc(n + 1, 1);
+	double jb = -1; /* the demand rate a jump is measured against */
+	size_t w, k, held = 0, seen = 0;
+
+	for (w = 0; w < n; w++) {
+		const struct kb_week_figs *x = &f[w];
+		double expect, mean, sd = 0, sh, ratio, lo;
+		int most = 0, enough;
+		share[w] = x->facilities >= MIN_FACILITIES
+				   ? (double)x->low_facilities / x->facilities
+				   : -1;
+		for (k = w >= 8 ? w - 8 : 0; k < w; k++)
+			if (f[k].facilities > most)
+				most = f[k].facilities;
+		enough = x->facilities > 0 && 2 * x->facilities >= most;
+		if (!enough)
+			continue;
+
+		/* low_stock: days of supply, entering under alert_days and
+		 * leaving at a quarter above it; a prefecture's figure once
+		 * it stands for at least MIN_FACILITIES hospitals (below, it
+		 * is one hospital's stock, and a small cell), or when no stock
+		 * is left there at all */
+		if (c[w].dos >= 0 &&
+		    (!pref || x->facilities >= MIN_FACILITIES || x->stock <= 0)) {
+			int on = c[w].dos < dv->alert_days;
+			int crit = c[w].dos < dv->critical_days;
+			verdict(&vs[w], on, crit,
+				c[w].dos < KB__LEAVE * dv->alert_days,
+				c[w].dos < KB__LEAVE * dv->critical_days,
+				dv->alert_days /
+					(c[w].dos > 0.01 ? c[w].dos : 0.01),
+				x->low_facilities);
+			if (on && w >= from)
+				add_alert(out, sup, KB_ALERT_LOW_STOCK,
+					  crit ? KB_SEV_CRITICAL : KB_SEV_WARNING,
+					  d, pref, x->week, c[w].dos,
+					  crit ? dv->critical_days
+					       : dv->alert_days,
+					  x->stock, c[w].daily);
+		}
+
+		/* low_facilities: the share of hospitals with under a week's
+		 * use, at least 10% and unusual for the region (EARS C2) */
+		sh = share[w];
+		mean = sh >= 0 ? usual(share, fired, w, x->facilities, &sd) : -1;
+		if (mean >= 0) {
+			/* and not what chance gives a small region: fewer
+			 * than one in KB__RARE at its usual share */
+			int on = x->low_facilities >= 2 && sh >= 0.10 &&
+				 sh >= mean + KB__C2_SD * sd &&
+				 binom_tail(x->facilities, x->low_facilities,
+					    mean > 0.01 ? mean : 0.01) <
+					 1.0 / KB__RARE;
+			int hold = x->low_facilities >= 2 && sh >= 0.08 &&
+				   sh >= mean + KB__HOLD_SD * sd;
+			/* critical: a quarter short and two already out */
+			int crit = sh >= 0.25 && x->stockout_facilities >= 2;
+			fired[w] = (unsigned char)on;
+			verdict(&vf[w], on, on && crit, hold,
+				hold && sh >= 0.20 && x->stockout_facilities >= 2,
+				sh / 0.10, x->low_facilities);
+			if (on && w >= from)
+				add_alert(out, sup, KB_ALERT_LOW_FACILITIES,
+					  crit ? KB_SEV_CRITICAL : KB_SEV_WARNING,
+					  d, pref, x->week, x->low_facilities,
+					  0.1 * x->facilities, x->facilities,
+					  x->stockout_facilities);
+		}
+
+		/* demand_jump: this week's rate against the rate of the weeks
+		 * before (after KB_WARMUP_WEEKS of them), held while the jump
+		 * lasts (up to a quarter); the count rarer than once in
+		 * KB__RARE_JUMP weeks under Poisson demand at that rate, so
+		 * that a small region's noise does not fire it */
+		if (c[w].rate < 0)
+			continue;
+		if (jb > 0 && seen >= KB_WARMUP_WEEKS) {
+			double p;
+			expect = jb * x->demand_facilities;
+			ratio = c[w].rate / jb;
+			lo = 1 + (dv->jump_ratio - 1) / 2;
+			p = x->demand > expect
+				    ? poisson_tail(floor(x->demand), expect)
+				    : 1;
+			{
+				int on = ratio >= dv->jump_ratio &&
+					 expect >= MIN_JUMP_UNITS &&
+					 p < 1.0 / KB__RARE_JUMP;
+				int crit = on && ratio >= 2 * dv->jump_ratio;
+				int hold = ratio >= lo && p < 1.0 / KB__RARE;
+				verdict(&vj[w], on, crit, hold,
+					hold && ratio >= dv->jump_ratio * 1.5,
+					ratio / dv->jump_ratio,
+					x->demand_facilities);
+				if (on && w >= from)
+					add_alert(out, sup, KB_ALERT_DEMAND_JUMP,
+						  crit ? KB_SEV_CRITICAL
+						       : KB_SEV_WARNING,
+						  d, pref, x->week, ratio,
+						  dv->jump_ratio, x->demand,
+						  expect);
+				/* a jump does not raise the rate it is
+				 * measured against */
+				if (on && ++held <= 13)
+					continue;
+			}
+		}
+		seen++;
+		held = 0;
+		jb = jb < 0 ? c[w].rate
+			    : KB_EWMA_ALPHA * c[w].rate +
+				      (1 - KB_EWMA_ALPHA) * jb;
+	}
+	free(share);
+	free(fired);
+}
+
+/* supply_drop: national production + imports under drop_ratio times their
+ * smoothed level, which holds while supply stays down (up to a quarter). */
+static void supply_rules(struct kb_alerts *out, const struct kb_supply *sup,
+			 size_t d, const struct grid *g, size_t from,
+			 struct kb__eval *ev)
 {
 	const struct kb_device *dv = &sup->devices[d];
 	const double *v = &g->supply[d * g->nweeks];
+	struct kb__verdict *vd = kb__eval_at(ev, d, 0, KB_ALERT_SUPPLY_DROP);
 	double trend = -1;
 	size_t w, seen = 0, low = 0;
 	for (w = 0; w < g->nweeks; w++) {
 		if (v[w] < 0)
 			continue;
-		if (seen >= KB_WARMUP_WEEKS && trend > 0 &&
-		    v[w] < dv->drop_ratio * trend) {
-			if (w >= from)
+		if (seen >= KB_WARMUP_WEEKS && trend > 0) {
+			double lvl = v[w] / trend;
+			int on = lvl < dv->drop_ratio;
+			int crit = lvl < dv->drop_ratio / 2;
+			int hold = lvl < (1 + dv->drop_ratio) / 2;
+			verdict(&vd[w], on, crit, hold,
+				lvl < KB__LEAVE * dv->drop_ratio / 2,
+				dv->drop_ratio / (lvl > 0.01 ? lvl : 0.01),
+				g->reporters[d * g->nweeks + w]);
+			if (on && w >= from)
 				add_alert(out, sup, KB_ALERT_SUPPLY_DROP,
-					  v[w] < dv->drop_ratio * trend / 2
-						  ? KB_SEV_CRITICAL
-						  : KB_SEV_WARNING,
-					  d, 0, g->first + (int)w * 7,
-					  v[w] / trend, dv->drop_ratio, v[w],
-					  trend);
+					  crit ? KB_SEV_CRITICAL : KB_SEV_WARNING,
+					  d, 0, g->first + (int)w * 7, lvl,
+					  dv->drop_ratio, v[w], trend);
 			/* a drop does not become the new normal for a
 			 * quarter: the level it is measured against holds */
-			if (++low <= 13)
+			if (hold && ++low <= 13)
 				continue;
 		}
 		low = 0;
@@ -500,70 +699,155 @@ static void supply_alerts(struct kb_alerts *out, const struct kb_supply *sup,
 	}
 }
 
-/* Hospitals with a stock report in weeks w-8..w-2 but none in w-1..w. */
-static int silent_alerts(struct kb_store *s, const struct kb_supply *sup,
-			 int week, struct kb_alerts *out, struct kb_err *err)
+/*
+ * silent: the share of a region's hospitals (the registry's) that sent no
+ * stock report for the week, when it is unusual for the region (EARS C2 as
+ * above) and at least 5% and three hospitals.  A hospital that never
+ * reports is part of the usual level, not news every week.
+ */
+static int silent_rules(struct kb_store *s, const struct kb_supply *sup,
+			const struct grid *g, size_t from, size_t upto,
+			struct kb_alerts *out, struct kb__eval *ev,
+			struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(
-		s,
-		"SELECT org, max(week) FROM report WHERE kind = 'stock' AND "
-		"week BETWEEN ?1 AND ?2 GROUP BY org",
-		err);
-	int silent[KB_NPREF + 1] = { 0 }, active[KB_NPREF + 1] = { 0 };
-	int since[KB_NPREF + 1] = { 0 }, p;
-	if (!st)
+	size_t nw = g->nweeks, o, w, nh = 0;
+	size_t *hosp = kb_malloc((sup->norgs + 1) * sizeof(*hosp));
+	unsigned char *seen;
+	int *last, expected[KB_NPREF + 1] = { 0 }, p;
+	int *missing = kb_calloc((KB_NPREF + 1) * nw + 1, sizeof(int));
+	int *since = kb_malloc(((KB_NPREF + 1) * nw + 1) * sizeof(int));
+	double *share = kb_malloc((nw + 1) * sizeof(double));
+	unsigned char *fired = kb_malloc(nw + 1);
+	sqlite3_stmt *st;
+
+	for (o = 0; o < sup->norgs; o++)
+		if (sup->orgs[o].kind == KB_ORG_HOSPITAL) {
+			hosp[o] = nh++;
+			expected[0]++;
+			expected[sup->orgs[o].pref]++;
+		} else {
+			hosp[o] = KB_NONE;
+		}
+	for (w = 0; w < (KB_NPREF + 1) * nw; w++)
+		since[w] = INT_MAX;
+	seen = kb_calloc(nh * nw + 1, 1);
+	last = kb_malloc((nh + 1) * sizeof(int));
+	for (o = 0; o < nh; o++)
+		last[o] = -1;
+	st = kb__sql_prepare(s,
+			     "SELECT org, week FROM report WHERE kind = 'stock' "
+			     "AND week BETWEEN ?1 AND ?2",
+			     err);
+	if (!st) {
+		free(hosp);
+		free(seen);
+		free(last);
+		free(missing);
+		free(since);
+		free(share);
+		free(fired);
 		return KB_EDB;
-	sqlite3_bind_int(st, 1, week - 8 * 7);
-	sqlite3_bind_int(st, 2, week);
+	}
+	sqlite3_bind_int(st, 1, g->first - 26 * 7);
+	sqlite3_bind_int(st, 2, g->first + (int)(nw - 1) * 7);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		size_t o =
+		size_t x =
 			kb_supply_org_n(sup, (long)sqlite3_column_int64(st, 0));
-		int last = sqlite3_column_int(st, 1);
-		int pr;
-		if (o == KB_NONE)
+		int wk = sqlite3_column_int(st, 1);
+		if (x == KB_NONE || hosp[x] == KB_NONE)
 			continue;
-		pr = sup->orgs[o].pref;
-		active[pr]++;
-		if (last <= week - 2 * 7) {
-			silent[pr]++;
-			if (!since[pr] || last < since[pr])
-				since[pr] = last;
+		if (wk < g->first) {
+			if (wk > last[hosp[x]])
+				last[hosp[x]] = wk;
+		} else if ((wk - g->first) % 7 == 0) {
+			seen[hosp[x] * nw + (size_t)(wk - g->first) / 7] = 1;
 		}
 	}
 	sqlite3_finalize(st);
-	for (p = 1; p <= KB_NPREF; p++)
-		if (silent[p])
-			add_alert(out, sup, KB_ALERT_SILENT,
-				  10 * silent[p] >= active[p] ? KB_SEV_WARNING
-							      : KB_SEV_INFO,
-				  KB_NONE, p, week, silent[p], 2, active[p],
-				  since[p]);
+	for (o = 0; o < sup->norgs; o++) {
+		size_t h = hosp[o];
+		int pr = sup->orgs[o].pref;
+		if (h == KB_NONE)
+			continue;
+		for (w = 0; w < nw; w++) {
+			int wk = g->first + (int)w * 7;
+			int k;
+			if (seen[h * nw + w]) {
+				last[h] = wk;
+				continue;
+			}
+			for (k = 0; k < 2; k++) {
+				size_t at = (size_t)(k ? pr : 0) * nw + w;
+				if (k && !pr)
+					break;
+				missing[at]++;
+				/* the earliest last report; -1: never */
+				if (last[h] < since[at])
+					since[at] = last[h];
+			}
+		}
+	}
+	for (p = 0; p <= KB_NPREF; p++) {
+		struct kb__verdict *vr =
+			kb__eval_at(ev, ev->ndev - 1, p, KB_ALERT_SILENT);
+		if (!expected[p])
+			continue;
+		for (w = 0; w < nw; w++) {
+			share[w] = (double)missing[(size_t)p * nw + w] /
+				   expected[p];
+			fired[w] = 0;
+		}
+		for (w = 0; w <= upto && w < nw; w++) {
+			double sd = 0,
+			       mean = usual(share, fired, w, expected[p], &sd);
+			int m = missing[(size_t)p * nw + w];
+			int on, hold;
+			if (mean < 0)
+				continue;
+			on = m >= 3 && share[w] >= 0.05 &&
+			     share[w] >= mean + KB__C2_SD * sd;
+			hold = m >= 2 && share[w] >= mean + KB__HOLD_SD * sd;
+			fired[w] = (unsigned char)on;
+			verdict(&vr[w], on, 0, hold, 0,
+				share[w] / (mean + KB__C2_SD * sd), m);
+			if (on && w >= from)
+				add_alert(out, sup, KB_ALERT_SILENT,
+					  share[w] >= 0.10 ? KB_SEV_WARNING
+							   : KB_SEV_INFO,
+					  KB_NONE, p, g->first + (int)w * 7, m,
+					  mean * expected[p], expected[p],
+					  since[(size_t)p * nw + w]);
+		}
+	}
+	free(hosp);
+	free(seen);
+	free(last);
+	free(missing);
+	free(since);
+	free(share);
+	free(fired);
 	return 0;
 }
 
-int kb_supply_alerts(struct kb_store *s, const struct kb_supply *sup, int from,
-		     int to, struct kb_alerts *out, struct kb_err *err)
+int kb__supply_evaluate(struct kb_store *s, const struct kb_supply *sup,
+			int first, int from, int to, struct kb_alerts *out,
+			struct kb__eval *ev, struct kb_err *err)
 {
 	struct grid g;
 	struct kb_week_calc *c;
 	size_t d, start;
-	int first, r, w;
+	int r;
 
-	memset(out, 0, sizeof(*out));
-	if ((to = resolve_week(s, to, err)) < 0)
-		return to;
-	to = kb_week_of_time((time_t)to * 86400);
-	from = from < 0 ? to : kb_week_of_time((time_t)from * 86400);
-	if (from > to)
-		return kb_err_set(err, KB_EUSAGE, "%s",
-				  KB_TR(err->lang,
-					"the first week comes after the last",
-					"開始週が終了週より後です"));
-	first = from - HISTORY_WEEKS * 7;
+	memset(ev, 0, sizeof(*ev));
 	if ((r = grid_load(s, sup, first, to, &g, err))) {
 		grid_release(&g);
 		return r;
 	}
+	ev->first = first;
+	ev->nweeks = g.nweeks;
+	ev->ndev = sup->ndevices + 1; /* the last row: reporting */
+	ev->v = kb_calloc(ev->ndev * (KB_NPREF + 1) * KB__NRULES * ev->nweeks + 1,
+			  sizeof(*ev->v));
 	start = (size_t)(from - first) / 7;
 	c = kb_calloc(g.nweeks + 1, sizeof(*c));
 	for (d = 0; d < sup->ndevices; d++) {
@@ -571,14 +855,44 @@ int kb_supply_alerts(struct kb_store *s, const struct kb_supply *sup, int from,
 		for (p = 0; p <= KB_NPREF; p++) {
 			const struct kb_week_figs *f = cell(&g, d, p, 0);
 			kb_monitor_series(f, g.nweeks, &sup->devices[d], c);
-			series_alerts(out, sup, d, p, f, c, start, g.nweeks);
+			series_rules(out, sup, d, p, f, c, start, g.nweeks, ev);
 		}
-		supply_alerts(out, sup, d, &g, start);
+		supply_rules(out, sup, d, &g, start, ev);
 	}
 	free(c);
+	r = silent_rules(s, sup, &g, start, g.nweeks - 1, out, ev, err);
 	grid_release(&g);
-	for (w = from; !r && w <= to; w += 7)
-		r = silent_alerts(s, sup, w, out, err);
+	if (r)
+		kb__eval_release(ev);
+	return r;
+}
+
+int kb__supply_weeks(struct kb_store *s, int *from, int *to, struct kb_err *err)
+{
+	if ((*to = resolve_week(s, *to, err)) < 0)
+		return *to;
+	*to = kb_week_of_time((time_t)*to * 86400);
+	*from = *from < 0 ? *to : kb_week_of_time((time_t)*from * 86400);
+	if (*from > *to)
+		return kb_err_set(err, KB_EUSAGE, "%s",
+				  KB_TR(err->lang,
+					"the first week comes after the last",
+					"開始週が終了週より後です"));
+	return 0;
+}
+
+int kb_supply_alerts(struct kb_store *s, const struct kb_supply *sup, int from,
+		     int to, struct kb_alerts *out, struct kb_err *err)
+{
+	struct kb__eval ev;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if ((r = kb__supply_weeks(s, &from, &to, err)))
+		return r;
+	r = kb__supply_evaluate(s, sup, from - HISTORY_WEEKS * 7, from, to, out,
+				&ev, err);
+	kb__eval_release(&ev);
 	if (r) {
 		kb_alerts_release(out);
 		return r;
@@ -649,12 +963,15 @@ void kb_alert_reason(const struct kb_alert *a, const struct kb_supply *sup,
 			L == KB_LANG_JA ? a->value : a->a, a->b);
 		break;
 	case KB_ALERT_SILENT:
-		kb_week_format((int)a->b, w);
+		if (a->b >= 0)
+			kb_week_format((int)a->b, w);
 		kb_buf_addf(
 			out,
-			KB_TR(L, "%s: %.0f of %.0f hospitals have sent no stock report for 2 weeks or more (the earliest last report: week of %s)",
-			      "%s: %.0f / %.0f 病院から 2 週以上在庫報告がありません（最も古い最終報告: %s の週）"),
-			pref_name(sup, a->pref, L), a->value, a->a, w);
+			KB_TR(L, "%s: %.0f of %.0f hospitals sent no stock report this week, against about %.0f in a usual week (the earliest last report: %s%s)",
+			      "%s: %.0f / %.0f 病院から今週の在庫報告がありません。通常の週は約 %.0f 病院です（最も古い最終報告: %s%s）"),
+			pref_name(sup, a->pref, L), a->value, a->a,
+			a->threshold, a->b >= 0 ? w : KB_TR(L, "never", "なし"),
+			a->b >= 0 ? KB_TR(L, " week", " の週") : "");
 		break;
 	}
 }

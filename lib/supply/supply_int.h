@@ -43,4 +43,47 @@ int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 /* The demo's accounts (kiban/demo.h), after its registry. */
 int kb__demo_accounts(struct kb_store *s, struct kb_err *err);
 
+/* ---- the rules' verdicts, shared by alerts and signals (monitor.c) ---- */
+
+#define KB__NRULES    5	     /* enum kb_alert_rule */
+#define KB__C2_SD     3.0    /* an unusual share: mean + 3 sd (EARS C2) */
+#define KB__HOLD_SD   1.5    /* and still unusual enough to stay open */
+#define KB__MIN_SD    0.02   /* the least deviation of a share */
+#define KB__LEAVE     1.25   /* days of supply a quarter above the threshold */
+#define KB__RARE      10000  /* a count chance gives once in as many weeks */
+#define KB__RARE_JUMP 100000 /* and a demand jump, tested far more often */
+
+/* One rule on one region's week.  on: the rule fires (1 warning, 2
+ * critical): an alert; hold: the looser condition that keeps a signal
+ * open (1, 2 at critical level; at least on); score: 1 at the entering
+ * threshold; n: the facilities the figure is about (low, reporting,
+ * missing: the rule's own). */
+struct kb__verdict {
+	unsigned char on, hold;
+	float score;
+	int n;
+};
+
+/* Every rule's verdict on every region and week first.. (nweeks): device
+ * rows 0..ndev-2, and the last row for reporting (silent). */
+struct kb__eval {
+	int first;
+	size_t nweeks, ndev;
+	struct kb__verdict *v;
+};
+/* The nweeks verdicts of one rule on one device row and region. */
+struct kb__verdict *kb__eval_at(const struct kb__eval *ev, size_t dev, int pref,
+				enum kb_alert_rule rule);
+/* Judges the weeks first..to; alerts (unless out is NULL) of from..to. */
+int kb__supply_evaluate(struct kb_store *s, const struct kb_supply *sup,
+			int first, int from, int to, struct kb_alerts *out,
+			struct kb__eval *ev, struct kb_err *err);
+void kb__eval_release(struct kb__eval *ev);
+/* Resolves a range of weeks as kb_supply_alerts() takes it (to = -1: the
+ * latest complete week; from = -1: to) to Mondays; KB_EUSAGE if reversed. */
+/* Sets each row's risk from the signals open at st->week (signal.c). */
+int kb__status_risk(struct kb_store *s, const struct kb_supply *sup,
+		    struct kb_supply_status *st, struct kb_err *err);
+int kb__supply_weeks(struct kb_store *s, int *from, int *to, struct kb_err *err);
+
 #endif

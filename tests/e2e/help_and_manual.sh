@@ -35,7 +35,7 @@ for group in init demo plan kpi values eval report supply scenario anon match ac
 		done
 	done
 done
-expect_eq "subcommands checked" "$checked" 58
+expect_eq "subcommands checked" "$checked" 59
 # the commands without subcommands
 for cmd in stockpile allocate; do
 	for lang in ja en; do

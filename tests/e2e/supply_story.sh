@@ -3,15 +3,16 @@
 # sample, load it, fail an import with every error listed and nothing
 # written, take a report in JSON, correct it, see status and alerts, find
 # the injected shortages alerted before they happened (detect.awk, an
-# independent check of the alerts against the generator's truth), open an
-# incident and follow it, and export lists for Excel.
+# independent check of the alerts against the generator's truth), group
+# them into signals (the surges signalled before their shortage), open an
+# incident and follow it, link a signal, and export lists for Excel.
 . "$(dirname "$0")/lib.sh"
 
 $KIBAN init -q
-$KIBAN supply generate -q -o gen --seed 3 --hospitals 250 --devices 15 \
+$KIBAN supply generate -q -o gen --seed 3 --hospitals 400 --devices 15 \
 	--suppliers 60 --weeks 45 --last-week 2026-11-16
 $KIBAN supply load -q gen
-expect_eq "hospitals" "$($KIBAN supply orgs --kind hospital --json | jq length)" 250
+expect_eq "hospitals" "$($KIBAN supply orgs --kind hospital --json | jq length)" 400
 expect_eq "prefectures" "$($KIBAN supply prefectures --json | jq '[.[].population] | add')" 126146099
 
 # bad input: every problem, nothing written
@@ -71,6 +72,26 @@ $KIBAN supply incident show 1 --json >inc.json
 expect_eq "state" "$(jq -r .state inc.json)" resolved
 expect_eq "timeline" "$(jq '.timeline | length' inc.json)" 5
 expect_eq "linked" "$(jq -r '.alerts[0]' inc.json)" "$key"
+
+# signals: one line per problem, each surge shortage signalled before it,
+# and a signal links to an incident by its key with its reason
+$KIBAN supply signals --from 2025-12-01 --week 2026-11-16 --csv >signals.csv
+head -1 signals.csv | grep -q '^key,state,cause,device,onset,latest,closed,' || fail "signals CSV header"
+n_sig=$(($(wc -l <signals.csv) - 1))
+n_al=$(($(wc -l <alerts.csv) - 1))
+[ "$n_sig" -gt 0 ] && [ $((n_sig * 10)) -lt "$n_al" ] || fail "signals: $n_sig for $n_al alerts"
+$KIBAN supply signals --from 2025-12-01 --week 2026-11-16 --json >signals.json
+for dev in $(awk -F, 'NR > 1 && $3 == "demand_surge" && $9 != "" { print $4 }' gen/truth.csv | sort -u); do
+	jq -e --arg d "$dev" '[.[] | select(.device == $d and .cause != "reporting" and .steps[0].week < "2026-09-28" and .latest >= "2026-09-07")] | length > 0' signals.json >/dev/null ||
+		fail "surge of $dev not signalled before its shortage"
+done
+skey=$(jq -r '.[0].key' signals.json)
+$KIBAN supply incident open -q --device "$(jq -r '[.[] | select(.device)][0].device' signals.json)" --title "signal" \
+	--cause demand_surge --reported-by desk
+$KIBAN supply incident link 2 "$skey"
+$KIBAN supply incident show 2 --json >inc2.json
+expect_eq "signal linked" "$(jq -r '.alerts[0]' inc2.json)" "$skey"
+expect_status 4 $KIBAN supply incident link 2 "signal:stock:99999999:2026-01-05"
 
 # exports for Excel: BOM and CRLF
 $KIBAN supply risk --csv --bom >risk.csv

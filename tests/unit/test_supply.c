@@ -758,6 +758,135 @@ static int gen_week(void *ctx, int week, const struct kb_buf *stock,
 		       (time_t)(week + 8) * 86400, NULL, g->err);
 }
 
+/* Whether signal g reaches prefecture pref (0: any region will do). */
+static int sig_reaches(const struct kb_signal *g, int pref)
+{
+	size_t i;
+	for (i = 0; i < g->nregions; i++)
+		if (!pref || !g->regions[i].pref || g->regions[i].pref == pref)
+			return 1;
+	return 0;
+}
+
+/* Whether the truth has another event on dev (reaching pref) that
+ * started after ws and by onset: a signal opened then is that one's. */
+static int later_event(const char *truth, const char *dev, int pref, int ws,
+		       int onset)
+{
+	const char *p;
+	for (p = strchr(truth, '\n') + 1; *p; p = strchr(p, '\n') + 1) {
+		char d[16], start[16];
+		int pr, w;
+		if (sscanf(p, "%*[^,],%*[^,],%*[^,],%15[^,],%d,%15[^,]", d, &pr,
+			   start) == 3 &&
+		    !kb_week_parse(start, &w) && !strcmp(d, dev) &&
+		    (!pr || !pref || pr == pref) && w > ws && w <= onset)
+			return 1;
+	}
+	return 0;
+}
+
+/* Signals over the generated period: each shortage signalled before its
+ * week, at most 3 signals per event and device, the fields consistent,
+ * and the status of every device the one its signals give. */
+static void check_signals(struct kb_store *s, const struct kb_supply *sup,
+			  const struct kb_gen_out *out, int from)
+{
+	struct kb_signals sg;
+	struct kb_supply_status st;
+	struct kb_status_query q = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+	struct kb_err err;
+	const char *p;
+	size_t i, k, shortages = 0, found = 0;
+
+	kb_err_init(&err, KB_LANG_EN);
+	T_OK(kb_supply_signals(s, sup, from, -1, &sg, &err), &err);
+	assert_true(sg.n > 0);
+	for (i = 0; i < sg.n; i++) {
+		const struct kb_signal *g = &sg.v[i];
+		assert_true(g->onset <= g->latest);
+		assert_true(g->closed < 0 || g->closed > g->latest);
+		/* raised in its onset week, or a week later when a lone
+		 * region waited for confirmation */
+		assert_true(g->nsteps >= 1 && g->steps[0].week >= g->onset &&
+			    g->steps[0].week <= g->onset + 7);
+		assert_true(g->nregions >= 1);
+		assert_true(g->peak >= g->severity);
+		assert_true((g->device == KB_NONE) ==
+			    (g->cause == KB_CAUSE_REPORTING));
+		for (k = 0; k < g->nalerts; k++) {
+			const struct kb_alert *a = &sg.alerts.v[g->alerts[k]];
+			assert_true(a->week >= g->onset && a->week <= g->latest);
+			assert_int_equal(kb_alert_cause(a->rule), g->cause);
+		}
+	}
+	for (p = strchr(out->truth.buf, '\n') + 1; *p; p = strchr(p, '\n') + 1) {
+		char dev[16], start[16], endw[16], shortw[16] = "";
+		int pref, ws, we, wsh, n = 0;
+		if (sscanf(p, "%*[^,],%*[^,],%*[^,],%15[^,],%d,%15[^,],%15[^,],%*[^,],%15[0-9-]",
+			   dev, &pref, start, endw, shortw) < 4 ||
+		    kb_week_parse(start, &ws) || kb_week_parse(endw, &we))
+			continue;
+		for (i = 0; i < sg.n; i++) {
+			const struct kb_signal *g = &sg.v[i];
+			if (g->device == KB_NONE ||
+			    strcmp(sup->devices[g->device].code, dev) ||
+			    !sig_reaches(g, pref) || g->latest < ws ||
+			    g->onset > we + 8 * 7 ||
+			    later_event(out->truth.buf, dev, pref, ws, g->onset))
+				continue;
+			n++;
+		}
+		if (n > 3)
+			print_message("%d signals for %s in %d from %s\n", n,
+				      dev, pref, start);
+		assert_true(n <= 3);
+		if (!*shortw || kb_week_parse(shortw, &wsh))
+			continue;
+		shortages++;
+		for (i = 0; i < sg.n; i++) {
+			const struct kb_signal *g = &sg.v[i];
+			if (g->device != KB_NONE &&
+			    !strcmp(sup->devices[g->device].code, dev) &&
+			    sig_reaches(g, pref) && g->steps[0].week < wsh &&
+			    g->latest >= ws) /* raised, or already open */
+				break;
+		}
+		found += i < sg.n;
+		if (i == sg.n)
+			print_message("not signalled: %s in %d, shortage %s\n",
+				      dev, pref, shortw);
+	}
+	print_message("shortages %zu, signalled before %zu, signals %zu\n",
+		      shortages, found, sg.n);
+	assert_true(found * 100 >= shortages * 95);
+	kb_signals_release(&sg);
+
+	/* one status model: a row at risk has the signal open that says so,
+	 * and every open signal of a device puts its row at risk */
+	T_OK(kb_supply_status(s, sup, &q, &st, &err), &err);
+	T_OK(kb_supply_signals(s, sup, st.week, st.week, &sg, &err), &err);
+	for (i = 0; i < st.n; i++) {
+		const struct kb_status_row *x = &st.v[i];
+		enum kb_severity worst = 0;
+		for (k = 0; k < sg.n; k++)
+			if (sg.v[k].device == x->device && sg.v[k].closed < 0 &&
+			    sg.v[k].severity > worst)
+				worst = sg.v[k].severity;
+		assert_int_equal(x->risk, worst);
+		if (x->risk) {
+			struct kb_buf why = KB_BUF_INIT;
+			kb_status_reason(sup, x, KB_LANG_EN, &why);
+			assert_non_null(strstr(why.buf, "signal"));
+			assert_non_null(strstr(x->risk_key, "signal:"));
+			kb_buf_release(&why);
+		}
+	}
+	kb_signals_release(&sg);
+	kb_supply_status_release(&st);
+	kb_err_release(&err);
+}
+
 static void test_generated(void **state)
 {
 	struct kb_gen_opts o = { 7, 200, 12, 60, 40, 0, 1 };
@@ -845,6 +974,7 @@ static void test_generated(void **state)
 		assert_true(found * 100 >= shortages * 95);
 	}
 	kb_alerts_release(&al);
+	check_signals(s, &sup, &out, o.last_week - 39 * 7);
 	kb_supply_release(&sup);
 	kb_gen_out_release(&out);
 	kb_store_close(s);
