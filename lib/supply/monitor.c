@@ -20,7 +20,8 @@
  *   demand_jump  this week's rate at least jump_ratio times the rate of
  *                the weeks before (after 4 weeks of history; the rate is
  *                held while a jump lasts), the count rarer than once in
- *                KB__RARE_JUMP weeks under Poisson demand at that rate;
+ *                KB__RARE_JUMP weeks under Poisson demand at that rate; a
+ *                prefecture's from MIN_FACILITIES hospitals;
  *   supply_drop  national production + imports under drop_ratio times
  *                their smoothed level (critical under half of that); the
  *                level is held while supply stays down (up to 13 weeks);
@@ -626,9 +627,12 @@ static void series_rules(struct kb_alerts *out, const struct kb_supply *sup,
 				    ? poisson_tail(floor(x->demand), expect)
 				    : 1;
 			{
+				/* a prefecture's, from MIN_FACILITIES up */
 				int on = ratio >= dv->jump_ratio &&
 					 expect >= MIN_JUMP_UNITS &&
-					 p < 1.0 / KB__RARE_JUMP;
+					 p < 1.0 / KB__RARE_JUMP &&
+					 (!pref || x->demand_facilities >=
+							   MIN_FACILITIES);
 				int crit = on && ratio >= 2 * dv->jump_ratio;
 				int hold = ratio >= lo && p < 1.0 / KB__RARE;
 				verdict(&vj[w], on, crit, hold,
@@ -643,13 +647,15 @@ static void series_rules(struct kb_alerts *out, const struct kb_supply *sup,
 						  dv->jump_ratio, x->demand,
 						  expect);
 				/* a jump does not raise the rate it is
-				 * measured against */
-				if (on && ++held <= 13)
+				 * measured against, for a quarter; then it
+				 * is the new normal */
+				if (!on)
+					held = 0;
+				else if (++held <= 13)
 					continue;
 			}
 		}
 		seen++;
-		held = 0;
 		jb = jb < 0 ? c[w].rate
 			    : KB_EWMA_ALPHA * c[w].rate +
 				      (1 - KB_EWMA_ALPHA) * jb;
@@ -688,10 +694,11 @@ static void supply_rules(struct kb_alerts *out, const struct kb_supply *sup,
 					  dv->drop_ratio, v[w], trend);
 			/* a drop does not become the new normal for a
 			 * quarter: the level it is measured against holds */
-			if (hold && ++low <= 13)
+			if (!hold)
+				low = 0;
+			else if (++low <= 13)
 				continue;
 		}
-		low = 0;
 		trend = trend < 0 ? v[w]
 				  : KB_EWMA_ALPHA * v[w] +
 					    (1 - KB_EWMA_ALPHA) * trend;

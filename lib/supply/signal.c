@@ -437,8 +437,8 @@ static void regions_text(const struct kb_signal *g, const struct kb_supply *sup,
 		kb_buf_adds(out, region_name(sup, 0, L));
 		if (g->nregions > 1)
 			kb_buf_addf(out,
-				    KB_TR(L, " (%zu prefectures)",
-					  "（%zu 都道府県）"),
+				    KB_TR(L, " and %zu prefectures",
+					  "と %zu 都道府県"),
 				    g->nregions - 1);
 		return;
 	}
