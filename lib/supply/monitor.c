@@ -19,27 +19,22 @@
  *                once 5 of its hospitals reported, or none has stock;
  *   demand_jump  this week's rate at least jump_ratio times the rate of
  *                the weeks before (after 4 weeks of history; the rate is
- *                held while a jump lasts), the count rarer than once in
- *                KB__RARE_JUMP weeks under Poisson demand at that rate; a
- *                prefecture's from MIN_FACILITIES hospitals;
- *   supply_drop  national production + imports under drop_ratio times
- *                their smoothed level (critical under half of that); the
- *                level is held while supply stays down (up to 13 weeks);
- *   low_facilities  at least 10% of the scope's hospitals (and two) ended
- *                the week with less stock than that week's demand, the
- *                share unusual for the region (EARS C2: 3 sd above the
- *                weeks w-9..w-3) and rarer than once in KB__RARE weeks at
- *                its usual share (critical at 25% with two stocked out):
- *                an aggregate can look well stocked while stock sits in a
- *                few places;
- *   silent       the share of the region's hospitals without a report
- *                that week, when it is unusual for the region (EARS C2),
- *                at least 5% and three hospitals.
- * A region's week is judged only when at least half its usual reporters
- * stand behind it.  Each rule also gives a looser "hold" condition, the
- * leaving threshold of a signal (signal.c).
- * Everything is computed from the weekly aggregates (or, for a facility,
- * its own lines) when asked, so it is as fresh as the reports.
+ *                held while a jump lasts, up to 8 weeks), the count rarer than
+ * once in KB__RARE_JUMP weeks under Poisson demand at that rate; a prefecture's
+ * from MIN_FACILITIES hospitals; supply_drop  national production + imports
+ * under drop_ratio times their smoothed level (critical under half of that);
+ * the level is held while supply stays down (up to 13 weeks); low_facilities at
+ * least 10% of the scope's hospitals (and two) ended the week with less stock
+ * than that week's demand, the share unusual for the region (EARS C2: 3 sd
+ * above the weeks w-9..w-3) and rarer than once in KB__RARE weeks at its usual
+ * share (critical at 25% with two stocked out): an aggregate can look well
+ * stocked while stock sits in a few places; silent       the share of the
+ * region's hospitals without a report that week, when it is unusual for the
+ * region (EARS C2), at least 5% and three hospitals. A region's week is judged
+ * only when at least half its usual reporters stand behind it.  Each rule also
+ * gives a looser "hold" condition, the leaving threshold of a signal
+ * (signal.c). Everything is computed from the weekly aggregates (or, for a
+ * facility, its own lines) when asked, so it is as fresh as the reports.
  */
 #include "core/compat.h"
 
@@ -647,11 +642,13 @@ static void series_rules(struct kb_alerts *out, const struct kb_supply *sup,
 						  dv->jump_ratio, x->demand,
 						  expect);
 				/* a jump does not raise the rate it is
-				 * measured against, for a quarter; then it
-				 * is the new normal */
+				 * measured against, for two months (a surge
+				 * lasts weeks; a season's rise would look
+				 * like one against a rate held longer); then
+				 * it is the new normal */
 				if (!on)
 					held = 0;
-				else if (++held <= 13)
+				else if (++held <= 8)
 					continue;
 			}
 		}
