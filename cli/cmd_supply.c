@@ -1603,8 +1603,8 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 		json_t *a = json_array(), *cm = json_array();
 		for (i = 0; i < st.n; i++) {
 			json_array_append_new(
-				a,
-				kb_status_row_to_json(&sup, st.week, &st.v[i]));
+				a, kb_status_row_to_json(&sup, st.week,
+							 &st.v[i], cli->lang));
 		}
 		for (i = 0; i < ncoming; i++)
 			json_array_append_new(

@@ -670,8 +670,9 @@ static int api_status(struct req *q)
 	}
 	a = json_array();
 	for (i = 0; i < st.n; i++)
-		json_array_append_new(
-			a, kb_status_row_to_json(&g->sup, st.week, &st.v[i]));
+		json_array_append_new(a,
+				      kb_status_row_to_json(&g->sup, st.week,
+							    &st.v[i], q->lang));
 	if (want_csv(q)) {
 		static const char *const cols[] = { "week",
 						    "device",
@@ -688,6 +689,9 @@ static int api_status(struct req *q)
 						    "shipments",
 						    "suppressed_reason",
 						    "supply_suppressed_reason",
+						    "level",
+						    "signal",
+						    "reason",
 						    NULL };
 		r = reply_rows_csv(q, a, cols, "status.csv");
 	} else {

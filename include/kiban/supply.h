@@ -714,8 +714,9 @@ json_t *kb_incident_to_json(const struct kb_incident *inc);
 json_t *kb_device_to_json(const struct kb_device *d);
 json_t *kb_chain_risk_to_json(const struct kb_chain *ch,
 			      const struct kb_chain_risk *k);
+/* With the reason of its status in lang (kb_status_reason). */
 json_t *kb_status_row_to_json(const struct kb_supply *sup, int week,
-			      const struct kb_status_row *x);
+			      const struct kb_status_row *x, enum kb_lang lang);
 /* With its reason in lang. */
 json_t *kb_alert_to_json(const struct kb_supply *sup, const struct kb_alert *a,
 			 enum kb_lang lang);

@@ -39,7 +39,7 @@ json_t *kb_chain_risk_to_json(const struct kb_chain *ch,
 }
 
 json_t *kb_status_row_to_json(const struct kb_supply *sup, int week,
-			      const struct kb_status_row *x)
+			      const struct kb_status_row *x, enum kb_lang lang)
 {
 	char wk[16];
 	json_t *j;
@@ -53,6 +53,13 @@ json_t *kb_status_row_to_json(const struct kb_supply *sup, int week,
 		      "stockout_facilities", x->figs.stockout_facilities,
 		      "stockout_days", x->figs.stockout_days);
 	json_object_set_new(j, "level", json_string(kb_status_level_key(x)));
+	{
+		struct kb_buf why = KB_BUF_INIT;
+		kb_status_reason(sup, x, lang, &why);
+		json_object_set_new(j, "reason",
+				    json_string(why.buf ? why.buf : ""));
+		kb_buf_release(&why);
+	}
 	json_object_set_new(j, "risk",
 			    x->risk ? json_string(kb_severity_key(x->risk))
 				    : json_null());

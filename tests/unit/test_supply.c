@@ -1262,8 +1262,8 @@ static void test_small_cells_served(void **state)
 		for (i = 0; i < nat.n; i++)
 			if (nat.v[i].device == dev) {
 				const struct kb_status_row *x = &nat.v[i];
-				json_t *j =
-					kb_status_row_to_json(&sup, nat.week, x);
+				json_t *j = kb_status_row_to_json(
+					&sup, nat.week, x, KB_LANG_EN);
 				assert_int_equal(x->withheld, want[0]);
 				assert_int_equal(x->supply_withheld, supply);
 				/* a withheld figure is null, never 0, and
