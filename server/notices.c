@@ -253,8 +253,9 @@ static void notices_section(struct req *q, struct kb_buf *b)
 			    read ? "" : " class=\"unread\"");
 		page_esc(b, str(x, "at"));
 		kb_buf_addf(b, "</td><td>%s</td><td>",
-			    !strcmp(kind, "alert") ? T("alert", "警報")
-						   : T("incident", "供給事案"));
+			    !strcmp(kind, "signal") ? T("signal", "シグナル")
+			    : !strcmp(kind, "alert") ? T("alert", "警報")
+						     : T("incident", "供給事案"));
 		if (!strcmp(kind, "incident"))
 			kb_buf_addf(b, "<a href=\"/incidents/%lld\">",
 				    strtoll(str(x, "ref"), NULL, 10));

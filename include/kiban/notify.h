@@ -3,14 +3,19 @@
  * devices and prefectures, the notices they produce, and the webhooks that
  * carry the notices to other systems.
  *
- * kb_notify_scan() looks at what changed since its last run: shortage
- * alerts that start (raised this week, not the week before) and new events
- * of the incident log.  Each becomes a notice for every account subscribed
- * to its device or its prefecture (a national alert or incident concerns
- * every prefecture) whose role may read it, and a delivery for each webhook
- * of that account.  Running it twice makes nothing twice.
+ * kb_notify_scan() looks at what changed since its last run: signals
+ * (kb_supply_signals: one per problem) raised, escalated or closed, and
+ * new events of the incident log.  Each becomes a notice for every account
+ * subscribed to its device or one of its prefectures (a national signal or
+ * incident concerns every prefecture) whose role may read it, one per
+ * account, and a delivery for each webhook of that account.  A signal is
+ * told when it is raised (or reaches a subscriber's prefecture), when its
+ * severity rises above the one told, and when it closes; not while it
+ * stays the same.  Running it twice makes nothing twice.
  *
- * A delivery is an HTTP POST of the notice as JSON with the header
+ * A delivery is an HTTP POST of the notice as JSON ({id, at, kind, ref,
+ * change, severity, device, prefecture, lang, text}, text in the
+ * account's language) with the header
  *     X-Kiban-Signature: t=<Unix time>,v1=<hex HMAC-SHA256>
  * computed with the webhook's secret over "<t>.<body>", so the receiver
  * can check who sent it and when.  libkiban keeps the queue and the
@@ -60,9 +65,12 @@ int kb_webhooks(struct kb_store *s, long account, json_t **out,
 int kb_notify_scan(struct kb_store *s, const struct kb_supply *sup, time_t now,
 		   size_t *made, struct kb_err *err);
 
-/* An account's notices, newest first: [{n, at, kind, ref, severity,
- * device, prefecture, text, read}] with text in lang; *total counts those
- * listed with no limit, *unread the unread ones (either may be NULL). */
+/* An account's notices, newest first: [{n, at, kind, ref, change,
+ * severity, device, prefecture, text, read}] with text in lang.  kind is
+ * "signal" (ref its key, change "raised", "escalated" or "closed"),
+ * "incident" (ref its number) or, before schema 9, "alert"; change is
+ * null but for signals.  *total counts those listed with no limit,
+ * *unread the unread ones (either may be NULL). */
 int kb_notices(struct kb_store *s, long account, enum kb_lang lang,
 	       int unread_only, size_t limit, size_t offset, json_t **out,
 	       size_t *total, size_t *unread, struct kb_err *err);

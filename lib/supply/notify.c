@@ -1,12 +1,27 @@
 /*
  * notify.c - subscriptions, notices and the webhook queue (notify.h).
  *
- * The scan keeps two things between runs: for every alert (its key without
- * the week) the latest week it was raised, so an alert that goes on week
- * after week is told once and one that comes back after a quiet week is
- * told again; and the last incident event read.  The first scan of a
- * database only takes note of what is there: subscribers hear of what
- * happens after, not of the history.
+ * Notices follow signals (signal.c), not alerts: a national event is one
+ * signal of a device however many regions and weeks its alerts cover, so
+ * its follower hears of it once when it is raised, once when it escalates
+ * and once when it closes.  The scan finds the signals active from the
+ * week of its last scan to the latest complete week (the one the dashboard
+ * shows), before its transaction; those that closed since are among them.
+ * Their reasons quote the alerts as the public sees them (small cells
+ * withheld), since one text goes to every follower and webhook.
+ *
+ * It keeps, per signal key (signal_told), the highest severity told, the
+ * regions told and whether its closing was told.  A key not told before
+ * is raised; a severity above the one told is an escalation (a signal
+ * that de-escalates and escalates again has told nothing new); the close
+ * is told once, to those told of the signal.  Who hears: the followers of
+ * the device, and of each prefecture among the signal's regions (the
+ * nation concerns every prefecture); when the signal reaches a prefecture
+ * it had not, that prefecture's followers hear it raised then.  One
+ * notice per account and change: those told of the signal hear the
+ * escalation, the others its raising.  It also keeps the last incident
+ * event read.  The first scan of a database only takes note of what is
+ * there: subscribers hear of what happens after, not of the history.
  */
 #include "core/compat.h"
 
@@ -272,16 +287,23 @@ struct scan {
 	size_t made;
 	sqlite3_stmt *who, *notice, *hooks, *delivery;
 	struct kb_err *err;
-	struct kb_alerts al; /* of the weeks cursor (or latest) to latest */
-	long cursor;	     /* the alert week of the last scan, -1 none */
-	int latest;	     /* the latest complete week, -1 none */
+	struct kb_signals sg; /* active in the weeks cursor (or latest) to
+				 latest */
+	long cursor;	      /* the signal week of the last scan, -1 none */
+	int latest;	      /* the latest complete week, -1 none */
 };
 
-/* What a notice says, in both languages. */
+/* What a notice says, in both languages, and to whom: the followers of
+ * device, and of the regions (bit p: prefecture p; bit 0: the nation,
+ * which concerns every prefecture) or of the incident's; less those told
+ * already (the followers of told_device and of the regions told). */
 struct notice {
 	const char *kind, *ref, *severity, *device; /* device: code or NULL */
-	int pref;				    /* 0 national */
-	long incident;				    /* 0 for an alert */
+	const char *change; /* a signal's: raised, escalated, closed */
+	int pref;	    /* 0 national */
+	long incident;	    /* 0 for a signal */
+	sqlite3_int64 regions, told;
+	const char *told_device;
 	struct kb_buf ja, en;
 };
 
@@ -318,12 +340,12 @@ static int cursor_set(struct kb_store *s, const char *name, long v,
 static char *delivery_body(const struct notice *nt, long n, const char *when,
 			   const char *lang)
 {
-	json_t *j =
-		json_pack("{s:I, s:s, s:s, s:s, s:s?, s:s?, s:i, s:s, s:s}",
-			  "id", (json_int_t)n, "at", when, "kind", nt->kind,
-			  "ref", nt->ref, "severity", nt->severity, "device",
-			  nt->device, "prefecture", nt->pref, "lang", lang,
-			  "text", strcmp(lang, "en") ? nt->ja.buf : nt->en.buf);
+	json_t *j = json_pack(
+		"{s:I, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:i, s:s, s:s}", "id",
+		(json_int_t)n, "at", when, "kind", nt->kind, "ref", nt->ref,
+		"change", nt->change, "severity", nt->severity, "device",
+		nt->device, "prefecture", nt->pref, "lang", lang, "text",
+		strcmp(lang, "en") ? nt->ja.buf : nt->en.buf);
 	char *s = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	return s;
@@ -339,8 +361,10 @@ static int fan_out(struct scan *sc, const struct notice *nt)
 
 	sqlite3_reset(who);
 	kb__sql_bind_text(who, 1, nt->device);
-	sqlite3_bind_int(who, 2, nt->pref);
+	sqlite3_bind_int64(who, 2, nt->regions);
 	sqlite3_bind_int64(who, 3, nt->incident);
+	sqlite3_bind_int64(who, 4, nt->told);
+	kb__sql_bind_text(who, 5, nt->told_device);
 	while (!r && (rc = sqlite3_step(who)) == SQLITE_ROW) {
 		struct kb_principal p = { 0 };
 		const char *lang = (const char *)sqlite3_column_text(who, 2);
@@ -359,6 +383,7 @@ static int fan_out(struct scan *sc, const struct notice *nt)
 		sqlite3_bind_int(sc->notice, 7, nt->pref);
 		kb__sql_bind_text(sc->notice, 8, nt->ja.buf);
 		kb__sql_bind_text(sc->notice, 9, nt->en.buf);
+		kb__sql_bind_text(sc->notice, 10, nt->change);
 		if ((r = kb__sql_done(sc->s, sc->notice, sc->err)))
 			break;
 		n = (long)sqlite3_last_insert_rowid(kb_store_sqlite(sc->s));
@@ -382,18 +407,52 @@ static int fan_out(struct scan *sc, const struct notice *nt)
 	return r;
 }
 
-static int by_week(const void *a, const void *b)
+/* The public's view of the alerts a reason may quote: those of each
+ * signal's latest week (kb_signal_reason), disclosed for nobody in
+ * particular, so that one text serves every subscriber and webhook and
+ * never carries a withheld figure (suppress.c).  The other weeks' alerts
+ * are marked withheld without asking: no text quotes them. */
+static int disclose(struct scan *sc)
 {
-	const struct kb_alert *x = a, *y = b;
-	return x->week != y->week ? (x->week > y->week ? 1 : -1)
-				  : strcmp(x->key, y->key);
+	struct kb_alerts *all = &sc->sg.alerts, sub = { 0 };
+	size_t *from = NULL, alloc = 0, nweeks = 0, i, k;
+	int *weeks = kb_calloc(sc->sg.n + 1, sizeof(*weeks)), r;
+
+	for (i = 0; i < sc->sg.n; i++) {
+		for (k = 0; k < nweeks && weeks[k] != sc->sg.v[i].latest; k++)
+			;
+		if (k == nweeks)
+			weeks[nweeks++] = sc->sg.v[i].latest;
+	}
+	for (i = 0; i < all->n; i++) {
+		for (k = 0; k < nweeks && weeks[k] != all->v[i].week; k++)
+			;
+		if (k == nweeks) {
+			all->v[i].withheld = KB_WITHHELD_FEW;
+			continue;
+		}
+		KB_ALLOC_GROW(sub.v, sub.n + 1, sub.alloc);
+		KB_ALLOC_GROW(from, sub.n + 1, alloc);
+		sub.v[sub.n] = all->v[i];
+		from[sub.n++] = i;
+	}
+	r = kb_alerts_disclose(sc->s, sc->sup, NULL, &sub, sc->err);
+	for (i = 0; !r && i < sub.n; i++)
+		all->v[from[i]].withheld = sub.v[i].withheld;
+	free(from);
+	free(weeks);
+	kb_alerts_release(&sub);
+	return r;
 }
 
-/* The alerts of the weeks since the last scan, found before the scan's
- * transaction so that the writers do not wait on the computing. */
-static int find_alerts(struct scan *sc)
+/* The signals active since the last scan's week, found before the scan's
+ * transaction so that the writers do not wait on the computing.  From
+ * that week rather than the latest alone: a signal that closed since is
+ * among them (kb_supply_signals leaves out those closed by its first
+ * week), so its closing is told. */
+static int find_signals(struct scan *sc)
 {
-	int r = cursor_get(sc->s, "alert_week", &sc->cursor, sc->err);
+	int r = cursor_get(sc->s, "signal_week", &sc->cursor, sc->err);
 	if (r)
 		return r;
 	/* the latest complete week (completeness.c), as the dashboard */
@@ -402,86 +461,143 @@ static int find_alerts(struct scan *sc)
 		return 0;
 	if (sc->latest < 0)
 		return sc->latest;
-	if ((r = kb_supply_alerts(sc->s, sc->sup,
-				  sc->cursor < 0 || sc->cursor > sc->latest
-					  ? sc->latest
-					  : (int)sc->cursor,
-				  sc->latest, &sc->al, sc->err)) ||
-	    /* one notice goes to every subscriber and webhook alike: the
-	     * public's figures, small cells withheld (suppress.c) */
-	    (r = kb_alerts_disclose(sc->s, sc->sup, NULL, &sc->al, sc->err)))
+	if ((r = kb_supply_signals(sc->s, sc->sup,
+				   sc->cursor < 0 || sc->cursor > sc->latest
+					   ? sc->latest
+					   : (int)sc->cursor,
+				   sc->latest, &sc->sg, sc->err)))
 		return r;
-	if (sc->al.n)
-		qsort(sc->al.v, sc->al.n, sizeof(*sc->al.v), by_week);
-	return 0;
+	return disclose(sc);
 }
 
-/* Notices of those alerts that were quiet the week before. */
-static int scan_alerts(struct scan *sc)
+static sqlite3_int64 regions_of(const struct kb_signal *g)
+{
+	sqlite3_uint64 m = 0;
+	size_t i;
+	for (i = 0; i < g->nregions; i++)
+		if (g->regions[i].pref >= 0 && g->regions[i].pref <= KB_NPREF)
+			m |= (sqlite3_uint64)1 << g->regions[i].pref;
+	return (sqlite3_int64)m;
+}
+
+enum change { RAISED, ESCALATED, CLOSED };
+
+/* Tells what changed of signal g at severity sev to the followers of
+ * regions, less those of told (and of the device, with told_device). */
+static int tell(struct scan *sc, const struct kb_signal *g, enum change c,
+		enum kb_severity sev, sqlite3_int64 regions, sqlite3_int64 told,
+		int told_device)
+{
+	static const char *const keys[] = { "raised", "escalated", "closed" };
+	const struct kb_device *d =
+		g->device != KB_NONE ? &sc->sup->devices[g->device] : NULL;
+	struct notice nt = { .kind = "signal",
+			     .ref = g->key,
+			     .severity = kb_severity_key(sev),
+			     .device = d ? d->code : NULL,
+			     .change = keys[c],
+			     .pref = g->nregions ? g->regions[0].pref : 0,
+			     .regions = regions,
+			     .told = told,
+			     .told_device = told_device && d ? d->code : NULL,
+			     .ja = KB_BUF_INIT,
+			     .en = KB_BUF_INIT };
+	int r;
+	if (c == RAISED) {
+		kb_buf_addf(&nt.ja, "シグナル発生（%s）: ",
+			    kb_severity_name(sev, KB_LANG_JA));
+		kb_buf_addf(&nt.en, "Signal raised (%s): ",
+			    kb_severity_name(sev, KB_LANG_EN));
+	} else if (c == ESCALATED) {
+		kb_buf_addf(&nt.ja, "シグナルが「%s」に引き上げられました: ",
+			    kb_severity_name(sev, KB_LANG_JA));
+		kb_buf_addf(&nt.en, "Signal escalated to %s: ",
+			    kb_severity_name(sev, KB_LANG_EN));
+	} else {
+		kb_buf_adds(&nt.ja, "シグナル終了: ");
+		kb_buf_adds(&nt.en, "Signal closed: ");
+	}
+	if (d) {
+		kb_buf_addf(&nt.ja, "%s ", d->code);
+		kb_buf_addf(&nt.en, "%s ", d->code);
+	}
+	kb_signal_reason(g, &sc->sg, sc->sup, KB_LANG_JA, &nt.ja);
+	kb_signal_reason(g, &sc->sg, sc->sup, KB_LANG_EN, &nt.en);
+	r = fan_out(sc, &nt);
+	kb_buf_release(&nt.ja);
+	kb_buf_release(&nt.en);
+	return r;
+}
+
+/* Notices of the signals raised, escalated, reaching new regions, or
+ * closed since the last scan; what was told is kept in signal_told. */
+static int scan_signals(struct scan *sc)
 {
 	struct kb_store *s = sc->s;
-	const struct kb_alerts *al = &sc->al;
-	sqlite3_stmt *seen = NULL, *mark = NULL;
+	sqlite3_stmt *get = NULL, *put = NULL;
 	long cursor;
 	int r, first = sc->cursor < 0;
 	size_t i;
 
-	if ((r = cursor_get(s, "alert_week", &cursor, sc->err)))
+	if ((r = cursor_get(s, "signal_week", &cursor, sc->err)))
 		return r;
 	if (cursor != sc->cursor || sc->latest == -1)
 		return 0; /* nothing reported yet, or another scan was first */
-	if (!(seen = kb__sql_prepare(
-		      s, "SELECT week FROM alert_seen WHERE stem = ?1", sc->err)) ||
-	    !(mark = kb__sql_prepare(
-		      s,
-		      "INSERT INTO alert_seen VALUES (?1, ?2) ON CONFLICT DO "
-		      "UPDATE SET week = max(week, ?2)",
-		      sc->err)))
+	if (!(get = kb__sql_prepare(s,
+				    "SELECT severity, regions, closed FROM "
+				    "signal_told WHERE key = ?1",
+				    sc->err)) ||
+	    !(put = kb__sql_prepare(s,
+				    "INSERT OR REPLACE INTO signal_told VALUES "
+				    "(?1, ?2, ?3, ?4)",
+				    sc->err)))
 		r = KB_EDB;
-	for (i = 0; !r && i < al->n; i++) {
-		const struct kb_alert *a = &al->v[i];
-		const char *colon = strrchr(a->key, ':');
-		int len = colon ? (int)(colon - a->key) : (int)strlen(a->key);
-		int fresh;
-		sqlite3_reset(seen);
-		sqlite3_bind_text(seen, 1, a->key, len, SQLITE_TRANSIENT);
-		fresh = sqlite3_step(seen) != SQLITE_ROW ||
-			sqlite3_column_int(seen, 0) < a->week - 7;
-		sqlite3_reset(seen);
-		sqlite3_bind_text(mark, 1, a->key, len, SQLITE_TRANSIENT);
-		sqlite3_bind_int(mark, 2, a->week);
-		if ((r = kb__sql_done(s, mark, sc->err)))
-			break;
-		if (fresh && !first) {
-			struct notice nt = { "alert",
-					     a->key,
-					     kb_severity_key(a->severity),
-					     NULL,
-					     a->pref,
-					     0,
-					     KB_BUF_INIT,
-					     KB_BUF_INIT };
-			const struct kb_device *d =
-				a->device != KB_NONE
-					? &sc->sup->devices[a->device]
-					: NULL;
-			if (d) {
-				nt.device = d->code;
-				kb_buf_addf(&nt.ja, "%s %s: ", d->code,
-					    d->name_ja);
-				kb_buf_addf(&nt.en, "%s %s: ", d->code,
-					    d->name_en);
-			}
-			kb_alert_reason(a, sc->sup, KB_LANG_JA, &nt.ja);
-			kb_alert_reason(a, sc->sup, KB_LANG_EN, &nt.en);
-			r = fan_out(sc, &nt);
-			kb_buf_release(&nt.ja);
-			kb_buf_release(&nt.en);
+	for (i = 0; !r && i < sc->sg.n; i++) {
+		const struct kb_signal *g = &sc->sg.v[i];
+		sqlite3_int64 regions = regions_of(g), was = 0;
+		enum kb_severity sev = g->closed >= 0 ? 0 : g->severity, told = 0;
+		int known, closed = 0;
+
+		sqlite3_reset(get);
+		kb__sql_bind_text(get, 1, g->key);
+		if ((known = sqlite3_step(get) == SQLITE_ROW)) {
+			told = (enum kb_severity)sqlite3_column_int(get, 0);
+			was = sqlite3_column_int64(get, 1);
+			closed = sqlite3_column_int(get, 2);
 		}
+		sqlite3_reset(get);
+		if (closed)
+			continue; /* its closing told already */
+		if (first || (!known && !sev)) {
+			/* the history, or a problem that came and went
+			 * between two scans: noted, not news */
+		} else if (!known) {
+			r = tell(sc, g, RAISED, sev, regions, 0, 0);
+		} else if (!sev) {
+			r = tell(sc, g, CLOSED, told, was, 0, 0);
+		} else {
+			/* an account hears one notice of a change: the
+			 * escalation if it was told of the signal, else that
+			 * the signal now reaches its prefecture */
+			if (sev > told)
+				r = tell(sc, g, ESCALATED, sev, was, 0, 0);
+			if (!r && (regions & ~was))
+				r = tell(sc, g, RAISED, sev, regions, was, 1);
+			if (sev <= told && !(regions & ~was))
+				continue; /* the same as told */
+		}
+		if (r)
+			break;
+		sqlite3_reset(put);
+		kb__sql_bind_text(put, 1, g->key);
+		sqlite3_bind_int(put, 2, sev > told ? (int)sev : (int)told);
+		sqlite3_bind_int64(put, 3, first || sev ? (regions | was) : was);
+		sqlite3_bind_int(put, 4, !sev);
+		r = kb__sql_done(s, put, sc->err);
 	}
-	sqlite3_finalize(seen);
-	sqlite3_finalize(mark);
-	return r ? r : cursor_set(s, "alert_week", sc->latest, sc->err);
+	sqlite3_finalize(get);
+	sqlite3_finalize(put);
+	return r ? r : cursor_set(s, "signal_week", sc->latest, sc->err);
 }
 
 /* What an event of the incident log says. */
@@ -538,8 +654,10 @@ static int scan_incidents(struct scan *sc)
 		char ref[24];
 		const char *t[8];
 		int c;
-		struct notice nt = { "incident", ref, NULL,	   NULL,
-				     0,		 0,   KB_BUF_INIT, KB_BUF_INIT };
+		struct notice nt = { .kind = "incident",
+				     .ref = ref,
+				     .ja = KB_BUF_INIT,
+				     .en = KB_BUF_INIT };
 		last = (long)sqlite3_column_int64(st, 0);
 		if (cursor < 0)
 			continue; /* the first scan: the history is not news */
@@ -564,18 +682,22 @@ static int scan_incidents(struct scan *sc)
 int kb_notify_scan(struct kb_store *s, const struct kb_supply *sup, time_t now,
 		   size_t *made, struct kb_err *err)
 {
-	/* subscribers of the device, of the prefecture, or of any prefecture
-	 * when the alert is national or the incident's regions include
-	 * theirs (none: the whole country) */
+	/* the followers of the device, or of a prefecture among the regions
+	 * (bit p of ?2; bit 0, the nation, concerns every prefecture) or
+	 * among the incident's (none: the whole country); less the followers
+	 * of the device ?5 and of the regions ?4, told already */
 	static const char who[] =
-		"SELECT DISTINCT a.n, a.role, a.lang FROM subscription s JOIN "
-		"account a ON a.n = s.account LEFT JOIN device d ON d.n = "
-		"s.device WHERE a.disabled = 0 AND (d.code = ?1 OR "
-		"(s.prefecture IS NOT NULL AND (CASE WHEN ?3 = 0 THEN ?2 = 0 OR "
-		"s.prefecture = ?2 ELSE NOT EXISTS (SELECT 1 FROM "
+		"SELECT a.n, a.role, a.lang FROM account a WHERE a.disabled = 0 "
+		"AND EXISTS (SELECT 1 FROM subscription s LEFT JOIN device d ON "
+		"d.n = s.device WHERE s.account = a.n AND (d.code = ?1 OR "
+		"(s.prefecture IS NOT NULL AND (CASE WHEN ?3 = 0 THEN (?2 & 1) "
+		"OR ((?2 >> s.prefecture) & 1) ELSE NOT EXISTS (SELECT 1 FROM "
 		"incident_region WHERE incident = ?3) OR s.prefecture IN "
 		"(SELECT prefecture FROM incident_region WHERE incident = ?3) "
-		"END))) ORDER BY a.n";
+		"END)))) AND NOT EXISTS (SELECT 1 FROM subscription s LEFT JOIN "
+		"device d ON d.n = s.device WHERE s.account = a.n AND (d.code = "
+		"?5 OR (s.prefecture IS NOT NULL AND ((?4 & 1) OR ((?4 >> "
+		"s.prefecture) & 1))))) ORDER BY a.n";
 	struct scan sc;
 	int r;
 
@@ -586,16 +708,16 @@ int kb_notify_scan(struct kb_store *s, const struct kb_supply *sup, time_t now,
 	kb__iso_time(now, sc.when);
 	if (made)
 		*made = 0;
-	if ((r = find_alerts(&sc)) || (r = kb_store_begin(s, err))) {
-		kb_alerts_release(&sc.al);
+	if ((r = find_signals(&sc)) || (r = kb_store_begin(s, err))) {
+		kb_signals_release(&sc.sg);
 		return r;
 	}
 	if (!(sc.who = kb__sql_prepare(s, who, err)) ||
 	    !(sc.notice = kb__sql_prepare(
 		      s,
 		      "INSERT INTO notice (account, at, kind, ref, severity, "
-		      "device, prefecture, text_ja, text_en) VALUES (?1, ?2, "
-		      "?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		      "device, prefecture, text_ja, text_en, change) VALUES "
+		      "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 		      err)) ||
 	    !(sc.hooks = kb__sql_prepare(s,
 					 "SELECT n FROM webhook WHERE account "
@@ -609,7 +731,7 @@ int kb_notify_scan(struct kb_store *s, const struct kb_supply *sup, time_t now,
 		r = KB_EDB;
 	if (!r) {
 		sqlite3_bind_int64(sc.delivery, 4, (sqlite3_int64)now);
-		r = scan_alerts(&sc);
+		r = scan_signals(&sc);
 	}
 	if (!r)
 		r = scan_incidents(&sc);
@@ -617,7 +739,7 @@ int kb_notify_scan(struct kb_store *s, const struct kb_supply *sup, time_t now,
 	sqlite3_finalize(sc.notice);
 	sqlite3_finalize(sc.hooks);
 	sqlite3_finalize(sc.delivery);
-	kb_alerts_release(&sc.al);
+	kb_signals_release(&sc.sg);
 	if ((r = kb_store_end(s, r, err)))
 		return r;
 	if (made)
@@ -635,8 +757,8 @@ int kb_notices(struct kb_store *s, long account, enum kb_lang lang,
 	*out = NULL;
 	if (!(st = kb__sql_prepare(
 		      s,
-		      "SELECT n, at, kind, ref, severity, device, prefecture, "
-		      "CASE ?2 WHEN 'en' THEN text_en ELSE text_ja END AS text, "
+		      "SELECT n, at, kind, ref, change, severity, device, "
+		      "prefecture, CASE ?2 WHEN 'en' THEN text_en ELSE text_ja END AS text, "
 		      "read_at IS NOT NULL AS read FROM notice WHERE account = "
 		      "?1 AND (?3 = 0 OR read_at IS NULL) ORDER BY n DESC LIMIT "
 		      "?4 OFFSET ?5",

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Notifications, over real HTTP: users follow devices and prefectures, an
+# Notifications, over real HTTP: users follow devices and prefectures; the
+# signals open when the server first scans are history, not news; an
 # incident opened by the supply desk reaches those who may read it on their
 # page and through a webhook (a real receiver on loopback that checks the
 # signature with its own HMAC, and fails once so the server retries);
@@ -62,6 +63,10 @@ has_notice() { [ "$(notices "$1")" -ge 1 ]; }
 wait_for "the committee's notice" has_notice committee
 wait_for "Tokyo's notice" has_notice tokyo
 expect_eq "the committee's notices" "$(notices committee)" 1
+# the demo's ventilator has a national signal open (a supply drop): the
+# first scan took note of it, and told nobody of that history
+expect_eq "no notice of the signal open before" "$(jq '[.items[] | select(.kind == "signal")] | length' body)" 0
+expect_eq "noted" "$(sqlite3 "$KIBAN_DB" "SELECT count(*) FROM signal_told WHERE key LIKE 'signal:supply:$dev:%' AND closed = 0")" 1
 expect_in "what happened, in the account's Japanese" 'インシデント #' body
 expect_in "its title" 'Valve recall <b>' body
 expect_eq "unread" "$(jq .unread body)" 1

@@ -46,7 +46,7 @@ start_server --notify-interval 0.2
 for r in res tottori; do
 	expect_eq "$r follows Tottori" "$(as $r -d kind=prefecture -d code=31 "$url/api/v1/subscriptions")" 201
 done
-scanned() { [ -n "$(sqlite3 "$KIBAN_DB" "SELECT value FROM notify_cursor WHERE name = 'alert_week'")" ]; }
+scanned() { [ -n "$(sqlite3 "$KIBAN_DB" "SELECT value FROM notify_cursor WHERE name = 'signal_week'")" ]; }
 wait_for "the first scan" scanned
 # Tottori's two hospitals report running out of ventilators: corrections
 # of their generated reports of the week (every line of a report again),
@@ -142,16 +142,29 @@ for r in $roles; do
 	esac
 done
 
-# the notice of the alert: one text for every subscriber, the public's
+# the notice of the signal Tottori's alert raised: one text for every
+# subscriber, the public's (the alert's figures withheld), told once
 notice() { # ROLE
 	as "$1" "$url/api/v1/notices?lang=en" >/dev/null
-	jq -e '.items[] | select(.ref | startswith("low_stock:'$dev':31:"))' "$work/body" >"notice_$1.json"
+	jq -e '[.items[] | select(.kind == "signal" and (.ref | startswith("signal:stock:'$dev':")))] | select(length > 0)' "$work/body" >"notice_$1.json"
 }
 for r in res tottori; do
-	wait_for "$r's notice of Tottori's alert" notice $r
-	jq -e '.text | test("withheld")' "notice_$r.json" >/dev/null || { cat "notice_$r.json" >&2; fail "$r: the notice withholds the figures"; }
-	jq -e '.text | test("0 units|days of supply") | not' "notice_$r.json" >/dev/null || fail "$r: the notice gives Tottori's figures"
+	wait_for "$r's notice of the signal in Tottori" notice $r
+	expect_eq "$r: one notice of it" "$(jq 'length' "notice_$r.json")" 1
+	expect_eq "$r: raised, critical, in Tottori" "$(jq -r '.[0] | "\(.change) \(.severity) \(.device) \(.prefecture)"' "notice_$r.json")" "raised critical $dev 31"
+	jq -e '.[0].text | test("^Signal raised \\(critical\\): '$dev' ")' "notice_$r.json" >/dev/null || { cat "notice_$r.json" >&2; fail "$r: the notice says what changed"; }
+	jq -e '.[0].text | test("withheld")' "notice_$r.json" >/dev/null || { cat "notice_$r.json" >&2; fail "$r: the notice withholds the figures"; }
+	jq -e '.[0].text | test("0 units|days of supply") | not' "notice_$r.json" >/dev/null || fail "$r: the notice gives Tottori's figures"
 done
+expect_eq "the same text for both" "$(jq -r '.[0].text' notice_res.json)" "$(jq -r '.[0].text' notice_tottori.json)"
+as tottori "$url/api/v1/notices?lang=ja" >/dev/null
+expect_in "in Japanese, the figures withheld too" '秘匿' "$work/body"
+grep -q '在庫 0 台' "$work/body" && fail "the Japanese notice gives Tottori's figures"
+# a scan after another write (the same shortage, another figure): the same
+# signal, nothing new to tell
+expect_eq "another correction" "$(fix "$h1" 2 4 | as hosp -H 'Content-Type: text/csv' --data-binary @- "$url/api/v1/reports/stock")" 201
+sleep 1
+expect_eq "still one notice of it" "$(as res "$url/api/v1/notices" >/dev/null; jq '[.items[] | select(.kind == "signal")] | length' "$work/body")" 1
 
 # CSV: the mark, never 0 or blank
 expect_eq "csv" "$(as res "$url/api/v1/status?device=$dev&week=$week&format=csv&lang=ja")" 200

@@ -982,14 +982,16 @@ static void test_generated(void **state)
 }
 
 /* Notifications: the generated weeks load one by one, each followed by a
- * scan; subscribers hear of every alert that starts (raised, and not the
- * week before), once, and of the incidents they may read. */
+ * scan; subscribers hear of a signal once when it is raised, once when it
+ * escalates, once when it closes, and of the incidents they may read. */
 struct notify_load {
 	struct gen_load g;
 	struct kb_supply sup;
 	int loaded;
 	const char *device;  /* the one subscribed to */
 	long dev, pref, res; /* accounts */
+	int noted;	     /* the week of the first scan: noted, not told */
+	char secret[KB_TOKEN_LEN];
 };
 
 static long account_n(struct kb_store *s, const char *login)
@@ -1354,7 +1356,9 @@ static int notify_week(void *ctx, int week, const struct kb_buf *stock,
 	if (!n->loaded) {
 		T_OK(kb_supply_load(s, &n->sup, err), err);
 		n->loaded = 1;
-		n->device = n->sup.devices[0].code;
+		/* the device whose signals, in this data, are raised,
+		 * escalate (and de-escalate, which is not told) and close */
+		n->device = n->sup.devices[n->sup.ndevices - 1].code;
 		add_account(s, "committee", KB_ROLE_COMMITTEE, 0, err);
 		add_account(s, "tokyo", KB_ROLE_PREFECTURE, 13, err);
 		add_account(s, "researcher", KB_ROLE_RESEARCHER, 0, err);
@@ -1380,9 +1384,16 @@ static int notify_week(void *ctx, int week, const struct kb_buf *stock,
 						      "subscription"),
 					 3);
 		}
+		T_OK(kb_webhook_add(s, n->res, "https://hooks.example.org/res",
+				    T_NOW, n->secret, &id, err),
+		     err);
 	}
 	T_OK(kb_notify_scan(s, &n->sup, (time_t)(week + 8) * 86400, &made, err),
 	     err);
+	if (!n->noted)
+		n->noted = (int)t_sql_int(s, "SELECT coalesce(max(value), 0) "
+					     "FROM notify_cursor WHERE name = "
+					     "'signal_week'");
 	/* a second scan finds nothing new */
 	T_OK(kb_notify_scan(s, &n->sup, (time_t)(week + 8) * 86400, &made, err),
 	     err);
@@ -1400,11 +1411,39 @@ static long notices_of(struct kb_store *s, long account, const char *kind)
 	return t_sql_int(s, sql);
 }
 
-static int stem_is(const struct kb_alert *a, const struct kb_alert *b)
+/* An account's notices of signal key that say change. */
+static long told_of(struct kb_store *s, long account, const char *key,
+		    const char *change)
 {
-	const char *ca = strrchr(a->key, ':'), *cb = strrchr(b->key, ':');
-	return ca - a->key == cb - b->key &&
-	       !strncmp(a->key, b->key, (size_t)(ca - a->key));
+	char sql[320];
+	snprintf(sql, sizeof(sql),
+		 "SELECT count(*) FROM notice WHERE account = %ld AND kind = "
+		 "'signal' AND ref = '%s' AND change = '%s'",
+		 account, key, change);
+	return t_sql_int(s, sql);
+}
+
+/* What a follower of a signal from its start hears, by its steps: the
+ * signal as it stood at the first scan (week noted) is noted; after it,
+ * raised (if not known yet), escalated above the severity told, closed. */
+static void told_by_steps(const struct kb_signal *g, int noted, long want[3])
+{
+	enum kb_severity told = 0;
+	size_t i;
+	want[0] = want[1] = want[2] = 0;
+	if (g->closed >= 0 && g->closed <= noted)
+		return; /* over before the first scan */
+	for (i = 0; i < g->nsteps; i++) {
+		const struct kb_signal_step *st = &g->steps[i];
+		if (st->week <= noted)
+			told = st->severity;
+		else if (!told)
+			want[0]++, told = st->severity;
+		else if (!st->severity)
+			want[2]++;
+		else if (st->severity > told)
+			want[1]++, told = st->severity;
+	}
 }
 
 static void test_notify(void **state)
@@ -1414,9 +1453,11 @@ static void test_notify(void **state)
 	struct kb_err err;
 	struct kb_store *s = t_store();
 	struct notify_load n;
-	struct kb_alerts al;
+	struct kb_signals sg;
 	struct kb_delivery *due;
-	size_t i, k, ndue, made, want_dev = 0, want_pref = 0;
+	size_t i, k, ndue, made, want_dev = 0;
+	long told_dev[3] = { 0, 0, 0 }, told_tokyo[3] = { 0, 0, 0 };
+	static const char *const changes[] = { "raised", "escalated", "closed" };
 	char secret[KB_TOKEN_LEN], sig[KB_SIGNATURE_LEN], sig2[KB_SIGNATURE_LEN];
 	long hook, id;
 	int first;
@@ -1431,31 +1472,125 @@ static void test_notify(void **state)
 	kb_week_parse("2026-11-16", &o.last_week);
 	T_OK(kb_supply_generate(&o, &out, notify_week, &n, &err), &err);
 
-	/* what the scans should have found, from the alerts of all weeks */
+	/* what the scans should have told, from the signals of all weeks */
 	first = o.last_week - (int)(o.weeks - 1) * 7;
-	T_OK(kb_supply_alerts(s, &n.sup, first, -1, &al, &err), &err);
-	for (i = 0; i < al.n; i++) {
-		const struct kb_alert *a = &al.v[i];
-		if (a->week == first)
-			continue; /* the first scan only takes note */
-		for (k = 0; k < al.n; k++)
-			if (al.v[k].week == a->week - 7 && stem_is(a, &al.v[k]))
-				break;
-		if (k < al.n)
-			continue; /* raised the week before: not news */
-		if (a->device != KB_NONE &&
-		    !strcmp(n.sup.devices[a->device].code, n.device))
-			want_dev++;
-		if (a->pref == 13 || a->pref == 0)
-			want_pref++;
+	assert_true(n.noted >= first);
+	T_OK(kb_supply_signals(s, &n.sup, first, -1, &sg, &err), &err);
+	for (i = 0; i < sg.n; i++) {
+		const struct kb_signal *g = &sg.v[i];
+		long want[3], got[3], tokyo_got[3];
+		int reaches = 0;
+		for (k = 0; k < 3; k++) {
+			got[k] = told_of(s, n.dev, g->key, changes[k]);
+			tokyo_got[k] = told_of(s, n.pref, g->key, changes[k]);
+			/* one text for everybody: the researcher's the same */
+			assert_int_equal(
+				told_of(s, n.res, g->key, changes[k]),
+				g->device != KB_NONE &&
+						!strcmp(n.sup.devices[g->device].code,
+							n.device)
+					? got[k]
+					: 0);
+		}
+		for (k = 0; k < g->nregions; k++)
+			reaches |= g->regions[k].pref == 0 ||
+				   g->regions[k].pref == 13;
+		if (g->device != KB_NONE &&
+		    !strcmp(n.sup.devices[g->device].code, n.device)) {
+			/* the device's follower: exactly what changed */
+			told_by_steps(g, n.noted, want);
+			for (k = 0; k < 3; k++) {
+				assert_int_equal(got[k], want[k]);
+				told_dev[k] += got[k];
+			}
+		} else {
+			for (k = 0; k < 3; k++)
+				assert_int_equal(got[k], 0);
+		}
+		/* Tokyo's follower: of the signals reaching Tokyo or the
+		 * nation, raised once (when raised, or when it reached
+		 * Tokyo), at most one escalation, closed once if told */
+		if (!reaches) {
+			for (k = 0; k < 3; k++)
+				assert_int_equal(tokyo_got[k], 0);
+			continue;
+		}
+		assert_true(tokyo_got[0] <= 1 && tokyo_got[1] <= 1 &&
+			    tokyo_got[2] <= 1);
+		if (g->steps[0].week > n.noted)
+			assert_int_equal(tokyo_got[0], 1);
+		if (tokyo_got[0] && g->closed >= 0)
+			assert_int_equal(tokyo_got[2], 1);
+		if (g->closed < 0)
+			assert_int_equal(tokyo_got[2], 0);
+		for (k = 0; k < 3; k++)
+			told_tokyo[k] += tokyo_got[k];
 	}
-	print_message("alerts %zu; notices: device %zu, Tokyo %zu\n", al.n,
-		      want_dev, want_pref);
-	assert_true(want_dev > 0 && want_pref > 0);
-	assert_int_equal(notices_of(s, n.dev, "alert"), want_dev);
-	assert_int_equal(notices_of(s, n.res, "alert"), want_dev);
-	assert_int_equal(notices_of(s, n.pref, "alert"), want_pref);
-	kb_alerts_release(&al);
+	print_message("signals %zu; the device's follower told: raised %ld, "
+		      "escalated %ld, closed %ld; Tokyo's: %ld, %ld, %ld\n",
+		      sg.n, told_dev[0], told_dev[1], told_dev[2],
+		      told_tokyo[0], told_tokyo[1], told_tokyo[2]);
+	/* the data has each change to tell */
+	assert_true(told_dev[0] > 0 && told_dev[1] > 0 && told_dev[2] > 0);
+	assert_true(told_tokyo[0] > 0);
+	/* nothing but those: no notice twice, none of an unknown signal */
+	want_dev = (size_t)(told_dev[0] + told_dev[1] + told_dev[2]);
+	assert_int_equal(notices_of(s, n.dev, "signal"), want_dev);
+	assert_int_equal(notices_of(s, n.res, "signal"), want_dev);
+	assert_int_equal(notices_of(s, n.pref, "signal"),
+			 told_tokyo[0] + told_tokyo[1] + told_tokyo[2]);
+	assert_int_equal(t_sql_int(s, "SELECT count(*) FROM notice WHERE kind "
+				      "= 'alert'"),
+			 0);
+
+	/* the texts: what changed, then the signal's reason */
+	T_OK(kb_notices(s, n.res, KB_LANG_EN, 0, 1000, 0, &j, NULL, NULL, &err),
+	     &err);
+	{
+		static const char *const says[] = {
+			"Signal raised (",
+			"Signal escalated to critical: ", "Signal closed: "
+		};
+		json_t *x;
+		json_array_foreach(j, i, x)
+		{
+			const char *text =
+				json_string_value(json_object_get(x, "text"));
+			const char *ch =
+				json_string_value(json_object_get(x, "change"));
+			for (k = 0; k < 3 && strcmp(ch, changes[k]); k++)
+				;
+			assert_true(k < 3);
+			assert_int_equal(strncmp(text, says[k], strlen(says[k])),
+					 0);
+			assert_non_null(strstr(text, n.device));
+			assert_string_equal(
+				json_string_value(json_object_get(x, "device")),
+				n.device);
+		}
+	}
+	json_decref(j);
+	/* the researcher's webhook got each of them, in Japanese */
+	T_OK(kb_deliveries_due(s, T_NOW, 1000, &due, &ndue, &err), &err);
+	assert_int_equal(ndue, want_dev);
+	for (i = 0; i < ndue; i++) {
+		j = json_loads(due[i].body, 0, NULL);
+		assert_string_equal(
+			json_string_value(json_object_get(j, "kind")), "signal");
+		assert_int_equal(
+			strncmp(json_string_value(json_object_get(j, "ref")),
+				"signal:", 7),
+			0);
+		assert_non_null(json_string_value(json_object_get(j, "change")));
+		assert_non_null(
+			strstr(json_string_value(json_object_get(j, "text")),
+			       "シグナル"));
+		json_decref(j);
+		T_OK(kb_delivery_done(s, due[i].n, 1, 204, NULL, T_NOW, 30, &err),
+		     &err);
+	}
+	kb_deliveries_release(due, ndue);
+	kb_signals_release(&sg);
 
 	/* incidents: the committee member and Tokyo may read them, the
 	 * researcher may not; Osaka's is not Tokyo's business, a national one
