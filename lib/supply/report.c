@@ -138,6 +138,101 @@ static int by_report(const void *a, const void *b)
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
 
+/* Reports by organisation and week (their index in the file). */
+struct rkey {
+	size_t org, rep;
+	int week;
+};
+
+static int by_org_week(const void *a, const void *b)
+{
+	const struct rkey *x = a, *y = b;
+	if (x->org != y->org)
+		return x->org < y->org ? -1 : 1;
+	if (x->week != y->week)
+		return x->week < y->week ? -1 : 1;
+	return x->rep < y->rep ? -1 : x->rep > y->rep;
+}
+
+/* Two reports of one file for the same organisation and week may give
+ * different devices, never the same one: each device of a week is one
+ * report's.  Each report's lines are sorted by device, so two reports are
+ * compared by merging; only reports that share an organisation and a week
+ * are compared (files rarely have any). */
+static int twice_in_file(const char *file, const struct kb_supply *sup,
+			 const struct rep *reps, size_t nreps,
+			 const struct line *lines, struct kb_err *err)
+{
+	struct rkey *k = kb_malloc((nreps + 1) * sizeof(*k));
+	enum kb_lang L = err->lang;
+	size_t i, j, a, b;
+	int bad = 0;
+
+	for (i = 0; i < nreps; i++) {
+		k[i].org = reps[i].org;
+		k[i].week = reps[i].week;
+		k[i].rep = i;
+	}
+	qsort(k, nreps, sizeof(*k), by_org_week);
+	for (i = 0; i < nreps; i = j) {
+		for (j = i + 1;
+		     j < nreps && k[j].org == k[i].org && k[j].week == k[i].week;
+		     j++)
+			;
+		for (a = i; a < j; a++)
+			for (b = a + 1; b < j; b++) {
+				const struct rep *p = &reps[k[a].rep];
+				const struct rep *q = &reps[k[b].rep];
+				size_t x = 0, y = 0;
+				while (x < p->n && y < q->n) {
+					const struct line *u =
+						&lines[p->first + x];
+					const struct line *v =
+						&lines[q->first + y];
+					const struct line *later;
+					const char *dev, *org;
+					char w[16];
+					if (u->device != v->device) {
+						x += u->device < v->device;
+						y += v->device < u->device;
+						continue;
+					}
+					later = u->lineno > v->lineno ? u : v;
+					dev = sup->devices[kb_supply_device_n(
+								   sup, u->device)]
+						      .code;
+					org = sup->orgs[p->org].id;
+					kb_week_format(p->week, w);
+					if (L == KB_LANG_JA)
+						bad = kb_err_at(
+							err, KB_EINVALID, file,
+							later->lineno,
+							later->col, "device",
+							"'%s' の %s の週の機器 '%s' が報告 '%s' と報告 '%s'（%u 行目）の両方にあります。一つの週の機器の数値は一つの報告に入れてください",
+							org, w, dev,
+							later == u ? p->id : q->id,
+							later == u ? q->id : p->id,
+							later == u ? v->lineno
+								   : u->lineno);
+					else
+						bad = kb_err_at(
+							err, KB_EINVALID, file,
+							later->lineno,
+							later->col, "device",
+							"device '%s' of '%s' for the week of %s is in report '%s' and in report '%s' (line %u): a device's figures for a week go in one report",
+							dev, org, w,
+							later == u ? p->id : q->id,
+							later == u ? q->id : p->id,
+							later == u ? v->lineno
+								   : u->lineno);
+					x++, y++;
+				}
+			}
+	}
+	free(k);
+	return bad;
+}
+
 static int org_accepts(const struct kind *k, enum kb_org_kind kind)
 {
 	if (k == &stock_kind)
@@ -419,6 +514,8 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 					p->id, lines[j - 1].lineno);
 		p->n = j - i;
 	}
+	if (!bad)
+		bad = twice_in_file(c->name, &sup, reps, nreps, lines, err);
 	if (bad) {
 		r = KB_EINVALID;
 		kb_err_sort(err);
