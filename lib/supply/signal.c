@@ -543,6 +543,15 @@ json_t *kb_signal_to_json(const struct kb_signal *g, const struct kb_signals *al
 		      (json_int_t)g->population, "score", g->score, "steps", st,
 		      "alerts", (int)g->nalerts, "reason",
 		      reason.buf ? reason.buf : "");
+	/* the hospitals short are a count of the regions' hospitals: not
+	 * for a viewer from whom a figure behind the signal is withheld
+	 * (kb_alerts_disclose on all->alerts) */
+	for (i = 0; i < g->nalerts; i++)
+		if (all->alerts.v[g->alerts[i]].withheld) {
+			json_object_set_new(j, "facilities", json_null());
+			json_object_set_new(j, "suppressed", json_true());
+			break;
+		}
 	if (evidence) {
 		json_t *ev = json_array();
 		for (i = 0; i < g->nalerts; i++)

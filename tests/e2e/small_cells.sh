@@ -142,6 +142,17 @@ for r in $roles; do
 	esac
 done
 
+# the signal of Tottori's stock-out: its hospitals short only for those
+# who may see Tottori's figures
+for r in $roles; do
+	expect_eq "$r: signals" "$(as "$r" "$url/api/v1/signals?pref=31&week=$week&device=$dev")" 200
+	got=$(jq -r '[.items[] | select(.cause == "stock")][0] | "\(.severity) \(.facilities) \(.suppressed)"' "$work/body")
+	case " $sees " in
+	*" $r "*) expect_eq "$r: Tottori's signal" "$got" "critical 2 null" ;;
+	*) expect_eq "$r: Tottori's signal, no figure" "$got" "critical null true" ;;
+	esac
+done
+
 # the notice of the signal Tottori's alert raised: one text for every
 # subscriber, the public's (the alert's figures withheld), told once
 notice() { # ROLE
