@@ -717,7 +717,7 @@ static int silent_rules(struct kb_store *s, const struct kb_supply *sup,
 	size_t nw = g->nweeks, o, w, nh = 0;
 	size_t *hosp = kb_malloc((sup->norgs + 1) * sizeof(*hosp));
 	unsigned char *seen;
-	int *last, expected[KB_NPREF + 1] = { 0 }, p;
+	int *last, expected[KB_NPREF + 1] = { 0 }, p, r = 0;
 	int *missing = kb_calloc((KB_NPREF + 1) * nw + 1, sizeof(int));
 	int *since = kb_malloc(((KB_NPREF + 1) * nw + 1) * sizeof(int));
 	double *share = kb_malloc((nw + 1) * sizeof(double));
@@ -743,14 +743,8 @@ static int silent_rules(struct kb_store *s, const struct kb_supply *sup,
 			     "AND week BETWEEN ?1 AND ?2",
 			     err);
 	if (!st) {
-		free(hosp);
-		free(seen);
-		free(last);
-		free(missing);
-		free(since);
-		free(share);
-		free(fired);
-		return KB_EDB;
+		r = KB_EDB;
+		goto out;
 	}
 	sqlite3_bind_int(st, 1, g->first - 26 * 7);
 	sqlite3_bind_int(st, 2, g->first + (int)(nw - 1) * 7);
@@ -823,6 +817,7 @@ static int silent_rules(struct kb_store *s, const struct kb_supply *sup,
 					  since[(size_t)p * nw + w]);
 		}
 	}
+out:
 	free(hosp);
 	free(seen);
 	free(last);
@@ -830,7 +825,7 @@ static int silent_rules(struct kb_store *s, const struct kb_supply *sup,
 	free(since);
 	free(share);
 	free(fired);
-	return 0;
+	return r;
 }
 
 int kb__supply_evaluate(struct kb_store *s, const struct kb_supply *sup,
