@@ -116,6 +116,36 @@ static int pref_arg(struct cli *cli, const struct kb_supply *sup, const char *s,
 	return cli_fail(cli, KB_ENOTFOUND);
 }
 
+/* A prefecture, or the nation: 0, national, 全国 (*p = 0). */
+static int region_arg(struct cli *cli, const struct kb_supply *sup,
+		      const char *s, int *p)
+{
+	if (!strcmp(s, "0") || !strcasecmp(s, "national") || !strcmp(s, "全国")) {
+		*p = 0;
+		return 0;
+	}
+	return pref_arg(cli, sup, s, p);
+}
+
+/* A severity from lowest up (info or warning), into *sev. */
+static int severity_arg(struct cli *cli, const char *cmd, const char *s,
+			int lowest, int *sev)
+{
+	for (*sev = lowest; *sev <= KB_SEV_CRITICAL; (*sev)++)
+		if (!strcmp(s, kb_severity_key(*sev)))
+			return 0;
+	return cli_usage_error(
+		cli, cmd,
+		lowest == KB_SEV_INFO
+			? CLI_T(cli,
+				"'%s' is not a severity (expected info, warning or critical)",
+				"'%s' は重大度ではありません（info, warning, critical）")
+			: CLI_T(cli,
+				"'%s' is not a severity (expected warning or critical)",
+				"'%s' は重大度ではありません（warning, critical）"),
+		s);
+}
+
 /* ---- import and load ---- */
 
 static const struct {
@@ -1505,7 +1535,7 @@ static int supply_status(struct cli *cli, int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_format f = { 0 };
-	struct kb_status_query q = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+	struct kb_status_query q = { KB_SCOPE_NATION, -1, 0, 0, 0, NULL };
 	const char *pref = NULL, *dev = NULL, *fac = NULL;
 	struct kb_store *s;
 	struct kb_supply sup;
@@ -1813,17 +1843,9 @@ static int supply_alerts(struct cli *cli, int argc, char **argv)
 				return r;
 			break;
 		case OPT_SEVERITY:
-			for (min_sev = KB_SEV_INFO; min_sev <= KB_SEV_CRITICAL;
-			     min_sev++)
-				if (!strcmp(optarg, kb_severity_key(min_sev)))
-					break;
-			if (min_sev > KB_SEV_CRITICAL)
-				return cli_usage_error(
-					cli, "supply alerts",
-					CLI_T(cli,
-					      "'%s' is not a severity (expected info, warning or critical)",
-					      "'%s' は重大度ではありません（info, warning, critical）"),
-					optarg);
+			if ((r = severity_arg(cli, "supply alerts", optarg,
+					      KB_SEV_INFO, &min_sev)))
+				return r;
 			break;
 		case OPT_DEVICE: dev = optarg; break;
 		case OPT_PREF: pref = optarg; break;
@@ -1848,13 +1870,8 @@ static int supply_alerts(struct cli *cli, int argc, char **argv)
 	memset(&al, 0, sizeof(al));
 	if (dev && (r = device_arg(cli, &sup, dev, &d)))
 		goto out;
-	if (pref) {
-		if (!strcmp(pref, "0") || !strcasecmp(pref, "national") ||
-		    !strcmp(pref, "全国"))
-			p = 0;
-		else if ((r = pref_arg(cli, &sup, pref, &p)))
-			goto out;
-	}
+	if (pref && (r = region_arg(cli, &sup, pref, &p)))
+		goto out;
 	/* the latest complete week by this call's threshold */
 	if (week < 0 && threshold >= 0 &&
 	    (week = kb_supply_shown_week(s, threshold, &cli->err)) < -1) {
@@ -1961,15 +1978,6 @@ static const char signals_ja[] =
 	"  --limit N         最大 N 件\n"
 	"  --json, --csv     スクリプト向け、Excel 向け（--bom）\n";
 
-static int signal_reaches(const struct kb_signal *g, int p)
-{
-	size_t i;
-	for (i = 0; i < g->nregions; i++)
-		if (g->regions[i].pref == p || !g->regions[i].pref)
-			return 1;
-	return 0;
-}
-
 static int supply_signals(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -2022,10 +2030,7 @@ static int supply_signals(struct cli *cli, int argc, char **argv)
 			state = optarg;
 			break;
 		case OPT_CAUSE:
-			for (cause = 0; cause < KB_NCAUSES; cause++)
-				if (!strcmp(optarg, kb_signal_cause_key(cause)))
-					break;
-			if (cause == KB_NCAUSES)
+			if ((cause = kb_signal_cause_parse(optarg)) < 0)
 				return cli_usage_error(
 					cli, "supply signals",
 					CLI_T(cli,
@@ -2034,17 +2039,9 @@ static int supply_signals(struct cli *cli, int argc, char **argv)
 					optarg);
 			break;
 		case OPT_SEVERITY:
-			for (min_sev = KB_SEV_WARNING;
-			     min_sev <= KB_SEV_CRITICAL; min_sev++)
-				if (!strcmp(optarg, kb_severity_key(min_sev)))
-					break;
-			if (min_sev > KB_SEV_CRITICAL)
-				return cli_usage_error(
-					cli, "supply signals",
-					CLI_T(cli,
-					      "'%s' is not a severity (expected warning or critical)",
-					      "'%s' は重大度ではありません（warning, critical）"),
-					optarg);
+			if ((r = severity_arg(cli, "supply signals", optarg,
+					      KB_SEV_WARNING, &min_sev)))
+				return r;
 			break;
 		case OPT_DEVICE: dev = optarg; break;
 		case OPT_PREF: pref = optarg; break;
@@ -2067,13 +2064,8 @@ static int supply_signals(struct cli *cli, int argc, char **argv)
 	memset(&sg, 0, sizeof(sg));
 	if (dev && (r = device_arg(cli, &sup, dev, &d)))
 		goto out;
-	if (pref) {
-		if (!strcmp(pref, "0") || !strcasecmp(pref, "national") ||
-		    !strcmp(pref, "全国"))
-			p = 0;
-		else if ((r = pref_arg(cli, &sup, pref, &p)))
-			goto out;
-	}
+	if (pref && (r = region_arg(cli, &sup, pref, &p)))
+		goto out;
 	if ((r = kb_supply_signals(s, &sup, from, week, &sg, &cli->err))) {
 		r = cli_fail(cli, r);
 		goto out;
@@ -2089,7 +2081,7 @@ static int supply_signals(struct cli *cli, int argc, char **argv)
 		char on[16], last[16], cl[16] = "";
 		if ((int)g->peak < min_sev || (d != KB_NONE && g->device != d) ||
 		    (cause >= 0 && (int)g->cause != cause) ||
-		    (p >= 0 && !signal_reaches(g, p)) ||
+		    (p >= 0 && !kb_signal_reaches(g, p)) ||
 		    (!strcmp(state, "open") && g->closed >= 0) ||
 		    (!strcmp(state, "closed") && g->closed < 0))
 			continue;

@@ -101,6 +101,21 @@ static int pref_arg(struct req *q, const struct kb_supply *sup,
 	return 0;
 }
 
+/* A prefecture, or the nation (0, national), or -1 when absent. */
+static int region_arg(struct req *q, const struct kb_supply *sup,
+		      const char *name, int *pref)
+{
+	const char *s = arg_get(q, name);
+	*pref = -1;
+	if (!s)
+		return 0;
+	if (!strcmp(s, "0") || !strcmp(s, "national")) {
+		*pref = 0;
+		return 0;
+	}
+	return pref_arg(q, sup, name, pref);
+}
+
 static int device_arg(struct req *q, const struct kb_supply *sup,
 		      const char *code, size_t *d)
 {
@@ -622,7 +637,7 @@ static int api_chain(struct req *q)
 static int api_status(struct req *q)
 {
 	struct registry *g = srv_registry(q->srv);
-	struct kb_status_query sq = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+	struct kb_status_query sq = { KB_SCOPE_NATION, -1, 0, 0, 0, NULL };
 	struct kb_supply_status st;
 	const char *fac = arg_get(q, "facility"), *dev = arg_get(q, "device");
 	json_t *a;
@@ -711,8 +726,8 @@ static int api_signals(struct req *q)
 	struct registry *g = srv_registry(q->srv);
 	struct kb_signals sg;
 	const char *state = arg_get(q, "state"), *cs = arg_get(q, "cause");
-	const char *ps = arg_get(q, "pref"), *evs = arg_get(q, "evidence");
-	size_t limit, offset, i, k, d = KB_NONE;
+	const char *evs = arg_get(q, "evidence");
+	size_t limit, offset, i, d = KB_NONE;
 	int from, week, pref = -1, cause = -1, r = MHD_YES;
 	json_t *a;
 
@@ -721,23 +736,16 @@ static int api_signals(struct req *q)
 	    week_arg(q, "from", &from) ||
 	    device_arg(q, &g->sup, arg_get(q, "device"), &d))
 		goto out;
-	if (ps && (!strcmp(ps, "0") || !strcmp(ps, "national")))
-		pref = 0;
-	else if (ps && pref_arg(q, &g->sup, "pref", &pref))
+	if (region_arg(q, &g->sup, "pref", &pref))
 		goto out;
-	if (cs) {
-		for (cause = 0; cause < KB_NCAUSES; cause++)
-			if (!strcmp(cs, kb_signal_cause_key(cause)))
-				break;
-		if (cause == KB_NCAUSES) {
-			r = reply_error(
-				q, 400, "bad_request",
-				KB_TR(q->lang,
-				      "cause: '%s' is not stock, supply, demand or reporting",
-				      "cause: '%s' は stock, supply, demand, reporting のいずれでもありません"),
-				cs);
-			goto out;
-		}
+	if (cs && (cause = kb_signal_cause_parse(cs)) < 0) {
+		r = reply_error(
+			q, 400, "bad_request",
+			KB_TR(q->lang,
+			      "cause: '%s' is not stock, supply, demand or reporting",
+			      "cause: '%s' は stock, supply, demand, reporting のいずれでもありません"),
+			cs);
+		goto out;
 	}
 	if (!state)
 		state = from < 0 ? "open" : "all";
@@ -758,10 +766,8 @@ static int api_signals(struct req *q)
 	a = json_array();
 	for (i = 0; i < sg.n; i++) {
 		const struct kb_signal *x = &sg.v[i];
-		int reach = pref < 0;
-		for (k = 0; k < x->nregions && !reach; k++)
-			reach = !x->regions[k].pref || x->regions[k].pref == pref;
-		if (!reach || (d != KB_NONE && x->device != d) ||
+		if ((pref >= 0 && !kb_signal_reaches(x, pref)) ||
+		    (d != KB_NONE && x->device != d) ||
 		    (cause >= 0 && (int)x->cause != cause) ||
 		    (!strcmp(state, "open") && x->closed >= 0) ||
 		    (!strcmp(state, "closed") && x->closed < 0))
@@ -791,7 +797,7 @@ static int api_alerts(struct req *q)
 {
 	struct registry *g = srv_registry(q->srv);
 	struct kb_alerts al;
-	const char *sev = arg_get(q, "severity"), *ps = arg_get(q, "pref");
+	const char *sev = arg_get(q, "severity");
 	size_t limit, offset, i, d = KB_NONE;
 	int from, week, min = KB_SEV_INFO, pref = -1, r = MHD_YES;
 	json_t *a;
@@ -801,9 +807,7 @@ static int api_alerts(struct req *q)
 	    week_arg(q, "from", &from) ||
 	    device_arg(q, &g->sup, arg_get(q, "device"), &d))
 		goto out;
-	if (ps && (!strcmp(ps, "0") || !strcmp(ps, "national")))
-		pref = 0;
-	else if (ps && pref_arg(q, &g->sup, "pref", &pref))
+	if (region_arg(q, &g->sup, "pref", &pref))
 		goto out;
 	if (sev) {
 		for (min = KB_SEV_INFO; min <= KB_SEV_CRITICAL; min++)
@@ -1336,7 +1340,7 @@ static int api_incident_event(struct req *q)
 
 json_t *dashboard_json(struct req *q, struct registry *g)
 {
-	struct kb_status_query sq = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+	struct kb_status_query sq = { KB_SCOPE_NATION, -1, 0, 0, 0, NULL };
 	struct kb_supply_status st;
 	struct kb_signals sg;
 	struct kb_incidents inc = { 0 };
@@ -1353,10 +1357,12 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 	kb_eval_init(&ev);
 	/* one dashboard for every account: the public's figures (small
 	 * cells withheld) */
-	memset(&sg, 0, sizeof(sg));
-	if (!kb_supply_status(q->s, &g->sup, &sq, &st, &q->err) &&
+	/* the signals of the week shown, found once: the status rows take
+	 * their risk from them, the tiles and the list show them */
+	sq.signals = &sg;
+	if (!kb_supply_signals(q->s, &g->sup, -1, -1, &sg, &q->err) &&
+	    !kb_supply_status(q->s, &g->sup, &sq, &st, &q->err) &&
 	    !kb_supply_status_disclose(q->s, &g->sup, NULL, &st, &q->err) &&
-	    !kb_supply_signals(q->s, &g->sup, st.week, st.week, &sg, &q->err) &&
 	    !kb_alerts_disclose(q->s, &g->sup, NULL, &sg.alerts, &q->err)) {
 		kb_week_format(st.week, wk);
 		json_object_set_new(j, "week", json_string(wk));

@@ -495,11 +495,15 @@ enum kb_status_scope {
 	KB_SCOPE_BY_PREF,  /* device `device` in each prefecture */
 	KB_SCOPE_FACILITY, /* each device at facility `facility` */
 };
+struct kb_signals;
 struct kb_status_query {
 	enum kb_status_scope scope;
 	int week; /* -1: the latest */
 	int pref;
 	size_t device, facility;
+	/* The signals of that week (kb_supply_signals to it) when the caller
+	 * has them already, as the dashboard does; NULL: found here. */
+	const struct kb_signals *signals;
 };
 int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
 		     const struct kb_status_query *q,
@@ -579,6 +583,8 @@ enum kb_signal_trend {
 };
 const char *kb_signal_cause_key(enum kb_signal_cause c);
 const char *kb_signal_cause_name(enum kb_signal_cause c, enum kb_lang lang);
+/* The cause of a key ("stock", "supply", "demand", "reporting"), or -1. */
+int kb_signal_cause_parse(const char *key);
 const char *kb_signal_trend_key(enum kb_signal_trend t);
 const char *kb_signal_trend_name(enum kb_signal_trend t, enum kb_lang lang);
 /* The cause an alert rule belongs to. */
@@ -635,6 +641,9 @@ struct kb_signals {
 int kb_supply_signals(struct kb_store *s, const struct kb_supply *sup, int from,
 		      int to, struct kb_signals *out, struct kb_err *err);
 void kb_signals_release(struct kb_signals *v);
+/* Whether g reaches prefecture pref: the nation or pref among its regions
+ * (pref 0: the nation among them). */
+int kb_signal_reaches(const struct kb_signal *g, int pref);
 /* What it is and why, in a sentence with the figures behind it. */
 void kb_signal_reason(const struct kb_signal *g, const struct kb_signals *all,
 		      const struct kb_supply *sup, enum kb_lang lang,

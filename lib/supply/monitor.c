@@ -381,7 +381,7 @@ int kb_supply_status(struct kb_store *s, const struct kb_supply *sup,
 	}
 	free(c);
 	grid_release(&g);
-	return kb__status_risk(s, sup, out, err);
+	return kb__status_risk(s, sup, q->signals, out, err);
 }
 
 /* ---- alerts ---- */

@@ -58,6 +58,15 @@ const char *kb_signal_cause_key(enum kb_signal_cause c)
 	return cause_names[c][0];
 }
 
+int kb_signal_cause_parse(const char *key)
+{
+	int c;
+	for (c = 0; key && c < KB_NCAUSES; c++)
+		if (!strcmp(key, cause_names[c][0]))
+			return c;
+	return -1;
+}
+
 const char *kb_signal_cause_name(enum kb_signal_cause c, enum kb_lang lang)
 {
 	return cause_names[c][lang == KB_LANG_JA ? 1 : 2];
@@ -104,6 +113,15 @@ void kb_signals_release(struct kb_signals *v)
 	free(v->v);
 	kb_alerts_release(&v->alerts);
 	memset(v, 0, sizeof(*v));
+}
+
+int kb_signal_reaches(const struct kb_signal *g, int pref)
+{
+	size_t i;
+	for (i = 0; i < g->nregions; i++)
+		if (!g->regions[i].pref || g->regions[i].pref == pref)
+			return 1;
+	return 0;
 }
 
 struct machine {
@@ -568,28 +586,27 @@ json_t *kb_signal_to_json(const struct kb_signal *g, const struct kb_signals *al
 /* ---- the one status model ---- */
 
 int kb__status_risk(struct kb_store *s, const struct kb_supply *sup,
-		    struct kb_supply_status *st, struct kb_err *err)
+		    const struct kb_signals *given, struct kb_supply_status *st,
+		    struct kb_err *err)
 {
-	struct kb_signals sg;
+	struct kb_signals own;
+	const struct kb_signals *sg = given;
 	struct kb_buf where = KB_BUF_INIT;
 	size_t i, k;
 	int r;
 
-	if ((r = kb_supply_signals(s, sup, st->week, st->week, &sg, err)))
-		return r;
+	if (!sg || sg->to != st->week) {
+		if ((r = kb_supply_signals(s, sup, st->week, st->week, &own, err)))
+			return r;
+		sg = &own;
+	}
 	for (i = 0; i < st->n; i++) {
 		struct kb_status_row *x = &st->v[i];
-		for (k = 0; k < sg.n; k++) {
-			const struct kb_signal *g = &sg.v[k];
-			size_t j;
-			int reach = 0;
+		for (k = 0; k < sg->n; k++) {
+			const struct kb_signal *g = &sg->v[k];
 			if (g->device != x->device || g->closed >= 0 ||
-			    !g->severity || g->severity <= x->risk)
-				continue;
-			for (j = 0; j < g->nregions && !reach; j++)
-				reach = !x->pref || !g->regions[j].pref ||
-					g->regions[j].pref == x->pref;
-			if (!reach)
+			    !g->severity || g->severity <= x->risk ||
+			    (x->pref && !kb_signal_reaches(g, x->pref)))
 				continue;
 			x->risk = g->severity;
 			x->risk_cause = g->cause;
@@ -601,7 +618,8 @@ int kb__status_risk(struct kb_store *s, const struct kb_supply *sup,
 				 where.buf ? where.buf : "");
 		}
 	}
-	kb_signals_release(&sg);
+	if (sg == &own)
+		kb_signals_release(&own);
 	kb_buf_release(&where);
 	return 0;
 }

@@ -81,9 +81,11 @@ int kb__supply_evaluate(struct kb_store *s, const struct kb_supply *sup,
 void kb__eval_release(struct kb__eval *ev);
 /* Resolves a range of weeks as kb_supply_alerts() takes it (to = -1: the
  * latest complete week; from = -1: to) to Mondays; KB_EUSAGE if reversed. */
-/* Sets each row's risk from the signals open at st->week (signal.c). */
-int kb__status_risk(struct kb_store *s, const struct kb_supply *sup,
-		    struct kb_supply_status *st, struct kb_err *err);
 int kb__supply_weeks(struct kb_store *s, int *from, int *to, struct kb_err *err);
+/* Sets each row's risk from the signals open at st->week: given, when they
+ * are that week's, or found here (signal.c). */
+int kb__status_risk(struct kb_store *s, const struct kb_supply *sup,
+		    const struct kb_signals *given, struct kb_supply_status *st,
+		    struct kb_err *err);
 
 #endif

@@ -285,7 +285,7 @@ static void test_early_report(void **state)
 	struct kb_store *s;
 	struct kb_supply sup;
 	struct kb_supply_status st;
-	struct kb_status_query q = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+	struct kb_status_query q = { KB_SCOPE_NATION, -1, 0, 0, 0, NULL };
 	struct kb_alerts al;
 	struct kb_report_weeks w;
 	int a = wk("2026-11-02"), next = wk("2026-11-23");

@@ -758,16 +758,6 @@ static int gen_week(void *ctx, int week, const struct kb_buf *stock,
 		       (time_t)(week + 8) * 86400, NULL, g->err);
 }
 
-/* Whether signal g reaches prefecture pref (0: any region will do). */
-static int sig_reaches(const struct kb_signal *g, int pref)
-{
-	size_t i;
-	for (i = 0; i < g->nregions; i++)
-		if (!pref || !g->regions[i].pref || g->regions[i].pref == pref)
-			return 1;
-	return 0;
-}
-
 /* Whether the truth has another event on dev (reaching pref) that
  * started after ws and by onset: a signal opened then is that one's. */
 static int later_event(const char *truth, const char *dev, int pref, int ws,
@@ -794,7 +784,7 @@ static void check_signals(struct kb_store *s, const struct kb_supply *sup,
 {
 	struct kb_signals sg;
 	struct kb_supply_status st;
-	struct kb_status_query q = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+	struct kb_status_query q = { KB_SCOPE_NATION, -1, 0, 0, 0, NULL };
 	struct kb_err err;
 	const char *p;
 	size_t i, k, shortages = 0, found = 0;
@@ -831,8 +821,8 @@ static void check_signals(struct kb_store *s, const struct kb_supply *sup,
 			const struct kb_signal *g = &sg.v[i];
 			if (g->device == KB_NONE ||
 			    strcmp(sup->devices[g->device].code, dev) ||
-			    !sig_reaches(g, pref) || g->latest < ws ||
-			    g->onset > we + 8 * 7 ||
+			    !(!pref || kb_signal_reaches(g, pref)) ||
+			    g->latest < ws || g->onset > we + 8 * 7 ||
 			    later_event(out->truth.buf, dev, pref, ws, g->onset))
 				continue;
 			n++;
@@ -848,7 +838,8 @@ static void check_signals(struct kb_store *s, const struct kb_supply *sup,
 			const struct kb_signal *g = &sg.v[i];
 			if (g->device != KB_NONE &&
 			    !strcmp(sup->devices[g->device].code, dev) &&
-			    sig_reaches(g, pref) && g->steps[0].week < wsh &&
+			    (!pref || kb_signal_reaches(g, pref)) &&
+			    g->steps[0].week < wsh &&
 			    g->latest >= ws) /* raised, or already open */
 				break;
 		}
@@ -1228,9 +1219,11 @@ static void test_small_cells_served(void **state)
 	dev = kb_supply_device(&sup, "10000002");
 	for (k = 0; k < sizeof(v) / sizeof(v[0]) + 1; k++) {
 		struct kb_principal p = { 0 };
-		struct kb_status_query q = { KB_SCOPE_BY_PREF, -1, 0, dev, 0 };
+		struct kb_status_query q = {
+			KB_SCOPE_BY_PREF, -1, 0, dev, 0, NULL
+		};
 		struct kb_supply_status st, nat;
-		struct kb_status_query nq = { KB_SCOPE_NATION, -1, 0, 0, 0 };
+		struct kb_status_query nq = { KB_SCOPE_NATION, -1, 0, 0, 0, NULL };
 		const struct kb_principal *pp = NULL; /* last: the public */
 		enum kb_withheld want[3], supply;
 		size_t i;
