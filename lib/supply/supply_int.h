@@ -30,18 +30,12 @@ int kb__device_write(struct kb_store *s, const struct kb_device *d,
 		     int designate, const char *why, const char *actor,
 		     const char *when, struct kb_err *err);
 
-/* Loads the supply part of the demonstration database (supply/demo.c). */
-int kb__demo_supply(struct kb_store *s, struct kb_err *err);
-
 /* Rewrites the aggregates of the weeks weeks[0..n) from the lines; *rows
  * (unless NULL) = lines read.  committed: no line of these weeks was written
  * in the open transaction (a recomputation), so a second connection may
  * read them. */
 int kb__supply_aggregate(struct kb_store *s, const int *weeks, size_t n,
 			 int committed, size_t *rows, struct kb_err *err);
-
-/* The demo's accounts (kiban/demo.h), after its registry. */
-int kb__demo_accounts(struct kb_store *s, struct kb_err *err);
 
 /* ---- the rules' verdicts, shared by alerts and signals (monitor.c) ---- */
 

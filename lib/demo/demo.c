@@ -2,18 +2,19 @@
  * demo.c - builds the demonstration database from embedded files (see
  * demo.h).  Every step goes through the same public functions a user's
  * commands use: plan import, KPI import, value import, target revision,
- * freezing, a single correction.
+ * freezing, a single correction; then the supply part (demo_supply.c), the
+ * matching registry and the accounts.  The demo composes the engines, so it
+ * lives above them, beside the report (docs/ARCHITECTURE.md).
  */
 #include "core/compat.h"
 
 #include "core/resource.h"
-#include "kiban/demo.h"
 #include "kiban/eval.h"
 #include "kiban/kpi.h"
 #include "kiban/match.h"
 #include "kiban/plan.h"
+#include "demo/demo_int.h"
 #include "store/sql.h"
-#include "supply/supply_int.h"
 
 /* 10:00 in Japan (01:00 UTC) on the given date */
 static time_t jst(int y, int m, int d)

@@ -1,5 +1,5 @@
 /*
- * demo.c - the supply part of the demonstration database: a generated
+ * demo_supply.c - the supply part of the demonstration database: a generated
  * sample of national data (400 hospitals, 30 essential device types, a
  * year of weekly reports with disruptions, one still under way at the
  * end), loaded through the same imports a user runs, week by week as the
@@ -8,10 +8,9 @@
  */
 #include "core/compat.h"
 
+#include "demo/demo_int.h"
 #include "kiban/auth.h"
-#include "kiban/demo.h"
 #include "kiban/supply.h"
-#include "supply/supply_int.h"
 
 /* 10:00 in Japan on day number day */
 static time_t at_ten(int day)
