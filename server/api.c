@@ -21,8 +21,6 @@
 #include "kiban/plan.h"
 #include "server/server.h"
 
-#define SESSION_COOKIE "kb_session"
-
 /* ---- small helpers ---- */
 
 static int fail(struct req *q, int rc)
@@ -30,54 +28,11 @@ static int fail(struct req *q, int rc)
 	return reply_kb_error(q, rc);
 }
 
-int reply_page(struct req *q, json_t *all, size_t total, size_t limit,
-	       size_t offset, int sliced)
+/* A CSV download of rows, a withheld figure written as the mark. */
+static int rows_csv(struct req *q, json_t *rows, const char *const *cols,
+		    const char *filename)
 {
-	json_t *items = all;
-	if (!sliced) {
-		size_t i;
-		items = json_array();
-		for (i = offset; i < json_array_size(all) && i < offset + limit;
-		     i++)
-			json_array_append(items, json_array_get(all, i));
-		total = json_array_size(all);
-		json_decref(all);
-	}
-	return reply_json(q, 200,
-			  json_pack("{s:o, s:i, s:i, s:i}", "items", items,
-				    "total", (json_int_t)total, "limit",
-				    (json_int_t)limit, "offset",
-				    (json_int_t)offset));
-}
-
-/* A CSV download of an array of flat objects, with these columns (text
- * cells guarded against spreadsheet formulas by kb_csvw_field).  A figure
- * withheld as a small cell (null in a row marked suppressed) is written
- * as the mark 秘匿 / suppressed, never as 0 or blank. */
-static int reply_rows_csv(struct req *q, json_t *rows, const char *const *cols,
-			  const char *filename)
-{
-	struct kb_buf out = KB_BUF_INIT;
-	struct kb_csvw w;
-	size_t i, k;
-	kb_csvw_init(&w, &out, 1);
-	for (k = 0; cols[k]; k++)
-		kb_csvw_field(&w, cols[k]);
-	kb_csvw_end(&w);
-	for (i = 0; i < json_array_size(rows); i++) {
-		json_t *x = json_array_get(rows, i);
-		int supp = json_is_true(json_object_get(x, "suppressed"));
-		for (k = 0; cols[k]; k++) {
-			json_t *v = json_object_get(x, cols[k]);
-			if (supp && json_is_null(v))
-				kb_csvw_field(&w, kb_withheld_mark(q->lang));
-			else
-				kb_csvw_json(&w, v);
-		}
-		kb_csvw_end(&w);
-	}
-	json_decref(rows);
-	return reply_csv(q, &out, filename);
+	return reply_rows_csv(q, rows, cols, filename, kb_withheld_mark(q->lang));
 }
 
 /* An optional query argument parsed as a prefecture; -1 and a reply when
@@ -166,55 +121,6 @@ static json_t *principal_json(const struct kb_principal *p, const char *csrf)
 
 /* ---- sessions ---- */
 
-/* A browser's login form must come from this server's own pages. */
-static int same_origin(struct req *q)
-{
-	const char *o = header_get(q, "Origin"), *h = header_get(q, "Host");
-	const char *p;
-	if (!o)
-		return 1;
-	if (!h)
-		return 0;
-	p = strstr(o, "://");
-	return p && !strcmp(p + 3, h);
-}
-
-int srv_login(struct req *q, const char *login, const char *password)
-{
-	char token[KB_TOKEN_LEN], cookie[256];
-	int r;
-	if (!q->login) { /* first the checks, then the hashers (login.c) */
-		if (!same_origin(q))
-			return reply_error(
-				q, 403, "forbidden", "%s",
-				KB_TR(q->lang, "cross-site sign-in refused",
-				      "別のサイトからのログインは受け付けません"));
-		if (!login || !password)
-			return reply_error(
-				q, 400, "bad_request", "%s",
-				KB_TR(q->lang, "give login and password",
-				      "login と password を指定してください"));
-		login_submit(q, login, password);
-		return -1; /* suspended until checked, or refused */
-	}
-	if ((r = login_finish(q, token))) {
-		if (q->route->flags & R_PAGE) { /* the form again, saying why */
-			page_login_form(q, q->status,
-					q->err.n ? q->err.v[0].msg : "");
-			return -1;
-		}
-		return fail(q, r);
-	}
-	memcpy(q->session, token, sizeof(token));
-	snprintf(cookie, sizeof(cookie),
-		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
-				"Max-Age=%ld%s",
-		 token, q->srv->c.session_ttl,
-		 q->srv->c.secure_cookies ? "; Secure" : "");
-	q->set_cookie = kb_strdup(cookie);
-	return 0;
-}
-
 static int api_login(struct req *q)
 {
 	if (srv_login(q, form_get(q, "login"), form_get(q, "password")))
@@ -228,17 +134,6 @@ static int api_me(struct req *q)
 {
 	return reply_json(
 		q, 200, principal_json(&q->p, q->cookie_auth ? q->csrf : NULL));
-}
-
-int srv_logout(struct req *q)
-{
-	int r = 0;
-	if (q->cookie_auth)
-		r = kb_session_end(q->s, q->session, &q->err);
-	q->set_cookie = kb_strdup(SESSION_COOKIE "=; Path=/; HttpOnly; "
-						 "SameSite=Strict; Max-Age=0");
-	audit(q, "logout", NULL);
-	return r;
 }
 
 static int api_logout(struct req *q)
@@ -455,14 +350,12 @@ int srv_kpi_value(struct req *q, const char *kpi, const char *year,
 		r = fail(q, r);
 		goto out;
 	}
-	q->status = 200;
 	{
 		char d[96];
 		snprintf(d, sizeof(d), "%s FY%d = %s", k->id, fy,
 			 missing ? "NA" : value);
-		audit(q, "write", d);
+		srv_wrote(q, 200, d);
 	}
-	atomic_fetch_add(&q->srv->gen, 1);
 out:
 	kb_kpiset_release(&set);
 	return q->answered ? -1 : 0;
@@ -545,7 +438,7 @@ static int api_devices(struct req *q)
 			"category", "unit_ja", "unit_en", "essential",
 			"criteria", "score",   "reasons", NULL
 		};
-		return reply_rows_csv(q, a, cols, "devices.csv");
+		return rows_csv(q, a, cols, "devices.csv");
 	}
 	return reply_page(q, a, 0, limit, offset, 0);
 }
@@ -708,7 +601,7 @@ static int api_status(struct req *q)
 						    "signal",
 						    "reason",
 						    NULL };
-		r = reply_rows_csv(q, a, cols, "status.csv");
+		r = rows_csv(q, a, cols, "status.csv");
 	} else {
 		r = reply_json(q, 200, a);
 	}
@@ -783,7 +676,7 @@ static int api_signals(struct req *q)
 			"severity", "trend",  "facilities", "population",
 			"alerts",   "reason", NULL
 		};
-		r = reply_rows_csv(q, a, cols, "signals.csv");
+		r = rows_csv(q, a, cols, "signals.csv");
 	} else {
 		r = reply_page(q, a, 0, limit, offset, 0);
 	}
@@ -845,7 +738,7 @@ static int api_alerts(struct req *q)
 			"reason",     "suppressed_reason",
 			NULL
 		};
-		r = reply_rows_csv(q, a, cols, "alerts.csv");
+		r = rows_csv(q, a, cols, "alerts.csv");
 	} else {
 		r = reply_page(q, a, 0, limit, offset, 0);
 	}
@@ -857,17 +750,22 @@ out:
 
 /* ---- reports ---- */
 
-/* Whether q may upload reports at all (a hospital or a company for its
- * own organisation; the supply desk for any). */
-int srv_may_upload(struct req *q)
+/* The reply to an upload, once written. */
+static int upload_done(struct req *q, int rc, const struct kb_import_stats *st)
 {
-	return kb_allowed(&q->p, KB_PERM_REPORT_UPLOAD, q->p.org, 0);
+	if (rc)
+		return reply_kb_error(q, rc);
+	return reply_json(q, st->added || st->changed ? 201 : 200,
+			  json_pack("{s:s, s:i, s:i, s:i, s:i}", "status",
+				    "accepted", "rows", (int)st->rows, "added",
+				    (int)st->added, "changed", (int)st->changed,
+				    "unchanged", (int)st->unchanged));
 }
 
 static int upload(struct req *q, int production)
 {
 	const char *ct = header_get(q, "Content-Type");
-	if (!srv_may_upload(q)) {
+	if (!may_upload(q)) {
 		audit(q, "denied", "report_upload");
 		return reply_error(q, 403, "forbidden",
 				   KB_TR(q->lang,
@@ -889,7 +787,7 @@ static int upload(struct req *q, int production)
 				   KB_TR(q->lang,
 					 "the request has no report in its body",
 					 "リクエストの本文に報告がありません"));
-	writer_submit(q, production);
+	upload_submit(q, production, upload_done);
 	return MHD_YES;
 }
 
@@ -958,7 +856,7 @@ static int api_reports(struct req *q)
 	if ((r = kb_reports_list(q->s, &rq, &a, &total, &q->err)))
 		r = fail(q, r);
 	else if (want_csv(q))
-		r = reply_rows_csv(q, a, report_cols, "reports.csv");
+		r = rows_csv(q, a, report_cols, "reports.csv");
 	else
 		r = reply_page(q, a, total, rq.limit, rq.offset, 1);
 out:
@@ -1062,7 +960,7 @@ static int api_completeness(struct req *q)
 	for (i = 0; i < t.n; i++)
 		json_array_append_new(a, kb_compl_to_json(&g->sup, &t.v[i]));
 	if (want_csv(q)) {
-		r = reply_rows_csv(q, a, cols, "completeness.csv");
+		r = rows_csv(q, a, cols, "completeness.csv");
 	} else {
 		j = kb_report_weeks_to_json(&rw);
 		json_object_set_new(j, "rows", a);
@@ -1126,7 +1024,7 @@ static int api_missing(struct req *q)
 		for (i = 0; i < m.n; i++)
 			json_array_append_new(
 				a, kb_missing_to_json(&g->sup, &m.v[i]));
-		r = reply_rows_csv(q, a, cols, "missing.csv");
+		r = rows_csv(q, a, cols, "missing.csv");
 		goto out;
 	}
 	for (i = offset; i < m.n && i < offset + limit; i++)
@@ -1181,15 +1079,6 @@ static int api_incidents(struct req *q)
 	}
 	kb_incidents_release(&v);
 	return reply_page(q, a, 0, limit, offset, 0);
-}
-
-long id_arg(const char *s)
-{
-	char *end;
-	long v;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	return *s && !*end && !errno && v > 0 ? v : 0;
 }
 
 static int incident_reply(struct req *q, int status)
@@ -1258,9 +1147,7 @@ int srv_incident_open(struct req *q, const char *device, const char *title,
 		fail(q, r);
 		return 0;
 	}
-	q->status = 201;
-	audit(q, "write", title);
-	atomic_fetch_add(&q->srv->gen, 1);
+	srv_wrote(q, 201, title);
 	return 1;
 }
 
@@ -1322,9 +1209,7 @@ int srv_incident_event(struct req *q, const char *kind, const char *text,
 		fail(q, r);
 		return 0;
 	}
-	q->status = 201;
-	audit(q, "write", kind);
-	atomic_fetch_add(&q->srv->gen, 1);
+	srv_wrote(q, 201, kind);
 	return 1;
 }
 
@@ -1501,6 +1386,14 @@ json_t *dashboard_json(struct req *q, struct registry *g)
 	return j;
 }
 
+static json_t *dashboard_build(struct req *q)
+{
+	struct registry *g = srv_registry(q->srv);
+	json_t *j = dashboard_json(q, g);
+	srv_registry_put(q->srv, g);
+	return j;
+}
+
 /*
  * The dashboard is the same for every account (public aggregates only),
  * so it is built once and the same response is sent until the server
@@ -1509,40 +1402,9 @@ json_t *dashboard_json(struct req *q, struct registry *g)
  */
 int api_dashboard(struct req *q)
 {
-	struct srv *v = q->srv;
-	struct cached *c = &v->dash[q->lang == KB_LANG_EN];
-	struct MHD_Response *resp = NULL;
-	long gen = atomic_load(&v->gen);
-	double now = srv_clock();
-	int r;
-
-	/* queued under the lock: a response replaced meanwhile is freed
-	 * only after MHD holds its own reference.  One request rebuilds a
-	 * stale dashboard while the others still get the last one. */
-	pthread_mutex_lock(&v->mu);
-	if (c->resp && (c->refreshing || (c->gen == gen && now - c->at < 5.0))) {
-		r = reply_cached(q, c->resp);
-		pthread_mutex_unlock(&v->mu);
-		return r;
-	}
-	c->refreshing = 1;
-	pthread_mutex_unlock(&v->mu);
-	{
-		struct registry *g = srv_registry(v);
-		json_t *j = dashboard_json(q, g);
-		srv_registry_put(v, g);
-		resp = srv_response_json(j);
-	}
-	pthread_mutex_lock(&v->mu);
-	if (c->resp)
-		MHD_destroy_response(c->resp);
-	c->resp = resp;
-	c->gen = gen;
-	c->at = now;
-	c->refreshing = 0;
-	r = reply_cached(q, resp);
-	pthread_mutex_unlock(&v->mu);
-	return r;
+	struct shared *a = shared_of(q->srv);
+	return reply_memo(q, &a->dash[q->lang == KB_LANG_EN], 5.0,
+			  dashboard_build);
 }
 
 /* ---- the audit log ---- */
@@ -1565,7 +1427,7 @@ static int api_audit(struct req *q)
 	if ((r = kb_audit_list(q->s, arg_get(q, "login"), arg_get(q, "action"),
 			       limit, offset, &a, &total, &q->err)))
 		return fail(q, r);
-	return csv ? reply_rows_csv(q, a, cols, "audit.csv")
+	return csv ? reply_rows_csv(q, a, cols, "audit.csv", NULL)
 		   : reply_page(q, a, total, limit, offset, 1);
 }
 

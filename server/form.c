@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "server/server.h"
+#include "server/http.h"
 
 static int hexval(int c)
 {

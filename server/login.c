@@ -1,7 +1,9 @@
 /*
  * login.c - signing in without letting a guesser try for long or slow down
- * everyone else (OWASP ASVS V2.2.1): the throttle and the hashers behind
- * srv_login(), which both the API's and the page's sign-in go through.
+ * everyone else (OWASP ASVS V2.2.1): srv_login(), which both the API's and
+ * the page's sign-in go through, the session's cookie, the throttle and
+ * the hashers behind it, and the sign-in form.  Part of the HTTP plumbing
+ * (http.h).
  *
  * The throttle counts failed sign-ins per account (the login given, known
  * or not, so that a refusal says nothing of which accounts exist) and per
@@ -38,12 +40,13 @@
 #include <microhttpd.h>
 #include <sodium.h>
 
-#include "server/server.h"
+#include "server/http.h"
 
 #define SLOTS	       4096
 #define WAITING	       4       /* sign-ins waiting per hasher */
 #define DAY	       86400.0 /* the longest lock-out; strikes are forgotten after */
 #define ADDRESS_FACTOR 4u /* an address may fail this many times an account's */
+#define SESSION_COOKIE "kb_session"
 
 /* The failures of one account ("a:" login) or address ("i:" address). */
 struct slot {
@@ -174,7 +177,7 @@ static int refuse(struct req *q, int status, long retry)
 			       "ログインが集中しています。少し待ってからもう一度お試しください"));
 	q->retry_after = retry;
 	if (q->route->flags & R_PAGE)
-		page_login_form(q, status, msg);
+		login_form(q, status, msg);
 	else
 		reply_error(q, status,
 			    status == 429 ? "too_many_requests" : "unavailable",
@@ -182,7 +185,11 @@ static int refuse(struct req *q, int status, long retry)
 	return -1;
 }
 
-int login_submit(struct req *q, const char *login, const char *password)
+/* Hands the sign-in to the hashers and suspends the connection (1), or
+ * refuses it at once with the reply sent (-1): 429 while the account or
+ * the address is locked out, 503 when too many wait.  login and password
+ * must live as long as q. */
+static int login_submit(struct req *q, const char *login, const char *password)
 {
 	struct srv *v = q->srv;
 	struct signin *g = v->signin;
@@ -241,7 +248,10 @@ int login_submit(struct req *q, const char *login, const char *password)
 	return 1;
 }
 
-int login_finish(struct req *q, char token[KB_TOKEN_LEN])
+/* Once resumed: the verdict (kb_login's code; q->p, q->csrf, q->err and
+ * the session's token set), counted by the throttle and written to the
+ * audit log with any lock-out it starts. */
+static int login_finish(struct req *q, char token[KB_TOKEN_LEN])
 {
 	struct srv *v = q->srv;
 	struct signin *g = v->signin;
@@ -351,12 +361,11 @@ int login_start(struct srv *v, struct kb_err *err)
 		h->v = v;
 		if ((r = kb_store_open(&h->s, v->c.db, 0, err)))
 			return r;
-		if (pthread_create(&h->t, NULL, hasher_main, h))
-			return kb_err_set(
-				err, KB_EIO, "%s",
-				KB_TR(err->lang,
-				      "cannot start the sign-in threads",
-				      "ログインのスレッドを開始できません"));
+		if ((r = srv_thread_start(&h->t, hasher_main, h,
+					  "cannot start the sign-in threads",
+					  "ログインのスレッドを開始できません",
+					  err)))
+			return r;
 		g->started++;
 	}
 	return 0;
@@ -392,4 +401,89 @@ void login_free(struct srv *v)
 	free(g->h);
 	free(g);
 	v->signin = NULL;
+}
+
+/* ---- the sign-in and the session's cookie ---- */
+
+/* A browser's login form must come from this server's own pages. */
+static int same_origin(struct req *q)
+{
+	const char *o = header_get(q, "Origin"), *h = header_get(q, "Host");
+	const char *p;
+	if (!o)
+		return 1;
+	if (!h)
+		return 0;
+	p = strstr(o, "://");
+	return p && !strcmp(p + 3, h);
+}
+
+int srv_login(struct req *q, const char *login, const char *password)
+{
+	char token[KB_TOKEN_LEN], cookie[256];
+	int r;
+	if (!q->login) { /* first the checks, then the hashers */
+		if (!same_origin(q))
+			return reply_error(
+				q, 403, "forbidden", "%s",
+				KB_TR(q->lang, "cross-site sign-in refused",
+				      "別のサイトからのログインは受け付けません"));
+		if (!login || !password)
+			return reply_error(
+				q, 400, "bad_request", "%s",
+				KB_TR(q->lang, "give login and password",
+				      "login と password を指定してください"));
+		login_submit(q, login, password);
+		return -1; /* suspended until checked, or refused */
+	}
+	if ((r = login_finish(q, token))) {
+		if (q->route->flags & R_PAGE) { /* the form again, saying why */
+			login_form(q, q->status, q->err.n ? q->err.v[0].msg : "");
+			return -1;
+		}
+		return reply_kb_error(q, r);
+	}
+	memcpy(q->session, token, sizeof(token));
+	snprintf(cookie, sizeof(cookie),
+		 SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
+				"Max-Age=%ld%s",
+		 token, q->srv->c.session_ttl,
+		 q->srv->c.secure_cookies ? "; Secure" : "");
+	q->set_cookie = kb_strdup(cookie);
+	return 0;
+}
+
+int srv_logout(struct req *q)
+{
+	int r = 0;
+	if (q->cookie_auth)
+		r = kb_session_end(q->s, q->session, &q->err);
+	q->set_cookie = kb_strdup(SESSION_COOKIE "=; Path=/; HttpOnly; "
+						 "SameSite=Strict; Max-Age=0");
+	audit(q, "logout", NULL);
+	return r;
+}
+
+int login_form(struct req *q, int status, const char *msg)
+{
+	struct kb_buf b = KB_BUF_INIT;
+	enum kb_lang L = q->lang;
+	page_head(q, &b, KB_TR(L, "Sign in", "ログイン"));
+	if (msg) {
+		kb_buf_adds(&b, "<p class=\"errors\" role=\"alert\">");
+		page_esc(&b, msg);
+		kb_buf_adds(&b, "</p>");
+	}
+	kb_buf_addf(
+		&b,
+		"<form method=\"post\" action=\"/login\" class=\"narrow\">"
+		"<p><label for=\"login\">%s</label>"
+		"<input id=\"login\" name=\"login\" autocomplete=\"username\" required autofocus></p>"
+		"<p><label for=\"password\">%s</label>"
+		"<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>"
+		"<p><button type=\"submit\">%s</button></p></form>",
+		KB_TR(L, "Login", "ログイン ID"),
+		KB_TR(L, "Password", "パスワード"),
+		KB_TR(L, "Sign in", "ログイン"));
+	return page_finish(q, &b, status);
 }

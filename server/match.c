@@ -27,39 +27,6 @@ static const char *as_of(const struct req *q)
 	return q->p.role == KB_ROLE_ADMIN ? NULL : q->p.match_org;
 }
 
-static const char *str(const json_t *o, const char *k)
-{
-	const char *v = json_string_value(json_object_get(o, k));
-	return v ? v : "";
-}
-
-static json_int_t num(const json_t *o, const char *k)
-{
-	return json_integer_value(json_object_get(o, k));
-}
-
-/* The written data changed: cached pages are stale, the write audited. */
-static void wrote(struct req *q, const char *what)
-{
-	q->status = 201;
-	audit(q, "write", what);
-	atomic_fetch_add(&q->srv->gen, 1);
-}
-
-/* A form or JSON body that could not be read (not UTF-8, not an object)
- * reads as no fields: say so rather than "a value is required". */
-static int body_unreadable(struct req *q)
-{
-	form_get(q, "");
-	if (!q->body.len || json_object_size(q->form))
-		return 0;
-	reply_error(
-		q, 400, "bad_request", "%s",
-		T("the request body is not a form or a JSON object in UTF-8",
-		  "リクエストの本文が UTF-8 のフォームまたは JSON オブジェクトではありません"));
-	return 1;
-}
-
 /* ---- the API ---- */
 
 static int list(struct req *q, enum kb_match_kind kind, const char *file)
@@ -164,7 +131,7 @@ static int add(struct req *q, enum kb_match_kind kind, char *id, size_t idlen)
 	int r = kb_match_add(q->s, as_of(q), kind, q->form, q->p.login,
 			     srv_now(q->srv), id, idlen, &q->err);
 	if (!r)
-		wrote(q, id);
+		srv_wrote(q, 201, id);
 	return r;
 }
 
@@ -196,7 +163,7 @@ static int profile(struct req *q)
 	int r = kb_match_profile(q->s, as_of(q), q->form, q->p.login,
 				 srv_now(q->srv), &q->err);
 	if (!r)
-		wrote(q, as_of(q));
+		srv_wrote(q, 201, as_of(q));
 	return r;
 }
 
@@ -239,7 +206,7 @@ static int link_post(struct req *q)
 		reply_kb_error(q, r);
 		return 0;
 	}
-	wrote(q, need);
+	srv_wrote(q, 201, need);
 	return 1;
 }
 
@@ -308,7 +275,7 @@ static int api_case_post(struct req *q)
 		return MHD_YES;
 	if ((r = case_open(q, &id)))
 		return reply_kb_error(q, r);
-	wrote(q, form_get(q, "title"));
+	srv_wrote(q, 201, form_get(q, "title"));
 	return reply_json(q, 201, json_pack("{s:I}", "id", (json_int_t)id));
 }
 
@@ -331,7 +298,7 @@ static int case_event(struct req *q)
 		reply_kb_error(q, r);
 		return 0;
 	}
-	wrote(q, form_get(q, "kind"));
+	srv_wrote(q, 201, form_get(q, "kind"));
 	return 1;
 }
 
@@ -384,10 +351,10 @@ static void kpi_box(struct req *q, struct kb_buf *b)
 		"<dt>%s</dt><dd data-kpi=\"needs_matched\">%lld / %lld</dd><dt>%s</dt><dd data-kpi=\"days\">",
 		T("Ventures that reached launch (of those supported)",
 		  "上市に至ったベンチャー（支援した数のうち）"),
-		(long long)num(k, "ventures_launched"),
-		(long long)num(k, "ventures_supported"),
+		(long long)jint(k, "ventures_launched"),
+		(long long)jint(k, "ventures_supported"),
 		T("Needs matched to a seed", "シーズとマッチしたニーズ"),
-		(long long)num(k, "needs_matched"), (long long)num(k, "needs"),
+		(long long)jint(k, "needs_matched"), (long long)jint(k, "needs"),
 		T("Days from a need to its first match (median)",
 		  "ニーズから最初のマッチまでの日数（中央値）"));
 	if (json_is_number(med))
@@ -396,67 +363,6 @@ static void kpi_box(struct req *q, struct kb_buf *b)
 		kb_buf_adds(b, "—");
 	kb_buf_adds(b, "</dd></dl>");
 	json_decref(k);
-}
-
-static void th(struct kb_buf *b, const char *label)
-{
-	kb_buf_adds(b, "<th scope=\"col\">");
-	page_esc(b, label);
-	kb_buf_adds(b, "</th>");
-}
-
-/* A text field of a form, refilled with what was sent. */
-static void field(struct req *q, struct kb_buf *b, const char *form,
-		  const char *name, const char *label, const char *type,
-		  int required)
-{
-	const char *v = q->form_parsed ? form_get(q, name) : NULL;
-	kb_buf_addf(b, "<p><label for=\"%s-%s\">", form, name);
-	page_esc(b, label);
-	if (!strcmp(type, "textarea")) {
-		kb_buf_addf(
-			b,
-			"</label><textarea id=\"%s-%s\" name=\"%s\" rows=\"2\"%s>",
-			form, name, name, required ? " required" : "");
-		page_esc(b, v);
-		kb_buf_adds(b, "</textarea></p>");
-		return;
-	}
-	kb_buf_addf(b, "</label><input id=\"%s-%s\" name=\"%s\" type=\"%s\"%s",
-		    form, name, name, type, required ? " required" : "");
-	if (!strcmp(type, "number"))
-		kb_buf_adds(b, " min=\"1\" max=\"9\"");
-	kb_buf_adds(b, " value=\"");
-	page_esc(b, v);
-	kb_buf_adds(b, "\"></p>");
-}
-
-/* A select of "key|English|日本語" options, the sent one selected. */
-static void select_field(struct req *q, struct kb_buf *b, const char *form,
-			 const char *name, const char *label,
-			 const char *const *opts, size_t n)
-{
-	const char *v = q->form_parsed ? form_get(q, name) : NULL;
-	size_t i;
-	kb_buf_addf(b, "<p><label for=\"%s-%s\">", form, name);
-	page_esc(b, label);
-	kb_buf_addf(b, "</label><select id=\"%s-%s\" name=\"%s\">", form, name,
-		    name);
-	for (i = 0; i < n; i++) {
-		const char *en = strchr(opts[i], '|') + 1;
-		const char *ja = strchr(en, '|') + 1;
-		int klen = (int)(en - 1 - opts[i]);
-		kb_buf_addf(b, "<option value=\"%.*s\"%s>", klen, opts[i],
-			    v && (int)strlen(v) == klen &&
-					    !strncmp(v, opts[i], (size_t)klen)
-				    ? " selected"
-				    : "");
-		if (q->lang == KB_LANG_EN)
-			kb_buf_addf(b, "%.*s</option>", (int)(ja - 1 - en), en);
-		else
-			kb_buf_addf(b, "%s</option>", ja);
-	}
-	kb_buf_adds(b, "</select></p>");
 }
 
 static const char *const conf_opts[] = { "open|open|公開",
@@ -476,19 +382,21 @@ static void need_form(struct req *q, struct kb_buf *b)
 		T("A way to [problem] in [population] in order to [outcome].",
 		  "［対象］における［課題］を解決し、［目的］を達成する方法。"));
 	page_csrf_field(q, b);
-	field(q, b, "need", "problem", T("Problem", "課題"), "textarea", 1);
-	field(q, b, "need", "population", T("Population", "対象"), "text", 1);
-	field(q, b, "need", "outcome", T("Outcome", "目的"), "text", 1);
-	field(q, b, "need", "area", T("Clinical area", "臨床領域"), "text", 1);
-	field(q, b, "need", "setting", T("Care setting", "場面"), "text", 0);
-	select_field(q, b, "need", "device_class",
-		     T("Expected device class", "想定クラス"), classes,
-		     KB_ARRAY_SIZE(classes));
-	select_field(q, b, "need", "urgency", T("Urgency", "緊急度"), urgency,
-		     KB_ARRAY_SIZE(urgency));
-	select_field(q, b, "need", "confidentiality",
-		     T("Who may see it", "公開範囲"), conf_opts,
-		     KB_ARRAY_SIZE(conf_opts));
+	page_field(q, b, "need", "problem", T("Problem", "課題"), "textarea", 1);
+	page_field(q, b, "need", "population", T("Population", "対象"), "text",
+		   1);
+	page_field(q, b, "need", "outcome", T("Outcome", "目的"), "text", 1);
+	page_field(q, b, "need", "area", T("Clinical area", "臨床領域"), "text",
+		   1);
+	page_field(q, b, "need", "setting", T("Care setting", "場面"), "text", 0);
+	page_select(q, b, "need", "device_class",
+		    T("Expected device class", "想定クラス"), classes,
+		    KB_ARRAY_SIZE(classes));
+	page_select(q, b, "need", "urgency", T("Urgency", "緊急度"), urgency,
+		    KB_ARRAY_SIZE(urgency));
+	page_select(q, b, "need", "confidentiality",
+		    T("Who may see it", "公開範囲"), conf_opts,
+		    KB_ARRAY_SIZE(conf_opts));
 	kb_buf_addf(b, "<p><button type=\"submit\">%s</button></p></form>",
 		    T("Register", "登録"));
 }
@@ -503,19 +411,20 @@ static void seed_form(struct req *q, struct kb_buf *b)
 		"<form method=\"post\" action=\"/match/seeds\" class=\"narrow\" id=\"seed-form\"><h3>%s</h3>",
 		T("Register a technology seed", "技術シーズの登録"));
 	page_csrf_field(q, b);
-	field(q, b, "seed", "title", T("Title", "題名"), "text", 1);
-	field(q, b, "seed", "description",
-	      T("Description, in plain language", "説明（平易なことばで）"),
-	      "textarea", 1);
-	field(q, b, "seed", "area", T("Clinical area", "臨床領域"), "text", 0);
-	field(q, b, "seed", "trl",
-	      T("Technology readiness level (1-9)", "技術成熟度 TRL（1〜9）"),
-	      "number", 0);
-	select_field(q, b, "seed", "ip", T("IP status", "知財"), ips,
-		     KB_ARRAY_SIZE(ips));
-	select_field(q, b, "seed", "confidentiality",
-		     T("Who may see it", "公開範囲"), conf_opts,
-		     KB_ARRAY_SIZE(conf_opts));
+	page_field(q, b, "seed", "title", T("Title", "題名"), "text", 1);
+	page_field(q, b, "seed", "description",
+		   T("Description, in plain language", "説明（平易なことばで）"),
+		   "textarea", 1);
+	page_field(q, b, "seed", "area", T("Clinical area", "臨床領域"), "text",
+		   0);
+	page_field(q, b, "seed", "trl",
+		   T("Technology readiness level (1-9)", "技術成熟度 TRL（1〜9）"),
+		   "number", 0);
+	page_select(q, b, "seed", "ip", T("IP status", "知財"), ips,
+		    KB_ARRAY_SIZE(ips));
+	page_select(q, b, "seed", "confidentiality",
+		    T("Who may see it", "公開範囲"), conf_opts,
+		    KB_ARRAY_SIZE(conf_opts));
 	kb_buf_addf(b, "<p><button type=\"submit\">%s</button></p></form>",
 		    T("Register", "登録"));
 }
@@ -538,8 +447,8 @@ static void profile_form(struct req *q, struct kb_buf *b)
 	page_csrf_field(q, b);
 	for (i = 0; i < KB_ARRAY_SIZE(names); i++) {
 		const char *v = q->form_parsed ? form_get(q, names[i])
-					       : str(org, names[i]);
-		if (i == 2 && strcmp(str(org, "kind"), "support"))
+					       : jstr(org, names[i]);
+		if (i == 2 && strcmp(jstr(org, "kind"), "support"))
 			break;
 		kb_buf_addf(
 			b, "<p><label for=\"profile-%s\">%s</label>", names[i],
@@ -567,28 +476,29 @@ static void items_table(struct req *q, struct kb_buf *b, json_t *rows,
 	json_t *x;
 	size_t i;
 	kb_buf_addf(b, "<table id=\"%s\"><thead><tr>", path);
-	th(b, "ID");
-	th(b, kind == KB_MATCH_NEED ? T("Problem", "課題") : T("Title", "題名"));
-	th(b, T("Organisation", "組織"));
-	th(b, T("Clinical area", "臨床領域"));
-	th(b, T("Who may see it", "公開範囲"));
+	page_th(b, "ID");
+	page_th(b, kind == KB_MATCH_NEED ? T("Problem", "課題")
+					 : T("Title", "題名"));
+	page_th(b, T("Organisation", "組織"));
+	page_th(b, T("Clinical area", "臨床領域"));
+	page_th(b, T("Who may see it", "公開範囲"));
 	kb_buf_adds(b, "</tr></thead><tbody>");
 	json_array_foreach(rows, i, x)
 	{
 		kb_buf_adds(b, "<tr data-id=\"");
-		page_esc(b, str(x, "id"));
+		page_esc(b, jstr(x, "id"));
 		kb_buf_addf(b, "\"><td><a href=\"/match/%s/", path);
-		page_esc(b, str(x, "id"));
+		page_esc(b, jstr(x, "id"));
 		kb_buf_adds(b, "\">");
-		page_esc(b, str(x, "id"));
+		page_esc(b, jstr(x, "id"));
 		kb_buf_adds(b, "</a></td><td>");
-		page_esc(b, str(x, kind == KB_MATCH_NEED ? "problem" : "title"));
+		page_esc(b, jstr(x, kind == KB_MATCH_NEED ? "problem" : "title"));
 		kb_buf_adds(b, "</td><td>");
-		page_esc(b, str(x, "org"));
+		page_esc(b, jstr(x, "org"));
 		kb_buf_adds(b, "</td><td>");
-		page_esc(b, str(x, "area"));
+		page_esc(b, jstr(x, "area"));
 		kb_buf_adds(b, "</td><td>");
-		page_esc(b, conf_label(q, str(x, "confidentiality")));
+		page_esc(b, conf_label(q, jstr(x, "confidentiality")));
 		kb_buf_adds(b, "</td></tr>");
 	}
 	kb_buf_adds(b, "</tbody></table>");
@@ -691,15 +601,6 @@ static int page_seed_post(struct req *q)
 	return page_add(q, KB_MATCH_SEED);
 }
 
-static void fact(struct kb_buf *b, const char *label, const char *value)
-{
-	kb_buf_adds(b, "<dt>");
-	page_esc(b, label);
-	kb_buf_adds(b, "</dt><dd>");
-	page_esc(b, *value ? value : "—");
-	kb_buf_adds(b, "</dd>");
-}
-
 /* A ranked list of matches, each with its reasons; when the acting
  * organisation owns the need or the seed, a button records the match. */
 static void ranked(struct req *q, struct kb_buf *b, enum kb_match_kind from,
@@ -708,12 +609,12 @@ static void ranked(struct req *q, struct kb_buf *b, enum kb_match_kind from,
 	const char *path = to == KB_MATCH_NEED	 ? "needs"
 			   : to == KB_MATCH_SEED ? "seeds"
 						 : NULL;
-	int mine = !as_of(q) || !strcmp(str(src, "org"), as_of(q));
+	int mine = !as_of(q) || !strcmp(jstr(src, "org"), as_of(q));
 	int can_link = (from == KB_MATCH_NEED && to == KB_MATCH_SEED) ||
 		       (from == KB_MATCH_SEED && to == KB_MATCH_NEED);
 	json_t *rows, *x;
 	size_t i;
-	int r = kb_match_rank(q->s, as_of(q), from, str(src, "id"), to, 10, 0,
+	int r = kb_match_rank(q->s, as_of(q), from, jstr(src, "id"), to, 10, 0,
 			      &rows, &q->err);
 	kb_buf_addf(b, "<h2>");
 	page_esc(b, title);
@@ -731,33 +632,35 @@ static void ranked(struct req *q, struct kb_buf *b, enum kb_match_kind from,
 	}
 	kb_buf_addf(b, "<table class=\"matches\" data-to=\"%s\"><thead><tr>",
 		    path ? path : "orgs");
-	th(b, T("Rank", "順位"));
-	th(b, "ID");
-	th(b, T("Name", "名称"));
-	th(b, T("Score", "得点"));
-	th(b, T("Why", "理由"));
+	page_th(b, T("Rank", "順位"));
+	page_th(b, "ID");
+	page_th(b, T("Name", "名称"));
+	page_th(b, T("Score", "得点"));
+	page_th(b, T("Why", "理由"));
 	if (can_link)
-		th(b, T("Match", "マッチ"));
+		page_th(b, T("Match", "マッチ"));
 	kb_buf_adds(b, "</tr></thead><tbody>");
 	json_array_foreach(rows, i, x)
 	{
 		json_t *boost;
 		size_t k;
-		int link = can_link && (mine || !strcmp(str(x, "org"), as_of(q)));
+		int link =
+			can_link && (mine || !strcmp(jstr(x, "org"), as_of(q)));
 		kb_buf_addf(b, "<tr data-id=\"");
-		page_esc(b, str(x, "id"));
-		kb_buf_addf(b, "\"><td>%lld</td><td>", (long long)num(x, "rank"));
+		page_esc(b, jstr(x, "id"));
+		kb_buf_addf(b, "\"><td>%lld</td><td>",
+			    (long long)jint(x, "rank"));
 		if (path) {
 			kb_buf_addf(b, "<a href=\"/match/%s/", path);
-			page_esc(b, str(x, "id"));
+			page_esc(b, jstr(x, "id"));
 			kb_buf_adds(b, "\">");
 		}
-		page_esc(b, str(x, "id"));
+		page_esc(b, jstr(x, "id"));
 		kb_buf_adds(b, path ? "</a></td><td>" : "</td><td>");
-		page_esc(b, str(x, "name"));
+		page_esc(b, jstr(x, "name"));
 		kb_buf_addf(b, "</td><td>%.2f</td><td class=\"why\">",
 			    json_number_value(json_object_get(x, "score")));
-		page_esc(b, str(x, "why"));
+		page_esc(b, jstr(x, "why"));
 		json_array_foreach(json_object_get(x, "boosts"), k, boost)
 		{
 			kb_buf_adds(b, "<br><span class=\"boost\">");
@@ -769,11 +672,11 @@ static void ranked(struct req *q, struct kb_buf *b, enum kb_match_kind from,
 			kb_buf_adds(b, "<td>");
 			if (link) {
 				const char *need = from == KB_MATCH_NEED
-							   ? str(src, "id")
-							   : str(x, "id");
+							   ? jstr(src, "id")
+							   : jstr(x, "id");
 				const char *seed = from == KB_MATCH_NEED
-							   ? str(x, "id")
-							   : str(src, "id");
+							   ? jstr(x, "id")
+							   : jstr(src, "id");
 				kb_buf_adds(b, "<form method=\"post\" "
 					       "action=\"/match/links\">");
 				page_csrf_field(q, b);
@@ -809,7 +712,7 @@ static int item_page(struct req *q, enum kb_match_kind kind)
 	kb_buf_addf(&t, "%s %s",
 		    kind == KB_MATCH_NEED ? T("Need", "ニーズ")
 					  : T("Seed", "シーズ"),
-		    str(x, "id"));
+		    jstr(x, "id"));
 	page_head(q, &b, t.buf);
 	kb_buf_release(&t);
 	if (arg_get(q, "added"))
@@ -820,28 +723,29 @@ static int item_page(struct req *q, enum kb_match_kind kind)
 			&b, "<p class=\"saved\" role=\"status\">%s</p>",
 			T("The match was recorded.", "マッチを記録しました。"));
 	kb_buf_adds(&b, "<dl class=\"facts\">");
-	fact(&b, T("Organisation", "組織"), str(x, "org"));
+	page_fact(&b, T("Organisation", "組織"), jstr(x, "org"));
 	if (kind == KB_MATCH_NEED) {
-		fact(&b, T("Problem", "課題"), str(x, "problem"));
-		fact(&b, T("Population", "対象"), str(x, "population"));
-		fact(&b, T("Outcome", "目的"), str(x, "outcome"));
-		fact(&b, T("Clinical area", "臨床領域"), str(x, "area"));
-		fact(&b, T("Care setting", "場面"), str(x, "setting"));
-		fact(&b, T("Expected device class", "想定クラス"),
-		     str(x, "device_class"));
-		snprintf(n, sizeof(n), "%lld", (long long)num(x, "urgency"));
-		fact(&b, T("Urgency (1-3)", "緊急度（1〜3）"), n);
+		page_fact(&b, T("Problem", "課題"), jstr(x, "problem"));
+		page_fact(&b, T("Population", "対象"), jstr(x, "population"));
+		page_fact(&b, T("Outcome", "目的"), jstr(x, "outcome"));
+		page_fact(&b, T("Clinical area", "臨床領域"), jstr(x, "area"));
+		page_fact(&b, T("Care setting", "場面"), jstr(x, "setting"));
+		page_fact(&b, T("Expected device class", "想定クラス"),
+			  jstr(x, "device_class"));
+		snprintf(n, sizeof(n), "%lld", (long long)jint(x, "urgency"));
+		page_fact(&b, T("Urgency (1-3)", "緊急度（1〜3）"), n);
 	} else {
-		fact(&b, T("Title", "題名"), str(x, "title"));
-		fact(&b, T("Description", "説明"), str(x, "description"));
-		fact(&b, T("Clinical area", "臨床領域"), str(x, "area"));
-		snprintf(n, sizeof(n), "%lld", (long long)num(x, "trl"));
-		fact(&b, T("Technology readiness level", "技術成熟度 TRL"), n);
-		fact(&b, T("IP status", "知財"), str(x, "ip"));
+		page_fact(&b, T("Title", "題名"), jstr(x, "title"));
+		page_fact(&b, T("Description", "説明"), jstr(x, "description"));
+		page_fact(&b, T("Clinical area", "臨床領域"), jstr(x, "area"));
+		snprintf(n, sizeof(n), "%lld", (long long)jint(x, "trl"));
+		page_fact(&b, T("Technology readiness level", "技術成熟度 TRL"),
+			  n);
+		page_fact(&b, T("IP status", "知財"), jstr(x, "ip"));
 	}
-	fact(&b, T("Who may see it", "公開範囲"),
-	     conf_label(q, str(x, "confidentiality")));
-	fact(&b, T("Registered", "登録日時"), str(x, "created_at"));
+	page_fact(&b, T("Who may see it", "公開範囲"),
+		  conf_label(q, jstr(x, "confidentiality")));
+	page_fact(&b, T("Registered", "登録日時"), jstr(x, "created_at"));
 	kb_buf_adds(&b, "</dl>");
 	if (kind == KB_MATCH_NEED) {
 		ranked(q, &b, kind, x, KB_MATCH_SEED,
@@ -901,18 +805,19 @@ static void case_form(struct req *q, struct kb_buf *b)
 		"<h2>%s</h2><form method=\"post\" action=\"/match/cases\" class=\"narrow\" id=\"case-form\">",
 		T("Open a case", "相談案件を開く"));
 	page_csrf_field(q, b);
-	field(q, b, "case", "venture",
-	      T("Venture or company (id)", "ベンチャー・企業（ID）"), "text", 1);
+	page_field(q, b, "case", "venture",
+		   T("Venture or company (id)", "ベンチャー・企業（ID）"),
+		   "text", 1);
 	if (!as_of(q))
-		field(q, b, "case", "support",
-		      T("Support body (id)", "支援機関（ID）"), "text", 1);
-	field(q, b, "case", "title", T("Title", "件名"), "text", 1);
-	select_field(q, b, "case", "phase", T("Phase", "フェーズ"), phases,
-		     KB_ARRAY_SIZE(phases));
-	field(q, b, "case", "topics",
-	      T("Topics (IP, regulatory filing, management, international expansion, insurance)",
-		"相談の主題（知財、薬事申請、経営、海外展開、保険など）"),
-	      "text", 0);
+		page_field(q, b, "case", "support",
+			   T("Support body (id)", "支援機関（ID）"), "text", 1);
+	page_field(q, b, "case", "title", T("Title", "件名"), "text", 1);
+	page_select(q, b, "case", "phase", T("Phase", "フェーズ"), phases,
+		    KB_ARRAY_SIZE(phases));
+	page_field(q, b, "case", "topics",
+		   T("Topics (IP, regulatory filing, management, international expansion, insurance)",
+		     "相談の主題（知財、薬事申請、経営、海外展開、保険など）"),
+		   "text", 0);
 	kb_buf_addf(b, "<p><button type=\"submit\">%s</button></p></form>",
 		    T("Open", "開く"));
 }
@@ -940,36 +845,36 @@ static int cases_page(struct req *q, int status)
 	if (keep.n)
 		page_diags(q, &b, &keep);
 	kb_buf_adds(&b, "<table id=\"cases\"><thead><tr>");
-	th(&b, "#");
-	th(&b, T("Title", "件名"));
-	th(&b, T("Venture", "ベンチャー"));
-	th(&b, T("Support body", "支援機関"));
-	th(&b, T("Phase", "フェーズ"));
-	th(&b, T("Meetings", "面談"));
-	th(&b, T("Next action due", "次の対応の期日"));
-	th(&b, T("Outcome", "結果"));
+	page_th(&b, "#");
+	page_th(&b, T("Title", "件名"));
+	page_th(&b, T("Venture", "ベンチャー"));
+	page_th(&b, T("Support body", "支援機関"));
+	page_th(&b, T("Phase", "フェーズ"));
+	page_th(&b, T("Meetings", "面談"));
+	page_th(&b, T("Next action due", "次の対応の期日"));
+	page_th(&b, T("Outcome", "結果"));
 	kb_buf_adds(&b, "</tr></thead><tbody>");
 	json_array_foreach(rows, i, x)
 	{
 		kb_buf_addf(
 			&b,
 			"<tr data-case=\"%lld\"><td>%lld</td><td><a href=\"/match/cases/%lld\">",
-			(long long)num(x, "id"), (long long)num(x, "id"),
-			(long long)num(x, "id"));
-		page_esc(&b, str(x, "title"));
+			(long long)jint(x, "id"), (long long)jint(x, "id"),
+			(long long)jint(x, "id"));
+		page_esc(&b, jstr(x, "title"));
 		kb_buf_adds(&b, "</a></td><td>");
-		page_esc(&b, str(x, "venture"));
+		page_esc(&b, jstr(x, "venture"));
 		kb_buf_adds(&b, "</td><td>");
-		page_esc(&b, str(x, "support"));
-		kb_buf_addf(&b, "</td><td data-phase=\"%s\">", str(x, "phase"));
-		page_esc(&b,
-			 kb_case_phase_label(
-				 kb_case_phase_parse(str(x, "phase")), q->lang));
+		page_esc(&b, jstr(x, "support"));
+		kb_buf_addf(&b, "</td><td data-phase=\"%s\">", jstr(x, "phase"));
+		page_esc(&b, kb_case_phase_label(
+				     kb_case_phase_parse(jstr(x, "phase")),
+				     q->lang));
 		kb_buf_addf(&b, "</td><td>%lld</td><td>",
-			    (long long)num(x, "meetings"));
-		page_esc(&b, str(x, "next_due"));
+			    (long long)jint(x, "meetings"));
+		page_esc(&b, jstr(x, "next_due"));
 		kb_buf_adds(&b, "</td><td>");
-		page_esc(&b, str(x, "outcome"));
+		page_esc(&b, jstr(x, "outcome"));
 		kb_buf_adds(&b, "</td></tr>");
 	}
 	kb_buf_adds(&b, "</tbody></table>");
@@ -995,7 +900,7 @@ static int page_cases_post(struct req *q)
 		return r == KB_EINVALID || r == KB_ENOTFOUND
 			       ? cases_page(q, 422)
 			       : reply_kb_error(q, r);
-	wrote(q, form_get(q, "title"));
+	srv_wrote(q, 201, form_get(q, "title"));
 	snprintf(loc, sizeof(loc), "/match/cases/%ld", id);
 	return reply_redirect(q, loc);
 }
@@ -1014,41 +919,43 @@ static int page_case(struct req *q)
 	size_t i;
 	if (!c)
 		return MHD_YES;
-	kb_buf_addf(&t, "#%lld %s", (long long)num(c, "id"), str(c, "title"));
+	kb_buf_addf(&t, "#%lld %s", (long long)jint(c, "id"), jstr(c, "title"));
 	page_head(q, &b, t.buf);
 	kb_buf_release(&t);
 	kb_buf_addf(&b, "<p><a href=\"/match/cases\">%s</a></p>",
 		    T("All cases", "相談案件の一覧"));
 	kb_buf_adds(&b, "<dl class=\"facts\">");
-	fact(&b, T("Venture", "ベンチャー"), str(c, "venture"));
-	fact(&b, T("Support body", "支援機関"), str(c, "support"));
-	fact(&b, T("Phase", "フェーズ"),
-	     kb_case_phase_label(kb_case_phase_parse(str(c, "phase")), q->lang));
-	fact(&b, T("Topics", "主題"), str(c, "topics"));
-	fact(&b, T("Opened", "開始"), str(c, "opened_at"));
-	fact(&b, T("Outcome", "結果"), str(c, "outcome"));
+	page_fact(&b, T("Venture", "ベンチャー"), jstr(c, "venture"));
+	page_fact(&b, T("Support body", "支援機関"), jstr(c, "support"));
+	page_fact(&b, T("Phase", "フェーズ"),
+		  kb_case_phase_label(kb_case_phase_parse(jstr(c, "phase")),
+				      q->lang));
+	page_fact(&b, T("Topics", "主題"), jstr(c, "topics"));
+	page_fact(&b, T("Opened", "開始"), jstr(c, "opened_at"));
+	page_fact(&b, T("Outcome", "結果"), jstr(c, "outcome"));
 	kb_buf_addf(&b, "</dl><h2>%s</h2><ol class=\"timeline\">",
 		    T("Timeline", "経過"));
 	json_array_foreach(json_object_get(c, "events"), i, e)
 	{
 		kb_buf_addf(&b, "<li data-kind=\"%s\" value=\"%lld\"><time>",
-			    str(e, "kind"), (long long)num(e, "event"));
-		page_esc(&b, str(e, "at"));
+			    jstr(e, "kind"), (long long)jint(e, "event"));
+		page_esc(&b, jstr(e, "at"));
 		kb_buf_adds(&b, "</time> <span class=\"kind\">");
-		page_esc(&b, str(e, "kind"));
-		if (*str(e, "phase")) {
+		page_esc(&b, jstr(e, "kind"));
+		if (*jstr(e, "phase")) {
 			kb_buf_adds(&b, " → ");
-			page_esc(&b, kb_case_phase_label(
-					     kb_case_phase_parse(str(e, "phase")),
-					     q->lang));
+			page_esc(&b,
+				 kb_case_phase_label(
+					 kb_case_phase_parse(jstr(e, "phase")),
+					 q->lang));
 		}
-		if (*str(e, "due")) {
+		if (*jstr(e, "due")) {
 			kb_buf_addf(&b, " (%s ", T("due", "期日"));
-			page_esc(&b, str(e, "due"));
+			page_esc(&b, jstr(e, "due"));
 			kb_buf_adds(&b, ")");
 		}
 		kb_buf_adds(&b, "</span><p>");
-		page_esc(&b, str(e, "text"));
+		page_esc(&b, jstr(e, "text"));
 		kb_buf_adds(&b, "</p></li>");
 	}
 	kb_buf_adds(&b, "</ol>");
@@ -1057,10 +964,10 @@ static int page_case(struct req *q)
 			&b,
 			"<h2>%s</h2><form method=\"post\" action=\"/match/cases/%lld\" class=\"narrow\" id=\"event-form\">",
 			T("Add to the timeline", "経過の追加"),
-			(long long)num(c, "id"));
+			(long long)jint(c, "id"));
 		page_csrf_field(q, &b);
-		select_field(q, &b, "event", "kind", T("Kind", "種類"), kinds,
-			     KB_ARRAY_SIZE(kinds));
+		page_select(q, &b, "event", "kind", T("Kind", "種類"), kinds,
+			    KB_ARRAY_SIZE(kinds));
 		kb_buf_addf(
 			&b,
 			"<p><label for=\"event-phase\">%s</label><select id=\"event-phase\" name=\"phase\"><option value=\"\">—</option>",
@@ -1070,10 +977,11 @@ static int page_case(struct req *q)
 				    kb_case_phases[i],
 				    kb_case_phase_label((int)i, q->lang));
 		kb_buf_adds(&b, "</select></p>");
-		field(q, &b, "event", "text", T("Text", "内容"), "textarea", 0);
-		field(q, &b, "event", "due",
-		      T("Due (for a next action)", "期日（次の対応）"), "date",
-		      0);
+		page_field(q, &b, "event", "text", T("Text", "内容"),
+			   "textarea", 0);
+		page_field(q, &b, "event", "due",
+			   T("Due (for a next action)", "期日（次の対応）"),
+			   "date", 0);
 		kb_buf_addf(&b,
 			    "<p><button type=\"submit\">%s</button></p></form>",
 			    T("Add", "追加"));

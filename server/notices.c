@@ -204,12 +204,6 @@ int api_webhook_remove(struct req *q)
 
 /* ---- the page ---- */
 
-static const char *str(json_t *o, const char *k)
-{
-	const char *s = json_string_value(json_object_get(o, k));
-	return s ? s : "";
-}
-
 static void notices_section(struct req *q, struct kb_buf *b)
 {
 	json_t *a, *x;
@@ -247,19 +241,19 @@ static void notices_section(struct req *q, struct kb_buf *b)
 	{
 		int read = json_is_true(json_object_get(x, "read")) ||
 			   json_integer_value(json_object_get(x, "read"));
-		const char *kind = str(x, "kind");
+		const char *kind = jstr(x, "kind");
 		kb_buf_addf(b, "<tr data-notice=\"%lld\"%s><td>",
 			    (long long)json_integer_value(json_object_get(x, "n")),
 			    read ? "" : " class=\"unread\"");
-		page_esc(b, str(x, "at"));
+		page_esc(b, jstr(x, "at"));
 		kb_buf_addf(b, "</td><td>%s</td><td>",
 			    !strcmp(kind, "signal") ? T("signal", "シグナル")
 			    : !strcmp(kind, "alert") ? T("alert", "警報")
 						     : T("incident", "供給事案"));
 		if (!strcmp(kind, "incident"))
 			kb_buf_addf(b, "<a href=\"/incidents/%lld\">",
-				    strtoll(str(x, "ref"), NULL, 10));
-		page_esc(b, str(x, "text"));
+				    strtoll(jstr(x, "ref"), NULL, 10));
+		page_esc(b, jstr(x, "text"));
 		kb_buf_adds(b, !strcmp(kind, "incident") ? "</a></td></tr>"
 							 : "</td></tr>");
 	}
@@ -305,7 +299,7 @@ static void follow_section(struct req *q, struct kb_buf *b)
 			else
 				page_escf(b, "%s %s ", T("Device", "機器"),
 					  json_string_value(code));
-			page_esc(b, str(x, "name"));
+			page_esc(b, jstr(x, "name"));
 			kb_buf_adds(b, " ");
 			button(q, b, "unsubscribe",
 			       (long long)json_integer_value(
@@ -381,7 +375,7 @@ static void webhook_section(struct req *q, struct kb_buf *b, const char *secret)
 		json_array_foreach(a, i, x)
 		{
 			kb_buf_adds(b, "<tr><td>");
-			page_esc(b, str(x, "url"));
+			page_esc(b, jstr(x, "url"));
 			kb_buf_addf(
 				b,
 				"</td><td>%lld</td><td>%lld</td><td>%lld</td><td>",
@@ -391,7 +385,7 @@ static void webhook_section(struct req *q, struct kb_buf *b, const char *secret)
 					json_object_get(x, "pending")),
 				(long long)json_integer_value(
 					json_object_get(x, "failed")));
-			page_esc(b, str(x, "last_error"));
+			page_esc(b, jstr(x, "last_error"));
 			kb_buf_adds(b, "</td><td>");
 			button(q, b, "webhook_remove",
 			       (long long)json_integer_value(
@@ -469,13 +463,12 @@ size_t notices_unread(struct req *q)
 	json_t *a;
 	struct kb_err err;
 	/* a page finished after the writer has given its store back */
-	struct kb_store *s = q->s ? q->s : srv_store_get(q->srv);
+	struct kb_store *s = srv_store_any(q);
 	kb_err_init(&err, KB_LANG_EN);
 	if (!kb_notices(s, q->p.account, q->lang, 1, 0, 0, &a, NULL, &unread,
 			&err))
 		json_decref(a);
 	kb_err_release(&err);
-	if (!q->s)
-		srv_store_put(q->srv, s);
+	srv_store_done(q, s);
 	return unread;
 }

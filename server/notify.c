@@ -28,9 +28,17 @@
 #include <curl/curl.h>
 
 #include "kiban/notify.h"
-#include "server/server.h"
+#include "server/app.h"
 
 #define REFUSED "refused: the target is not allowed"
+
+struct notifier {
+	struct srv *v;
+	pthread_t t;
+	pthread_cond_t cv; /* wakes it to stop */
+	struct kb_store *s;
+	atomic_int stop;
+};
 
 /* Is the IPv4 address a (4 bytes, network order) one the Internet cannot
  * reach: this host, a private, shared, link-local, benchmarking or
@@ -96,12 +104,12 @@ static curl_socket_t open_socket(void *ctx, curlsocktype purpose,
 static int progress(void *ctx, curl_off_t a, curl_off_t b, curl_off_t c,
 		    curl_off_t d)
 {
-	struct srv *v = ctx;
+	struct notifier *n = ctx;
 	(void)a;
 	(void)b;
 	(void)c;
 	(void)d;
-	return atomic_load(&v->notify_stop);
+	return atomic_load(&n->stop);
 }
 
 static size_t discard(char *p, size_t size, size_t n, void *ctx)
@@ -112,9 +120,10 @@ static size_t discard(char *p, size_t size, size_t n, void *ctx)
 }
 
 /* Posts one delivery; 1 if the receiver accepted it (2xx). */
-static int post(struct srv *v, CURL *h, const struct kb_delivery *d,
+static int post(struct notifier *n, CURL *h, const struct kb_delivery *d,
 		long *status, char error[CURL_ERROR_SIZE])
 {
+	struct srv *v = n->v;
 	struct curl_slist *hdr = NULL;
 	int refused = 0;
 	char sig[KB_SIGNATURE_LEN], line[32 + KB_SIGNATURE_LEN];
@@ -142,7 +151,7 @@ static int post(struct srv *v, CURL *h, const struct kb_delivery *d,
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, progress);
-	curl_easy_setopt(h, CURLOPT_XFERINFODATA, v);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, n);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
 	if (!v->c.webhook_private) {
 		/* straight to the receiver, whose address is checked: a
@@ -165,8 +174,10 @@ static int post(struct srv *v, CURL *h, const struct kb_delivery *d,
 	return rc == CURLE_OK && *status >= 200 && *status <= 299;
 }
 
-static void deliver(struct srv *v, struct kb_store *s, CURL *h)
+static void deliver(struct notifier *nt, CURL *h)
 {
+	struct srv *v = nt->v;
+	struct kb_store *s = nt->s;
 	struct kb_delivery *due;
 	size_t n, i;
 	struct kb_err err;
@@ -176,8 +187,8 @@ static void deliver(struct srv *v, struct kb_store *s, CURL *h)
 	do {
 		if (kb_deliveries_due(s, srv_now(v), 32, &due, &n, &err))
 			break;
-		for (i = 0; i < n && !atomic_load(&v->notify_stop); i++) {
-			int ok = post(v, h, &due[i], &status, error);
+		for (i = 0; i < n && !atomic_load(&nt->stop); i++) {
+			int ok = post(nt, h, &due[i], &status, error);
 			if (kb_delivery_done(s, due[i].n, ok, (int)status,
 					     error, srv_now(v),
 					     v->c.webhook_retry, &err))
@@ -204,13 +215,14 @@ static void scan(struct srv *v, struct kb_store *s)
 
 static void *notifier_main(void *arg)
 {
-	struct srv *v = arg;
+	struct notifier *n = arg;
+	struct srv *v = n->v;
 	CURL *h = curl_easy_init();
 	long seen = -1;
 	double scanned = 0;
 
 	pthread_mutex_lock(&v->mu);
-	while (!atomic_load(&v->notify_stop)) {
+	while (!atomic_load(&n->stop)) {
 		struct timespec t;
 		double wait = v->c.notify_interval;
 		long gen;
@@ -221,18 +233,18 @@ static void *notifier_main(void *arg)
 			t.tv_sec++;
 			t.tv_nsec -= 1000000000L;
 		}
-		pthread_cond_timedwait(&v->ncv, &v->mu, &t);
-		if (atomic_load(&v->notify_stop))
+		pthread_cond_timedwait(&n->cv, &v->mu, &t);
+		if (atomic_load(&n->stop))
 			break;
 		pthread_mutex_unlock(&v->mu);
 		gen = atomic_load(&v->gen);
 		if (gen != seen || srv_clock() - scanned >= 60) {
 			seen = gen;
 			scanned = srv_clock();
-			scan(v, v->ns);
+			scan(v, n->s);
 		}
 		if (h)
-			deliver(v, v->ns, h);
+			deliver(n, h);
 		pthread_mutex_lock(&v->mu);
 	}
 	pthread_mutex_unlock(&v->mu);
@@ -240,25 +252,36 @@ static void *notifier_main(void *arg)
 	return NULL;
 }
 
+static void notifier_free(struct notifier *n)
+{
+	kb_store_close(n->s);
+	pthread_cond_destroy(&n->cv);
+	free(n);
+}
+
 int notifier_start(struct srv *v, struct kb_err *err)
 {
-	if (pthread_create(&v->notifier, NULL, notifier_main, v))
-		return kb_err_set(err, KB_EIO, "%s",
-				  KB_TR(err->lang,
-					"cannot start the notifier thread",
-					"通知スレッドを開始できません"));
-	v->notifier_on = 1;
+	struct notifier *n = kb_calloc(1, sizeof(*n));
+	int r;
+	n->v = v;
+	pthread_cond_init(&n->cv, NULL);
+	if ((r = kb_store_open(&n->s, v->c.db, 0, err)) ||
+	    (r = srv_thread_start(&n->t, notifier_main, n,
+				  "cannot start the notifier thread",
+				  "通知スレッドを開始できません", err))) {
+		notifier_free(n);
+		return r;
+	}
+	shared_of(v)->notifier = n;
 	return 0;
 }
 
 void notifier_stop(struct srv *v)
 {
-	if (!v->notifier_on)
+	struct notifier *n = shared_of(v)->notifier;
+	if (!n)
 		return;
-	pthread_mutex_lock(&v->mu);
-	atomic_store(&v->notify_stop, 1);
-	pthread_cond_signal(&v->ncv);
-	pthread_mutex_unlock(&v->mu);
-	pthread_join(v->notifier, NULL);
-	v->notifier_on = 0;
+	srv_thread_stop(v, n->t, &n->cv, &n->stop);
+	notifier_free(n);
+	shared_of(v)->notifier = NULL;
 }

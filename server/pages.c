@@ -22,167 +22,6 @@
 
 #define T(en, ja) KB_TR(q->lang, en, ja)
 
-void page_esc(struct kb_buf *b, const char *s)
-{
-	kb_buf_add_html(b, s ? s : "");
-}
-
-void page_escf(struct kb_buf *b, const char *fmt, ...)
-{
-	struct kb_buf t = KB_BUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	kb_buf_vaddf(&t, fmt, ap);
-	va_end(ap);
-	page_esc(b, t.buf);
-	kb_buf_release(&t);
-}
-
-void page_csrf_field(struct req *q, struct kb_buf *b)
-{
-	kb_buf_adds(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
-	page_esc(b, q->csrf);
-	kb_buf_adds(b, "\">");
-}
-
-static const struct {
-	const char *path, *en, *ja;
-	int perm;
-} nav[] = {
-	{ "/", "Dashboard", "ダッシュボード", KB_PERM_SUPPLY_PUBLIC },
-	{ "/plan", "Plan", "基本計画", KB_PERM_PLAN_READ },
-	{ "/kpis", "KPIs", "KPI", KB_PERM_PLAN_READ },
-	{ "/alerts", "Alerts", "警報", KB_PERM_SUPPLY_PUBLIC },
-	{ "/reports", "Reports", "報告", KB_PERM_REPORT_UPLOAD },
-	{ "/incidents", "Incidents", "供給事案", KB_PERM_INCIDENT_READ },
-	{ "/match", "Needs & seeds", "ニーズ・シーズ", KB_PERM_MATCH },
-	{ "/notices", "Notifications", "通知", -1 },
-	{ "/audit", "Audit log", "監査ログ", KB_PERM_ADMIN },
-};
-
-void page_head(struct req *q, struct kb_buf *b, const char *title)
-{
-	size_t i;
-	const char *path = q->url;
-	kb_buf_addf(
-		b,
-		"<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		"<title>",
-		q->lang == KB_LANG_EN ? "en" : "ja");
-	page_esc(b, title);
-	kb_buf_addf(
-		b,
-		" — kiban</title><link rel=\"stylesheet\" href=\"/static/kiban.css\">"
-		"<script src=\"/static/kiban.js\" defer></script></head><body>"
-		"<a class=\"skip\" href=\"#main\">%s</a><header><div class=\"bar\">"
-		"<a class=\"brand\" href=\"/\">kiban <span>%s</span></a>",
-		T("Skip to content", "本文へ移動"),
-		T("Medical devices: 2nd Basic Plan", "医療機器基本計画（第2期）"));
-	if (q->p.account) {
-		kb_buf_addf(b, "<nav aria-label=\"%s\"><ul>",
-			    T("Main", "メイン"));
-		for (i = 0; i < sizeof(nav) / sizeof(nav[0]); i++) {
-			int here = !strcmp(path, nav[i].path) ||
-				   (i && !strncmp(path, nav[i].path,
-						  strlen(nav[i].path)));
-			size_t unread;
-			if (nav[i].perm == KB_PERM_REPORT_UPLOAD
-				    ? !srv_may_upload(q)
-				    : nav[i].perm >= 0 &&
-					      !kb_allowed(&q->p,
-							  (enum kb_perm)nav[i].perm,
-							  0, 0))
-				continue;
-			kb_buf_addf(b, "<li><a href=\"%s\"%s>%s", nav[i].path,
-				    here ? " aria-current=\"page\"" : "",
-				    q->lang == KB_LANG_EN ? nav[i].en
-							  : nav[i].ja);
-			if (nav[i].perm < 0 && (unread = notices_unread(q)))
-				kb_buf_addf(
-					b,
-					" <span class=\"badge\" aria-label=\"%s\">%zu</span>",
-					T("unread", "未読"), unread);
-			kb_buf_adds(b, "</a></li>");
-		}
-		kb_buf_adds(b, "</ul></nav>");
-	}
-	kb_buf_adds(b, "<div class=\"who\">");
-	kb_buf_addf(b, "<a href=\"?lang=%s\" lang=\"%s\">%s</a>",
-		    q->lang == KB_LANG_EN ? "ja" : "en",
-		    q->lang == KB_LANG_EN ? "ja" : "en",
-		    q->lang == KB_LANG_EN ? "日本語" : "English");
-	if (q->p.account) {
-		kb_buf_adds(b, " <span class=\"user\">");
-		page_esc(b, q->p.name);
-		kb_buf_adds(b, "（");
-		page_esc(b, kb_role_label(q->p.role, q->lang));
-		kb_buf_adds(
-			b, "）</span><form method=\"post\" action=\"/logout\">");
-		page_csrf_field(q, b);
-		kb_buf_addf(b, "<button type=\"submit\">%s</button></form>",
-			    T("Sign out", "ログアウト"));
-	}
-	kb_buf_adds(b, "</div></div></header><main id=\"main\">");
-	kb_buf_adds(b, "<h1>");
-	page_esc(b, title);
-	kb_buf_adds(b, "</h1>");
-}
-
-int page_finish(struct req *q, struct kb_buf *b, int status)
-{
-	kb_buf_adds(b, "</main><footer><p>kiban " KIBAN_VERSION " — ");
-	kb_buf_adds(
-		b,
-		T("Japan's 2nd Basic Plan for medical devices",
-		  "国民が受ける医療の質の向上のための医療機器の研究開発及び普及の促進に関する基本計画（第2期）"));
-	kb_buf_adds(b, "</p></footer></body></html>\n");
-	return reply_html(q, status, b);
-}
-
-void page_diags(struct req *q, struct kb_buf *b, const struct kb_err *e)
-{
-	size_t i;
-	kb_buf_addf(b, "<div class=\"errors\" role=\"alert\"><p>%s</p><ol>",
-		    T("Nothing was saved. Correct these and try again:",
-		      "何も保存していません。次の点を直してやり直してください:"));
-	for (i = 0; i < e->n; i++) {
-		struct kb_buf line = KB_BUF_INIT;
-		kb_diag_format(&e->v[i], q->lang, &line);
-		kb_buf_addf(b, "<li data-line=\"%u\" data-field=\"",
-			    e->v[i].line);
-		page_esc(b, e->v[i].field);
-		kb_buf_adds(b, "\">");
-		page_esc(b, line.buf);
-		kb_buf_adds(b, "</li>");
-		kb_buf_release(&line);
-	}
-	if (e->dropped)
-		kb_buf_addf(b, "<li>%s %zu</li>",
-			    T("more problems:", "ほかの問題:"), e->dropped);
-	kb_buf_adds(b, "</ol></div>");
-}
-
-void page_error(struct req *q, int status, const char *msg,
-		const struct kb_err *details)
-{
-	struct kb_buf b = KB_BUF_INIT;
-	page_head(q, &b,
-		  status == 403	  ? T("Not allowed", "権限がありません")
-		  : status == 404 ? T("Not found", "見つかりません")
-		  : status == 422 ? T("Invalid input", "入力に誤りがあります")
-				  : T("Error", "エラー"));
-	kb_buf_adds(&b, "<p class=\"message\" data-status=\"");
-	kb_buf_addf(&b, "%d\">", status);
-	page_esc(&b, msg);
-	kb_buf_adds(&b, "</p>");
-	if (details && details->n > 1)
-		page_diags(q, &b, details);
-	kb_buf_addf(&b, "<p><a href=\"/\">%s</a></p>",
-		    T("Back to the dashboard", "ダッシュボードへ戻る"));
-	page_finish(q, &b, status);
-}
-
 /* ---- static files and the API's description ---- */
 
 int page_static(struct req *q)
@@ -212,33 +51,11 @@ int api_openapi(struct req *q)
 
 /* ---- signing in and out ---- */
 
-int page_login_form(struct req *q, int status, const char *msg)
-{
-	struct kb_buf b = KB_BUF_INIT;
-	page_head(q, &b, T("Sign in", "ログイン"));
-	if (msg) {
-		kb_buf_adds(&b, "<p class=\"errors\" role=\"alert\">");
-		page_esc(&b, msg);
-		kb_buf_adds(&b, "</p>");
-	}
-	kb_buf_addf(
-		&b,
-		"<form method=\"post\" action=\"/login\" class=\"narrow\">"
-		"<p><label for=\"login\">%s</label>"
-		"<input id=\"login\" name=\"login\" autocomplete=\"username\" required autofocus></p>"
-		"<p><label for=\"password\">%s</label>"
-		"<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>"
-		"<p><button type=\"submit\">%s</button></p></form>",
-		T("Login", "ログイン ID"), T("Password", "パスワード"),
-		T("Sign in", "ログイン"));
-	return page_finish(q, &b, status);
-}
-
 int page_login(struct req *q)
 {
 	if (q->p.account)
 		return reply_redirect(q, "/");
-	return page_login_form(q, 200, NULL);
+	return login_form(q, 200, NULL);
 }
 
 int page_login_post(struct req *q)
@@ -1088,7 +905,7 @@ static void my_reports(struct req *q, struct kb_buf *b)
 int page_reports(struct req *q)
 {
 	struct kb_buf b = KB_BUF_INIT;
-	if (!srv_may_upload(q))
+	if (!may_upload(q))
 		return reply_error(q, 403, "forbidden", "%s",
 				   T("this account may not submit reports",
 				     "このアカウントは報告を提出できません"));
@@ -1101,7 +918,7 @@ int page_reports(struct req *q)
 int page_reports_post(struct req *q)
 {
 	const char *kind = form_get(q, "kind");
-	if (!srv_may_upload(q))
+	if (!may_upload(q))
 		return reply_error(q, 403, "forbidden", "%s",
 				   T("this account may not submit reports",
 				     "このアカウントは報告を提出できません"));
@@ -1115,7 +932,7 @@ int page_reports_post(struct req *q)
 		q->body = q->file;
 		q->file = t;
 	}
-	writer_submit(q, kind && !strcmp(kind, "production"));
+	upload_submit(q, kind && !strcmp(kind, "production"), page_upload_done);
 	return MHD_YES;
 }
 
