@@ -18,6 +18,7 @@
 #ifndef KB_SERVER_APP_H
 #define KB_SERVER_APP_H
 
+#include "kiban/match.h"
 #include "kiban/supply.h"
 #include "server/http.h"
 
@@ -55,6 +56,18 @@ void app_release(struct srv *v);
 int notifier_start(struct srv *v, struct kb_err *err);
 void notifier_stop(struct srv *v); /* and frees it; accepts none */
 
+/* ---- plan.c ---- */
+struct kb_kpi;
+struct kb_kpiset;
+/* The KPI id, loaded into set; NULL and a 404 (or the error) sent. */
+const struct kb_kpi *kpi_find(struct req *q, struct kb_kpiset *set,
+			      const char *id);
+/* Enters a KPI's figure: 0 when saved; 1 when the form is wrong, its
+ * problems in q->err and nothing sent; -1 with the reply sent (no such
+ * KPI, not allowed, a database error). */
+int kpi_value_set(struct req *q, const char *kpi, const char *year,
+		  const char *value, const char *source, const char *comment);
+
 /* ---- supply.c ---- */
 /* Whether q may upload reports at all (a hospital or a company for its
  * own organisation; the supply desk for any). */
@@ -65,5 +78,46 @@ int may_upload(struct req *q);
 void upload_submit(struct req *q, int production,
 		   int (*done)(struct req *q, int rc,
 			       const struct kb_import_stats *st));
+/* Opens an incident from fields: 1 with *id; 0 with the reply sent. */
+int incident_open(struct req *q, const char *device, const char *title,
+		  const char *cause, const char *note, const char *prefs,
+		  long *id);
+/* Adds an event to incident q->arg[0] (a note, an action or a new
+ * state): 1; 0 with the reply sent. */
+int incident_event(struct req *q, const char *kind, const char *text,
+		   const char *state);
+/* The national dashboard: the same for every account (the public's
+ * figures, small cells withheld). */
+json_t *dashboard_json(struct req *q);
+
+/* ---- notices.c: 0, or -1 with the reply sent ---- */
+int notices_follow(struct req *q, long *id); /* fields kind and code */
+int notices_unfollow(struct req *q, long id);
+int notices_read(struct req *q, long id); /* 0: all */
+int notices_webhook_add(struct req *q, char secret[KB_TOKEN_LEN], long *id);
+int notices_webhook_remove(struct req *q, long id);
+/* The count shown beside "Notifications" in the menu. */
+size_t notices_unread(struct req *q);
+
+/* ---- match.c ---- */
+/* The organisation q acts for; NULL: the administrator, who sees all. */
+const char *match_as_of(const struct req *q);
+/* Registers a need or seed from the form: 0 with its id, or the error. */
+int match_add(struct req *q, enum kb_match_kind kind, char *id, size_t idlen);
+/* What the organisation says it can do, from the form: 0 or the error
+ * (the administrator acts for none: KB_EUSAGE). */
+int match_profile(struct req *q);
+/* The row of the organisation q acts for; NULL for the administrator. */
+json_t *match_own_org(struct req *q);
+/* Records the match of the form's need and seed: 1; 0 with the reply
+ * sent. */
+int match_link(struct req *q);
+/* The case of the URL, as q may see it; NULL with the reply sent. */
+json_t *match_case(struct req *q);
+/* Opens a case from the body: 0 with *id, or the error. */
+int match_case_open(struct req *q, long *id);
+/* Adds the body's event to the case of the URL: 1; 0 with the reply
+ * sent. */
+int match_case_event(struct req *q);
 
 #endif

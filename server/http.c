@@ -27,6 +27,8 @@
 #include "core/utf8.h"
 #include "server/http.h"
 
+_Static_assert((int)HANDLED == (int)MHD_YES, "a handler returns MHD_YES");
+
 /* ---- threads ---- */
 
 int srv_thread_start(pthread_t *t, void *(*fn)(void *), void *arg,

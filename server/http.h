@@ -69,6 +69,10 @@ struct srv_conf {
 
 enum { M_GET = 1, M_POST = 2, M_DELETE = 4, M_HEAD = 8 };
 
+/* What a handler returns once it has replied or suspended the request
+ * (libmicrohttpd's MHD_YES); a reply returns it too. */
+enum { HANDLED = 1 };
+
 enum {
 	R_SCOPED = 1, /* the handler checks perm for the organisation itself */
 	R_PAGE = 2,   /* an HTML page: not signed in -> the login page */
@@ -270,6 +274,9 @@ int reply_error(struct req *q, int status, const char *code, const char *fmt,
 /* The same with the error's details (a JSON array, stolen). */
 int reply_error_details(struct req *q, int status, const char *code,
 			const char *msg, json_t *details);
+/* A 400 "bad_request" for a query argument; returns -1. */
+int reply_bad_arg(struct req *q, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The diagnostics of q->err as a JSON error (status from their code). */
 int reply_kb_error(struct req *q, int rc);
 /* A 403, written to the audit log as "denied" with detail: before the

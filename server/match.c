@@ -14,182 +14,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <microhttpd.h>
-
 #include "kiban/match.h"
 #include "server/server.h"
 
 #define T(en, ja) KB_TR(q->lang, en, ja)
 
+/* ---- what the API and the pages share ---- */
+
 /* The organisation q acts for; NULL: the administrator, who sees all. */
-static const char *as_of(const struct req *q)
+const char *match_as_of(const struct req *q)
 {
 	return q->p.role == KB_ROLE_ADMIN ? NULL : q->p.match_org;
 }
 
-/* ---- the API ---- */
-
-static int list(struct req *q, enum kb_match_kind kind, const char *file)
-{
-	size_t limit, offset;
-	json_t *rows;
-	int r;
-	if (page_args(q, &limit, &offset))
-		return MHD_YES;
-	if ((r = kb_match_export(q->s, as_of(q), kind, &rows, &q->err)))
-		return reply_kb_error(q, r);
-	if (want_csv(q)) {
-		struct kb_buf out = KB_BUF_INIT;
-		kb_csvw_rows(&out, rows, 1);
-		json_decref(rows);
-		return reply_csv(q, &out, file);
-	}
-	return reply_page(q, rows, 0, limit, offset, 0);
-}
-
-static int api_needs(struct req *q)
-{
-	return list(q, KB_MATCH_NEED, "needs.csv");
-}
-
-static int api_seeds(struct req *q)
-{
-	return list(q, KB_MATCH_SEED, "seeds.csv");
-}
-
-static int api_orgs(struct req *q)
-{
-	return list(q, KB_MATCH_ORG, "organisations.csv");
-}
-
-static int one(struct req *q, enum kb_match_kind kind)
-{
-	json_t *x;
-	int r = kb_match_get(q->s, as_of(q), kind, q->arg[0], &x, &q->err);
-	return r ? reply_kb_error(q, r) : reply_json(q, 200, x);
-}
-
-static int api_need(struct req *q)
-{
-	return one(q, KB_MATCH_NEED);
-}
-
-static int api_seed(struct req *q)
-{
-	return one(q, KB_MATCH_SEED);
-}
-
-/* The targets a source is matched to, by the name in ?to=. */
-static int target_of(enum kb_match_kind from, const char *to)
-{
-	int k = to ? kb_match_kind_parse(to) : -1;
-	if (!to)
-		return from == KB_MATCH_NEED   ? KB_MATCH_SEED
-		       : from == KB_MATCH_SEED ? KB_MATCH_SUPPORT
-					       : KB_MATCH_NEED;
-	return k == KB_MATCH_ORG || k == KB_MATCH_NDA ? -1 : k;
-}
-
-static int matches(struct req *q, enum kb_match_kind from)
-{
-	const char *to = arg_get(q, "to"), *lim = arg_get(q, "limit");
-	int target = target_of(from, to), r;
-	long limit = lim ? id_arg(lim) : 10;
-	json_t *rows;
-	if (target < 0 || limit < 1 || limit > 100)
-		return reply_error(
-			q, 400, "bad_request", "%s",
-			T("to: seeds, needs, companies or support; limit: 1 to 100",
-			  "to: seeds, needs, companies, support のいずれか。limit: 1 から 100"));
-	if ((r = kb_match_rank(q->s, as_of(q), from, q->arg[0],
-			       (enum kb_match_kind)target, (size_t)limit,
-			       arg_get(q, "mecab") != NULL, &rows, &q->err)))
-		return reply_kb_error(q, r);
-	return reply_json(
-		q, 200,
-		json_pack("{s:s, s:o}", "from", q->arg[0], "items", rows));
-}
-
-static int api_need_matches(struct req *q)
-{
-	return matches(q, KB_MATCH_NEED);
-}
-
-static int api_seed_matches(struct req *q)
-{
-	return matches(q, KB_MATCH_SEED);
-}
-
-static int api_org_matches(struct req *q)
-{
-	return matches(q, KB_MATCH_COMPANY);
-}
-
 /* Registers a need or seed from the form: 0 with its id, or the error. */
-static int add(struct req *q, enum kb_match_kind kind, char *id, size_t idlen)
+int match_add(struct req *q, enum kb_match_kind kind, char *id, size_t idlen)
 {
-	int r = kb_match_add(q->s, as_of(q), kind, q->form, q->p.login,
+	int r = kb_match_add(q->s, match_as_of(q), kind, q->form, q->p.login,
 			     srv_now(q->srv), id, idlen, &q->err);
 	if (!r)
 		srv_wrote(q, 201, id);
 	return r;
 }
 
-static int api_add(struct req *q, enum kb_match_kind kind)
-{
-	char id[64];
-	int r;
-	if (body_unreadable(q))
-		return MHD_YES;
-	if ((r = add(q, kind, id, sizeof(id))))
-		return reply_kb_error(q, r);
-	return reply_json(q, 201, json_pack("{s:s}", "id", id));
-}
-
-static int api_need_post(struct req *q)
-{
-	return api_add(q, KB_MATCH_NEED);
-}
-
-static int api_seed_post(struct req *q)
-{
-	return api_add(q, KB_MATCH_SEED);
-}
-
 /* What the organisation says it can do, from the form: 0 or the error
  * (the administrator acts for none: KB_EUSAGE). */
-static int profile(struct req *q)
+int match_profile(struct req *q)
 {
-	int r = kb_match_profile(q->s, as_of(q), q->form, q->p.login,
+	int r = kb_match_profile(q->s, match_as_of(q), q->form, q->p.login,
 				 srv_now(q->srv), &q->err);
 	if (!r)
-		srv_wrote(q, 201, as_of(q));
+		srv_wrote(q, 201, match_as_of(q));
 	return r;
 }
 
 /* The row of the organisation q acts for; NULL for the administrator. */
-static json_t *own_org(struct req *q)
+json_t *match_own_org(struct req *q)
 {
 	json_t *x = NULL;
-	if (as_of(q) &&
-	    kb_match_get(q->s, NULL, KB_MATCH_ORG, as_of(q), &x, &q->err))
+	if (match_as_of(q) &&
+	    kb_match_get(q->s, NULL, KB_MATCH_ORG, match_as_of(q), &x, &q->err))
 		x = NULL;
 	return x;
 }
 
-static int api_profile_post(struct req *q)
-{
-	json_t *x;
-	int r;
-	if (body_unreadable(q))
-		return MHD_YES;
-	if ((r = profile(q)))
-		return reply_kb_error(q, r);
-	x = own_org(q);
-	return reply_json(q, 201, x ? x : json_object());
-}
-
-static int link_post(struct req *q)
+int match_link(struct req *q)
 {
 	const char *need = form_get(q, "need"), *seed = form_get(q, "seed");
 	int r;
@@ -201,7 +70,7 @@ static int link_post(struct req *q)
 			      "ニーズとシーズを指定してください"));
 		return 0;
 	}
-	if ((r = kb_match_link(q->s, as_of(q), need, seed, q->p.login,
+	if ((r = kb_match_link(q->s, match_as_of(q), need, seed, q->p.login,
 			       srv_now(q->srv), &q->err))) {
 		reply_kb_error(q, r);
 		return 0;
@@ -210,29 +79,8 @@ static int link_post(struct req *q)
 	return 1;
 }
 
-static int api_link_post(struct req *q)
-{
-	if (!link_post(q))
-		return MHD_YES;
-	return reply_json(q, 201,
-			  json_pack("{s:s, s:s}", "need", form_get(q, "need"),
-				    "seed", form_get(q, "seed")));
-}
-
-static int api_cases(struct req *q)
-{
-	size_t limit, offset;
-	json_t *rows;
-	int r;
-	if (page_args(q, &limit, &offset))
-		return MHD_YES;
-	if ((r = kb_case_list(q->s, as_of(q), &rows, &q->err)))
-		return reply_kb_error(q, r);
-	return reply_page(q, rows, 0, limit, offset, 0);
-}
-
 /* The case of the URL, as q may see it; NULL with the reply sent. */
-static json_t *case_of(struct req *q)
+json_t *match_case(struct req *q)
 {
 	long id = id_arg(q->arg[0]);
 	json_t *c = NULL;
@@ -243,43 +91,26 @@ static json_t *case_of(struct req *q)
 			    q->arg[0]);
 		return NULL;
 	}
-	if ((r = kb_case_show(q->s, as_of(q), id, &c, &q->err))) {
+	if ((r = kb_case_show(q->s, match_as_of(q), id, &c, &q->err))) {
 		reply_kb_error(q, r);
 		return NULL;
 	}
 	return c;
 }
 
-static int api_case(struct req *q)
-{
-	json_t *c = case_of(q);
-	return c ? reply_json(q, 200, c) : MHD_YES;
-}
-
 /* Opens a case from the body.  A support body opens its own cases; the
  * administrator names the body. */
-static int case_open(struct req *q, long *id)
+int match_case_open(struct req *q, long *id)
 {
-	const char *as = as_of(q), *support = as ? as : form_get(q, "support");
+	const char *as = match_as_of(q),
+		   *support = as ? as : form_get(q, "support");
 	return kb_case_open(q->s, as, form_get(q, "venture"), support,
 			    form_get(q, "title"), form_get(q, "phase"),
 			    form_get(q, "topics"), q->p.login, srv_now(q->srv),
 			    id, &q->err);
 }
 
-static int api_case_post(struct req *q)
-{
-	long id = 0;
-	int r;
-	if (body_unreadable(q))
-		return MHD_YES;
-	if ((r = case_open(q, &id)))
-		return reply_kb_error(q, r);
-	srv_wrote(q, 201, form_get(q, "title"));
-	return reply_json(q, 201, json_pack("{s:I}", "id", (json_int_t)id));
-}
-
-static int case_event(struct req *q)
+int match_case_event(struct req *q)
 {
 	long id = id_arg(q->arg[0]);
 	int r;
@@ -291,7 +122,7 @@ static int case_event(struct req *q)
 			    q->arg[0]);
 		return 0;
 	}
-	if ((r = kb_case_event(q->s, as_of(q), id, form_get(q, "kind"),
+	if ((r = kb_case_event(q->s, match_as_of(q), id, form_get(q, "kind"),
 			       form_get(q, "phase"), form_get(q, "text"),
 			       form_get(q, "due"), q->p.login, srv_now(q->srv),
 			       &q->err))) {
@@ -300,29 +131,6 @@ static int case_event(struct req *q)
 	}
 	srv_wrote(q, 201, form_get(q, "kind"));
 	return 1;
-}
-
-static int api_case_event(struct req *q)
-{
-	json_t *c;
-	if (!case_event(q) || !(c = case_of(q)))
-		return MHD_YES;
-	return reply_json(q, 201, c);
-}
-
-static int api_match_kpi(struct req *q)
-{
-	const char *year = arg_get(q, "year");
-	json_t *k;
-	int fy = 0, r;
-	if (year && kb_fy_parse(year, &fy))
-		return reply_error(q, 400, "bad_request",
-				   T("year: '%s' is not a fiscal year",
-				     "year: '%s' は年度ではありません"),
-				   year);
-	if ((r = kb_match_kpi(q->s, fy, &k, &q->err)))
-		return reply_kb_error(q, r);
-	return reply_json(q, 200, k);
 }
 
 /* ---- the pages ---- */
@@ -434,7 +242,7 @@ static void seed_form(struct req *q, struct kb_buf *b)
 static void profile_form(struct req *q, struct kb_buf *b)
 {
 	static const char *const names[] = { "capability", "areas", "support" };
-	json_t *org = own_org(q);
+	json_t *org = match_own_org(q);
 	size_t i;
 	if (!org) {
 		kb_err_clear(&q->err);
@@ -516,17 +324,19 @@ static int match_page(struct req *q, int status)
 		keep = q->err;
 		kb_err_init(&q->err, q->lang);
 	}
-	if ((r = kb_match_export(q->s, as_of(q), KB_MATCH_NEED, &needs, &q->err)) ||
-	    (r = kb_match_export(q->s, as_of(q), KB_MATCH_SEED, &seeds, &q->err))) {
+	if ((r = kb_match_export(q->s, match_as_of(q), KB_MATCH_NEED, &needs,
+				 &q->err)) ||
+	    (r = kb_match_export(q->s, match_as_of(q), KB_MATCH_SEED, &seeds,
+				 &q->err))) {
 		json_decref(needs);
 		kb_err_release(&keep);
 		return reply_kb_error(q, r);
 	}
 	page_head(q, &b, T("Needs and seeds", "ニーズ・シーズ"));
 	kb_buf_adds(&b, "<p class=\"who-as\">");
-	if (as_of(q)) {
+	if (match_as_of(q)) {
 		kb_buf_adds(&b, T("Acting for ", "代表する組織: "));
-		page_esc(&b, as_of(q));
+		page_esc(&b, match_as_of(q));
 	} else {
 		kb_buf_adds(&b,
 			    T("The registry's administrator: everything.",
@@ -546,7 +356,7 @@ static int match_page(struct req *q, int status)
 	kb_buf_addf(&b, "<h2>%s (%zu)</h2>",
 		    T("Technology seeds", "技術シーズ"), json_array_size(seeds));
 	items_table(q, &b, seeds, KB_MATCH_SEED);
-	if (as_of(q)) {
+	if (match_as_of(q)) {
 		kb_buf_addf(&b, "<h2>%s</h2><div class=\"forms\">",
 			    T("Register", "登録"));
 		need_form(q, &b);
@@ -560,7 +370,7 @@ static int match_page(struct req *q, int status)
 	return page_finish(q, &b, status);
 }
 
-static int page_match(struct req *q)
+int page_match(struct req *q)
 {
 	return match_page(q, 200);
 }
@@ -570,8 +380,8 @@ static int page_add(struct req *q, enum kb_match_kind kind)
 	char id[64], loc[96];
 	int r;
 	if (body_unreadable(q))
-		return MHD_YES;
-	if ((r = add(q, kind, id, sizeof(id))))
+		return HANDLED;
+	if ((r = match_add(q, kind, id, sizeof(id))))
 		return r == KB_EINVALID || r == KB_EEXISTS
 			       ? match_page(q, 422)
 			       : reply_kb_error(q, r);
@@ -580,23 +390,23 @@ static int page_add(struct req *q, enum kb_match_kind kind)
 	return reply_redirect(q, loc);
 }
 
-static int page_profile_post(struct req *q)
+int page_profile_post(struct req *q)
 {
 	int r;
 	if (body_unreadable(q))
-		return MHD_YES;
-	if ((r = profile(q)))
+		return HANDLED;
+	if ((r = match_profile(q)))
 		return r == KB_EINVALID ? match_page(q, 422)
 					: reply_kb_error(q, r);
 	return reply_redirect(q, "/match?saved=1");
 }
 
-static int page_need_post(struct req *q)
+int page_need_post(struct req *q)
 {
 	return page_add(q, KB_MATCH_NEED);
 }
 
-static int page_seed_post(struct req *q)
+int page_seed_post(struct req *q)
 {
 	return page_add(q, KB_MATCH_SEED);
 }
@@ -609,13 +419,13 @@ static void ranked(struct req *q, struct kb_buf *b, enum kb_match_kind from,
 	const char *path = to == KB_MATCH_NEED	 ? "needs"
 			   : to == KB_MATCH_SEED ? "seeds"
 						 : NULL;
-	int mine = !as_of(q) || !strcmp(jstr(src, "org"), as_of(q));
+	int mine = !match_as_of(q) || !strcmp(jstr(src, "org"), match_as_of(q));
 	int can_link = (from == KB_MATCH_NEED && to == KB_MATCH_SEED) ||
 		       (from == KB_MATCH_SEED && to == KB_MATCH_NEED);
 	json_t *rows, *x;
 	size_t i;
-	int r = kb_match_rank(q->s, as_of(q), from, jstr(src, "id"), to, 10, 0,
-			      &rows, &q->err);
+	int r = kb_match_rank(q->s, match_as_of(q), from, jstr(src, "id"), to,
+			      10, 0, &rows, &q->err);
 	kb_buf_addf(b, "<h2>");
 	page_esc(b, title);
 	kb_buf_adds(b, "</h2>");
@@ -644,8 +454,8 @@ static void ranked(struct req *q, struct kb_buf *b, enum kb_match_kind from,
 	{
 		json_t *boost;
 		size_t k;
-		int link =
-			can_link && (mine || !strcmp(jstr(x, "org"), as_of(q)));
+		int link = can_link &&
+			   (mine || !strcmp(jstr(x, "org"), match_as_of(q)));
 		kb_buf_addf(b, "<tr data-id=\"");
 		page_esc(b, jstr(x, "id"));
 		kb_buf_addf(b, "\"><td>%lld</td><td>",
@@ -706,7 +516,7 @@ static int item_page(struct req *q, enum kb_match_kind kind)
 	struct kb_buf b = KB_BUF_INIT, t = KB_BUF_INIT;
 	json_t *x;
 	char n[32];
-	int r = kb_match_get(q->s, as_of(q), kind, q->arg[0], &x, &q->err);
+	int r = kb_match_get(q->s, match_as_of(q), kind, q->arg[0], &x, &q->err);
 	if (r)
 		return reply_kb_error(q, r);
 	kb_buf_addf(&t, "%s %s",
@@ -763,29 +573,29 @@ static int item_page(struct req *q, enum kb_match_kind kind)
 	return page_finish(q, &b, 200);
 }
 
-static int page_need(struct req *q)
+int page_need(struct req *q)
 {
 	return item_page(q, KB_MATCH_NEED);
 }
 
-static int page_seed(struct req *q)
+int page_seed(struct req *q)
 {
 	return item_page(q, KB_MATCH_SEED);
 }
 
-static int page_link_post(struct req *q)
+int page_link_post(struct req *q)
 {
 	const char *back = form_get(q, "back");
 	struct kb_buf loc = KB_BUF_INIT;
 	int seed_page = back && !strcmp(back, "seed");
-	if (!link_post(q))
-		return MHD_YES;
+	if (!match_link(q))
+		return HANDLED;
 	/* the ids were checked against the registry: they are safe */
 	kb_buf_addf(&loc, "/match/%s/%s?linked=1", seed_page ? "seeds" : "needs",
 		    form_get(q, seed_page ? "seed" : "need"));
 	reply_redirect(q, loc.buf);
 	kb_buf_release(&loc);
-	return MHD_YES;
+	return HANDLED;
 }
 
 static void case_form(struct req *q, struct kb_buf *b)
@@ -808,7 +618,7 @@ static void case_form(struct req *q, struct kb_buf *b)
 	page_field(q, b, "case", "venture",
 		   T("Venture or company (id)", "ベンチャー・企業（ID）"),
 		   "text", 1);
-	if (!as_of(q))
+	if (!match_as_of(q))
 		page_field(q, b, "case", "support",
 			   T("Support body (id)", "支援機関（ID）"), "text", 1);
 	page_field(q, b, "case", "title", T("Title", "件名"), "text", 1);
@@ -834,7 +644,7 @@ static int cases_page(struct req *q, int status)
 		keep = q->err;
 		kb_err_init(&q->err, q->lang);
 	}
-	if ((r = kb_case_list(q->s, as_of(q), &rows, &q->err))) {
+	if ((r = kb_case_list(q->s, match_as_of(q), &rows, &q->err))) {
 		kb_err_release(&keep);
 		return reply_kb_error(q, r);
 	}
@@ -884,19 +694,19 @@ static int cases_page(struct req *q, int status)
 	return page_finish(q, &b, status);
 }
 
-static int page_cases(struct req *q)
+int page_cases(struct req *q)
 {
 	return cases_page(q, 200);
 }
 
-static int page_cases_post(struct req *q)
+int page_cases_post(struct req *q)
 {
 	char loc[64];
 	long id = 0;
 	int r;
 	if (body_unreadable(q))
-		return MHD_YES;
-	if ((r = case_open(q, &id))) /* mistakes come back on the page */
+		return HANDLED;
+	if ((r = match_case_open(q, &id))) /* mistakes come back on the page */
 		return r == KB_EINVALID || r == KB_ENOTFOUND
 			       ? cases_page(q, 422)
 			       : reply_kb_error(q, r);
@@ -905,7 +715,7 @@ static int page_cases_post(struct req *q)
 	return reply_redirect(q, loc);
 }
 
-static int page_case(struct req *q)
+int page_case(struct req *q)
 {
 	static const char *const kinds[] = {
 		"meeting|meeting|面談",
@@ -915,10 +725,10 @@ static int page_case(struct req *q)
 		"outcome|outcome (closes the case)|結果（案件を閉じる）",
 	};
 	struct kb_buf b = KB_BUF_INIT, t = KB_BUF_INIT;
-	json_t *c = case_of(q), *e;
+	json_t *c = match_case(q), *e;
 	size_t i;
 	if (!c)
-		return MHD_YES;
+		return HANDLED;
 	kb_buf_addf(&t, "#%lld %s", (long long)jint(c, "id"), jstr(c, "title"));
 	page_head(q, &b, t.buf);
 	kb_buf_release(&t);
@@ -990,44 +800,11 @@ static int page_case(struct req *q)
 	return page_finish(q, &b, 200);
 }
 
-static int page_case_post(struct req *q)
+int page_case_post(struct req *q)
 {
 	char loc[64];
-	if (!case_event(q))
-		return MHD_YES;
+	if (!match_case_event(q))
+		return HANDLED;
 	snprintf(loc, sizeof(loc), "/match/cases/%ld", id_arg(q->arg[0]));
 	return reply_redirect(q, loc);
 }
-
-#define P KB_PERM_MATCH
-const struct route srv_match_routes[] = {
-	{ M_GET, "/api/v1/match/needs", api_needs, P, 0 },
-	{ M_POST, "/api/v1/match/needs", api_need_post, P, R_WRITE },
-	{ M_GET, "/api/v1/match/needs/{}", api_need, P, 0 },
-	{ M_GET, "/api/v1/match/needs/{}/matches", api_need_matches, P, 0 },
-	{ M_GET, "/api/v1/match/seeds", api_seeds, P, 0 },
-	{ M_POST, "/api/v1/match/seeds", api_seed_post, P, R_WRITE },
-	{ M_GET, "/api/v1/match/seeds/{}", api_seed, P, 0 },
-	{ M_GET, "/api/v1/match/seeds/{}/matches", api_seed_matches, P, 0 },
-	{ M_GET, "/api/v1/match/orgs", api_orgs, P, 0 },
-	{ M_GET, "/api/v1/match/orgs/{}/matches", api_org_matches, P, 0 },
-	{ M_POST, "/api/v1/match/links", api_link_post, P, R_WRITE },
-	{ M_POST, "/api/v1/match/profile", api_profile_post, P, R_WRITE },
-	{ M_GET, "/api/v1/match/cases", api_cases, P, 0 },
-	{ M_POST, "/api/v1/match/cases", api_case_post, P, R_WRITE },
-	{ M_GET, "/api/v1/match/cases/{}", api_case, P, 0 },
-	{ M_POST, "/api/v1/match/cases/{}/events", api_case_event, P, R_WRITE },
-	{ M_GET, "/api/v1/match/kpi", api_match_kpi, KB_PERM_PLAN_READ, 0 },
-	{ M_GET, "/match", page_match, P, R_PAGE },
-	{ M_POST, "/match/needs", page_need_post, P, R_PAGE | R_WRITE },
-	{ M_POST, "/match/seeds", page_seed_post, P, R_PAGE | R_WRITE },
-	{ M_GET, "/match/needs/{}", page_need, P, R_PAGE },
-	{ M_GET, "/match/seeds/{}", page_seed, P, R_PAGE },
-	{ M_POST, "/match/links", page_link_post, P, R_PAGE | R_WRITE },
-	{ M_POST, "/match/profile", page_profile_post, P, R_PAGE | R_WRITE },
-	{ M_GET, "/match/cases", page_cases, P, R_PAGE },
-	{ M_POST, "/match/cases", page_cases_post, P, R_PAGE | R_WRITE },
-	{ M_GET, "/match/cases/{}", page_case, P, R_PAGE },
-	{ M_POST, "/match/cases/{}", page_case_post, P, R_PAGE | R_WRITE },
-};
-const size_t srv_match_nroutes = KB_ARRAY_SIZE(srv_match_routes);

@@ -24,7 +24,7 @@
 /* ---- the actions, shared by the API and the page: 0, or -1 with the
  * reply sent ---- */
 
-static int subscribe(struct req *q, long *id)
+int notices_follow(struct req *q, long *id)
 {
 	struct registry *g = srv_registry(q->srv);
 	const char *kind = form_get(q, "kind"), *code = form_get(q, "code");
@@ -53,13 +53,13 @@ static int simple(struct req *q, long id, int r, const char *what)
 	return 0;
 }
 
-static int unsubscribe(struct req *q, long id)
+int notices_unfollow(struct req *q, long id)
 {
 	return simple(q, id, kb_unsubscribe(q->s, q->p.account, id, &q->err),
 		      "unsubscribe");
 }
 
-static int webhook_remove(struct req *q, long id)
+int notices_webhook_remove(struct req *q, long id)
 {
 	return simple(q, id,
 		      kb_webhook_remove(q->s, q->p.account, id, srv_now(q->srv),
@@ -67,7 +67,7 @@ static int webhook_remove(struct req *q, long id)
 		      "webhook remove");
 }
 
-static int notice_read(struct req *q, long id)
+int notices_read(struct req *q, long id)
 {
 	return simple(q, id,
 		      kb_notice_read(q->s, q->p.account, id, srv_now(q->srv),
@@ -75,7 +75,7 @@ static int notice_read(struct req *q, long id)
 		      "notice read");
 }
 
-static int webhook_add(struct req *q, char secret[KB_TOKEN_LEN], long *id)
+int notices_webhook_add(struct req *q, char secret[KB_TOKEN_LEN], long *id)
 {
 	const char *url = form_get(q, "url");
 	char detail[160];
@@ -88,118 +88,6 @@ static int webhook_add(struct req *q, char secret[KB_TOKEN_LEN], long *id)
 	snprintf(detail, sizeof(detail), "webhook add %.140s", url);
 	audit(q, "write", detail);
 	return 0;
-}
-
-/* ---- the API ---- */
-
-int api_notices(struct req *q)
-{
-	size_t limit, offset, total = 0, unread = 0;
-	const char *u = arg_get(q, "unread");
-	json_t *a;
-	int r;
-	if (page_args(q, &limit, &offset))
-		return MHD_YES;
-	if ((r = kb_notices(q->s, q->p.account, q->lang,
-			    u && (!strcmp(u, "1") || !strcmp(u, "true")), limit,
-			    offset, &a, &total, &unread, &q->err)))
-		return reply_kb_error(q, r);
-	return reply_json(
-		q, 200,
-		json_pack("{s:o, s:I, s:I, s:I, s:I}", "items", a, "total",
-			  (json_int_t)total, "limit", (json_int_t)limit, "offset",
-			  (json_int_t)offset, "unread", (json_int_t)unread));
-}
-
-int api_notices_read(struct req *q)
-{
-	const char *id = form_get(q, "id");
-	long n = id ? id_arg(id) : 0;
-	size_t unread = 0;
-	json_t *a;
-	if (id && !n)
-		return reply_error(q, 422, "invalid",
-				   T("field 'id': '%s' is not a notice number",
-				     "項目 'id': '%s' は通知の番号ではありません"),
-				   id);
-	if (notice_read(q, n))
-		return MHD_YES;
-	if (!kb_notices(q->s, q->p.account, q->lang, 1, 0, 0, &a, NULL, &unread,
-			&q->err))
-		json_decref(a);
-	return reply_json(q, 200,
-			  json_pack("{s:I}", "unread", (json_int_t)unread));
-}
-
-int api_subscriptions(struct req *q)
-{
-	json_t *a;
-	int r = kb_subscriptions(q->s, q->p.account, q->lang, &a, &q->err);
-	if (r)
-		return reply_kb_error(q, r);
-	return reply_json(q, 200, json_pack("{s:o}", "items", a));
-}
-
-int api_subscribe(struct req *q)
-{
-	long id = 0;
-	if (subscribe(q, &id))
-		return MHD_YES;
-	return reply_json(q, 201, json_pack("{s:I}", "id", (json_int_t)id));
-}
-
-/* The {} of the URL as a number, or a 404 sent. */
-static long url_id(struct req *q, const char *what_en, const char *what_ja)
-{
-	long id = id_arg(q->arg[0]);
-	if (!id)
-		reply_error(q, 404, "not_found",
-			    T("no %s %s", "%s %s はありません"),
-			    T(what_en, what_ja), q->arg[0]);
-	return id;
-}
-
-int api_unsubscribe(struct req *q)
-{
-	long id = url_id(q, "subscription", "購読");
-	if (!id || unsubscribe(q, id))
-		return MHD_YES;
-	return reply_json(q, 200, json_pack("{s:I}", "deleted", (json_int_t)id));
-}
-
-int api_webhooks(struct req *q)
-{
-	json_t *a;
-	int r = kb_webhooks(q->s, q->p.account, &a, &q->err);
-	if (r)
-		return reply_kb_error(q, r);
-	return reply_json(q, 200, json_pack("{s:o}", "items", a));
-}
-
-int api_webhook_add(struct req *q)
-{
-	char secret[KB_TOKEN_LEN];
-	long id;
-	int r;
-	if (webhook_add(q, secret, &id))
-		return MHD_YES;
-	r = reply_json(q, 201,
-		       json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)id,
-				 "url", form_get(q, "url"), "secret", secret,
-				 "signature",
-				 "X-Kiban-Signature: t=<unix time>,v1=<hex "
-				 "HMAC-SHA256 of \"<t>.<body>\" with the "
-				 "secret>"));
-	sodium_memzero(secret, sizeof(secret));
-	return r;
-}
-
-int api_webhook_remove(struct req *q)
-{
-	long id = url_id(q, "webhook", "Webhook");
-	if (!id || webhook_remove(q, id))
-		return MHD_YES;
-	return reply_json(q, 200, json_pack("{s:I}", "deleted", (json_int_t)id));
 }
 
 /* ---- the page ---- */
@@ -434,26 +322,26 @@ int page_notices_post(struct req *q)
 	if (action && !strcmp(action, "webhook_add")) {
 		char secret[KB_TOKEN_LEN];
 		long n;
-		if (webhook_add(q, secret, &n))
-			return MHD_YES;
+		if (notices_webhook_add(q, secret, &n))
+			return HANDLED;
 		r = notices_page(q, secret);
 		sodium_memzero(secret, sizeof(secret));
 		return r;
 	}
 	if (action && !strcmp(action, "subscribe"))
-		r = subscribe(q, &id);
+		r = notices_follow(q, &id);
 	else if (action && !strcmp(action, "read"))
-		r = notice_read(q, 0);
+		r = notices_read(q, 0);
 	else if (action && id && !strcmp(action, "unsubscribe"))
-		r = unsubscribe(q, id);
+		r = notices_unfollow(q, id);
 	else if (action && id && !strcmp(action, "webhook_remove"))
-		r = webhook_remove(q, id);
+		r = notices_webhook_remove(q, id);
 	else
 		return reply_error(
 			q, 422, "invalid",
 			T("field 'action': expected subscribe, unsubscribe, read, webhook_add or webhook_remove (with an id)",
 			  "項目 'action': subscribe, unsubscribe, read, webhook_add, webhook_remove（と id）のいずれかです"));
-	return r ? MHD_YES : reply_redirect(q, "/notices");
+	return r ? HANDLED : reply_redirect(q, "/notices");
 }
 
 /* The count shown beside "Notifications" in the menu. */

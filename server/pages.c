@@ -11,8 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <microhttpd.h>
-
 #include "core/resource.h"
 #include "kiban/eval.h"
 #include "kiban/kpi.h"
@@ -43,12 +41,6 @@ int page_static(struct req *q)
 			   T("Not found", "見つかりません"));
 }
 
-int api_openapi(struct req *q)
-{
-	const struct kb__resource *r = kb__resource_find("docs/openapi.json");
-	return reply(q, 200, "application/json; charset=utf-8", r->data, r->len);
-}
-
 /* ---- signing in and out ---- */
 
 int page_login(struct req *q)
@@ -61,7 +53,7 @@ int page_login(struct req *q)
 int page_login_post(struct req *q)
 {
 	if (srv_login(q, form_get(q, "login"), form_get(q, "password")))
-		return MHD_YES; /* refused: srv_login replied */
+		return HANDLED; /* refused: srv_login replied */
 	return reply_redirect(q, "/");
 }
 
@@ -264,11 +256,9 @@ static void missing_section(struct req *q, struct kb_buf *b)
 
 int page_dashboard(struct req *q)
 {
-	struct registry *g = srv_registry(q->srv);
-	json_t *d = dashboard_json(q, g), *x;
+	json_t *d = dashboard_json(q), *x;
 	struct kb_buf b = KB_BUF_INIT;
 	size_t i, withheld = 0;
-	srv_registry_put(q->srv, g);
 
 	page_head(q, &b, T("National dashboard", "全国ダッシュボード"));
 	x = json_object_get(d, "signals");
@@ -733,11 +723,6 @@ static int kpi_page(struct req *q, int status, const char *saved)
 	return page_finish(q, &b, status);
 }
 
-int page_kpi_invalid(struct req *q)
-{
-	return kpi_page(q, 422, NULL);
-}
-
 int page_kpi(struct req *q)
 {
 	return kpi_page(q, 200, arg_get(q, "saved"));
@@ -748,12 +733,12 @@ int page_kpi_post(struct req *q)
 	const char *fy = form_get(q, "fiscal_year");
 	struct kb_buf loc = KB_BUF_INIT;
 	int fyv;
-	if (srv_kpi_value(q, q->arg[0], fy, form_get(q, "value"),
-			  form_get(q, "source"), form_get(q, "comment"))) {
-		return MHD_YES; /* replied: not found, refused */
-	}
-	if (q->answered)
-		return MHD_YES;
+	int r = kpi_value_set(q, q->arg[0], fy, form_get(q, "value"),
+			      form_get(q, "source"), form_get(q, "comment"));
+	if (r > 0) /* the page again, the form's problems above the form */
+		return kpi_page(q, 422, NULL);
+	if (r)
+		return HANDLED; /* replied: not found, refused */
 	kb_fy_parse(fy, &fyv);
 	kb_buf_adds(&loc, "/kpis/");
 	{
@@ -768,7 +753,7 @@ int page_kpi_post(struct req *q)
 	kb_buf_addf(&loc, "?saved=%d", fyv);
 	reply_redirect(q, loc.buf);
 	kb_buf_release(&loc);
-	return MHD_YES;
+	return HANDLED;
 }
 
 /* ---- alerts ---- */
@@ -915,28 +900,8 @@ int page_reports(struct req *q)
 	return page_finish(q, &b, 200);
 }
 
-int page_reports_post(struct req *q)
-{
-	const char *kind = form_get(q, "kind");
-	if (!may_upload(q))
-		return reply_error(q, 403, "forbidden", "%s",
-				   T("this account may not submit reports",
-				     "このアカウントは報告を提出できません"));
-	if (!q->file.len)
-		return reply_error(q, 422, "invalid", "%s",
-				   T("choose a file to submit",
-				     "提出するファイルを選んでください"));
-	/* the writer reads the body: the file is the report */
-	{
-		struct kb_buf t = q->body;
-		q->body = q->file;
-		q->file = t;
-	}
-	upload_submit(q, kind && !strcmp(kind, "production"), page_upload_done);
-	return MHD_YES;
-}
-
-int page_upload_done(struct req *q, int rc, const struct kb_import_stats *st)
+static int page_upload_done(struct req *q, int rc,
+			    const struct kb_import_stats *st)
 {
 	struct kb_buf b = KB_BUF_INIT;
 	int status = rc ? srv_status_of(rc) : 200;
@@ -960,6 +925,27 @@ int page_upload_done(struct req *q, int rc, const struct kb_import_stats *st)
 	}
 	upload_form(q, &b);
 	return page_finish(q, &b, status);
+}
+
+int page_reports_post(struct req *q)
+{
+	const char *kind = form_get(q, "kind");
+	if (!may_upload(q))
+		return reply_error(q, 403, "forbidden", "%s",
+				   T("this account may not submit reports",
+				     "このアカウントは報告を提出できません"));
+	if (!q->file.len)
+		return reply_error(q, 422, "invalid", "%s",
+				   T("choose a file to submit",
+				     "提出するファイルを選んでください"));
+	/* the writer reads the body: the file is the report */
+	{
+		struct kb_buf t = q->body;
+		q->body = q->file;
+		q->file = t;
+	}
+	upload_submit(q, kind && !strcmp(kind, "production"), page_upload_done);
+	return HANDLED;
 }
 
 /* ---- incidents ---- */
@@ -1034,10 +1020,10 @@ int page_incidents_post(struct req *q)
 	long id;
 	char loc[64];
 	const char *dev = form_get(q, "device");
-	if (!srv_incident_open(q, dev && *dev ? dev : NULL, form_get(q, "title"),
-			       form_get(q, "cause"), form_get(q, "note"),
-			       form_get(q, "prefectures"), &id))
-		return MHD_YES;
+	if (!incident_open(q, dev && *dev ? dev : NULL, form_get(q, "title"),
+			   form_get(q, "cause"), form_get(q, "note"),
+			   form_get(q, "prefectures"), &id))
+		return HANDLED;
 	snprintf(loc, sizeof(loc), "/incidents/%ld", id);
 	return reply_redirect(q, loc);
 }
@@ -1138,9 +1124,9 @@ int page_incident(struct req *q)
 int page_incident_post(struct req *q)
 {
 	char loc[64];
-	if (!srv_incident_event(q, form_get(q, "kind"), form_get(q, "text"),
-				form_get(q, "state")))
-		return MHD_YES;
+	if (!incident_event(q, form_get(q, "kind"), form_get(q, "text"),
+			    form_get(q, "state")))
+		return HANDLED;
 	snprintf(loc, sizeof(loc), "/incidents/%ld", strtol(q->arg[0], NULL, 10));
 	return reply_redirect(q, loc);
 }

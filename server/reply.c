@@ -325,17 +325,34 @@ int reply_error_details(struct req *q, int status, const char *code,
 	return reply_json(q, status, json_pack("{s:o}", "error", e));
 }
 
-int reply_error(struct req *q, int status, const char *code, const char *fmt, ...)
+static int vreply_error(struct req *q, int status, const char *code,
+			const char *fmt, va_list ap)
 {
 	struct kb_buf m = KB_BUF_INIT;
-	va_list ap;
 	int r;
-	va_start(ap, fmt);
 	kb_buf_vaddf(&m, fmt, ap);
-	va_end(ap);
 	r = reply_error_details(q, status, code, m.buf ? m.buf : "", NULL);
 	kb_buf_release(&m);
 	return r;
+}
+
+int reply_error(struct req *q, int status, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+	va_start(ap, fmt);
+	r = vreply_error(q, status, code, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int reply_bad_arg(struct req *q, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreply_error(q, 400, "bad_request", fmt, ap);
+	va_end(ap);
+	return -1;
 }
 
 int reply_denied(struct req *q, int audit_first, const char *detail,

@@ -16,26 +16,35 @@ int srv_run(struct srv_conf *c, struct kb_err *err);
 /* Route i of the table, in the order they are tried; NULL past the last. */
 const struct route *srv_route(size_t i);
 
-extern const struct route srv_routes[];
-extern const size_t srv_nroutes;
-/* match.c: needs-seeds matching and consultation cases */
-extern const struct route srv_match_routes[];
-extern const size_t srv_match_nroutes;
-
-/* ---- api.c: what the pages share with the API ---- */
-json_t *dashboard_json(struct req *q, struct registry *g);
+/* The handlers of the route table (server.c): the routes per domain
+ * (api_*.c), the pages per domain (pages.c, match.c, notices.c). */
+int api_health(struct req *q);
+int api_login(struct req *q);
+int api_me(struct req *q);
+int api_logout(struct req *q);
 int api_dashboard(struct req *q);
-/* Enter a KPI figure: 0, or -1 with the reply sent. */
-int srv_kpi_value(struct req *q, const char *kpi, const char *year,
-		  const char *value, const char *source, const char *comment);
-/* 1 on success; 0 with the reply sent. */
-int srv_incident_open(struct req *q, const char *device, const char *title,
-		      const char *cause, const char *note, const char *prefs,
-		      long *id);
-int srv_incident_event(struct req *q, const char *kind, const char *text,
-		       const char *state);
-
-/* ---- notices.c ---- */
+int api_plan(struct req *q);
+int api_kpis(struct req *q);
+int api_kpi(struct req *q);
+int api_kpi_values(struct req *q);
+int api_kpi_value_post(struct req *q);
+int api_evaluations(struct req *q);
+int api_evaluation(struct req *q);
+int api_devices(struct req *q);
+int api_device(struct req *q);
+int api_chain(struct req *q);
+int api_status(struct req *q);
+int api_alerts(struct req *q);
+int api_signals(struct req *q);
+int api_reports(struct req *q);
+int api_upload_stock(struct req *q);
+int api_upload_production(struct req *q);
+int api_incidents(struct req *q);
+int api_incident_post(struct req *q);
+int api_incident(struct req *q);
+int api_incident_event(struct req *q);
+int api_completeness(struct req *q);
+int api_missing(struct req *q);
 int api_notices(struct req *q);
 int api_notices_read(struct req *q);
 int api_subscriptions(struct req *q);
@@ -44,11 +53,9 @@ int api_unsubscribe(struct req *q);
 int api_webhooks(struct req *q);
 int api_webhook_add(struct req *q);
 int api_webhook_remove(struct req *q);
-int page_notices(struct req *q);
-int page_notices_post(struct req *q);
-size_t notices_unread(struct req *q);
-
-/* ---- pages.c ---- */
+int api_audit(struct req *q);
+int api_openapi(struct req *q);
+int page_static(struct req *q);
 int page_login(struct req *q);
 int page_login_post(struct req *q);
 int page_logout(struct req *q);
@@ -57,22 +64,46 @@ int page_plan(struct req *q);
 int page_kpis(struct req *q);
 int page_kpi(struct req *q);
 int page_kpi_post(struct req *q);
-/* The KPI page again, with the form's problems (q->err) above the form. */
-int page_kpi_invalid(struct req *q);
 int page_alerts(struct req *q);
 int page_reports(struct req *q);
 int page_reports_post(struct req *q);
-/* The reply to an upload made from the page, once written. */
-int page_upload_done(struct req *q, int rc, const struct kb_import_stats *st);
 int page_incidents(struct req *q);
 int page_incidents_post(struct req *q);
 int page_incident(struct req *q);
+int page_notices(struct req *q);
+int page_notices_post(struct req *q);
 int page_incident_post(struct req *q);
+int api_needs(struct req *q);
+int api_need_post(struct req *q);
+int api_need(struct req *q);
+int api_need_matches(struct req *q);
+int api_seeds(struct req *q);
+int api_seed_post(struct req *q);
+int api_seed(struct req *q);
+int api_seed_matches(struct req *q);
+int api_orgs(struct req *q);
+int api_org_matches(struct req *q);
+int api_link_post(struct req *q);
+int api_profile_post(struct req *q);
+int api_cases(struct req *q);
+int api_case_post(struct req *q);
+int api_case(struct req *q);
+int api_case_event(struct req *q);
+int api_match_kpi(struct req *q);
+int page_match(struct req *q);
+int page_need_post(struct req *q);
+int page_seed_post(struct req *q);
+int page_need(struct req *q);
+int page_seed(struct req *q);
+int page_link_post(struct req *q);
+int page_profile_post(struct req *q);
+int page_cases(struct req *q);
+int page_cases_post(struct req *q);
+int page_case(struct req *q);
+int page_case_post(struct req *q);
 int page_audit(struct req *q);
-int page_static(struct req *q);
-int api_openapi(struct req *q);
 
-/* The pages' routes, appended to the API's in api.c. */
+/* The pages' routes, appended to the API's in server.c. */
 #define PAGE_ROUTES                                                               \
 	{ M_GET, "/api/v1/openapi.json", api_openapi, -2, 0 },                    \
 		{ M_GET, "/static/{}", page_static, -2, 0 },                      \

@@ -21,6 +21,12 @@
 
 #include "server/http.h"
 
+static void queue_push(struct job_queue *qu, struct write_job *j)
+{
+	*qu->tail = j;
+	qu->tail = &j->next;
+}
+
 void writer_submit(struct req *q, struct write_job *j, const struct write_ops *ops)
 {
 	struct srv *v = q->srv;
@@ -30,8 +36,7 @@ void writer_submit(struct req *q, struct write_job *j, const struct write_ops *o
 	q->job = j;
 	MHD_suspend_connection(q->c);
 	pthread_mutex_lock(&v->mu);
-	*v->queue.tail = j;
-	v->queue.tail = &j->next;
+	queue_push(&v->queue, j);
 	pthread_cond_signal(&v->wcv);
 	pthread_mutex_unlock(&v->mu);
 }
