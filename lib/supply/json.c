@@ -8,6 +8,7 @@
 
 #include "kiban/buf.h"
 #include "kiban/supply.h"
+#include "supply/supply_int.h"
 
 json_t *kb_device_to_json(const struct kb_device *d)
 {
@@ -129,6 +130,78 @@ json_t *kb_alert_to_json(const struct kb_supply *sup, const struct kb_alert *a,
 			j, "suppressed_reason",
 			json_string(kb_withheld_key(
 				a->withheld, a->rule == KB_ALERT_SUPPLY_DROP)));
+	}
+	kb_buf_release(&reason);
+	return j;
+}
+
+json_t *kb_signal_to_json(const struct kb_signal *g, const struct kb_signals *all,
+			  const struct kb_supply *sup, enum kb_lang lang,
+			  int evidence)
+{
+	struct kb_buf reason = KB_BUF_INIT;
+	char on[16], last[16], cl[16];
+	json_t *j, *rg = json_array(), *st = json_array();
+	size_t i;
+
+	kb_week_format(g->onset, on);
+	kb_week_format(g->latest, last);
+	if (g->closed >= 0)
+		kb_week_format(g->closed, cl);
+	kb_signal_reason(g, all, sup, lang, &reason);
+	for (i = 0; i < g->nregions; i++)
+		json_array_append_new(
+			rg,
+			json_pack("{s:i, s:s, s:s, s:s?}", "prefecture",
+				  g->regions[i].pref, "name",
+				  kb__region_name(sup, g->regions[i].pref, lang),
+				  "peak", kb_severity_key(g->regions[i].peak),
+				  "severity",
+				  g->regions[i].severity
+					  ? kb_severity_key(g->regions[i].severity)
+					  : NULL));
+	for (i = 0; i < g->nsteps; i++) {
+		char w[16];
+		kb_week_format(g->steps[i].week, w);
+		json_array_append_new(
+			st,
+			json_pack("{s:s, s:s}", "week", w, "severity",
+				  g->steps[i].severity
+					  ? kb_severity_key(g->steps[i].severity)
+					  : "closed"));
+	}
+	j = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s?, s:s, "
+		      "s:s, s:o, s:i, s:I, s:f, s:o, s:i, s:s}",
+		      "key", g->key, "state", g->closed >= 0 ? "closed" : "open",
+		      "cause", kb_signal_cause_key(g->cause), "device",
+		      g->device != KB_NONE ? sup->devices[g->device].code : NULL,
+		      "onset", on, "latest", last, "closed",
+		      g->closed >= 0 ? cl : NULL, "peak",
+		      kb_severity_key(g->peak), "severity",
+		      g->severity ? kb_severity_key(g->severity) : NULL,
+		      "trend", kb_signal_trend_key(g->trend), "cause_name",
+		      kb_signal_cause_name(g->cause, lang), "regions", rg,
+		      "facilities", g->facilities, "population",
+		      (json_int_t)g->population, "score", g->score, "steps", st,
+		      "alerts", (int)g->nalerts, "reason",
+		      reason.buf ? reason.buf : "");
+	/* the hospitals short are a count of the regions' hospitals: not
+	 * for a viewer from whom a figure behind the signal is withheld
+	 * (kb_alerts_disclose on all->alerts) */
+	for (i = 0; i < g->nalerts; i++)
+		if (all->alerts.v[g->alerts[i]].withheld) {
+			json_object_set_new(j, "facilities", json_null());
+			json_object_set_new(j, "suppressed", json_true());
+			break;
+		}
+	if (evidence) {
+		json_t *ev = json_array();
+		for (i = 0; i < g->nalerts; i++)
+			json_array_append_new(
+				ev, kb_alert_to_json(sup,
+						     &all->alerts.v[g->alerts[i]],
+						     lang));
+		json_object_set_new(j, "evidence", ev);
 	}
 	kb_buf_release(&reason);
 	return j;

@@ -437,7 +437,7 @@ int kb_supply_signals(struct kb_store *s, const struct kb_supply *sup, int from,
 	return 0;
 }
 
-static const char *region_name(const struct kb_supply *sup, int p, enum kb_lang L)
+const char *kb__region_name(const struct kb_supply *sup, int p, enum kb_lang L)
 {
 	if (!p)
 		return KB_TR(L, "nationwide", "全国");
@@ -445,14 +445,12 @@ static const char *region_name(const struct kb_supply *sup, int p, enum kb_lang 
 			       : sup->prefs[p - 1].name_en;
 }
 
-/* The regions as a person reads them: the nation, or up to five
- * prefectures and how many more. */
-static void regions_text(const struct kb_signal *g, const struct kb_supply *sup,
-			 enum kb_lang L, struct kb_buf *out)
+void kb__signal_regions(const struct kb_signal *g, const struct kb_supply *sup,
+			enum kb_lang L, struct kb_buf *out)
 {
 	size_t i, shown = 0;
 	if (g->nregions && !g->regions[0].pref) {
-		kb_buf_adds(out, region_name(sup, 0, L));
+		kb_buf_adds(out, kb__region_name(sup, 0, L));
 		if (g->nregions > 1)
 			kb_buf_addf(out,
 				    KB_TR(L, " and %zu prefectures",
@@ -462,7 +460,7 @@ static void regions_text(const struct kb_signal *g, const struct kb_supply *sup,
 	}
 	for (i = 0; i < g->nregions && shown < 5; i++, shown++)
 		kb_buf_addf(out, "%s%s", i ? KB_TR(L, ", ", "、") : "",
-			    region_name(sup, g->regions[i].pref, L));
+			    kb__region_name(sup, g->regions[i].pref, L));
 	if (g->nregions > shown)
 		kb_buf_addf(out, KB_TR(L, " and %zu more", " ほか %zu"),
 			    g->nregions - shown);
@@ -485,7 +483,7 @@ void kb_signal_reason(const struct kb_signal *g, const struct kb_signals *all,
 			    : "",
 		    g->device != KB_NONE ? " " : "",
 		    kb_signal_cause_name(g->cause, L));
-	regions_text(g, sup, L, out);
+	kb__signal_regions(g, sup, L, out);
 	if (g->closed >= 0)
 		kb_buf_addf(out,
 			    KB_TR(L, ", weeks of %s to %s (closed)",
@@ -509,215 +507,4 @@ void kb_signal_reason(const struct kb_signal *g, const struct kb_signals *all,
 		kb_buf_adds(out, KB_TR(L, ". ", "。"));
 		kb_alert_reason(ev, sup, L, out);
 	}
-}
-
-json_t *kb_signal_to_json(const struct kb_signal *g, const struct kb_signals *all,
-			  const struct kb_supply *sup, enum kb_lang lang,
-			  int evidence)
-{
-	struct kb_buf reason = KB_BUF_INIT;
-	char on[16], last[16], cl[16];
-	json_t *j, *rg = json_array(), *st = json_array();
-	size_t i;
-
-	kb_week_format(g->onset, on);
-	kb_week_format(g->latest, last);
-	if (g->closed >= 0)
-		kb_week_format(g->closed, cl);
-	kb_signal_reason(g, all, sup, lang, &reason);
-	for (i = 0; i < g->nregions; i++)
-		json_array_append_new(
-			rg,
-			json_pack("{s:i, s:s, s:s, s:s?}", "prefecture",
-				  g->regions[i].pref, "name",
-				  region_name(sup, g->regions[i].pref, lang),
-				  "peak", kb_severity_key(g->regions[i].peak),
-				  "severity",
-				  g->regions[i].severity
-					  ? kb_severity_key(g->regions[i].severity)
-					  : NULL));
-	for (i = 0; i < g->nsteps; i++) {
-		char w[16];
-		kb_week_format(g->steps[i].week, w);
-		json_array_append_new(
-			st,
-			json_pack("{s:s, s:s}", "week", w, "severity",
-				  g->steps[i].severity
-					  ? kb_severity_key(g->steps[i].severity)
-					  : "closed"));
-	}
-	j = json_pack("{s:s, s:s, s:s, s:s?, s:s, s:s, s:s?, s:s, s:s?, s:s, "
-		      "s:s, s:o, s:i, s:I, s:f, s:o, s:i, s:s}",
-		      "key", g->key, "state", g->closed >= 0 ? "closed" : "open",
-		      "cause", kb_signal_cause_key(g->cause), "device",
-		      g->device != KB_NONE ? sup->devices[g->device].code : NULL,
-		      "onset", on, "latest", last, "closed",
-		      g->closed >= 0 ? cl : NULL, "peak",
-		      kb_severity_key(g->peak), "severity",
-		      g->severity ? kb_severity_key(g->severity) : NULL,
-		      "trend", kb_signal_trend_key(g->trend), "cause_name",
-		      kb_signal_cause_name(g->cause, lang), "regions", rg,
-		      "facilities", g->facilities, "population",
-		      (json_int_t)g->population, "score", g->score, "steps", st,
-		      "alerts", (int)g->nalerts, "reason",
-		      reason.buf ? reason.buf : "");
-	/* the hospitals short are a count of the regions' hospitals: not
-	 * for a viewer from whom a figure behind the signal is withheld
-	 * (kb_alerts_disclose on all->alerts) */
-	for (i = 0; i < g->nalerts; i++)
-		if (all->alerts.v[g->alerts[i]].withheld) {
-			json_object_set_new(j, "facilities", json_null());
-			json_object_set_new(j, "suppressed", json_true());
-			break;
-		}
-	if (evidence) {
-		json_t *ev = json_array();
-		for (i = 0; i < g->nalerts; i++)
-			json_array_append_new(
-				ev, kb_alert_to_json(sup,
-						     &all->alerts.v[g->alerts[i]],
-						     lang));
-		json_object_set_new(j, "evidence", ev);
-	}
-	kb_buf_release(&reason);
-	return j;
-}
-
-/* ---- the one status model ---- */
-
-int kb__status_risk(struct kb_store *s, const struct kb_supply *sup,
-		    const struct kb_signals *given, struct kb_supply_status *st,
-		    struct kb_err *err)
-{
-	struct kb_signals own;
-	const struct kb_signals *sg = given;
-	struct kb_buf where = KB_BUF_INIT;
-	size_t i, k;
-	int r;
-
-	if (!sg || sg->to != st->week) {
-		if ((r = kb_supply_signals(s, sup, st->week, st->week, &own, err)))
-			return r;
-		sg = &own;
-	}
-	for (i = 0; i < st->n; i++) {
-		struct kb_status_row *x = &st->v[i];
-		for (k = 0; k < sg->n; k++) {
-			const struct kb_signal *g = &sg->v[k];
-			if (g->device != x->device || g->closed >= 0 ||
-			    !g->severity || g->severity <= x->risk ||
-			    (x->pref && !kb_signal_reaches(g, x->pref)))
-				continue;
-			x->risk = g->severity;
-			x->risk_cause = g->cause;
-			x->risk_since = g->onset;
-			snprintf(x->risk_key, sizeof(x->risk_key), "%s", g->key);
-			kb_buf_reset(&where);
-			regions_text(g, sup, err->lang, &where);
-			snprintf(x->risk_where, sizeof(x->risk_where), "%s",
-				 where.buf ? where.buf : "");
-		}
-	}
-	if (sg == &own)
-		kb_signals_release(&own);
-	kb_buf_release(&where);
-	return 0;
-}
-
-const char *kb_status_level_key(const struct kb_status_row *x)
-{
-	return x->risk ? kb_severity_key(x->risk)
-		       : kb_stock_status_key(x->calc.status);
-}
-
-const char *kb_status_level_name(const struct kb_status_row *x, enum kb_lang lang)
-{
-	return x->risk ? kb_severity_name(x->risk, lang)
-		       : kb_stock_status_name(x->calc.status, lang);
-}
-
-void kb_status_reason(const struct kb_supply *sup, const struct kb_status_row *x,
-		      enum kb_lang L, struct kb_buf *out)
-{
-	const struct kb_device *d = &sup->devices[x->device];
-	char since[16];
-
-	if (x->risk) {
-		kb_week_format(x->risk_since, since);
-		if (L == KB_LANG_JA)
-			kb_buf_addf(
-				out,
-				"%s: %s の週から%sのシグナル（%s）が続いています。",
-				kb_severity_name(x->risk, L), since,
-				kb_signal_cause_name(x->risk_cause, L),
-				x->risk_where);
-		else
-			kb_buf_addf(
-				out,
-				"%s: a %s signal (%s) open since the week of %s. ",
-				kb_severity_name(x->risk, L),
-				kb_signal_cause_name(x->risk_cause, L),
-				x->risk_where, since);
-	}
-	if (x->withheld) {
-		kb_buf_adds(out, kb_withheld_reason(x->withheld, 0, L));
-		return;
-	}
-	if (!x->figs.facilities) {
-		kb_buf_adds(out, KB_TR(L, "No hospital reported this week.",
-				       "今週の報告はありません。"));
-		return;
-	}
-	if (x->calc.status == KB_STATUS_OUT)
-		kb_buf_adds(out, KB_TR(L, "No stock left", "在庫がありません"));
-	else if (x->calc.dos >= 0)
-		kb_buf_addf(
-			out,
-			KB_TR(L, "%.1f days of supply (adequate from %g to %g): %s",
-			      "在庫日数 %.1f 日（適正 %g〜%g 日）: %s"),
-			x->calc.dos, d->under_days, d->over_days,
-			kb_stock_status_name(x->calc.status, L));
-	else
-		kb_buf_adds(
-			out,
-			KB_TR(L, "Days of supply unknown (no use seen yet)",
-			      "在庫日数は不明です（使用量の実績がまだありません）"));
-	kb_buf_addf(out,
-		    KB_TR(L, "; from the reports of %d hospitals.",
-			  "。報告 %d 病院の数値です。"),
-		    x->figs.facilities);
-}
-
-char *kb_supply_key_reason(struct kb_store *s, const struct kb_supply *sup,
-			   const char *key, enum kb_lang lang)
-{
-	const char *w = strrchr(key, ':');
-	struct kb_buf b = KB_BUF_INIT;
-	struct kb_err quiet;
-	int week;
-	size_t i;
-
-	if (!w || kb_week_parse(w + 1, &week))
-		return NULL;
-	kb_err_init(&quiet, lang);
-	if (!strncmp(key, "signal:", 7)) {
-		struct kb_signals sg;
-		if (!kb_supply_signals(s, sup, week, -1, &sg, &quiet)) {
-			for (i = 0; i < sg.n && !b.len; i++)
-				if (!strcmp(sg.v[i].key, key))
-					kb_signal_reason(&sg.v[i], &sg, sup,
-							 lang, &b);
-			kb_signals_release(&sg);
-		}
-	} else {
-		struct kb_alerts al;
-		if (!kb_supply_alerts(s, sup, week, week, &al, &quiet)) {
-			for (i = 0; i < al.n && !b.len; i++)
-				if (!strcmp(al.v[i].key, key))
-					kb_alert_reason(&al.v[i], sup, lang, &b);
-			kb_alerts_release(&al);
-		}
-	}
-	kb_err_release(&quiet);
-	return b.len ? kb_buf_detach(&b, NULL) : NULL;
 }

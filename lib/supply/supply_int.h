@@ -76,10 +76,17 @@ void kb__eval_release(struct kb__eval *ev);
 /* Resolves a range of weeks as kb_supply_alerts() takes it (to = -1: the
  * latest complete week; from = -1: to) to Mondays; KB_EUSAGE if reversed. */
 int kb__supply_weeks(struct kb_store *s, int *from, int *to, struct kb_err *err);
-/* Sets each row's risk from the signals open at st->week: given, when they
- * are that week's, or found here (signal.c). */
-int kb__status_risk(struct kb_store *s, const struct kb_supply *sup,
-		    const struct kb_signals *given, struct kb_supply_status *st,
-		    struct kb_err *err);
+/* The rows of a status query with their figures and stock status, without
+ * the signals' risk (monitor.c; kb_supply_status in status.c adds it). */
+int kb__status_figures(struct kb_store *s, const struct kb_supply *sup,
+		       const struct kb_status_query *q,
+		       struct kb_supply_status *out, struct kb_err *err);
+/* A region's name: the nation ("nationwide", 0) or a prefecture 1..47
+ * (signal.c). */
+const char *kb__region_name(const struct kb_supply *sup, int p, enum kb_lang L);
+/* The regions of a signal as a person reads them: the nation, or up to
+ * five prefectures and how many more (signal.c). */
+void kb__signal_regions(const struct kb_signal *g, const struct kb_supply *sup,
+			enum kb_lang L, struct kb_buf *out);
 
 #endif
