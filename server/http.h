@@ -330,6 +330,8 @@ void page_error(struct req *q, int status, const char *msg,
  * form refilled with what was sent (type "textarea" for one), a select of
  * "key|English|日本語" options with the sent one selected. */
 void page_th(struct kb_buf *b, const char *label);
+/* <thead> with n column heads (the labels, const char *), <tbody>. */
+void page_thead(struct kb_buf *b, size_t n, ...);
 void page_fact(struct kb_buf *b, const char *label, const char *value);
 void page_field(struct req *q, struct kb_buf *b, const char *form,
 		const char *name, const char *label, const char *type,

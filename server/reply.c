@@ -581,6 +581,17 @@ void page_th(struct kb_buf *b, const char *label)
 	kb_buf_adds(b, "</th>");
 }
 
+void page_thead(struct kb_buf *b, size_t n, ...)
+{
+	va_list ap;
+	va_start(ap, n);
+	kb_buf_adds(b, "<thead><tr>");
+	while (n--)
+		page_th(b, va_arg(ap, const char *));
+	kb_buf_adds(b, "</tr></thead><tbody>");
+	va_end(ap);
+}
+
 void page_fact(struct kb_buf *b, const char *label, const char *value)
 {
 	kb_buf_adds(b, "<dt>");

@@ -17,7 +17,7 @@ int srv_run(struct srv_conf *c, struct kb_err *err);
 const struct route *srv_route(size_t i);
 
 /* The handlers of the route table (server.c): the routes per domain
- * (api_*.c), the pages per domain (pages.c, match.c, notices.c). */
+ * (api_*.c), the pages per domain (page_*.c). */
 int api_health(struct req *q);
 int api_login(struct req *q);
 int api_me(struct req *q);
