@@ -6,7 +6,7 @@
 #include "core/compat.h"
 
 #include "core/resource.h"
-#include "server/server.h"
+#include "server/app.h"
 
 static json_t *principal_json(const struct kb_principal *p, const char *csrf)
 {

@@ -11,7 +11,7 @@
 #include <sodium.h>
 
 #include "kiban/notify.h"
-#include "server/server.h"
+#include "server/app.h"
 
 #define T(en, ja) KB_TR(q->lang, en, ja)
 

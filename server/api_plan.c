@@ -10,7 +10,7 @@
 #include "kiban/eval.h"
 #include "kiban/kpi.h"
 #include "kiban/plan.h"
-#include "server/server.h"
+#include "server/app.h"
 
 int api_plan(struct req *q)
 {

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "server/server.h"
+#include "server/app.h"
 
 /* A CSV download of rows, a withheld figure written as the mark. */
 static int rows_csv(struct req *q, json_t *rows, const char *const *cols,

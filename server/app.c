@@ -2,9 +2,7 @@
  * app.c - the application's state for the server's life (struct shared):
  * the registry of devices, organisations, sites and prefectures, which
  * every request reads and none writes, kept loaded and reread now and
- * then; the dashboard's kept replies; the notifier.  app_start(),
- * app_stop() and app_release() are the application's part of the
- * server's start and stop (struct http_app).
+ * then; the dashboard's kept replies; the notifier's place.
  */
 #include "core/compat.h"
 
@@ -75,27 +73,21 @@ void srv_registry_put(struct srv *v, struct registry *g)
 	pthread_mutex_unlock(&v->mu);
 }
 
-int app_start(struct srv *v, struct kb_err *err)
+int shared_open(struct srv *v, struct kb_err *err)
 {
 	struct shared *a = kb_calloc(1, sizeof(*a));
 	v->shared = a;
 	if (!(a->reg = registry_load(v->pool[0], err)))
 		return err->code ? err->code : KB_EDB;
-	return notifier_start(v, err);
+	return 0;
 }
 
-void app_stop(struct srv *v)
-{
-	notifier_stop(v);
-}
-
-void app_release(struct srv *v)
+void shared_close(struct srv *v)
 {
 	struct shared *a = shared_of(v);
 	size_t i;
 	if (!a)
 		return;
-	notifier_stop(v);
 	for (i = 0; i < KB_ARRAY_SIZE(a->dash); i++)
 		memo_release(&a->dash[i]);
 	registry_unref(a->reg);

@@ -5,7 +5,7 @@
  * calls another handler: what both need is here, or in libkiban.
  *
  *   app.c      the registry (devices, organisations...) shared read-only
- *              by every request, the application's start and stop
+ *              by every request, the application's state
  *   notify.c   the notifier: notices and webhooks' deliveries
  *   plan.c     a KPI looked up, a KPI's figure entered
  *   supply.c   uploads (the writer's jobs), incidents, the dashboard's data
@@ -48,9 +48,9 @@ static inline struct shared *shared_of(struct srv *v)
 /* ---- app.c ---- */
 struct registry *srv_registry(struct srv *v);
 void srv_registry_put(struct srv *v, struct registry *r);
-int app_start(struct srv *v, struct kb_err *err);
-void app_stop(struct srv *v);
-void app_release(struct srv *v);
+/* The state made at start (the registry loaded), and freed at the end. */
+int shared_open(struct srv *v, struct kb_err *err);
+void shared_close(struct srv *v); /* accepts none */
 
 /* ---- notify.c ---- */
 int notifier_start(struct srv *v, struct kb_err *err);
@@ -119,5 +119,10 @@ int match_case_open(struct req *q, long *id);
 /* Adds the body's event to the case of the URL: 1; 0 with the reply
  * sent. */
 int match_case_event(struct req *q);
+
+/* ---- the handlers: api_*.c and page_*.c, one a row of routes.def ---- */
+#define ROUTE(methods, path, fn, perm, flags) int fn(struct req *q);
+#include "server/routes.def"
+#undef ROUTE
 
 #endif

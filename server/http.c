@@ -29,27 +29,6 @@
 
 _Static_assert((int)HANDLED == (int)MHD_YES, "a handler returns MHD_YES");
 
-/* ---- threads ---- */
-
-int srv_thread_start(pthread_t *t, void *(*fn)(void *), void *arg,
-		     const char *what_en, const char *what_ja, struct kb_err *err)
-{
-	if (pthread_create(t, NULL, fn, arg))
-		return kb_err_set(err, KB_EIO, "%s",
-				  KB_TR(err->lang, what_en, what_ja));
-	return 0;
-}
-
-void srv_thread_stop(struct srv *v, pthread_t t, pthread_cond_t *cv,
-		     atomic_int *flag)
-{
-	pthread_mutex_lock(&v->mu);
-	atomic_store(flag, 1);
-	pthread_cond_signal(cv);
-	pthread_mutex_unlock(&v->mu);
-	pthread_join(t, NULL);
-}
-
 /* ---- the path and the query string ---- */
 
 /* A name or value of the request is text: UTF-8, without NUL. */

@@ -8,9 +8,10 @@
  * domain, api_*.c, and the pages per domain, page_*.c) gives it a route
  * table, a menu and its services' start and stop (struct http_app).
  *
- * Files: http.c (the daemon and a request's life), request.c (its inputs,
- * the store pool, the audit log), reply.c (the replies and the pages'
- * frame), login.c (signing in), writer.c (durable writes), form.c (a
+ * Files, each calling only those after it: http.c (the daemon and a
+ * request's life), login.c (signing in), writer.c (durable writes),
+ * reply.c (the replies and the pages' frame), request.c (the request's
+ * inputs, the clock, threads, the store pool, the audit log), form.c (a
  * body's fields).
  *
  * GNU libmicrohttpd runs a pool of threads, each polling its share of the
@@ -220,6 +221,10 @@ struct req {
  * lets running requests and queued writes finish). */
 int http_run(const struct srv_conf *c, const struct http_app *app,
 	     struct kb_err *err);
+/* ---- request.c: the clock, threads, the store pool, the request's
+ * inputs ---- */
+double srv_clock(void);
+time_t srv_now(const struct srv *v);
 /* Starts a thread with the blocked signals of the caller. */
 int srv_thread_start(pthread_t *t, void *(*fn)(void *), void *arg,
 		     const char *what_en, const char *what_ja,
@@ -228,9 +233,6 @@ int srv_thread_start(pthread_t *t, void *(*fn)(void *), void *arg,
 void srv_thread_stop(struct srv *v, pthread_t t, pthread_cond_t *cv,
 		     atomic_int *flag);
 
-/* ---- request.c: the clock, the store pool, the request's inputs ---- */
-double srv_clock(void);
-time_t srv_now(const struct srv *v);
 struct kb_store *srv_store_get(struct srv *v);
 void srv_store_put(struct srv *v, struct kb_store *s);
 /* The request's store, or one borrowed when it has none (a reply made
@@ -246,9 +248,6 @@ const char *cookie_get(struct req *q, const char *name);
  * its Content-Type; anything else, or no type, has none) as a JSON object
  * of strings (JSON numbers and booleans as text); never NULL. */
 json_t *srv_form_parse(const char *type, const char *body, size_t len);
-/* A body that could not be read as fields (not UTF-8, not an object):
- * 1 with a 400 sent; 0 when it has fields or is empty. */
-int body_unreadable(struct req *q);
 int want_csv(struct req *q); /* ?format=csv or Accept: text/csv */
 long id_arg(const char *s);  /* a positive number, or 0 */
 /* A string member of a JSON object, "" when absent; an integer, 0. */
@@ -296,6 +295,9 @@ int reply_rows_csv(struct req *q, json_t *rows, const char *const *cols,
 int reply_page(struct req *q, json_t *all, size_t total, size_t limit,
 	       size_t offset, int sliced);
 int reply_redirect(struct req *q, const char *location);
+/* A body that could not be read as fields (not UTF-8, not an object):
+ * 1 with a 400 sent; 0 when it has fields or is empty. */
+int body_unreadable(struct req *q);
 /* ?limit= and ?offset= (defaults 100 and 0; limit at most 1000); -1 and a
  * reply on a bad value. */
 int page_args(struct req *q, size_t *limit, size_t *offset);

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "kiban/notify.h"
-#include "server/server.h"
+#include "server/app.h"
 
 #define T(en, ja) KB_TR(q->lang, en, ja)
 

@@ -1,7 +1,7 @@
 /*
- * notify.c - the server's notifier: one thread that turns what changed
- * into notices (kb_notify_scan) and posts the webhooks' deliveries with
- * libcurl.
+ * notify.c - the server's notifier: one thread beside the requests
+ * (started and stopped by server.c) that turns what changed into notices
+ * (kb_notify_scan) and posts the webhooks' deliveries with libcurl.
  *
  * It wakes every --notify-interval seconds; it scans when the server has
  * committed something since its last scan, and at least once a minute

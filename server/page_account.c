@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/resource.h"
-#include "server/server.h"
+#include "server/app.h"
 
 #define T(en, ja) KB_TR(q->lang, en, ja)
 

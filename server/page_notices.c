@@ -12,7 +12,7 @@
 #include <sodium.h>
 
 #include "kiban/notify.h"
-#include "server/server.h"
+#include "server/app.h"
 
 #define T(en, ja) KB_TR(q->lang, en, ja)
 

@@ -12,7 +12,7 @@
 #include "kiban/kpi.h"
 #include "kiban/plan.h"
 #include "kiban/report.h"
-#include "server/server.h"
+#include "server/app.h"
 
 #define T(en, ja) KB_TR(q->lang, en, ja)
 

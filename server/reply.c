@@ -255,6 +255,19 @@ int page_args(struct req *q, size_t *limit, size_t *offset)
 	return 0;
 }
 
+int body_unreadable(struct req *q)
+{
+	form_get(q, "");
+	if (!q->body.len || json_object_size(q->form))
+		return 0;
+	reply_error(
+		q, 400, "bad_request", "%s",
+		KB_TR(q->lang,
+		      "the request body is not a form or a JSON object in UTF-8",
+		      "リクエストの本文が UTF-8 のフォームまたは JSON オブジェクトではありません"));
+	return 1;
+}
+
 /* ---- a reply kept for many requests ---- */
 
 static int queue_memo(struct req *q, struct MHD_Response *r)
@@ -324,6 +337,10 @@ int reply_error_details(struct req *q, int status, const char *code,
 		json_object_set_new(e, "details", details);
 	return reply_json(q, status, json_pack("{s:o}", "error", e));
 }
+
+static int vreply_error(struct req *q, int status, const char *code,
+			const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 static int vreply_error(struct req *q, int status, const char *code,
 			const char *fmt, va_list ap)

@@ -1,8 +1,8 @@
 /*
  * request.c - what every handler reads of its request and the resources
- * it borrows: the clock, the store pool, the query string, the headers and
- * cookies, the body's fields (urlencoded, multipart or JSON), and the
- * audit log's lines.  Part of the HTTP plumbing (http.h).
+ * it borrows: the clock, threads, the store pool, the query string, the
+ * headers and cookies, the body's fields (urlencoded, multipart or JSON),
+ * and the audit log's lines.  Part of the HTTP plumbing (http.h).
  */
 #include "core/compat.h"
 
@@ -27,6 +27,27 @@ double srv_clock(void)
 time_t srv_now(const struct srv *v)
 {
 	return v->c.epoch + (time_t)(srv_clock() - v->start);
+}
+
+/* ---- threads ---- */
+
+int srv_thread_start(pthread_t *t, void *(*fn)(void *), void *arg,
+		     const char *what_en, const char *what_ja, struct kb_err *err)
+{
+	if (pthread_create(t, NULL, fn, arg))
+		return kb_err_set(err, KB_EIO, "%s",
+				  KB_TR(err->lang, what_en, what_ja));
+	return 0;
+}
+
+void srv_thread_stop(struct srv *v, pthread_t t, pthread_cond_t *cv,
+		     atomic_int *flag)
+{
+	pthread_mutex_lock(&v->mu);
+	atomic_store(flag, 1);
+	pthread_cond_signal(cv);
+	pthread_mutex_unlock(&v->mu);
+	pthread_join(t, NULL);
 }
 
 /* ---- the store pool ---- */
@@ -170,19 +191,6 @@ const char *form_get(struct req *q, const char *name)
 		parse_form(q);
 	v = json_object_get(q->form, name);
 	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
-int body_unreadable(struct req *q)
-{
-	form_get(q, "");
-	if (!q->body.len || json_object_size(q->form))
-		return 0;
-	reply_error(
-		q, 400, "bad_request", "%s",
-		KB_TR(q->lang,
-		      "the request body is not a form or a JSON object in UTF-8",
-		      "リクエストの本文が UTF-8 のフォームまたは JSON オブジェクトではありません"));
-	return 1;
 }
 
 /* ---- the audit log ---- */
