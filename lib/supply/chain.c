@@ -13,29 +13,40 @@
  * (sum of squared percentage shares, 0-10000), the loss if a country
  * stops, the loss if every site abroad stops (import dependence).
  *
- * Importing replaces the whole map, all or nothing; a cycle is reported
- * with its path at the row that closes it.
+ * Importing replaces the whole map, all or nothing, through the one import
+ * loop (kiban/import.h); a cycle is reported with its path at the row that
+ * closes it.
  */
 #include "core/compat.h"
 
 #include "core/strmap.h"
+#include "kiban/import.h"
 #include "kiban/supply.h"
 #include "store/sql.h"
 #include "supply/supply_int.h"
 
 enum { CH_ITEM, CH_INPUT, CH_SITE, CH_SHARE, CH_NCOLS };
 
-static const struct kb_csv_col chcols[CH_NCOLS] = {
-	{ "item", "品目", 1 },
-	{ "input", "投入部材", 0 },
-	{ "site", "拠点", 0 },
-	{ "share", "シェア", 0 },
-};
-
 struct crow {
 	char *item, *input, *site;
 	double share;
 	unsigned line, col_item, col_input, col_share;
+};
+
+/* The columns for the import loop (kiban/import.h); a share is read with
+ * the rest of its row, by read_row(). */
+static const struct kb_import_col chcols[CH_NCOLS] = {
+	{ KB_COL("item", "品目", 1, KB_IMPORT_TEXT, offsetof(struct crow, item)) },
+	{ KB_COL("input", "投入部材", 0, KB_IMPORT_TEXT,
+		 offsetof(struct crow, input)) },
+	{ KB_COL("site", "拠点", 0, KB_IMPORT_TEXT, offsetof(struct crow, site)) },
+	{ KB_COL("share", "シェア", 0, KB_IMPORT_RAW, 0) },
+};
+
+/* What the import holds while it runs. */
+struct chain_import {
+	struct kb_supply sup;
+	struct kb_chain ch;
 };
 
 /* The graph being built: items by id, edges as pairs. */
@@ -175,70 +186,57 @@ size_t kb_chain_item(const struct kb_chain *ch, const char *id)
 	return KB_NONE;
 }
 
-static void rows_free(struct crow *rows, size_t n)
+/* The checks of a row, once its text fields are read. */
+static int read_row(struct kb_import *im, void *row, int r)
 {
-	size_t i;
-	for (i = 0; i < n; i++) {
-		free(rows[i].item);
-		free(rows[i].input);
-		free(rows[i].site);
-	}
-	free(rows);
-}
-
-static int read_row(struct kb_csv *c, const int *idx, struct kb_err *err,
-		    const struct kb_supply *sup, struct crow *x)
-{
-	enum kb_lang L = err->lang;
+	const struct kb_supply *sup = &((struct chain_import *)im->ctx)->sup;
+	enum kb_lang L = im->err->lang;
+	struct kb_csv *c = im->c;
+	const int *idx = im->idx;
+	struct crow *x = row;
 	const char *t;
-	int r = 0;
 
-	memset(x, 0, sizeof(*x));
 	x->line = c->rec_line;
 	x->col_item = kb_csv_col(c, idx[CH_ITEM]);
 	x->col_input = kb_csv_col(c, idx[CH_INPUT]);
 	x->col_share = kb_csv_col(c, idx[CH_SHARE]);
-	r |= kb_csv_text(c, err, idx[CH_ITEM], "item", 1, &x->item);
-	kb_csv_text(c, err, idx[CH_INPUT], "input", 0, &x->input);
-	kb_csv_text(c, err, idx[CH_SITE], "site", 0, &x->site);
 	if (x->item && *x->item && kb_supply_device(sup, x->item) == KB_NONE &&
 	    kb_supply_component(sup, x->item) == KB_NONE)
-		r |= kb_csv_bad(
-			c, err, idx[CH_ITEM], "item",
+		r |= kb_import_bad(
+			im, CH_ITEM,
 			KB_TR(L, "unknown item '%s' (expected a registered device code or component id)",
 			      "品目 '%s' は未登録です（登録済みの機器コードか部品 ID が必要です）"),
 			x->item);
 	if (!*x->input == !*x->site) {
-		r |= kb_csv_bad(
-			c, err, idx[*x->input ? CH_SITE : CH_INPUT],
-			*x->input ? "site" : "input", "%s",
+		kb_import_bad(
+			im, *x->input ? CH_SITE : CH_INPUT, "%s",
 			KB_TR(L, "give either an input (the item needs it) or a site (the item is made there), not both or neither",
 			      "input（必要な部材）か site（製造拠点）のどちらか一方を指定してください"));
 		return -1;
 	}
 	if (*x->input) {
 		if (kb_supply_component(sup, x->input) == KB_NONE)
-			r |= kb_csv_bad(
-				c, err, idx[CH_INPUT], "input",
+			r |= kb_import_bad(
+				im, CH_INPUT,
 				KB_TR(L, "unknown component '%s' (import the components first)",
 				      "部品 '%s' は未登録です（先に部品を取り込んでください）"),
 				x->input);
 		else if (x->item && !strcmp(x->item, x->input))
-			r |= kb_csv_bad(
-				c, err, idx[CH_INPUT], "input",
+			r |= kb_import_bad(
+				im, CH_INPUT,
 				KB_TR(L, "'%s' cannot be an input of itself",
 				      "'%s' を自分自身の部材にはできません"),
 				x->input);
 		if (*kb_csv_get(c, idx[CH_SHARE]))
-			r |= kb_csv_bad(
-				c, err, idx[CH_SHARE], "share", "%s",
+			r |= kb_import_bad(
+				im, CH_SHARE, "%s",
 				KB_TR(L, "a share belongs to a site row, not an input row",
 				      "シェアは拠点の行に書きます（部材の行には書けません）"));
 		return r ? -1 : 0;
 	}
 	if (kb_supply_site(sup, x->site) == KB_NONE)
-		r |= kb_csv_bad(
-			c, err, idx[CH_SITE], "site",
+		r |= kb_import_bad(
+			im, CH_SITE,
 			KB_TR(L, "unknown site '%s' (import the sites first)",
 			      "拠点 '%s' は未登録です（先に拠点を取り込んでください）"),
 			x->site);
@@ -246,8 +244,8 @@ static int read_row(struct kb_csv *c, const int *idx, struct kb_err *err,
 	if (!*t)
 		x->share = 1;
 	else if (parse_share(t, &x->share) || x->share <= 0 || x->share > 1)
-		r |= kb_csv_bad(
-			c, err, idx[CH_SHARE], "share",
+		r |= kb_import_bad(
+			im, CH_SHARE,
 			KB_TR(L, "'%s' is not a share (expected a fraction above 0 up to 1, or a percentage such as 60%%)",
 			      "'%s' はシェアではありません（0 より大きく 1 以下の割合か、60%% のような百分率）"),
 			t);
@@ -391,116 +389,126 @@ static int check_map(const struct crow *rows, size_t n,
 	return r ? KB_EINVALID : 0;
 }
 
+static int chain_prepare(struct kb_import *im)
+{
+	return kb_supply_load(im->s, &((struct chain_import *)im->ctx)->sup,
+			      im->err);
+}
+
+static int chain_check(struct kb_import *im)
+{
+	struct chain_import *x = im->ctx;
+	return check_map((const struct crow *)im->rows, im->n, &x->sup,
+			 im->c->name, &x->ch, im->err);
+}
+
+/* A row is unchanged when the stored map has it, else added. */
+static enum kb_import_state chain_compare(struct kb_import *im, const void *row)
+{
+	const struct crow *x = row;
+	sqlite3_stmt *has = kb__sql_cached(
+		im->s,
+		"SELECT EXISTS (SELECT 1 FROM chain_input WHERE item = ?1 "
+		"AND input = ?2) OR EXISTS (SELECT 1 FROM chain_source "
+		"WHERE item = ?1 AND site = ?3 AND share = ?4)",
+		im->err);
+	int found;
+	if (!has)
+		return KB_IMPORT_NEW;
+	kb__sql_bind_text(has, 1, x->item);
+	kb__sql_bind_text(has, 2, x->input);
+	kb__sql_bind_text(has, 3, x->site);
+	sqlite3_bind_double(has, 4, x->share);
+	found = sqlite3_step(has) == SQLITE_ROW && sqlite3_column_int(has, 0);
+	kb__sql_finish(im->s, has);
+	return found ? KB_IMPORT_SAME : KB_IMPORT_NEW;
+}
+
+/* The rows of the old map that the new one drops are the changed. */
+static int chain_count(struct kb_import *im)
+{
+	sqlite3_stmt *old =
+		kb__sql_prepare(im->s,
+				"SELECT (SELECT count(*) FROM chain_input) + "
+				"(SELECT count(*) FROM chain_source)",
+				im->err);
+	size_t before;
+	if (!old)
+		return KB_EDB;
+	before = sqlite3_step(old) == SQLITE_ROW
+			 ? (size_t)sqlite3_column_int64(old, 0)
+			 : 0;
+	sqlite3_finalize(old);
+	im->st->changed =
+		before > im->st->unchanged ? before - im->st->unchanged : 0;
+	return 0;
+}
+
+/* Replaces the whole map. */
+static int chain_write(struct kb_import *im)
+{
+	sqlite3_stmt *in, *src;
+	size_t i;
+	int r = kb__sql_exec(im->s,
+			     "DELETE FROM chain_input; DELETE FROM chain_source",
+			     im->err);
+	in = kb__sql_prepare(im->s,
+			     "INSERT INTO chain_input (item, input, seq) "
+			     "VALUES (?1, ?2, ?3)",
+			     im->err);
+	src = kb__sql_prepare(im->s,
+			      "INSERT INTO chain_source (item, site, share, seq) "
+			      "VALUES (?1, ?2, ?3, ?4)",
+			      im->err);
+	if (!in || !src)
+		r = KB_EDB;
+	for (i = 0; !r && i < im->n; i++) {
+		const struct crow *x = kb_import_row(im, i);
+		sqlite3_stmt *q = *x->input ? in : src;
+		kb__sql_bind_text(q, 1, x->item);
+		kb__sql_bind_text(q, 2, *x->input ? x->input : x->site);
+		if (q == in) {
+			sqlite3_bind_int64(q, 3, (sqlite3_int64)i);
+		} else {
+			sqlite3_bind_double(q, 3, x->share);
+			sqlite3_bind_int64(q, 4, (sqlite3_int64)i);
+		}
+		r = kb__sql_done(im->s, q, im->err);
+	}
+	sqlite3_finalize(in);
+	sqlite3_finalize(src);
+	return r;
+}
+
+static int chain_finish(struct kb_import *im, int r)
+{
+	struct chain_import *x = im->ctx;
+	kb_chain_release(&x->ch);
+	kb_supply_release(&x->sup);
+	return r;
+}
+
+static const struct kb_import_spec chain_spec = {
+	.cols = chcols,
+	.ncols = CH_NCOLS,
+	.row_size = sizeof(struct crow),
+	.progress_every = 1,
+	.prepare = chain_prepare,
+	.check_row = read_row,
+	.check_all = chain_check,
+	.compare = chain_compare,
+	.count = chain_count,
+	.write = chain_write,
+	.finish = chain_finish,
+};
+
 int kb_chain_import(struct kb_store *s, struct kb_csv *c,
 		    const struct kb_import_opts *o, struct kb_import_stats *st,
 		    struct kb_err *err)
 {
-	struct kb_supply sup;
-	struct kb_chain ch;
-	struct crow *rows = NULL;
-	size_t n = 0, alloc = 0, i;
-	int idx[CH_NCOLS], r, bad = 0;
-	sqlite3_stmt *in = NULL, *src = NULL, *old = NULL;
-
-	memset(st, 0, sizeof(*st));
-	memset(&ch, 0, sizeof(ch));
-	if ((r = kb_supply_load(s, &sup, err)))
-		return r;
-	if ((r = kb_csv_header(c, chcols, CH_NCOLS, idx, err)))
-		goto out;
-	while ((r = kb_csv_next(c, err)) == 1) {
-		KB_ALLOC_GROW(rows, n + 1, alloc);
-		if (read_row(c, idx, err, &sup, &rows[n]))
-			bad = 1;
-		n++;
-		if (o->progress)
-			o->progress(o->progress_ctx, c->pos, c->len);
-	}
-	st->rows = n;
-	if (!r && !bad)
-		r = check_map(rows, n, &sup, c->name, &ch, err);
-	if (r < 0 || bad) {
-		r = r < 0 ? r : KB_EINVALID;
-		kb_err_sort(err);
-		goto out;
-	}
-	/* compare with the stored map, row by row */
-	old = kb__sql_prepare(s,
-			      "SELECT (SELECT count(*) FROM chain_input) + "
-			      "(SELECT count(*) FROM chain_source)",
-			      err);
-	if (!old) {
-		r = KB_EDB;
-		goto out;
-	}
-	{
-		sqlite3_stmt *has = kb__sql_prepare(
-			s,
-			"SELECT EXISTS (SELECT 1 FROM chain_input WHERE item = ?1 "
-			"AND input = ?2) OR EXISTS (SELECT 1 FROM chain_source "
-			"WHERE item = ?1 AND site = ?3 AND share = ?4)",
-			err);
-		size_t before = sqlite3_step(old) == SQLITE_ROW
-					? (size_t)sqlite3_column_int64(old, 0)
-					: 0;
-		if (!has) {
-			r = KB_EDB;
-			goto out;
-		}
-		for (i = 0; i < n; i++) {
-			kb__sql_bind_text(has, 1, rows[i].item);
-			kb__sql_bind_text(has, 2, rows[i].input);
-			kb__sql_bind_text(has, 3, rows[i].site);
-			sqlite3_bind_double(has, 4, rows[i].share);
-			if (sqlite3_step(has) == SQLITE_ROW &&
-			    sqlite3_column_int(has, 0))
-				st->unchanged++;
-			else
-				st->added++;
-			sqlite3_reset(has);
-		}
-		sqlite3_finalize(has);
-		/* rows of the old map that the new one drops */
-		st->changed = before > st->unchanged ? before - st->unchanged : 0;
-	}
-	if (o->dry_run)
-		goto out;
-	if ((r = kb_store_begin(s, err)))
-		goto out;
-	r = kb__sql_exec(s, "DELETE FROM chain_input; DELETE FROM chain_source",
-			 err);
-	in = kb__sql_prepare(s,
-			     "INSERT INTO chain_input (item, input, seq) "
-			     "VALUES (?1, ?2, ?3)",
-			     err);
-	src = kb__sql_prepare(s,
-			      "INSERT INTO chain_source (item, site, share, seq) "
-			      "VALUES (?1, ?2, ?3, ?4)",
-			      err);
-	if (!in || !src)
-		r = KB_EDB;
-	for (i = 0; !r && i < n; i++) {
-		sqlite3_stmt *x = *rows[i].input ? in : src;
-		kb__sql_bind_text(x, 1, rows[i].item);
-		kb__sql_bind_text(x, 2,
-				  *rows[i].input ? rows[i].input : rows[i].site);
-		if (x == in) {
-			sqlite3_bind_int64(x, 3, (sqlite3_int64)i);
-		} else {
-			sqlite3_bind_double(x, 3, rows[i].share);
-			sqlite3_bind_int64(x, 4, (sqlite3_int64)i);
-		}
-		r = kb__sql_done(s, x, err);
-	}
-	sqlite3_finalize(in);
-	sqlite3_finalize(src);
-	r = kb_store_end(s, r, err);
-out:
-	sqlite3_finalize(old);
-	rows_free(rows, n);
-	kb_chain_release(&ch);
-	kb_supply_release(&sup);
-	return r;
+	struct chain_import x;
+	memset(&x, 0, sizeof(x));
+	return kb_import_run(&chain_spec, &x, s, c, o, st, err);
 }
 
 int kb_chain_load(struct kb_store *s, const struct kb_supply *sup,
