@@ -2,17 +2,21 @@
  * kpi_import.c - importing KPI definitions and yearly values, and the
  * single-record edits (a value, a target revision).
  *
- * Both imports read every row, check each field against the plan and the
- * KPIs already in the store, and collect every problem.  Only a file with
- * no problem is written, in one transaction.  Rows identical to what the
- * store holds are counted and left alone, so re-importing a file does not
- * pile up history.
+ * Both imports are tables of columns for the one import loop
+ * (kiban/import.h): it reads every row, and the parsers here check each
+ * field against the plan and the KPIs already in the store, in the order
+ * of the columns (which is the order of the messages of a JSON record).
+ * Only a file with no problem is written, in one transaction.  Rows
+ * identical to what the store holds are counted and left alone, so
+ * re-importing a file does not pile up history.
  */
 #include "core/compat.h"
 
 #include "core/ident.h"
 #include "core/strmap.h"
+#include "core/utf8.h"
 #include "kiban/buf.h"
+#include "kiban/import.h"
 #include "kiban/kpi.h"
 #include "store/sql.h"
 
@@ -38,25 +42,6 @@ enum {
 	K_NCOLS
 };
 
-static const struct kb_csv_col kcols[K_NCOLS] = {
-	{ "id", "KPI ID", 1 },
-	{ "name_ja", "名称", 1 },
-	{ "name_en", "英語名", 1 },
-	{ "unit_ja", "単位", 1 },
-	{ "unit_en", "英語単位", 0 },
-	{ "direction", "方向", 1 },
-	{ "attached_to", "対象", 1 },
-	{ "baseline_value", "基準値", 1 },
-	{ "baseline_year", "基準年度", 1 },
-	{ "target_value", "目標値", 1 },
-	{ "target_year", "目標年度", 1 },
-	{ "target_reason", "目標変更理由", 0 },
-	{ "source", "出典", 0 },
-	{ "periodicity", "頻度", 0 },
-	{ "rule", "評価方法", 0 },
-	{ "decimals", "小数桁数", 0 },
-};
-
 static const char *const periodicities[][2] = {
 	{ "annual", "毎年" },
 	{ "biennial", "隔年" },
@@ -64,10 +49,20 @@ static const char *const periodicities[][2] = {
 	{ "irregular", "不定期" },
 };
 
+/* A row: the definition as read, its one target, the fields read as text
+ * for the parsers. */
 struct kdef {
-	struct kb_kpi k; /* the row as read; one target */
-	char *target_reason;
-	unsigned line;
+	struct kb_kpi k;
+	struct kb_target t;
+	char *target_reason, *dir, *parent, *rule, *dec;
+};
+
+/* What the checks hold: the plan's goals and measures, the KPIs stored. */
+struct kctx {
+	struct kb__strmap parents, oldids;
+	char **pkeys;
+	size_t npkeys;
+	struct kb_kpiset old;
 };
 
 static int direction_parse(const char *s)
@@ -152,132 +147,178 @@ static int add_target(struct kb_store *s, sqlite3_stmt *st, const char *kpi,
 	return kb__sql_done(s, st, err);
 }
 
-static int read_kpi_row(struct kb_csv *c, const int *idx, struct kb_err *err,
-			struct kdef *d, const struct kb__strmap *parents)
+static int kpi_id(struct kb_import *im, void *row, int col, const char *t,
+		  void *out)
 {
-	enum kb_lang L = err->lang;
-	struct kb_kpi *k = &d->k;
-	struct kb_target *t;
-	char *dir = NULL, *parent = NULL, *per = NULL, *rule = NULL, *dec = NULL;
-	int bad = 0, r;
-	size_t i;
+	(void)row;
+	(void)out;
+	if (kb__id_ok(t))
+		return 0;
+	return kb_import_bad(
+		im, col,
+		KB_TR(im->err->lang,
+		      "invalid KPI id '%s' (letters, digits, '_', '.', '-'; at most 40)",
+		      "KPI の ID '%s' が不正です（英数字と _ . - のみ、40 文字まで）"),
+		t);
+}
 
-	memset(d, 0, sizeof(*d));
-	d->line = c->rec_line;
-	k->decimals = -1;
-	k->targets = t = kb_calloc(1, sizeof(*t));
-	k->ntargets = 1;
-	bad |= kb_csv_text(c, err, idx[K_ID], "id", 1, &k->id);
-	if (k->id && !kb__id_ok(k->id))
-		bad |= kb_csv_bad(
-			c, err, idx[K_ID], "id",
-			KB_TR(L, "invalid KPI id '%s' (letters, digits, '_', '.', '-'; at most 40)",
-			      "KPI の ID '%s' が不正です（英数字と _ . - のみ、40 文字まで）"),
-			k->id);
-	bad |= kb_csv_text(c, err, idx[K_NAME_JA], "name_ja", 1, &k->name_ja);
-	bad |= kb_csv_text(c, err, idx[K_NAME_EN], "name_en", 1, &k->name_en);
-	bad |= kb_csv_text(c, err, idx[K_UNIT_JA], "unit_ja", 1, &k->unit_ja);
-	kb_csv_text(c, err, idx[K_UNIT_EN], "unit_en", 0, &k->unit_en);
-	if (k->unit_en && !*k->unit_en && k->unit_ja) {
-		free(k->unit_en);
-		k->unit_en = kb_strdup(k->unit_ja);
-	}
-	if (kb_csv_text(c, err, idx[K_DIR], "direction", 1, &dir))
-		bad = -1;
-	else if (!(k->direction = direction_parse(dir)))
-		bad |= kb_csv_bad(
-			c, err, idx[K_DIR], "direction",
-			KB_TR(L, "'%s' is not a direction (expected higher or lower)",
-			      "'%s' は方向ではありません（higher（高いほど良い）か lower（低いほど良い））"),
-			dir);
-	if (kb_csv_text(c, err, idx[K_PARENT], "attached_to", 1, &parent)) {
-		bad = -1;
-	} else {
-		size_t kind = kb__strmap_get(parents, parent);
-		if (kind == KB_NONE)
-			bad |= kb_csv_bad(
-				c, err, idx[K_PARENT], "attached_to",
-				KB_TR(L, "'%s' is not a goal or measure of the plan (expected e.g. G01 or M01)",
-				      "'%s' は計画のゴールでも施策でもありません（G01 や M01 のような ID が必要です）"),
-				parent);
-		else if (kind == 0)
-			k->goal_id = kb_strdup(parent);
-		else
-			k->measure_id = kb_strdup(parent);
-	}
-	bad |= kb_csv_num(c, err, idx[K_BASE_V], "baseline_value",
-			  &k->base_value);
-	bad |= kb_csv_fy(c, err, idx[K_BASE_Y], "baseline_year", &k->base_fy);
-	r = kb_csv_num(c, err, idx[K_TGT_V], "target_value", &t->value);
-	r |= kb_csv_fy(c, err, idx[K_TGT_Y], "target_year", &t->fy);
-	bad |= r;
-	if (!bad) {
-		struct kb_buf msg = KB_BUF_INIT;
-		const char *field =
-			target_problem(L, k->direction, k->base_value,
-				       k->base_fy, t->value, t->fy, &msg);
-		if (field)
-			bad |= kb_csv_bad(
-				c, err,
-				idx[strcmp(field, "target_year") ? K_TGT_V : K_TGT_Y],
-				field, "%s", msg.buf);
-		kb_buf_release(&msg);
-	}
-	kb_csv_text(c, err, idx[K_TGT_WHY], "target_reason", 0,
-		    &d->target_reason);
-	kb_csv_text(c, err, idx[K_SOURCE], "source", 0, &k->source);
-	kb_csv_text(c, err, idx[K_PERIOD], "periodicity", 0, &per);
-	if (!*per) {
-		k->periodicity = kb_strdup("annual");
-	} else {
-		for (i = 0; i < KB_ARRAY_SIZE(periodicities); i++)
-			if (!strcasecmp(per, periodicities[i][0]) ||
-			    !strcmp(per, periodicities[i][1]))
-				k->periodicity = kb_strdup(periodicities[i][0]);
-		if (!k->periodicity)
-			bad |= kb_csv_bad(
-				c, err, idx[K_PERIOD], "periodicity",
-				KB_TR(L, "'%s' is not a periodicity (expected annual, biennial, triennial or irregular)",
-				      "'%s' は頻度ではありません（annual（毎年）, biennial（隔年）, triennial（3年ごと）, irregular（不定期））"),
-				per);
-	}
-	kb_csv_text(c, err, idx[K_RULE], "rule", 0, &rule);
-	if ((r = kb_rule_parse(rule)) < 0)
-		bad |= kb_csv_bad(
-			c, err, idx[K_RULE], "rule",
-			KB_TR(L, "'%s' is not a rule (expected cagr, linear, or empty for the default)",
-			      "'%s' は評価方法ではありません（cagr, linear, または空欄で既定）"),
-			rule);
+static int direction(struct kb_import *im, void *row, int col, const char *t,
+		     void *out)
+{
+	struct kdef *d = row;
+	(void)out;
+	if ((d->k.direction = direction_parse(t)))
+		return 0;
+	return kb_import_bad(
+		im, col,
+		KB_TR(im->err->lang,
+		      "'%s' is not a direction (expected higher or lower)",
+		      "'%s' は方向ではありません（higher（高いほど良い）か lower（低いほど良い））"),
+		t);
+}
+
+static int attached_to(struct kb_import *im, void *row, int col, const char *t,
+		       void *out)
+{
+	const struct kctx *x = im->ctx;
+	struct kdef *d = row;
+	size_t kind = kb__strmap_get(&x->parents, t);
+	(void)out;
+	if (kind == KB_NONE)
+		return kb_import_bad(
+			im, col,
+			KB_TR(im->err->lang,
+			      "'%s' is not a goal or measure of the plan (expected e.g. G01 or M01)",
+			      "'%s' は計画のゴールでも施策でもありません（G01 や M01 のような ID が必要です）"),
+			t);
+	if (kind == 0)
+		d->k.goal_id = kb_strdup(t);
 	else
-		k->rule = (enum kb_rule)r;
-	kb_csv_text(c, err, idx[K_DEC], "decimals", 0, &dec);
-	if (*dec) {
-		char *end;
-		long v = strtol(dec, &end, 10);
-		if (*end || v < 0 || v > 6)
-			bad |= kb_csv_bad(
-				c, err, idx[K_DEC], "decimals",
-				KB_TR(L, "'%s' is not a number of decimals (0 to 6)",
-				      "'%s' は小数桁数ではありません（0〜6）"),
-				dec);
-		else
-			k->decimals = (int)v;
-	}
-	if (!k->source)
-		k->source = kb_strdup("");
-	free(dir);
-	free(parent);
-	free(per);
-	free(rule);
-	free(dec);
-	return bad ? -1 : 0;
+		d->k.measure_id = kb_strdup(t);
+	return 0;
 }
 
-static void kdef_release(struct kdef *d)
+/* The target year, and the target against the baseline once every field
+ * before it is right. */
+static int target_year(struct kb_import *im, void *row, int col, const char *t,
+		       void *out)
 {
-	kb_kpi_release(&d->k);
-	free(d->target_reason);
+	const struct kb_kpi *k = &((struct kdef *)row)->k;
+	const struct kb_target *tg = &((struct kdef *)row)->t;
+	struct kb_buf msg = KB_BUF_INIT;
+	const char *field;
+	int r;
+	(void)t;
+	if ((r = kb_csv_fy(im->c, im->err, im->idx[col], "target_year", out)) ||
+	    im->row_bad)
+		return r;
+	field = target_problem(im->err->lang, k->direction, k->base_value,
+			       k->base_fy, tg->value, tg->fy, &msg);
+	if (field)
+		r = kb_import_bad(
+			im, strcmp(field, "target_year") ? K_TGT_V : K_TGT_Y,
+			"%s", msg.buf);
+	kb_buf_release(&msg);
+	return r;
 }
+
+static int periodicity(struct kb_import *im, void *row, int col, const char *t,
+		       void *out)
+{
+	size_t i;
+	(void)row;
+	for (i = 0; i < KB_ARRAY_SIZE(periodicities); i++)
+		if (!strcasecmp(t, periodicities[i][0]) ||
+		    !strcmp(t, periodicities[i][1])) {
+			free(*(char **)out);
+			*(char **)out = kb_strdup(periodicities[i][0]);
+			return 0;
+		}
+	return kb_import_bad(
+		im, col,
+		KB_TR(im->err->lang,
+		      "'%s' is not a periodicity (expected annual, biennial, triennial or irregular)",
+		      "'%s' は頻度ではありません（annual（毎年）, biennial（隔年）, triennial（3年ごと）, irregular（不定期））"),
+		t);
+}
+
+static int rule(struct kb_import *im, void *row, int col, const char *t, void *out)
+{
+	int r = kb_rule_parse(t);
+	(void)out;
+	if (r >= 0) {
+		((struct kdef *)row)->k.rule = (enum kb_rule)r;
+		return 0;
+	}
+	return kb_import_bad(
+		im, col,
+		KB_TR(im->err->lang,
+		      "'%s' is not a rule (expected cagr, linear, or empty for the default)",
+		      "'%s' は評価方法ではありません（cagr, linear, または空欄で既定）"),
+		t);
+}
+
+static int decimals(struct kb_import *im, void *row, int col, const char *t,
+		    void *out)
+{
+	struct kb_kpi *k = &((struct kdef *)row)->k;
+	char *end;
+	long v = strtol(t, &end, 10);
+	(void)out;
+	k->decimals = -1;
+	if (!*t)
+		return 0;
+	if (!*end && v >= 0 && v <= 6) {
+		k->decimals = (int)v;
+		return 0;
+	}
+	return kb_import_bad(im, col,
+			     KB_TR(im->err->lang,
+				   "'%s' is not a number of decimals (0 to 6)",
+				   "'%s' は小数桁数ではありません（0〜6）"),
+			     t);
+}
+
+#define KPI(m) offsetof(struct kdef, k.m)
+#define DEF(m) offsetof(struct kdef, m)
+
+static const struct kb_import_col kcols[K_NCOLS] = {
+	[K_ID] = { KB_COL("id", "KPI ID", 1, KB_IMPORT_TEXT, KPI(id)),
+		   .parse = kpi_id },
+	[K_NAME_JA] = { KB_COL("name_ja", "名称", 1, KB_IMPORT_TEXT,
+			       KPI(name_ja)) },
+	[K_NAME_EN] = { KB_COL("name_en", "英語名", 1, KB_IMPORT_TEXT,
+			       KPI(name_en)) },
+	[K_UNIT_JA] = { KB_COL("unit_ja", "単位", 1, KB_IMPORT_TEXT,
+			       KPI(unit_ja)) },
+	[K_UNIT_EN] = { KB_COL("unit_en", "英語単位", 0, KB_IMPORT_TEXT,
+			       KPI(unit_en)),
+			.fallback = "unit_ja" },
+	[K_DIR] = { KB_COL("direction", "方向", 1, KB_IMPORT_TEXT, DEF(dir)),
+		    .parse = direction },
+	[K_PARENT] = { KB_COL("attached_to", "対象", 1, KB_IMPORT_TEXT,
+			      DEF(parent)),
+		       .parse = attached_to },
+	[K_BASE_V] = { KB_COL("baseline_value", "基準値", 1, KB_IMPORT_NUM,
+			      KPI(base_value)) },
+	[K_BASE_Y] = { KB_COL("baseline_year", "基準年度", 1, KB_IMPORT_FY,
+			      KPI(base_fy)) },
+	[K_TGT_V] = { KB_COL("target_value", "目標値", 1, KB_IMPORT_NUM,
+			     DEF(t.value)) },
+	[K_TGT_Y] = { KB_COL("target_year", "目標年度", 1, KB_IMPORT_FY,
+			     DEF(t.fy)),
+		      .parse = target_year },
+	[K_TGT_WHY] = { KB_COL("target_reason", "目標変更理由", 0,
+			       KB_IMPORT_TEXT, DEF(target_reason)) },
+	[K_SOURCE] = { KB_COL("source", "出典", 0, KB_IMPORT_TEXT, KPI(source)) },
+	[K_PERIOD] = { KB_COL("periodicity", "頻度", 0, KB_IMPORT_TEXT,
+			      KPI(periodicity)),
+		       .dflt = "annual", .parse = periodicity },
+	[K_RULE] = { KB_COL("rule", "評価方法", 0, KB_IMPORT_TEXT, DEF(rule)),
+		     .parse = rule },
+	[K_DEC] = { KB_COL("decimals", "小数桁数", 0, KB_IMPORT_TEXT, DEF(dec)),
+		    .parse = decimals },
+};
 
 static int same_text(const char *a, const char *b)
 {
@@ -305,6 +346,45 @@ static int same_target(const struct kb_target *t, const struct kb_target *was)
 	return was && t->value == was->value && t->fy == was->fy;
 }
 
+/* The stored KPI of this id, or NULL. */
+static const struct kb_kpi *stored(const struct kctx *x, const char *id)
+{
+	size_t e = kb__strmap_get(&x->oldids, id);
+	return e == KB_NONE ? NULL : &x->old.v[e];
+}
+
+/* Each id once; a changed target needs its reason. */
+static int check_kpi(struct kb_import *im, void *row, int bad)
+{
+	const struct kb_kpi *was;
+	const struct kb_target *ot;
+	struct kdef *d = row;
+	unsigned prev;
+
+	if (d->k.id && *d->k.id && (prev = kb_import_once(im, d->k.id)))
+		bad = kb_import_bad(
+			im, K_ID,
+			KB_TR(im->err->lang,
+			      "KPI '%s' appears twice (first at line %u)",
+			      "KPI '%s' が重複しています（最初は %u 行目）"),
+			d->k.id, prev);
+	if (bad)
+		return bad; /* the target check below needs a whole row */
+	was = stored(im->ctx, d->k.id);
+	ot = was ? kb_kpi_target(was) : NULL;
+	if (ot && !*d->target_reason && !same_target(&d->t, ot))
+		return kb_csv_bad(
+			im->c, im->err,
+			im->idx[K_TGT_WHY] >= 0 ? im->idx[K_TGT_WHY]
+						: im->idx[K_TGT_V],
+			"target_reason",
+			KB_TR(im->err->lang,
+			      "the target of KPI '%s' changes from %g (FY%d) to %g (FY%d): give the reason in column 'target_reason'",
+			      "KPI '%s' の目標が %g（%d年度）から %g（%d年度）に変わります。理由を列 'target_reason' に書いてください"),
+			d->k.id, ot->value, ot->fy, d->t.value, d->t.fy);
+	return 0;
+}
+
 /* The order number the next new KPI gets. */
 static int next_seq(struct kb_store *s, int *seq, struct kb_err *err)
 {
@@ -317,19 +397,11 @@ static int next_seq(struct kb_store *s, int *seq, struct kb_err *err)
 	return 0;
 }
 
-static void progress(const struct kb_import_opts *o, const struct kb_csv *c)
+static int write_kpis(struct kb_import *im)
 {
-	if (o->progress)
-		o->progress(o->progress_ctx, c->pos, c->len);
-}
-
-static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
-		      const struct kb__strmap *oldids,
-		      const struct kb_kpiset *old, const struct kb_import_opts *o,
-		      struct kb_import_stats *stats, struct kb_err *err)
-{
+	struct kb_import_stats *stats = im->st;
 	sqlite3_stmt *ins = kb__sql_prepare(
-		s,
+		im->s,
 		"INSERT INTO kpi (id, seq, name_ja, name_en, unit_ja, unit_en, direction, goal_id, "
 		"measure_id, baseline_value, baseline_fy, source, periodicity, rule, decimals, "
 		"created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "
@@ -340,21 +412,18 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 		"baseline_fy = excluded.baseline_fy, source = excluded.source, "
 		"periodicity = excluded.periodicity, rule = excluded.rule, decimals = excluded.decimals, "
 		"updated_at = excluded.updated_at",
-		err);
-	sqlite3_stmt *tgt = kb__sql_prepare(s, sql_add_target, err);
-	char when[32];
+		im->err);
+	sqlite3_stmt *tgt = kb__sql_prepare(im->s, sql_add_target, im->err);
 	size_t i;
 	int r, seq;
 
-	if ((r = next_seq(s, &seq, err)))
+	if ((r = next_seq(im->s, &seq, im->err)))
 		goto out;
-	kb__iso_time(o->now, when);
-	for (i = 0; i < n && !r && ins && tgt; i++) {
-		const struct kb_kpi *k = &d[i].k;
-		const struct kb_target *t = &k->targets[0];
-		size_t e = kb__strmap_get(oldids, k->id);
-		const struct kb_kpi *was = e == KB_NONE ? NULL : &old->v[e];
-		int newtarget = !was || !same_target(t, kb_kpi_target(was));
+	for (i = 0; i < im->n && !r && ins && tgt; i++) {
+		const struct kdef *d = kb_import_row(im, i);
+		const struct kb_kpi *k = &d->k;
+		const struct kb_kpi *was = stored(im->ctx, k->id);
+		int newtarget = !was || !same_target(&d->t, kb_kpi_target(was));
 
 		if (was && !newtarget && same_definition(k, was)) {
 			stats->unchanged++;
@@ -379,19 +448,19 @@ static int write_kpis(struct kb_store *s, struct kdef *d, size_t n,
 		kb__sql_bind_text(ins, 13, k->periodicity);
 		kb__sql_bind_text(ins, 14, kb_rule_key(k->rule));
 		sqlite3_bind_int(ins, 15, k->decimals);
-		kb__sql_bind_text(ins, 16, when);
-		if ((r = kb__sql_done(s, ins, err)))
+		kb__sql_bind_text(ins, 16, im->when);
+		if ((r = kb__sql_done(im->s, ins, im->err)))
 			break;
 		if (!newtarget)
 			continue;
 		/* targets are numbered 0, 1, ... in the order they were set */
-		r = add_target(s, tgt, k->id, was ? (int)was->ntargets : 0,
-			       t->value, t->fy, when, o->actor,
-			       *d[i].target_reason
-				       ? d[i].target_reason
-				       : KB_TR(err->lang, "initial target",
+		r = add_target(im->s, tgt, k->id, was ? (int)was->ntargets : 0,
+			       d->t.value, d->t.fy, im->when, im->o->actor,
+			       *d->target_reason
+				       ? d->target_reason
+				       : KB_TR(im->err->lang, "initial target",
 					       "当初目標"),
-			       err);
+			       im->err);
 	}
 	if (!ins || !tgt)
 		r = KB_EDB;
@@ -401,120 +470,71 @@ out:
 	return r;
 }
 
+static int kpi_prepare(struct kb_import *im)
+{
+	struct kctx *x = im->ctx;
+	size_t i;
+	int r;
+	if ((r = load_targets_of_kpis(im->s, &x->parents, &x->pkeys, &x->npkeys,
+				      im->err)) ||
+	    (r = kb_kpi_load(im->s, &x->old, im->err)))
+		return r;
+	for (i = 0; i < x->old.n; i++)
+		kb__strmap_put(&x->oldids, x->old.v[i].id, i);
+	if (!x->npkeys)
+		return kb_err_set(
+			im->err, KB_ESTATE, "%s",
+			KB_TR(im->err->lang,
+			      "the database holds no plan yet: import the plan first ('kiban plan import')",
+			      "データベースに計画がまだありません。先に計画を取り込んでください（kiban plan import）"));
+	return 0;
+}
+
+static void kdef_release(void *row)
+{
+	kb_kpi_release(&((struct kdef *)row)->k);
+}
+
+static int kpi_finish(struct kb_import *im, int r)
+{
+	struct kctx *x = im->ctx;
+	size_t i;
+	kb_err_sort(im->err);
+	for (i = 0; i < x->npkeys; i++)
+		free(x->pkeys[i]);
+	free(x->pkeys);
+	kb_kpiset_release(&x->old);
+	kb__strmap_release(&x->parents);
+	kb__strmap_release(&x->oldids);
+	return r;
+}
+
+static const struct kb_import_spec kpi_spec = {
+	.cols = kcols,
+	.ncols = K_NCOLS,
+	.row_size = sizeof(struct kdef),
+	.progress_every = 256,
+	.prepare = kpi_prepare,
+	.check_row = check_kpi,
+	.write = write_kpis, /* which counts, as it compares targets too */
+	.release = kdef_release,
+	.finish = kpi_finish,
+};
+
 int kb_kpi_import(struct kb_store *s, struct kb_csv *c,
 		  const struct kb_import_opts *o, struct kb_import_stats *stats,
 		  struct kb_err *err)
 {
-	struct kb__strmap parents, oldids, infile;
-	struct kb_kpiset old = { 0 };
-	char **pkeys = NULL;
-	size_t npkeys = 0, n = 0, alloc = 0, i;
-	struct kdef *d = NULL;
-	int idx[K_NCOLS], r, bad = 0;
-
-	memset(stats, 0, sizeof(*stats));
-	kb__strmap_init(&parents);
-	kb__strmap_init(&oldids);
-	kb__strmap_init(&infile);
-	if ((r = load_targets_of_kpis(s, &parents, &pkeys, &npkeys, err)) ||
-	    (r = kb_kpi_load(s, &old, err)))
-		goto out;
-	for (i = 0; i < old.n; i++)
-		kb__strmap_put(&oldids, old.v[i].id, i);
-	if (!npkeys) {
-		r = kb_err_set(
-			err, KB_ESTATE, "%s",
-			KB_TR(err->lang,
-			      "the database holds no plan yet: import the plan first ('kiban plan import')",
-			      "データベースに計画がまだありません。先に計画を取り込んでください（kiban plan import）"));
-		goto out;
-	}
-	if ((r = kb_csv_header(c, kcols, K_NCOLS, idx, err)))
-		goto out;
-	while ((r = kb_csv_next(c, err)) == 1) {
-		const struct kb_target *ot;
-		struct kdef *row;
-		int rowbad = 0;
-		KB_ALLOC_GROW(d, n + 1, alloc);
-		row = &d[n++];
-		stats->rows++;
-		if (read_kpi_row(c, idx, err, row, &parents))
-			rowbad = 1;
-		if (row->k.id && *row->k.id &&
-		    kb__strmap_put(&infile, row->k.id, n - 1) != n - 1) {
-			kb_csv_bad(
-				c, err, idx[K_ID], "id",
-				KB_TR(err->lang,
-				      "KPI '%s' appears twice (first at line %u)",
-				      "KPI '%s' が重複しています（最初は %u 行目）"),
-				row->k.id,
-				d[kb__strmap_get(&infile, row->k.id)].line);
-			rowbad = 1;
-		}
-		bad |= rowbad;
-		if (rowbad)
-			continue; /* the target check below needs a whole row */
-		i = kb__strmap_get(&oldids, row->k.id);
-		ot = i == KB_NONE ? NULL : kb_kpi_target(&old.v[i]);
-		if (ot && !*row->target_reason &&
-		    !same_target(&row->k.targets[0], ot)) {
-			kb_csv_bad(
-				c, err,
-				idx[K_TGT_WHY] >= 0 ? idx[K_TGT_WHY]
-						    : idx[K_TGT_V],
-				"target_reason",
-				KB_TR(err->lang,
-				      "the target of KPI '%s' changes from %g (FY%d) to %g (FY%d): give the reason in column 'target_reason'",
-				      "KPI '%s' の目標が %g（%d年度）から %g（%d年度）に変わります。理由を列 'target_reason' に書いてください"),
-				row->k.id, ot->value, ot->fy,
-				row->k.targets[0].value, row->k.targets[0].fy);
-			bad = 1;
-		}
-		if (!(stats->rows % 256))
-			progress(o, c);
-	}
-	progress(o, c);
-	if (r < 0)
-		goto out;
-	if (bad) {
-		r = KB_EINVALID;
-		goto out;
-	}
-	if (o->dry_run) {
-		r = 0;
-		goto out;
-	}
-	if (!(r = kb_store_begin(s, err)))
-		r = kb_store_end(
-			s, write_kpis(s, d, n, &oldids, &old, o, stats, err),
-			err);
-out:
-	kb_err_sort(err);
-	for (i = 0; i < n; i++)
-		kdef_release(&d[i]);
-	free(d);
-	for (i = 0; i < npkeys; i++)
-		free(pkeys[i]);
-	free(pkeys);
-	kb_kpiset_release(&old);
-	kb__strmap_release(&parents);
-	kb__strmap_release(&oldids);
-	kb__strmap_release(&infile);
-	if (r && stats->added + stats->changed) {
-		stats->added = stats->changed = 0; /* nothing was written */
-	}
-	return r;
+	struct kctx x;
+	memset(&x, 0, sizeof(x));
+	kb__strmap_init(&x.parents);
+	kb__strmap_init(&x.oldids);
+	return kb_import_run(&kpi_spec, &x, s, c, o, stats, err);
 }
 
 /* ---- yearly values ---- */
 
 enum { O_KPI, O_FY, O_VALUE, O_SOURCE, O_COMMENT, O_NCOLS };
-
-static const struct kb_csv_col ocols[O_NCOLS] = {
-	{ "kpi_id", "KPI ID", 1 }, { "fiscal_year", "年度", 1 },
-	{ "value", "値", 1 },	   { "source", "出典", 0 },
-	{ "comment", "備考", 0 },
-};
 
 static int is_missing_marker(const char *s)
 {
@@ -532,7 +552,13 @@ struct orow {
 	int fy, missing;
 	double value;
 	char *source, *comment;
-	unsigned line;
+};
+
+/* The ids of the stored KPIs, and the copies the map borrows. */
+struct octx {
+	struct kb__strmap kpis;
+	char **keys;
+	size_t n;
 };
 
 static int load_kpi_ids(struct kb_store *s, struct kb__strmap *m, char ***keys,
@@ -555,6 +581,96 @@ static int load_kpi_ids(struct kb_store *s, struct kb__strmap *m, char ***keys,
 static int fy_in_past(int fy, time_t now)
 {
 	return fy <= kb_fy_of_time(now);
+}
+
+static int known_kpi(struct kb_import *im, void *row, int col, const char *t,
+		     void *out)
+{
+	const struct octx *x = im->ctx;
+	(void)row;
+	(void)out;
+	if (kb__strmap_get(&x->kpis, t) != KB_NONE)
+		return 0;
+	return kb_import_bad(
+		im, col,
+		KB_TR(im->err->lang,
+		      "unknown KPI '%s' (import the KPI definitions first)",
+		      "KPI '%s' が定義されていません（先に KPI の定義を取り込んでください）"),
+		t);
+}
+
+static int past_fy(struct kb_import *im, void *row, int col, const char *t,
+		   void *out)
+{
+	int *fy = out;
+	(void)row;
+	(void)t;
+	if (kb_csv_fy(im->c, im->err, im->idx[col], "fiscal_year", fy))
+		return -1;
+	if (fy_in_past(*fy, im->o->now))
+		return 0;
+	return kb_import_bad(im, col,
+			     KB_TR(im->err->lang,
+				   "fiscal year %d has not begun yet",
+				   "%d年度はまだ始まっていません"),
+			     *fy);
+}
+
+/* A number, or a marker of a missing figure; never empty. */
+static int obs_value(struct kb_import *im, void *row, int col, const char *raw,
+		     void *out)
+{
+	struct orow *w = row;
+	char *t = kb__strdup_trim(raw);
+	int r = 0;
+	(void)out;
+	if (is_missing_marker(t))
+		w->missing = 1;
+	else if (!*t)
+		r = kb_import_bad(
+			im, col, "%s",
+			KB_TR(im->err->lang,
+			      "the value is empty: write the number, or NA (欠測) if the figure is missing",
+			      "値が空です。数値を書くか、数値が得られない場合は NA（欠測）と書いてください"));
+	else
+		r = kb_csv_num(im->c, im->err, im->idx[col], "value", &w->value);
+	free(t);
+	return r;
+}
+
+#define OBS(m) offsetof(struct orow, m)
+
+static const struct kb_import_col ocols[O_NCOLS] = {
+	[O_KPI] = { KB_COL("kpi_id", "KPI ID", 1, KB_IMPORT_TEXT, OBS(kpi)),
+		    .parse = known_kpi },
+	[O_FY] = { KB_COL("fiscal_year", "年度", 1, KB_IMPORT_FY, OBS(fy)),
+		   .parse = past_fy },
+	[O_VALUE] = { KB_COL("value", "値", 1, KB_IMPORT_RAW, OBS(value)),
+		      .parse = obs_value },
+	[O_SOURCE] = { KB_COL("source", "出典", 0, KB_IMPORT_TEXT, OBS(source)) },
+	[O_COMMENT] = { KB_COL("comment", "備考", 0, KB_IMPORT_TEXT,
+			       OBS(comment)) },
+};
+
+/* One value per KPI and year. */
+static int check_obs(struct kb_import *im, void *row, int bad)
+{
+	struct orow *w = row;
+	struct kb_buf key = KB_BUF_INIT;
+	unsigned prev = 0;
+	if (w->kpi && *w->kpi && w->fy) {
+		kb_buf_addf(&key, "%s\x1f%d", w->kpi, w->fy);
+		prev = kb_import_once(im, key.buf);
+		kb_buf_release(&key);
+	}
+	if (prev)
+		bad = kb_import_bad(
+			im, O_FY,
+			KB_TR(im->err->lang,
+			      "KPI '%s' has a second value for fiscal year %d (first at line %u)",
+			      "KPI '%s' の %d年度の値が二つあります（最初は %u 行目）"),
+			w->kpi, w->fy, prev);
+	return bad;
 }
 
 static int upsert_obs(struct kb_store *s, sqlite3_stmt *get, sqlite3_stmt *put,
@@ -607,139 +723,59 @@ static const char sql_put_obs[] =
 	"state = excluded.state, value = excluded.value, source = excluded.source, "
 	"comment = excluded.comment, entered_by = excluded.entered_by, entered_at = excluded.entered_at";
 
-static int write_obs(struct kb_store *s, const struct orow *rows, size_t n,
-		     const struct kb_import_opts *o,
-		     struct kb_import_stats *stats, struct kb_err *err)
+static int write_obs(struct kb_import *im)
 {
-	sqlite3_stmt *get = kb__sql_prepare(s, sql_get_obs, err);
-	sqlite3_stmt *put = get ? kb__sql_prepare(s, sql_put_obs, err) : NULL;
-	char when[32];
+	sqlite3_stmt *get = kb__sql_prepare(im->s, sql_get_obs, im->err);
+	sqlite3_stmt *put =
+		get ? kb__sql_prepare(im->s, sql_put_obs, im->err) : NULL;
 	size_t i;
 	int r = get && put ? 0 : KB_EDB;
 
-	kb__iso_time(o->now, when);
-	for (i = 0; i < n && !r; i++)
-		r = upsert_obs(s, get, put, &rows[i], o->actor, when, stats, err);
+	for (i = 0; i < im->n && !r; i++)
+		r = upsert_obs(im->s, get, put, kb_import_row(im, i),
+			       im->o->actor, im->when, im->st, im->err);
 	sqlite3_finalize(get);
 	sqlite3_finalize(put);
 	return r;
 }
 
+static int obs_prepare(struct kb_import *im)
+{
+	struct octx *x = im->ctx;
+	return load_kpi_ids(im->s, &x->kpis, &x->keys, &x->n, im->err);
+}
+
+static int obs_finish(struct kb_import *im, int r)
+{
+	struct octx *x = im->ctx;
+	size_t i;
+	kb_err_sort(im->err);
+	for (i = 0; i < x->n; i++)
+		free(x->keys[i]);
+	free(x->keys);
+	kb__strmap_release(&x->kpis);
+	return r;
+}
+
+static const struct kb_import_spec obs_spec = {
+	.cols = ocols,
+	.ncols = O_NCOLS,
+	.row_size = sizeof(struct orow),
+	.progress_every = 1024,
+	.prepare = obs_prepare,
+	.check_row = check_obs,
+	.write = write_obs, /* which counts, comparing with each stored value */
+	.finish = obs_finish,
+};
+
 int kb_obs_import(struct kb_store *s, struct kb_csv *c,
 		  const struct kb_import_opts *o, struct kb_import_stats *stats,
 		  struct kb_err *err)
 {
-	enum kb_lang L = err->lang;
-	struct kb__strmap kpis, seen;
-	struct kb_buf key = KB_BUF_INIT;
-	char **keys = NULL, **seenkeys = NULL;
-	size_t nkeys = 0, n = 0, alloc = 0, i;
-	struct orow *rows = NULL;
-	int idx[O_NCOLS], r, bad = 0;
-
-	memset(stats, 0, sizeof(*stats));
-	kb__strmap_init(&kpis);
-	kb__strmap_init(&seen);
-	if ((r = load_kpi_ids(s, &kpis, &keys, &nkeys, err)) ||
-	    (r = kb_csv_header(c, ocols, O_NCOLS, idx, err)))
-		goto out;
-	while ((r = kb_csv_next(c, err)) == 1) {
-		struct orow *w;
-		int rowbad = 0;
-
-		KB_ALLOC_GROW(rows, n + 1, alloc);
-		seenkeys = kb_realloc(seenkeys, (n + 1) * sizeof(char *));
-		seenkeys[n] = NULL;
-		w = &rows[n++];
-		memset(w, 0, sizeof(*w));
-		w->line = c->rec_line;
-		stats->rows++;
-		rowbad |= kb_csv_text(c, err, idx[O_KPI], "kpi_id", 1, &w->kpi);
-		if (w->kpi && kb__strmap_get(&kpis, w->kpi) == KB_NONE)
-			rowbad |= kb_csv_bad(
-				c, err, idx[O_KPI], "kpi_id",
-				KB_TR(L, "unknown KPI '%s' (import the KPI definitions first)",
-				      "KPI '%s' が定義されていません（先に KPI の定義を取り込んでください）"),
-				w->kpi);
-		if (!kb_csv_fy(c, err, idx[O_FY], "fiscal_year", &w->fy)) {
-			if (!fy_in_past(w->fy, o->now))
-				rowbad |= kb_csv_bad(
-					c, err, idx[O_FY], "fiscal_year",
-					KB_TR(L, "fiscal year %d has not begun yet",
-					      "%d年度はまだ始まっていません"),
-					w->fy);
-		} else {
-			rowbad = -1;
-		}
-		{
-			char *t;
-			kb_csv_text(c, err, idx[O_VALUE], "value", 0, &t);
-			if (is_missing_marker(t))
-				w->missing = 1;
-			else if (!*t)
-				rowbad |= kb_csv_bad(
-					c, err, idx[O_VALUE], "value", "%s",
-					KB_TR(L, "the value is empty: write the number, or NA (欠測) if the figure is missing",
-					      "値が空です。数値を書くか、数値が得られない場合は NA（欠測）と書いてください"));
-			else
-				rowbad |= kb_csv_num(c, err, idx[O_VALUE],
-						     "value", &w->value);
-			free(t);
-		}
-		kb_csv_text(c, err, idx[O_SOURCE], "source", 0, &w->source);
-		kb_csv_text(c, err, idx[O_COMMENT], "comment", 0, &w->comment);
-		if (w->kpi && *w->kpi && w->fy) {
-			kb_buf_reset(&key);
-			kb_buf_addf(&key, "%s\x1f%d", w->kpi, w->fy);
-			seenkeys[n - 1] = kb_strdup(key.buf);
-			if (kb__strmap_put(&seen, seenkeys[n - 1], n - 1) !=
-			    n - 1) {
-				rowbad |= kb_csv_bad(
-					c, err, idx[O_FY], "fiscal_year",
-					KB_TR(L, "KPI '%s' has a second value for fiscal year %d (first at line %u)",
-					      "KPI '%s' の %d年度の値が二つあります（最初は %u 行目）"),
-					w->kpi, w->fy,
-					rows[kb__strmap_get(&seen, seenkeys[n - 1])]
-						.line);
-			}
-		}
-		if (rowbad)
-			bad = 1;
-		if (!(stats->rows % 1024))
-			progress(o, c);
-	}
-	progress(o, c);
-	if (r < 0)
-		goto out;
-	if (bad) {
-		r = KB_EINVALID;
-		goto out;
-	}
-	if (o->dry_run) {
-		r = 0;
-		goto out;
-	}
-	if (!(r = kb_store_begin(s, err)))
-		r = kb_store_end(s, write_obs(s, rows, n, o, stats, err), err);
-	if (r)
-		stats->added = stats->changed = stats->unchanged = 0;
-out:
-	kb_err_sort(err);
-	for (i = 0; i < n; i++) {
-		free(rows[i].kpi);
-		free(rows[i].source);
-		free(rows[i].comment);
-		free(seenkeys[i]);
-	}
-	free(rows);
-	free(seenkeys);
-	for (i = 0; i < nkeys; i++)
-		free(keys[i]);
-	free(keys);
-	kb_buf_release(&key);
-	kb__strmap_release(&kpis);
-	kb__strmap_release(&seen);
-	return r;
+	struct octx x;
+	memset(&x, 0, sizeof(x));
+	kb__strmap_init(&x.kpis);
+	return kb_import_run(&obs_spec, &x, s, c, o, stats, err);
 }
 
 /* ---- single edits ---- */
