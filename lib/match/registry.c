@@ -14,18 +14,24 @@
 #include "core/ident.h"
 #include "core/strmap.h"
 #include "core/utf8.h"
+#include "kiban/import.h"
 #include "kiban/match.h"
 #include "store/sql.h"
 
-enum ctype { TEXT, REQ, ID, ORG, ENUM, INT, BOOL, LIST };
-
-struct mcol {
-	const char *name, *name_ja;
-	enum ctype type;
-	const char *const *values; /* ENUM and LIST: "key|日本語" */
-	int lo, hi;		   /* INT */
-	const char *dflt;
+/* A row of any registry: its fields in column order, text or (INT,
+ * BOOL) a number. */
+#define MAXCOLS 10
+union mval {
+	char *s;
+	int i;
 };
+struct mrow {
+	union mval v[MAXCOLS];
+};
+#define V(i) offsetof(struct mrow, v[i])
+
+static int org_ref(struct kb_import *im, void *row, int col, const char *t,
+		   void *out);
 
 static const char *const org_kinds[] = {
 	"clinical|医療機関",  "academia|大学・研究機関", "company|企業",
@@ -47,47 +53,76 @@ static const char *const ips[] = { "none|なし", "filed|出願中",
 				   NULL };
 static const char *const nda_kinds[] = { "need|ニーズ", "seed|シーズ", NULL };
 
-static const struct mcol org_cols[] = {
-	{ "id", "ID", ID, NULL, 0, 0, NULL },
-	{ "name", "名称", REQ, NULL, 0, 0, NULL },
-	{ "kind", "種別", ENUM, org_kinds, 0, 0, NULL },
-	{ "licence", "製造販売業許可", BOOL, NULL, 0, 0, "0" },
-	{ "support", "支援の種類", LIST, support_types, 0, 0, "" },
-	{ "areas", "領域", TEXT, NULL, 0, 0, "" },
-	{ "capability", "できること", TEXT, NULL, 0, 0, "" },
-	{ "member", "会員", BOOL, NULL, 0, 0, "1" },
+/* A column with a default is optional; one without is required. */
+#define TEXT(i, name, ja)                                             \
+	{                                                             \
+		KB_COL(name, ja, 0, KB_IMPORT_TEXT, V(i)), .dflt = "" \
+	}
+#define REQ(i, name, ja)                                  \
+	{                                                 \
+		KB_COL(name, ja, 1, KB_IMPORT_TEXT, V(i)) \
+	}
+#define ORG(i, name, ja)                                                    \
+	{                                                                   \
+		KB_COL(name, ja, 1, KB_IMPORT_TEXT, V(i)), .parse = org_ref \
+	}
+#define ONE_OF(i, name, ja, vals, d)                                        \
+	{                                                                   \
+		KB_COL(name, ja, !(d), KB_IMPORT_KEY, V(i)), .dflt = (d),   \
+							     .values = vals \
+	}
+#define INT(i, name, ja, l, h, d)                                             \
+	{                                                                     \
+		KB_COL(name, ja, 0, KB_IMPORT_INT, V(i)), .dflt = d, .lo = l, \
+							  .hi = h             \
+	}
+#define BOOL(i, name, ja, d)                                         \
+	{                                                            \
+		KB_COL(name, ja, 0, KB_IMPORT_BOOL, V(i)), .dflt = d \
+	}
+
+static const struct kb_import_col org_cols[] = {
+	{ KB_COL("id", "ID", 1, KB_IMPORT_ID, V(0)) },
+	REQ(1, "name", "名称"),
+	ONE_OF(2, "kind", "種別", org_kinds, NULL),
+	BOOL(3, "licence", "製造販売業許可", "0"),
+	{ KB_COL("support", "支援の種類", 0, KB_IMPORT_KEYS, V(4)), .dflt = "",
+	  .values = support_types },
+	TEXT(5, "areas", "領域"),
+	TEXT(6, "capability", "できること"),
+	BOOL(7, "member", "会員", "1"),
 };
-static const struct mcol need_cols[] = {
-	{ "id", "ID", ID, NULL, 0, 0, NULL },
-	{ "org", "組織", ORG, NULL, 0, 0, NULL },
-	{ "problem", "課題", REQ, NULL, 0, 0, NULL },
-	{ "population", "対象", REQ, NULL, 0, 0, NULL },
-	{ "outcome", "目的", REQ, NULL, 0, 0, NULL },
-	{ "area", "臨床領域", REQ, NULL, 0, 0, NULL },
-	{ "setting", "場面", TEXT, NULL, 0, 0, "" },
-	{ "device_class", "クラス", ENUM, classes, 0, 0, "" },
-	{ "urgency", "緊急度", INT, NULL, 1, 3, "2" },
-	{ "confidentiality", "公開範囲", ENUM, conf, 0, 0, "open" },
+static const struct kb_import_col need_cols[] = {
+	{ KB_COL("id", "ID", 1, KB_IMPORT_ID, V(0)) },
+	ORG(1, "org", "組織"),
+	REQ(2, "problem", "課題"),
+	REQ(3, "population", "対象"),
+	REQ(4, "outcome", "目的"),
+	REQ(5, "area", "臨床領域"),
+	TEXT(6, "setting", "場面"),
+	ONE_OF(7, "device_class", "クラス", classes, ""),
+	INT(8, "urgency", "緊急度", 1, 3, "2"),
+	ONE_OF(9, "confidentiality", "公開範囲", conf, "open"),
 };
-static const struct mcol seed_cols[] = {
-	{ "id", "ID", ID, NULL, 0, 0, NULL },
-	{ "org", "組織", ORG, NULL, 0, 0, NULL },
-	{ "title", "題名", REQ, NULL, 0, 0, NULL },
-	{ "description", "説明", REQ, NULL, 0, 0, NULL },
-	{ "area", "臨床領域", TEXT, NULL, 0, 0, "" },
-	{ "trl", "TRL", INT, NULL, 1, 9, "3" },
-	{ "ip", "知財", ENUM, ips, 0, 0, "none" },
-	{ "confidentiality", "公開範囲", ENUM, conf, 0, 0, "open" },
+static const struct kb_import_col seed_cols[] = {
+	{ KB_COL("id", "ID", 1, KB_IMPORT_ID, V(0)) },
+	ORG(1, "org", "組織"),
+	REQ(2, "title", "題名"),
+	REQ(3, "description", "説明"),
+	TEXT(4, "area", "臨床領域"),
+	INT(5, "trl", "TRL", 1, 9, "3"),
+	ONE_OF(6, "ip", "知財", ips, "none"),
+	ONE_OF(7, "confidentiality", "公開範囲", conf, "open"),
 };
-static const struct mcol nda_cols[] = {
-	{ "kind", "種別", ENUM, nda_kinds, 0, 0, NULL },
-	{ "item", "対象ID", REQ, NULL, 0, 0, NULL },
-	{ "org", "組織", ORG, NULL, 0, 0, NULL },
+static const struct kb_import_col nda_cols[] = {
+	ONE_OF(0, "kind", "種別", nda_kinds, NULL),
+	REQ(1, "item", "対象ID"),
+	ORG(2, "org", "組織"),
 };
 
 struct reg {
 	const char *table;
-	const struct mcol *cols;
+	const struct kb_import_col *cols;
 	size_t ncols;
 };
 
@@ -114,33 +149,6 @@ int kb_match_kind_parse(const char *s)
 	return -1;
 }
 
-/* The key of value v in a "key|日本語" list (either spelling), or NULL. */
-static const char *value_key(const char *const *values, const char *v,
-			     char *key, size_t keylen)
-{
-	for (; *values; values++) {
-		const char *bar = strchr(*values, '|');
-		size_t k = (size_t)(bar - *values);
-		if ((strlen(v) == k && !strncasecmp(v, *values, k)) ||
-		    !strcmp(v, bar + 1)) {
-			snprintf(key, keylen, "%.*s", (int)k, *values);
-			return key;
-		}
-	}
-	return NULL;
-}
-
-static void values_list(const char *const *values, struct kb_buf *out)
-{
-	for (; *values; values++) {
-		const char *bar = strchr(*values, '|');
-		if (bar == *values)
-			continue;
-		kb_buf_addf(out, "%s%.*s", out->len ? ", " : "",
-			    (int)(bar - *values), *values);
-	}
-}
-
 static int org_exists(struct kb_store *s, const char *id, struct kb_err *err)
 {
 	sqlite3_stmt *st =
@@ -154,121 +162,22 @@ static int org_exists(struct kb_store *s, const char *id, struct kb_err *err)
 	return found;
 }
 
-/* Checks field i of the row and puts its value, as stored, in *out. */
-static int check_field(struct kb_store *s, struct kb_csv *c, int idx,
-		       const struct mcol *m, struct kb__strmap *new_orgs,
-		       char **out, struct kb_err *err)
+/* An organisation of the store, or an id given earlier in the file (which
+ * is an id of the table imported: it has been so since the first version;
+ * the write then refuses it). */
+static int org_ref(struct kb_import *im, void *row, int col, const char *t,
+		   void *out)
 {
-	enum kb_lang L = err->lang;
-	char *v = NULL, key[32];
-	double x;
-
-	if (kb_csv_text(c, err, idx, m->name,
-			m->type == REQ || m->type == ID || m->type == ORG ||
-				(m->type == ENUM && !m->dflt),
-			&v))
-		return -1;
-	if (!*v && m->dflt) {
-		free(v);
-		*out = kb_strdup(m->dflt);
+	(void)row;
+	(void)out;
+	if (kb_import_seen(im, t) || org_exists(im->s, t, im->err) == 1)
 		return 0;
-	}
-	*out = v;
-	switch (m->type) {
-	case TEXT:
-	case REQ: return 0;
-	case ID:
-		if (kb__id_ok(v))
-			return 0;
-		return kb_csv_bad(
-			c, err, idx, m->name,
-			KB_TR(L, "invalid id '%s' (letters, digits, '_', '.', '-'; at most 40)",
-			      "ID '%s' が不正です（英数字と _ . - のみ、40 文字まで）"),
-			v);
-	case ORG:
-		if (kb__strmap_get(new_orgs, v) != KB_NONE ||
-		    org_exists(s, v, err) == 1)
-			return 0;
-		return kb_csv_bad(
-			c, err, idx, m->name,
-			KB_TR(L, "unknown organisation '%s' (import the organisations first)",
-			      "組織 '%s' は未登録です（先に組織を取り込んでください）"),
-			v);
-	case ENUM:
-		if (value_key(m->values, v, key, sizeof(key))) {
-			free(v);
-			*out = kb_strdup(key);
-			return 0;
-		} else {
-			struct kb_buf b = KB_BUF_INIT;
-			values_list(m->values, &b);
-			kb_csv_bad(c, err, idx, m->name,
-				   KB_TR(L, "'%s' is not one of: %s",
-					 "'%s' は次のいずれでもありません: %s"),
-				   v, b.buf);
-			kb_buf_release(&b);
-			return -1;
-		}
-	case INT:
-		if (!kb_parse_number(v, &x) && x == floor(x) && x >= m->lo &&
-		    x <= m->hi) {
-			struct kb_buf b = KB_BUF_INIT;
-			kb_buf_addf(&b, "%d", (int)x);
-			free(v);
-			*out = kb_buf_detach(&b, NULL);
-			return 0;
-		}
-		return kb_csv_bad(
-			c, err, idx, m->name,
-			KB_TR(L, "'%s' is not a whole number from %d to %d",
-			      "'%s' は %d から %d の整数ではありません"),
-			v, m->lo, m->hi);
-	case BOOL:
-		if (strchr("1yY", v[0]) || !strcmp(v, "true") ||
-		    !strcmp(v, "はい")) {
-			free(v);
-			*out = kb_strdup("1");
-			return 0;
-		}
-		if (strchr("0nN", v[0]) || !strcmp(v, "false") ||
-		    !strcmp(v, "いいえ")) {
-			free(v);
-			*out = kb_strdup("0");
-			return 0;
-		}
-		return kb_csv_bad(
-			c, err, idx, m->name,
-			KB_TR(L, "'%s' is not yes or no (1/0)",
-			      "'%s' ははい・いいえ（1/0）ではありません"),
-			v);
-	case LIST: {
-		struct kb_buf b = KB_BUF_INIT;
-		char *dup = kb_strdup(v), *tok, *save = NULL;
-		int bad = 0;
-		for (tok = strtok_r(dup, ";、,", &save); tok;
-		     tok = strtok_r(NULL, ";、,", &save)) {
-			tok = kb__trim_in_place(tok);
-			if (!value_key(m->values, tok, key, sizeof(key))) {
-				struct kb_buf all = KB_BUF_INIT;
-				values_list(m->values, &all);
-				kb_csv_bad(
-					c, err, idx, m->name,
-					KB_TR(L, "'%s' is not one of: %s",
-					      "'%s' は次のいずれでもありません: %s"),
-					tok, all.buf);
-				kb_buf_release(&all);
-				bad = 1;
-				break;
-			}
-			kb_buf_addf(&b, "%s%s", b.len ? ";" : "", key);
-		}
-		free(dup);
-		free(v);
-		*out = kb_buf_detach(&b, NULL);
-		return bad ? -1 : 0;
-	}
-	}
-	return 0;
+	return kb_import_bad(
+		im, col,
+		KB_TR(im->err->lang,
+		      "unknown organisation '%s' (import the organisations first)",
+		      "組織 '%s' は未登録です（先に組織を取り込んでください）"),
+		t);
 }
 
 /* The item of an NDA row must exist in its kind's table. */
@@ -316,18 +225,19 @@ static char *owner_of(struct kb_store *s, const char *kind, const char *id)
 /* An organisation importing (only_org) writes its own needs and seeds, and
  * says who may see them under NDA: a row for another's is refused. */
 static int check_owner(struct kb_store *s, struct kb_csv *c,
-		       enum kb_match_kind kind, const int *idx, char **row,
-		       const char *as, struct kb_err *err)
+		       enum kb_match_kind kind, const int *idx,
+		       const union mval *row, const char *as, struct kb_err *err)
 {
 	enum kb_lang L = err->lang;
 	const char *what = kind == KB_MATCH_NEED ? "need" : "seed";
+	const char *item = row[kind == KB_MATCH_NDA].s;
 	char *owner;
 	int bad = 0;
 	if (kind == KB_MATCH_NDA) {
-		if (!row[0] || !row[1])
+		if (!row[0].s || !row[1].s)
 			return 0;
-		what = row[0];
-	} else if (row[1] && strcmp(row[1], as)) {
+		what = row[0].s;
+	} else if (row[1].s && strcmp(row[1].s, as)) {
 		kb_err_at(
 			err, KB_EDENIED, c->name, c->rec_line,
 			kb_csv_col(c, idx[1]), "org",
@@ -336,12 +246,12 @@ static int check_owner(struct kb_store *s, struct kb_csv *c,
 			as,
 			KB_TR(L, what,
 			      !strcmp(what, "need") ? "ニーズ" : "シーズ"),
-			row[1]);
+			row[1].s);
 		bad = 1;
 	}
-	if (!row[kind == KB_MATCH_NDA])
+	if (!item)
 		return bad;
-	owner = owner_of(s, what, row[kind == KB_MATCH_NDA]);
+	owner = owner_of(s, what, item);
 	if (owner && strcmp(owner, as)) {
 		kb_err_at(
 			err, KB_EDENIED, c->name, c->rec_line,
@@ -351,7 +261,7 @@ static int check_owner(struct kb_store *s, struct kb_csv *c,
 			      "%s '%s' は '%s' のものです。組織 '%s' は変更できません"),
 			KB_TR(L, what,
 			      !strcmp(what, "need") ? "ニーズ" : "シーズ"),
-			row[kind == KB_MATCH_NDA], owner, as);
+			item, owner, as);
 		bad = 1;
 	}
 	free(owner);
@@ -372,7 +282,7 @@ static void insert_sql(const struct reg *g, struct kb_buf *sql)
 	kb_buf_adds(sql, ") VALUES (");
 	for (i = 0; i < g->ncols; i++) {
 		const char *sep = i ? ", " : "";
-		if (g->cols[i].type == ORG)
+		if (g->cols[i].parse == org_ref)
 			kb_buf_addf(sql,
 				    "%s(SELECT n FROM match_org WHERE id = ?%zu)",
 				    sep, i + 1);
@@ -395,135 +305,132 @@ static void insert_sql(const struct reg *g, struct kb_buf *sql)
 			    g->cols[i].name, g->cols[i].name);
 }
 
+/* ---- importing: one table of columns per registry ---- */
+
+struct mctx {
+	enum kb_match_kind kind;
+	const struct reg *g;
+	int began; /* an organisation's import holds one transaction */
+};
+
+static int match_prepare(struct kb_import *im)
+{
+	struct mctx *x = im->ctx;
+	int r;
+	if (!im->o->only_org)
+		return 0;
+	if (x->kind != KB_MATCH_NEED && x->kind != KB_MATCH_SEED &&
+	    x->kind != KB_MATCH_NDA)
+		return kb_err_set(
+			im->err, KB_EDENIED, "%s",
+			KB_TR(im->err->lang,
+			      "only the registry's administrator registers organisations",
+			      "組織を登録できるのは登録簿の管理者だけです"));
+	/* an organisation's rows are checked against their owners and written
+	 * under one lock: nobody takes an id between the check and the write */
+	if ((r = kb_store_begin(im->s, im->err)))
+		return r;
+	x->began = 1;
+	return 0;
+}
+
+static int match_check(struct kb_import *im, void *row, int bad)
+{
+	const struct mctx *x = im->ctx;
+	const union mval *v = ((struct mrow *)row)->v;
+	unsigned prev;
+
+	if (x->kind == KB_MATCH_NDA && v[0].s && v[1].s &&
+	    nda_item(im->s, im->c, im->idx[1], v[0].s, v[1].s, im->err))
+		bad = 1;
+	if (im->o->only_org && check_owner(im->s, im->c, x->kind, im->idx, v,
+					   im->o->only_org, im->err)) {
+		bad = 1;
+		im->code = KB_EDENIED;
+	}
+	if (x->g->cols[0].type == KB_IMPORT_ID && v[0].s &&
+	    (prev = kb_import_once(im, v[0].s)))
+		bad = kb_csv_bad(im->c, im->err, im->idx[0], "id",
+				 KB_TR(im->err->lang,
+				       "id '%s' is already on line %u",
+				       "ID '%s' は %u 行目にもあります"),
+				 v[0].s, prev);
+	return bad;
+}
+
+/* A row of a table with ids replaces the one of its id; NDAs are added. */
+static enum kb_import_state match_compare(struct kb_import *im, const void *row)
+{
+	const struct reg *g = ((const struct mctx *)im->ctx)->g;
+	struct kb_buf q = KB_BUF_INIT;
+	sqlite3_stmt *exists;
+	int found = 0;
+	if (g->cols[0].type != KB_IMPORT_ID)
+		return KB_IMPORT_NEW;
+	kb_buf_addf(&q, "SELECT 1 FROM %s WHERE id = ?", g->table);
+	if ((exists = kb__sql_cached(im->s, q.buf, im->err))) {
+		kb__sql_bind_text(exists, 1, ((const struct mrow *)row)->v[0].s);
+		found = sqlite3_step(exists) == SQLITE_ROW;
+		kb__sql_finish(im->s, exists);
+	}
+	kb_buf_release(&q);
+	return found ? KB_IMPORT_CHANGED : KB_IMPORT_NEW;
+}
+
+static int match_write(struct kb_import *im)
+{
+	const struct mctx *x = im->ctx;
+	const struct reg *g = x->g;
+	struct kb_buf sql = KB_BUF_INIT;
+	sqlite3_stmt *ins;
+	size_t i, j;
+	int r;
+
+	insert_sql(g, &sql);
+	ins = kb__sql_prepare(im->s, sql.buf, im->err);
+	r = ins ? 0 : KB_EDB;
+	for (i = 0; !r && i < im->n; i++) {
+		const union mval *v = ((struct mrow *)kb_import_row(im, i))->v;
+		for (j = 0; j < g->ncols; j++)
+			if (g->cols[j].type == KB_IMPORT_INT ||
+			    g->cols[j].type == KB_IMPORT_BOOL)
+				sqlite3_bind_int(ins, (int)j + 1, v[j].i);
+			else
+				kb__sql_bind_text(ins, (int)j + 1, v[j].s);
+		if (x->kind != KB_MATCH_NDA) {
+			kb__sql_bind_text(ins, (int)g->ncols + 1, im->when);
+			kb__sql_bind_text(ins, (int)g->ncols + 2,
+					  im->o->actor ? im->o->actor : "");
+		}
+		r = kb__sql_done(im->s, ins, im->err);
+	}
+	sqlite3_finalize(ins);
+	kb_buf_release(&sql);
+	return r;
+}
+
+static int match_finish(struct kb_import *im, int r)
+{
+	const struct mctx *x = im->ctx;
+	return x->began ? kb_store_end(im->s, r, im->err) : r;
+}
+
 int kb_match_import(struct kb_store *s, enum kb_match_kind kind,
 		    struct kb_csv *c, const struct kb_import_opts *o,
 		    struct kb_import_stats *st, struct kb_err *err)
 {
-	const struct reg *g = &regs[kind];
-	struct kb_csv_col *cc = kb_calloc(g->ncols, sizeof(*cc));
-	int *idx = kb_calloc(g->ncols, sizeof(int)), r, bad = 0, denied = 0;
-	char **cell = NULL;
-	unsigned *line = NULL;
-	size_t n = 0, alloc = 0, i, j;
-	struct kb__strmap ids;
-	struct kb_buf sql = KB_BUF_INIT;
-	char when[32];
-	sqlite3_stmt *ins = NULL, *exists = NULL;
-
-	memset(st, 0, sizeof(*st));
-	kb__strmap_init(&ids);
-	if (o->only_org && kind != KB_MATCH_NEED && kind != KB_MATCH_SEED &&
-	    kind != KB_MATCH_NDA) {
-		free(cc);
-		free(idx);
-		return kb_err_set(
-			err, KB_EDENIED, "%s",
-			KB_TR(err->lang,
-			      "only the registry's administrator registers organisations",
-			      "組織を登録できるのは登録簿の管理者だけです"));
-	}
-	for (i = 0; i < g->ncols; i++)
-		cc[i] = (struct kb_csv_col){ .name = g->cols[i].name,
-					     .name_ja = g->cols[i].name_ja,
-					     .required = !g->cols[i].dflt };
-	/* an organisation's rows are checked against their owners and written
-	 * under one lock: nobody takes an id between the check and the write */
-	if (o->only_org && (r = kb_store_begin(s, err))) {
-		free(cc);
-		free(idx);
-		return r;
-	}
-	if ((r = kb_csv_header(c, cc, g->ncols, idx, err)))
-		goto out;
-	while ((r = kb_csv_next(c, err)) == 1) {
-		char **row;
-		if (n == alloc) {
-			alloc = alloc ? 2 * alloc : 64;
-			cell = kb_realloc(cell, alloc * g->ncols * sizeof(*cell));
-			line = kb_realloc(line, alloc * sizeof(*line));
-		}
-		row = cell + n * g->ncols;
-		line[n] = c->rec_line;
-		for (i = 0; i < g->ncols; i++) {
-			row[i] = NULL;
-			if (check_field(s, c, idx[i], &g->cols[i], &ids,
-					&row[i], err))
-				bad = 1;
-		}
-		if (kind == KB_MATCH_NDA && row[0] && row[1] &&
-		    nda_item(s, c, idx[1], row[0], row[1], err))
-			bad = 1;
-		if (o->only_org &&
-		    check_owner(s, c, kind, idx, row, o->only_org, err))
-			bad = denied = 1;
-		if (g->cols[0].type == ID && row[0]) {
-			size_t prev = kb__strmap_put(&ids, row[0], n);
-			if (prev != n) {
-				kb_csv_bad(c, err, idx[0], "id",
-					   KB_TR(err->lang,
-						 "id '%s' is already on line %u",
-						 "ID '%s' は %u 行目にもあります"),
-					   row[0], line[prev]);
-				bad = 1;
-			}
-		}
-		n++;
-	}
-	st->rows = n;
-	if (r < 0 || bad) {
-		r = r < 0 ? r : denied ? KB_EDENIED : KB_EINVALID;
-		kb_err_sort(err);
-		goto out;
-	}
-	if (g->cols[0].type == ID) {
-		struct kb_buf q = KB_BUF_INIT;
-		kb_buf_addf(&q, "SELECT 1 FROM %s WHERE id = ?", g->table);
-		exists = kb__sql_prepare(s, q.buf, err);
-		kb_buf_release(&q);
-		for (i = 0; exists && i < n; i++) {
-			kb__sql_bind_text(exists, 1, cell[i * g->ncols]);
-			if (sqlite3_step(exists) == SQLITE_ROW)
-				st->changed++;
-			else
-				st->added++;
-			sqlite3_reset(exists);
-		}
-		sqlite3_finalize(exists);
-	} else {
-		st->added = n;
-	}
-	if (o->dry_run)
-		goto out;
-	if ((r = kb_store_begin(s, err)))
-		goto out;
-	insert_sql(g, &sql);
-	ins = kb__sql_prepare(s, sql.buf, err);
-	if (!ins)
-		r = KB_EDB;
-	kb__iso_time(o->now, when);
-	for (i = 0; !r && i < n; i++) {
-		for (j = 0; j < g->ncols; j++)
-			kb__sql_bind_text(ins, (int)j + 1,
-					  cell[i * g->ncols + j]);
-		if (kind != KB_MATCH_NDA) {
-			kb__sql_bind_text(ins, (int)g->ncols + 1, when);
-			kb__sql_bind_text(ins, (int)g->ncols + 2,
-					  o->actor ? o->actor : "");
-		}
-		r = kb__sql_done(s, ins, err);
-	}
-	sqlite3_finalize(ins);
-	r = kb_store_end(s, r, err);
-out:
-	for (i = 0; i < n * g->ncols; i++)
-		free(cell[i]);
-	free(cell);
-	free(line);
-	free(cc);
-	free(idx);
-	kb_buf_release(&sql);
-	kb__strmap_release(&ids);
-	return o->only_org ? kb_store_end(s, r, err) : r;
+	struct mctx x = { kind, &regs[kind], 0 };
+	struct kb_import_spec spec = {
+		.cols = x.g->cols,
+		.ncols = x.g->ncols,
+		.row_size = sizeof(struct mrow),
+		.prepare = match_prepare,
+		.check_row = match_check,
+		.compare = match_compare,
+		.write = match_write,
+		.finish = match_finish,
+	};
+	return kb_import_run(&spec, &x, s, c, o, st, err);
 }
 
 /* ---- visibility ---- */
