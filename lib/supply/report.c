@@ -23,7 +23,10 @@
  * maps (a run of rows of one organisation and report costs one compare),
  * repeated devices are found by sorting rather than in a set, the store is
  * asked once per report rather than once per line, and lines are inserted
- * in key order, BATCH rows to a prepared statement.
+ * in key order, BATCH rows to a prepared statement.  So the rows have a
+ * loop of their own, not the one import loop of kiban/import.h (which
+ * allocates every field); only the header is mapped the same way, from a
+ * table of columns (kb_import_header).
  */
 #include "core/compat.h"
 
@@ -31,6 +34,7 @@
 
 #include "core/ident.h"
 #include "core/strmap.h"
+#include "kiban/import.h"
 #include "kiban/supply.h"
 #include "store/sql.h"
 #include "supply/supply_int.h"
@@ -42,8 +46,14 @@ struct kind {
 	const char *line_table;
 	const char *org_col; /* "facility" or "org" */
 	size_t nv;	     /* figures per line */
-	struct kb_csv_col cols[R_NCOLS];
+	/* the header's columns; the rows are read by read_line() */
+	struct kb_import_col cols[R_NCOLS];
 };
+
+#define FIGURE(name, ja)                              \
+	{                                             \
+		KB_COL(name, ja, 1, KB_IMPORT_NUM, 0) \
+	}
 
 static const struct kind stock_kind = {
 	"stock",
@@ -51,14 +61,13 @@ static const struct kind stock_kind = {
 	"facility",
 	3,
 	{
-		{ "report_id", "報告ID", 1 },
-		{ "facility", "医療機関", 1 },
-		{ "device", "機器コード", 1 },
-		{ "week", "週", 1 },
-		{ "stock", "在庫数", 1 },
-		{ "consumption", "使用数", 1 },
-		{ "stockout_days", "欠品日数", 1 },
-		{ NULL, NULL, 0 },
+		{ KB_COL("report_id", "報告ID", 1, KB_IMPORT_ID, 0) },
+		{ KB_COL("facility", "医療機関", 1, KB_IMPORT_TEXT, 0) },
+		{ KB_COL("device", "機器コード", 1, KB_IMPORT_TEXT, 0) },
+		{ KB_COL("week", "週", 1, KB_IMPORT_RAW, 0) },
+		FIGURE("stock", "在庫数"),
+		FIGURE("consumption", "使用数"),
+		FIGURE("stockout_days", "欠品日数"),
 	},
 };
 
@@ -68,14 +77,14 @@ static const struct kind production_kind = {
 	"org",
 	4,
 	{
-		{ "report_id", "報告ID", 1 },
-		{ "org", "事業者", 1 },
-		{ "device", "機器コード", 1 },
-		{ "week", "週", 1 },
-		{ "production", "生産数", 1 },
-		{ "imports", "輸入数", 1 },
-		{ "shipments", "出荷数", 1 },
-		{ "inventory", "在庫数", 1 },
+		{ KB_COL("report_id", "報告ID", 1, KB_IMPORT_ID, 0) },
+		{ KB_COL("org", "事業者", 1, KB_IMPORT_TEXT, 0) },
+		{ KB_COL("device", "機器コード", 1, KB_IMPORT_TEXT, 0) },
+		{ KB_COL("week", "週", 1, KB_IMPORT_RAW, 0) },
+		FIGURE("production", "生産数"),
+		FIGURE("imports", "輸入数"),
+		FIGURE("shipments", "出荷数"),
+		FIGURE("inventory", "在庫数"),
 	},
 };
 
@@ -476,7 +485,7 @@ static int import_reports(struct kb_store *s, struct kb_csv *c,
 	last_week = kb_malloc((sup.norgs + 1) * sizeof(int));
 	for (i = 0; i <= sup.norgs; i++)
 		last_week[i] = INT_MIN;
-	if ((r = kb_csv_header(c, k->cols, 4 + k->nv, idx, err)))
+	if ((r = kb_import_header(c, k->cols, 4 + k->nv, idx, err)))
 		goto out;
 	while ((r = kb_csv_next(c, err)) == 1) {
 		KB_ALLOC_GROW(lines, n + 1, alloc);
