@@ -349,20 +349,29 @@ int cli_fy(struct cli *cli, const char *arg, int *fy)
 
 /* Tables. */
 
-void cli_table_init(struct cli_table *t, size_t ncols, ...)
+void cli_table_init_v(struct cli_table *t, size_t ncols, const char *const *head)
 {
-	va_list ap;
 	size_t i;
 	memset(t, 0, sizeof(*t));
 	t->ncols = ncols;
-	t->maxw = kb_calloc(ncols, sizeof(size_t));
-	t->cells = kb_calloc(ncols, sizeof(char *));
-	t->alloc = ncols;
-	va_start(ap, ncols);
+	t->maxw = kb_calloc(ncols + 1, sizeof(size_t));
+	t->cells = kb_calloc(ncols + 1, sizeof(char *));
+	t->alloc = ncols + 1;
 	for (i = 0; i < ncols; i++)
-		t->cells[i] = kb_strdup(va_arg(ap, const char *));
-	va_end(ap);
+		t->cells[i] = kb_strdup(head[i]);
 	t->nrows = 1;
+}
+
+void cli_table_init(struct cli_table *t, size_t ncols, ...)
+{
+	const char *head[16];
+	va_list ap;
+	size_t i;
+	va_start(ap, ncols);
+	for (i = 0; i < ncols && i < KB_ARRAY_SIZE(head); i++)
+		head[i] = va_arg(ap, const char *);
+	va_end(ap);
+	cli_table_init_v(t, i, head);
 }
 
 void cli_table_limit(struct cli_table *t, size_t col, size_t width)
@@ -370,18 +379,26 @@ void cli_table_limit(struct cli_table *t, size_t col, size_t width)
 	t->maxw[col] = width;
 }
 
-void cli_table_row(struct cli_table *t, ...)
+void cli_table_add(struct cli_table *t, const char *const *cells)
 {
-	va_list ap;
 	size_t i;
 	KB_ALLOC_GROW(t->cells, (t->nrows + 1) * t->ncols, t->alloc);
-	va_start(ap, t);
-	for (i = 0; i < t->ncols; i++) {
-		const char *s = va_arg(ap, const char *);
-		t->cells[t->nrows * t->ncols + i] = kb_strdup(s ? s : "");
-	}
-	va_end(ap);
+	for (i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * t->ncols + i] =
+			kb_strdup(cells[i] ? cells[i] : "");
 	t->nrows++;
+}
+
+void cli_table_row(struct cli_table *t, ...)
+{
+	const char *cells[16];
+	va_list ap;
+	size_t i;
+	va_start(ap, t);
+	for (i = 0; i < t->ncols && i < KB_ARRAY_SIZE(cells); i++)
+		cells[i] = va_arg(ap, const char *);
+	va_end(ap);
+	cli_table_add(t, cells);
 }
 
 void cli_fit(struct kb_buf *out, const char *s, size_t width)

@@ -56,6 +56,20 @@ enum {
 	OPT_RECORD,
 };
 
+/* The arguments of the supply commands: one struct for them all, filled
+ * by cli_parse() from each command's option table (SA: where a value
+ * goes). */
+struct sargs {
+	struct cli_format f;
+	const char *enc, *kind, *org, *pref, *device;
+	int dry_run, essential, late, week;
+};
+#define SA(field) CLI_AT(struct sargs, field)
+#define SARGS_INIT         \
+	{                  \
+		.week = -1 \
+	}
+
 /* Opens the store and loads the registry; on failure, the exit status. */
 static int open_registry(struct cli *cli, int flags, struct kb_store **s,
 			 struct kb_supply *sup)
@@ -74,6 +88,32 @@ static int open_registry(struct cli *cli, int flags, struct kb_store **s,
 static const char *name_of(struct cli *cli, const char *ja, const char *en)
 {
 	return cli->lang == KB_LANG_JA ? ja : en;
+}
+
+/* The name of a device, organisation, prefecture in the user's language. */
+#define NAME(cli, x) name_of(cli, (x)->name_ja, (x)->name_en)
+
+/* What a supply command has open: the store, the registry, its arguments. */
+struct sctx {
+	struct cli *cli;
+	struct kb_store *s;
+	struct kb_supply sup;
+	struct sargs a;
+};
+#define SCTX_INIT(c)                        \
+	{                                   \
+		.cli = (c), .a = SARGS_INIT \
+	}
+
+static int sctx_open(struct sctx *x, int flags)
+{
+	return open_registry(x->cli, flags, &x->s, &x->sup);
+}
+
+static void sctx_close(struct sctx *x)
+{
+	kb_supply_release(&x->sup);
+	kb_store_close(x->s);
 }
 
 static int week_arg(struct cli *cli, const char *cmd, const char *s, int *w)
@@ -161,53 +201,47 @@ static const struct {
 	{ "stock", "stock.csv", kb_stock_import },
 };
 
-static const char import_en[] =
-	"Usage: kiban supply import [OPTION]... KIND FILE\n"
+static const struct cli_opt import_opts[] = {
+	{ "encoding", 0, CLI_STR, "ENC", "文字コード",
+	  "auto (default), utf-8 or cp932 (Shift_JIS from Excel)",
+	  "auto（既定）, utf-8, cp932（Excel の Shift_JIS）", SA(enc) },
+	{ "dry-run", 0, CLI_FLAG, NULL, NULL, "check only", "検査のみ行う",
+	  SA(dry_run) },
+	CLI_OPT_END,
+};
+static const struct cli_spec import_spec = {
+	"supply import",
+	"[OPTION]... KIND FILE",
+	"[オプション]... 種類 ファイル",
 	"Import a CSV or JSON file of one kind: devices, orgs, sites, components, chain\n"
 	"(the supply-chain map, replacing the stored one), production (manufacturers'\n"
 	"weekly reports) or stock (hospitals' weekly reports).  Formats:\n"
 	"docs/supply-format.md.  All or nothing: a file with any problem changes\n"
 	"nothing, and every problem is listed with file:line:column and field.\n"
-	"A report id imported again replaces that report; the old lines are kept.\n\n"
-	"  --encoding ENC   auto (default), utf-8 or cp932 (Shift_JIS from Excel)\n"
-	"  --dry-run        check only\n";
-static const char import_ja[] =
-	"使い方: kiban supply import [オプション]... 種類 ファイル\n"
+	"A report id imported again replaces that report; the old lines are kept.\n",
 	"CSV または JSON のファイルを種類ごとに取り込みます: devices（機器）, orgs（組織）,\n"
 	"sites（拠点）, components（部品・材料）, chain（サプライチェーン。保存済みの\n"
 	"ものを置き換えます）, production（製造販売業者等の週次報告）, stock（病院の\n"
 	"週次在庫報告）。形式は docs/supply-format.md。全件取り込むか何もしないかの\n"
 	"どちらかで、問題はすべて ファイル:行:列 と項目名付きで表示します。\n"
-	"同じ報告 ID を再度取り込むと報告を置き換え、旧版は保存されます。\n\n"
-	"  --encoding 文字コード  auto（既定）, utf-8, cp932（Excel の Shift_JIS）\n"
-	"  --dry-run              検査のみ行う\n";
+	"同じ報告 ID を再度取り込むと報告を置き換え、旧版は保存されます。\n",
+	import_opts,
+	19,
+	25,
+	0,
+};
 
 static int supply_import(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *enc = NULL;
+	struct sargs a = SARGS_INIT;
 	struct kb_store *s;
-	int c, r, dry = 0;
+	int r;
 	size_t i;
 
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_ENCODING)
-			enc = optarg;
-		else if (c == OPT_DRY_RUN)
-			dry = 1;
-		else if ((r = cli_option(cli, c, "supply import", argv,
-					 import_en, import_ja)) >= 0)
-			return r;
-	}
-	if (optind + 2 != argc)
-		return cli_usage_error(cli, "supply import", "%s",
-				       CLI_T(cli, "expected KIND and FILE",
-					     "種類とファイルを指定してください"));
+	if ((r = cli_parse(cli, &import_spec, argc, argv, &a)) >= 0 ||
+	    (r = cli_operands(cli, &import_spec, argc, 2, "expected KIND and FILE",
+			      "種類とファイルを指定してください")))
+		return r;
 	for (i = 0; i < KB_ARRAY_SIZE(kinds); i++)
 		if (!strcmp(argv[optind], kinds[i].kind))
 			break;
@@ -220,7 +254,8 @@ static int supply_import(struct cli *cli, int argc, char **argv)
 			argv[optind]);
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
-	r = cli_import_file(cli, s, kinds[i].fn, argv[optind + 1], enc, dry);
+	r = cli_import_file(cli, s, kinds[i].fn, argv[optind + 1], a.enc,
+			    a.dry_run);
 	kb_store_close(s);
 	return r;
 }
@@ -474,120 +509,110 @@ static int supply_generate(struct cli *cli, int argc, char **argv)
 
 /* ---- devices, designation, thresholds ---- */
 
-static const char devices_en[] =
-	"Usage: kiban supply devices [OPTION]...\n"
+static const struct cli_opt devices_opts[] = {
+	{ "essential", 0, CLI_FLAG, NULL, NULL,
+	  "only the devices designated as essential",
+	  "必要不可欠として指定された機器のみ", SA(essential) },
+	CLI_OPT_JSON(SA(f)),
+	{ "csv", 0, CLI_FLAG, NULL, NULL, "in the import format; --bom for Excel",
+	  "取り込み形式で出力。Excel 向けは --bom", SA(f.csv) },
+	{ "bom", 0, CLI_FLAG | CLI_HIDE, NULL, NULL, NULL, NULL, SA(f.bom) },
+	CLI_OPT_END,
+};
+static const struct cli_spec devices_spec = {
+	"supply devices",
+	"[OPTION]...",
+	"[オプション]...",
 	"List the device types: code, name, class, use, essential, score and the\n"
-	"thresholds of monitoring.\n\n"
-	"  --essential    only the devices designated as essential\n"
-	"  --json         for scripts\n"
-	"  --csv          in the import format; --bom for Excel\n";
-static const char devices_ja[] =
-	"使い方: kiban supply devices [オプション]...\n"
+	"thresholds of monitoring.\n",
 	"機器の種類を一覧します: コード、名称、クラス、使用区分、必要不可欠か、点数、\n"
-	"監視の閾値。\n\n"
-	"  --essential    必要不可欠として指定された機器のみ\n"
-	"  --json         スクリプト向け\n"
-	"  --csv          取り込み形式で出力。Excel 向けは --bom\n";
+	"監視の閾値。\n",
+	devices_opts,
+	17,
+	17,
+	0,
+};
 
 static const char *const roman[] = { "", "I", "II", "III", "IV" };
 
+/* The table's columns and the import format's, interleaved. */
+static const struct cli_col device_cols[] = {
+	{ "code", "Code", "コード", CLI_TEXT, CLI_ALL, 0, NULL },
+	{ NULL, "Device", "機器", CLI_TEXT, CLI_TAB, 36, NULL },
+	{ "name_ja", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ "name_en", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ "class", "Class", "クラス", CLI_TEXT, CLI_ALL, 0, NULL },
+	{ "category", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ NULL, "Use", "使用区分", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ "use", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ "unit_ja", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ "unit_en", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ NULL, "Essential", "必要不可欠", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ "essential", NULL, NULL, CLI_BOOL, CLI_DATA, 0, NULL },
+	{ "criteria", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ "reasons", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ "designation_reason", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ "under_days", NULL, NULL, CLI_REAL, CLI_DATA, 0, NULL },
+	{ "over_days", NULL, NULL, CLI_REAL, CLI_DATA, 0, NULL },
+	{ "alert_days", NULL, NULL, CLI_REAL, CLI_DATA, 0, NULL },
+	{ "critical_days", NULL, NULL, CLI_REAL, CLI_DATA, 0, NULL },
+	{ "jump_ratio", NULL, NULL, CLI_REAL, CLI_DATA, 0, NULL },
+	{ "drop_ratio", NULL, NULL, CLI_REAL, CLI_DATA, 0, NULL },
+	{ NULL, "Score", "点数", CLI_INT, CLI_TAB, 0, NULL },
+	{ NULL, NULL, NULL, CLI_TEXT, 0, 0, NULL },
+};
+
+static int device_row(struct cli_row *r, size_t i, void *ctx)
+{
+	struct sctx *x = ctx;
+	struct cli *cli = x->cli;
+	const struct kb_device *d = &x->sup.devices[i];
+	if (x->a.essential && !d->essential)
+		return 0;
+	cli_str(r, d->code);
+	cli_str(r, NAME(cli, d));
+	cli_str(r, d->name_ja);
+	cli_str(r, d->name_en);
+	cli_str(r, roman[d->klass]);
+	cli_str(r, d->category);
+	cli_str(r, d->reusable ? CLI_T(cli, "reusable", "再使用")
+			       : CLI_T(cli, "disposable", "単回使用"));
+	cli_str(r, d->reusable ? "reusable" : "disposable");
+	cli_str(r, d->unit_ja);
+	cli_str(r, d->unit_en);
+	cli_str(r, d->essential ? CLI_T(cli, "yes", "○") : "");
+	cli_bool(r, d->essential);
+	cli_str(r, d->criteria);
+	cli_str(r, d->reasons);
+	cli_str(r, "");
+	cli_num(r, d->under_days);
+	cli_num(r, d->over_days);
+	cli_num(r, d->alert_days);
+	cli_num(r, d->critical_days);
+	cli_num(r, d->jump_ratio);
+	cli_num(r, d->drop_ratio);
+	cli_int(r, d->score);
+	return 1;
+}
+
+static json_t *device_json(size_t i, void *ctx)
+{
+	return kb_device_to_json(&((struct sctx *)ctx)->sup.devices[i]);
+}
+
 static int supply_devices(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		CLI_FORMAT_OPTIONS,
-		{ "essential", no_argument, NULL, OPT_ESSENTIAL },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_format f = { 0 };
-	struct kb_store *s;
-	struct kb_supply sup;
-	int c, r, only = 0;
-	size_t i;
+	struct sctx x = SCTX_INIT(cli);
+	struct cli_list l = { device_cols, 0,  device_row, device_json,
+			      NULL,	   &x, 0,	   0 };
+	int r;
 
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		if (c == OPT_ESSENTIAL)
-			only = 1;
-		else if ((r = cli_option(cli, c, "supply devices", argv,
-					 devices_en, devices_ja)) >= 0)
-			return r;
-	}
-	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup)))
+	if ((r = cli_parse(cli, &devices_spec, argc, argv, &x.a)) >= 0 ||
+	    (r = sctx_open(&x, KB_STORE_READONLY)))
 		return r;
-	if (f.json) {
-		json_t *a = json_array();
-		for (i = 0; i < sup.ndevices; i++)
-			if (!only || sup.devices[i].essential)
-				json_array_append_new(
-					a, kb_device_to_json(&sup.devices[i]));
-		r = cli_print_json(cli, a);
-	} else if (f.csv) {
-		struct kb_buf out = KB_BUF_INIT;
-		struct kb_csvw w;
-		kb_csvw_init(&w, &out, f.bom);
-		kb_buf_adds(&out,
-			    "code,name_ja,name_en,class,category,use,"
-			    "unit_ja,unit_en,essential,criteria,reasons,"
-			    "designation_reason,under_days,over_days,"
-			    "alert_days,critical_days,jump_ratio,drop_ratio\r\n");
-		for (i = 0; i < sup.ndevices; i++) {
-			const struct kb_device *d = &sup.devices[i];
-			if (only && !d->essential)
-				continue;
-			kb_csvw_field(&w, d->code);
-			kb_csvw_field(&w, d->name_ja);
-			kb_csvw_field(&w, d->name_en);
-			kb_csvw_field(&w, roman[d->klass]);
-			kb_csvw_field(&w, d->category);
-			kb_csvw_field(&w,
-				      d->reusable ? "reusable" : "disposable");
-			kb_csvw_field(&w, d->unit_ja);
-			kb_csvw_field(&w, d->unit_en);
-			kb_csvw_field(&w, d->essential ? "yes" : "no");
-			kb_csvw_field(&w, d->criteria);
-			kb_csvw_field(&w, d->reasons);
-			kb_csvw_field(&w, "");
-			kb_csvw_num(&w, d->under_days);
-			kb_csvw_num(&w, d->over_days);
-			kb_csvw_num(&w, d->alert_days);
-			kb_csvw_num(&w, d->critical_days);
-			kb_csvw_num(&w, d->jump_ratio);
-			kb_csvw_num(&w, d->drop_ratio);
-			kb_csvw_end(&w);
-		}
-		r = cli_write(cli, &out, "-");
-		kb_buf_release(&out);
-	} else {
-		struct cli_table t;
-		cli_table_init(&t, 6, CLI_T(cli, "Code", "コード"),
-			       CLI_T(cli, "Device", "機器"),
-			       CLI_T(cli, "Class", "クラス"),
-			       CLI_T(cli, "Use", "使用区分"),
-			       CLI_T(cli, "Essential", "必要不可欠"),
-			       CLI_T(cli, "Score", "点数"));
-		cli_table_limit(&t, 1, 36);
-		for (i = 0; i < sup.ndevices; i++) {
-			const struct kb_device *d = &sup.devices[i];
-			char score[16];
-			if (only && !d->essential)
-				continue;
-			snprintf(score, sizeof(score), "%d", d->score);
-			cli_table_row(
-				&t, d->code, name_of(cli, d->name_ja, d->name_en),
-				roman[d->klass],
-				d->reusable
-					? CLI_T(cli, "reusable", "再使用")
-					: CLI_T(cli, "disposable", "単回使用"),
-				d->essential ? CLI_T(cli, "yes", "○") : "",
-				score);
-		}
-		cli_table_print(&t, stdout);
-		cli_table_release(&t);
-	}
-	kb_supply_release(&sup);
-	kb_store_close(s);
+	l.n = x.sup.ndevices;
+	r = cli_list(cli, &x.a.f, &l);
+	sctx_close(&x);
 	return r;
 }
 
@@ -852,123 +877,89 @@ static int supply_thresholds(struct cli *cli, int argc, char **argv)
 
 /* ---- organisations and prefectures ---- */
 
-static const char orgs_en[] =
-	"Usage: kiban supply orgs [OPTION]...\n"
+static const struct cli_opt orgs_opts[] = {
+	{ "kind", 0, CLI_STR, "KIND", "種別",
+	  "hospital, mah, manufacturer, distributor or supplier",
+	  "hospital, mah, manufacturer, distributor, supplier", SA(kind) },
+	{ "pref", 0, CLI_STR, "P", "都道府県", "in prefecture P (code or name)",
+	  "その都道府県のもの（コードか名前）", SA(pref) },
+	CLI_OPTS_FORMATS(SA(f)),
+	CLI_OPT_END,
+};
+static const struct cli_spec orgs_spec = {
+	"supply orgs",
+	"[OPTION]...",
+	"[オプション]...",
 	"List the organisations: hospitals, marketing-authorisation holders,\n"
-	"manufacturers, distributors and suppliers.\n\n"
-	"  --kind KIND     hospital, mah, manufacturer, distributor or supplier\n"
-	"  --pref P        in prefecture P (code or name)\n"
-	"  --json, --csv   for scripts, for Excel (--bom)\n";
-static const char orgs_ja[] =
-	"使い方: kiban supply orgs [オプション]...\n"
-	"組織を一覧します: 病院、製造販売業者、製造業者、販売業者、部材供給者。\n\n"
-	"  --kind 種別     hospital, mah, manufacturer, distributor, supplier\n"
-	"  --pref 都道府県 その都道府県のもの（コードか名前）\n"
-	"  --json, --csv   スクリプト向け、Excel 向け（--bom）\n";
+	"manufacturers, distributors and suppliers.\n",
+	"組織を一覧します: 病院、製造販売業者、製造業者、販売業者、部材供給者。\n",
+	orgs_opts,
+	18,
+	18,
+	0,
+};
+
+static const struct cli_col org_cols[] = {
+	{ "id", "ID", "ID", CLI_TEXT, CLI_ALL, 0, NULL },
+	{ NULL, "Kind", "種別", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ "kind", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ NULL, "Name", "名称", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ "name_ja", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ "name_en", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ NULL, "Prefecture", "都道府県", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ "prefecture", NULL, NULL, CLI_CODE, CLI_DATA, 0, NULL },
+	{ NULL, "Beds", "病床", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ "beds", NULL, NULL, CLI_INT, CLI_DATA, 0, NULL },
+	{ "icu_beds", NULL, NULL, CLI_INT, CLI_DATA, 0, NULL },
+	{ "country", "Country", "国", CLI_TEXT, CLI_ALL, 0, NULL },
+	{ NULL, NULL, NULL, CLI_TEXT, 0, 0, NULL },
+};
+
+struct orgs_ctx {
+	struct sctx x;
+	int pref;
+};
+
+static int org_row(struct cli_row *r, size_t i, void *ctx)
+{
+	struct orgs_ctx *oc = ctx;
+	struct cli *cli = oc->x.cli;
+	const struct kb_org *o = &oc->x.sup.orgs[i];
+	if ((oc->x.a.kind && strcmp(oc->x.a.kind, kb_org_kind_key(o->kind))) ||
+	    (oc->pref && o->pref != oc->pref))
+		return 0;
+	cli_str(r, o->id);
+	cli_str(r, kb_org_kind_name(o->kind, cli->lang));
+	cli_str(r, kb_org_kind_key(o->kind));
+	cli_str(r, NAME(cli, o));
+	cli_str(r, o->name_ja);
+	cli_str(r, o->name_en);
+	cli_str(r, o->pref ? NAME(cli, &oc->x.sup.prefs[o->pref - 1]) : "");
+	cli_int(r, o->pref);
+	if (o->kind == KB_ORG_HOSPITAL)
+		cli_strf(r, "%d", o->beds);
+	else
+		cli_str(r, "");
+	cli_int(r, o->beds);
+	cli_int(r, o->icu_beds);
+	cli_str(r, o->country);
+	return 1;
+}
 
 static int supply_orgs(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		CLI_FORMAT_OPTIONS,
-		{ "kind", required_argument, NULL, OPT_KIND },
-		{ "pref", required_argument, NULL, OPT_PREF },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_format f = { 0 };
-	const char *kind = NULL, *pref = NULL;
-	struct kb_store *s;
-	struct kb_supply sup;
-	struct kb_buf out = KB_BUF_INIT;
-	struct kb_csvw w;
-	struct cli_table t;
-	json_t *a = json_array();
-	int c, r, p = 0;
-	size_t i;
+	struct orgs_ctx oc = { SCTX_INIT(cli), 0 };
+	struct cli_list l = { org_cols, 0, org_row, NULL, NULL, &oc, 0, 0 };
+	int r;
 
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		if (c == OPT_KIND)
-			kind = optarg;
-		else if (c == OPT_PREF)
-			pref = optarg;
-		else if ((r = cli_option(cli, c, "supply orgs", argv, orgs_en,
-					 orgs_ja)) >= 0) {
-			json_decref(a);
-			return r;
-		}
-	}
-	if ((r = open_registry(cli, KB_STORE_READONLY, &s, &sup))) {
-		json_decref(a);
+	if ((r = cli_parse(cli, &orgs_spec, argc, argv, &oc.x.a)) >= 0 ||
+	    (r = sctx_open(&oc.x, KB_STORE_READONLY)))
 		return r;
-	}
-	if (pref && (r = pref_arg(cli, &sup, pref, &p)))
-		goto out;
-	kb_csvw_init(&w, &out, f.bom);
-	if (f.csv)
-		kb_buf_adds(&out, "id,kind,name_ja,name_en,prefecture,beds,"
-				  "icu_beds,country\r\n");
-	cli_table_init(&t, 6, "ID", CLI_T(cli, "Kind", "種別"),
-		       CLI_T(cli, "Name", "名称"),
-		       CLI_T(cli, "Prefecture", "都道府県"),
-		       CLI_T(cli, "Beds", "病床"), CLI_T(cli, "Country", "国"));
-	for (i = 0; i < sup.norgs; i++) {
-		const struct kb_org *o = &sup.orgs[i];
-		char beds[16];
-		const char *pn =
-			o->pref ? name_of(cli, sup.prefs[o->pref - 1].name_ja,
-					  sup.prefs[o->pref - 1].name_en)
-				: "";
-		if ((kind && strcmp(kind, kb_org_kind_key(o->kind))) ||
-		    (p && o->pref != p))
-			continue;
-		snprintf(beds, sizeof(beds), "%d", o->beds);
-		if (f.json) {
-			json_array_append_new(
-				a,
-				json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:s}",
-					  "id", o->id, "kind",
-					  kb_org_kind_key(o->kind), "name_ja",
-					  o->name_ja, "name_en", o->name_en,
-					  "prefecture", o->pref, "beds",
-					  o->beds, "icu_beds", o->icu_beds,
-					  "country", o->country));
-		} else if (f.csv) {
-			kb_csvw_field(&w, o->id);
-			kb_csvw_field(&w, kb_org_kind_key(o->kind));
-			kb_csvw_field(&w, o->name_ja);
-			kb_csvw_field(&w, o->name_en);
-			if (o->pref)
-				kb_csvw_fieldf(&w, "%02d", o->pref);
-			else
-				kb_csvw_field(&w, "");
-			kb_csvw_fieldf(&w, "%d", o->beds);
-			kb_csvw_fieldf(&w, "%d", o->icu_beds);
-			kb_csvw_field(&w, o->country);
-			kb_csvw_end(&w);
-		} else {
-			cli_table_row(&t, o->id,
-				      kb_org_kind_name(o->kind, cli->lang),
-				      name_of(cli, o->name_ja, o->name_en), pn,
-				      o->kind == KB_ORG_HOSPITAL ? beds : "",
-				      o->country);
-		}
-	}
-	if (f.json) {
-		r = cli_print_json(cli, a);
-		a = NULL;
-	} else if (f.csv) {
-		r = cli_write(cli, &out, "-");
-	} else {
-		cli_table_print(&t, stdout);
-	}
-	cli_table_release(&t);
-out:
-	json_decref(a);
-	kb_buf_release(&out);
-	kb_supply_release(&sup);
-	kb_store_close(s);
+	l.n = oc.x.sup.norgs;
+	if (!oc.x.a.pref ||
+	    !(r = pref_arg(cli, &oc.x.sup, oc.x.a.pref, &oc.pref)))
+		r = cli_list(cli, &oc.x.a.f, &l);
+	sctx_close(&oc.x);
 	return r;
 }
 
@@ -2195,68 +2186,91 @@ static int supply_recompute(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static const char reports_en[] =
-	"Usage: kiban supply reports [OPTION]...\n"
+static const struct cli_opt reports_opts[] = {
+	{ "org", 0, CLI_STR, "ID", NULL, "of this organisation",
+	  "この組織のもの", SA(org) },
+	{ "week", 0, CLI_WEEK, "W", NULL, "of this week", "この週のもの",
+	  SA(week) },
+	{ "late", 0, CLI_FLAG, NULL, NULL, "only late ones",
+	  "遅れて届いたもののみ", SA(late) },
+	CLI_OPTS_FORMATS(SA(f)),
+	CLI_OPT_END,
+};
+static const struct cli_spec reports_spec = {
+	"supply reports",
+	"[OPTION]...",
+	"[オプション]...",
 	"List the reports received: id, kind, organisation, week, version (2 or more:\n"
 	"corrected), lines, when and by whom, and whether it came late (after the\n"
-	"Wednesday following its week).\n\n"
-	"  --org ID        of this organisation\n"
-	"  --week W        of this week\n"
-	"  --late          only late ones\n"
-	"  --json, --csv   for scripts, for Excel (--bom)\n";
-static const char reports_ja[] =
-	"使い方: kiban supply reports [オプション]...\n"
+	"Wednesday following its week).\n",
 	"受け付けた報告を一覧します: ID、種類、組織、週、版（2 以上は訂正あり）、行数、\n"
-	"受付日時と提出者、遅延（その週の翌週水曜日より後）の有無。\n\n"
-	"  --org ID        この組織のもの\n"
-	"  --week W        この週のもの\n"
-	"  --late          遅れて届いたもののみ\n"
-	"  --json, --csv   スクリプト向け、Excel 向け（--bom）\n";
+	"受付日時と提出者、遅延（その週の翌週水曜日より後）の有無。\n",
+	reports_opts,
+	18,
+	18,
+	0,
+};
+
+static const struct cli_col report_cols[] = {
+	{ "report_id", "Report", "報告", CLI_TEXT, CLI_ALL, 0, NULL },
+	{ "kind", "Kind", "種類", CLI_TEXT, CLI_ALL, 0, NULL },
+	{ "org", "Org", "組織", CLI_TEXT, CLI_ALL, 0, NULL },
+	{ "week", "Week", "週", CLI_TEXT, CLI_ALL, 0, NULL },
+	{ "version", "Version", "版", CLI_INT, CLI_ALL, 0, NULL },
+	{ "lines", "Lines", "行", CLI_INT, CLI_ALL, 0, NULL },
+	{ NULL, "Received", "受付", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ "submitted_at", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ "submitted_by", NULL, NULL, CLI_TEXT, CLI_DATA, 0, NULL },
+	{ NULL, "Late", "遅延", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ "late", NULL, NULL, CLI_BOOL, CLI_DATA, 0, NULL },
+	{ NULL, NULL, NULL, CLI_TEXT, 0, 0, NULL },
+};
+
+struct reports_ctx {
+	struct cli *cli;
+	sqlite3_stmt *st;
+};
+
+/* The rows come from the statement, one step a row. */
+static int report_row(struct cli_row *r, size_t i, void *ctx)
+{
+	struct reports_ctx *rc = ctx;
+	sqlite3_stmt *st = rc->st;
+	const char *at;
+	char wk[16], when[64];
+	(void)i;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		return -1;
+	at = (const char *)sqlite3_column_text(st, 6);
+	kb_week_format(sqlite3_column_int(st, 3), wk);
+	kb_time_label(at, rc->cli->lang, 0, when, sizeof(when));
+	cli_str(r, (const char *)sqlite3_column_text(st, 0));
+	cli_str(r, (const char *)sqlite3_column_text(st, 1));
+	cli_str(r, (const char *)sqlite3_column_text(st, 2));
+	cli_str(r, wk);
+	cli_int(r, sqlite3_column_int(st, 4));
+	cli_int(r, sqlite3_column_int(st, 5));
+	cli_str(r, when);
+	cli_str(r, at);
+	cli_str(r, (const char *)sqlite3_column_text(st, 7));
+	cli_str(r, sqlite3_column_int(st, 8) ? CLI_T(rc->cli, "late", "遅延")
+					     : "");
+	cli_bool(r, sqlite3_column_int(st, 8));
+	return 1;
+}
 
 static int supply_reports(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		CLI_FORMAT_OPTIONS,
-		{ "org", required_argument, NULL, OPT_ORG },
-		{ "week", required_argument, NULL, OPT_WEEK },
-		{ "late", no_argument, NULL, OPT_LATE },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_format f = { 0 };
-	const char *org = NULL;
-	int week = -1, late = 0, c, r;
+	struct sargs a = SARGS_INIT;
+	struct reports_ctx rc = { cli, NULL };
+	struct cli_list l = { report_cols, (size_t)-1, report_row, NULL,
+			      NULL,	   &rc,	       0,	   0 };
 	struct kb_store *s;
-	sqlite3_stmt *st;
-	struct kb_buf out = KB_BUF_INIT;
-	struct kb_csvw w;
-	struct cli_table t;
-	json_t *arr = json_array();
+	int r;
 
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		switch (c) {
-		case OPT_ORG: org = optarg; break;
-		case OPT_WEEK:
-			if ((r = week_arg(cli, "supply reports", optarg, &week))) {
-				json_decref(arr);
-				return r;
-			}
-			break;
-		case OPT_LATE: late = 1; break;
-		default:
-			if ((r = cli_option(cli, c, "supply reports", argv,
-					    reports_en, reports_ja)) >= 0) {
-				json_decref(arr);
-				return r;
-			}
-		}
-	}
-	if ((r = cli_open(cli, KB_STORE_READONLY, &s))) {
-		json_decref(arr);
+	if ((r = cli_parse(cli, &reports_spec, argc, argv, &a)) >= 0 ||
+	    (r = cli_open(cli, KB_STORE_READONLY, &s)))
 		return r;
-	}
 	if (sqlite3_prepare_v2(
 		    kb_store_sqlite(s),
 		    "SELECT r.id, r.kind, o.id, r.week, r.version, r.lines, "
@@ -2264,76 +2278,18 @@ static int supply_reports(struct cli *cli, int argc, char **argv)
 		    "report r JOIN org o ON o.n = r.org WHERE (?1 IS NULL OR o.id "
 		    "= ?1) AND (?2 < 0 OR r.week = ?2) AND (?3 = 0 OR r.late) "
 		    "ORDER BY r.week, o.id, r.id",
-		    -1, &st, NULL) != SQLITE_OK) {
+		    -1, &rc.st, NULL) != SQLITE_OK) {
 		kb_err_set(&cli->err, KB_EDB, "%s",
 			   sqlite3_errmsg(kb_store_sqlite(s)));
 		kb_store_close(s);
-		json_decref(arr);
 		return cli_fail(cli, KB_EDB);
 	}
-	if (org)
-		sqlite3_bind_text(st, 1, org, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, week);
-	sqlite3_bind_int(st, 3, late);
-	kb_csvw_init(&w, &out, f.bom);
-	if (f.csv)
-		kb_buf_adds(&out, "report_id,kind,org,week,version,lines,"
-				  "submitted_at,submitted_by,late\r\n");
-	cli_table_init(&t, 8, CLI_T(cli, "Report", "報告"),
-		       CLI_T(cli, "Kind", "種類"), CLI_T(cli, "Org", "組織"),
-		       CLI_T(cli, "Week", "週"), CLI_T(cli, "Version", "版"),
-		       CLI_T(cli, "Lines", "行"), CLI_T(cli, "Received", "受付"),
-		       CLI_T(cli, "Late", "遅延"));
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		const char *kind = (const char *)sqlite3_column_text(st, 1);
-		const char *oid = (const char *)sqlite3_column_text(st, 2);
-		const char *at = (const char *)sqlite3_column_text(st, 6);
-		const char *by = (const char *)sqlite3_column_text(st, 7);
-		int ver = sqlite3_column_int(st, 4),
-		    lines = sqlite3_column_int(st, 5);
-		int lt = sqlite3_column_int(st, 8);
-		char wk[16], v[16], l[16], when[64];
-		kb_week_format(sqlite3_column_int(st, 3), wk);
-		if (f.json) {
-			json_array_append_new(
-				arr,
-				json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:b}",
-					  "report_id", id, "kind", kind, "org",
-					  oid, "week", wk, "version", ver,
-					  "lines", lines, "submitted_at", at,
-					  "submitted_by", by, "late", lt));
-		} else if (f.csv) {
-			kb_csvw_field(&w, id);
-			kb_csvw_field(&w, kind);
-			kb_csvw_field(&w, oid);
-			kb_csvw_field(&w, wk);
-			kb_csvw_fieldf(&w, "%d", ver);
-			kb_csvw_fieldf(&w, "%d", lines);
-			kb_csvw_field(&w, at);
-			kb_csvw_field(&w, by);
-			kb_csvw_field(&w, lt ? "yes" : "no");
-			kb_csvw_end(&w);
-		} else {
-			snprintf(v, sizeof(v), "%d", ver);
-			snprintf(l, sizeof(l), "%d", lines);
-			kb_time_label(at, cli->lang, 0, when, sizeof(when));
-			cli_table_row(&t, id, kind, oid, wk, v, l, when,
-				      lt ? CLI_T(cli, "late", "遅延") : "");
-		}
-	}
-	sqlite3_finalize(st);
-	if (f.json) {
-		r = cli_print_json(cli, arr);
-		arr = NULL;
-	} else if (f.csv) {
-		r = cli_write(cli, &out, "-");
-	} else {
-		cli_table_print(&t, stdout);
-	}
-	cli_table_release(&t);
-	json_decref(arr);
-	kb_buf_release(&out);
+	if (a.org)
+		sqlite3_bind_text(rc.st, 1, a.org, -1, SQLITE_STATIC);
+	sqlite3_bind_int(rc.st, 2, a.week);
+	sqlite3_bind_int(rc.st, 3, a.late);
+	r = cli_list(cli, &a.f, &l);
+	sqlite3_finalize(rc.st);
 	kb_store_close(s);
 	return r;
 }
