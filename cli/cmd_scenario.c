@@ -88,6 +88,46 @@ static const char *num(struct kb_buf *b, double v)
 	return b->buf;
 }
 
+/* A device's totals in a plan's JSON, as "CODE name: shipped 1, ...". */
+struct total {
+	const char *key, *en, *ja;
+};
+static const struct total plan_totals[] = {
+	{ "shipped", "shipped ", "発送 " },
+	{ "returned", ", returned ", "、返却 " },
+	{ "bought", ", bought ", "、購入 " },
+	{ "unmet", ", unmet ", "、不足 " },
+	{ NULL, NULL, NULL },
+};
+static const struct total hospital_totals[] = {
+	{ "shipped", "shipped ", "発送 " },
+	{ "returned", ", returned ", "、返却 " },
+	{ "unmet", ", unmet ", "、不足 " },
+	{ "hospitals_short", ", hospitals short ", "、不足する病院 " },
+	{ NULL, NULL, NULL },
+};
+
+/* One line per device of j's "devices" with the totals t names. */
+static void print_totals(struct cli *cli, json_t *j, const struct total *t)
+{
+	struct kb_buf a = KB_BUF_INIT;
+	json_t *x;
+	size_t i, k;
+	json_array_foreach(json_object_get(j, "devices"), i, x)
+	{
+		printf("%s %s: ", json_string_value(json_object_get(x, "code")),
+		       json_string_value(json_object_get(x, "name")));
+		for (k = 0; t[k].key; k++) {
+			fputs(CLI_T(cli, t[k].en, t[k].ja), stdout);
+			fputs(num(&a, json_number_value(
+					      json_object_get(x, t[k].key))),
+			      stdout);
+		}
+		putchar('\n');
+	}
+	kb_buf_release(&a);
+}
+
 static void print_summary(struct cli *cli, const struct kb_scenario *sc,
 			  json_t *j)
 {
@@ -422,8 +462,7 @@ static int allocate_hospitals(struct cli *cli, struct kb_store *s,
 {
 	struct kb_hospital_plan hp;
 	struct kb_buf out = KB_BUF_INIT, a = KB_BUF_INIT;
-	json_t *j, *x;
-	size_t i;
+	json_t *j;
 	int r;
 	if ((r = kb_scenario_allocate_hospitals(s, sc, res, sup, threads, &hp,
 						&cli->err)))
@@ -450,25 +489,7 @@ static int allocate_hospitals(struct cli *cli, struct kb_store *s,
 		printf(CLI_T(cli, "%zu models, %.2f s in CLP\n\n",
 			     "モデル %zu、CLP で %.2f 秒\n\n"),
 		       hp.plan.models, hp.plan.seconds);
-		json_array_foreach(json_object_get(j, "devices"), i, x)
-		{
-			printf("%s %s: ",
-			       json_string_value(json_object_get(x, "code")),
-			       json_string_value(json_object_get(x, "name")));
-			printf(CLI_T(cli, "shipped %s", "発送 %s"),
-			       num(&a, json_number_value(
-					       json_object_get(x, "shipped"))));
-			printf(CLI_T(cli, ", returned %s", "、返却 %s"),
-			       num(&a, json_number_value(
-					       json_object_get(x, "returned"))));
-			printf(CLI_T(cli, ", unmet %s", "、不足 %s"),
-			       num(&a, json_number_value(
-					       json_object_get(x, "unmet"))));
-			printf(CLI_T(cli, ", hospitals short %s\n",
-				     "、不足する病院 %s\n"),
-			       num(&a, json_number_value(json_object_get(
-					       x, "hospitals_short"))));
-		}
+		print_totals(cli, j, hospital_totals);
 	}
 	json_decref(j);
 done:
@@ -567,9 +588,7 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 	if (f.json) {
 		r = cli_write_json(cli, j, output);
 	} else {
-		json_t *x;
 		struct kb_buf a = KB_BUF_INIT;
-		size_t i;
 		printf("%s\n", sc.name);
 		struct cli_table t;
 		struct kb_buf b = KB_BUF_INIT;
@@ -600,24 +619,7 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 			     "largest unmet share of a prefecture: %.1f%%; %zu rows x %zu columns, %.2f s in CLP\n\n",
 			     "都道府県の不足割合の最大: %.1f%%。%zu 行 x %zu 列、CLP で %.2f 秒\n\n"),
 		       100 * pl.worst_share, pl.rows, pl.cols, pl.seconds);
-		json_array_foreach(json_object_get(j, "devices"), i, x)
-		{
-			printf("%s %s: ",
-			       json_string_value(json_object_get(x, "code")),
-			       json_string_value(json_object_get(x, "name")));
-			printf(CLI_T(cli, "shipped %s", "発送 %s"),
-			       num(&a, json_number_value(
-					       json_object_get(x, "shipped"))));
-			printf(CLI_T(cli, ", returned %s", "、返却 %s"),
-			       num(&a, json_number_value(
-					       json_object_get(x, "returned"))));
-			printf(CLI_T(cli, ", bought %s", "、購入 %s"),
-			       num(&a, json_number_value(
-					       json_object_get(x, "bought"))));
-			printf(CLI_T(cli, ", unmet %s\n", "、不足 %s\n"),
-			       num(&a, json_number_value(
-					       json_object_get(x, "unmet"))));
-		}
+		print_totals(cli, j, plan_totals);
 		kb_buf_release(&a);
 	}
 	json_decref(j);
