@@ -7,7 +7,7 @@
  * with their columns, their JSON from the library's kb_kpi_to_json() where
  * the server writes the same, their CSV in the import format.
  */
-#include "cli.h"
+#include "cli_more.h"
 
 #include "kiban/eval.h"
 #include "kiban/kpi.h"
@@ -34,11 +34,7 @@ static int load_kpis(struct cli *cli, struct kb_kpiset *set)
 /* ---- import ---- */
 
 static const struct cli_opt import_opts[] = {
-	{ "encoding", 0, CLI_STR, "ENC", "文字コード",
-	  "auto (default), utf-8 or cp932 (Shift_JIS from Excel)",
-	  "auto（既定）, utf-8, cp932（Excel の Shift_JIS）", KA(enc) },
-	{ "dry-run", 0, CLI_FLAG, NULL, NULL, "check only", "検査のみ行う",
-	  KA(dry_run) },
+	CLI_OPTS_IMPORT(KA(enc), KA(dry_run)),
 	CLI_OPT_END,
 };
 
@@ -96,7 +92,7 @@ static const struct cli_opt klist_opts[] = {
 	{ "csv", 0, CLI_FLAG, NULL, NULL,
 	  "in the import format (re-importable); --bom for Excel",
 	  "取り込み形式で出力（再取り込み可能）。Excel 向けは --bom", KA(f.csv) },
-	{ "bom", 0, CLI_FLAG | CLI_HIDE, NULL, NULL, NULL, NULL, KA(f.bom) },
+	CLI_HIDDEN("bom", 0, CLI_FLAG, NULL, KA(f.bom)),
 	CLI_OPT_END,
 };
 static const struct cli_spec klist_spec = {
@@ -232,8 +228,8 @@ out:
 /* ---- show ---- */
 
 static const struct cli_opt kshow_opts[] = {
-	{ "json", 0, CLI_FLAG | CLI_HIDE, NULL, NULL, NULL, NULL, KA(f.json) },
-	{ "year", 0, CLI_FY | CLI_HIDE, "FY", NULL, NULL, NULL, KA(fy) },
+	CLI_HIDDEN("json", 0, CLI_FLAG, NULL, KA(f.json)),
+	CLI_HIDDEN("year", 0, CLI_FY, "FY", KA(fy)),
 	CLI_OPT_END,
 };
 static const struct cli_spec kshow_spec = {
@@ -349,9 +345,9 @@ static int kpi_show(struct cli *cli, int argc, char **argv)
 /* ---- retarget ---- */
 
 static const struct cli_opt retarget_opts[] = {
-	{ "value", 0, CLI_STR | CLI_HIDE, "V", NULL, NULL, NULL, KA(value) },
-	{ "year", 0, CLI_FY | CLI_HIDE, "FY", NULL, NULL, NULL, KA(fy) },
-	{ "reason", 0, CLI_STR | CLI_HIDE, "TEXT", NULL, NULL, NULL, KA(reason) },
+	CLI_HIDDEN("value", 0, CLI_STR, "V", KA(value)),
+	CLI_HIDDEN("year", 0, CLI_FY, "FY", KA(fy)),
+	CLI_HIDDEN("reason", 0, CLI_STR, "TEXT", KA(reason)),
 	CLI_OPT_END,
 };
 static const struct cli_spec retarget_spec = {
@@ -447,10 +443,8 @@ static int values_import(struct cli *cli, int argc, char **argv)
 }
 
 static const struct cli_opt vlist_opts[] = {
-	{ "kpi", 0, CLI_STR | CLI_HIDE, "ID", NULL, NULL, NULL, KA(kpi) },
-	{ "json", 0, CLI_FLAG | CLI_HIDE, NULL, NULL, NULL, NULL, KA(f.json) },
-	{ "csv", 0, CLI_FLAG | CLI_HIDE, NULL, NULL, NULL, NULL, KA(f.csv) },
-	{ "bom", 0, CLI_FLAG | CLI_HIDE, NULL, NULL, NULL, NULL, KA(f.bom) },
+	CLI_HIDDEN("kpi", 0, CLI_STR, "ID", KA(kpi)),
+	CLI_OPTS_FORMATS_HIDDEN(KA(f)),
 	CLI_OPT_END,
 };
 static const struct cli_spec vlist_spec = {
@@ -554,9 +548,8 @@ static int values_list(struct cli *cli, int argc, char **argv)
 }
 
 static const struct cli_opt vset_opts[] = {
-	{ "comment", 0, CLI_STR | CLI_HIDE, "TEXT", NULL, NULL, NULL,
-	  KA(comment) },
-	{ "source", 0, CLI_STR | CLI_HIDE, "TEXT", NULL, NULL, NULL, KA(source) },
+	CLI_HIDDEN("comment", 0, CLI_STR, "TEXT", KA(comment)),
+	CLI_HIDDEN("source", 0, CLI_STR, "TEXT", KA(source)),
 	CLI_OPT_END,
 };
 static const struct cli_spec vset_spec = {

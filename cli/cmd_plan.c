@@ -1,79 +1,80 @@
 /*
  * cmd_plan.c - 'kiban plan': import, show, actions, ministries.
+ *
+ * Each command is its option table (struct cli_spec, read by cli_parse()
+ * into the one struct pargs) and a body; the list of actions goes through
+ * cli_list() with its columns.
  */
-#include "cli.h"
+#include "cli_more.h"
 
 #include "kiban/plan.h"
 
-enum {
-	OPT_FULL = OPT_FIRST_OWN,
-	OPT_ENCODING,
-	OPT_DRY_RUN,
-	OPT_PLAN,
-	OPT_MINISTRY,
-	OPT_LEAD,
-	OPT_GOAL
+/* The arguments of the plan commands; PA(field): where a value goes. */
+struct pargs {
+	struct cli_format f;
+	const char *enc, *plan, *ministry, *goal;
+	int dry_run, full, lead;
 };
+#define PA(field) CLI_AT(struct pargs, field)
 
-static int load_plan(struct cli *cli, const char *plan_id, struct kb_store **s,
-		     struct kb_plan *p)
+static int load_plan(struct cli *cli, const char *plan_id, struct kb_plan *p)
 {
+	struct kb_store *s;
 	int r;
-	if ((r = cli_open(cli, 0, s)))
+	if ((r = cli_open(cli, 0, &s)))
 		return r;
-	if ((r = kb_plan_load(*s, plan_id, p, &cli->err))) {
-		kb_store_close(*s);
-		return cli_fail(cli, r);
-	}
+	r = kb_plan_load(s, plan_id, p, &cli->err);
+	kb_store_close(s);
+	return r ? cli_fail(cli, r) : 0;
+}
+
+/* For commands without operands: 0, or the exit status reported. */
+static int no_operands(struct cli *cli, const char *cmd, int argc, char **argv)
+{
+	if (optind < argc)
+		return cli_usage_error(cli, cmd,
+				       CLI_T(cli, "unexpected argument '%s'",
+					     "余分な引数 '%s' があります"),
+				       argv[optind]);
 	return 0;
 }
 
 /* ---- import ---- */
 
-static const char import_en[] =
-	"Usage: kiban plan import [OPTION]... FILE\n"
+static const struct cli_opt import_opts[] = {
+	CLI_OPTS_IMPORT(PA(enc), PA(dry_run)),
+	CLI_OPT_END,
+};
+static const struct cli_spec import_spec = {
+	"plan import",
+	"[OPTION]... FILE",
+	"[オプション]... ファイル",
 	"Check a plan file (CSV, see kiban(1) and docs/plan-format.md) and import it,\n"
 	"replacing the plan with the same id.  Every problem is reported with its\n"
-	"file:line:column; a file with any problem changes nothing.\n\n"
-	"  --encoding ENC   auto (default), utf-8 or cp932 (Shift_JIS from Excel)\n"
-	"  --dry-run        check only\n";
-static const char import_ja[] =
-	"使い方: kiban plan import [オプション]... ファイル\n"
+	"file:line:column; a file with any problem changes nothing.\n",
 	"計画ファイル（CSV。kiban(1) と docs/plan-format.md を参照）を検査し、同じ ID の\n"
 	"計画を置き換えて取り込みます。問題はすべて ファイル:行:列 付きで報告し、\n"
-	"問題が一つでもあれば何も変更しません。\n\n"
-	"  --encoding 文字コード  auto（既定）, utf-8, cp932（Excel の Shift_JIS）\n"
-	"  --dry-run              検査のみ行う\n";
+	"問題が一つでもあれば何も変更しません。\n",
+	import_opts,
+	19,
+	25,
+	0,
+};
 
 static int plan_import(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *enc = NULL;
+	struct pargs a = { .enc = NULL };
 	struct kb_store *s;
 	struct kb_plan p;
 	struct kb_csv csv;
-	int c, r, dry = 0;
+	int r, dry;
 
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_ENCODING)
-			enc = optarg;
-		else if (c == OPT_DRY_RUN)
-			dry = 1;
-		else if ((r = cli_option(cli, c, "plan import", argv, import_en,
-					 import_ja)) >= 0)
-			return r;
-	}
-	if (optind + 1 != argc)
-		return cli_usage_error(cli, "plan import", "%s",
-				       CLI_T(cli, "expected one FILE",
-					     "ファイルを一つ指定してください"));
-	if ((r = cli_open_csv(cli, &csv, argv[optind], enc)))
+	if ((r = cli_parse(cli, &import_spec, argc, argv, &a)) >= 0 ||
+	    (r = cli_operands(cli, &import_spec, argc, 1, "expected one FILE",
+			      "ファイルを一つ指定してください")) ||
+	    (r = cli_open_csv(cli, &csv, argv[optind], a.enc)))
 		return r;
+	dry = a.dry_run;
 	r = kb_plan_read_csv(&p, &csv, &cli->err);
 	kb_csv_release(&csv);
 	if (r)
@@ -106,24 +107,35 @@ static int plan_import(struct cli *cli, int argc, char **argv)
 
 /* ---- show ---- */
 
-static const char show_en[] =
-	"Usage: kiban plan show [OPTION]...\n"
+static const struct cli_opt show_opts[] = {
+	{ "full", 0, CLI_FLAG, NULL, NULL,
+	  "print actions in full (default: cut to the line)",
+	  "取組の全文を表示する（既定は一行に収まるよう省略）", PA(full) },
+	{ "json", 0, CLI_FLAG, NULL, NULL, "the plan as JSON, for scripts",
+	  "JSON で出力する（スクリプト向け）", PA(f.json) },
+	{ "csv", 0, CLI_FLAG, NULL, NULL,
+	  "the plan in the plan-file format (re-importable)",
+	  "計画ファイルの形式で出力する（再取り込み可能）", PA(f.csv) },
+	{ "bom", 0, CLI_FLAG, NULL, NULL,
+	  "with --csv: start with a byte-order mark (for Excel)",
+	  "--csv と共に: BOM を付ける（Excel 向け）", PA(f.bom) },
+	{ "plan", 0, CLI_STR, "ID", NULL, "which plan (default: the latest)",
+	  "対象の計画（既定: 最新）", PA(plan) },
+	CLI_OPT_END,
+};
+static const struct cli_spec show_spec = {
+	"plan show",
+	"[OPTION]...",
+	"[オプション]...",
 	"Print the plan as a tree: visions, goals (re-posted goals marked), measures,\n"
-	"actions with their ministries (◎ = lead), priority areas and platforms.\n\n"
-	"  --full        print actions in full (default: cut to the line)\n"
-	"  --json        the plan as JSON, for scripts\n"
-	"  --csv         the plan in the plan-file format (re-importable)\n"
-	"  --bom         with --csv: start with a byte-order mark (for Excel)\n"
-	"  --plan ID     which plan (default: the latest)\n";
-static const char show_ja[] =
-	"使い方: kiban plan show [オプション]...\n"
+	"actions with their ministries (◎ = lead), priority areas and platforms.\n",
 	"計画を木の形で表示します: ビジョン、ゴール（再掲を明示）、施策、取組と府省\n"
-	"（◎ は取りまとめ府省）、重点分野、プラットフォーム。\n\n"
-	"  --full        取組の全文を表示する（既定は一行に収まるよう省略）\n"
-	"  --json        JSON で出力する（スクリプト向け）\n"
-	"  --csv         計画ファイルの形式で出力する（再取り込み可能）\n"
-	"  --bom         --csv と共に: BOM を付ける（Excel 向け）\n"
-	"  --plan ID     対象の計画（既定: 最新）\n";
+	"（◎ は取りまとめ府省）、重点分野、プラットフォーム。\n",
+	show_opts,
+	16,
+	16,
+	0,
+};
 
 static void line(int indent, const char *text, int full)
 {
@@ -141,50 +153,26 @@ static void line(int indent, const char *text, int full)
 
 static int plan_show(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		CLI_FORMAT_OPTIONS,
-		{ "full", no_argument, NULL, OPT_FULL },
-		{ "plan", required_argument, NULL, OPT_PLAN },
-		{ NULL, 0, NULL, 0 },
-	};
+	struct pargs o = { .plan = NULL };
 	enum kb_lang L;
-	const char *plan_id = NULL;
-	struct kb_store *s;
 	struct kb_plan p;
 	struct kb_buf b = KB_BUF_INIT;
-	struct cli_format f = { 0 };
-	int c, r, full = 0;
+	int r, full;
 	size_t v, g, m, a, x;
 
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		switch (c) {
-		case OPT_FULL: full = 1; break;
-		case OPT_PLAN: plan_id = optarg; break;
-		default:
-			if ((r = cli_option(cli, c, "plan show", argv, show_en,
-					    show_ja)) >= 0)
-				return r;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, "plan show",
-				       CLI_T(cli, "unexpected argument '%s'",
-					     "余分な引数 '%s' があります"),
-				       argv[optind]);
-	if ((r = load_plan(cli, plan_id, &s, &p)))
+	if ((r = cli_parse(cli, &show_spec, argc, argv, &o)) >= 0 ||
+	    (r = no_operands(cli, "plan show", argc, argv)) ||
+	    (r = load_plan(cli, o.plan, &p)))
 		return r;
-	kb_store_close(s);
 	L = cli->lang;
-	if (f.json) {
+	full = o.full;
+	if (o.f.json) {
 		r = cli_print_json(cli, kb_plan_to_json(&p));
 		kb_plan_release(&p);
 		return r;
 	}
-	if (f.csv) {
-		kb_plan_write_csv(&p, &b, f.bom);
+	if (o.f.csv) {
+		kb_plan_write_csv(&p, &b, o.f.bom);
 		r = cli_write(cli, &b, "-");
 		kb_buf_release(&b);
 		kb_plan_release(&p);
@@ -274,232 +262,218 @@ static int plan_show(struct cli *cli, int argc, char **argv)
 
 /* ---- actions ---- */
 
-static const char actions_en[] =
-	"Usage: kiban plan actions [OPTION]...\n"
-	"List the plan's actions with their ministries (◎ = lead).\n\n"
-	"  --ministry M   only actions of ministry M (厚, 経, 文, 内, 内官, 総, or\n"
-	"                 MHLW, METI, MEXT, CAO, CAS, MIC)\n"
-	"  --lead         only actions that the ministry leads (◎)\n"
-	"  --goal G       only actions under goal G\n"
-	"  --full         print the text in full\n"
-	"  --json, --csv  output for scripts or spreadsheets (--bom for Excel)\n"
-	"  --plan ID      which plan (default: the latest)\n";
-static const char actions_ja[] =
-	"使い方: kiban plan actions [オプション]...\n"
-	"計画の取組と府省（◎ は取りまとめ府省）を一覧します。\n\n"
-	"  --ministry 府省  その府省の取組のみ（厚, 経, 文, 内, 内官, 総。英略称 MHLW 等も可）\n"
-	"  --lead           その府省が取りまとめ（◎）を担う取組のみ\n"
-	"  --goal G         ゴール G の下の取組のみ\n"
-	"  --full           本文を省略せずに表示する\n"
-	"  --json, --csv    スクリプトや表計算向けの出力（Excel 向けは --bom も）\n"
-	"  --plan ID        対象の計画（既定: 最新）\n";
+static const struct cli_opt actions_opts[] = {
+	{ "ministry", 0, CLI_STR, "M", "府省",
+	  "only actions of ministry M (厚, 経, 文, 内, 内官, 総, or\nMHLW, METI, MEXT, CAO, CAS, MIC)",
+	  "その府省の取組のみ（厚, 経, 文, 内, 内官, 総。英略称 MHLW 等も可）",
+	  PA(ministry) },
+	{ "lead", 0, CLI_FLAG, NULL, NULL,
+	  "only actions that the ministry leads (◎)",
+	  "その府省が取りまとめ（◎）を担う取組のみ", PA(lead) },
+	{ "goal", 0, CLI_STR, "G", NULL, "only actions under goal G",
+	  "ゴール G の下の取組のみ", PA(goal) },
+	{ "full", 0, CLI_FLAG, NULL, NULL, "print the text in full",
+	  "本文を省略せずに表示する", PA(full) },
+	{ "json", 0, CLI_FLAG | CLI_JOIN, NULL, NULL, NULL, NULL, PA(f.json) },
+	{ "csv", 0, CLI_FLAG, NULL, NULL,
+	  "output for scripts or spreadsheets (--bom for Excel)",
+	  "スクリプトや表計算向けの出力（Excel 向けは --bom も）", PA(f.csv) },
+	CLI_HIDDEN("bom", 0, CLI_FLAG, NULL, PA(f.bom)),
+	{ "plan", 0, CLI_STR, "ID", NULL, "which plan (default: the latest)",
+	  "対象の計画（既定: 最新）", PA(plan) },
+	CLI_OPT_END,
+};
+static const struct cli_spec actions_spec = {
+	"plan actions",
+	"[OPTION]...",
+	"[オプション]...",
+	"List the plan's actions with their ministries (◎ = lead).\n",
+	"計画の取組と府省（◎ は取りまとめ府省）を一覧します。\n",
+	actions_opts,
+	17,
+	19,
+	0,
+};
+
+/* The table's columns and the CSV's, interleaved. */
+static const struct cli_col action_cols[] = {
+	{ "id", "ID", "ID", CLI_TEXT, CLI_TAB | CLI_CSV, 0, NULL },
+	{ NULL, "Ministries", "府省", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ "goal", "Goal", "ゴール", CLI_TEXT, CLI_TAB | CLI_CSV, 0, NULL },
+	{ "measure", "Measure", "施策", CLI_TEXT, CLI_TAB | CLI_CSV, 0, NULL },
+	{ "ministries", NULL, NULL, CLI_TEXT, CLI_CSV, 0, NULL },
+	{ "text_ja", NULL, NULL, CLI_TEXT, CLI_CSV, 0, NULL },
+	{ "text_en", NULL, NULL, CLI_TEXT, CLI_CSV, 0, NULL },
+	{ NULL, "Action", "取組", CLI_TEXT, CLI_TAB, 70, NULL },
+	{ NULL, NULL, NULL, CLI_TEXT, 0, 0, NULL },
+};
+
+struct actx {
+	struct cli *cli;
+	struct kb_plan p;
+	size_t ministry, goal; /* KB_NONE: any */
+	int lead;
+};
+
+static int action_row(struct cli_row *r, size_t i, void *ctx)
+{
+	struct actx *x = ctx;
+	const struct kb_plan *p = &x->p;
+	const struct kb_action *a = &p->actions[i];
+	const struct kb_measure *m = &p->measures[a->measure];
+	struct kb_buf b = KB_BUF_INIT;
+	int hit = x->ministry == KB_NONE;
+	size_t k;
+	for (k = 0; k < a->nmin && !hit; k++)
+		hit = a->min[k].ministry == x->ministry &&
+		      (!x->lead || a->min[k].lead);
+	if (!hit || (x->goal != KB_NONE && m->goal != x->goal))
+		return 0;
+	kb_action_ministries(p, a, &b);
+	cli_str(r, a->id);
+	cli_str(r, b.buf);
+	cli_str(r, p->goals[m->goal].id);
+	cli_str(r, m->id);
+	cli_str(r, b.buf);
+	cli_str(r, a->text_ja);
+	cli_str(r, a->text_en);
+	cli_str(r, x->cli->lang == KB_LANG_EN ? a->text_en : a->text_ja);
+	kb_buf_release(&b);
+	return 1;
+}
+
+static json_t *action_json(size_t i, void *ctx)
+{
+	const struct kb_plan *p = &((struct actx *)ctx)->p;
+	const struct kb_action *a = &p->actions[i];
+	const struct kb_measure *m = &p->measures[a->measure];
+	json_t *mins = json_array();
+	size_t k;
+	for (k = 0; k < a->nmin; k++)
+		json_array_append_new(
+			mins, json_pack("{s:s, s:b}", "code",
+					p->ministries[a->min[k].ministry].code,
+					"lead", a->min[k].lead));
+	return json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}", "id", a->id, "goal",
+			 p->goals[m->goal].id, "measure", m->id, "ministries",
+			 mins, "text_ja", a->text_ja, "text_en", a->text_en);
+}
 
 static int plan_actions(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "ministry", required_argument, NULL, OPT_MINISTRY },
-		{ "lead", no_argument, NULL, OPT_LEAD },
-		{ "goal", required_argument, NULL, OPT_GOAL },
-		{ "full", no_argument, NULL, OPT_FULL },
-		CLI_FORMAT_OPTIONS,
-		{ "plan", required_argument, NULL, OPT_PLAN },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum kb_lang L;
-	const char *ministry = NULL, *goal = NULL, *plan_id = NULL;
-	size_t mi = KB_NONE, gi = KB_NONE, a, k, n = 0;
-	struct cli_format f = { 0 };
-	int c, r, lead = 0, full = 0;
-	struct kb_store *s;
-	struct kb_plan p;
-	struct cli_table t;
-	struct kb_buf b = KB_BUF_INIT, out = KB_BUF_INIT;
-	struct kb_csvw w;
-	json_t *arr = NULL;
+	struct pargs o = { .plan = NULL };
+	struct actx x = { cli, { 0 }, KB_NONE, KB_NONE, 0 };
+	struct cli_col cols[KB_ARRAY_SIZE(action_cols)];
+	struct cli_list l = { cols, 0, action_row, action_json, NULL, &x, 0, 0 };
+	struct kb_buf b = KB_BUF_INIT;
+	size_t k;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		switch (c) {
-		case OPT_MINISTRY: ministry = optarg; break;
-		case OPT_LEAD: lead = 1; break;
-		case OPT_GOAL: goal = optarg; break;
-		case OPT_FULL: full = 1; break;
-		case OPT_PLAN: plan_id = optarg; break;
-		default:
-			if ((r = cli_option(cli, c, "plan actions", argv,
-					    actions_en, actions_ja)) >= 0)
-				return r;
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(cli, "plan actions",
-				       CLI_T(cli, "unexpected argument '%s'",
-					     "余分な引数 '%s' があります"),
-				       argv[optind]);
-	if (lead && !ministry)
+	if ((r = cli_parse(cli, &actions_spec, argc, argv, &o)) >= 0 ||
+	    (r = no_operands(cli, "plan actions", argc, argv)))
+		return r;
+	if (o.lead && !o.ministry)
 		return cli_usage_error(cli, "plan actions", "%s",
 				       CLI_T(cli, "--lead needs --ministry",
 					     "--lead には --ministry が必要です"));
-	if ((r = load_plan(cli, plan_id, &s, &p)))
+	if ((r = load_plan(cli, o.plan, &x.p)))
 		return r;
-	kb_store_close(s);
-	L = cli->lang;
-	if (ministry && (mi = kb_plan_ministry(&p, ministry)) == KB_NONE) {
-		kb_buf_reset(&b);
-		for (k = 0; k < p.nministries; k++)
+	x.lead = o.lead;
+	if (o.ministry &&
+	    (x.ministry = kb_plan_ministry(&x.p, o.ministry)) == KB_NONE) {
+		for (k = 0; k < x.p.nministries; k++)
 			kb_buf_addf(&b, "%s%s (%s)", k ? ", " : "",
-				    p.ministries[k].code, p.ministries[k].abbr);
+				    x.p.ministries[k].code,
+				    x.p.ministries[k].abbr);
 		r = cli_usage_error(
 			cli, "plan actions",
 			CLI_T(cli, "unknown ministry '%s' (expected one of %s)",
 			      "不明な府省 '%s' です（%s のいずれか）"),
-			ministry, b.buf);
+			o.ministry, b.buf);
 		goto out;
 	}
-	if (goal && (gi = kb_plan_goal(&p, goal)) == KB_NONE) {
+	if (o.goal && (x.goal = kb_plan_goal(&x.p, o.goal)) == KB_NONE) {
 		r = cli_usage_error(cli, "plan actions",
 				    CLI_T(cli, "unknown goal '%s'",
 					  "不明なゴール '%s' です"),
-				    goal);
+				    o.goal);
 		goto out;
 	}
-	if (f.json)
-		arr = json_array();
-	else if (f.csv) {
-		kb_csvw_init(&w, &out, f.bom);
-		kb_csvw_field(&w, "id");
-		kb_csvw_field(&w, "goal");
-		kb_csvw_field(&w, "measure");
-		kb_csvw_field(&w, "ministries");
-		kb_csvw_field(&w, "text_ja");
-		kb_csvw_field(&w, "text_en");
-		kb_csvw_end(&w);
-	} else {
-		cli_table_init(&t, 5, "ID", CLI_T(cli, "Ministries", "府省"),
-			       CLI_T(cli, "Goal", "ゴール"),
-			       CLI_T(cli, "Measure", "施策"),
-			       CLI_T(cli, "Action", "取組"));
-		if (!full)
-			cli_table_limit(&t, 4, 70);
-	}
-	for (a = 0; a < p.nactions; a++) {
-		const struct kb_action *x = &p.actions[a];
-		const struct kb_measure *m = &p.measures[x->measure];
-		int hit = mi == KB_NONE;
-		for (k = 0; k < x->nmin && !hit; k++)
-			hit = x->min[k].ministry == mi &&
-			      (!lead || x->min[k].lead);
-		if (!hit || (gi != KB_NONE && m->goal != gi))
-			continue;
-		n++;
-		kb_buf_reset(&b);
-		kb_action_ministries(&p, x, &b);
-		if (f.json) {
-			json_t *mins = json_array();
-			for (k = 0; k < x->nmin; k++)
-				json_array_append_new(
-					mins,
-					json_pack(
-						"{s:s, s:b}", "code",
-						p.ministries[x->min[k].ministry].code,
-						"lead", x->min[k].lead));
-			json_array_append_new(
-				arr,
-				json_pack("{s:s, s:s, s:s, s:o, s:s, s:s}",
-					  "id", x->id, "goal",
-					  p.goals[m->goal].id, "measure", m->id,
-					  "ministries", mins, "text_ja",
-					  x->text_ja, "text_en", x->text_en));
-		} else if (f.csv) {
-			kb_csvw_field(&w, x->id);
-			kb_csvw_field(&w, p.goals[m->goal].id);
-			kb_csvw_field(&w, m->id);
-			kb_csvw_field(&w, b.buf);
-			kb_csvw_field(&w, x->text_ja);
-			kb_csvw_field(&w, x->text_en);
-			kb_csvw_end(&w);
-		} else {
-			cli_table_row(&t, x->id, b.buf, p.goals[m->goal].id,
-				      m->id,
-				      L == KB_LANG_EN ? x->text_en : x->text_ja);
-		}
-	}
-	if (f.json) {
-		r = cli_print_json(cli, arr);
-	} else if (f.csv) {
-		r = cli_write(cli, &out, "-");
-	} else {
-		cli_table_print(&t, stdout);
-		cli_table_release(&t);
-		if (!cli->quiet)
-			printf(CLI_T(cli, "actions: %zu\n", "取組 %zu 件\n"), n);
-		r = 0;
-	}
+	memcpy(cols, action_cols, sizeof(cols));
+	if (o.full)
+		cols[KB_ARRAY_SIZE(cols) - 2].width = 0;
+	l.n = x.p.nactions;
+	r = cli_list(cli, &o.f, &l);
+	if (!o.f.json && !o.f.csv && !cli->quiet)
+		printf(CLI_T(cli, "actions: %zu\n", "取組 %zu 件\n"), l.shown);
 out:
 	kb_buf_release(&b);
-	kb_buf_release(&out);
-	kb_plan_release(&p);
+	kb_plan_release(&x.p);
 	return r;
 }
 
 /* ---- ministries ---- */
 
-static const char ministries_en[] =
-	"Usage: kiban plan ministries [--plan ID]\n"
-	"List the ministries with the number of actions each takes part in and leads.\n";
-static const char ministries_ja[] =
-	"使い方: kiban plan ministries [--plan ID]\n"
-	"府省ごとに、関係する取組と取りまとめ（◎）を担う取組の数を一覧します。\n";
+static const struct cli_opt ministries_opts[] = {
+	CLI_HIDDEN("plan", 0, CLI_STR, "ID", PA(plan)),
+	CLI_OPT_END,
+};
+static const struct cli_spec ministries_spec = {
+	"plan ministries",
+	"[--plan ID]",
+	"[--plan ID]",
+	"List the ministries with the number of actions each takes part in and leads.\n",
+	"府省ごとに、関係する取組と取りまとめ（◎）を担う取組の数を一覧します。\n",
+	ministries_opts,
+	0,
+	0,
+	0,
+};
+
+static const struct cli_col ministry_cols[] = {
+	{ NULL, "Code", "略称", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ NULL, "Abbr.", "英略称", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ NULL, "Ministry", "府省", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ NULL, "Actions", "関係する取組", CLI_INT, CLI_TAB, 0, NULL },
+	{ NULL, "Leads (◎)", "取りまとめ（◎）", CLI_INT, CLI_TAB, 0, NULL },
+	{ NULL, NULL, NULL, CLI_TEXT, 0, 0, NULL },
+};
+
+static int ministry_row(struct cli_row *r, size_t m, void *ctx)
+{
+	struct actx *x = ctx;
+	const struct kb_plan *p = &x->p;
+	size_t a, k, na = 0, nl = 0;
+	for (a = 0; a < p->nactions; a++)
+		for (k = 0; k < p->actions[a].nmin; k++)
+			if (p->actions[a].min[k].ministry == m) {
+				na++;
+				nl += p->actions[a].min[k].lead;
+			}
+	cli_str(r, p->ministries[m].code);
+	cli_str(r, p->ministries[m].abbr);
+	cli_str(r, KB_NAME(&p->ministries[m], x->cli->lang));
+	cli_int(r, (long long)na);
+	cli_int(r, (long long)nl);
+	return 1;
+}
 
 static int plan_ministries(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "plan", required_argument, NULL, OPT_PLAN },
-		{ NULL, 0, NULL, 0 },
+	struct pargs o = { .plan = NULL };
+	struct actx x = { cli, { 0 }, KB_NONE, KB_NONE, 0 };
+	struct cli_list l = {
+		ministry_cols, 0, ministry_row, NULL, NULL, &x, 0, 0
 	};
-	const char *plan_id = NULL;
-	struct kb_store *s;
-	struct kb_plan p;
-	struct cli_table t;
-	int c, r;
-	size_t m, a, k;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_PLAN)
-			plan_id = optarg;
-		else if ((r = cli_option(cli, c, "plan ministries", argv,
-					 ministries_en, ministries_ja)) >= 0)
-			return r;
-	}
-	if ((r = load_plan(cli, plan_id, &s, &p)))
+	if ((r = cli_parse(cli, &ministries_spec, argc, argv, &o)) >= 0 ||
+	    (r = load_plan(cli, o.plan, &x.p)))
 		return r;
-	kb_store_close(s);
-	cli_table_init(&t, 5, CLI_T(cli, "Code", "略称"),
-		       CLI_T(cli, "Abbr.", "英略称"),
-		       CLI_T(cli, "Ministry", "府省"),
-		       CLI_T(cli, "Actions", "関係する取組"),
-		       CLI_T(cli, "Leads (◎)", "取りまとめ（◎）"));
-	for (m = 0; m < p.nministries; m++) {
-		char all[16], lead[16];
-		size_t na = 0, nl = 0;
-		for (a = 0; a < p.nactions; a++)
-			for (k = 0; k < p.actions[a].nmin; k++)
-				if (p.actions[a].min[k].ministry == m) {
-					na++;
-					nl += p.actions[a].min[k].lead;
-				}
-		snprintf(all, sizeof(all), "%zu", na);
-		snprintf(lead, sizeof(lead), "%zu", nl);
-		cli_table_row(&t, p.ministries[m].code, p.ministries[m].abbr,
-			      KB_NAME(&p.ministries[m], cli->lang), all, lead);
-	}
-	cli_table_print(&t, stdout);
-	cli_table_release(&t);
-	kb_plan_release(&p);
-	return 0;
+	l.n = x.p.nministries;
+	r = cli_list(cli, NULL, &l);
+	kb_plan_release(&x.p);
+	return r;
 }
 
 int cmd_plan(struct cli *cli, int argc, char **argv)
