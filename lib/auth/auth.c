@@ -597,19 +597,13 @@ int kb_token_auth(struct kb_store *s, const char *token, struct kb_principal *p,
 
 int kb_token_revoke(struct kb_store *s, long id, time_t now, struct kb_err *err)
 {
-	sqlite3_stmt *st;
 	char when[32];
 	int r;
 	kb__iso_time(now, when);
-	if (!(st = kb__sql_prepare(s,
-				   "UPDATE api_token SET revoked_at = ?2 WHERE n "
-				   "= ?1 AND revoked_at IS NULL",
-				   err)))
-		return KB_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	kb__sql_bind_text(st, 2, when);
-	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
+	r = kb__sql_run(s, err,
+			"UPDATE api_token SET revoked_at = ?2 WHERE n = ?1 AND "
+			"revoked_at IS NULL",
+			"lt", id, when);
 	if (!r && !sqlite3_changes(kb_store_sqlite(s)))
 		r = kb_err_set(err, KB_ENOTFOUND,
 			       KB_TR(err->lang, "no active API token %ld",

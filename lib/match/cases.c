@@ -87,7 +87,6 @@ int kb_case_open(struct kb_store *s, const char *as, const char *venture,
 {
 	long vn, sn;
 	char *vk = NULL, *sk = NULL, when[32];
-	sqlite3_stmt *st;
 	int r;
 
 	if (!phase || !*phase)
@@ -129,27 +128,15 @@ int kb_case_open(struct kb_store *s, const char *as, const char *venture,
 	kb__iso_time(now, when);
 	if ((r = kb_store_begin(s, err)))
 		goto out;
-	st = kb__sql_prepare(
-		s,
-		"INSERT INTO consult_case (venture, support, title, phase, topics, "
-		"opened_at, created_by, opened_phase) VALUES (?1, ?2, ?3, ?4, ?5, "
-		"?6, ?7, ?4)",
-		err);
-	if (!st) {
-		r = KB_EDB;
-	} else {
-		sqlite3_bind_int64(st, 1, vn);
-		sqlite3_bind_int64(st, 2, sn);
-		kb__sql_bind_text(st, 3, title);
-		kb__sql_bind_text(st, 4,
-				  kb_case_phases[kb_case_phase_parse(phase)]);
-		kb__sql_bind_text(st, 5, topics ? topics : "");
-		kb__sql_bind_text(st, 6, when);
-		kb__sql_bind_text(st, 7, actor ? actor : "");
-		r = kb__sql_done(s, st, err);
-		sqlite3_finalize(st);
+	r = kb__sql_run(s, err,
+			"INSERT INTO consult_case (venture, support, title, "
+			"phase, topics, opened_at, created_by, opened_phase) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?4)",
+			"llttttt", vn, sn, title,
+			kb_case_phases[kb_case_phase_parse(phase)],
+			topics ? topics : "", when, actor ? actor : "");
+	if (!r)
 		*id = (long)sqlite3_last_insert_rowid(kb_store_sqlite(s));
-	}
 	r = kb_store_end(s, r, err);
 out:
 	free(vk);
@@ -204,7 +191,6 @@ int kb_case_event(struct kb_store *s, const char *as, long id, const char *kind,
 	static const char *const kinds[] = { "meeting", "phase", "action",
 					     "done", "outcome" };
 	char when[32];
-	sqlite3_stmt *st;
 	size_t k;
 	int r, closed = 0, ph = -1;
 
@@ -238,51 +224,21 @@ int kb_case_event(struct kb_store *s, const char *as, long id, const char *kind,
 	kb__iso_time(now, when);
 	if ((r = kb_store_begin(s, err)))
 		return r;
-	st = kb__sql_prepare(
-		s,
-		"INSERT INTO consult_event (\"case\", kind, at, phase, "
-		"text, due, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-		err);
-	if (!st) {
-		r = KB_EDB;
-	} else {
-		sqlite3_bind_int64(st, 1, id);
-		kb__sql_bind_text(st, 2, kind);
-		kb__sql_bind_text(st, 3, when);
-		kb__sql_bind_text(st, 4, ph >= 0 ? kb_case_phases[ph] : NULL);
-		kb__sql_bind_text(st, 5, text ? text : "");
-		kb__sql_bind_text(st, 6, due);
-		kb__sql_bind_text(st, 7, actor ? actor : "");
-		r = kb__sql_done(s, st, err);
-		sqlite3_finalize(st);
-	}
-	if (!r && ph >= 0) {
-		st = kb__sql_prepare(
-			s, "UPDATE consult_case SET phase = ? WHERE n = ?", err);
-		if (!st) {
-			r = KB_EDB;
-		} else {
-			kb__sql_bind_text(st, 1, kb_case_phases[ph]);
-			sqlite3_bind_int64(st, 2, id);
-			r = kb__sql_done(s, st, err);
-			sqlite3_finalize(st);
-		}
-	}
-	if (!r && !strcmp(kind, "outcome")) {
-		st = kb__sql_prepare(
-			s,
-			"UPDATE consult_case SET outcome = ?, closed_at = ? WHERE n = ?",
-			err);
-		if (!st) {
-			r = KB_EDB;
-		} else {
-			kb__sql_bind_text(st, 1, text);
-			kb__sql_bind_text(st, 2, when);
-			sqlite3_bind_int64(st, 3, id);
-			r = kb__sql_done(s, st, err);
-			sqlite3_finalize(st);
-		}
-	}
+	r = kb__sql_run(s, err,
+			"INSERT INTO consult_event (\"case\", kind, at, phase, "
+			"text, due, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			"ltttttt", id, kind, when,
+			ph >= 0 ? kb_case_phases[ph] : NULL, text ? text : "",
+			due, actor ? actor : "");
+	if (!r && ph >= 0)
+		r = kb__sql_run(s, err,
+				"UPDATE consult_case SET phase = ? WHERE n = ?",
+				"tl", kb_case_phases[ph], id);
+	if (!r && !strcmp(kind, "outcome"))
+		r = kb__sql_run(s, err,
+				"UPDATE consult_case SET outcome = ?, "
+				"closed_at = ? WHERE n = ?",
+				"ttl", text, when, id);
 	return kb_store_end(s, r, err);
 }
 
@@ -301,47 +257,33 @@ int kb_case_event(struct kb_store *s, const char *as, long id, const char *kind,
 int kb_case_list(struct kb_store *s, const char *as, json_t **out,
 		 struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(
-		s,
+	return kb__sql_json(
+		s, err, out,
 		CASE_COLUMNS
 		"WHERE ?1 IS NULL OR v.id = ?1 OR p.id = ?1 ORDER BY c.n",
-		err);
-	if (!st)
-		return KB_EDB;
-	kb__sql_bind_text(st, 1, as);
-	*out = kb__sql_rows_json(st);
-	sqlite3_finalize(st);
-	return 0;
+		"t", as);
 }
 
 int kb_case_show(struct kb_store *s, const char *as, long id, json_t **out,
 		 struct kb_err *err)
 {
-	sqlite3_stmt *st;
-	json_t *rows;
+	json_t *rows, *events;
 	int r;
-	if ((r = case_party(s, as, id, NULL, err)))
+	if ((r = case_party(s, as, id, NULL, err)) ||
+	    (r = kb__sql_json(s, err, &rows, CASE_COLUMNS "WHERE c.n = ?", "l",
+			      id)))
 		return r;
-	st = kb__sql_prepare(s, CASE_COLUMNS "WHERE c.n = ?", err);
-	if (!st)
-		return KB_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	rows = kb__sql_rows_json(st);
-	sqlite3_finalize(st);
 	*out = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
-	st = kb__sql_prepare(
-		s,
-		"SELECT n AS event, kind, at, phase, text, due, created_by "
-		"FROM consult_event WHERE \"case\" = ? ORDER BY n",
-		err);
-	if (!st) {
+	if ((r = kb__sql_json(s, err, &events,
+			      "SELECT n AS event, kind, at, phase, text, due, "
+			      "created_by FROM consult_event WHERE \"case\" = ? "
+			      "ORDER BY n",
+			      "l", id))) {
 		json_decref(*out);
-		return KB_EDB;
+		return r;
 	}
-	sqlite3_bind_int64(st, 1, id);
-	json_object_set_new(*out, "events", kb__sql_rows_json(st));
-	sqlite3_finalize(st);
+	json_object_set_new(*out, "events", events);
 	return 0;
 }
 

@@ -11,47 +11,29 @@ int kb_scenario_save(struct kb_store *s, const char *kind, const char *name,
 		     const char *actor, time_t now, long *id, struct kb_err *err)
 {
 	char when[32], *text = json_dumps(result, JSON_COMPACT);
-	sqlite3_stmt *st;
 	int r;
 	kb__iso_time(now, when);
 	if ((r = kb_store_begin(s, err))) {
 		free(text);
 		return r;
 	}
-	st = kb__sql_prepare(
-		s,
-		"INSERT INTO scenario_result (kind, name, scenario, result, "
-		"created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-		err);
-	if (!st) {
-		r = KB_EDB;
-	} else {
-		kb__sql_bind_text(st, 1, kind);
-		kb__sql_bind_text(st, 2, name);
-		kb__sql_bind_text(st, 3, scenario);
-		kb__sql_bind_text(st, 4, text);
-		kb__sql_bind_text(st, 5, when);
-		kb__sql_bind_text(st, 6, actor);
-		r = kb__sql_done(s, st, err);
-		sqlite3_finalize(st);
+	r = kb__sql_run(s, err,
+			"INSERT INTO scenario_result (kind, name, scenario, "
+			"result, created_at, created_by) VALUES (?1, ?2, ?3, "
+			"?4, ?5, ?6)",
+			"tttttt", kind, name, scenario, text, when, actor);
+	if (!r)
 		*id = (long)sqlite3_last_insert_rowid(kb_store_sqlite(s));
-	}
 	free(text);
 	return kb_store_end(s, r, err);
 }
 
 int kb_scenario_saved(struct kb_store *s, json_t **out, struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(
-		s,
-		"SELECT n AS id, kind, name, created_at, created_by FROM "
-		"scenario_result ORDER BY n DESC",
-		err);
-	if (!st)
-		return KB_EDB;
-	*out = kb__sql_rows_json(st);
-	sqlite3_finalize(st);
-	return 0;
+	return kb__sql_json(s, err, out,
+			    "SELECT n AS id, kind, name, created_at, created_by "
+			    "FROM scenario_result ORDER BY n DESC",
+			    "");
 }
 
 int kb_scenario_load(struct kb_store *s, long id, json_t **out, struct kb_err *err)

@@ -4,7 +4,8 @@
  *
  * kb__sql_fail() turns the database's last error into a diagnostic; the
  * bind helpers bind NULL for a NULL string; kb__sql_text() returns a copy
- * the caller frees (NULL for SQL NULL).
+ * the caller frees (NULL for SQL NULL); kb__sql_query() and kb__sql_run()
+ * prepare and bind in one call (and run, for a statement without rows).
  */
 #ifndef KB_SQL_H
 #define KB_SQL_H
@@ -34,6 +35,18 @@ char *kb__sql_text(sqlite3_stmt *st, int col);
 /* Steps a statement that returns no row; 0 or KB_EDB. */
 int kb__sql_done(struct kb_store *s, sqlite3_stmt *st, struct kb_err *err);
 
+/* Prepares sql and binds its parameters ?1, ?2, ... from the arguments
+ * that follow, one letter of args each: 'i' an int, 'l' a long, 'd' a
+ * double, 't' a string (NULL binds NULL).  NULL, with the error recorded,
+ * when it does not prepare.  The caller steps and finalizes. */
+sqlite3_stmt *kb__sql_query(struct kb_store *s, struct kb_err *err,
+			    const char *sql, const char *args, ...);
+
+/* The same for a statement that returns no row: prepared, bound, stepped
+ * and finalized here; 0 or KB_EDB. */
+int kb__sql_run(struct kb_store *s, struct kb_err *err, const char *sql,
+		const char *args, ...);
+
 /* ISO 8601 UTC timestamp of t: "2026-11-24T09:30:00Z". */
 void kb__iso_time(time_t t, char out[32]);
 
@@ -41,6 +54,11 @@ void kb__iso_time(time_t t, char out[32]);
  * keyed by column name (integers, reals, text, null); resets st. */
 #include <jansson.h>
 json_t *kb__sql_rows_json(sqlite3_stmt *st);
+
+/* The rows of sql, its parameters bound as by kb__sql_query(), as by
+ * kb__sql_rows_json() into *out (NULL on failure); 0 or KB_EDB. */
+int kb__sql_json(struct kb_store *s, struct kb_err *err, json_t **out,
+		 const char *sql, const char *args, ...);
 
 /* Every connection to a store reads through a map of its file (the largest
  * SQLite allows), for scans over the national weekly reports. */

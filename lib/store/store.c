@@ -172,6 +172,70 @@ int kb__sql_done(struct kb_store *s, sqlite3_stmt *st, struct kb_err *err)
 	return 0;
 }
 
+static void bind_args(sqlite3_stmt *st, const char *args, va_list ap)
+{
+	int i;
+	for (i = 0; args[i]; i++)
+		switch (args[i]) {
+		case 'i': sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
+		case 'l':
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, long));
+			break;
+		case 'd':
+			sqlite3_bind_double(st, i + 1, va_arg(ap, double));
+			break;
+		case 't':
+			kb__sql_bind_text(st, i + 1, va_arg(ap, const char *));
+			break;
+		default: abort(); /* a caller's mistake */
+		}
+}
+
+sqlite3_stmt *kb__sql_query(struct kb_store *s, struct kb_err *err,
+			    const char *sql, const char *args, ...)
+{
+	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
+	va_list ap;
+	if (!st)
+		return NULL;
+	va_start(ap, args);
+	bind_args(st, args, ap);
+	va_end(ap);
+	return st;
+}
+
+int kb__sql_run(struct kb_store *s, struct kb_err *err, const char *sql,
+		const char *args, ...)
+{
+	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
+	va_list ap;
+	int r;
+	if (!st)
+		return KB_EDB;
+	va_start(ap, args);
+	bind_args(st, args, ap);
+	va_end(ap);
+	r = kb__sql_done(s, st, err);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int kb__sql_json(struct kb_store *s, struct kb_err *err, json_t **out,
+		 const char *sql, const char *args, ...)
+{
+	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
+	va_list ap;
+	*out = NULL;
+	if (!st)
+		return KB_EDB;
+	va_start(ap, args);
+	bind_args(st, args, ap);
+	va_end(ap);
+	*out = kb__sql_rows_json(st);
+	sqlite3_finalize(st);
+	return 0;
+}
+
 void kb__iso_time(time_t t, char out[32])
 {
 	struct tm tm;

@@ -108,7 +108,6 @@ int kb_completeness_threshold_set(struct kb_store *s, double pct,
 				  const char *actor, time_t now,
 				  struct kb_err *err)
 {
-	sqlite3_stmt *st;
 	char when[32], v[32];
 	int r;
 	if (!(pct >= 0 && pct <= 100))
@@ -121,18 +120,10 @@ int kb_completeness_threshold_set(struct kb_store *s, double pct,
 		return r;
 	kb__iso_time(now, when);
 	snprintf(v, sizeof(v), "%g", pct);
-	if (!(st = kb__sql_prepare(
-		      s,
-		      "INSERT OR REPLACE INTO setting (name, value, updated_at, "
-		      "updated_by) VALUES (?1, ?2, ?3, ?4)",
-		      err)))
-		return kb_store_end(s, KB_EDB, err);
-	kb__sql_bind_text(st, 1, SETTING_THRESHOLD);
-	kb__sql_bind_text(st, 2, v);
-	kb__sql_bind_text(st, 3, when);
-	kb__sql_bind_text(st, 4, actor);
-	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
+	r = kb__sql_run(s, err,
+			"INSERT OR REPLACE INTO setting (name, value, "
+			"updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)",
+			"tttt", SETTING_THRESHOLD, v, when, actor);
 	return kb_store_end(s, r, err);
 }
 

@@ -76,24 +76,13 @@ static int add_event(struct kb_store *s, long id, const char *when,
 		     const char *actor, const char *kind, const char *state,
 		     const char *text, struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(
-		s,
-		"INSERT INTO incident_event (incident, seq, at, by, kind, state, "
-		"text) VALUES (?1, (SELECT count(*) FROM incident_event WHERE "
-		"incident = ?1), ?2, ?3, ?4, ?5, ?6)",
-		err);
-	int r;
-	if (!st)
-		return KB_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	kb__sql_bind_text(st, 2, when);
-	kb__sql_bind_text(st, 3, actor);
-	kb__sql_bind_text(st, 4, kind);
-	kb__sql_bind_text(st, 5, state);
-	kb__sql_bind_text(st, 6, text ? text : "");
-	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
-	return r;
+	return kb__sql_run(
+		s, err,
+		"INSERT INTO incident_event (incident, seq, at, by, "
+		"kind, state, text) VALUES (?1, (SELECT count(*) FROM "
+		"incident_event WHERE incident = ?1), ?2, ?3, ?4, ?5, "
+		"?6)",
+		"lttttt", id, when, actor, kind, state, text ? text : "");
 }
 
 int kb_incident_open(struct kb_store *s, const struct kb_incident_new *in,
@@ -137,22 +126,12 @@ int kb_incident_open(struct kb_store *s, const struct kb_incident_new *in,
 	if ((r = kb_store_begin(s, err)))
 		return r;
 	kb__iso_time(now, when);
-	st = kb__sql_prepare(
-		s,
-		"INSERT INTO incident (device, title, cause, state, reported_by, "
-		"opened_at, opened_by) SELECT n, ?2, ?3, 'reported', ?4, ?5, ?6 "
-		"FROM device WHERE code = ?1",
-		err);
-	if (!st)
-		return kb_store_end(s, KB_EDB, err);
-	kb__sql_bind_text(st, 1, in->device);
-	kb__sql_bind_text(st, 2, in->title);
-	kb__sql_bind_text(st, 3, kb_incident_causes[ci]);
-	kb__sql_bind_text(st, 4, in->reported_by);
-	kb__sql_bind_text(st, 5, when);
-	kb__sql_bind_text(st, 6, actor);
-	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
+	r = kb__sql_run(s, err,
+			"INSERT INTO incident (device, title, cause, state, "
+			"reported_by, opened_at, opened_by) SELECT n, ?2, ?3, "
+			"'reported', ?4, ?5, ?6 FROM device WHERE code = ?1",
+			"tttttt", in->device, in->title, kb_incident_causes[ci],
+			in->reported_by, when, actor);
 	if (!r && !sqlite3_changes(kb_store_sqlite(s)))
 		r = kb_err_set(err, KB_ENOTFOUND,
 			       KB_TR(L, "no device with code '%s'",
@@ -183,11 +162,10 @@ int kb_incident_open(struct kb_store *s, const struct kb_incident_new *in,
 static int current_state(struct kb_store *s, long id, int *state,
 			 struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(
-		s, "SELECT state FROM incident WHERE n = ?1", err);
+	sqlite3_stmt *st = kb__sql_query(
+		s, err, "SELECT state FROM incident WHERE n = ?1", "l", id);
 	if (!st)
 		return KB_EDB;
-	sqlite3_bind_int64(st, 1, id);
 	*state = sqlite3_step(st) == SQLITE_ROW
 			 ? kb_incident_state_parse(
 				   (const char *)sqlite3_column_text(st, 0))
@@ -206,7 +184,6 @@ int kb_incident_set_state(struct kb_store *s, long id,
 			  const char *actor, time_t now, struct kb_err *err)
 {
 	enum kb_lang L = err->lang;
-	sqlite3_stmt *st;
 	char when[32];
 	int from, r;
 
@@ -228,18 +205,10 @@ int kb_incident_set_state(struct kb_store *s, long id,
 				kb_incident_state_name(to, L)),
 			err);
 	kb__iso_time(now, when);
-	st = kb__sql_prepare(s,
-			     "UPDATE incident SET state = ?2, resolved_at = "
-			     "CASE WHEN ?2 = 'resolved' THEN ?3 ELSE NULL END "
-			     "WHERE n = ?1",
-			     err);
-	if (!st)
-		return kb_store_end(s, KB_EDB, err);
-	sqlite3_bind_int64(st, 1, id);
-	kb__sql_bind_text(st, 2, kb_incident_state_key(to));
-	kb__sql_bind_text(st, 3, when);
-	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
+	r = kb__sql_run(s, err,
+			"UPDATE incident SET state = ?2, resolved_at = CASE "
+			"WHEN ?2 = 'resolved' THEN ?3 ELSE NULL END WHERE n = ?1",
+			"ltt", id, kb_incident_state_key(to), when);
 	if (!r)
 		r = add_event(s, id, when, actor, "state",
 			      kb_incident_state_key(to), note, err);
@@ -273,7 +242,6 @@ int kb_incident_link(struct kb_store *s, long id, const char *alert_key,
 		     const char *reason, const char *actor, time_t now,
 		     struct kb_err *err)
 {
-	sqlite3_stmt *st;
 	char when[32];
 	int state, r;
 
@@ -281,17 +249,10 @@ int kb_incident_link(struct kb_store *s, long id, const char *alert_key,
 		return r;
 	if ((r = current_state(s, id, &state, err)))
 		return kb_store_end(s, r, err);
-	st = kb__sql_prepare(s,
-			     "INSERT INTO incident_alert (incident, alert, reason) "
-			     "VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
-			     err);
-	if (!st)
-		return kb_store_end(s, KB_EDB, err);
-	sqlite3_bind_int64(st, 1, id);
-	kb__sql_bind_text(st, 2, alert_key);
-	kb__sql_bind_text(st, 3, reason ? reason : "");
-	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
+	r = kb__sql_run(s, err,
+			"INSERT INTO incident_alert (incident, alert, reason) "
+			"VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+			"ltt", id, alert_key, reason ? reason : "");
 	if (!r && sqlite3_changes(kb_store_sqlite(s))) {
 		struct kb_buf t = KB_BUF_INIT;
 		kb_buf_addf(&t, "%s: %s", alert_key, reason ? reason : "");
@@ -504,27 +465,23 @@ int kb_supply_kpis(struct kb_store *s, int fy, struct kb_supply_kpis *out,
 	snprintf(to, sizeof(to), "%04d-04-01T00:00:00Z", (fy + 1) % 10000);
 	tm.tm_year++;
 	wto = (int)(timegm(&tm) / 86400);
-	st = kb__sql_prepare(s,
-			     "SELECT coalesce(sum(a.stockout_days), 0) FROM "
-			     "stock_agg a JOIN device d ON d.n = a.device WHERE "
-			     "d.essential = 1 AND a.prefecture = 0 AND a.week "
-			     ">= ?1 AND a.week < ?2",
-			     err);
+	st = kb__sql_query(s, err,
+			   "SELECT coalesce(sum(a.stockout_days), 0) FROM "
+			   "stock_agg a JOIN device d ON d.n = a.device WHERE "
+			   "d.essential = 1 AND a.prefecture = 0 AND a.week "
+			   ">= ?1 AND a.week < ?2",
+			   "ii", wfrom, wto);
 	if (!st)
 		return KB_EDB;
-	sqlite3_bind_int(st, 1, wfrom);
-	sqlite3_bind_int(st, 2, wto);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		out->stockout_facility_days = sqlite3_column_double(st, 0);
 	sqlite3_finalize(st);
-	st = kb__sql_prepare(s,
-			     "SELECT opened_at, resolved_at FROM incident WHERE "
-			     "opened_at >= ?1 AND opened_at < ?2",
-			     err);
+	st = kb__sql_query(s, err,
+			   "SELECT opened_at, resolved_at FROM incident WHERE "
+			   "opened_at >= ?1 AND opened_at < ?2",
+			   "tt", from, to);
 	if (!st)
 		return KB_EDB;
-	kb__sql_bind_text(st, 1, from);
-	kb__sql_bind_text(st, 2, to);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *a = (const char *)sqlite3_column_text(st, 0);
 		const char *b = (const char *)sqlite3_column_text(st, 1);

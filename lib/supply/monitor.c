@@ -177,16 +177,14 @@ static int grid_load(struct kb_store *s, const struct kb_supply *sup, int first,
 		g->supply[i] = g->shipments[i] = g->inventory[i] = -1;
 	for (i = 0; i < total; i++)
 		g->f[i].week = first + (int)(i % g->nweeks) * 7;
-	st = kb__sql_prepare(
-		s,
+	st = kb__sql_query(
+		s, err,
 		"SELECT week, device, prefecture, facilities, demand_facilities, "
 		"stockout_facilities, stockout_days, stock, consumption, demand, "
 		"low_facilities FROM stock_agg WHERE week BETWEEN ?1 AND ?2",
-		err);
+		"ii", first, last);
 	if (!st)
 		return KB_EDB;
-	sqlite3_bind_int(st, 1, first);
-	sqlite3_bind_int(st, 2, last);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int w = sqlite3_column_int(st, 0);
 		size_t d = kb_supply_device_n(sup,
@@ -206,15 +204,13 @@ static int grid_load(struct kb_store *s, const struct kb_supply *sup, int first,
 		f->low_facilities = sqlite3_column_int(st, 10);
 	}
 	sqlite3_finalize(st);
-	st = kb__sql_prepare(s,
-			     "SELECT week, device, production + imports, "
-			     "shipments, inventory, reporters FROM production_agg "
-			     "WHERE week BETWEEN ?1 AND ?2",
-			     err);
+	st = kb__sql_query(s, err,
+			   "SELECT week, device, production + imports, "
+			   "shipments, inventory, reporters FROM production_agg "
+			   "WHERE week BETWEEN ?1 AND ?2",
+			   "ii", first, last);
 	if (!st)
 		return KB_EDB;
-	sqlite3_bind_int(st, 1, first);
-	sqlite3_bind_int(st, 2, last);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		int w = sqlite3_column_int(st, 0);
 		size_t d = kb_supply_device_n(sup,

@@ -123,19 +123,17 @@ int kb_subscribe(struct kb_store *s, const struct kb_supply *sup, long account,
 
 int kb_unsubscribe(struct kb_store *s, long account, long id, struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(
-		s, "DELETE FROM subscription WHERE n = ?1 AND account = ?2", err);
+	sqlite3_stmt *st = kb__sql_query(
+		s, err, "DELETE FROM subscription WHERE n = ?1 AND account = ?2",
+		"ll", id, account);
 	if (!st)
 		return KB_EDB;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, account);
 	return change_one(s, st, "subscription", "購読", id, err);
 }
 
 int kb_subscriptions(struct kb_store *s, long account, enum kb_lang lang,
 		     json_t **out, struct kb_err *err)
 {
-	sqlite3_stmt *st;
 	const char *sql =
 		lang == KB_LANG_JA
 			? "SELECT s.n, CASE WHEN s.device IS NULL THEN "
@@ -152,13 +150,7 @@ int kb_subscriptions(struct kb_store *s, long account, enum kb_lang lang,
 			  "FROM subscription s LEFT JOIN device d ON d.n = "
 			  "s.device LEFT JOIN prefecture p ON p.code = "
 			  "s.prefecture WHERE s.account = ?1 ORDER BY s.n";
-	*out = NULL;
-	if (!(st = kb__sql_prepare(s, sql, err)))
-		return KB_EDB;
-	sqlite3_bind_int64(st, 1, account);
-	*out = kb__sql_rows_json(st);
-	sqlite3_finalize(st);
-	return 0;
+	return kb__sql_json(s, err, out, sql, "l", account);
 }
 
 /* ---- webhooks ---- */
@@ -187,7 +179,6 @@ static int url_ok(const char *u)
 int kb_webhook_add(struct kb_store *s, long account, const char *url, time_t now,
 		   char secret[KB_TOKEN_LEN], long *id, struct kb_err *err)
 {
-	sqlite3_stmt *st;
 	char when[32];
 	int r;
 
@@ -202,17 +193,10 @@ int kb_webhook_add(struct kb_store *s, long account, const char *url, time_t now
 		return KB_EIO;
 	kb_token_random(secret);
 	kb__iso_time(now, when);
-	if (!(st = kb__sql_prepare(s,
-				   "INSERT INTO webhook (account, url, secret, "
-				   "created_at) VALUES (?1, ?2, ?3, ?4)",
-				   err)))
-		return KB_EDB;
-	sqlite3_bind_int64(st, 1, account);
-	kb__sql_bind_text(st, 2, url);
-	kb__sql_bind_text(st, 3, secret);
-	kb__sql_bind_text(st, 4, when);
-	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
+	r = kb__sql_run(s, err,
+			"INSERT INTO webhook (account, url, secret, created_at) "
+			"VALUES (?1, ?2, ?3, ?4)",
+			"lttt", account, url, secret, when);
 	if (!r && id)
 		*id = (long)sqlite3_last_insert_rowid(kb_store_sqlite(s));
 	if (r)
@@ -229,53 +213,36 @@ int kb_webhook_remove(struct kb_store *s, long account, long id, time_t now,
 	kb__iso_time(now, when);
 	if ((r = kb_store_begin(s, err)))
 		return r;
-	if (!(st = kb__sql_prepare(s,
-				   "UPDATE webhook SET removed_at = ?3 WHERE n = "
-				   "?1 AND account = ?2 AND removed_at IS NULL",
-				   err)))
+	if (!(st = kb__sql_query(s, err,
+				 "UPDATE webhook SET removed_at = ?3 WHERE n = "
+				 "?1 AND account = ?2 AND removed_at IS NULL",
+				 "llt", id, account, when)))
 		return kb_store_end(s, KB_EDB, err);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, account);
-	kb__sql_bind_text(st, 3, when);
 	r = change_one(s, st, "webhook", "Webhook", id, err);
-	if (!r && !(st = kb__sql_prepare(s,
-					 "UPDATE delivery SET state = 'failed', "
-					 "error = 'webhook removed', done_at = "
-					 "?2 WHERE webhook = ?1 AND state = "
-					 "'pending'",
-					 err)))
-		r = KB_EDB;
-	if (!r) {
-		sqlite3_bind_int64(st, 1, id);
-		kb__sql_bind_text(st, 2, when);
-		r = kb__sql_done(s, st, err);
-		sqlite3_finalize(st);
-	}
+	if (!r)
+		r = kb__sql_run(s, err,
+				"UPDATE delivery SET state = 'failed', error = "
+				"'webhook removed', done_at = ?2 WHERE webhook "
+				"= ?1 AND state = 'pending'",
+				"lt", id, when);
 	return kb_store_end(s, r, err);
 }
 
 int kb_webhooks(struct kb_store *s, long account, json_t **out, struct kb_err *err)
 {
-	sqlite3_stmt *st;
-	*out = NULL;
-	if (!(st = kb__sql_prepare(
-		      s,
-		      "SELECT w.n, w.url, w.created_at, (SELECT count(*) FROM "
-		      "delivery WHERE webhook = w.n AND state = 'pending') AS "
-		      "pending, (SELECT count(*) FROM delivery WHERE webhook = "
-		      "w.n AND state = 'delivered') AS delivered, (SELECT "
-		      "count(*) FROM delivery WHERE webhook = w.n AND state = "
-		      "'failed') AS failed, l.status AS last_status, l.error AS "
-		      "last_error FROM webhook w LEFT JOIN delivery l ON l.n = "
-		      "(SELECT max(n) FROM delivery WHERE webhook = w.n AND "
-		      "attempts > 0) WHERE w.account = ?1 AND w.removed_at IS "
-		      "NULL ORDER BY w.n",
-		      err)))
-		return KB_EDB;
-	sqlite3_bind_int64(st, 1, account);
-	*out = kb__sql_rows_json(st);
-	sqlite3_finalize(st);
-	return 0;
+	return kb__sql_json(
+		s, err, out,
+		"SELECT w.n, w.url, w.created_at, (SELECT count(*) FROM "
+		"delivery WHERE webhook = w.n AND state = 'pending') AS "
+		"pending, (SELECT count(*) FROM delivery WHERE webhook = "
+		"w.n AND state = 'delivered') AS delivered, (SELECT "
+		"count(*) FROM delivery WHERE webhook = w.n AND state = "
+		"'failed') AS failed, l.status AS last_status, l.error AS "
+		"last_error FROM webhook w LEFT JOIN delivery l ON l.n = "
+		"(SELECT max(n) FROM delivery WHERE webhook = w.n AND "
+		"attempts > 0) WHERE w.account = ?1 AND w.removed_at IS "
+		"NULL ORDER BY w.n",
+		"l", account);
 }
 
 /* ---- the scan ---- */
@@ -310,11 +277,11 @@ struct notice {
 static int cursor_get(struct kb_store *s, const char *name, long *v,
 		      struct kb_err *err)
 {
-	sqlite3_stmt *st = kb__sql_prepare(
-		s, "SELECT value FROM notify_cursor WHERE name = ?1", err);
+	sqlite3_stmt *st = kb__sql_query(
+		s, err, "SELECT value FROM notify_cursor WHERE name = ?1", "t",
+		name);
 	if (!st)
 		return KB_EDB;
-	kb__sql_bind_text(st, 1, name);
 	*v = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0)
 					    : -1;
 	sqlite3_finalize(st);
@@ -324,16 +291,9 @@ static int cursor_get(struct kb_store *s, const char *name, long *v,
 static int cursor_set(struct kb_store *s, const char *name, long v,
 		      struct kb_err *err)
 {
-	int r;
-	sqlite3_stmt *st = kb__sql_prepare(
-		s, "INSERT OR REPLACE INTO notify_cursor VALUES (?1, ?2)", err);
-	if (!st)
-		return KB_EDB;
-	kb__sql_bind_text(st, 1, name);
-	sqlite3_bind_int64(st, 2, v);
-	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
-	return r;
+	return kb__sql_run(s, err,
+			   "INSERT OR REPLACE INTO notify_cursor VALUES (?1, ?2)",
+			   "tl", name, v);
 }
 
 /* The webhook's body: the notice in the account's language. */
@@ -807,14 +767,11 @@ int kb_notice_read(struct kb_store *s, long account, long id, time_t now,
 	char when[32];
 	int r;
 	kb__iso_time(now, when);
-	if (!(st = kb__sql_prepare(s,
-				   "UPDATE notice SET read_at = coalesce(read_at, "
-				   "?3) WHERE account = ?1 AND (?2 = 0 OR n = ?2)",
-				   err)))
+	if (!(st = kb__sql_query(s, err,
+				 "UPDATE notice SET read_at = coalesce(read_at, "
+				 "?3) WHERE account = ?1 AND (?2 = 0 OR n = ?2)",
+				 "llt", account, id, when)))
 		return KB_EDB;
-	sqlite3_bind_int64(st, 1, account);
-	sqlite3_bind_int64(st, 2, id);
-	kb__sql_bind_text(st, 3, when);
 	if (id)
 		return change_one(s, st, "notice", "通知", id, err);
 	r = kb__sql_done(s, st, err);
