@@ -198,7 +198,7 @@ else
 		nm -P "$o" 2>/dev/null | awk -v f="$src" '$2 ~ /^[TDBRCVGS]$/ { print "D", f, $1 } $2 == "U" { print "U", f, $1 }'
 	done >"$tmp/syms"
 	grep '^note' "$tmp/syms" | awk '{ n++; if (n <= 3) f = f " " $2 }
-		END { if (n) printf "note (b): %d objects older than their sources (%s%s): rebuild for an exact graph\n", n, substr(f, 2), n > 3 ? " ..." : "" }' 
+		END { if (n) printf "note (b): %d objects older than their sources (%s%s): rebuild for an exact graph\n", n, substr(f, 2), (n > 3 ? " ..." : "") }' 
 	cat >"$tmp/b.awk" <<'EOF'
 BEGIN { load() }
 $1 == "D" { def[$3] = $2; next }
