@@ -37,7 +37,8 @@ int kb__sql_done(struct kb_store *s, sqlite3_stmt *st, struct kb_err *err);
 
 /* Prepares sql and binds its parameters ?1, ?2, ... from the arguments
  * that follow, one letter of args each: 'i' an int, 'l' a long, 'd' a
- * double, 't' a string (NULL binds NULL).  NULL, with the error recorded,
+ * double, 't' a string (NULL binds NULL); 'I' and 'L' an int and a long
+ * that bind NULL when 0.  NULL, with the error recorded,
  * when it does not prepare.  The caller steps and finalizes. */
 sqlite3_stmt *kb__sql_query(struct kb_store *s, struct kb_err *err,
 			    const char *sql, const char *args, ...);

@@ -172,15 +172,32 @@ int kb__sql_done(struct kb_store *s, sqlite3_stmt *st, struct kb_err *err)
 	return 0;
 }
 
-static void bind_args(sqlite3_stmt *st, const char *args, va_list ap)
+/* Prepares sql and binds ?1, ?2, ... from ap, one letter of args each. */
+static sqlite3_stmt *prepare_bound(struct kb_store *s, struct kb_err *err,
+				   const char *sql, const char *args, va_list ap)
 {
+	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
 	int i;
+	if (!st)
+		return NULL;
 	for (i = 0; args[i]; i++)
 		switch (args[i]) {
 		case 'i': sqlite3_bind_int(st, i + 1, va_arg(ap, int)); break;
 		case 'l':
 			sqlite3_bind_int64(st, i + 1, va_arg(ap, long));
 			break;
+		case 'I': { /* 0 binds NULL */
+			int v = va_arg(ap, int);
+			if (v)
+				sqlite3_bind_int(st, i + 1, v);
+			break;
+		}
+		case 'L': {
+			long v = va_arg(ap, long);
+			if (v)
+				sqlite3_bind_int64(st, i + 1, v);
+			break;
+		}
 		case 'd':
 			sqlite3_bind_double(st, i + 1, va_arg(ap, double));
 			break;
@@ -189,17 +206,16 @@ static void bind_args(sqlite3_stmt *st, const char *args, va_list ap)
 			break;
 		default: abort(); /* a caller's mistake */
 		}
+	return st;
 }
 
 sqlite3_stmt *kb__sql_query(struct kb_store *s, struct kb_err *err,
 			    const char *sql, const char *args, ...)
 {
-	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
+	sqlite3_stmt *st;
 	va_list ap;
-	if (!st)
-		return NULL;
 	va_start(ap, args);
-	bind_args(st, args, ap);
+	st = prepare_bound(s, err, sql, args, ap);
 	va_end(ap);
 	return st;
 }
@@ -207,14 +223,14 @@ sqlite3_stmt *kb__sql_query(struct kb_store *s, struct kb_err *err,
 int kb__sql_run(struct kb_store *s, struct kb_err *err, const char *sql,
 		const char *args, ...)
 {
-	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
+	sqlite3_stmt *st;
 	va_list ap;
 	int r;
+	va_start(ap, args);
+	st = prepare_bound(s, err, sql, args, ap);
+	va_end(ap);
 	if (!st)
 		return KB_EDB;
-	va_start(ap, args);
-	bind_args(st, args, ap);
-	va_end(ap);
 	r = kb__sql_done(s, st, err);
 	sqlite3_finalize(st);
 	return r;
@@ -223,17 +239,14 @@ int kb__sql_run(struct kb_store *s, struct kb_err *err, const char *sql,
 int kb__sql_json(struct kb_store *s, struct kb_err *err, json_t **out,
 		 const char *sql, const char *args, ...)
 {
-	sqlite3_stmt *st = kb__sql_prepare(s, sql, err);
+	sqlite3_stmt *st;
 	va_list ap;
-	*out = NULL;
-	if (!st)
-		return KB_EDB;
 	va_start(ap, args);
-	bind_args(st, args, ap);
+	st = prepare_bound(s, err, sql, args, ap);
 	va_end(ap);
-	*out = kb__sql_rows_json(st);
+	*out = st ? kb__sql_rows_json(st) : NULL;
 	sqlite3_finalize(st);
-	return 0;
+	return st ? 0 : KB_EDB;
 }
 
 void kb__iso_time(time_t t, char out[32])

@@ -89,32 +89,18 @@ int kb_subscribe(struct kb_store *s, const struct kb_supply *sup, long account,
 			kind ? kind : "");
 	}
 	kb__iso_time(now, when);
-	if (!(st = kb__sql_prepare(s,
-				   "INSERT INTO subscription (account, device, "
-				   "prefecture, created_at) VALUES (?1, ?2, ?3, "
-				   "?4) ON CONFLICT DO NOTHING",
-				   err)))
-		return KB_EDB;
-	sqlite3_bind_int64(st, 1, account);
-	if (device)
-		sqlite3_bind_int64(st, 2, device);
-	if (pref)
-		sqlite3_bind_int(st, 3, pref);
-	kb__sql_bind_text(st, 4, when);
-	r = kb__sql_done(s, st, err);
-	sqlite3_finalize(st);
+	r = kb__sql_run(s, err,
+			"INSERT INTO subscription (account, device, prefecture, "
+			"created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO "
+			"NOTHING",
+			"lLIt", account, device, pref, when);
 	if (r || !id)
 		return r;
-	if (!(st = kb__sql_prepare(s,
-				   "SELECT n FROM subscription WHERE account = "
-				   "?1 AND device IS ?2 AND prefecture IS ?3",
-				   err)))
+	if (!(st = kb__sql_query(s, err,
+				 "SELECT n FROM subscription WHERE account = "
+				 "?1 AND device IS ?2 AND prefecture IS ?3",
+				 "lLI", account, device, pref)))
 		return KB_EDB;
-	sqlite3_bind_int64(st, 1, account);
-	if (device)
-		sqlite3_bind_int64(st, 2, device);
-	if (pref)
-		sqlite3_bind_int(st, 3, pref);
 	*id = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0)
 					     : 0;
 	sqlite3_finalize(st);
