@@ -93,6 +93,10 @@ struct kb_import_col {
 	const char *fallback;
 	int lo, hi;		   /* KB_IMPORT_INT: the bounds */
 	const char *const *values; /* KEY, KEYS: "key|日本語"..., NULL */
+	/* Text: a value that check() refuses is reported with bad_en or
+	 * bad_ja, where %s stands for the value (and %% for %). */
+	int (*check)(const char *text);
+	const char *bad_en, *bad_ja;
 	/*
 	 * Reads the field instead of the type's check.  For a text type,
 	 * text is the value, trimmed and non-NULL, already in *out (a

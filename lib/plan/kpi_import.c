@@ -147,21 +147,6 @@ static int add_target(struct kb_store *s, sqlite3_stmt *st, const char *kpi,
 	return kb__sql_done(s, st, err);
 }
 
-static int kpi_id(struct kb_import *im, void *row, int col, const char *t,
-		  void *out)
-{
-	(void)row;
-	(void)out;
-	if (kb__id_ok(t))
-		return 0;
-	return kb_import_bad(
-		im, col,
-		KB_TR(im->err->lang,
-		      "invalid KPI id '%s' (letters, digits, '_', '.', '-'; at most 40)",
-		      "KPI の ID '%s' が不正です（英数字と _ . - のみ、40 文字まで）"),
-		t);
-}
-
 static int direction(struct kb_import *im, void *row, int col, const char *t,
 		     void *out)
 {
@@ -284,7 +269,9 @@ static int decimals(struct kb_import *im, void *row, int col, const char *t,
 
 static const struct kb_import_col kcols[K_NCOLS] = {
 	[K_ID] = { KB_COL("id", "KPI ID", 1, KB_IMPORT_TEXT, KPI(id)),
-		   .parse = kpi_id },
+		   .check = kb__id_ok,
+		   .bad_en = "invalid KPI id '%s' (letters, digits, '_', '.', '-'; at most 40)",
+		   .bad_ja = "KPI の ID '%s' が不正です（英数字と _ . - のみ、40 文字まで）" },
 	[K_NAME_JA] = { KB_COL("name_ja", "名称", 1, KB_IMPORT_TEXT,
 			       KPI(name_ja)) },
 	[K_NAME_EN] = { KB_COL("name_en", "英語名", 1, KB_IMPORT_TEXT,

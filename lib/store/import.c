@@ -186,6 +186,22 @@ static int check_bool(struct kb_import *im, int col, const char *v, int *out)
 			     v);
 }
 
+/* The message of a value that a column's check() refuses. */
+static int refused(struct kb_import *im, int col, const char *v)
+{
+	const struct kb_import_col *m = &im->spec->cols[col];
+	const char *p = KB_TR(im->err->lang, m->bad_en, m->bad_ja);
+	struct kb_buf msg = KB_BUF_INIT;
+	for (; *p; p++)
+		if (p[0] == '%' && (p[1] == 's' || p[1] == '%'))
+			kb_buf_adds(&msg, *++p == 's' ? v : "%");
+		else
+			kb_buf_addch(&msg, *p);
+	kb_import_bad(im, col, "%s", msg.buf);
+	kb_buf_release(&msg);
+	return -1;
+}
+
 static int is_text(enum kb_import_type t)
 {
 	return t == KB_IMPORT_TEXT || t == KB_IMPORT_ID || t == KB_IMPORT_KEY ||
@@ -208,6 +224,8 @@ static int read_field(struct kb_import *im, char *row, int j)
 			replace(s, m->dflt);
 			return 0;
 		}
+		if (m->check && !m->check(*s))
+			return refused(im, j, *s);
 		if (m->parse)
 			return m->parse(im, row, j, *s, out);
 		switch (m->type) {

@@ -149,151 +149,148 @@ static char *col_text(sqlite3_stmt *st, int i)
 	return t ? t : kb_strdup("");
 }
 
+/* One row of each table into the registry; alloc: the array's room. */
+static void pref_row(sqlite3_stmt *st, struct kb_supply *out, size_t *alloc)
+{
+	int code = sqlite3_column_int(st, 0);
+	struct kb_pref *p;
+	(void)alloc;
+	if (code < 1 || code > KB_NPREF)
+		return;
+	p = &out->prefs[code - 1];
+	p->code = code;
+	p->name_ja = col_text(st, 1);
+	p->name_en = col_text(st, 2);
+	p->population = (long)sqlite3_column_int64(st, 3);
+}
+
+static void device_row(sqlite3_stmt *st, struct kb_supply *out, size_t *alloc)
+{
+	struct kb_device *d;
+	KB_ALLOC_GROW(out->devices, out->ndevices + 1, *alloc);
+	d = &out->devices[out->ndevices++];
+	d->n = (long)sqlite3_column_int64(st, 0);
+	d->code = col_text(st, 1);
+	d->name_ja = col_text(st, 2);
+	d->name_en = col_text(st, 3);
+	d->klass = sqlite3_column_int(st, 4);
+	d->category = col_text(st, 5);
+	d->reusable = sqlite3_column_int(st, 6);
+	d->unit_ja = col_text(st, 7);
+	d->unit_en = col_text(st, 8);
+	d->essential = sqlite3_column_int(st, 9);
+	d->criteria = col_text(st, 10);
+	d->score = sqlite3_column_int(st, 11);
+	d->reasons = col_text(st, 12);
+	d->under_days = sqlite3_column_double(st, 13);
+	d->over_days = sqlite3_column_double(st, 14);
+	d->alert_days = sqlite3_column_double(st, 15);
+	d->critical_days = sqlite3_column_double(st, 16);
+	d->jump_ratio = sqlite3_column_double(st, 17);
+	d->drop_ratio = sqlite3_column_double(st, 18);
+}
+
+static void org_row(sqlite3_stmt *st, struct kb_supply *out, size_t *alloc)
+{
+	struct kb_org *o;
+	KB_ALLOC_GROW(out->orgs, out->norgs + 1, *alloc);
+	o = &out->orgs[out->norgs++];
+	o->n = (long)sqlite3_column_int64(st, 0);
+	o->id = col_text(st, 1);
+	o->kind = (enum kb_org_kind)org_kind_parse(
+		(const char *)sqlite3_column_text(st, 2));
+	o->name_ja = col_text(st, 3);
+	o->name_en = col_text(st, 4);
+	o->pref = sqlite3_column_int(st, 5);
+	o->beds = sqlite3_column_int(st, 6);
+	o->icu_beds = sqlite3_column_int(st, 7);
+	o->country = col_text(st, 8);
+	/* the sites, read next, name their organisation */
+	kb__strmap_put(&((struct maps *)out->maps)->org, o->id, out->norgs - 1);
+}
+
+static void site_row(sqlite3_stmt *st, struct kb_supply *out, size_t *alloc)
+{
+	struct kb_site *x;
+	KB_ALLOC_GROW(out->sites, out->nsites + 1, *alloc);
+	x = &out->sites[out->nsites++];
+	x->n = (long)sqlite3_column_int64(st, 0);
+	x->id = col_text(st, 1);
+	x->org = kb__strmap_get(&((struct maps *)out->maps)->org,
+				(const char *)sqlite3_column_text(st, 2));
+	x->name_ja = col_text(st, 3);
+	x->name_en = col_text(st, 4);
+	x->country = col_text(st, 5);
+	x->region = col_text(st, 6);
+}
+
+static void component_row(sqlite3_stmt *st, struct kb_supply *out, size_t *alloc)
+{
+	struct kb_component *x;
+	KB_ALLOC_GROW(out->components, out->ncomponents + 1, *alloc);
+	x = &out->components[out->ncomponents++];
+	x->id = col_text(st, 0);
+	x->material =
+		!strcmp((const char *)sqlite3_column_text(st, 1), "material");
+	x->name_ja = col_text(st, 2);
+	x->name_en = col_text(st, 3);
+}
+
+static const struct {
+	const char *sql;
+	void (*row)(sqlite3_stmt *st, struct kb_supply *out, size_t *alloc);
+} tables[] = {
+	{ "SELECT code, name_ja, name_en, population_2020 FROM prefecture "
+	  "ORDER BY code",
+	  pref_row },
+	{ "SELECT n, code, name_ja, name_en, class, category, reusable, "
+	  "unit_ja, unit_en, essential, criteria, score, reasons, under_days, "
+	  "over_days, alert_days, critical_days, jump_ratio, drop_ratio "
+	  "FROM device ORDER BY code",
+	  device_row },
+	{ "SELECT n, id, kind, name_ja, name_en, prefecture, beds, icu_beds, "
+	  "country FROM org ORDER BY n",
+	  org_row },
+	{ "SELECT s.n, s.id, o.id, s.name_ja, s.name_en, s.country, s.region "
+	  "FROM site s JOIN org o ON o.n = s.org ORDER BY s.n",
+	  site_row },
+	{ "SELECT id, kind, name_ja, name_en FROM component ORDER BY n",
+	  component_row },
+};
+
 int kb_supply_load(struct kb_store *s, struct kb_supply *out, struct kb_err *err)
 {
-	struct maps *m;
-	sqlite3_stmt *st;
-	size_t alloc, i;
-	int r = 0;
+	size_t i, alloc;
 
 	memset(out, 0, sizeof(*out));
-	out->maps = m = kb_calloc(1, sizeof(*m));
-	kb__strmap_init(&m->device);
-	kb__strmap_init(&m->org);
-	kb__strmap_init(&m->site);
-	kb__strmap_init(&m->component);
-	kb__strmap_init(&m->pref);
-
-	st = kb__sql_prepare(s,
-			     "SELECT code, name_ja, name_en, population_2020 "
-			     "FROM prefecture ORDER BY code",
-			     err);
-	if (!st)
-		goto fail;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		int code = sqlite3_column_int(st, 0);
-		struct kb_pref *p;
-		if (code < 1 || code > KB_NPREF)
-			continue;
-		p = &out->prefs[code - 1];
-		p->code = code;
-		p->name_ja = col_text(st, 1);
-		p->name_en = col_text(st, 2);
-		p->population = (long)sqlite3_column_int64(st, 3);
+	out->maps = kb_calloc(1, sizeof(struct maps)); /* empty maps */
+	for (i = 0; i < KB_ARRAY_SIZE(tables); i++) {
+		sqlite3_stmt *st = kb__sql_prepare(s, tables[i].sql, err);
+		if (!st) {
+			kb_supply_release(out);
+			return KB_EDB;
+		}
+		alloc = 0;
+		while (sqlite3_step(st) == SQLITE_ROW)
+			tables[i].row(st, out, &alloc);
+		sqlite3_finalize(st);
 	}
-	sqlite3_finalize(st);
-
-	st = kb__sql_prepare(
-		s,
-		"SELECT n, code, name_ja, name_en, class, category, reusable, "
-		"unit_ja, unit_en, essential, criteria, score, reasons, "
-		"under_days, over_days, alert_days, critical_days, jump_ratio, "
-		"drop_ratio FROM device ORDER BY code",
-		err);
-	if (!st)
-		goto fail;
-	alloc = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct kb_device *d;
-		KB_ALLOC_GROW(out->devices, out->ndevices + 1, alloc);
-		d = &out->devices[out->ndevices++];
-		d->n = (long)sqlite3_column_int64(st, 0);
-		d->code = col_text(st, 1);
-		d->name_ja = col_text(st, 2);
-		d->name_en = col_text(st, 3);
-		d->klass = sqlite3_column_int(st, 4);
-		d->category = col_text(st, 5);
-		d->reusable = sqlite3_column_int(st, 6);
-		d->unit_ja = col_text(st, 7);
-		d->unit_en = col_text(st, 8);
-		d->essential = sqlite3_column_int(st, 9);
-		d->criteria = col_text(st, 10);
-		d->score = sqlite3_column_int(st, 11);
-		d->reasons = col_text(st, 12);
-		d->under_days = sqlite3_column_double(st, 13);
-		d->over_days = sqlite3_column_double(st, 14);
-		d->alert_days = sqlite3_column_double(st, 15);
-		d->critical_days = sqlite3_column_double(st, 16);
-		d->jump_ratio = sqlite3_column_double(st, 17);
-		d->drop_ratio = sqlite3_column_double(st, 18);
-	}
-	sqlite3_finalize(st);
-
-	st = kb__sql_prepare(s,
-			     "SELECT n, id, kind, name_ja, name_en, prefecture, "
-			     "beds, icu_beds, country FROM org ORDER BY n",
-			     err);
-	if (!st)
-		goto fail;
-	alloc = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct kb_org *o;
-		KB_ALLOC_GROW(out->orgs, out->norgs + 1, alloc);
-		o = &out->orgs[out->norgs++];
-		o->n = (long)sqlite3_column_int64(st, 0);
-		o->id = col_text(st, 1);
-		o->kind = (enum kb_org_kind)org_kind_parse(
-			(const char *)sqlite3_column_text(st, 2));
-		o->name_ja = col_text(st, 3);
-		o->name_en = col_text(st, 4);
-		o->pref = sqlite3_column_int(st, 5);
-		o->beds = sqlite3_column_int(st, 6);
-		o->icu_beds = sqlite3_column_int(st, 7);
-		o->country = col_text(st, 8);
-	}
-	sqlite3_finalize(st);
-
-	for (i = 0; i < out->norgs; i++)
-		kb__strmap_put(&m->org, out->orgs[i].id, i);
-
-	st = kb__sql_prepare(s,
-			     "SELECT s.n, s.id, o.id, s.name_ja, s.name_en, "
-			     "s.country, s.region FROM site s "
-			     "JOIN org o ON o.n = s.org ORDER BY s.n",
-			     err);
-	if (!st)
-		goto fail;
-	alloc = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct kb_site *x;
-		KB_ALLOC_GROW(out->sites, out->nsites + 1, alloc);
-		x = &out->sites[out->nsites++];
-		x->n = (long)sqlite3_column_int64(st, 0);
-		x->id = col_text(st, 1);
-		x->org = kb__strmap_get(
-			&m->org, (const char *)sqlite3_column_text(st, 2));
-		x->name_ja = col_text(st, 3);
-		x->name_en = col_text(st, 4);
-		x->country = col_text(st, 5);
-		x->region = col_text(st, 6);
-	}
-	sqlite3_finalize(st);
-
-	st = kb__sql_prepare(s,
-			     "SELECT id, kind, name_ja, name_en FROM component "
-			     "ORDER BY n",
-			     err);
-	if (!st)
-		goto fail;
-	alloc = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		struct kb_component *x;
-		KB_ALLOC_GROW(out->components, out->ncomponents + 1, alloc);
-		x = &out->components[out->ncomponents++];
-		x->id = col_text(st, 0);
-		x->material = !strcmp((const char *)sqlite3_column_text(st, 1),
-				      "material");
-		x->name_ja = col_text(st, 2);
-		x->name_en = col_text(st, 3);
-	}
-	sqlite3_finalize(st);
-
 	kb__supply_index(out);
 	return 0;
-fail:
-	r = KB_EDB;
-	kb_supply_release(out);
-	return r;
+}
+
+/* Gives the lookups' memory back; they are empty after. */
+static void maps_release(struct maps *m)
+{
+	kb__strmap_release(&m->device);
+	kb__strmap_release(&m->org);
+	kb__strmap_release(&m->site);
+	kb__strmap_release(&m->component);
+	kb__strmap_release(&m->pref);
+	free(m->device_n);
+	free(m->org_n);
+	m->device_n = m->org_n = NULL;
+	m->max_device_n = m->max_org_n = 0;
 }
 
 /* (Re)builds the lookups after the arrays changed. */
@@ -302,19 +299,7 @@ void kb__supply_index(struct kb_supply *sup)
 	struct maps *m = sup->maps;
 	size_t i;
 
-	kb__strmap_release(&m->device);
-	kb__strmap_release(&m->org);
-	kb__strmap_release(&m->site);
-	kb__strmap_release(&m->component);
-	kb__strmap_release(&m->pref);
-	free(m->device_n);
-	free(m->org_n);
-	kb__strmap_init(&m->device);
-	kb__strmap_init(&m->org);
-	kb__strmap_init(&m->site);
-	kb__strmap_init(&m->component);
-	kb__strmap_init(&m->pref);
-	m->max_device_n = m->max_org_n = 0;
+	maps_release(m);
 	for (i = 0; i < sup->ndevices; i++) {
 		kb__strmap_put(&m->device, sup->devices[i].code, i);
 		if (sup->devices[i].n > m->max_device_n)
@@ -389,16 +374,9 @@ void kb_supply_release(struct kb_supply *sup)
 	free(sup->orgs);
 	free(sup->sites);
 	free(sup->components);
-	if (m) {
-		kb__strmap_release(&m->device);
-		kb__strmap_release(&m->org);
-		kb__strmap_release(&m->site);
-		kb__strmap_release(&m->component);
-		kb__strmap_release(&m->pref);
-		free(m->device_n);
-		free(m->org_n);
-		free(m);
-	}
+	if (m)
+		maps_release(m);
+	free(m);
 	memset(sup, 0, sizeof(*sup));
 }
 

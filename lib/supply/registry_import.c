@@ -64,16 +64,17 @@ static int device_code_ok(const char *s)
 	return i == 8;
 }
 
+#define COUNTRY_EN \
+	"'%s' is not a country code (expected two capital letters, ISO 3166: JP, US, CN)"
+#define COUNTRY_JA \
+	"'%s' は国コードではありません（ISO 3166 の英大文字 2 字: JP, US, CN）"
+
 static int country(struct kb_import *im, int col, const char *s)
 {
 	if (!*s || kb__country_ok(s))
 		return 0;
-	return kb_import_bad(
-		im, col,
-		KB_TR(im->err->lang,
-		      "'%s' is not a country code (expected two capital letters, ISO 3166: JP, US, CN)",
-		      "'%s' は国コードではありません（ISO 3166 の英大文字 2 字: JP, US, CN）"),
-		s);
+	return kb_import_bad(im, col,
+			     KB_TR(im->err->lang, COUNTRY_EN, COUNTRY_JA), s);
 }
 
 /* ---- devices ---- */
@@ -100,21 +101,6 @@ struct drow {
 	struct kb_device d;
 	char *why;
 };
-
-static int device_code(struct kb_import *im, void *row, int col, const char *t,
-		       void *out)
-{
-	(void)row;
-	(void)out;
-	if (device_code_ok(t))
-		return 0;
-	return kb_import_bad(
-		im, col,
-		KB_TR(im->err->lang,
-		      "'%s' is not a device code (expected 8 digits, as in JMDN: 70592000)",
-		      "'%s' は機器コードではありません（JMDN のような 8 桁の数字が必要です: 70592000）"),
-		t);
-}
 
 static int class_parse(const char *s)
 {
@@ -235,7 +221,9 @@ static int opt_num(struct kb_import *im, void *row, int col, const char *t,
 
 static const struct kb_import_col dcols[D_NCOLS] = {
 	[D_CODE] = { KB_COL("code", "コード", 1, KB_IMPORT_TEXT, DEV(code)),
-		     .parse = device_code },
+		     .check = device_code_ok,
+		     .bad_en = "'%s' is not a device code (expected 8 digits, as in JMDN: 70592000)",
+		     .bad_ja = "'%s' は機器コードではありません（JMDN のような 8 桁の数字が必要です: 70592000）" },
 	[D_NAME_JA] = { KB_COL("name_ja", "名称", 1, KB_IMPORT_TEXT,
 			       DEV(name_ja)) },
 	[D_NAME_EN] = { KB_COL("name_en", "英語名", 1, KB_IMPORT_TEXT,
@@ -342,26 +330,6 @@ static int write_devices(struct kb_import *im)
 	return r;
 }
 
-static const struct kb_import_spec device_spec = {
-	.cols = dcols,
-	.ncols = D_NCOLS,
-	.row_size = sizeof(struct drow),
-	.progress_every = 1,
-	.prepare = load,
-	.check_row = check_device,
-	.compare = compare_device,
-	.write = write_devices,
-	.finish = unload,
-};
-
-int kb_device_import(struct kb_store *s, struct kb_csv *c,
-		     const struct kb_import_opts *o, struct kb_import_stats *st,
-		     struct kb_err *err)
-{
-	struct kb_supply sup;
-	return kb_import_run(&device_spec, &sup, s, c, o, st, err);
-}
-
 /* ---- organisations ---- */
 
 enum {
@@ -434,14 +402,6 @@ static int beds(struct kb_import *im, void *row, int col, const char *t, void *o
 			     t);
 }
 
-static int org_country(struct kb_import *im, void *row, int col, const char *t,
-		       void *out)
-{
-	(void)row;
-	(void)out;
-	return country(im, col, t);
-}
-
 #define ORG(m) offsetof(struct orow, o.m)
 
 static const struct kb_import_col ocols[O_NCOLS] = {
@@ -461,7 +421,8 @@ static const struct kb_import_col ocols[O_NCOLS] = {
 			   ORG(icu_beds)),
 		    .parse = beds },
 	[O_COUNTRY] = { KB_COL("country", "国", 0, KB_IMPORT_TEXT, ORG(country)),
-			.dflt = "JP", .parse = org_country },
+			.dflt = "JP", .check = kb__country_ok,
+			.bad_en = COUNTRY_EN, .bad_ja = COUNTRY_JA },
 };
 
 static int check_org(struct kb_import *im, void *row, int r)
@@ -602,26 +563,6 @@ static int write_orgs(struct kb_import *im)
 	}
 	free(weeks);
 	return r;
-}
-
-static const struct kb_import_spec org_spec = {
-	.cols = ocols,
-	.ncols = O_NCOLS,
-	.row_size = sizeof(struct orow),
-	.progress_every = 1,
-	.prepare = load,
-	.check_row = check_org,
-	.compare = compare_org,
-	.write = write_orgs,
-	.finish = unload,
-};
-
-int kb_org_import(struct kb_store *s, struct kb_csv *c,
-		  const struct kb_import_opts *o, struct kb_import_stats *st,
-		  struct kb_err *err)
-{
-	struct kb_supply sup;
-	return kb_import_run(&org_spec, &sup, s, c, o, st, err);
 }
 
 /* ---- sites and components: small tables of ids and names ---- */
@@ -778,42 +719,60 @@ static int write_components(struct kb_import *im)
 		    "kind = ?2, name_ja = ?3, name_en = ?4");
 }
 
-static const struct kb_import_spec site_spec = {
-	.cols = scols,
-	.ncols = S_NCOLS,
-	.row_size = sizeof(struct trow),
-	.progress_every = 1,
-	.prepare = load,
-	.check_row = check_site,
-	.compare = compare_site,
-	.write = write_sites,
-	.finish = unload,
+/* ---- the four imports: the registry loaded before, released after ---- */
+
+#define SUPPLY_SPEC(c, row, check, cmp, wr)                                    \
+	{                                                                      \
+		.cols = c, .ncols = KB_ARRAY_SIZE(c), .row_size = sizeof(row), \
+		.progress_every = 1, .prepare = load, .check_row = check,      \
+		.compare = cmp, .write = wr, .finish = unload                  \
+	}
+
+enum { DEVICES, ORGS, SITES, COMPONENTS };
+
+static const struct kb_import_spec specs[] = {
+	[DEVICES] = SUPPLY_SPEC(dcols, struct drow, check_device,
+				compare_device, write_devices),
+	[ORGS] = SUPPLY_SPEC(ocols, struct orow, check_org, compare_org,
+			     write_orgs),
+	[SITES] = SUPPLY_SPEC(scols, struct trow, check_site, compare_site,
+			      write_sites),
+	[COMPONENTS] = SUPPLY_SPEC(ccols, struct trow, check_component,
+				   compare_component, write_components),
 };
 
-static const struct kb_import_spec component_spec = {
-	.cols = ccols,
-	.ncols = C_NCOLS,
-	.row_size = sizeof(struct trow),
-	.progress_every = 1,
-	.prepare = load,
-	.check_row = check_component,
-	.compare = compare_component,
-	.write = write_components,
-	.finish = unload,
-};
+static int run(int which, struct kb_store *s, struct kb_csv *c,
+	       const struct kb_import_opts *o, struct kb_import_stats *st,
+	       struct kb_err *err)
+{
+	struct kb_supply sup;
+	return kb_import_run(&specs[which], &sup, s, c, o, st, err);
+}
+
+int kb_device_import(struct kb_store *s, struct kb_csv *c,
+		     const struct kb_import_opts *o, struct kb_import_stats *st,
+		     struct kb_err *err)
+{
+	return run(DEVICES, s, c, o, st, err);
+}
+
+int kb_org_import(struct kb_store *s, struct kb_csv *c,
+		  const struct kb_import_opts *o, struct kb_import_stats *st,
+		  struct kb_err *err)
+{
+	return run(ORGS, s, c, o, st, err);
+}
 
 int kb_site_import(struct kb_store *s, struct kb_csv *c,
 		   const struct kb_import_opts *o, struct kb_import_stats *st,
 		   struct kb_err *err)
 {
-	struct kb_supply sup;
-	return kb_import_run(&site_spec, &sup, s, c, o, st, err);
+	return run(SITES, s, c, o, st, err);
 }
 
 int kb_component_import(struct kb_store *s, struct kb_csv *c,
 			const struct kb_import_opts *o,
 			struct kb_import_stats *st, struct kb_err *err)
 {
-	struct kb_supply sup;
-	return kb_import_run(&component_spec, &sup, s, c, o, st, err);
+	return run(COMPONENTS, s, c, o, st, err);
 }

@@ -50,9 +50,11 @@ struct kind {
 	struct kb_import_col cols[R_NCOLS];
 };
 
-#define FIGURE(name, ja)                              \
-	{                                             \
-		KB_COL(name, ja, 1, KB_IMPORT_NUM, 0) \
+/* A report's columns (all required): its id, its organisation (org), the
+ * device, the week, then its figures. */
+#define COL(name, ja, type)                  \
+	{                                    \
+		KB_COL(name, ja, 1, type, 0) \
 	}
 
 static const struct kind stock_kind = {
@@ -60,15 +62,12 @@ static const struct kind stock_kind = {
 	"stock_line",
 	"facility",
 	3,
-	{
-		{ KB_COL("report_id", "報告ID", 1, KB_IMPORT_ID, 0) },
-		{ KB_COL("facility", "医療機関", 1, KB_IMPORT_TEXT, 0) },
-		{ KB_COL("device", "機器コード", 1, KB_IMPORT_TEXT, 0) },
-		{ KB_COL("week", "週", 1, KB_IMPORT_RAW, 0) },
-		FIGURE("stock", "在庫数"),
-		FIGURE("consumption", "使用数"),
-		FIGURE("stockout_days", "欠品日数"),
-	},
+	{ COL("report_id", "報告ID", KB_IMPORT_ID),
+	  COL("facility", "医療機関", KB_IMPORT_TEXT),
+	  COL("device", "機器コード", KB_IMPORT_TEXT),
+	  COL("week", "週", KB_IMPORT_RAW), COL("stock", "在庫数", KB_IMPORT_NUM),
+	  COL("consumption", "使用数", KB_IMPORT_NUM),
+	  COL("stockout_days", "欠品日数", KB_IMPORT_NUM) },
 };
 
 static const struct kind production_kind = {
@@ -76,16 +75,14 @@ static const struct kind production_kind = {
 	"production_line",
 	"org",
 	4,
-	{
-		{ KB_COL("report_id", "報告ID", 1, KB_IMPORT_ID, 0) },
-		{ KB_COL("org", "事業者", 1, KB_IMPORT_TEXT, 0) },
-		{ KB_COL("device", "機器コード", 1, KB_IMPORT_TEXT, 0) },
-		{ KB_COL("week", "週", 1, KB_IMPORT_RAW, 0) },
-		FIGURE("production", "生産数"),
-		FIGURE("imports", "輸入数"),
-		FIGURE("shipments", "出荷数"),
-		FIGURE("inventory", "在庫数"),
-	},
+	{ COL("report_id", "報告ID", KB_IMPORT_ID),
+	  COL("org", "事業者", KB_IMPORT_TEXT),
+	  COL("device", "機器コード", KB_IMPORT_TEXT),
+	  COL("week", "週", KB_IMPORT_RAW),
+	  COL("production", "生産数", KB_IMPORT_NUM),
+	  COL("imports", "輸入数", KB_IMPORT_NUM),
+	  COL("shipments", "出荷数", KB_IMPORT_NUM),
+	  COL("inventory", "在庫数", KB_IMPORT_NUM) },
 };
 
 struct line {
