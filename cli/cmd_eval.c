@@ -2,49 +2,54 @@
  * cmd_eval.c - 'kiban eval': show, freeze, followup, list; and
  * 'kiban report annual'.
  */
-#include "cli.h"
+#include "cli_more.h"
 
 #include "kiban/eval.h"
 #include "kiban/report.h"
 
-enum {
-	OPT_YEAR = OPT_FIRST_OWN,
-	OPT_RULE,
-	OPT_LIVE,
-	OPT_VERSION,
-	OPT_NOTE,
-	OPT_SUPERSEDE,
-	OPT_MINISTRY,
-	OPT_FULL
-};
+enum { OPT_RULE = OPT_FIRST_OWN, OPT_VERSION };
 
-/* Options shared by the commands that evaluate a year. */
-struct yearopts {
-	int fy, live, version;
+/* The arguments of the eval and report commands; EA(field): where. */
+struct eargs {
+	struct cli_format f;
+	const char *note, *ministry, *output;
+	int fy, live, version, supersede, full;
 	enum kb_rule rule;
 };
+#define EA(field) CLI_AT(struct eargs, field)
 
-static int year_option(struct cli *cli, int c, struct yearopts *y)
+static void init_year(struct cli *cli, struct eargs *y)
 {
-	int r;
-	switch (c) {
-	case OPT_YEAR: return cli_fy(cli, optarg, &y->fy) ? EXIT_USAGE : -1;
-	case OPT_LIVE: y->live = 1; return -1;
-	case OPT_RULE:
-		if ((r = kb_rule_parse(optarg)) <= 0) {
-			fprintf(stderr,
-				CLI_T(cli,
-				      "%s: unknown rule '%s' (expected cagr or linear)\n",
-				      "%s: 不明な評価方法 '%s' です（cagr または linear）\n"),
-				cli->prog, optarg);
-			return EXIT_USAGE;
+	memset(y, 0, sizeof(*y));
+	y->fy = kb_fy_last_complete(cli->now);
+	y->rule = KB_RULE_CAGR;
+	y->output = "-";
+}
+
+/* Reads the options of spec, taking --rule and --version (returned by
+ * cli_parse()) here; returns as cli_parse() does once they are read. */
+static int parse_year(struct cli *cli, const struct cli_spec *sp, int argc,
+		      char **argv, struct eargs *y)
+{
+	char *end;
+	long v;
+	int r, k;
+	while ((r = cli_parse(cli, sp, argc, argv, y)) == OPT_RULE ||
+	       r == OPT_VERSION) {
+		if (r == OPT_RULE) {
+			if ((k = kb_rule_parse(optarg)) <= 0) {
+				fprintf(stderr,
+					CLI_T(cli,
+					      "%s: unknown rule '%s' (expected cagr or linear)\n",
+					      "%s: 不明な評価方法 '%s' です（cagr または linear）\n"),
+					cli->prog, optarg);
+				return EXIT_USAGE;
+			}
+			y->rule = (enum kb_rule)k;
+			y->live = 1; /* a frozen evaluation keeps its own rule */
+			continue;
 		}
-		y->rule = (enum kb_rule)r;
-		y->live = 1; /* a frozen evaluation keeps its own rule */
-		return -1;
-	case OPT_VERSION: {
-		char *end;
-		long v = strtol(optarg, &end, 10);
+		v = strtol(optarg, &end, 10);
 		if (*end || v < 1) {
 			fprintf(stderr,
 				CLI_T(cli, "%s: '%s' is not a version number\n",
@@ -53,34 +58,31 @@ static int year_option(struct cli *cli, int c, struct yearopts *y)
 			return EXIT_USAGE;
 		}
 		y->version = (int)v;
-		return -1;
 	}
-	}
-	return 0;
+	return r;
 }
 
 /* clang-format off */
-#define YEAR_OPTIONS                                             \
-	{ "year", required_argument, NULL, OPT_YEAR },           \
-	{ "rule", required_argument, NULL, OPT_RULE },           \
-	{ "live", no_argument, NULL, OPT_LIVE },                 \
-	{ "version", required_argument, NULL, OPT_VERSION }
+#define YEAR_OPTIONS                                                          \
+	{ "year", 0, CLI_FY, "FY", "年度",                                       \
+	  "fiscal year (2025, FY2025, 令和7年度; default: the last one\n"       \
+	  "that has ended)",                                                  \
+	  "評価する年度（2025, FY2025, 令和7年度。既定: 直近に終わった年度）",  \
+	  EA(fy) },                                                           \
+	{ "live", 0, CLI_FLAG, NULL, NULL,                                    \
+	  "evaluate the data as they stand, even if the year is frozen",      \
+	  "確定済みの年度でも現在のデータで評価する", EA(live) },              \
+	{ "version", 0, CLI_CALL, "N", NULL,                                  \
+	  "a given version of a frozen evaluation (default: latest)",         \
+	  "確定評価の版を指定する（既定: 最新）", OPT_VERSION },               \
+	{ "rule", 0, CLI_CALL, "RULE", "方法",                                  \
+	  "cagr (default) or linear: the straight line to the target\n"       \
+	  "(implies --live)",                                                 \
+	  "cagr（既定）または linear（目標への直線）。--live を伴う",           \
+	  OPT_RULE }
 /* clang-format on */
 
-#define YEAR_HELP_EN                                                                            \
-	"  --year FY         fiscal year (2025, FY2025, 令和7年度; default: the last one\n" \
-	"                    that has ended)\n"                                                 \
-	"  --live            evaluate the data as they stand, even if the year is frozen\n"     \
-	"  --version N       a given version of a frozen evaluation (default: latest)\n"        \
-	"  --rule RULE       cagr (default) or linear: the straight line to the target\n"       \
-	"                    (implies --live)\n"
-#define YEAR_HELP_JA                                                                                                        \
-	"  --year 年度       評価する年度（2025, FY2025, 令和7年度。既定: 直近に終わった年度）\n" \
-	"  --live            確定済みの年度でも現在のデータで評価する\n"                                \
-	"  --version N       確定評価の版を指定する（既定: 最新）\n"                                       \
-	"  --rule 方法       cagr（既定）または linear（目標への直線）。--live を伴う\n"
-
-static int open_eval(struct cli *cli, const struct yearopts *y, struct kb_eval *ev)
+static int open_eval(struct cli *cli, const struct eargs *y, struct kb_eval *ev)
 {
 	struct kb_store *s;
 	int r;
@@ -97,13 +99,6 @@ static int open_eval(struct cli *cli, const struct yearopts *y, struct kb_eval *
 				 &cli->err);
 	kb_store_close(s);
 	return r ? cli_fail(cli, r) : 0;
-}
-
-static void init_year(struct cli *cli, struct yearopts *y)
-{
-	memset(y, 0, sizeof(*y));
-	y->fy = kb_fy_last_complete(cli->now);
-	y->rule = KB_RULE_CAGR;
 }
 
 static void counts_text(struct kb_buf *b, const struct kb_rollup *r,
@@ -138,51 +133,44 @@ static void state_line(struct cli *cli, const struct kb_eval *ev)
 			     "暫定: 現在のデータによる集計（未確定）"));
 }
 
-static const char show_en[] =
-	"Usage: kiban eval show [OPTION]...\n"
+static const struct cli_opt show_opts[] = {
+	YEAR_OPTIONS,
+	{ "json", 0, CLI_FLAG, NULL, NULL,
+	  "everything (plan, KPIs, results) as JSON",
+	  "すべて（計画・KPI・結果）を JSON で出力する", EA(f.json) },
+	CLI_OPT_END,
+};
+static const struct cli_spec show_spec = {
+	"eval show",
+	"[OPTION]...",
+	"[オプション]...",
 	"Show the evaluation of a fiscal year: each vision and goal with its status and\n"
 	"the statuses of its KPIs, the goals that are behind, and for a frozen\n"
-	"evaluation the data edited since it was frozen.\n\n" YEAR_HELP_EN
-	"  --json            everything (plan, KPIs, results) as JSON\n";
-static const char show_ja[] =
-	"使い方: kiban eval show [オプション]...\n"
+	"evaluation the data edited since it was frozen.\n",
 	"年度の評価を表示します: ビジョン・ゴールごとの評価と KPI の評価内訳、遅れている\n"
-	"ゴール、確定済みの評価では確定後に修正されたデータ。\n\n" YEAR_HELP_JA
-	"  --json            すべて（計画・KPI・結果）を JSON で出力する\n";
+	"ゴール、確定済みの評価では確定後に修正されたデータ。\n",
+	show_opts,
+	20,
+	20,
+	0,
+};
 
 static int eval_show(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		YEAR_OPTIONS,
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct yearopts y;
+	struct eargs y;
 	struct kb_eval ev;
 	struct cli_table t;
 	struct kb_buf b = KB_BUF_INIT;
 	enum kb_lang L;
-	struct cli_format f = { 0 };
-	int c, r;
+	int r;
 	size_t i, j, behind = 0;
 
 	init_year(cli, &y);
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		if ((r = year_option(cli, c, &y)) > 0)
-			return r;
-		if (r < 0)
-			continue;
-		if ((r = cli_option(cli, c, "eval show", argv, show_en,
-				    show_ja)) >= 0)
-			return r;
-	}
-	L = cli->lang;
-	if ((r = open_eval(cli, &y, &ev)))
+	if ((r = parse_year(cli, &show_spec, argc, argv, &y)) >= 0 ||
+	    (r = open_eval(cli, &y, &ev)))
 		return r;
-	if (f.json) {
+	L = cli->lang;
+	if (y.f.json) {
 		r = cli_print_json(cli, kb_eval_to_json(&ev));
 		kb_eval_release(&ev);
 		return r;
@@ -259,55 +247,44 @@ static int eval_show(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static const char freeze_en[] =
-	"Usage: kiban eval freeze --year FY [--note TEXT] [--supersede] [--rule RULE]\n"
+static const struct cli_opt freeze_opts[] = {
+	CLI_HIDDEN("year", 0, CLI_FY, "FY", EA(fy)),
+	CLI_HIDDEN("rule", 0, CLI_CALL, "RULE", OPT_RULE),
+	CLI_HIDDEN("note", 0, CLI_STR, "TEXT", EA(note)),
+	CLI_HIDDEN("supersede", 0, CLI_FLAG, NULL, EA(supersede)),
+	CLI_OPT_END,
+};
+static const struct cli_spec freeze_spec = {
+	"eval freeze",
+	"--year FY [--note TEXT] [--supersede] [--rule RULE]",
+	"--year 年度 [--note 備考] [--supersede] [--rule 方法]",
 	"Freeze (publish) the evaluation of a fiscal year as it stands now.  Its inputs\n"
 	"and results are stored: later edits to figures or definitions do not change it,\n"
 	"and are listed when it is shown.  A year is frozen once; --supersede publishes\n"
-	"a revised version, keeping the earlier ones.\n";
-static const char freeze_ja[] =
-	"使い方: kiban eval freeze --year 年度 [--note 備考] [--supersede] [--rule 方法]\n"
+	"a revised version, keeping the earlier ones.\n",
 	"年度の評価を現時点の内容で確定（公表）します。入力と結果を保存し、後から値や\n"
 	"定義を修正しても変わりません（修正は表示時に一覧されます）。確定は年度ごとに\n"
-	"一度で、--supersede で改訂版を確定します（旧版も残ります）。\n";
+	"一度で、--supersede で改訂版を確定します（旧版も残ります）。\n",
+	freeze_opts,
+	0,
+	0,
+	0,
+};
 
 static int eval_freeze(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "rule", required_argument, NULL, OPT_RULE },
-		{ "note", required_argument, NULL, OPT_NOTE },
-		{ "supersede", no_argument, NULL, OPT_SUPERSEDE },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct yearopts y;
+	struct eargs y;
 	struct kb_store *s;
 	struct kb_eval ev;
-	const char *note = "";
-	int c, r, supersede = 0, version = 0, have_year = 0;
+	int r, version = 0;
 	char fy[64];
 
 	init_year(cli, &y);
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_NOTE) {
-			note = optarg;
-			continue;
-		}
-		if (c == OPT_SUPERSEDE) {
-			supersede = 1;
-			continue;
-		}
-		have_year |= c == OPT_YEAR;
-		if ((r = year_option(cli, c, &y)) > 0)
-			return r;
-		if (r < 0)
-			continue;
-		if ((r = cli_option(cli, c, "eval freeze", argv, freeze_en,
-				    freeze_ja)) >= 0)
-			return r;
-	}
-	if (!have_year)
+	y.fy = 0; /* no default: --year says which */
+	y.note = "";
+	if ((r = parse_year(cli, &freeze_spec, argc, argv, &y)) >= 0)
+		return r;
+	if (!y.fy)
 		return cli_usage_error(
 			cli, "eval freeze", "%s",
 			CLI_T(cli, "give the year to freeze with --year",
@@ -316,8 +293,8 @@ static int eval_freeze(struct cli *cli, int argc, char **argv)
 		return r;
 	r = kb_eval_live(s, NULL, y.fy, y.rule, cli->now, &ev, &cli->err);
 	if (!r)
-		r = kb_eval_freeze(s, &ev, cli->user, note, cli->now, supersede,
-				   &version, &cli->err);
+		r = kb_eval_freeze(s, &ev, cli->user, y.note, cli->now,
+				   y.supersede, &version, &cli->err);
 	kb_store_close(s);
 	if (r) {
 		kb_eval_release(&ev);
@@ -332,63 +309,50 @@ static int eval_freeze(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static const char followup_en[] =
-	"Usage: kiban eval followup [--ministry M] [OPTION]...\n"
+static const struct cli_opt followup_opts[] = {
+	{ "ministry", 0, CLI_STR, "M", "府省",
+	  "one ministry (厚, 経, ... or MHLW, METI, ...)",
+	  "一つの府省のみ（厚, 経, … または MHLW, METI, …）", EA(ministry) },
+	{ "full", 0, CLI_FLAG, NULL, NULL, "print the actions in full",
+	  "取組の全文を表示する", EA(full) },
+	YEAR_OPTIONS,
+	{ "json", 0, CLI_FLAG, NULL, NULL, "for scripts", "スクリプト向け",
+	  EA(f.json) },
+	CLI_OPT_END,
+};
+static const struct cli_spec followup_spec = {
+	"eval followup",
+	"[--ministry M] [OPTION]...",
+	"[--ministry 府省] [オプション]...",
 	"List, for each ministry, the actions it leads (◎) under goals or measures that\n"
-	"are behind (needs acceleration, limited progress, deteriorating).\n\n"
-	"  --ministry M      one ministry (厚, 経, ... or MHLW, METI, ...)\n"
-	"  --full            print the actions in full\n" YEAR_HELP_EN
-	"  --json            for scripts\n";
-static const char followup_ja[] =
-	"使い方: kiban eval followup [--ministry 府省] [オプション]...\n"
+	"are behind (needs acceleration, limited progress, deteriorating).\n",
 	"府省ごとに、遅れているゴール・施策（加速が必要・進捗が限定的・悪化）の下で\n"
-	"その府省が取りまとめ（◎）を担う取組を一覧します。\n\n"
-	"  --ministry 府省   一つの府省のみ（厚, 経, … または MHLW, METI, …）\n"
-	"  --full            取組の全文を表示する\n" YEAR_HELP_JA
-	"  --json            スクリプト向け\n";
+	"その府省が取りまとめ（◎）を担う取組を一覧します。\n",
+	followup_opts,
+	20,
+	20,
+	0,
+};
 
 static int eval_followup(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		YEAR_OPTIONS,
-		{ "ministry", required_argument, NULL, OPT_MINISTRY },
-		{ "full", no_argument, NULL, OPT_FULL },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct yearopts y;
+	struct eargs y;
 	struct kb_eval ev;
-	const char *ministry = NULL;
+	const char *ministry;
 	enum kb_lang L;
-	struct cli_format f = { 0 };
-	int c, r, full = 0;
+	struct cli_format f;
+	int r, full;
 	size_t m, i, only = KB_NONE, total = 0;
 	json_t *arr = NULL;
 
 	init_year(cli, &y);
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		if (c == OPT_MINISTRY) {
-			ministry = optarg;
-			continue;
-		}
-		if (c == OPT_FULL) {
-			full = 1;
-			continue;
-		}
-		if ((r = year_option(cli, c, &y)) > 0)
-			return r;
-		if (r < 0)
-			continue;
-		if ((r = cli_option(cli, c, "eval followup", argv, followup_en,
-				    followup_ja)) >= 0)
-			return r;
-	}
-	L = cli->lang;
-	if ((r = open_eval(cli, &y, &ev)))
+	if ((r = parse_year(cli, &followup_spec, argc, argv, &y)) >= 0 ||
+	    (r = open_eval(cli, &y, &ev)))
 		return r;
+	L = cli->lang;
+	f = y.f;
+	ministry = y.ministry;
+	full = y.full;
 	if (ministry && (only = kb_plan_ministry(&ev.plan, ministry)) == KB_NONE) {
 		kb_eval_release(&ev);
 		return cli_usage_error(cli, "eval followup",
@@ -479,19 +443,42 @@ static int eval_followup(struct cli *cli, int argc, char **argv)
 	return r;
 }
 
+/* Not a struct cli_spec: its usage line has no operands, which
+ * cli_spec_help() would end with a space. */
 static const char list_en[] =
 	"Usage: kiban eval list\nList the frozen (published) evaluations, newest first.\n";
 static const char list_ja[] =
 	"使い方: kiban eval list\n確定（公表）済みの評価を新しい順に一覧します。\n";
 
+static const struct cli_col frozen_cols[] = {
+	{ NULL, "FY", "年度", CLI_INT, CLI_TAB, 0, NULL },
+	{ NULL, "Version", "版", CLI_INT, CLI_TAB, 0, NULL },
+	{ NULL, "Rule", "方法", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ NULL, "Frozen at", "確定日時", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ NULL, "By", "確定者", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ NULL, "Note", "備考", CLI_TEXT, CLI_TAB, 0, NULL },
+	{ NULL, NULL, NULL, CLI_TEXT, 0, 0, NULL },
+};
+
+static int frozen_row(struct cli_row *r, size_t i, void *ctx)
+{
+	const struct kb_eval_info *v = (const struct kb_eval_info *)ctx + i;
+	cli_int(r, v->fy);
+	cli_int(r, v->version);
+	cli_str(r, v->rule);
+	cli_str(r, v->frozen_at);
+	cli_str(r, v->frozen_by);
+	cli_str(r, v->note);
+	return 1;
+}
+
 static int eval_list(struct cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = { CLI_COMMON_OPTIONS,
 					      { NULL, 0, NULL, 0 } };
+	struct cli_list l = { frozen_cols, 0, frozen_row, NULL, NULL, NULL, 0, 0 };
 	struct kb_eval_info *v;
 	struct kb_store *s;
-	struct cli_table t;
-	size_t n, i;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1)
@@ -500,28 +487,17 @@ static int eval_list(struct cli *cli, int argc, char **argv)
 			return r;
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
-	r = kb_eval_list(s, &v, &n, &cli->err);
+	r = kb_eval_list(s, &v, &l.n, &cli->err);
 	kb_store_close(s);
 	if (r)
 		return cli_fail(cli, r);
-	cli_table_init(&t, 6, CLI_T(cli, "FY", "年度"),
-		       CLI_T(cli, "Version", "版"), CLI_T(cli, "Rule", "方法"),
-		       CLI_T(cli, "Frozen at", "確定日時"),
-		       CLI_T(cli, "By", "確定者"), CLI_T(cli, "Note", "備考"));
-	for (i = 0; i < n; i++) {
-		char fy[16], ver[16];
-		snprintf(fy, sizeof(fy), "%d", v[i].fy);
-		snprintf(ver, sizeof(ver), "%d", v[i].version);
-		cli_table_row(&t, fy, ver, v[i].rule, v[i].frozen_at,
-			      v[i].frozen_by, v[i].note);
-	}
-	if (n)
-		cli_table_print(&t, stdout);
+	l.ctx = v;
+	if (l.n)
+		cli_list(cli, NULL, &l);
 	else if (!cli->quiet)
 		printf("%s\n", CLI_T(cli, "no evaluation has been frozen yet",
 				     "確定済みの評価はまだありません"));
-	cli_table_release(&t);
-	kb_eval_infos_free(v, n);
+	kb_eval_infos_free(v, l.n);
 	return 0;
 }
 
@@ -545,53 +521,62 @@ int cmd_eval(struct cli *cli, int argc, char **argv)
 
 /* ---- report ---- */
 
-static const char annual_en[] =
-	"Usage: kiban report annual [--year FY] [-o FILE] [OPTION]...\n"
+/* The help of -o and --lang stands at another column than the year's
+ * options': all of it is in the paragraph. */
+static const struct cli_opt annual_opts[] = {
+	CLI_HIDDEN("year", 0, CLI_FY, "FY", EA(fy)),
+	CLI_HIDDEN("live", 0, CLI_FLAG, NULL, EA(live)),
+	CLI_HIDDEN("version", 0, CLI_CALL, "N", OPT_VERSION),
+	CLI_HIDDEN("rule", 0, CLI_CALL, "RULE", OPT_RULE),
+	CLI_HIDDEN("output", 'o', CLI_STR, "FILE", EA(output)),
+	CLI_OPT_END,
+};
+static const struct cli_spec annual_spec = {
+	"report annual",
+	"[--year FY] [-o FILE] [OPTION]...",
+	"[--year 年度] [-o ファイル] [オプション]...",
 	"Write the annual evaluation report as one self-contained HTML file (no network\n"
 	"needed to view it; prints on A4): summary per vision and goal, follow-up per\n"
 	"ministry, each KPI with a bullet chart and a sparkline, sources and comments,\n"
 	"the method.  A frozen year gives the frozen report; otherwise a draft.\n\n"
 	"  -o, --output FILE  where to write (default: standard output)\n"
-	"  --lang ja|en       language of the report (default: Japanese)\n" YEAR_HELP_EN;
-static const char annual_ja[] =
-	"使い方: kiban report annual [--year 年度] [-o ファイル] [オプション]...\n"
+	"  --lang ja|en       language of the report (default: Japanese)\n"
+	"  --year FY         fiscal year (2025, FY2025, 令和7年度; default: the last one\n"
+	"                    that has ended)\n"
+	"  --live            evaluate the data as they stand, even if the year is frozen\n"
+	"  --version N       a given version of a frozen evaluation (default: latest)\n"
+	"  --rule RULE       cagr (default) or linear: the straight line to the target\n"
+	"                    (implies --live)\n",
 	"年次評価報告書を一つの HTML ファイルとして書き出します（閲覧にネットワーク不要、\n"
 	"A4 で印刷可能）: ビジョン・ゴール別の概要、府省別フォローアップ、KPI ごとのブレット\n"
 	"チャートと推移、出典と備考、評価方法。確定済みの年度は確定版、その他は暫定版です。\n\n"
 	"  -o, --output ファイル  書き出し先（既定: 標準出力）\n"
-	"  --lang ja|en           報告書の言語（既定: 日本語）\n" YEAR_HELP_JA;
+	"  --lang ja|en           報告書の言語（既定: 日本語）\n"
+	"  --year 年度       評価する年度（2025, FY2025, 令和7年度。既定: 直近に終わった年度）\n"
+	"  --live            確定済みの年度でも現在のデータで評価する\n"
+	"  --version N       確定評価の版を指定する（既定: 最新）\n"
+	"  --rule 方法       cagr（既定）または linear（目標への直線）。--live を伴う\n",
+	annual_opts,
+	0,
+	0,
+	0,
+};
 
 static int report_annual(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		YEAR_OPTIONS,
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct kb_report_opts ro;
-	struct yearopts y;
+	struct eargs y;
 	struct kb_eval ev;
 	struct kb_buf out = KB_BUF_INIT;
-	const char *path = "-";
+	const char *path;
 	char fy[64];
-	int c, r;
+	int r;
 	size_t i, behind = 0;
 
 	init_year(cli, &y);
-	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
-		if (c == 'o') {
-			path = optarg;
-			continue;
-		}
-		if ((r = year_option(cli, c, &y)) > 0)
-			return r;
-		if (r < 0)
-			continue;
-		if ((r = cli_option(cli, c, "report annual", argv, annual_en,
-				    annual_ja)) >= 0)
-			return r;
-	}
+	if ((r = parse_year(cli, &annual_spec, argc, argv, &y)) >= 0)
+		return r;
+	path = y.output;
 	if (optind < argc)
 		return cli_usage_error(cli, "report annual",
 				       CLI_T(cli, "unexpected argument '%s'",
