@@ -232,12 +232,12 @@ static int login_submit(struct req *q, const char *login, const char *password)
 		return refuse(q, 503, 1);
 
 	j = kb_calloc(1, sizeof(*j));
-	kb_err_init(&j->err, q->lang);
 	j->q = q;
 	j->login = login;
 	j->password = password;
 	j->acct = acct;
 	j->addr = addr;
+	kb_err_init(&j->err, q->lang);
 	q->login = j;
 	MHD_suspend_connection(q->c);
 	pthread_mutex_lock(&g->mu);
