@@ -51,6 +51,16 @@ void sctx_close(struct sctx *x)
 	x->s = NULL;
 }
 
+int parse_code(struct cli *cli, const struct cli_spec *sp, int argc,
+	       char **argv, struct sargs *a)
+{
+	int r = cli_parse(cli, sp, argc, argv, a);
+	if (r >= 0 || (r = cli_operands(cli, sp, argc, 1, "expected one CODE",
+					"コードを一つ指定してください")))
+		return r;
+	return -1;
+}
+
 const char *name_of(struct cli *cli, const char *ja, const char *en)
 {
 	return cli->lang == KB_LANG_JA ? ja : en;

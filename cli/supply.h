@@ -58,6 +58,11 @@ enum { SX_DEVICE = 1, SX_PREF = 2, SX_REGION = 4 };
 int sctx_open(struct sctx *x, int flags, int check);
 void sctx_close(struct sctx *x);
 
+/* Reads the options of a command taking one device code; -1 to go on,
+ * else the exit status. */
+int parse_code(struct cli *cli, const struct cli_spec *spec, int argc,
+	       char **argv, struct sargs *a);
+
 /* Loads the registry of an open store; the exit status. */
 int open_registry(struct cli *cli, int flags, struct kb_store **s,
 		  struct kb_supply *sup);

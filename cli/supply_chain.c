@@ -67,9 +67,7 @@ int supply_chain(struct cli *cli, int argc, char **argv)
 	size_t i;
 	int r;
 
-	if ((r = cli_parse(cli, &chain_spec, argc, argv, &x.a)) >= 0 ||
-	    (r = cli_operands(cli, &chain_spec, argc, 1, "expected one CODE",
-			      "コードを一つ指定してください")) ||
+	if ((r = parse_code(cli, &chain_spec, argc, argv, &x.a)) >= 0 ||
 	    (r = open_chain(&x, &ch)))
 		return r;
 	if ((i = kb_chain_item(&ch, argv[optind])) == KB_NONE) {

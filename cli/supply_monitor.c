@@ -310,6 +310,21 @@ out:
 
 /* ---- alerts and signals ---- */
 
+/* Writes the list, with on the terminal a count ("12 alerts"). */
+static int list_counted(struct sctx *x, struct cli_list *l, const char *en,
+			const char *ja)
+{
+	struct cli *cli = x->cli;
+	int r = cli_list(cli, &x->a.f, l);
+	if (x->a.f.json || x->a.f.csv || cli->quiet)
+		return r;
+	if (cli->lang == KB_LANG_JA)
+		printf("%s %zu 件\n", ja, l->shown);
+	else
+		printf("%zu %s\n", l->shown, en);
+	return r;
+}
+
 static const struct cli_opt alerts_opts[] = {
 	{ "week", 0, CLI_WEEK, "W", NULL,
 	  "the week, or the last week of the range", "週、または期間の最後の週",
@@ -451,9 +466,7 @@ int supply_alerts(struct cli *cli, int argc, char **argv)
 	}
 	l.n = ac.al.n;
 	l.limit = x->a.limit;
-	r = cli_list(cli, &x->a.f, &l);
-	if (!x->a.f.json && !x->a.f.csv && !cli->quiet)
-		printf(CLI_T(cli, "%zu alerts\n", "警報 %zu 件\n"), l.shown);
+	r = list_counted(x, &l, "alerts", "警報");
 out:
 	kb_buf_release(&ac.reason);
 	kb_alerts_release(&ac.al);
@@ -652,9 +665,7 @@ int supply_signals(struct cli *cli, int argc, char **argv)
 	}
 	l.n = sc.sg.n;
 	l.limit = x->a.limit;
-	r = cli_list(cli, &x->a.f, &l);
-	if (!x->a.f.json && !x->a.f.csv && !cli->quiet)
-		printf(CLI_T(cli, "%zu signals\n", "シグナル %zu 件\n"), l.shown);
+	r = list_counted(x, &l, "signals", "シグナル");
 out:
 	kb_buf_release(&sc.reason);
 	kb_signals_release(&sc.sg);

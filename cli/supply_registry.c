@@ -6,6 +6,8 @@
  */
 #include "supply.h"
 
+#include "cli_more.h"
+
 static const struct {
 	const char *kind, *file;
 	kb_import_fn fn;
@@ -22,11 +24,7 @@ static const struct {
 /* ---- import and load ---- */
 
 static const struct cli_opt import_opts[] = {
-	{ "encoding", 0, CLI_STR, "ENC", "文字コード",
-	  "auto (default), utf-8 or cp932 (Shift_JIS from Excel)",
-	  "auto（既定）, utf-8, cp932（Excel の Shift_JIS）", SA(enc) },
-	{ "dry-run", 0, CLI_FLAG, NULL, NULL, "check only", "検査のみ行う",
-	  SA(dry_run) },
+	CLI_OPTS_IMPORT(SA(enc), SA(dry_run)),
 	CLI_OPT_END,
 };
 static const struct cli_spec import_spec = {
@@ -442,9 +440,7 @@ int supply_device(struct cli *cli, int argc, char **argv)
 	size_t nhist = 0, d, i, item;
 	int r;
 
-	if ((r = cli_parse(cli, &device_spec, argc, argv, &x.a)) >= 0 ||
-	    (r = cli_operands(cli, &device_spec, argc, 1, "expected one CODE",
-			      "コードを一つ指定してください")) ||
+	if ((r = parse_code(cli, &device_spec, argc, argv, &x.a)) >= 0 ||
 	    (r = sctx_open(&x, KB_STORE_READONLY, 0)))
 		return r;
 	memset(&ch, 0, sizeof(ch));
@@ -575,9 +571,7 @@ int supply_designate(struct cli *cli, int argc, char **argv)
 	struct kb_store *s;
 	int r;
 
-	if ((r = cli_parse(cli, &designate_spec, argc, argv, &a)) >= 0 ||
-	    (r = cli_operands(cli, &designate_spec, argc, 1, "expected one CODE",
-			      "コードを一つ指定してください")) ||
+	if ((r = parse_code(cli, &designate_spec, argc, argv, &a)) >= 0 ||
 	    (r = cli_open(cli, 0, &s)))
 		return r;
 	r = kb_device_designate(s, argv[optind], !a.withdraw, a.criteria,
@@ -633,9 +627,7 @@ int supply_thresholds(struct cli *cli, int argc, char **argv)
 	struct kb_store *s;
 	int r;
 
-	if ((r = cli_parse(cli, &thresholds_spec, argc, argv, &a)) >= 0 ||
-	    (r = cli_operands(cli, &thresholds_spec, argc, 1, "expected one CODE",
-			      "コードを一つ指定してください")) ||
+	if ((r = parse_code(cli, &thresholds_spec, argc, argv, &a)) >= 0 ||
 	    (r = cli_open(cli, 0, &s)))
 		return r;
 	r = kb_device_thresholds(s, argv[optind], a.th, cli->user, cli->now,
