@@ -309,9 +309,9 @@ int cli_operands(struct cli *cli, const struct cli_spec *spec, int argc, int n,
  * appears (CLI_TAB table, CLI_CSV, CLI_JSON; CLI_DATA both, CLI_ALL); the JSON
  * key and the CSV header is key; the table's header head_en/head_ja, cut to
  * width (0: no limit).  Types: CLI_TEXT; CLI_INT; CLI_REAL (fmt for table and
- * CSV, default: the shortest exact in CSV, %g in the table; a real in JSON); CLI_BOOL
- * (yes/no in CSV, true/false in JSON); CLI_CODE (a prefecture: %02d, empty for
- * 0; a number in JSON).  cli_none(): empty, JSON null.
+ * CSV, default: the shortest exact in CSV, %g in the table; a real in JSON);
+ * CLI_BOOL (yes/no in CSV, true/false in JSON); CLI_CODE (a prefecture: %02d,
+ * empty for 0; a number in JSON).  cli_none(): empty, JSON null.
  */
 enum cli_type { CLI_TEXT, CLI_INT, CLI_REAL, CLI_BOOL, CLI_CODE };
 enum { CLI_TAB = 1, CLI_CSV = 2, CLI_JSON = 4, CLI_DATA = 6, CLI_ALL = 7 };
