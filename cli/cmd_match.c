@@ -3,27 +3,28 @@
  * organisations, ranked matches with their reasons, recorded matches,
  * consultation cases and the figures for the plan's KPIs.
  */
-#include "cli.h"
+#include "cli_more.h"
 
 #include "kiban/kpi.h"
 #include "kiban/match.h"
 
-enum {
-	OPT_AS = OPT_FIRST_OWN,
-	OPT_TO,
-	OPT_LIMIT,
-	OPT_MECAB,
-	OPT_ENCODING,
-	OPT_DRY_RUN,
-	OPT_VENTURE,
-	OPT_SUPPORT,
-	OPT_TITLE,
-	OPT_PHASE,
-	OPT_TOPICS,
-	OPT_DUE,
-	OPT_YEAR,
-	OPT_RECORD,
+/* The arguments of the match commands; MA(field): where a value goes. */
+struct margs {
+	struct cli_format f;
+	const char *as, *to, *enc, *venture, *support, *title, *phase, *topics;
+	const char *due;
+	int dry_run, mecab, fy;
+	long limit;
+	struct cli_strs records;
 };
+#define MA(field) CLI_AT(struct margs, field)
+#define MARGS_INIT                                  \
+	{                                           \
+		.limit = 10, .records = {.max = 8 } \
+	}
+enum { OPT_LIMIT = OPT_FIRST_OWN };
+#define AS_OPTION   CLI_HIDDEN("as", 0, CLI_STR, "ORG", MA(as))
+#define JSON_OPTION CLI_HIDDEN("json", 0, CLI_FLAG, NULL, MA(f.json))
 
 #define IMPORT_FN(name, kind)                                           \
 	static int name(struct kb_store *s, struct kb_csv *c,           \
@@ -37,48 +38,40 @@ IMPORT_FN(import_needs, KB_MATCH_NEED)
 IMPORT_FN(import_seeds, KB_MATCH_SEED)
 IMPORT_FN(import_nda, KB_MATCH_NDA)
 
+static const struct cli_opt import_opts[] = {
+	CLI_HIDDEN("encoding", 0, CLI_STR, "ENC", MA(enc)),
+	CLI_HIDDEN("dry-run", 0, CLI_FLAG, NULL, MA(dry_run)),
+	AS_OPTION,
+	CLI_OPT_END,
+};
+static const struct cli_spec import_spec = {
+	"match import",
+	"[--as ORG] [--dry-run] [--encoding ENC] orgs|needs|seeds|nda FILE",
+	"[--as 組織] [--dry-run] [--encoding ENC] orgs|needs|seeds|nda ファイル",
+	"Import organisations, clinical needs, technology seeds, or who may see\n"
+	"what is under NDA, from CSV (UTF-8 or CP932) or JSON: all or nothing,\n"
+	"every problem with its line and column.  Rows with an id already held\n"
+	"replace it.  With --as, ORG imports its own needs, seeds and NDAs only\n"
+	"(organisations are the administrator's).  Columns: docs/match-format.md.\n",
+	"組織・臨床ニーズ・技術シーズ・NDA の相手を CSV（UTF-8 か CP932）または JSON から\n"
+	"取り込みます。すべてかゼロか。問題は行と列つきですべて示します。登録済みの ID の行は\n"
+	"置き換えます。--as では組織 ORG が自らのニーズ・シーズ・NDA だけを取り込みます\n"
+	"（組織の登録は管理者が行います）。列: docs/match-format.md\n",
+	import_opts,
+	0,
+	0,
+	0,
+};
+
 static int match_import(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "as", required_argument, NULL, OPT_AS },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *enc = NULL;
+	struct margs a = MARGS_INIT;
 	struct kb_store *s;
 	kb_import_fn fn;
-	int c, r, dry = 0, kind;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_ENCODING) {
-			enc = optarg;
-			continue;
-		}
-		if (c == OPT_AS) {
-			cli->only_org = optarg;
-			continue;
-		}
-		if (c == OPT_DRY_RUN) {
-			dry = 1;
-			continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "match import", argv,
-			     "Usage: kiban match import [--as ORG] [--dry-run] [--encoding ENC] orgs|needs|seeds|nda FILE\n"
-			     "Import organisations, clinical needs, technology seeds, or who may see\n"
-			     "what is under NDA, from CSV (UTF-8 or CP932) or JSON: all or nothing,\n"
-			     "every problem with its line and column.  Rows with an id already held\n"
-			     "replace it.  With --as, ORG imports its own needs, seeds and NDAs only\n"
-			     "(organisations are the administrator's).  Columns: docs/match-format.md.\n",
-			     "使い方: kiban match import [--as 組織] [--dry-run] [--encoding ENC] orgs|needs|seeds|nda ファイル\n"
-			     "組織・臨床ニーズ・技術シーズ・NDA の相手を CSV（UTF-8 か CP932）または JSON から\n"
-			     "取り込みます。すべてかゼロか。問題は行と列つきですべて示します。登録済みの ID の行は\n"
-			     "置き換えます。--as では組織 ORG が自らのニーズ・シーズ・NDA だけを取り込みます\n"
-			     "（組織の登録は管理者が行います）。列: docs/match-format.md\n")) >=
-		    0)
-			return r;
-	}
+	int r, kind;
+	if ((r = cli_parse(cli, &import_spec, argc, argv, &a)) >= 0)
+		return r;
+	cli->only_org = a.as;
 	if (optind + 2 != argc)
 		return cli_usage_error(
 			cli, "match import", "%s",
@@ -98,7 +91,7 @@ static int match_import(struct cli *cli, int argc, char **argv)
 			argv[optind]);
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
-	r = cli_import_file(cli, s, fn, argv[optind + 1], enc, dry);
+	r = cli_import_file(cli, s, fn, argv[optind + 1], a.enc, a.dry_run);
 	kb_store_close(s);
 	return r;
 }
@@ -126,38 +119,37 @@ static int fields_of(struct cli *cli, const char *cmd, int argc, char **argv,
 	return 0;
 }
 
+static const struct cli_opt profile_opts[] = {
+	AS_OPTION,
+	CLI_OPT_END,
+};
+static const struct cli_spec profile_spec = {
+	"match profile",
+	"--as ORG FIELD=VALUE...",
+	"--as 組織 項目=値...",
+	"Say what organisation ORG can do: capability= (in words), areas=\n"
+	"(clinical areas, ';'-separated) and, for a support body, support=\n"
+	"(regulatory;ip;finance;sales;overseas;insurance).  Companies and support\n"
+	"bodies are ranked by these.  The rest of ORG's row is the\n"
+	"administrator's.\n",
+	"組織 ORG ができることを登録します: capability=（ことばで）、areas=（臨床領域、\n"
+	"; 区切り）、支援機関は support=（regulatory;ip;finance;sales;overseas;insurance）。\n"
+	"企業と支援機関はこれで順位づけされます。ほかの項目は管理者が登録します。\n",
+	profile_opts,
+	0,
+	0,
+	0,
+};
+
 static int match_profile(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "as", required_argument, NULL, OPT_AS },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *as = NULL;
+	struct margs a = MARGS_INIT;
 	struct kb_store *s;
 	json_t *fields;
-	int c, r;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_AS) {
-			as = optarg;
-			continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "match profile", argv,
-			     "Usage: kiban match profile --as ORG FIELD=VALUE...\n"
-			     "Say what organisation ORG can do: capability= (in words), areas=\n"
-			     "(clinical areas, ';'-separated) and, for a support body, support=\n"
-			     "(regulatory;ip;finance;sales;overseas;insurance).  Companies and support\n"
-			     "bodies are ranked by these.  The rest of ORG's row is the\n"
-			     "administrator's.\n",
-			     "使い方: kiban match profile --as 組織 項目=値...\n"
-			     "組織 ORG ができることを登録します: capability=（ことばで）、areas=（臨床領域、\n"
-			     "; 区切り）、支援機関は support=（regulatory;ip;finance;sales;overseas;insurance）。\n"
-			     "企業と支援機関はこれで順位づけされます。ほかの項目は管理者が登録します。\n")) >=
-		    0)
-			return r;
-	}
-	if (!as || optind == argc)
+	int r;
+	if ((r = cli_parse(cli, &profile_spec, argc, argv, &a)) >= 0)
+		return r;
+	if (!a.as || optind == argc)
 		return cli_usage_error(
 			cli, "match profile", "%s",
 			CLI_T(cli, "give --as ORG and at least one FIELD=VALUE",
@@ -168,47 +160,45 @@ static int match_profile(struct cli *cli, int argc, char **argv)
 		json_decref(fields);
 		return r;
 	}
-	r = kb_match_profile(s, as, fields, cli->user, cli->now, &cli->err);
+	r = kb_match_profile(s, a.as, fields, cli->user, cli->now, &cli->err);
 	kb_store_close(s);
 	json_decref(fields);
 	return r ? cli_fail(cli, r) : 0;
 }
 
+static const struct cli_opt add_opts[] = {
+	AS_OPTION,
+	JSON_OPTION,
+	CLI_OPT_END,
+};
+static const struct cli_spec add_spec = {
+	"match add",
+	"[--as ORG] [--json] need|seed FIELD=VALUE...",
+	"[--as 組織] [--json] need|seed 項目=値...",
+	"Register one need or seed of organisation ORG (without --as, the\n"
+	"administrator's, naming org=).  The fields are the import's columns\n"
+	"(docs/match-format.md); without id= one is made (N0061, S0301...) and\n"
+	"printed.  Example:\n"
+	"  kiban match add need --as MH01 problem=... population=... outcome=... area=循環器\n",
+	"組織 ORG のニーズかシーズを一件登録します（--as なしは管理者として、org= を指定）。\n"
+	"項目は取り込みの列と同じです（docs/match-format.md）。id= がなければ作って\n"
+	"（N0061、S0301 など）表示します。例:\n"
+	"  kiban match add need --as MH01 problem=... population=... outcome=... area=循環器\n",
+	add_opts,
+	0,
+	0,
+	0,
+};
+
 static int match_add(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "as", required_argument, NULL, OPT_AS },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *as = NULL;
+	struct margs a = MARGS_INIT;
 	struct kb_store *s;
 	json_t *fields;
 	char id[64];
-	int c, r, json = 0, kind;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_AS || c == OPT_JSON) {
-			as = c == OPT_AS ? optarg : as;
-			json |= c == OPT_JSON;
-			continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "match add", argv,
-			     "Usage: kiban match add [--as ORG] [--json] need|seed FIELD=VALUE...\n"
-			     "Register one need or seed of organisation ORG (without --as, the\n"
-			     "administrator's, naming org=).  The fields are the import's columns\n"
-			     "(docs/match-format.md); without id= one is made (N0061, S0301...) and\n"
-			     "printed.  Example:\n"
-			     "  kiban match add need --as MH01 problem=... population=... outcome=... area=循環器\n",
-			     "使い方: kiban match add [--as 組織] [--json] need|seed 項目=値...\n"
-			     "組織 ORG のニーズかシーズを一件登録します（--as なしは管理者として、org= を指定）。\n"
-			     "項目は取り込みの列と同じです（docs/match-format.md）。id= がなければ作って\n"
-			     "（N0061、S0301 など）表示します。例:\n"
-			     "  kiban match add need --as MH01 problem=... population=... outcome=... area=循環器\n")) >=
-		    0)
-			return r;
-	}
+	int r, kind;
+	if ((r = cli_parse(cli, &add_spec, argc, argv, &a)) >= 0)
+		return r;
 	kind = optind < argc ? kb_match_kind_parse(argv[optind]) : -1;
 	if (kind != KB_MATCH_NEED && kind != KB_MATCH_SEED)
 		return cli_usage_error(
@@ -221,13 +211,13 @@ static int match_add(struct cli *cli, int argc, char **argv)
 		json_decref(fields);
 		return r;
 	}
-	r = kb_match_add(s, as, (enum kb_match_kind)kind, fields, cli->user,
+	r = kb_match_add(s, a.as, (enum kb_match_kind)kind, fields, cli->user,
 			 cli->now, id, sizeof(id), &cli->err);
 	kb_store_close(s);
 	json_decref(fields);
 	if (r)
 		return cli_fail(cli, r);
-	if (json)
+	if (a.f.json)
 		return cli_print_json(cli, json_pack("{s:s}", "id", id));
 	if (!cli->quiet)
 		printf(CLI_T(cli, "%s %s registered\n", "%s %s を登録しました\n"),
@@ -237,37 +227,35 @@ static int match_add(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_opt export_opts[] = {
+	AS_OPTION,
+	JSON_OPTION,
+	CLI_HIDDEN("bom", 0, CLI_FLAG, NULL, MA(f.bom)),
+	CLI_OPT_END,
+};
+static const struct cli_spec export_spec = {
+	"match export",
+	"[--as ORG] [--json | --bom] orgs|needs|seeds|nda",
+	"[--as 組織] [--json | --bom] orgs|needs|seeds|nda",
+	"Write a registry as CSV (or JSON) to standard output, as the organisation\n"
+	"ORG may see it (without --as: everything, as the administrator).\n",
+	"登録簿を CSV（または JSON）で標準出力に書きます。組織 ORG が見られる範囲だけです\n"
+	"（--as なし: 管理者としてすべて）。\n",
+	export_opts,
+	0,
+	0,
+	0,
+};
+
 static int match_export(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "as", required_argument, NULL, OPT_AS },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "bom", no_argument, NULL, OPT_BOM },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *as = NULL;
+	struct margs a = MARGS_INIT;
 	struct kb_store *s;
 	struct kb_buf out = KB_BUF_INIT;
 	json_t *rows;
-	int c, r, json = 0, bom = 0, kind;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_AS || c == OPT_JSON || c == OPT_BOM) {
-			as = c == OPT_AS ? optarg : as;
-			json |= c == OPT_JSON;
-			bom |= c == OPT_BOM;
-			continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "match export", argv,
-			     "Usage: kiban match export [--as ORG] [--json | --bom] orgs|needs|seeds|nda\n"
-			     "Write a registry as CSV (or JSON) to standard output, as the organisation\n"
-			     "ORG may see it (without --as: everything, as the administrator).\n",
-			     "使い方: kiban match export [--as 組織] [--json | --bom] orgs|needs|seeds|nda\n"
-			     "登録簿を CSV（または JSON）で標準出力に書きます。組織 ORG が見られる範囲だけです\n"
-			     "（--as なし: 管理者としてすべて）。\n")) >= 0)
-			return r;
-	}
+	int r, kind;
+	if ((r = cli_parse(cli, &export_spec, argc, argv, &a)) >= 0)
+		return r;
 	if (optind + 1 != argc || (kind = kb_match_kind_parse(argv[optind])) < 0)
 		return cli_usage_error(
 			cli, "match export", "%s",
@@ -275,68 +263,64 @@ static int match_export(struct cli *cli, int argc, char **argv)
 			      "種類を指定してください: orgs, needs, seeds, nda"));
 	if ((r = cli_open(cli, KB_STORE_READONLY, &s)))
 		return r;
-	r = kb_match_export(s, as, (enum kb_match_kind)kind, &rows, &cli->err);
+	r = kb_match_export(s, a.as, (enum kb_match_kind)kind, &rows, &cli->err);
 	kb_store_close(s);
 	if (r)
 		return cli_fail(cli, r);
-	if (json)
+	if (a.f.json)
 		return cli_print_json(cli, rows);
-	kb_csvw_rows(&out, rows, bom);
+	kb_csvw_rows(&out, rows, a.f.bom);
 	json_decref(rows);
 	r = cli_write(cli, &out, "-");
 	kb_buf_release(&out);
 	return r;
 }
 
+static const struct cli_opt find_opts[] = {
+	AS_OPTION,
+	CLI_HIDDEN("to", 0, CLI_STR, "KIND", MA(to)),
+	CLI_HIDDEN("limit", 0, CLI_CALL, "N", OPT_LIMIT),
+	CLI_HIDDEN("mecab", 0, CLI_FLAG, NULL, MA(mecab)),
+	JSON_OPTION,
+	CLI_OPT_END,
+};
+static const struct cli_spec find_spec = {
+	"match find",
+	"[--as ORG] [--to KIND] [--limit N] [--mecab] [--json] ID",
+	"[--as 組織] [--to 種類] [--limit N] [--mecab] [--json] ID",
+	"The best matches of a need (to seeds, or --to companies), a seed (to\n"
+	"support bodies, or --to needs) or a company (to needs), with the words\n"
+	"and fields they share and the boosts they got.  ORG sees only what it\n"
+	"may see; asking for a need or seed it may not see is refused.\n"
+	"  --mecab   add MeCab's words to the character bigrams (when installed)\n",
+	"ニーズ（シーズへ、または --to companies で企業へ）、シーズ（支援機関へ、または\n"
+	"--to needs でニーズへ）、企業（ニーズへ）の良い組み合わせを、共通する語と項目、\n"
+	"加点の理由とともに示します。組織 ORG には見てよいものだけを示し、見られない\n"
+	"ニーズやシーズの照会は拒否します。\n"
+	"  --mecab   文字の2文字組に MeCab の単語を加える（インストール時）\n",
+	find_opts,
+	0,
+	0,
+	0,
+};
+
 static int match_find(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "as", required_argument, NULL, OPT_AS },
-		{ "to", required_argument, NULL, OPT_TO },
-		{ "limit", required_argument, NULL, OPT_LIMIT },
-		{ "mecab", no_argument, NULL, OPT_MECAB },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *as = NULL, *to = NULL;
+	struct margs a = MARGS_INIT;
 	struct kb_store *s;
 	json_t *rows, *x;
-	long limit = 10;
-	int c, r, json = 0, mecab = 0, from, target;
+	int r, from, target;
 	size_t i;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_AS: as = optarg; continue;
-		case OPT_TO: to = optarg; continue;
-		case OPT_LIMIT:
-			limit = strtol(optarg, NULL, 10);
-			if (limit < 1 || limit > 1000)
-				return cli_usage_error(
-					cli, "match find", "%s",
-					CLI_T(cli, "--limit takes 1 to 1000",
-					      "--limit は 1 から 1000 です"));
-			continue;
-		case OPT_MECAB: mecab = 1; continue;
-		case OPT_JSON: json = 1; continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "match find", argv,
-			     "Usage: kiban match find [--as ORG] [--to KIND] [--limit N] [--mecab] [--json] ID\n"
-			     "The best matches of a need (to seeds, or --to companies), a seed (to\n"
-			     "support bodies, or --to needs) or a company (to needs), with the words\n"
-			     "and fields they share and the boosts they got.  ORG sees only what it\n"
-			     "may see; asking for a need or seed it may not see is refused.\n"
-			     "  --mecab   add MeCab's words to the character bigrams (when installed)\n",
-			     "使い方: kiban match find [--as 組織] [--to 種類] [--limit N] [--mecab] [--json] ID\n"
-			     "ニーズ（シーズへ、または --to companies で企業へ）、シーズ（支援機関へ、または\n"
-			     "--to needs でニーズへ）、企業（ニーズへ）の良い組み合わせを、共通する語と項目、\n"
-			     "加点の理由とともに示します。組織 ORG には見てよいものだけを示し、見られない\n"
-			     "ニーズやシーズの照会は拒否します。\n"
-			     "  --mecab   文字の2文字組に MeCab の単語を加える（インストール時）\n")) >=
-		    0)
-			return r;
+	while ((r = cli_parse(cli, &find_spec, argc, argv, &a)) == OPT_LIMIT) {
+		a.limit = strtol(optarg, NULL, 10);
+		if (a.limit < 1 || a.limit > 1000)
+			return cli_usage_error(
+				cli, "match find", "%s",
+				CLI_T(cli, "--limit takes 1 to 1000",
+				      "--limit は 1 から 1000 です"));
 	}
+	if (r >= 0)
+		return r;
 	if (optind + 1 != argc)
 		return cli_usage_error(
 			cli, "match find", "%s",
@@ -349,7 +333,7 @@ static int match_find(struct cli *cli, int argc, char **argv)
 		kb_store_close(s);
 		return cli_fail(cli, from);
 	}
-	target = to			 ? kb_match_kind_parse(to)
+	target = a.to			 ? kb_match_kind_parse(a.to)
 		 : from == KB_MATCH_NEED ? KB_MATCH_SEED
 		 : from == KB_MATCH_SEED ? KB_MATCH_SUPPORT
 					 : KB_MATCH_NEED;
@@ -360,15 +344,15 @@ static int match_find(struct cli *cli, int argc, char **argv)
 			CLI_T(cli,
 			      "unknown kind '%s' (seeds, needs, companies or support)",
 			      "不明な種類 '%s' です（seeds, needs, companies, support）"),
-			to);
+			a.to);
 	}
-	r = kb_match_rank(s, as, (enum kb_match_kind)from, argv[optind],
-			  (enum kb_match_kind)target, (size_t)limit, mecab,
+	r = kb_match_rank(s, a.as, (enum kb_match_kind)from, argv[optind],
+			  (enum kb_match_kind)target, (size_t)a.limit, a.mecab,
 			  &rows, &cli->err);
 	kb_store_close(s);
 	if (r)
 		return cli_fail(cli, r);
-	if (json)
+	if (a.f.json)
 		return cli_print_json(cli, rows);
 	{
 		struct cli_table t;
@@ -407,39 +391,38 @@ static int match_find(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_opt link_opts[] = {
+	AS_OPTION,
+	CLI_OPT_END,
+};
+static const struct cli_spec link_spec = {
+	"match link",
+	"[--as ORG] NEED SEED",
+	"[--as 組織] ニーズ シーズ",
+	"Record that a need was matched to a seed (by the owner of either).\n"
+	"The KPIs count the needs matched and the days to their first match.\n",
+	"ニーズとシーズのマッチを記録します（どちらかの所有者が行います）。KPI は\n"
+	"マッチしたニーズの数と最初のマッチまでの日数を数えます。\n",
+	link_opts,
+	0,
+	0,
+	0,
+};
+
 static int match_link(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "as", required_argument, NULL, OPT_AS },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *as = NULL;
+	struct margs a = MARGS_INIT;
 	struct kb_store *s;
-	int c, r;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if (c == OPT_AS) {
-			as = optarg;
-			continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "match link", argv,
-			     "Usage: kiban match link [--as ORG] NEED SEED\n"
-			     "Record that a need was matched to a seed (by the owner of either).\n"
-			     "The KPIs count the needs matched and the days to their first match.\n",
-			     "使い方: kiban match link [--as 組織] ニーズ シーズ\n"
-			     "ニーズとシーズのマッチを記録します（どちらかの所有者が行います）。KPI は\n"
-			     "マッチしたニーズの数と最初のマッチまでの日数を数えます。\n")) >=
-		    0)
-			return r;
-	}
+	int r;
+	if ((r = cli_parse(cli, &link_spec, argc, argv, &a)) >= 0)
+		return r;
 	if (optind + 2 != argc)
 		return cli_usage_error(cli, "match link", "%s",
 				       CLI_T(cli, "give a need and a seed",
 					     "ニーズとシーズを指定してください"));
 	if ((r = cli_open(cli, 0, &s)))
 		return r;
-	r = kb_match_link(s, as, argv[optind], argv[optind + 1], cli->user,
+	r = kb_match_link(s, a.as, argv[optind], argv[optind + 1], cli->user,
 			  cli->now, &cli->err);
 	kb_store_close(s);
 	if (r)
@@ -493,59 +476,52 @@ static void print_case(struct cli *cli, json_t *c)
 	}
 }
 
+static const struct cli_opt case_opts[] = {
+	AS_OPTION,
+	CLI_HIDDEN("venture", 0, CLI_STR, "ORG", MA(venture)),
+	CLI_HIDDEN("support", 0, CLI_STR, "ORG", MA(support)),
+	CLI_HIDDEN("title", 0, CLI_STR, "TEXT", MA(title)),
+	CLI_HIDDEN("phase", 0, CLI_STR, "PHASE", MA(phase)),
+	CLI_HIDDEN("topics", 0, CLI_STR, "LIST", MA(topics)),
+	CLI_HIDDEN("due", 0, CLI_STR, "DATE", MA(due)),
+	JSON_OPTION,
+	CLI_OPT_END,
+};
+static const struct cli_spec case_spec = {
+	"match case",
+	"open --venture ORG --support ORG --title TEXT",
+	"open --venture 組織 --support 組織 --title 件名",
+	"                             [--phase PHASE] [--topics LIST]\n"
+	"       kiban match case meet ID TEXT | phase ID PHASE [TEXT]\n"
+	"       kiban match case action ID TEXT --due YYYY-MM-DD | done ID EVENT\n"
+	"       kiban match case close ID OUTCOME | list | show ID   [--as ORG] [--json]\n"
+	"Accompaniment-support cases of a support body with a venture, phase by\n"
+	"phase: idea, prototype, nonclinical, clinical, approval, insurance,\n"
+	"launch, overseas.  Topics: ip, regulatory, management, international,\n"
+	"insurance.  A case is seen and changed by its two parties only.\n",
+	"                             [--phase フェーズ] [--topics 一覧]\n"
+	"       kiban match case meet ID 内容 | phase ID フェーズ [内容]\n"
+	"       kiban match case action ID 内容 --due YYYY-MM-DD | done ID 番号\n"
+	"       kiban match case close ID 結果 | list | show ID   [--as 組織] [--json]\n"
+	"支援機関がベンチャーを伴走支援する相談案件をフェーズごとに記録します: idea, prototype,\n"
+	"nonclinical, clinical, approval, insurance, launch, overseas。話題: ip, regulatory,\n"
+	"management, international, insurance。案件を見て変えられるのは当事者の二者だけです。\n",
+	case_opts,
+	0,
+	0,
+	0,
+};
+
 static int match_case(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "as", required_argument, NULL, OPT_AS },
-		{ "venture", required_argument, NULL, OPT_VENTURE },
-		{ "support", required_argument, NULL, OPT_SUPPORT },
-		{ "title", required_argument, NULL, OPT_TITLE },
-		{ "phase", required_argument, NULL, OPT_PHASE },
-		{ "topics", required_argument, NULL, OPT_TOPICS },
-		{ "due", required_argument, NULL, OPT_DUE },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *as = NULL, *venture = NULL, *support = NULL, *title = NULL,
-		   *phase = NULL, *topics = NULL, *due = NULL, *op;
+	struct margs a = MARGS_INIT;
+	const char *op;
 	struct kb_store *s;
 	json_t *out = NULL;
-	int c, r, json = 0;
+	int r;
 	long id = 0;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_AS: as = optarg; continue;
-		case OPT_VENTURE: venture = optarg; continue;
-		case OPT_SUPPORT: support = optarg; continue;
-		case OPT_TITLE: title = optarg; continue;
-		case OPT_PHASE: phase = optarg; continue;
-		case OPT_TOPICS: topics = optarg; continue;
-		case OPT_DUE: due = optarg; continue;
-		case OPT_JSON: json = 1; continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "match case", argv,
-			     "Usage: kiban match case open --venture ORG --support ORG --title TEXT\n"
-			     "                             [--phase PHASE] [--topics LIST]\n"
-			     "       kiban match case meet ID TEXT | phase ID PHASE [TEXT]\n"
-			     "       kiban match case action ID TEXT --due YYYY-MM-DD | done ID EVENT\n"
-			     "       kiban match case close ID OUTCOME | list | show ID   [--as ORG] [--json]\n"
-			     "Accompaniment-support cases of a support body with a venture, phase by\n"
-			     "phase: idea, prototype, nonclinical, clinical, approval, insurance,\n"
-			     "launch, overseas.  Topics: ip, regulatory, management, international,\n"
-			     "insurance.  A case is seen and changed by its two parties only.\n",
-			     "使い方: kiban match case open --venture 組織 --support 組織 --title 件名\n"
-			     "                             [--phase フェーズ] [--topics 一覧]\n"
-			     "       kiban match case meet ID 内容 | phase ID フェーズ [内容]\n"
-			     "       kiban match case action ID 内容 --due YYYY-MM-DD | done ID 番号\n"
-			     "       kiban match case close ID 結果 | list | show ID   [--as 組織] [--json]\n"
-			     "支援機関がベンチャーを伴走支援する相談案件をフェーズごとに記録します: idea, prototype,\n"
-			     "nonclinical, clinical, approval, insurance, launch, overseas。話題: ip, regulatory,\n"
-			     "management, international, insurance。案件を見て変えられるのは当事者の二者だけです。\n")) >=
-		    0)
-			return r;
-	}
+	if ((r = cli_parse(cli, &case_spec, argc, argv, &a)) >= 0)
+		return r;
 	if (optind >= argc)
 		return cli_usage_error(
 			cli, "match case", "%s",
@@ -570,23 +546,23 @@ static int match_case(struct cli *cli, int argc, char **argv)
 			  &s)))
 		return r;
 	if (!strcmp(op, "open")) {
-		if (!venture || !support) {
+		if (!a.venture || !a.support) {
 			kb_store_close(s);
 			return cli_usage_error(
 				cli, "match case", "%s",
 				CLI_T(cli, "open needs --venture and --support",
 				      "open には --venture と --support が必要です"));
 		}
-		r = kb_case_open(s, as, venture, support, title, phase, topics,
-				 cli->user, cli->now, &id, &cli->err);
+		r = kb_case_open(s, a.as, a.venture, a.support, a.title, a.phase,
+				 a.topics, cli->user, cli->now, &id, &cli->err);
 		if (!r && !cli->quiet)
 			printf(CLI_T(cli, "opened case %ld\n",
 				     "相談案件 %ld を開きました\n"),
 			       id);
 	} else if (!strcmp(op, "list")) {
-		r = kb_case_list(s, as, &out, &cli->err);
+		r = kb_case_list(s, a.as, &out, &cli->err);
 	} else if (!strcmp(op, "show")) {
-		r = kb_case_show(s, as, id, &out, &cli->err);
+		r = kb_case_show(s, a.as, id, &out, &cli->err);
 	} else if (!strcmp(op, "meet") || !strcmp(op, "action") ||
 		   !strcmp(op, "done") || !strcmp(op, "close") ||
 		   !strcmp(op, "phase")) {
@@ -600,7 +576,7 @@ static int match_case(struct cli *cli, int argc, char **argv)
 		} else {
 			text = optind < argc ? argv[optind++] : "";
 		}
-		r = kb_case_event(s, as, id, kind, ph, text, due, cli->user,
+		r = kb_case_event(s, a.as, id, kind, ph, text, a.due, cli->user,
 				  cli->now, &cli->err);
 		if (!r && !cli->quiet)
 			printf(CLI_T(cli, "case %ld: %s recorded\n",
@@ -616,7 +592,7 @@ static int match_case(struct cli *cli, int argc, char **argv)
 	kb_store_close(s);
 	if (r)
 		return cli_fail(cli, r);
-	if (out && json)
+	if (out && a.f.json)
 		return cli_print_json(cli, out);
 	if (out && !strcmp(op, "show")) {
 		print_case(cli, out);
@@ -653,55 +629,50 @@ static int match_case(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+static const struct cli_opt kpi_opts[] = {
+	{ "year", 0, CLI_FY, "FY", "年度", "the fiscal year (April to March)",
+	  "年度（4 月〜3 月）", MA(fy) },
+	{ "record", 0, CLI_LIST, "KPI=FIGURE", "KPI=数値名",
+	  "store FIGURE (matches, needs, needs_matched,\n"
+	  "ventures_supported, ventures_launched or\n"
+	  "days_to_first_match_median) as KPI's value for FY",
+	  "数値名（matches, needs, needs_matched,\n"
+	  "ventures_supported, ventures_launched,\n"
+	  "days_to_first_match_median）を KPI のその年度の値として記録",
+	  MA(records) },
+	{ "json", 0, CLI_FLAG, NULL, NULL, "for scripts", "スクリプト向け",
+	  MA(f.json) },
+	CLI_OPT_END,
+};
+static const struct cli_spec kpi_spec = {
+	"match kpi",
+	"[--year FY [--record KPI=FIGURE]...] [--json]",
+	"[--year 年度 [--record KPI=数値名]...] [--json]",
+	"The figures the plan's KPIs take from matching and the cases, for a\n"
+	"fiscal year (default: all time): matches recorded, needs registered and\n"
+	"first matched, ventures supported and those that reached launch (crossed\n"
+	"the valley of death), the median days from a need to its first match.\n",
+	"マッチングと相談案件から計画の KPI に渡す数値（既定は全期間）: 記録したマッチ、\n"
+	"登録されたニーズと初めてマッチしたニーズ、支援したベンチャーと上市に至った\n"
+	"ベンチャー（死の谷を越えた数）、ニーズから最初のマッチまでの日数（中央値）。\n",
+	kpi_opts,
+	23,
+	23,
+	0,
+};
+
 static int match_kpi(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "record", required_argument, NULL, OPT_RECORD },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *records[8];
-	size_t nrec = 0, i;
+	struct margs a = MARGS_INIT;
+	const char *const *records = a.records.v;
+	size_t nrec, i;
 	struct kb_store *s;
 	json_t *k = NULL;
-	int c, r, json = 0, fy = 0;
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: json = 1; continue;
-		case OPT_YEAR:
-			if (cli_fy(cli, optarg, &fy))
-				return EXIT_USAGE;
-			continue;
-		case OPT_RECORD:
-			if (nrec < KB_ARRAY_SIZE(records))
-				records[nrec++] = optarg;
-			continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "match kpi", argv,
-			     "Usage: kiban match kpi [--year FY [--record KPI=FIGURE]...] [--json]\n"
-			     "The figures the plan's KPIs take from matching and the cases, for a\n"
-			     "fiscal year (default: all time): matches recorded, needs registered and\n"
-			     "first matched, ventures supported and those that reached launch (crossed\n"
-			     "the valley of death), the median days from a need to its first match.\n\n"
-			     "  --year FY            the fiscal year (April to March)\n"
-			     "  --record KPI=FIGURE  store FIGURE (matches, needs, needs_matched,\n"
-			     "                       ventures_supported, ventures_launched or\n"
-			     "                       days_to_first_match_median) as KPI's value for FY\n"
-			     "  --json               for scripts\n",
-			     "使い方: kiban match kpi [--year 年度 [--record KPI=数値名]...] [--json]\n"
-			     "マッチングと相談案件から計画の KPI に渡す数値（既定は全期間）: 記録したマッチ、\n"
-			     "登録されたニーズと初めてマッチしたニーズ、支援したベンチャーと上市に至った\n"
-			     "ベンチャー（死の谷を越えた数）、ニーズから最初のマッチまでの日数（中央値）。\n\n"
-			     "  --year 年度          年度（4 月〜3 月）\n"
-			     "  --record KPI=数値名  数値名（matches, needs, needs_matched,\n"
-			     "                       ventures_supported, ventures_launched,\n"
-			     "                       days_to_first_match_median）を KPI のその年度の値として記録\n"
-			     "  --json               スクリプト向け\n")) >= 0)
-			return r;
-	}
+	int r, fy;
+	if ((r = cli_parse(cli, &kpi_spec, argc, argv, &a)) >= 0)
+		return r;
+	nrec = a.records.n;
+	fy = a.fy;
 	if (nrec && !fy)
 		return cli_usage_error(cli, "match kpi", "%s",
 				       CLI_T(cli, "--record needs --year",
@@ -745,7 +716,7 @@ static int match_kpi(struct cli *cli, int argc, char **argv)
 		json_decref(k);
 		return cli_fail(cli, r);
 	}
-	if (json)
+	if (a.f.json)
 		return cli_print_json(cli, k);
 	if (fy) {
 		char label[32];
