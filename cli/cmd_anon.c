@@ -2,31 +2,44 @@
  * cmd_anon.c - kiban anon: anonymize records for the medical-data bank,
  * check a release, show a column's hierarchy.
  */
-#include "cli.h"
+#include "cli_more.h"
 
 #include "kiban/anon.h"
 
 enum {
-	OPT_REPORT = OPT_FIRST_OWN,
+	OPT_K = OPT_FIRST_OWN,
 	OPT_SUPPRESSION,
 	OPT_METRIC,
 	OPT_SEARCH,
 	OPT_MAX_NODES,
 	OPT_THRESHOLD,
-	OPT_POPULATION,
-	OPT_ENCODING,
-	OPT_ORIGINAL,
-	OPT_ATTRIBUTE,
 };
 
-/* Options of run and check that shape the configuration. */
+/* The arguments of run, check and hierarchy; AA(field): where. */
 struct anon_opts {
 	const char *config, *encoding, *population, *original, *report;
-	const char *output;
+	const char *output, *attribute;
 	double k, suppression, threshold;
 	int metric, bom, json;
 	struct kb_anon_search_opts search;
 };
+#define AA(field) CLI_AT(struct anon_opts, field)
+#define ANON_OPTS_INIT                                            \
+	{                                                         \
+		.suppression = -1, .metric = -1, .threshold = 0.2 \
+	}
+
+/* The options shared by the commands, all said in their paragraphs. */
+/* clang-format off */
+#define CONFIG_OPTIONS                                                        \
+	CLI_HIDDEN("config", 'c', CLI_STR, "FILE", AA(config)),                \
+	CLI_HIDDEN("encoding", 0, CLI_STR, "E", AA(encoding))
+#define RISK_OPTIONS                                                          \
+	CLI_HIDDEN("json", 0, CLI_FLAG, NULL, AA(json)),                       \
+	CLI_HIDDEN("k", 'k', CLI_CALL, "K", OPT_K),                            \
+	CLI_HIDDEN("threshold", 0, CLI_CALL, "P", OPT_THRESHOLD),              \
+	CLI_HIDDEN("population", 0, CLI_STR, "FILE", AA(population))
+/* clang-format on */
 
 static int number_arg(struct cli *cli, const char *cmd, const char *opt,
 		      const char *arg, double lo, double hi, double *out)
@@ -40,44 +53,65 @@ static int number_arg(struct cli *cli, const char *cmd, const char *opt,
 	return 0;
 }
 
-/* Handles an option shared by run and check; 1 if it was one, 0 if not,
- * or an exit status (> 1) for a bad value. */
-static int anon_option(struct cli *cli, const char *cmd, struct anon_opts *o,
-		       int c)
+/* Reads the options of sp into o, checking the values cli_parse()
+ * returns; returns as cli_parse() does once they are read. */
+static int parse_anon(struct cli *cli, const struct cli_spec *sp, int argc,
+		      char **argv, struct anon_opts *o)
 {
+	const char *cmd = sp->cmd;
 	double x;
-	switch (c) {
-	case 'c': o->config = optarg; return 1;
-	case OPT_ENCODING: o->encoding = optarg; return 1;
-	case OPT_POPULATION: o->population = optarg; return 1;
-	case OPT_JSON: o->json = 1; return 1;
-	case OPT_THRESHOLD:
-		return number_arg(cli, cmd, "--threshold", optarg, 0, 1,
-				  &o->threshold)
-			       ? EXIT_USAGE
-			       : 1;
-	case 'k':
-		if (number_arg(cli, cmd, "-k", optarg, 1, 1e9, &x))
-			return EXIT_USAGE;
-		o->k = floor(x);
-		return 1;
-	case OPT_SUPPRESSION:
-		if (number_arg(cli, cmd, "--suppression", optarg, 0, 1, &x))
-			return EXIT_USAGE;
-		o->suppression = x;
-		return 1;
-	case OPT_METRIC:
-		o->metric = kb_anon_metric_parse(optarg);
-		if (o->metric < 0)
-			return cli_usage_error(
-				cli, cmd,
-				CLI_T(cli,
-				      "unknown metric '%s' (expected entropy, loss, discernibility, aecs or precision)",
-				      "不明な指標 '%s' です（entropy, loss, discernibility, aecs, precision）"),
-				optarg);
-		return 1;
+	int r;
+	while ((r = cli_parse(cli, sp, argc, argv, o)) >= OPT_FIRST_OWN) {
+		switch (r) {
+		case OPT_THRESHOLD:
+			if (number_arg(cli, cmd, "--threshold", optarg, 0, 1,
+				       &o->threshold))
+				return EXIT_USAGE;
+			break;
+		case OPT_K:
+			if (number_arg(cli, cmd, "-k", optarg, 1, 1e9, &x))
+				return EXIT_USAGE;
+			o->k = floor(x);
+			break;
+		case OPT_SUPPRESSION:
+			if (number_arg(cli, cmd, "--suppression", optarg, 0, 1,
+				       &x))
+				return EXIT_USAGE;
+			o->suppression = x;
+			break;
+		case OPT_METRIC:
+			if ((o->metric = kb_anon_metric_parse(optarg)) < 0)
+				return cli_usage_error(
+					cli, cmd,
+					CLI_T(cli,
+					      "unknown metric '%s' (expected entropy, loss, discernibility, aecs or precision)",
+					      "不明な指標 '%s' です（entropy, loss, discernibility, aecs, precision）"),
+					optarg);
+			break;
+		case OPT_SEARCH:
+			if (!strcmp(optarg, "auto"))
+				o->search.strategy = KB_ANON_AUTO;
+			else if (!strcmp(optarg, "exhaustive"))
+				o->search.strategy = KB_ANON_EXHAUSTIVE;
+			else if (!strcmp(optarg, "greedy"))
+				o->search.strategy = KB_ANON_GREEDY;
+			else
+				return cli_usage_error(
+					cli, cmd,
+					CLI_T(cli,
+					      "unknown search '%s' (expected auto, exhaustive or greedy)",
+					      "不明な探索方法 '%s' です（auto, exhaustive, greedy）"),
+					optarg);
+			break;
+		case OPT_MAX_NODES:
+			if (number_arg(cli, cmd, "--max-nodes", optarg, 1, 4e9,
+				       &x))
+				return EXIT_USAGE;
+			o->search.max_nodes = (uint64_t)x;
+			break;
+		}
 	}
-	return 0;
+	return r;
 }
 
 /* The configuration, with the command line's overrides. */
@@ -197,110 +231,80 @@ static void print_result(struct cli *cli, const struct kb_anon *a,
 	       100 * a->suppression);
 }
 
+static const struct cli_opt run_opts[] = {
+	CONFIG_OPTIONS,
+	RISK_OPTIONS,
+	CLI_HIDDEN("output", 'o', CLI_STR, "FILE", AA(output)),
+	CLI_HIDDEN("report", 0, CLI_STR, "FILE", AA(report)),
+	CLI_HIDDEN("bom", 0, CLI_FLAG, NULL, AA(bom)),
+	CLI_HIDDEN("suppression", 0, CLI_CALL, "S", OPT_SUPPRESSION),
+	CLI_HIDDEN("metric", 0, CLI_CALL, "M", OPT_METRIC),
+	CLI_HIDDEN("search", 0, CLI_CALL, "S", OPT_SEARCH),
+	CLI_HIDDEN("max-nodes", 0, CLI_CALL, "N", OPT_MAX_NODES),
+	CLI_OPT_END,
+};
+static const struct cli_spec run_spec = {
+	"anon run",
+	"DATA.csv -c CONFIG.json [-o RELEASE.csv] [OPTION]...",
+	"データ.csv -c 設定.json [-o 公開.csv] [オプション]...",
+	"Anonymize records: find the generalization that satisfies the privacy\n"
+	"models of CONFIG with the least information lost, write the release and\n"
+	"report the transformation, the loss and the re-identification risk.\n"
+	"The release is checked against the models, by grouping its text, before\n"
+	"it is written.  Nothing is written when the input has a problem.\n"
+	"\n"
+	"  -c, --config FILE     roles, hierarchies, models (docs/anon-format.md)\n"
+	"  -o, --output FILE     the release (CSV, the input's separator)\n"
+	"      --bom             begin the release with a byte-order mark (Excel)\n"
+	"      --report FILE     the report as JSON\n"
+	"      --json            print the report as JSON\n"
+	"  -k K                  k-anonymity with this k (replaces the file's)\n"
+	"      --suppression S   share of records that may be removed (0 to 1)\n"
+	"      --metric M        entropy, loss, discernibility, aecs or precision\n"
+	"      --search S        auto (optimal; greedy past --max-nodes), exhaustive\n"
+	"                        or greedy\n"
+	"      --max-nodes N     largest lattice searched exactly (default 1000000)\n"
+	"      --threshold P     risk above which records are counted (default 0.2)\n"
+	"      --population FILE the population, for journalist and marketer risk\n"
+	"      --encoding E      auto, utf-8 or cp932 (default auto)\n",
+	"レコードを匿名化します。設定のプライバシーモデルを満たし、情報損失が最小の\n"
+	"一般化を求めて公開データを書き、変換・情報損失・再識別リスクを報告します。\n"
+	"公開データは書く前にその文字列のグループ化でモデルに照らして検査します。\n"
+	"入力に問題があるときは何も書きません。\n"
+	"\n"
+	"  -c, --config ファイル  列の種類・階層・モデル（docs/anon-format.md）\n"
+	"  -o, --output ファイル  公開データ（CSV、入力と同じ区切り文字）\n"
+	"      --bom              公開データの先頭に BOM を付ける（Excel 用）\n"
+	"      --report ファイル  報告を JSON で書く\n"
+	"      --json             報告を JSON で出力する\n"
+	"  -k K                   この k の k-匿名性（設定の k を置き換える）\n"
+	"      --suppression S    削除してよいレコードの割合（0 から 1）\n"
+	"      --metric M         entropy, loss, discernibility, aecs, precision\n"
+	"      --search S         auto（最適。--max-nodes を超えると貪欲法）、\n"
+	"                         exhaustive、greedy\n"
+	"      --max-nodes N      厳密に探索する束の大きさの上限（既定 1000000）\n"
+	"      --threshold P      この値を超えるリスクのレコードを数える（既定 0.2）\n"
+	"      --population ファイル 母集団（記者・マーケターのリスク用）\n"
+	"      --encoding E       auto, utf-8, cp932（既定 auto）\n",
+	run_opts,
+	0,
+	0,
+	0,
+};
+
 static int anon_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "config", required_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "bom", no_argument, NULL, OPT_BOM },
-		{ "k", required_argument, NULL, 'k' },
-		{ "suppression", required_argument, NULL, OPT_SUPPRESSION },
-		{ "metric", required_argument, NULL, OPT_METRIC },
-		{ "search", required_argument, NULL, OPT_SEARCH },
-		{ "max-nodes", required_argument, NULL, OPT_MAX_NODES },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "population", required_argument, NULL, OPT_POPULATION },
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct anon_opts o = { .suppression = -1, .metric = -1, .threshold = 0.2 };
+	struct anon_opts o = ANON_OPTS_INIT;
 	struct kb_anon *a = NULL, *pa = NULL;
 	struct kb_anon_result res = { .found = 0 };
 	struct kb_anon_check chk;
 	struct kb_buf rel = KB_BUF_INIT, pop = KB_BUF_INIT;
 	struct kb_csv rc, pc;
 	json_t *rep;
-	double x;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "hqc:o:k:", opts, NULL)) != -1) {
-		if ((r = anon_option(cli, "anon run", &o, c)) == 1)
-			continue;
-		if (r > 1)
-			return r;
-		switch (c) {
-		case 'o': o.output = optarg; continue;
-		case OPT_REPORT: o.report = optarg; continue;
-		case OPT_BOM: o.bom = 1; continue;
-		case OPT_SEARCH:
-			if (!strcmp(optarg, "auto"))
-				o.search.strategy = KB_ANON_AUTO;
-			else if (!strcmp(optarg, "exhaustive"))
-				o.search.strategy = KB_ANON_EXHAUSTIVE;
-			else if (!strcmp(optarg, "greedy"))
-				o.search.strategy = KB_ANON_GREEDY;
-			else
-				return cli_usage_error(
-					cli, "anon run",
-					CLI_T(cli,
-					      "unknown search '%s' (expected auto, exhaustive or greedy)",
-					      "不明な探索方法 '%s' です（auto, exhaustive, greedy）"),
-					optarg);
-			continue;
-		case OPT_MAX_NODES:
-			if (number_arg(cli, "anon run", "--max-nodes", optarg,
-				       1, 4e9, &x))
-				return EXIT_USAGE;
-			o.search.max_nodes = (uint64_t)x;
-			continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "anon run", argv,
-			     "Usage: kiban anon run DATA.csv -c CONFIG.json [-o RELEASE.csv] [OPTION]...\n"
-			     "Anonymize records: find the generalization that satisfies the privacy\n"
-			     "models of CONFIG with the least information lost, write the release and\n"
-			     "report the transformation, the loss and the re-identification risk.\n"
-			     "The release is checked against the models, by grouping its text, before\n"
-			     "it is written.  Nothing is written when the input has a problem.\n\n"
-			     "  -c, --config FILE     roles, hierarchies, models (docs/anon-format.md)\n"
-			     "  -o, --output FILE     the release (CSV, the input's separator)\n"
-			     "      --bom             begin the release with a byte-order mark (Excel)\n"
-			     "      --report FILE     the report as JSON\n"
-			     "      --json            print the report as JSON\n"
-			     "  -k K                  k-anonymity with this k (replaces the file's)\n"
-			     "      --suppression S   share of records that may be removed (0 to 1)\n"
-			     "      --metric M        entropy, loss, discernibility, aecs or precision\n"
-			     "      --search S        auto (optimal; greedy past --max-nodes), exhaustive\n"
-			     "                        or greedy\n"
-			     "      --max-nodes N     largest lattice searched exactly (default 1000000)\n"
-			     "      --threshold P     risk above which records are counted (default 0.2)\n"
-			     "      --population FILE the population, for journalist and marketer risk\n"
-			     "      --encoding E      auto, utf-8 or cp932 (default auto)\n",
-			     "使い方: kiban anon run データ.csv -c 設定.json [-o 公開.csv] [オプション]...\n"
-			     "レコードを匿名化します。設定のプライバシーモデルを満たし、情報損失が最小の\n"
-			     "一般化を求めて公開データを書き、変換・情報損失・再識別リスクを報告します。\n"
-			     "公開データは書く前にその文字列のグループ化でモデルに照らして検査します。\n"
-			     "入力に問題があるときは何も書きません。\n\n"
-			     "  -c, --config ファイル  列の種類・階層・モデル（docs/anon-format.md）\n"
-			     "  -o, --output ファイル  公開データ（CSV、入力と同じ区切り文字）\n"
-			     "      --bom              公開データの先頭に BOM を付ける（Excel 用）\n"
-			     "      --report ファイル  報告を JSON で書く\n"
-			     "      --json             報告を JSON で出力する\n"
-			     "  -k K                   この k の k-匿名性（設定の k を置き換える）\n"
-			     "      --suppression S    削除してよいレコードの割合（0 から 1）\n"
-			     "      --metric M         entropy, loss, discernibility, aecs, precision\n"
-			     "      --search S         auto（最適。--max-nodes を超えると貪欲法）、\n"
-			     "                         exhaustive、greedy\n"
-			     "      --max-nodes N      厳密に探索する束の大きさの上限（既定 1000000）\n"
-			     "      --threshold P      この値を超えるリスクのレコードを数える（既定 0.2）\n"
-			     "      --population ファイル 母集団（記者・マーケターのリスク用）\n"
-			     "      --encoding E       auto, utf-8, cp932（既定 auto）\n")) >=
-		    0)
-			return r;
-	}
+	if ((r = parse_anon(cli, &run_spec, argc, argv, &o)) >= 0)
+		return r;
 	if (optind + 1 != argc)
 		return cli_usage_error(
 			cli, "anon run", "%s",
@@ -418,61 +422,54 @@ out:
 	return r;
 }
 
+static const struct cli_opt check_opts[] = {
+	CONFIG_OPTIONS,
+	RISK_OPTIONS,
+	CLI_HIDDEN("original", 0, CLI_STR, "FILE", AA(original)),
+	CLI_OPT_END,
+};
+static const struct cli_spec check_spec = {
+	"anon check",
+	"RELEASE.csv -c CONFIG.json [OPTION]...",
+	"公開.csv -c 設定.json [オプション]...",
+	"Check a release against the privacy models of CONFIG and measure the\n"
+	"re-identification risk that remains.  Exit status 0 when every class\n"
+	"satisfies the models, 1 when one does not.\n"
+	"\n"
+	"  -c, --config FILE     the models (and hierarchies) to check against\n"
+	"  -k K                  k-anonymity with this k (replaces the file's)\n"
+	"      --original FILE   the original records: t-closeness's reference\n"
+	"                        distribution (else the release's own)\n"
+	"      --population FILE the population, generalized as the release\n"
+	"      --threshold P     risk above which records are counted (default 0.2)\n"
+	"      --json            print the findings as JSON\n"
+	"      --encoding E      auto, utf-8 or cp932 (default auto)\n",
+	"公開データを設定のプライバシーモデルに照らして検査し、残る再識別リスクを\n"
+	"測ります。すべてのクラスがモデルを満たせば終了コード 0、満たさなければ 1。\n"
+	"\n"
+	"  -c, --config ファイル  検査に使うモデル（と階層）\n"
+	"  -k K                   この k の k-匿名性（設定の k を置き換える）\n"
+	"      --original ファイル 元のレコード（t-近接性の基準分布。なければ公開データ自身）\n"
+	"      --population ファイル 公開データと同じく一般化した母集団\n"
+	"      --threshold P      この値を超えるリスクのレコードを数える（既定 0.2）\n"
+	"      --json             結果を JSON で出力する\n"
+	"      --encoding E       auto, utf-8, cp932（既定 auto）\n",
+	check_opts,
+	0,
+	0,
+	0,
+};
+
 static int anon_check(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "config", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "k", required_argument, NULL, 'k' },
-		{ "threshold", required_argument, NULL, OPT_THRESHOLD },
-		{ "population", required_argument, NULL, OPT_POPULATION },
-		{ "original", required_argument, NULL, OPT_ORIGINAL },
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct anon_opts o = { .suppression = -1, .metric = -1, .threshold = 0.2 };
+	struct anon_opts o = ANON_OPTS_INIT;
 	struct kb_anon *a = NULL;
 	struct kb_anon_check chk;
 	struct kb_csv rc, pc;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "hqc:k:", opts, NULL)) != -1) {
-		if ((r = anon_option(cli, "anon check", &o, c)) == 1)
-			continue;
-		if (r > 1)
-			return r;
-		if (c == OPT_ORIGINAL) {
-			o.original = optarg;
-			continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "anon check", argv,
-			     "Usage: kiban anon check RELEASE.csv -c CONFIG.json [OPTION]...\n"
-			     "Check a release against the privacy models of CONFIG and measure the\n"
-			     "re-identification risk that remains.  Exit status 0 when every class\n"
-			     "satisfies the models, 1 when one does not.\n\n"
-			     "  -c, --config FILE     the models (and hierarchies) to check against\n"
-			     "  -k K                  k-anonymity with this k (replaces the file's)\n"
-			     "      --original FILE   the original records: t-closeness's reference\n"
-			     "                        distribution (else the release's own)\n"
-			     "      --population FILE the population, generalized as the release\n"
-			     "      --threshold P     risk above which records are counted (default 0.2)\n"
-			     "      --json            print the findings as JSON\n"
-			     "      --encoding E      auto, utf-8 or cp932 (default auto)\n",
-			     "使い方: kiban anon check 公開.csv -c 設定.json [オプション]...\n"
-			     "公開データを設定のプライバシーモデルに照らして検査し、残る再識別リスクを\n"
-			     "測ります。すべてのクラスがモデルを満たせば終了コード 0、満たさなければ 1。\n\n"
-			     "  -c, --config ファイル  検査に使うモデル（と階層）\n"
-			     "  -k K                   この k の k-匿名性（設定の k を置き換える）\n"
-			     "      --original ファイル 元のレコード（t-近接性の基準分布。なければ公開データ自身）\n"
-			     "      --population ファイル 公開データと同じく一般化した母集団\n"
-			     "      --threshold P      この値を超えるリスクのレコードを数える（既定 0.2）\n"
-			     "      --json             結果を JSON で出力する\n"
-			     "      --encoding E       auto, utf-8, cp932（既定 auto）\n")) >=
-		    0)
-			return r;
-	}
+	if ((r = parse_anon(cli, &check_spec, argc, argv, &o)) >= 0)
+		return r;
 	if (optind + 1 != argc)
 		return cli_usage_error(
 			cli, "anon check", "%s",
@@ -521,43 +518,36 @@ out:
 	return r;
 }
 
+static const struct cli_opt hierarchy_opts[] = {
+	CONFIG_OPTIONS,
+	CLI_HIDDEN("attribute", 0, CLI_STR, "NAME", AA(attribute)),
+	CLI_OPT_END,
+};
+static const struct cli_spec hierarchy_spec = {
+	"anon hierarchy",
+	"DATA.csv -c CONFIG.json --attribute NAME",
+	"データ.csv -c 設定.json --attribute 列名",
+	"Print the hierarchy of a column as the configuration builds it over the\n"
+	"data, in the common format (value;level 1;...;most general).\n",
+	"設定がデータから作る列の階層を共通形式（値;レベル1;...;最も一般的）で出力します。\n",
+	hierarchy_opts,
+	0,
+	0,
+	0,
+};
+
 static int anon_hierarchy(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "config", required_argument, NULL, 'c' },
-		{ "attribute", required_argument, NULL, OPT_ATTRIBUTE },
-		{ "encoding", required_argument, NULL, OPT_ENCODING },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct anon_opts o = { .suppression = -1, .metric = -1 };
-	const char *attr = NULL;
+	struct anon_opts o = ANON_OPTS_INIT;
 	struct kb_anon *a = NULL;
 	struct kb_buf out = KB_BUF_INIT;
 	struct kb_csvw w;
 	size_t i, v;
-	int c, r;
+	int r;
 
-	while ((c = getopt_long(argc, argv, "hqc:", opts, NULL)) != -1) {
-		if (c == 'c' || c == OPT_ENCODING) {
-			anon_option(cli, "anon hierarchy", &o, c);
-			continue;
-		}
-		if (c == OPT_ATTRIBUTE) {
-			attr = optarg;
-			continue;
-		}
-		if ((r = cli_option(
-			     cli, c, "anon hierarchy", argv,
-			     "Usage: kiban anon hierarchy DATA.csv -c CONFIG.json --attribute NAME\n"
-			     "Print the hierarchy of a column as the configuration builds it over the\n"
-			     "data, in the common format (value;level 1;...;most general).\n",
-			     "使い方: kiban anon hierarchy データ.csv -c 設定.json --attribute 列名\n"
-			     "設定がデータから作る列の階層を共通形式（値;レベル1;...;最も一般的）で出力します。\n")) >=
-		    0)
-			return r;
-	}
-	if (optind + 1 != argc || !attr)
+	if ((r = parse_anon(cli, &hierarchy_spec, argc, argv, &o)) >= 0)
+		return r;
+	if (optind + 1 != argc || !o.attribute)
 		return cli_usage_error(
 			cli, "anon hierarchy", "%s",
 			CLI_T(cli, "give one data file and --attribute",
@@ -566,14 +556,14 @@ static int anon_hierarchy(struct cli *cli, int argc, char **argv)
 		return r;
 	if ((r = read_records(cli, a, argv[optind], o.encoding)))
 		goto out;
-	for (i = 0; i < a->nattr && strcmp(a->attr[i].name, attr); i++)
+	for (i = 0; i < a->nattr && strcmp(a->attr[i].name, o.attribute); i++)
 		;
 	if (i == a->nattr || !a->attr[i].hier) {
 		fprintf(stderr,
 			CLI_T(cli,
 			      "%s: error: '%s' is not a column with a hierarchy\n",
 			      "%s: エラー: '%s' は階層のある列ではありません\n"),
-			cli->prog, attr);
+			cli->prog, o.attribute);
 		r = EXIT_NOTFOUND;
 		goto out;
 	}
