@@ -3,7 +3,7 @@
  * all its commands in one struct (filled by cli_parse() from each
  * command's option table), the store and registry a command has open, the
  * checks of the device, prefecture and severity arguments, and the
- * commands themselves for the table in supply.c.
+ * commands themselves for the table in cmd_supply.c.
  *
  * The commands live by group: supply_registry.c (import, load, generate,
  * devices, device, designate, thresholds, orgs, prefectures),
