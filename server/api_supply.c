@@ -450,12 +450,13 @@ static int upload(struct req *q, int production)
 {
 	const char *ct = header_get(q, "Content-Type");
 	if (!may_upload(q)) {
+		int r = reply_error(
+			q, 403, "forbidden",
+			KB_TR(q->lang, "a %s account may not submit reports",
+			      "%sのアカウントは報告を提出できません"),
+			kb_role_label(q->p.role, q->lang));
 		audit(q, "denied", "report_upload");
-		return reply_error(q, 403, "forbidden",
-				   KB_TR(q->lang,
-					 "a %s account may not submit reports",
-					 "%sのアカウントは報告を提出できません"),
-				   kb_role_label(q->p.role, q->lang));
+		return r;
 	}
 	if (ct && strncasecmp(ct, "text/csv", 8) &&
 	    strncasecmp(ct, "application/json", 16) &&
@@ -521,13 +522,13 @@ int api_reports(struct req *q)
 			if (o == KB_NONE ||
 			    !kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY,
 					g->sup.orgs[o].n, g->sup.orgs[o].pref)) {
-				audit(q, "denied", arg_get(q, "org"));
 				r = reply_error(
 					q, 403, "forbidden",
 					KB_TR(q->lang,
 					      "this account may not see the reports of '%s'",
 					      "このアカウントは '%s' の報告を見られません"),
 					arg_get(q, "org"));
+				audit(q, "denied", arg_get(q, "org"));
 				goto out;
 			}
 			rq.org = arg_get(q, "org");
@@ -620,7 +621,7 @@ int api_completeness(struct req *q)
 	if (cq.by == KB_COMPL_BY_DEVICE && cq.pref &&
 	    !kb_allowed(&q->p, KB_PERM_SUPPLY_SMALL_CELLS, 0, cq.pref)) {
 		r = reply_denied(
-			q, 1, "completeness by device",
+			q, "completeness by device",
 			KB_TR(q->lang,
 			      "this account sees the completeness of a prefecture's devices only for its own prefecture",
 			      "都道府県の機器別の報告率は、その都道府県のアカウント（と国）だけが見られます"));
@@ -683,7 +684,7 @@ int api_missing(struct req *q)
 	if (!kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY, 0, pref) ||
 	    (!pref && !kb_allowed(&q->p, KB_PERM_SUPPLY_FACILITY, 0, 0))) {
 		r = reply_denied(
-			q, 1, "missing reports",
+			q, "missing reports",
 			KB_TR(q->lang,
 			      "this account may not see which hospitals have not reported (a prefecture sees its own)",
 			      "このアカウントは報告のない病院を見られません（都道府県は自らの病院を見られます）"));

@@ -228,7 +228,7 @@ static int refused(struct req *q, int *r)
 	}
 	if ((rt->flags & R_WRITE) && q->cookie_auth && !csrf_ok(q)) {
 		*r = reply_denied(
-			q, 0, "csrf",
+			q, "csrf",
 			KB_TR(q->lang,
 			      "the form's security token is missing or wrong: reload the page and try again",
 			      "フォームのセキュリティトークンがないか誤っています。ページを再読み込みしてやり直してください"));

@@ -278,10 +278,8 @@ int reply_bad_arg(struct req *q, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* The diagnostics of q->err as a JSON error (status from their code). */
 int reply_kb_error(struct req *q, int rc);
-/* A 403, written to the audit log as "denied" with detail: before the
- * reply when audit_first (its status then reads 200), after it else. */
-int reply_denied(struct req *q, int audit_first, const char *detail,
-		 const char *msg);
+/* A 403, written to the audit log as "denied" with detail (and 403). */
+int reply_denied(struct req *q, const char *detail, const char *msg);
 int reply_html(struct req *q, int status, struct kb_buf *page);
 int reply_csv(struct req *q, struct kb_buf *csv, const char *filename);
 /* A CSV download of an array of flat objects (stolen), with these

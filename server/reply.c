@@ -372,15 +372,10 @@ int reply_bad_arg(struct req *q, const char *fmt, ...)
 	return -1;
 }
 
-int reply_denied(struct req *q, int audit_first, const char *detail,
-		 const char *msg)
+int reply_denied(struct req *q, const char *detail, const char *msg)
 {
-	int r;
-	if (audit_first)
-		audit(q, "denied", detail);
-	r = reply_error(q, 403, "forbidden", "%s", msg);
-	if (!audit_first)
-		audit(q, "denied", detail);
+	int r = reply_error(q, 403, "forbidden", "%s", msg);
+	audit(q, "denied", detail);
 	return r;
 }
 

@@ -203,6 +203,8 @@ as admin "$url/api/v1/audit?limit=1000" >/dev/null
 for a in write read denied login login_failed; do
 	jq -e ".items | any(.action == \"$a\")" body >/dev/null || fail "audit has no '$a'"
 done
+jq -e '.items | map(select(.action == "denied")) | all(.status == 403)' body >/dev/null ||
+	fail "a refusal is audited with its status, 403"
 jq -e '.items | any(.action == "read" and .path == "/api/v1/chains/30001013" and .login == "admin")' body >/dev/null ||
 	fail "reading the chain map is audited"
 expect_in "access log" '"path":"/api/v1/health","status":200' "$work/access.log"
