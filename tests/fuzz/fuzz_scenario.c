@@ -1,5 +1,5 @@
 /*
- * fuzz_scenario.c - scenario files (lib/scenario/scenario.c) read against
+ * fuzz_scenario.c - scenario files (lib/scenario/scenario_file.c) read against
  * the demo registry, as the command reads them (text NUL-terminated).
  */
 #include "fuzz.h"
