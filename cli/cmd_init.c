@@ -2,39 +2,34 @@
  * cmd_init.c - 'kiban init' (create a database) and 'kiban demo' (create
  * the demonstration database).
  */
-#include "cli.h"
+#include "cli_more.h"
 
 #include "kiban/demo.h"
 #include "kiban/eval.h"
 #include "kiban/kpi.h"
 #include "kiban/plan.h"
 
-static const char init_en[] =
-	"Usage: kiban init [--db PATH]\n"
+static const struct cli_spec init_spec = {
+	"init",
+	"[--db PATH]",
+	"[--db パス]",
 	"Create an empty kiban database (SQLite), or bring an existing one up to\n"
-	"the current schema.  Then import a plan with 'kiban plan import'.\n";
-static const char init_ja[] =
-	"使い方: kiban init [--db パス]\n"
+	"the current schema.  Then import a plan with 'kiban plan import'.\n",
 	"空の kiban データベース（SQLite）を作成します。既存のデータベースは最新の\n"
-	"スキーマに更新します。続けて 'kiban plan import' で計画を取り込みます。\n";
+	"スキーマに更新します。続けて 'kiban plan import' で計画を取り込みます。\n",
+	NULL,
+	0,
+	0,
+	0,
+};
 
 int cmd_init(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = { CLI_COMMON_OPTIONS,
-					      { NULL, 0, NULL, 0 } };
 	struct kb_store *s;
-	int c, r, existed;
+	int r, existed;
 
-	while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
-		if ((r = cli_common(cli, c, optarg))) {
-			if (r < 0)
-				return EXIT_USAGE;
-			continue;
-		}
-		if (c == 'h')
-			return cli_help(cli, init_en, init_ja);
-		return cli_bad_option(cli, "init", argv);
-	}
+	if ((r = cli_parse(cli, &init_spec, argc, argv, NULL)) >= 0)
+		return r;
 	if (optind < argc)
 		return cli_usage_error(cli, "init",
 				       CLI_T(cli, "unexpected argument '%s'",
@@ -55,19 +50,29 @@ int cmd_init(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-static const char demo_en[] =
-	"Usage: kiban demo [--db PATH] [--force]\n"
+static const struct cli_opt demo_opts[] = {
+	{ "force", 0, CLI_FLAG, NULL, NULL,
+	  "replace the database if the file exists",
+	  "ファイルがあれば置き換える", 0 },
+	CLI_HIDDEN(NULL, 'f', CLI_FLAG, NULL, 0),
+	CLI_OPT_END,
+};
+static const struct cli_spec demo_spec = {
+	"demo",
+	"[--db PATH] [--force]",
+	"[--db パス] [--force]",
 	"Create a demonstration database: the 2nd Basic Plan with an illustrative\n"
 	"set of 30 KPIs and their figures since FY2016, a revised target, the FY2024\n"
 	"evaluation frozen as published and a correction made after it.  The figures\n"
-	"are invented for demonstration.\n\n"
-	"  --force   replace the database if the file exists\n";
-static const char demo_ja[] =
-	"使い方: kiban demo [--db パス] [--force]\n"
+	"are invented for demonstration.\n",
 	"デモ用データベースを作成します。第2期基本計画、例示用の KPI 30 件と2016年度\n"
 	"以降の値、目標の改定、公表済みとして確定した2024年度の評価、確定後の修正を\n"
-	"含みます。値はデモのための架空のものです。\n\n"
-	"  --force   ファイルがあれば置き換える\n";
+	"含みます。値はデモのための架空のものです。\n",
+	demo_opts,
+	12,
+	12,
+	0,
+};
 
 static int remove_db(struct cli *cli)
 {
@@ -92,30 +97,13 @@ static int remove_db(struct cli *cli)
 
 int cmd_demo(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct kb_store *s;
 	struct kb_plan plan;
 	struct kb_kpiset kpis;
-	int c, r, force = 0;
+	int r, force = 0; /* the options' one value: at offset 0 */
 
-	while ((c = getopt_long(argc, argv, "hfq", opts, NULL)) != -1) {
-		if ((r = cli_common(cli, c, optarg))) {
-			if (r < 0)
-				return EXIT_USAGE;
-			continue;
-		}
-		if (c == 'h')
-			return cli_help(cli, demo_en, demo_ja);
-		if (c == 'f') {
-			force = 1;
-			continue;
-		}
-		return cli_bad_option(cli, "demo", argv);
-	}
+	if ((r = cli_parse(cli, &demo_spec, argc, argv, &force)) >= 0)
+		return r;
 	if (!access(cli->db, F_OK)) {
 		if (!force) {
 			fprintf(stderr,
