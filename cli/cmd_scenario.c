@@ -2,7 +2,7 @@
  * cmd_scenario.c - kiban scenario: epidemic scenarios and the demand they
  * put on essential devices, against the stock the hospitals reported.
  */
-#include "cli.h"
+#include "cli_more.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -15,43 +15,10 @@ enum {
 	OPT_RUNS = OPT_FIRST_OWN,
 	OPT_THREADS,
 	OPT_SEED,
-	OPT_FAIR,
-	OPT_NO_WORSE,
-	OPT_MPS,
 	OPT_BUDGET,
 	OPT_WEEKS,
 	OPT_LEVELS,
-	OPT_HOSPITALS,
-	OPT_SAVE
 };
-
-static const char run_en[] =
-	"Usage: kiban scenario run FILE [OPTION]...\n"
-	"Run an epidemic scenario (docs/scenario-format.md; 'kiban scenario example'\n"
-	"prints one): an SEIR model per prefecture, the patients in each care day by\n"
-	"day, and the units of each device they need, with 5-95% bands over the Monte\n"
-	"Carlo runs when parameters are given as ranges; against the stock the\n"
-	"hospitals reported in the latest week.\n\n"
-	"  --runs N      Monte Carlo runs (default: the file's, else 1000 with ranges)\n"
-	"  --seed N      random seed (default: the file's, else 1)\n"
-	"  --threads N   threads (default: the processors)\n"
-	"  --json        the summary and national series as JSON\n"
-	"  --csv         one row per day, prefecture and device (--bom for Excel)\n"
-	"  --save        keep the result for 'kiban scenario report'\n"
-	"  -o FILE       write there instead of standard output\n";
-static const char run_ja[] =
-	"使い方: kiban scenario run FILE [オプション]...\n"
-	"流行シナリオ（docs/scenario-format.md。例は 'kiban scenario example'）を\n"
-	"実行します: 都道府県ごとの SEIR モデルで、ケアごとの患者数と必要な機器の台数を\n"
-	"日ごとに求めます。パラメータを範囲で与えるとモンテカルロ試行の 5〜95% の幅を\n"
-	"示します。在庫は直近の週に病院が報告したものです。\n\n"
-	"  --runs N      モンテカルロ試行の回数（既定: ファイルの値、範囲があれば 1000）\n"
-	"  --seed N      乱数の種（既定: ファイルの値、なければ 1）\n"
-	"  --threads N   スレッド数（既定: プロセッサ数）\n"
-	"  --json        要約と全国の系列を JSON で\n"
-	"  --csv         日・都道府県・機器ごとに 1 行（Excel 用は --bom）\n"
-	"  --save        結果を保存する（'kiban scenario report' 用）\n"
-	"  -o FILE       標準出力の代わりに FILE へ書く\n";
 
 /* --runs, --seed and --threads, shared by the commands that run a
  * scenario. */
@@ -59,27 +26,140 @@ struct run_opts {
 	long runs, seed, threads; /* 0, -1: the file's */
 };
 
-/* -1 if c is none of them, 0 once taken, else the exit status of a bad
- * value (reported). */
-static int run_option(struct cli *cli, const char *cmd, int c, struct run_opts *o)
+/* The arguments of scenario run, allocate and stockpile; SC(field):
+ * where a value goes. */
+struct scargs {
+	struct cli_format f;
+	const char *output, *mps;
+	struct run_opts ro;
+	int save, fair, no_worse, hospitals;
+	double budget, weeks;
+	long levels;
+};
+#define SC(field) CLI_AT(struct scargs, field)
+
+static void init_args(struct scargs *a)
 {
-	long lo, hi, *v;
-	char *end;
-	switch (c) {
-	case OPT_RUNS: lo = 1, hi = 100000, v = &o->runs; break;
-	case OPT_SEED: lo = 0, hi = 2147483647L, v = &o->seed; break;
-	case OPT_THREADS: lo = 1, hi = 64, v = &o->threads; break;
-	default: return -1;
-	}
-	*v = strtol(optarg, &end, 10);
-	if (end == optarg || *end || *v < lo || *v > hi)
-		return cli_usage_error(
-			cli, cmd,
-			CLI_T(cli, "'%s' is not a number from %ld to %ld",
-			      "'%s' は %ld〜%ld の数ではありません"),
-			optarg, lo, hi);
-	return 0;
+	memset(a, 0, sizeof(*a));
+	a->output = "-";
+	a->ro.seed = -1;
+	a->ro.threads = sysconf(_SC_NPROCESSORS_ONLN);
+	a->budget = -1;
 }
+
+/* -o FILE in --help, with --output FILE as another name. */
+/* clang-format off */
+#define OUTPUT_OPTION                                                         \
+	{ NULL, 'o', CLI_STR, "FILE", NULL,                                   \
+	  "write there instead of standard output",                           \
+	  "標準出力の代わりに FILE へ書く", SC(output) },                       \
+	CLI_HIDDEN("output", 0, CLI_STR, "FILE", SC(output))
+/* clang-format on */
+
+/* Reads the options of sp into a, checking the numbers cli_parse()
+ * returns; returns as cli_parse() does once they are read. */
+static int parse_run(struct cli *cli, const struct cli_spec *sp, int argc,
+		     char **argv, struct scargs *a)
+{
+	long lo = 0, hi = 0, *v = NULL;
+	double x;
+	char *end;
+	int r;
+	while ((r = cli_parse(cli, sp, argc, argv, a)) >= OPT_FIRST_OWN) {
+		switch (r) {
+		case OPT_RUNS: lo = 1, hi = 100000, v = &a->ro.runs; break;
+		case OPT_SEED: lo = 0, hi = 2147483647L, v = &a->ro.seed; break;
+		case OPT_THREADS: lo = 1, hi = 64, v = &a->ro.threads; break;
+		case OPT_BUDGET:
+		case OPT_WEEKS:
+			errno = 0;
+			x = strtod(optarg, &end);
+			*(r == OPT_BUDGET ? &a->budget : &a->weeks) = x;
+			if (end == optarg || *end || errno || !(x >= 0))
+				return cli_usage_error(
+					cli, sp->cmd,
+					CLI_T(cli,
+					      "--%s: '%s' is not a number of 0 or more",
+					      "--%s: '%s' は 0 以上の数ではありません"),
+					r == OPT_BUDGET ? "budget" : "weeks",
+					optarg);
+			continue;
+		case OPT_LEVELS:
+			a->levels = strtol(optarg, &end, 10);
+			if (end == optarg || *end || a->levels < 1 ||
+			    a->levels > 1000)
+				return cli_usage_error(
+					cli, sp->cmd,
+					CLI_T(cli,
+					      "--levels: '%s' is not a number from 1 to 1000",
+					      "--levels: '%s' は 1〜1000 の数ではありません"),
+					optarg);
+			continue;
+		}
+		*v = strtol(optarg, &end, 10);
+		if (end == optarg || *end || *v < lo || *v > hi)
+			return cli_usage_error(
+				cli, sp->cmd,
+				CLI_T(cli, "'%s' is not a number from %ld to %ld",
+				      "'%s' は %ld〜%ld の数ではありません"),
+				optarg, lo, hi);
+	}
+	return r;
+}
+
+static const struct cli_opt run_opts[] = {
+	{ "runs", 0, CLI_CALL, "N", NULL,
+	  "Monte Carlo runs (default: the file's, else 1000 with ranges)",
+	  "モンテカルロ試行の回数（既定: ファイルの値、範囲があれば 1000）",
+	  OPT_RUNS },
+	{ "seed", 0, CLI_CALL, "N", NULL,
+	  "random seed (default: the file's, else 1)",
+	  "乱数の種（既定: ファイルの値、なければ 1）", OPT_SEED },
+	{ "threads", 0, CLI_CALL, "N", NULL, "threads (default: the processors)",
+	  "スレッド数（既定: プロセッサ数）", OPT_THREADS },
+	{ "json", 0, CLI_FLAG, NULL, NULL,
+	  "the summary and national series as JSON",
+	  "要約と全国の系列を JSON で", SC(f.json) },
+	{ "csv", 0, CLI_FLAG, NULL, NULL,
+	  "one row per day, prefecture and device (--bom for Excel)",
+	  "日・都道府県・機器ごとに 1 行（Excel 用は --bom）", SC(f.csv) },
+	CLI_HIDDEN("bom", 0, CLI_FLAG, NULL, SC(f.bom)),
+	{ "save", 0, CLI_FLAG, NULL, NULL,
+	  "keep the result for 'kiban scenario report'",
+	  "結果を保存する（'kiban scenario report' 用）", SC(save) },
+	OUTPUT_OPTION,
+	CLI_OPT_END,
+};
+
+/* The options of allocate and stockpile, all said in their paragraphs. */
+/* clang-format off */
+#define PLAN_OPTIONS                                                          \
+	CLI_OPTS_FORMATS_HIDDEN(SC(f)),                                        \
+	CLI_HIDDEN("runs", 0, CLI_CALL, "N", OPT_RUNS),                        \
+	CLI_HIDDEN("seed", 0, CLI_CALL, "N", OPT_SEED),                        \
+	CLI_HIDDEN("threads", 0, CLI_CALL, "N", OPT_THREADS),                  \
+	CLI_HIDDEN("mps", 0, CLI_STR, "FILE", SC(mps)),                        \
+	CLI_HIDDEN("save", 0, CLI_FLAG, NULL, SC(save)),                       \
+	CLI_HIDDEN("output", 'o', CLI_STR, "FILE", SC(output))
+/* clang-format on */
+static const struct cli_spec run_spec = {
+	"scenario run",
+	"FILE [OPTION]...",
+	"FILE [オプション]...",
+	"Run an epidemic scenario (docs/scenario-format.md; 'kiban scenario example'\n"
+	"prints one): an SEIR model per prefecture, the patients in each care day by\n"
+	"day, and the units of each device they need, with 5-95% bands over the Monte\n"
+	"Carlo runs when parameters are given as ranges; against the stock the\n"
+	"hospitals reported in the latest week.\n",
+	"流行シナリオ（docs/scenario-format.md。例は 'kiban scenario example'）を\n"
+	"実行します: 都道府県ごとの SEIR モデルで、ケアごとの患者数と必要な機器の台数を\n"
+	"日ごとに求めます。パラメータを範囲で与えるとモンテカルロ試行の 5〜95% の幅を\n"
+	"示します。在庫は直近の週に病院が報告したものです。\n",
+	run_opts,
+	16,
+	16,
+	0,
+};
 
 static const char *num(struct kb_buf *b, double v)
 {
@@ -347,47 +427,29 @@ static void finish(struct kb_store *s, struct kb_supply *sup,
 	kb_store_close(s);
 }
 
-#define CMD "scenario run"
 static int scenario_run(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		CLI_FORMAT_OPTIONS,
-		{ "runs", required_argument, NULL, OPT_RUNS },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "threads", required_argument, NULL, OPT_THREADS },
-		{ "save", no_argument, NULL, OPT_SAVE },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_format f = { 0 };
-	const char *output = "-";
-	struct run_opts ro = { 0, -1, sysconf(_SC_NPROCESSORS_ONLN) };
+	struct scargs o;
+	struct cli_format f;
+	const char *output;
+	struct run_opts ro;
 	struct kb_store *s = NULL;
 	struct kb_supply sup;
 	struct kb_scenario sc;
 	struct kb_scenario_result res;
 	struct kb_buf out = KB_BUF_INIT;
-	int c, r, keep = 0;
+	int r, keep;
 
-	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		if ((r = run_option(cli, CMD, c, &ro)) >= 0) {
-			if (r)
-				return r;
-			continue;
-		}
-		switch (c) {
-		case OPT_SAVE: keep = 1; break;
-		case 'o': output = optarg; break;
-		default:
-			if ((r = cli_option(cli, c, CMD, argv, run_en, run_ja)) >=
-			    0)
-				return r;
-		}
-	}
-	if ((r = prepare(cli, CMD, argc, argv, &ro, keep, &s, &sup, &sc, &res)))
+	init_args(&o);
+	if ((r = parse_run(cli, &run_spec, argc, argv, &o)) >= 0)
+		return r;
+	f = o.f;
+	output = o.output;
+	ro = o.ro;
+	keep = o.save;
+
+	if ((r = prepare(cli, "scenario run", argc, argv, &ro, keep, &s, &sup,
+			 &sc, &res)))
 		return r;
 	if (keep && (r = save(cli, s, "run", &sc,
 			      kb_scenario_to_json(&sc, &res, &sup, cli->lang))))
@@ -410,8 +472,17 @@ done:
 	return r;
 }
 
-static const char alloc_en[] =
-	"Usage: kiban allocate FILE [OPTION]...\n"
+static const struct cli_opt alloc_opts[] = {
+	PLAN_OPTIONS,
+	CLI_HIDDEN("fair", 0, CLI_FLAG, NULL, SC(fair)),
+	CLI_HIDDEN("no-worse-off", 0, CLI_FLAG, NULL, SC(no_worse)),
+	CLI_HIDDEN("hospitals", 0, CLI_FLAG, NULL, SC(hospitals)),
+	CLI_OPT_END,
+};
+static const struct cli_spec alloc_spec = {
+	"allocate",
+	"FILE [OPTION]...",
+	"FILE [オプション]...",
 	"Plan the emergency allocation of a scenario: its median demand, in whole\n"
 	"units, met day by day from the hospitals' stock, the national stockpile\n"
 	"('depot = CODE UNITS') and urgent purchases ('purchase = CODE PER_DAY\n"
@@ -419,7 +490,8 @@ static const char alloc_en[] =
 	"PREFECTURE DAYS'; a day by default, two to Hokkaido and Okinawa).  A linear\n"
 	"program solved by COIN-OR CLP, checked, rounded to whole units; compared\n"
 	"with each prefecture on its own stock and with the stockpile shared in\n"
-	"proportion to population or to recent consumption.\n\n"
+	"proportion to population or to recent consumption.\n"
+	"\n"
 	"  --fair          first the smallest worst unmet share of a prefecture\n"
 	"  --no-worse-off  no prefecture lacks more than on its own stock\n"
 	"  --hospitals     down to the registry's hospitals: each prefecture's demand\n"
@@ -432,15 +504,14 @@ static const char alloc_en[] =
 	"  --json          the summary and totals per device as JSON\n"
 	"  --csv           shipments, returns and unmet demand by day, device and\n"
 	"                  prefecture (--bom for Excel)\n"
-	"  -o FILE         write there instead of standard output\n";
-static const char alloc_ja[] =
-	"使い方: kiban allocate FILE [オプション]...\n"
+	"  -o FILE         write there instead of standard output\n",
 	"シナリオの緊急配分を計画します: 需要（中央値、整数台）を日ごとに、病院の在庫、\n"
 	"国の備蓄（'depot = 機器コード 台数'）、緊急購入（'purchase = 機器コード 1日の台数\n"
 	"納期の日数'）で満たし、使っていない機器は返却して他県へ貸し出します（'transport =\n"
 	"都道府県 日数'。既定は 1 日、北海道と沖縄は 2 日）。COIN-OR CLP で解く線形計画を\n"
 	"検証して整数台に丸め、各県が自県の在庫だけの場合、備蓄を人口比または直近の\n"
-	"消費量比で配る場合と比べます。\n\n"
+	"消費量比で配る場合と比べます。\n"
+	"\n"
 	"  --fair          まず都道府県の不足割合の最大を最小にする\n"
 	"  --no-worse-off  どの都道府県も自県の在庫だけの場合より不足を増やさない\n"
 	"  --hospitals     登録された病院ごとに: 都道府県の需要を病床数で分け、各病院の\n"
@@ -451,7 +522,12 @@ static const char alloc_ja[] =
 	"  --save          結果を保存する（'kiban scenario report' 用）\n"
 	"  --json          要約と機器ごとの合計を JSON で\n"
 	"  --csv           日・機器・都道府県ごとの発送・返却・不足（Excel 用は --bom）\n"
-	"  -o FILE         標準出力の代わりに FILE へ書く\n";
+	"  -o FILE         標準出力の代わりに FILE へ書く\n",
+	alloc_opts,
+	0,
+	0,
+	0,
+};
 
 static int allocate_hospitals(struct cli *cli, struct kb_store *s,
 			      const struct kb_supply *sup,
@@ -499,28 +575,13 @@ done:
 	return r;
 }
 
-#undef CMD
-#define CMD "allocate"
 int cmd_allocate(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		CLI_FORMAT_OPTIONS,
-		{ "runs", required_argument, NULL, OPT_RUNS },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "threads", required_argument, NULL, OPT_THREADS },
-		{ "fair", no_argument, NULL, OPT_FAIR },
-		{ "no-worse-off", no_argument, NULL, OPT_NO_WORSE },
-		{ "hospitals", no_argument, NULL, OPT_HOSPITALS },
-		{ "mps", required_argument, NULL, OPT_MPS },
-		{ "save", no_argument, NULL, OPT_SAVE },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_format f = { 0 };
-	const char *output = "-", *mps_path = NULL;
-	struct run_opts ro = { 0, -1, sysconf(_SC_NPROCESSORS_ONLN) };
-	int fair = 0, no_worse = 0, hospitals = 0, keep = 0, c, r;
+	struct scargs o;
+	struct cli_format f;
+	const char *output, *mps_path;
+	struct run_opts ro;
+	int fair, no_worse, hospitals, keep, r;
 	struct kb_store *s;
 	struct kb_supply sup;
 	struct kb_scenario sc;
@@ -529,34 +590,26 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 	struct kb_buf out = KB_BUF_INIT, mps = KB_BUF_INIT;
 	json_t *j;
 
-	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		if ((r = run_option(cli, CMD, c, &ro)) >= 0) {
-			if (r)
-				return r;
-			continue;
-		}
-		switch (c) {
-		case OPT_FAIR: fair = 1; break;
-		case OPT_NO_WORSE: no_worse = 1; break;
-		case OPT_HOSPITALS: hospitals = 1; break;
-		case OPT_SAVE: keep = 1; break;
-		case OPT_MPS: mps_path = optarg; break;
-		case 'o': output = optarg; break;
-		default:
-			if ((r = cli_option(cli, c, CMD, argv, alloc_en,
-					    alloc_ja)) >= 0)
-				return r;
-		}
-	}
+	init_args(&o);
+	if ((r = parse_run(cli, &alloc_spec, argc, argv, &o)) >= 0)
+		return r;
+	f = o.f;
+	output = o.output;
+	mps_path = o.mps;
+	ro = o.ro;
+	fair = o.fair;
+	no_worse = o.no_worse;
+	hospitals = o.hospitals;
+	keep = o.save;
+
 	if (hospitals && (fair || no_worse || mps_path || keep))
 		return cli_usage_error(
-			cli, CMD, "%s",
+			cli, "allocate", "%s",
 			CLI_T(cli,
 			      "--hospitals goes without --fair, --no-worse-off, --mps and --save",
 			      "--hospitals は --fair、--no-worse-off、--mps、--save と併用できません"));
-	if ((r = prepare(cli, CMD, argc, argv, &ro, keep, &s, &sup, &sc, &res)))
+	if ((r = prepare(cli, "allocate", argc, argv, &ro, keep, &s, &sup, &sc,
+			 &res)))
 		return r;
 	if (hospitals) {
 		r = allocate_hospitals(cli, s, &sup, &sc, &res, &f,
@@ -632,10 +685,17 @@ done:
 	return r;
 }
 
-#undef CMD
-
-static const char stock_en[] =
-	"Usage: kiban stockpile FILE... [OPTION]...\n"
+static const struct cli_opt stock_opts[] = {
+	PLAN_OPTIONS,
+	CLI_HIDDEN("budget", 0, CLI_CALL, "YEN", OPT_BUDGET),
+	CLI_HIDDEN("weeks", 0, CLI_CALL, "N", OPT_WEEKS),
+	CLI_HIDDEN("levels", 0, CLI_CALL, "N", OPT_LEVELS),
+	CLI_OPT_END,
+};
+static const struct cli_spec stock_spec = {
+	"stockpile",
+	"FILE... [OPTION]...",
+	"FILE... [オプション]...",
 	"Plan the national stockpile across scenarios: how many units of each device\n"
 	"to hold (at each 'warehouse = PREFECTURE', else at the one depot) for a\n"
 	"yearly budget, to least expected unmet patient-days.  Every Monte Carlo run\n"
@@ -643,7 +703,8 @@ static const char stock_en[] =
 	"'cost = CODE PRICE SHELF_LIFE_YEARS [HOLDING [MAINTENANCE]]', 'budget' and\n"
 	"what is already held ('depot = CODE UNITS', kept) come from the first file.\n"
 	"A two-stage stochastic linear program solved by COIN-OR CLP, checked, and\n"
-	"compared with N weeks of each device's average need.\n\n"
+	"compared with N weeks of each device's average need.\n"
+	"\n"
 	"  --budget YEN    yen a year (default: the first file's 'budget')\n"
 	"  --weeks N       the rule compared: N weeks of average need (default: as\n"
 	"                  many weeks as the budget buys)\n"
@@ -654,16 +715,15 @@ static const char stock_en[] =
 	"  --save          keep the result for 'kiban scenario report'\n"
 	"  --json          the plan as JSON\n"
 	"  --csv           one row per device and warehouse (--bom for Excel)\n"
-	"  -o FILE         write there instead of standard output\n";
-static const char stock_ja[] =
-	"使い方: kiban stockpile FILE... [オプション]...\n"
+	"  -o FILE         write there instead of standard output\n",
 	"複数のシナリオに備える国の備蓄を計画します: 年間の予算で、満たせない患者・日の\n"
 	"期待値が最も小さくなるよう、機器ごとに保有する台数（'warehouse = 都道府県' ごと、\n"
 	"なければ国の備蓄 1 か所）を求めます。各ファイルのモンテカルロ試行がそれぞれ\n"
 	"シナリオとなり、ファイルの 'probability' を分け合います。機器、'cost = 機器コード\n"
 	"価格 耐用年数 [保管費 [保守費]]'、'budget'、既にある備蓄（'depot = 機器コード\n"
 	"台数'、維持）は最初のファイルのものです。COIN-OR CLP で解く 2 段階確率計画を\n"
-	"検証し、平均需要の N 週分という目安と比べます。\n\n"
+	"検証し、平均需要の N 週分という目安と比べます。\n"
+	"\n"
 	"  --budget YEN    年間の予算（円。既定: 最初のファイルの 'budget'）\n"
 	"  --weeks N       比べる目安: 平均需要の N 週分（既定: 予算で買える週数）\n"
 	"  --levels N      シナリオ・機器・都道府県ごとの区分の数（既定 12）\n"
@@ -673,7 +733,12 @@ static const char stock_ja[] =
 	"  --save          結果を保存する（'kiban scenario report' 用）\n"
 	"  --json          計画を JSON で\n"
 	"  --csv           機器・保管場所ごとに 1 行（Excel 用は --bom）\n"
-	"  -o FILE         標準出力の代わりに FILE へ書く\n";
+	"  -o FILE         標準出力の代わりに FILE へ書く\n",
+	stock_opts,
+	0,
+	0,
+	0,
+};
 
 static void print_stockpile(struct cli *cli, const struct kb_scenario *sc,
 			    const struct kb_stockpile_result *res,
@@ -753,28 +818,14 @@ static void print_stockpile(struct cli *cli, const struct kb_scenario *sc,
 	kb_buf_release(&wh);
 }
 
-#define CMD "stockpile"
 int cmd_stockpile(struct cli *cli, int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_OPTIONS,
-		CLI_FORMAT_OPTIONS,
-		{ "runs", required_argument, NULL, OPT_RUNS },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "threads", required_argument, NULL, OPT_THREADS },
-		{ "budget", required_argument, NULL, OPT_BUDGET },
-		{ "weeks", required_argument, NULL, OPT_WEEKS },
-		{ "levels", required_argument, NULL, OPT_LEVELS },
-		{ "mps", required_argument, NULL, OPT_MPS },
-		{ "save", no_argument, NULL, OPT_SAVE },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_format f = { 0 };
-	const char *output = "-", *mps_path = NULL;
-	struct run_opts ro = { 0, -1, sysconf(_SC_NPROCESSORS_ONLN) };
-	double budget = -1, weeks = 0, v;
-	long levels = 0;
+	struct scargs o;
+	struct cli_format f;
+	const char *output, *mps_path;
+	struct run_opts ro;
+	double budget, weeks;
+	long levels;
 	struct kb_store *s;
 	struct kb_supply sup;
 	struct kb_scenario *sc;
@@ -782,54 +833,23 @@ int cmd_stockpile(struct cli *cli, int argc, char **argv)
 	struct kb_stockpile_result sp;
 	struct kb_buf out = KB_BUF_INIT, mps = KB_BUF_INIT;
 	size_t n, i, loaded = 0;
-	char *end;
-	int c, r, save_it = 0;
+	int r, save_it;
 
-	while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
-		if (cli_format_option(&f, c))
-			continue;
-		if ((r = run_option(cli, CMD, c, &ro)) >= 0) {
-			if (r)
-				return r;
-			continue;
-		}
-		switch (c) {
-		case OPT_BUDGET:
-		case OPT_WEEKS:
-			errno = 0;
-			v = strtod(optarg, &end);
-			*(c == OPT_BUDGET ? &budget : &weeks) = v;
-			if (end == optarg || *end || errno || !(v >= 0))
-				return cli_usage_error(
-					cli, CMD,
-					CLI_T(cli,
-					      "--%s: '%s' is not a number of 0 or more",
-					      "--%s: '%s' は 0 以上の数ではありません"),
-					c == OPT_BUDGET ? "budget" : "weeks",
-					optarg);
-			break;
-		case OPT_LEVELS:
-			levels = strtol(optarg, &end, 10);
-			if (end == optarg || *end || levels < 1 || levels > 1000)
-				return cli_usage_error(
-					cli, CMD,
-					CLI_T(cli,
-					      "--levels: '%s' is not a number from 1 to 1000",
-					      "--levels: '%s' は 1〜1000 の数ではありません"),
-					optarg);
-			break;
-		case OPT_MPS: mps_path = optarg; break;
-		case OPT_SAVE: save_it = 1; break;
-		case 'o': output = optarg; break;
-		default:
-			if ((r = cli_option(cli, c, CMD, argv, stock_en,
-					    stock_ja)) >= 0)
-				return r;
-		}
-	}
+	init_args(&o);
+	if ((r = parse_run(cli, &stock_spec, argc, argv, &o)) >= 0)
+		return r;
+	f = o.f;
+	output = o.output;
+	mps_path = o.mps;
+	ro = o.ro;
+	budget = o.budget;
+	weeks = o.weeks;
+	levels = o.levels;
+	save_it = o.save;
+
 	if (optind >= argc)
 		return cli_usage_error(
-			cli, CMD, "%s",
+			cli, "stockpile", "%s",
 			CLI_T(cli, "give one or more scenario files",
 			      "シナリオのファイルを 1 つ以上指定してください"));
 	if ((r = open_registry(cli, save_it, &s, &sup)))
@@ -880,8 +900,6 @@ done:
 	kb_buf_release(&mps);
 	return r;
 }
-
-#undef CMD
 
 static int scenario_example(struct cli *cli, int argc, char **argv)
 {
