@@ -430,37 +430,29 @@ static void finish(struct kb_store *s, struct kb_supply *sup,
 static int scenario_run(struct cli *cli, int argc, char **argv)
 {
 	struct scargs o;
-	struct cli_format f;
-	const char *output;
-	struct run_opts ro;
 	struct kb_store *s = NULL;
 	struct kb_supply sup;
 	struct kb_scenario sc;
 	struct kb_scenario_result res;
 	struct kb_buf out = KB_BUF_INIT;
-	int r, keep;
+	int r;
 
 	init_args(&o);
 	if ((r = parse_run(cli, &run_spec, argc, argv, &o)) >= 0)
 		return r;
-	f = o.f;
-	output = o.output;
-	ro = o.ro;
-	keep = o.save;
-
-	if ((r = prepare(cli, "scenario run", argc, argv, &ro, keep, &s, &sup,
-			 &sc, &res)))
+	if ((r = prepare(cli, "scenario run", argc, argv, &o.ro, o.save, &s,
+			 &sup, &sc, &res)))
 		return r;
-	if (keep && (r = save(cli, s, "run", &sc,
-			      kb_scenario_to_json(&sc, &res, &sup, cli->lang))))
+	if (o.save && (r = save(cli, s, "run", &sc,
+				kb_scenario_to_json(&sc, &res, &sup, cli->lang))))
 		goto done;
-	if (f.csv) {
-		kb_scenario_csv(&sc, &res, &sup, cli->lang, f.bom, &out);
-		r = cli_write(cli, &out, output);
+	if (o.f.csv) {
+		kb_scenario_csv(&sc, &res, &sup, cli->lang, o.f.bom, &out);
+		r = cli_write(cli, &out, o.output);
 	} else {
 		json_t *j = kb_scenario_to_json(&sc, &res, &sup, cli->lang);
-		if (f.json) {
-			r = cli_write_json(cli, j, output);
+		if (o.f.json) {
+			r = cli_write_json(cli, j, o.output);
 		} else {
 			print_summary(cli, &sc, j);
 		}
@@ -578,10 +570,7 @@ done:
 int cmd_allocate(struct cli *cli, int argc, char **argv)
 {
 	struct scargs o;
-	struct cli_format f;
-	const char *output, *mps_path;
-	struct run_opts ro;
-	int fair, no_worse, hospitals, keep, r;
+	int r;
 	struct kb_store *s;
 	struct kb_supply sup;
 	struct kb_scenario sc;
@@ -593,53 +582,44 @@ int cmd_allocate(struct cli *cli, int argc, char **argv)
 	init_args(&o);
 	if ((r = parse_run(cli, &alloc_spec, argc, argv, &o)) >= 0)
 		return r;
-	f = o.f;
-	output = o.output;
-	mps_path = o.mps;
-	ro = o.ro;
-	fair = o.fair;
-	no_worse = o.no_worse;
-	hospitals = o.hospitals;
-	keep = o.save;
-
-	if (hospitals && (fair || no_worse || mps_path || keep))
+	if (o.hospitals && (o.fair || o.no_worse || o.mps || o.save))
 		return cli_usage_error(
 			cli, "allocate", "%s",
 			CLI_T(cli,
 			      "--hospitals goes without --fair, --no-worse-off, --mps and --save",
 			      "--hospitals は --fair、--no-worse-off、--mps、--save と併用できません"));
-	if ((r = prepare(cli, "allocate", argc, argv, &ro, keep, &s, &sup, &sc,
-			 &res)))
+	if ((r = prepare(cli, "allocate", argc, argv, &o.ro, o.save, &s, &sup,
+			 &sc, &res)))
 		return r;
-	if (hospitals) {
-		r = allocate_hospitals(cli, s, &sup, &sc, &res, &f,
-				       (int)ro.threads, output);
+	if (o.hospitals) {
+		r = allocate_hospitals(cli, s, &sup, &sc, &res, &o.f,
+				       (int)o.ro.threads, o.output);
 		finish(s, &sup, &sc, &res);
 		return r;
 	}
-	if ((r = kb_scenario_allocate(&sc, &res, &sup, fair, no_worse,
-				      (int)ro.threads, mps_path ? &mps : NULL,
+	if ((r = kb_scenario_allocate(&sc, &res, &sup, o.fair, o.no_worse,
+				      (int)o.ro.threads, o.mps ? &mps : NULL,
 				      &pl, &cli->err))) {
 		r = cli_fail(cli, r);
 		goto done;
 	}
-	if (keep &&
+	if (o.save &&
 	    (r = save(cli, s, "allocate", &sc,
 		      json_pack("{s:o, s:o}", "run",
 				kb_scenario_to_json(&sc, &res, &sup, cli->lang),
 				"allocation",
 				kb_alloc_to_json(&sc, &pl, &sup, cli->lang)))))
 		goto plan;
-	if (mps_path && (r = cli_write(cli, &mps, mps_path)))
+	if (o.mps && (r = cli_write(cli, &mps, o.mps)))
 		goto plan;
-	if (f.csv) {
-		kb_alloc_csv(&sc, &pl, &sup, cli->lang, f.bom, &out);
-		r = cli_write(cli, &out, output);
+	if (o.f.csv) {
+		kb_alloc_csv(&sc, &pl, &sup, cli->lang, o.f.bom, &out);
+		r = cli_write(cli, &out, o.output);
 		goto plan;
 	}
 	j = kb_alloc_to_json(&sc, &pl, &sup, cli->lang);
-	if (f.json) {
-		r = cli_write_json(cli, j, output);
+	if (o.f.json) {
+		r = cli_write_json(cli, j, o.output);
 	} else {
 		struct kb_buf a = KB_BUF_INIT;
 		printf("%s\n", sc.name);
@@ -821,11 +801,6 @@ static void print_stockpile(struct cli *cli, const struct kb_scenario *sc,
 int cmd_stockpile(struct cli *cli, int argc, char **argv)
 {
 	struct scargs o;
-	struct cli_format f;
-	const char *output, *mps_path;
-	struct run_opts ro;
-	double budget, weeks;
-	long levels;
 	struct kb_store *s;
 	struct kb_supply sup;
 	struct kb_scenario *sc;
@@ -833,53 +808,44 @@ int cmd_stockpile(struct cli *cli, int argc, char **argv)
 	struct kb_stockpile_result sp;
 	struct kb_buf out = KB_BUF_INIT, mps = KB_BUF_INIT;
 	size_t n, i, loaded = 0;
-	int r, save_it;
+	int r;
 
 	init_args(&o);
 	if ((r = parse_run(cli, &stock_spec, argc, argv, &o)) >= 0)
 		return r;
-	f = o.f;
-	output = o.output;
-	mps_path = o.mps;
-	ro = o.ro;
-	budget = o.budget;
-	weeks = o.weeks;
-	levels = o.levels;
-	save_it = o.save;
-
 	if (optind >= argc)
 		return cli_usage_error(
 			cli, "stockpile", "%s",
 			CLI_T(cli, "give one or more scenario files",
 			      "シナリオのファイルを 1 つ以上指定してください"));
-	if ((r = open_registry(cli, save_it, &s, &sup)))
+	if ((r = open_registry(cli, o.save, &s, &sup)))
 		return r;
 	n = (size_t)(argc - optind);
 	sc = kb_calloc(n, sizeof(*sc));
 	res = kb_calloc(n, sizeof(*res));
 	for (i = 0; i < n; i++, loaded++)
-		if ((r = load_scenario(cli, argv[optind + (int)i], &ro, 100, s,
-				       &sup, &sc[i], &res[i])))
+		if ((r = load_scenario(cli, argv[optind + (int)i], &o.ro, 100,
+				       s, &sup, &sc[i], &res[i])))
 			goto done;
-	if ((r = kb_scenario_stockpile(sc, res, n, &sup, budget, weeks,
-				       (int)levels, mps_path ? &mps : NULL, &sp,
+	if ((r = kb_scenario_stockpile(sc, res, n, &sup, o.budget, o.weeks,
+				       (int)o.levels, o.mps ? &mps : NULL, &sp,
 				       &cli->err))) {
 		r = cli_fail(cli, r);
 		goto done;
 	}
-	if (save_it &&
+	if (o.save &&
 	    (r = save(cli, s, "stockpile", &sc[0],
 		      kb_stockpile_to_json(&sc[0], &sp, &sup, cli->lang))))
 		goto plan;
-	if (mps_path && (r = cli_write(cli, &mps, mps_path)))
+	if (o.mps && (r = cli_write(cli, &mps, o.mps)))
 		goto plan;
-	if (f.csv) {
-		kb_stockpile_csv(&sc[0], &sp, &sup, cli->lang, f.bom, &out);
-		r = cli_write(cli, &out, output);
+	if (o.f.csv) {
+		kb_stockpile_csv(&sc[0], &sp, &sup, cli->lang, o.f.bom, &out);
+		r = cli_write(cli, &out, o.output);
 	} else {
 		json_t *j = kb_stockpile_to_json(&sc[0], &sp, &sup, cli->lang);
-		if (f.json) {
-			r = cli_write_json(cli, j, output);
+		if (o.f.json) {
+			r = cli_write_json(cli, j, o.output);
 		} else {
 			print_stockpile(cli, &sc[0], &sp, &sup, j);
 		}
