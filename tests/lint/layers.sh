@@ -123,6 +123,21 @@ EOF
 
 fail=0
 pend=0
+# verdict FINDINGS OK FAIL: prints a check's findings and its line, OK when
+# none failed, else FAIL (printf: %d the number failed); counts the pending.
+verdict() {
+	n=$(grep -c '^FAIL' "$1" || true)
+	p=$(grep -c '^pending' "$1" || true)
+	cat "$1"
+	if [ "$n" -eq 0 ]; then
+		echo "$2"
+	else
+		# shellcheck disable=SC2059
+		printf "$3\n" "$n"
+		fail=1
+	fi
+	pend=$((pend + p))
+}
 
 # (a) includes --------------------------------------------------------------
 files=$(ls lib/*/*.[ch] cli/*.[ch] server/*.[ch] include/kiban/*.h 2>/dev/null)
@@ -143,16 +158,8 @@ FNR == 1 { dir = FILENAME; sub(/\/[^\/]*$/, "", dir); from = module_of(FILENAME)
 }
 EOF
 awk -v T="$tmp" -f "$tmp/common.awk" -f "$tmp/a.awk" $files >"$tmp/a"
-n=$(grep -c '^FAIL' "$tmp/a" || true)
-p=$(grep -c '^pending' "$tmp/a" || true)
-cat "$tmp/a"
-if [ "$n" -eq 0 ]; then
-	echo "ok (a): no include runs up a layer or across the engines"
-else
-	echo "FAIL (a): $n includes run up a layer or across the engines (see the layers in $0)"
-	fail=1
-fi
-pend=$((pend + p))
+verdict "$tmp/a" "ok (a): no include runs up a layer or across the engines" \
+	"FAIL (a): %d includes run up a layer or across the engines (see the layers in $0)"
 
 # (c) size ------------------------------------------------------------------
 # shellcheck disable=SC2046
@@ -161,16 +168,8 @@ BEGIN { load() }
 $2 != "total" && $1 + 0 > max + 0 { printf "%s size %s: %d lines (at most %d)\n", (pending($2) ? "pending" : "FAIL"), $2, $1, max }
 EOF
 wc -l $(ls lib/*/*.c cli/*.c server/*.c) | awk -v T="$tmp" -v max="$MAX_LINES" -f "$tmp/common.awk" -f "$tmp/c.awk" >"$tmp/c"
-n=$(grep -c '^FAIL' "$tmp/c" || true)
-p=$(grep -c '^pending' "$tmp/c" || true)
-cat "$tmp/c"
-if [ "$n" -eq 0 ]; then
-	echo "ok (c): no C file over $MAX_LINES lines"
-else
-	echo "FAIL (c): $n C files over $MAX_LINES lines: split them by what they own"
-	fail=1
-fi
-pend=$((pend + p))
+verdict "$tmp/c" "ok (c): no C file over $MAX_LINES lines" \
+	"FAIL (c): %d C files over $MAX_LINES lines: split them by what they own"
 
 # (b) calls -----------------------------------------------------------------
 skip=0
@@ -247,16 +246,8 @@ END {
 }
 EOF
 	grep -v '^note' "$tmp/syms" | awk -v T="$tmp" -f "$tmp/common.awk" -f "$tmp/b.awk" >"$tmp/b"
-	n=$(grep -c '^FAIL' "$tmp/b" || true)
-	p=$(grep -c '^pending' "$tmp/b" || true)
-	cat "$tmp/b"
-	if [ "$n" -eq 0 ]; then
-		echo "ok (b): no circle of files and no call up a layer"
-	else
-		echo "FAIL (b): $n circles or upward calls: make the calls go one way (move the shared part down, or pass a hook)"
-		fail=1
-	fi
-	pend=$((pend + p))
+	verdict "$tmp/b" "ok (b): no circle of files and no call up a layer" \
+		"FAIL (b): %d circles or upward calls: make the calls go one way (move the shared part down, or pass a hook)"
 fi
 
 [ "$pend" -gt 0 ] && echo "note: $pend findings pending (reporting only: $PENDING)"
